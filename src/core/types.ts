@@ -1,0 +1,72 @@
+/**
+ * The records the supervisor hands to its doors. Field names are snake_case because they are
+ * the wire format shared by the MCP tools, the HTTP API and `--format json`, kept compatible
+ * with persistproc 0.2.
+ */
+
+/** Where a managed process is in its life. */
+export type ProcessStatus = "running" | "exited" | "stopped" | "failed";
+
+/** Which captured stream to read. */
+export type StreamName = "stdout" | "stderr" | "combined";
+
+/** A snapshot of one managed process, as every door reports it. */
+export interface ProcessInfo {
+  pid: number;
+  label: string;
+  /** The command as given by the caller. */
+  command_line: string;
+  /** The argv actually executed (`["/bin/sh", "-c", ...]` for shell commands). */
+  command: string[];
+  working_directory: string;
+  status: ProcessStatus;
+  start_time: string;
+  end_time: string | null;
+  exit_code: number | null;
+  /** The signal that ended the process, e.g. `"SIGKILL"`, or null. */
+  exit_signal: string | null;
+  /** How many times this entry was restarted. */
+  restarts: number;
+  log_stdout: string;
+  log_stderr: string;
+  log_combined: string;
+}
+
+/** How a caller names a process: a pid, else a label, else a command (+ directory). */
+export interface ProcessTarget {
+  pid?: number;
+  command_or_label?: string;
+  working_directory?: string;
+}
+
+/** What `start` needs. */
+export interface StartRequest {
+  command: string;
+  working_directory: string;
+  environment?: Record<string, string>;
+  label?: string;
+}
+
+/** What `output` reads. */
+export interface OutputQuery extends ProcessTarget {
+  stream?: StreamName;
+  lines?: number;
+  since_time?: string;
+  before_time?: string;
+}
+
+/** The lines `output` returns, newest last, each `"<ISO time> <text>"` (combined: `"<ISO time> [stdout] <text>"`). */
+export interface OutputResult {
+  pid: number;
+  label: string;
+  status: ProcessStatus;
+  stream: StreamName;
+  output: string[];
+  log_file: string;
+}
+
+/** One event of a process's life, as followers see it. */
+export type ProcessEvent =
+  | { type: "line"; stream: "stdout" | "stderr"; time: string; text: string }
+  | { type: "start"; process: ProcessInfo }
+  | { type: "exit"; process: ProcessInfo; restarting: boolean };
