@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { toArgv } from "./command_line.ts";
+
+Deno.test("toArgv splits a plain command into argv", () => {
+  assert.deepEqual(toArgv("  python3 -m http.server 8000 --bind=127.0.0.1 "), [
+    "python3",
+    "-m",
+    "http.server",
+    "8000",
+    "--bind=127.0.0.1",
+  ]);
+});
+
+Deno.test("toArgv runs shell syntax under /bin/sh -c", () => {
+  for (
+    const cmd of [
+      "npm i && npm run dev",
+      "ls | wc -l",
+      "echo hi > out.txt",
+      "echo $HOME",
+      "cd ~/x",
+      "echo 'a b'",
+      'echo "a b"',
+      "FOO=1 node app.js",
+      "ls *.ts",
+    ]
+  ) {
+    assert.deepEqual(toArgv(cmd), ["/bin/sh", "-c", cmd], cmd);
+  }
+});
+
+Deno.test("toArgv refuses an empty command", () => {
+  assert.throws(() => toArgv("   "), TypeError);
+});

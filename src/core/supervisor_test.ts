@@ -1,0 +1,104 @@
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { AlreadyRunningError, BadDirectoryError, CommandNotFoundError } from "./errors.ts";
+import { isGroupAlive } from "./process_group.ts";
+import { Supervisor } from "./supervisor.ts";
+
+const FIXTURES = fileURLToPath(new URL("../../tests/fixtures/", import.meta.url));
+
+async function tempSupervisor(): Promise<Supervisor & AsyncDisposable & { dir: string }> {
+  const dir = await Deno.makeTempDir({ prefix: "persistproc-sup-" });
+  const sup = new Supervisor({ dataDir: dir, stopGraceMs: 2_000, shutdownGraceMs: 1_000 });
+  return Object.assign(sup, {
+    dir,
+    async [Symbol.asyncDispose]() {
+      await sup.shutdown();
+      await Deno.remove(dir, { recursive: true });
+    },
+  });
+}
+
+async function until<T>(what: string, probe: () => T | undefined | false, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+Deno.test("start captures stdout, stderr and the exit code of a short program", async () => {
+  await using sup = await tempSupervisor();
+  const info = await sup.start({
+    command: `${FIXTURES}exit_with.sh 3`,
+    working_directory: sup.dir,
+  });
+  assert.equal(info.status, "running");
+  await until("exit", () => sup.list()[0].status !== "running");
+  const [done] = sup.list();
+  assert.equal(done.status, "failed");
+  assert.equal(done.exit_code, 3);
+  const out = sup.output({ pid: info.pid });
+  assert.deepEqual(out.output.map((l) => l.slice(25)).sort(), [
+    "[stderr] err before exit",
+    "[stdout] out before exit",
+  ]);
+  assert.deepEqual(sup.output({ pid: info.pid, stream: "stderr" }).output.map((l) => l.slice(25)), [
+    "err before exit",
+  ]);
+});
+
+Deno.test("start refuses a second running process with the same label, even concurrently", async () => {
+  await using sup = await tempSupervisor();
+  const attempts = await Promise.allSettled(
+    Array.from(
+      { length: 10 },
+      () => sup.start({ command: `${FIXTURES}ticker.sh`, working_directory: sup.dir }),
+    ),
+  );
+  const ok = attempts.filter((a) => a.status === "fulfilled");
+  assert.equal(ok.length, 1);
+  for (const a of attempts) {
+    if (a.status === "rejected") assert.ok(a.reason instanceof AlreadyRunningError);
+  }
+  assert.equal(sup.list().length, 1);
+});
+
+Deno.test("stop kills the whole process group, grandchild included", async () => {
+  await using sup = await tempSupervisor();
+  const info = await sup.start({ command: `${FIXTURES}grandchild.sh`, working_directory: sup.dir });
+  await until("grandchild line", () => sup.output({ pid: info.pid }).output.length > 0);
+  const stopped = await sup.stop({ pid: info.pid });
+  assert.equal(stopped.status, "stopped");
+  assert.equal(stopped.exit_signal, "SIGTERM");
+  assert.equal(isGroupAlive(info.pid), false);
+});
+
+Deno.test("restart relaunches with a new pid and keeps the label and log", async () => {
+  await using sup = await tempSupervisor();
+  const first = await sup.start({
+    command: `${FIXTURES}ticker.sh`,
+    working_directory: sup.dir,
+    label: "ticker",
+  });
+  await until("a tick", () => sup.output({ command_or_label: "ticker" }).output.length > 0);
+  const second = await sup.restart({ command_or_label: "ticker" });
+  assert.notEqual(second.pid, first.pid);
+  assert.equal(second.status, "running");
+  assert.equal(second.restarts, 1);
+  assert.equal(second.log_combined, first.log_combined);
+});
+
+Deno.test("start explains a missing directory and an unknown command", async () => {
+  await using sup = await tempSupervisor();
+  await assert.rejects(
+    sup.start({ command: "ls", working_directory: `${sup.dir}/nope` }),
+    BadDirectoryError,
+  );
+  await assert.rejects(
+    sup.start({ command: "no-such-program-xyz", working_directory: sup.dir }),
+    (e: Error) => e instanceof CommandNotFoundError && /no-such-program-xyz/.test(e.message),
+  );
+  assert.equal(sup.list().length, 0);
+});
