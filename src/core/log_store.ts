@@ -3,6 +3,7 @@
  * stamped with its UTC arrival time to the millisecond.
  */
 import { join } from "node:path";
+import { logger } from "./logger.ts";
 
 /** Length of the `2026-11-22T01:47:52.123Z` stamp that starts every stored line. */
 export const STAMP_LENGTH = 24;
@@ -84,8 +85,7 @@ export class ProcessLog {
     } catch (error) {
       if (!this.#failed) {
         this.#failed = true;
-        // deno-lint-ignore no-console
-        console.error(`persistproc: cannot write log ${this.paths.combined}: ${error}`);
+        logger.error(`Cannot write the logs in ${this.dir}; output from now on is not kept`, error);
       }
     }
   }

@@ -1,0 +1,124 @@
+/**
+ * The small HTTP/JSON API the CLI (and the page) use: the same tool table as MCP, a live
+ * follow stream, health and shutdown.
+ */
+import type { Supervisor } from "../core/supervisor.ts";
+import type { ProcessEvent } from "../core/types.ts";
+import { reportError } from "../mcp/tool_errors.ts";
+import { TOOLS } from "../mcp/tools.ts";
+import { z } from "zod";
+
+/** What the API answers from, besides the supervisor. */
+export interface ApiContext {
+  supervisor: Supervisor;
+  health: Record<string, unknown>;
+  /** Begins a graceful shutdown of the whole server. */
+  requestShutdown: () => void;
+  /** Open follow streams, closed by the server when it shuts down. */
+  streams: Set<() => void>;
+}
+
+const TOOL_SCHEMAS = new Map(TOOLS.map((tool) => [tool.name, z.object(tool.inputSchema).strict()]));
+
+function errorResponse(error: unknown): Response {
+  const { status, ...body } = reportError(error);
+  return Response.json({ error: body }, { status });
+}
+
+/** Routes a request under `/api/`; null when no route matches. */
+export async function handleApi(
+  ctx: ApiContext,
+  request: Request,
+  url: URL,
+): Promise<Response | null> {
+  const path = url.pathname.replace(/\/+$/, "");
+  if (path === "/api/health" && request.method === "GET") return Response.json(ctx.health);
+  if (path === "/api/follow" && request.method === "GET") return follow(ctx, url);
+  if (request.method !== "POST") return null;
+  // A JSON content type cannot be sent cross-site without a CORS preflight, which we never grant.
+  if (!(request.headers.get("content-type") ?? "").includes("application/json")) {
+    return Response.json(
+      { error: { code: "invalid_argument", message: "Send Content-Type: application/json" } },
+      { status: 415 },
+    );
+  }
+  if (path === "/api/shutdown") {
+    queueMicrotask(ctx.requestShutdown);
+    return Response.json({ ok: true }, { status: 202 });
+  }
+  const name = path.startsWith("/api/tools/") ? path.slice("/api/tools/".length) : "";
+  const tool = TOOLS.find((t) => t.name === name);
+  if (!tool) return null;
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return errorResponse(new TypeError("The request body is not valid JSON"));
+  }
+  const parsed = TOOL_SCHEMAS.get(name)!.safeParse(body);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`);
+    return errorResponse(new TypeError(`Invalid arguments for ${name}: ${issues.join("; ")}`));
+  }
+  try {
+    return Response.json((await tool.run(ctx.supervisor, parsed.data as never)).structured);
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+/** Streams a process's backlog and live events as NDJSON until it ends for good. */
+function follow(ctx: ApiContext, url: URL): Response {
+  const pid = Number(url.searchParams.get("pid"));
+  const lines = Number(url.searchParams.get("lines") ?? "100");
+  if (!Number.isInteger(lines) || lines < 0 || lines > 10_000) {
+    return errorResponse(new RangeError(`Invalid lines "${url.searchParams.get("lines")}"`));
+  }
+  const encoder = new TextEncoder();
+  let close = () => {};
+  let following;
+  try {
+    following = ctx.supervisor.follow({ pid }, lines, (event) => send(event));
+  } catch (error) {
+    return errorResponse(error);
+  }
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const pending: ProcessEvent[] = [];
+  function send(event: ProcessEvent) {
+    if (!controller) return void pending.push(event);
+    controller.enqueue(encoder.encode(JSON.stringify(event) + "\n"));
+    if (event.type === "exit" && !event.restarting) close();
+  }
+  const { backlog, process, unsubscribe } = following;
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+      close = () => {
+        unsubscribe();
+        ctx.streams.delete(close);
+        try {
+          c.close();
+        } catch { /* already closed */ }
+      };
+      ctx.streams.add(close);
+      for (const stored of backlog) send(parseStored(stored));
+      if (process.status !== "running" && pending.length === 0) {
+        send({ type: "exit", process, restarting: false });
+      }
+      for (const event of pending.splice(0)) send(event);
+    },
+    cancel() {
+      close();
+    },
+  }, { highWaterMark: 1024 });
+  return new Response(body, {
+    headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" },
+  });
+}
+
+/** Turns a stored combined line back into a line event. */
+function parseStored(stored: string): ProcessEvent {
+  const match = /^(\S+) \[(stdout|stderr)\] ?(.*)$/s.exec(stored);
+  if (!match) return { type: "line", stream: "stdout", time: "", text: stored };
+  return { type: "line", stream: match[2] as "stdout" | "stderr", time: match[1], text: match[3] };
+}

@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { isLoopbackHost, isLoopbackOrigin, refuseForeign } from "./guard.ts";
+
+Deno.test("isLoopbackHost accepts loopback names with or without a port", () => {
+  for (const host of ["127.0.0.1:8947", "localhost:8947", "[::1]:8947", "LOCALHOST", "127.0.0.1"]) {
+    assert.ok(isLoopbackHost(host), host);
+  }
+  for (const host of [null, "", "evil.example:8947", "127.0.0.1.evil.example", "0.0.0.0:8947"]) {
+    assert.ok(!isLoopbackHost(host), String(host));
+  }
+});
+
+Deno.test("isLoopbackOrigin refuses other sites and opaque origins", () => {
+  assert.ok(isLoopbackOrigin("http://localhost:3000"));
+  assert.ok(isLoopbackOrigin("http://[::1]:8947"));
+  for (const origin of ["null", "https://evil.example", "http://127.0.0.1.nip.io", "file://"]) {
+    assert.ok(!isLoopbackOrigin(origin), origin);
+  }
+});
+
+Deno.test("refuseForeign answers 403 to a cross-site request", async () => {
+  const request = new Request("http://127.0.0.1:8947/mcp/", {
+    method: "POST",
+    headers: { host: "127.0.0.1:8947", origin: "https://evil.example" },
+  });
+  const response = refuseForeign(request);
+  assert.equal(response?.status, 403);
+  assert.match((await response!.json()).error.message, /evil\.example/);
+  const ok = new Request("http://127.0.0.1:8947/mcp/", { headers: { host: "127.0.0.1:8947" } });
+  assert.equal(refuseForeign(ok), null);
+});

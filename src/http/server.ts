@@ -1,0 +1,125 @@
+/**
+ * The one HTTP server: MCP at `/mcp`, the JSON API at `/api/`, on loopback only. It owns the
+ * supervisor's life: created at start, shut down (every process tree stopped) on SIGINT,
+ * SIGTERM or `POST /api/shutdown`.
+ */
+import denoJson from "../../deno.json" with { type: "json" };
+import { logger } from "../core/logger.ts";
+import { Supervisor } from "../core/supervisor.ts";
+import { handleMcpRequest } from "../mcp/server.ts";
+import { type ApiContext, handleApi } from "./api.ts";
+import { refuseForeign } from "./guard.ts";
+import { findPortHolder } from "./port_holder.ts";
+
+/** Settings of {@link serve}. */
+export interface ServeOptions {
+  port: number;
+  dataDir: string;
+  /** Interface to bind; loopback unless told otherwise. */
+  hostname?: string;
+  /** Called once the server listens, with the MCP URL. */
+  onListen?: (url: string) => void;
+}
+
+/** The port is taken; says whether by another persistproc, else by whom if known. */
+export class PortInUseError extends Error {
+  readonly code = "port_in_use";
+  readonly port: number;
+  readonly holder: string | null;
+  readonly isPersistproc: boolean;
+  constructor(port: number, holder: string | null, isPersistproc: boolean, options?: ErrorOptions) {
+    super(
+      isPersistproc
+        ? `persistproc is already running on port ${port}`
+        : `Port ${port} is in use by ${holder ?? "another program"}`,
+      options,
+    );
+    this.name = "PortInUseError";
+    this.port = port;
+    this.holder = holder;
+    this.isPersistproc = isPersistproc;
+  }
+}
+
+/**
+ * Runs the hub until it is asked to stop, then stops every managed process tree and closes
+ * open streams. Throws PortInUseError when the port is taken.
+ */
+export async function serve(options: ServeOptions): Promise<void> {
+  const hostname = options.hostname ?? "127.0.0.1";
+  await Deno.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  const supervisor = new Supervisor({ dataDir: options.dataDir });
+  const identity = { name: "persistproc", version: denoJson.version };
+  const abort = new AbortController();
+  let stopping: Promise<void> | null = null;
+  const ctx: ApiContext = {
+    supervisor,
+    health: { ...identity, pid: Deno.pid, port: options.port, data_dir: options.dataDir },
+    requestShutdown: () => void shutdown(),
+    streams: new Set(),
+  };
+
+  let server: Deno.HttpServer;
+  try {
+    server = Deno.serve({
+      hostname,
+      port: options.port,
+      signal: abort.signal,
+      onListen: () => options.onListen?.(`http://${hostname}:${options.port}/mcp/`),
+    }, async (request) => {
+      const refused = refuseForeign(request);
+      if (refused) return refused;
+      const url = new URL(request.url);
+      if (url.pathname === "/mcp" || url.pathname === "/mcp/") {
+        return await handleMcpRequest(supervisor, identity, request);
+      }
+      if (url.pathname.startsWith("/api/")) {
+        const response = await handleApi(ctx, request, url);
+        if (response) return response;
+      }
+      return Response.json(
+        { error: { code: "not_found", message: `No route for ${request.method} ${url.pathname}` } },
+        { status: 404 },
+      );
+    });
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) {
+      const isPersistproc = await probePersistproc(options.port);
+      const holder = isPersistproc ? null : await findPortHolder(options.port);
+      throw new PortInUseError(options.port, holder, isPersistproc, { cause: error });
+    }
+    throw error;
+  }
+
+  function shutdown(): Promise<void> {
+    stopping ??= (async () => {
+      logger.info("Shutting down: stopping every managed process");
+      await supervisor.shutdown();
+      for (const close of [...ctx.streams]) close();
+      abort.abort();
+    })();
+    return stopping;
+  }
+  const onSignal = () => void shutdown();
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+  try {
+    await server.finished;
+    await stopping;
+  } finally {
+    for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+  }
+}
+
+/** Whether the program on the port answers as persistproc. */
+async function probePersistproc(port: number): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/api/health`, {
+      signal: AbortSignal.timeout(1_000),
+    });
+    const body = await response.json();
+    return body?.name === "persistproc";
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Translates what a tool threw into what a door reports: a stable code, a message an agent or
+ * person can act on, and the HTTP status that fits.
+ */
+import { AlreadyRunningError, PersistprocError } from "../core/errors.ts";
+
+/** A failure as the doors report it. */
+export interface ReportedError {
+  code: string;
+  message: string;
+  status: number;
+  pid?: number;
+}
+
+const STATUS_BY_CODE: Record<string, number> = {
+  not_found: 404,
+  ambiguous: 409,
+  already_running: 409,
+  busy: 409,
+  bad_directory: 400,
+  command_not_found: 400,
+  invalid_argument: 400,
+  shutting_down: 503,
+};
+
+/**
+ * Domain errors and argument errors (TypeError, RangeError) are the caller's to fix and keep
+ * their message; anything else is an internal error, reported without a stack trace.
+ */
+export function reportError(error: unknown): ReportedError {
+  if (error instanceof PersistprocError) {
+    const reported: ReportedError = {
+      code: error.code,
+      message: error.message,
+      status: STATUS_BY_CODE[error.code] ?? 400,
+    };
+    if (error instanceof AlreadyRunningError) reported.pid = error.pid;
+    return reported;
+  }
+  if (error instanceof TypeError || error instanceof RangeError) {
+    return { code: "invalid_argument", message: error.message, status: 400 };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: "internal", message: `Internal error: ${message}`, status: 500 };
+}
