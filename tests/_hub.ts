@@ -23,6 +23,8 @@ export interface TestHub {
   base: string;
   /** Everything the server printed so far. */
   output(): string;
+  /** Kills the server with SIGKILL, as a crash would, leaving its children running. */
+  crash(): Promise<void>;
   /** POSTs a tool call to the JSON API and returns status and body. */
   api(tool: string, args: unknown): Promise<{ status: number; body: any }>;
 }
@@ -102,11 +104,17 @@ export async function startHub(
     base,
     output: () => printed,
     api,
+    async crash() {
+      crashed = true;
+      child.kill("SIGKILL");
+      await child.status;
+    },
     [Symbol.asyncDispose]() {
       return disposing ??= dispose();
     },
   };
   let disposing: Promise<void> | undefined;
+  let crashed = false;
   async function dispose() {
     let pids: number[] = [];
     try {
@@ -120,7 +128,7 @@ export async function startHub(
       await response.body?.cancel();
     } catch { /* the server may already be gone */ }
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const exited = await Promise.race([
+    const exited = crashed || await Promise.race([
       child.status.then(() => true),
       new Promise<false>((r) => timer = setTimeout(() => r(false), 10_000)),
     ]);
@@ -133,7 +141,7 @@ export async function startHub(
       } catch { /* already gone, as it should be */ }
     }
     await collecting;
-    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    if (!where.dataDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }
   try {
     await waitFor("the server to answer", async () => {
