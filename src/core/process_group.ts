@@ -69,20 +69,70 @@ export interface StopGroupOptions {
 }
 
 /**
- * Stops a whole process group: SIGTERM, wait up to `graceMs` for every member to be gone, then
- * SIGKILL and wait again. Resolves with the signal that finished the job, or null when the
- * group was already gone. Waiting polls, so other requests are served meanwhile.
+ * How one platform stops a process tree. On Unix the managed child leads its own process group
+ * (it is spawned detached), so signals go to the group: SIGTERM, then SIGKILL once the grace
+ * period is over, or SIGKILL alone when forced. Windows has no process groups and no SIGTERM a
+ * console program can catch, so the tree is ended at once with `taskkill /T /F`, which walks
+ * the child's descendants by parent pid (an orphan whose parent already exited is not found).
+ */
+export type TreeStopPlan =
+  | { kind: "signals"; pgid: number; signals: Array<"SIGTERM" | "SIGKILL"> }
+  | { kind: "command"; program: string; args: string[] };
+
+/** Builds the {@link TreeStopPlan} for `os`; pure, so every platform's plan is testable anywhere. */
+export function treeStopPlan(
+  os: typeof Deno.build.os,
+  pid: number,
+  force: boolean,
+): TreeStopPlan {
+  if (!Number.isInteger(pid) || pid <= 1) throw new RangeError(`Invalid process ${pid}`);
+  if (os === "windows") {
+    return { kind: "command", program: "taskkill", args: ["/T", "/F", "/PID", String(pid)] };
+  }
+  return { kind: "signals", pgid: pid, signals: force ? ["SIGKILL"] : ["SIGTERM", "SIGKILL"] };
+}
+
+/** taskkill's exit code when no process has the pid. */
+const TASKKILL_NOT_FOUND = 128;
+
+/**
+ * Runs a `command` plan and says what happened: `SIGKILL` (the tree was killed; Windows has no
+ * gentler stop for console programs) or null when the process was already gone. Any other
+ * failure, such as access denied, throws with the command's own message.
+ */
+export async function runStopCommand(
+  plan: Extract<TreeStopPlan, { kind: "command" }>,
+): Promise<"SIGKILL" | null> {
+  const { code, stdout, stderr } = await new Deno.Command(plan.program, {
+    args: plan.args,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (code === 0) return "SIGKILL";
+  if (code === TASKKILL_NOT_FOUND) return null;
+  const text = new TextDecoder().decode(stderr.length ? stderr : stdout).trim();
+  throw new Error(`Cannot stop the process tree: "${plan.program}" exited with ${code}: ${text}`);
+}
+
+/**
+ * Stops a whole process tree as {@link treeStopPlan} says. On Unix: SIGTERM, wait up to
+ * `graceMs` for every group member to be gone, then SIGKILL and wait again. Resolves with the
+ * signal that finished the job, or null when the group was already gone. Waiting polls, so
+ * other requests are served meanwhile.
  */
 export async function stopGroup(
   pgid: number,
   options: StopGroupOptions,
 ): Promise<"SIGTERM" | "SIGKILL" | null> {
+  const plan = treeStopPlan(Deno.build.os, pgid, options.force ?? false);
+  if (plan.kind === "command") return await runStopCommand(plan);
   if (!isGroupAlive(pgid)) return null;
-  if (!options.force) {
-    signalGroup(pgid, "SIGTERM");
-    if (await waitGone(pgid, options.graceMs)) return "SIGTERM";
+  for (const signal of plan.signals) {
+    signalGroup(pgid, signal);
+    if (signal === "SIGKILL") break;
+    if (await waitGone(pgid, options.graceMs)) return signal;
   }
-  signalGroup(pgid, "SIGKILL");
   await waitGone(pgid, 5_000);
   return "SIGKILL";
 }
