@@ -9,12 +9,13 @@
  * (DENORT_BIN, or one in Deno's cache). Without either the test is skipped and says why.
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import denoJson from "../deno.json" with { type: "json" };
 import { binaryName, compile, localDenort } from "../tasks/compile.ts";
 import { connectMcp, startHub, waitFor } from "./_hub.ts";
 
-const given = Deno.env.get("PERSISTPROC_BINARY");
+const givenPath = Deno.env.get("PERSISTPROC_BINARY");
+const given = givenPath ? resolve(givenPath) : undefined;
 const denort = given ? null : await localDenort();
 const skipReason = denort && !denort.available ? denort.reason : null;
 if (skipReason) {
