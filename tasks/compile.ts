@@ -99,8 +99,10 @@ export type DenortStatus = { available: true; how: string } | { available: false
  * DENORT_BIN naming an existing file, or a denort zip in Deno's cache. Where neither holds, a
  * build needs https access to Deno's download server, which some machines lack.
  */
-export async function localDenort(target = Deno.build.target): Promise<DenortStatus> {
-  const denortBin = Deno.env.get("DENORT_BIN");
+export async function localDenort(
+  target: string = Deno.build.target,
+  denortBin: string | undefined = Deno.env.get("DENORT_BIN"),
+): Promise<DenortStatus> {
   if (denortBin) {
     try {
       if ((await Deno.stat(denortBin)).isFile) {
