@@ -86,15 +86,15 @@ class FollowSession {
 
   #show(event: ProcessEvent): void {
     if (this.#finished) return;
+    if (event.type === "line" && Date.parse(event.time) < this.#sinceMs) return;
     const { rendering } = this.#options;
     if (rendering === "json") printOut(JSON.stringify(event));
-    if (event.type === "line") {
-      if (rendering === "json" || Date.parse(event.time) < this.#sinceMs) return;
+    else if (event.type === "line") {
       if (rendering === "raw") printOut(`${event.time} [${event.stream}] ${event.text}`);
       else if (event.stream === "stderr") printErr(event.text);
       else printOut(event.text);
-      return;
     }
+    if (event.type === "line") return;
     this.#current = event.process;
     if (event.type === "start") {
       printErr(`restarted ${displayName(event.process)} (PID ${event.process.pid})`);
