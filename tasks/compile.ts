@@ -29,20 +29,24 @@ import { parseArgs } from "node:util";
 /**
  * The permissions compiled into the binary, as narrow as the program allows:
  * - `--allow-run`: unrestricted, as running the user's commands is the program's purpose (it
- *   also runs `ss`/`lsof` to name a port's holder, `taskkill` on Windows, and `/bin/sh` to
- *   start a server in the background). Programs it starts are not sandboxed by Deno.
+ *   also runs `/bin/sh` and `mkfifo` to wire a child's output, `ps`, `ss`/`lsof`, `taskkill`
+ *   on Windows, and itself to start a server in the background). Programs it starts are not
+ *   sandboxed by Deno.
  * - `--allow-net=127.0.0.1`: the server listens on loopback, and the CLI talks to it there.
  * - `--allow-read`, `--allow-write`: the data dir and log files live wherever the user says,
  *   and a start checks the working directory it is given.
  * - `--allow-env`: settings come from PERSISTPROC_* variables, and a start passes the caller's
  *   environment to the program.
  *
- * Not `--allow-all`, at one known cost: Deno 2.9 lets only `--allow-all` read /proc, which
- * the server uses on Linux to tell a process group's zombies from live members. Without it
- * zombies count as alive, so stopping a tree whose orphans init reaps slowly waits until they
- * are reaped, or at worst the grace period plus 5 s before reporting SIGKILL (measured: about
- * 1 s under a slow-reaping PID 1; no delay where init reaps at once, as systemd does; macOS
- * and Windows never read /proc). A build from source (`deno task serve`) has the full check.
+ * Not `--allow-all`, although `--allow-run` already lets the program start anything: the
+ * limits still bind persistproc's own code and its npm dependencies (no network beyond
+ * loopback, no FFI). Deno 2.9 lets only `--allow-all` read /proc, which the server reads on
+ * Linux to tell a process group's zombies from live members while a stop waits; without it
+ * the server asks `ps` instead (measured here, stopping a tree with an orphaned grandchild
+ * under a slow-reaping PID 1: 0.1-0.3 s, against 1.3-2 s when zombies count as alive). Where
+ * `ps` is missing too (minimal containers), a stop waits until init reaps the zombies, at
+ * worst the grace period plus 5 s. The pid-reuse check of a restarted server adopting its
+ * processes (src/core/process_identity.ts) falls back to `ps` the same way.
  */
 export const PERMISSIONS: readonly string[] = [
   "--allow-run",

@@ -8,8 +8,8 @@ const POLL_MS = 50;
 
 /**
  * Whether any live member of the process group still exists. Signal 0 counts zombies too, and
- * an init that reaps orphans slowly can keep dead members visible for seconds; where /proc can
- * be read, members that are only zombies count as gone.
+ * an init that reaps orphans slowly can keep dead members visible for seconds; on Linux, where
+ * /proc or `ps` can tell, members that are only zombies count as gone.
  */
 export function isGroupAlive(pgid: number): boolean {
   if (!Number.isInteger(pgid) || pgid <= 1) throw new RangeError(`Invalid process group ${pgid}`);
@@ -22,14 +22,18 @@ export function isGroupAlive(pgid: number): boolean {
   return hasLiveMember(pgid) ?? true;
 }
 
-/** Scans /proc for a non-zombie member of the group; undefined when /proc cannot be read. */
+/**
+ * Scans /proc for a non-zombie member of the group, else asks `ps`; undefined when neither
+ * can tell.
+ */
 function hasLiveMember(pgid: number): boolean | undefined {
   if (Deno.build.os !== "linux") return undefined;
   let entries: Iterable<Deno.DirEntry>;
   try {
     entries = Deno.readDirSync("/proc");
   } catch {
-    return undefined; // not permitted (Deno wants --allow-all for /proc) or not mounted
+    // Deno reads /proc only with --allow-all, which the compiled binary does not have.
+    return hasLiveMemberByPs(pgid);
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry.name)) continue;
@@ -44,6 +48,31 @@ function hasLiveMember(pgid: number): boolean | undefined {
     if (Number(fields[2]) === pgid && fields[0] !== "Z") return true;
   }
   return false;
+}
+
+function hasLiveMemberByPs(pgid: number): boolean | undefined {
+  try {
+    const { success, stdout } = new Deno.Command("ps", {
+      args: ["-e", "-o", "pgid=,stat="],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).outputSync();
+    return success ? psListsLiveMember(new TextDecoder().decode(stdout), pgid) : undefined;
+  } catch {
+    return undefined; // no ps (minimal containers lack it)
+  }
+}
+
+/**
+ * Whether `ps -e -o pgid=,stat=` output lists a member of `pgid` that is not a zombie (state
+ * `Z`). Pure, for testing.
+ */
+export function psListsLiveMember(text: string, pgid: number): boolean {
+  return text.split("\n").some((line) => {
+    const [group, state] = line.trim().split(/\s+/);
+    return Number(group) === pgid && state !== undefined && !state.startsWith("Z");
+  });
 }
 
 /** Sends a signal to every member of the group; a group already gone is not an error. */
