@@ -171,53 +171,6 @@ Deno.test("a client command starts a server in the background, and shutdown stop
   }
 });
 
-const tmux = await hasTmux();
-
-hubTest("Ctrl+C at a terminal asks, and y stops the process", async (hub) => {
-  if (!tmux) {
-    // deno-lint-ignore no-console
-    return console.warn("skipped: tmux is not installed");
-  }
-  await using session = await TmuxSession.start(hub, ["run", TICKER]);
-  await session.waitForScreen(/^tick 3$/m);
-  await session.sendKeys("C-c");
-  const [, pid] = await session.waitForScreen(
-    /^Stop 'tests\/fixtures\/ticker\.sh' \(PID (\d+)\)\? \[y\/N\]/m,
-  );
-  // Let output arrive while the question is open: it must be printed after the answer.
-  const shown = Math.max(
-    ...[...(await session.screen()).matchAll(/^tick (\d+)$/gm)].map((m) => Number(m[1])),
-  );
-  await waitFor("the ticker to tick on behind the question", async () => {
-    const { body } = await hub.api("output", { pid: Number(pid), stream: "stdout", lines: 1 });
-    return Number(/tick (\d+)/.exec(body.output[0])?.[1]) > shown + 1;
-  });
-  await session.sendKeys("y", "Enter");
-  const [screen] = await session.waitForScreen(/[^]*\[exit 143\]/);
-  const afterQuestion = screen.slice(screen.indexOf("[y/N]"));
-  assert.match(afterQuestion, new RegExp(`^tick ${shown + 1}$`, "m"));
-  assert.match(afterQuestion, /^process killed by SIGTERM$/m);
-  assert.equal((await processes(hub, { pid: Number(pid) }))[0].status, "stopped");
-});
-
-hubTest("Ctrl+C at a terminal asks, and Enter detaches", async (hub) => {
-  if (!tmux) {
-    // deno-lint-ignore no-console
-    return console.warn("skipped: tmux is not installed");
-  }
-  await using session = await TmuxSession.start(hub, [TICKER]);
-  await session.waitForScreen(/^tick 3$/m);
-  await session.sendKeys("C-c");
-  const [, pid] = await session.waitForScreen(/\(PID (\d+)\)\? \[y\/N\]/);
-  await session.sendKeys("Enter");
-  await session.waitForScreen(/^\[exit 0\]$/m);
-  assert.match(
-    await session.screen(),
-    new RegExp(`^detached; 'tests/fixtures/ticker\\.sh' keeps running \\(PID ${pid}\\)$`, "m"),
-  );
-  assert.equal((await processes(hub, { pid: Number(pid) }))[0].status, "running");
-});
-
 hubTest("a follower stays with the process when someone else restarts it", async (hub) => {
   await using run = new CliProcess(hub, [TICKER]);
   await run.waitForOutput(/^tick 2$/m, "stdout");
@@ -253,4 +206,71 @@ hubTest("run --restart restarts a running process and follows only the new one",
   assert.match(result.stdout, /^tick 1\ntick 2\ntick 3$/m, "starts with the new process's output");
   const [, after] = /keeps running \(PID (\d+)\)$/m.exec(result.stderr)!;
   assert.notEqual(after, before);
+});
+
+const tmux = await hasTmux();
+
+/**
+ * A test of the question Ctrl+C asks at a terminal: `persistproc ARGS...` follows the ticker
+ * in tmux, gets Ctrl+C, and `answer` goes on from the open question. Skips without tmux.
+ */
+function questionTest(
+  name: string,
+  args: string[],
+  answer: (session: TmuxSession, pid: number, hub: TestHub) => Promise<void>,
+): void {
+  hubTest(name, async (hub) => {
+    if (!tmux) {
+      // deno-lint-ignore no-console
+      return console.warn(`skipped "${name}": tmux is not installed`);
+    }
+    await using session = await TmuxSession.start(hub, args);
+    await session.waitForScreen(/^tick 3$/m);
+    await session.sendKeys("C-c");
+    const [, pid] = await session.waitForScreen(
+      /^Stop 'tests\/fixtures\/ticker\.sh' \(PID (\d+)\)\? \[y\/N\]/m,
+    );
+    await answer(session, Number(pid), hub);
+  });
+}
+
+questionTest(
+  "Ctrl+C at a terminal asks, and y stops the process",
+  ["run", TICKER],
+  async (session, pid, hub) => {
+    // Let output arrive while the question is open: it must be printed after the answer.
+    const ticks = [...(await session.screen()).matchAll(/^tick (\d+)$/gm)];
+    const shown = Math.max(...ticks.map((m) => Number(m[1])));
+    await waitFor("the ticker to tick on behind the question", async () => {
+      const { body } = await hub.api("output", { pid, stream: "stdout", lines: 1 });
+      return Number(/tick (\d+)/.exec(body.output[0])?.[1]) > shown + 1;
+    });
+    await session.sendKeys("y", "Enter");
+    const [screen] = await session.waitForScreen(/[^]*\[exit 143\]/);
+    const afterQuestion = screen.slice(screen.indexOf("[y/N]"));
+    assert.match(afterQuestion, new RegExp(`^tick ${shown + 1}$`, "m"));
+    assert.match(afterQuestion, /^process killed by SIGTERM$/m);
+    assert.equal((await processes(hub, { pid }))[0].status, "stopped");
+  },
+);
+
+questionTest(
+  "Ctrl+C at a terminal asks, and Enter detaches",
+  [TICKER],
+  async (session, pid, hub) => {
+    await session.sendKeys("Enter");
+    await session.waitForScreen(/^\[exit 0\]$/m);
+    assert.match(
+      await session.screen(),
+      new RegExp(`^detached; 'tests/fixtures/ticker\\.sh' keeps running \\(PID ${pid}\\)$`, "m"),
+    );
+    assert.equal((await processes(hub, { pid }))[0].status, "running");
+  },
+);
+
+questionTest("a second Ctrl+C at the question detaches", [TICKER], async (session, pid, hub) => {
+  await session.sendKeys("C-c");
+  await session.waitForScreen(/^\[exit 0\]$/m);
+  assert.match(await session.screen(), /^detached; 'tests\/fixtures\/ticker\.sh' keeps running/m);
+  assert.equal((await processes(hub, { pid }))[0].status, "running");
 });

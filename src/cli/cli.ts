@@ -39,9 +39,9 @@ const TOP_FLAGS = {
   serve: { type: "boolean" },
 } as const;
 
-/** Exit codes: 1 for a failure, 2 for a mistake in how the CLI was called. */
+/** The exit code of a failure: the server refused, could not be reached, or broke off. */
 export const EXIT_FAILURE = 1;
-/** See EXIT_FAILURE. */
+/** The exit code of a mistake in how the CLI was called (unknown flag, bad value). */
 export const EXIT_USAGE = 2;
 
 /**

@@ -7,7 +7,7 @@ import { HubError } from "../client/errors.ts";
 import type { HubClient } from "../client/hub_client.ts";
 import type { ProcessEvent, ProcessInfo } from "../core/types.ts";
 import { describeEnding, exitCodeOf } from "./exit_status.ts";
-import { printErr, printOut } from "./output.ts";
+import { printErr, printOut, stdoutIsGone } from "./output.ts";
 import { displayName } from "./process_name.ts";
 import { ask } from "./prompt.ts";
 
@@ -94,6 +94,8 @@ class FollowSession {
       else if (event.stream === "stderr") printErr(event.text);
       else printOut(event.text);
     }
+    // Whoever read our stdout has gone (`persistproc run x | head`): stop following.
+    if (stdoutIsGone()) return this.#detach();
     if (event.type === "line") return;
     this.#current = event.process;
     if (event.type === "start") {
@@ -112,8 +114,9 @@ class FollowSession {
       return this.#detach();
     }
     const { onInterrupt, interactive } = this.#options;
-    if (onInterrupt === "stop") this.#stop();
-    else if (onInterrupt === "ask" && interactive) this.#ask();
+    const fail = (error: unknown) => this.#fail(error);
+    if (onInterrupt === "stop") this.#stop().catch(fail);
+    else if (onInterrupt === "ask" && interactive) this.#ask().catch(fail);
     else this.#detach();
   }
 
@@ -124,7 +127,7 @@ class FollowSession {
     if (this.#held === null) return; // Answered already: by a second Ctrl+C, or by an exit.
     this.#closeQuestion(false);
     if (this.#finished) return;
-    if (/^\s*y(es)?\s*$/i.test(answer ?? "")) this.#stop();
+    if (/^\s*y(es)?\s*$/i.test(answer ?? "")) await this.#stop();
     else this.#detach();
   }
 

@@ -29,6 +29,11 @@ export function printOut(text: string): void {
   }
 }
 
+/** Whether stdout's reader has gone away, so that nothing printed there is read any more. */
+export function stdoutIsGone(): boolean {
+  return stdoutGone;
+}
+
 /** Prints a line to stderr: notices, prompts' answers, a followed process's stderr. */
 export function printErr(text: string): void {
   try {

@@ -24,7 +24,7 @@ export const startCommand = defineCommand({
 and log file. Use 'persistproc run' to follow its output instead.
 
 Flags (before COMMAND):
-  --label L                     name the process L (default: the command line)
+  --label L                     name the process L (default: "COMMAND in DIR")
   -C, --working-directory DIR   start in DIR instead of the current directory`,
   flags: { label: { type: "string" }, ...WORKING_DIRECTORY_FLAG },
   flagsEndAtCommand: true,

@@ -42,7 +42,7 @@ Flags (before COMMAND; everything after it belongs to COMMAND):
                       to stop the process), stop, or detach (leave it running). Without
                       a terminal, ask means detach.
   --raw               print stored lines: time, [stream], text (all on stdout)
-  --label L           name the process L (default: the command line)
+  --label L           name the process L (default: "COMMAND in DIR")
   -C, --working-directory DIR   run in DIR instead of the current directory`,
   flags: {
     fresh: { type: "boolean" },
