@@ -59,18 +59,20 @@ export async function waitFor<T>(
   }
 }
 
-/** Starts `main.ts serve` and waits until it answers. */
+/**
+ * Starts `main.ts serve` (or `where.program`, e.g. a compiled binary, with `serve`) and waits
+ * until it answers.
+ */
 export async function startHub(
   extraArgs: string[] = [],
-  where: { port?: number; dataDir?: string } = {},
+  where: { port?: number; dataDir?: string; program?: string[] } = {},
 ): Promise<TestHub> {
   const port = where.port ?? freePort();
   const dataDir = where.dataDir ?? await Deno.makeTempDir({ prefix: "persistproc-test-" });
-  const child = new Deno.Command(Deno.execPath(), {
+  const [program, ...programArgs] = where.program ?? [Deno.execPath(), "run", "-A", MAIN];
+  const child = new Deno.Command(program, {
     args: [
-      "run",
-      "-A",
-      MAIN,
+      ...programArgs,
       "serve",
       "--quiet",
       "--port",
