@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-explicit-any
 /**
  * Fault tests: a server that dies by SIGKILL, pid reuse, crashes, signals, autorestart.
  */
