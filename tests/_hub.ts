@@ -65,7 +65,7 @@ export async function waitFor<T>(
  */
 export async function startHub(
   extraArgs: string[] = [],
-  where: { port?: number; dataDir?: string; program?: string[] } = {},
+  where: { port?: number; dataDir?: string; program?: string[]; token?: string } = {},
 ): Promise<TestHub> {
   const port = where.port ?? freePort();
   const dataDir = where.dataDir ?? await Deno.makeTempDir({ prefix: "persistproc-test-" });
@@ -92,10 +92,13 @@ export async function startHub(
   };
   const collecting = Promise.all([collect(child.stdout), collect(child.stderr)]);
   const base = `http://127.0.0.1:${port}`;
+  const auth: Record<string, string> = where.token
+    ? { authorization: `Bearer ${where.token}` }
+    : {};
   const api = async (tool: string, args: unknown) => {
     const response = await fetch(`${base}/api/tools/${tool}`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...auth },
       body: JSON.stringify(args),
     });
     return { status: response.status, body: await response.json() };
@@ -124,7 +127,7 @@ export async function startHub(
       pids = body.processes.filter((p: any) => p.status === "running").map((p: any) => p.pid);
       const response = await fetch(`${base}/api/shutdown`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...auth },
         body: "{}",
       });
       await response.body?.cancel();
@@ -149,7 +152,7 @@ export async function startHub(
     await waitFor("the server to answer", async () => {
       const status = await Promise.race([child.status, Promise.resolve(null)]);
       if (status) throw new Error(`server exited early:\n${printed}`);
-      return (await fetch(`${base}/api/health`)).ok;
+      return (await fetch(`${base}/api/health`, { headers: auth })).ok;
     });
   } catch (error) {
     await hub[Symbol.asyncDispose]();
