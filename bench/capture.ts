@@ -1,0 +1,94 @@
+/**
+ * Measure 1, capture throughput: a child prints N short lines as fast as it can (`seq 1 N`);
+ * how long from the start request until every line is in the log, and how many are lost.
+ * persistproc against pm2 against the shell writing the file itself.
+ */
+import { join } from "node:path";
+import { STAMP_LENGTH } from "../src/core/log_store.ts";
+import type { Measure, Result } from "./_context.ts";
+import { benchHub, countLines, fileSize, NO_ROTATION, seqBytes, waitStored } from "./_hub.ts";
+import { median, repeat } from "./_stats.ts";
+
+/** See the module comment. */
+export const capture: Measure = async (ctx) => {
+  const { runs, captureLines: n } = ctx.sizes;
+  const bytes = seqBytes(n);
+
+  ctx.note(`capture: persistproc, ${runs} x seq 1 ${n}`);
+  const lost: Record<string, number> = {};
+  let persistproc: number[];
+  {
+    await using hub = await benchHub(NO_ROTATION);
+    const logs: string[] = [];
+    persistproc = [];
+    for (let run = 0; run < runs; run++) {
+      const start = performance.now();
+      const started = await hub.call("ctrl", {
+        action: "start",
+        command_or_label: `seq 1 ${n}`,
+        working_directory: ctx.tmp,
+        label: `capture-${run}`,
+      });
+      const log = started.log_stdout as string;
+      logs.push(log);
+      const done = await waitStored(
+        () => fileSize(log),
+        bytes + (STAMP_LENGTH + 1) * n,
+        async () => {
+          const { processes } = await hub.call("list", { pid: started.pid });
+          return (processes as { status: string }[])[0].status !== "running";
+        },
+      );
+      persistproc.push(done - start);
+    }
+    lost.persistproc = Math.max(
+      ...await Promise.all(logs.map(async (l) => n - await countLines(l))),
+    );
+  }
+
+  let pm2: number[] | null = null;
+  if (ctx.pm2) {
+    ctx.note(`capture: pm2, ${runs} x seq 1 ${n}`);
+    const files = Array.from({ length: runs }, (_, run) => join(ctx.tmp, `pm2-capture-${run}`));
+    pm2 = await ctx.pm2.time(files.map((file, run) => ({
+      name: `capture-${run}`,
+      script: "seq",
+      args: ["1", String(n)],
+      out: `${file}.out`,
+      err: `${file}.err`,
+      outBytes: bytes,
+      errBytes: 0,
+    })));
+    lost.pm2 = Math.max(
+      ...await Promise.all(files.map(async (f) => n - await countLines(`${f}.out`))),
+    );
+  }
+
+  ctx.note(`capture: shell, ${runs} x seq 1 ${n} > file`);
+  const file = join(ctx.tmp, "shell-capture.out");
+  const limit = await repeat(runs, async () => {
+    const status = await new Deno.Command("sh", { args: ["-c", `seq 1 ${n} > ${file}`] }).output();
+    if (!status.success) throw new Error("seq failed");
+  });
+  lost.limit = n - await countLines(file);
+
+  const [p, q, l] = [median(persistproc), pm2 && median(pm2), median(limit)];
+  const rows: Result[] = [{
+    measure: `capture ${n.toLocaleString("en")} lines: start until all in log`,
+    unit: "ms",
+    persistproc: p,
+    pm2: q,
+    limit: l,
+    target: "≤ 0.5 × pm2",
+    met: q === null ? null : p <= 0.5 * q,
+  }, {
+    measure: "capture: lines lost (worst run)",
+    unit: "lines",
+    persistproc: lost.persistproc,
+    pm2: lost.pm2 ?? null,
+    limit: lost.limit,
+    target: "0",
+    met: lost.persistproc === 0,
+  }];
+  return rows;
+};
