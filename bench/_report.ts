@@ -44,7 +44,7 @@ export function machineLine(m: Machine): string {
 function show(value: number | null | undefined, unit: string): string {
   if (value === undefined) return "–";
   if (value === null) return "n/a";
-  const digits = unit === "ms" ? (value < 10 ? 2 : value < 100 ? 1 : 0) : 0;
+  const digits = unit === "ms" ? (value < 10 ? 2 : value < 100 ? 1 : 0) : unit === "×" ? 2 : 1;
   return `${value.toLocaleString("en", { maximumFractionDigits: digits })} ${unit}`;
 }
 

@@ -1,0 +1,93 @@
+/**
+ * Measure 2, child slowdown: how much longer the child's own run takes when persistproc (or
+ * pm2) reads its output than when it writes to a file. The child times itself, so only the
+ * time it spends blocked on a full pipe counts, not the manager's start-up.
+ */
+import { join } from "node:path";
+import type { Measure, Result } from "./_context.ts";
+import { benchHub, NO_ROTATION, seqBytes } from "./_hub.ts";
+import { median, until } from "./_stats.ts";
+
+/** A child that prints `lines` lines and then its own run time on stderr. */
+function selfTimingChild(lines: number): string {
+  return `start=$(date +%s%N); seq 1 ${lines}; end=$(date +%s%N); ` +
+    `echo "elapsed_ns $((end - start))" >&2`;
+}
+
+function elapsedMs(stderr: string): number {
+  const match = /elapsed_ns (\d+)/.exec(stderr);
+  if (!match) throw new Error(`The child did not report its run time: ${stderr.slice(0, 200)}`);
+  return Number(match[1]) / 1e6;
+}
+
+/** See the module comment. */
+export const slowdown: Measure = async (ctx) => {
+  const { runs, captureLines: n } = ctx.sizes;
+  const script = selfTimingChild(n);
+
+  ctx.note(`slowdown: persistproc, ${runs} runs`);
+  const persistproc: number[] = [];
+  {
+    await using hub = await benchHub(NO_ROTATION);
+    for (let run = 0; run < runs; run++) {
+      const { pid } = await hub.call("ctrl", {
+        action: "start",
+        command_or_label: script,
+        working_directory: ctx.tmp,
+        label: `slowdown-${run}`,
+      });
+      await until("the child to end", async () => {
+        const { processes } = await hub.call("list", { pid });
+        return (processes as { status: string }[])[0].status !== "running";
+      }, { everyMs: 20 });
+      const { output } = await hub.call("output", { pid, stream: "stderr", lines: 1 });
+      persistproc.push(elapsedMs((output as string[]).join("\n")));
+    }
+  }
+
+  let pm2: number[] | null = null;
+  if (ctx.pm2) {
+    ctx.note(`slowdown: pm2, ${runs} runs`);
+    const files = Array.from({ length: runs }, (_, run) => join(ctx.tmp, `pm2-slowdown-${run}`));
+    await ctx.pm2.time(files.map((file, run) => ({
+      name: `slowdown-${run}`,
+      script: "sh",
+      args: ["-c", script],
+      out: `${file}.out`,
+      err: `${file}.err`,
+      outBytes: seqBytes(n),
+      errBytes: 1,
+    })));
+    pm2 = await Promise.all(files.map(async (f) => elapsedMs(await Deno.readTextFile(`${f}.err`))));
+  }
+
+  ctx.note(`slowdown: shell writing to a file, ${runs} runs`);
+  const limit: number[] = [];
+  const file = join(ctx.tmp, "shell-slowdown.out");
+  for (let run = 0; run < runs; run++) {
+    const { stderr } = await new Deno.Command("sh", {
+      args: ["-c", `exec > ${file}; ${script}`],
+      stderr: "piped",
+    }).output();
+    limit.push(elapsedMs(new TextDecoder().decode(stderr)));
+  }
+
+  const [p, q, l] = [median(persistproc), pm2 && median(pm2), median(limit)];
+  const rows: Result[] = [{
+    measure: `child's own run time printing ${n.toLocaleString("en")} lines`,
+    unit: "ms",
+    persistproc: p,
+    pm2: q,
+    limit: l,
+    target: "–",
+    met: null,
+  }, {
+    measure: "child slowdown (run time ÷ run time writing to a file)",
+    unit: "×",
+    persistproc: p / l,
+    pm2: q === null ? null : q / l,
+    target: "≤ 1.5 ×",
+    met: p / l <= 1.5,
+  }];
+  return rows;
+};
