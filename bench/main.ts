@@ -12,12 +12,19 @@ import { type BenchContext, FULL, type Measure, type Result, SMOKE } from "./_co
 import { Pm2 } from "./_pm2.ts";
 import { describeMachine, machineLine, resultsTable } from "./_report.ts";
 import { capture } from "./capture.ts";
+import { control } from "./control.ts";
 import { mcpList } from "./mcp_list.ts";
 import { reading } from "./reading.ts";
 import { slowdown } from "./slowdown.ts";
 
 /** Every measure, in the order they run. */
-export const MEASURES: Record<string, Measure> = { capture, slowdown, reading, mcp_list: mcpList };
+export const MEASURES: Record<string, Measure> = {
+  capture,
+  slowdown,
+  reading,
+  mcp_list: mcpList,
+  control,
+};
 
 const encoder = new TextEncoder();
 const print = (text: string) => Deno.stdout.writeSync(encoder.encode(text + "\n"));
