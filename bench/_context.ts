@@ -22,6 +22,8 @@ export interface Sizes {
   controlRuns: number;
   /** Processes the loaded memory figure is taken with. */
   memoryProcesses: number;
+  /** How long a daemon is left alone before its memory is read. */
+  settleMs: number;
   /** Runs of each CLI command. */
   cliRuns: number;
 }
@@ -37,6 +39,7 @@ export const FULL: Sizes = {
   listClients: 32,
   controlRuns: 15,
   memoryProcesses: 50,
+  settleMs: 2_000,
   cliRuns: 7,
 };
 
@@ -51,6 +54,7 @@ export const SMOKE: Sizes = {
   listClients: 2,
   controlRuns: 1,
   memoryProcesses: 2,
+  settleMs: 50,
   cliRuns: 1,
 };
 

@@ -14,6 +14,7 @@ import { describeMachine, machineLine, resultsTable } from "./_report.ts";
 import { capture } from "./capture.ts";
 import { control } from "./control.ts";
 import { mcpList } from "./mcp_list.ts";
+import { memory } from "./memory.ts";
 import { reading } from "./reading.ts";
 import { slowdown } from "./slowdown.ts";
 
@@ -24,6 +25,7 @@ export const MEASURES: Record<string, Measure> = {
   reading,
   mcp_list: mcpList,
   control,
+  memory,
 };
 
 const encoder = new TextEncoder();

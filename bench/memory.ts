@@ -1,0 +1,102 @@
+/**
+ * Measure 6, memory: the resident set (VmRSS) of persistproc's server and of pm2's daemon,
+ * idle and with N `sleep 1000` processes managed. Children are not counted, only the manager.
+ */
+import { join } from "node:path";
+import type { Measure, Result } from "./_context.ts";
+import { benchHub } from "./_hub.ts";
+
+/** A process's resident set in MiB, from /proc/PID/status. */
+export async function rssMiB(pid: number): Promise<number> {
+  const status = await Deno.readTextFile(`/proc/${pid}/status`);
+  const kib = /VmRSS:\s*(\d+)\s*kB/.exec(status)?.[1];
+  if (!kib) throw new Error(`No VmRSS for pid ${pid}`);
+  return Number(kib) / 1024;
+}
+
+const START_TIMEOUT_MS = 10_000;
+const settle = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** See the module comment. */
+export const memory: Measure = async (ctx) => {
+  const { memoryProcesses: n, settleMs } = ctx.sizes;
+  ctx.note(`memory: persistproc idle, then with ${n} processes`);
+  const persistproc: number[] = [];
+  let started = 0;
+  let stuck: string | undefined;
+  {
+    await using hub = await benchHub();
+    await hub.call("list", {});
+    await settle(settleMs);
+    persistproc.push(await rssMiB(hub.pid));
+    for (; started < n; started++) {
+      const start = hub.call("ctrl", {
+        action: "start",
+        command_or_label: "sleep 1000",
+        working_directory: ctx.tmp,
+        label: `memory-${started}`,
+      });
+      // A start that hangs is reported, not waited for forever.
+      if (
+        !await Promise.race([
+          start.then(() => true),
+          settle(START_TIMEOUT_MS).then(() => false),
+        ])
+      ) {
+        stuck = `ctrl start #${started + 1} did not answer within ${START_TIMEOUT_MS / 1000} s`;
+        ctx.note(`memory: ${stuck}`);
+        break;
+      }
+    }
+    await settle(settleMs);
+    persistproc.push(await rssMiB(hub.pid));
+  }
+
+  const pm2: (number | null)[] = [null, null];
+  if (ctx.pm2) {
+    ctx.note(`memory: pm2 idle, then with ${n} processes`);
+    await ctx.pm2.cli(["ping"]); // starts the daemon
+    await settle(settleMs);
+    pm2[0] = await rssMiB(await ctx.pm2.daemonPid());
+    const apps = Array.from({ length: n }, (_, i) => ({
+      name: `memory-${i}`,
+      script: "sleep",
+      args: ["1000"],
+      interpreter: "none",
+      autorestart: false,
+    }));
+    const ecosystem = join(ctx.tmp, "memory.ecosystem.json");
+    await Deno.writeTextFile(ecosystem, JSON.stringify({ apps }));
+    await ctx.pm2.cli(["start", ecosystem]);
+    await settle(settleMs);
+    pm2[1] = await rssMiB(await ctx.pm2.daemonPid());
+    await ctx.pm2.cli(["delete", "all"]);
+  }
+
+  const rows: Result[] = [{
+    measure: "server RSS, idle",
+    unit: "MiB",
+    persistproc: persistproc[0],
+    pm2: pm2[0],
+    target: "< 60 MB",
+    met: persistproc[0] * 2 ** 20 < 60e6,
+  }, {
+    measure: `server RSS, ${n} processes running`,
+    unit: "MiB",
+    persistproc: stuck ? null : persistproc[1],
+    pm2: pm2[1],
+    target: "–",
+    met: null,
+  }];
+  if (stuck) {
+    rows[1].note = `${stuck}: persistproc manages at most ${started}`;
+    rows.push({
+      measure: `server RSS, ${started} processes running`,
+      unit: "MiB",
+      persistproc: persistproc[1],
+      target: "–",
+      met: null,
+    });
+  }
+  return rows;
+};
