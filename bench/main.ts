@@ -12,6 +12,7 @@ import { type BenchContext, FULL, type Measure, type Result, SMOKE } from "./_co
 import { Pm2 } from "./_pm2.ts";
 import { describeMachine, machineLine, resultsTable } from "./_report.ts";
 import { capture } from "./capture.ts";
+import { cliStart } from "./cli_start.ts";
 import { control } from "./control.ts";
 import { mcpList } from "./mcp_list.ts";
 import { memory } from "./memory.ts";
@@ -26,6 +27,7 @@ export const MEASURES: Record<string, Measure> = {
   mcp_list: mcpList,
   control,
   memory,
+  cli: cliStart,
 };
 
 const encoder = new TextEncoder();
