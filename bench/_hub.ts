@@ -80,3 +80,15 @@ export async function waitStored(
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
 }
+
+/** Starts `count` `sleep 1000` processes labelled `<prefix>-<i>`. */
+export async function startSleepers(hub: BenchHub, count: number, prefix: string, dir: string) {
+  for (let i = 0; i < count; i++) {
+    await hub.call("ctrl", {
+      action: "start",
+      command_or_label: "sleep 1000",
+      working_directory: dir,
+      label: `${prefix}-${i}`,
+    });
+  }
+}

@@ -119,6 +119,20 @@ export class Pm2 {
     );
   }
 
+  /** Starts `count` `sleep 1000` processes named `<prefix>-<i>` from one ecosystem file. */
+  async startSleepers(count: number, prefix: string, dir: string): Promise<void> {
+    const apps = Array.from({ length: count }, (_, i) => ({
+      name: `${prefix}-${i}`,
+      script: "sleep",
+      args: ["1000"],
+      interpreter: "none",
+      autorestart: false,
+    }));
+    const ecosystem = join(dir, `${prefix}.ecosystem.json`);
+    await Deno.writeTextFile(ecosystem, JSON.stringify({ apps }));
+    await this.cli(["start", ecosystem]);
+  }
+
   /** Kills the daemon and every program it runs, then removes the folder. */
   async [Symbol.asyncDispose](): Promise<void> {
     const pid = await this.daemonPid().catch(() => 0);

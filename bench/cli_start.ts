@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { compile, localDenort } from "../tasks/compile.ts";
 import type { BenchContext, Measure, Result } from "./_context.ts";
-import { benchHub, MAIN } from "./_hub.ts";
+import { benchHub, MAIN, startSleepers } from "./_hub.ts";
 import { median, timed } from "./_stats.ts";
 
 const RUNNING = 10;
@@ -42,14 +42,7 @@ async function compiledBinary(ctx: BenchContext): Promise<string | { reason: str
 export const cliStart: Measure = async (ctx) => {
   const runs = ctx.sizes.cliRuns;
   await using hub = await benchHub();
-  for (let i = 0; i < RUNNING; i++) {
-    await hub.call("ctrl", {
-      action: "start",
-      command_or_label: "sleep 1000",
-      working_directory: ctx.tmp,
-      label: `cli-${i}`,
-    });
-  }
+  await startSleepers(hub, RUNNING, "cli", ctx.tmp);
   const list = ["list", "--port", String(hub.port)];
   ctx.note(`cli: persistproc list, ${runs} runs`);
   const persistproc = await coldStart([Deno.execPath(), "run", "-A", MAIN, ...list], runs);
@@ -63,16 +56,7 @@ export const cliStart: Measure = async (ctx) => {
   let nodeFloor: number | null = null;
   if (ctx.pm2) {
     ctx.note(`cli: pm2 jlist, ${runs} runs`);
-    const apps = Array.from({ length: RUNNING }, (_, i) => ({
-      name: `cli-${i}`,
-      script: "sleep",
-      args: ["1000"],
-      interpreter: "none",
-      autorestart: false,
-    }));
-    const ecosystem = join(ctx.tmp, "cli.ecosystem.json");
-    await Deno.writeTextFile(ecosystem, JSON.stringify({ apps }));
-    await ctx.pm2.cli(["start", ecosystem]);
+    await ctx.pm2.startSleepers(RUNNING, "cli", ctx.tmp);
     pm2 = await coldStart(ctx.pm2.command(["jlist"]), runs, ctx.pm2.env);
     await ctx.pm2.cli(["delete", "all"]);
     nodeFloor = await coldStart(["node", "-e", "0"], runs);

@@ -4,7 +4,7 @@
  * many clients calling at once. Only the calls are timed.
  */
 import type { Measure, Result } from "./_context.ts";
-import { benchHub, connectMcp } from "./_hub.ts";
+import { benchHub, connectMcp, startSleepers } from "./_hub.ts";
 import { percentile, timed } from "./_stats.ts";
 
 const RUNNING = 10;
@@ -13,14 +13,7 @@ const RUNNING = 10;
 export const mcpList: Measure = async (ctx) => {
   const { listCalls, listCallsPerClient, listClients } = ctx.sizes;
   await using hub = await benchHub();
-  for (let i = 0; i < RUNNING; i++) {
-    await hub.call("ctrl", {
-      action: "start",
-      command_or_label: "sleep 1000",
-      working_directory: ctx.tmp,
-      label: `mcp-sleeper-${i}`,
-    });
-  }
+  await startSleepers(hub, RUNNING, "mcp-sleeper", ctx.tmp);
   const clients = await Promise.all(Array.from({ length: listClients }, () => connectMcp(hub)));
   try {
     const call = async (client: (typeof clients)[number]) => {

@@ -2,7 +2,6 @@
  * Measure 6, memory: the resident set (VmRSS) of persistproc's server and of pm2's daemon,
  * idle and with N `sleep 1000` processes managed. Children are not counted, only the manager.
  */
-import { join } from "node:path";
 import type { Measure, Result } from "./_context.ts";
 import { benchHub } from "./_hub.ts";
 
@@ -58,16 +57,7 @@ export const memory: Measure = async (ctx) => {
     await ctx.pm2.cli(["ping"]); // starts the daemon
     await settle(settleMs);
     pm2[0] = await rssMiB(await ctx.pm2.daemonPid());
-    const apps = Array.from({ length: n }, (_, i) => ({
-      name: `memory-${i}`,
-      script: "sleep",
-      args: ["1000"],
-      interpreter: "none",
-      autorestart: false,
-    }));
-    const ecosystem = join(ctx.tmp, "memory.ecosystem.json");
-    await Deno.writeTextFile(ecosystem, JSON.stringify({ apps }));
-    await ctx.pm2.cli(["start", ecosystem]);
+    await ctx.pm2.startSleepers(n, "memory", ctx.tmp);
     await settle(settleMs);
     pm2[1] = await rssMiB(await ctx.pm2.daemonPid());
     await ctx.pm2.cli(["delete", "all"]);
