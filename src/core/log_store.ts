@@ -71,14 +71,11 @@ export class ProcessLog {
   append(stream: "stdout" | "stderr", lines: readonly string[], time: Date): void {
     if (lines.length === 0 || this.#closed) return;
     const stamp = time.toISOString();
-    let own = "";
-    let combined = "";
-    for (const line of lines) {
-      own += `${stamp} ${line}\n`;
-      combined += `${stamp} [${stream}] ${line}\n`;
-    }
+    // One native join per file: far cheaper than appending line by line for large batches.
+    const own = `${stamp} ${lines.join(`\n${stamp} `)}\n`;
+    const tag = `${stamp} [${stream}] `;
     this.#write(this.#logs[stream], own);
-    this.#write(this.#logs.combined, combined);
+    this.#write(this.#logs.combined, `${tag}${lines.join(`\n${tag}`)}\n`);
   }
 
   /** Whether a write has failed (disk full, directory removed); output since then is lost. */

@@ -206,10 +206,12 @@ export class ManagedProcess {
         const iso = time.toISOString();
         for (const text of lines) this.emit({ type: "line", stream, time: iso, text });
       };
+      let nulSeen = false; // the end mark holds NULs: no NUL yet, no need to look for it
       for await (const chunk of source) {
         lastChunkAt = Date.now();
         const lines = splitter.push(chunk);
-        const end = lines.findIndex((line) => line.endsWith(END_MARK));
+        nulSeen ||= chunk.includes(0);
+        const end = nulSeen ? lines.findIndex((line) => line.endsWith(END_MARK)) : -1;
         if (end === -1) {
           store(lines);
           continue;
