@@ -35,7 +35,7 @@ export const FULL: Sizes = {
   readLogBytes: [1024 * 1024, Math.floor(15.9 * 1024 * 1024)],
   readCalls: 50,
   listCalls: 300,
-  listCallsPerClient: 30,
+  listCallsPerClient: 50,
   listClients: 32,
   controlRuns: 15,
   memoryProcesses: 50,

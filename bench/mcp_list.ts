@@ -1,20 +1,81 @@
 /**
  * Measure 4, MCP round trip of `list`: the SDK's Client over Streamable HTTP, connected before
  * the clock starts, calling `list` with 10 processes running; one client calling in turn, then
- * many clients calling at once. Only the calls are timed.
+ * many clients calling at once. Only the calls are timed. The limit is the same clients against
+ * an endpoint that replays a canned answer (bench/_canned_mcp.ts).
  */
-import type { Measure, Result } from "./_context.ts";
+import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { freePort } from "../tests/_hub.ts";
+import type { BenchContext, Measure, Result } from "./_context.ts";
 import { benchHub, connectMcp, startSleepers } from "./_hub.ts";
-import { percentile, timed } from "./_stats.ts";
+import { percentile, timed, until } from "./_stats.ts";
+
+const CANNED = fileURLToPath(new URL("./_canned_mcp.ts", import.meta.url));
 
 const RUNNING = 10;
 
 /** See the module comment. */
 export const mcpList: Measure = async (ctx) => {
-  const { listCalls, listCallsPerClient, listClients } = ctx.sizes;
   await using hub = await benchHub();
   await startSleepers(hub, RUNNING, "mcp-sleeper", ctx.tmp);
-  const clients = await Promise.all(Array.from({ length: listClients }, () => connectMcp(hub)));
+  const first = await connectMcp(hub);
+  const canned = join(ctx.tmp, "list-result.json");
+  await Deno.writeTextFile(canned, JSON.stringify(await first.callTool({ name: "list" })));
+  await first[Symbol.asyncDispose]();
+  const persistproc = await roundTrips(ctx, hub.base);
+
+  // The same clients against an endpoint that only replays that answer: the machine's floor.
+  const port = freePort();
+  const floor = new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-net", "--allow-read", CANNED, String(port), canned],
+    stdin: "null",
+  }).spawn();
+  let limit: RoundTrips;
+  try {
+    await until(
+      "the canned endpoint",
+      () => fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false),
+      { everyMs: 20 },
+    );
+    limit = await roundTrips(ctx, `http://127.0.0.1:${port}`);
+  } finally {
+    floor.kill("SIGKILL");
+    await floor.status;
+  }
+
+  const row = (what: string, p: number, key: keyof RoundTrips, below?: number): Result => ({
+    measure: `MCP list round trip, ${what}, p${p * 100}`,
+    unit: "ms",
+    persistproc: percentile(persistproc[key], p),
+    limit: percentile(limit[key], p),
+    target: below ? `< ${below} ms` : "–",
+    met: below ? percentile(persistproc[key], p) < below : null,
+  });
+  const many = `${ctx.sizes.listClients} concurrent clients`;
+  return [
+    row("1 client", 0.5, "one"),
+    row("1 client", 0.99, "one"),
+    row(many, 0.5, "many", 3),
+    row(many, 0.99, "many", 50),
+  ];
+};
+
+interface RoundTrips {
+  one: number[];
+  many: number[];
+}
+
+/** Times `list` calls: one client calling in turn, then every client calling at once. */
+async function roundTrips(ctx: BenchContext, base: string): Promise<RoundTrips> {
+  const { listCalls, listCallsPerClient, listClients } = ctx.sizes;
+  const clients = await Promise.all(
+    // connectMcp reads only the hub's base URL.
+    Array.from(
+      { length: listClients },
+      () => connectMcp({ base } as Parameters<typeof connectMcp>[0]),
+    ),
+  );
   try {
     const call = async (client: (typeof clients)[number]) => {
       const [ms, result] = await timed(() => client.callTool({ name: "list", arguments: {} }));
@@ -22,30 +83,18 @@ export const mcpList: Measure = async (ctx) => {
       if (result.isError || listed !== RUNNING) throw new Error("list failed");
       return ms;
     };
-    ctx.note(`mcp list: 1 client, ${listCalls} calls`);
+    ctx.note(`mcp list (${base}): 1 client, ${listCalls} calls`);
     for (let i = 0; i < 10; i++) await call(clients[0]); // warm-up
     const one: number[] = [];
     for (let i = 0; i < listCalls; i++) one.push(await call(clients[0]));
-    ctx.note(`mcp list: ${listClients} clients, ${listCallsPerClient} calls each`);
+    ctx.note(`mcp list (${base}): ${listClients} clients, ${listCallsPerClient} calls each`);
     const many = (await Promise.all(clients.map(async (client) => {
       const own: number[] = [];
       for (let i = 0; i < listCallsPerClient; i++) own.push(await call(client));
       return own;
     }))).flat();
-    const row = (what: string, p: number, samples: number[], limit: number): Result => ({
-      measure: `MCP list round trip, ${what}, p${p * 100}`,
-      unit: "ms",
-      persistproc: percentile(samples, p),
-      target: `< ${limit} ms`,
-      met: percentile(samples, p) < limit,
-    });
-    return [
-      { ...row("1 client", 0.5, one, 3), target: "–", met: null },
-      { ...row("1 client", 0.99, one, 50), target: "–", met: null },
-      row(`${listClients} concurrent clients`, 0.5, many, 3),
-      row(`${listClients} concurrent clients`, 0.99, many, 50),
-    ];
+    return { one, many };
   } finally {
     await Promise.all(clients.map((client) => client[Symbol.asyncDispose]()));
   }
-};
+}
