@@ -85,6 +85,8 @@ class LogView {
     this.retained = [];
     this.pending = [];
     this.frame = 0;
+    this.timer = 0;
+    this.nextFlushAt = 0;
     this.paused = false;
     this.unseen = 0;
     this.stick = true;
@@ -205,11 +207,33 @@ class LogView {
     // Lines beyond the cap would be dropped on the next frame anyway; drop them now, so a
     // hidden tab (no animation frames) cannot pile up memory.
     if (this.pending.length > 2 * MAX_LOG_LINES) this.pending.splice(0, this.pending.length - MAX_LOG_LINES);
-    if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
+    this.schedule();
+  }
+
+  schedule() {
+    if (this.frame || this.timer) return;
+    const wait = this.nextFlushAt - performance.now();
+    if (wait > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = 0;
+        this.schedule();
+      }, wait);
+    } else {
+      this.frame = requestAnimationFrame(() => this.flush());
+    }
   }
 
   flush() {
     this.frame = 0;
+    const started = performance.now();
+    this.draw();
+    // When drawing is slow (a flood), draw less often: the page keeps answering clicks and
+    // keys, and the stream keeps being read, while each draw still shows the newest lines.
+    const took = performance.now() - started;
+    this.nextFlushAt = performance.now() + Math.min(1000, took * 3);
+  }
+
+  draw() {
     let batch = this.pending;
     this.pending = [];
     if (batch.length > MAX_LOG_LINES) batch = batch.slice(batch.length - MAX_LOG_LINES);
@@ -224,6 +248,8 @@ class LogView {
 
   append(entries) {
     if (entries.length === 0) return;
+    // A batch that fills the view replaces it: cheaper than appending and trimming.
+    if (entries.length >= MAX_LOG_LINES) this.el.textContent = "";
     const fragment = document.createDocumentFragment();
     for (let i = Math.max(0, entries.length - MAX_LOG_LINES); i < entries.length; i++) {
       fragment.appendChild(renderEntry(entries[i]));
