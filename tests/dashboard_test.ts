@@ -4,14 +4,10 @@
  */
 import assert from "node:assert/strict";
 import type { Locator, Page } from "playwright-core";
-import {
-  browserMissing,
-  FIXTURES,
-  openBrowser,
-  reportingHub,
-  startHub,
-  waitFor,
-} from "./_dashboard_support.ts";
+import { browserMissing, openBrowser, reportingHub, tool } from "./_dashboard_support.ts";
+import { FIXTURES as FIXTURES_DIR, startHub, waitFor } from "./_hub.ts";
+
+const FIXTURES = FIXTURES_DIR.replace(/\/$/, "");
 
 if (browserMissing) {
   // deno-lint-ignore no-console
@@ -126,7 +122,7 @@ Deno.test({
       });
 
       // Every door agrees.
-      const { processes } = await hub.tool("list", {}) as { processes: { status: string }[] };
+      const { processes } = await tool(hub, "list", {}) as { processes: { status: string }[] };
       assert.deepEqual(processes.map((p) => p.status), ["stopped"]);
       assert.deepEqual(errors, []);
     });
@@ -142,14 +138,14 @@ Deno.test({
     const workDir = await Deno.makeTempDir({ prefix: "persistproc-flood-" });
     try {
       await reportingHub(hub, async () => {
-        await hub.tool("ctrl", {
+        await tool(hub, "ctrl", {
           action: "start",
           label: "colours",
           command_or_label: String.raw`printf '\033[1;31mred alert\033[0m <b>not bold</b> &amp;\n'`,
           working_directory: workDir,
         });
         // Waits for a go-file so the page is following before the flood starts.
-        await hub.tool("ctrl", {
+        await tool(hub, "ctrl", {
           action: "start",
           label: "flood",
           command_or_label: "while [ ! -e go ]; do sleep 0.05; done; seq 1 100000",
@@ -269,7 +265,7 @@ Deno.test({
         assert.equal(await framed.locator("#process-rows").count(), 0);
 
         // Nothing ran.
-        const { processes } = await hub.tool("list", {}) as { processes: unknown[] };
+        const { processes } = await tool(hub, "list", {}) as { processes: unknown[] };
         assert.deepEqual(processes, []);
         assert.deepEqual([...Deno.readDirSync(workDir)], []);
       });
