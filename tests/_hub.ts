@@ -23,6 +23,8 @@ export interface TestHub {
   base: string;
   /** Everything the server printed so far. */
   output(): string;
+  /** Kills the server with SIGKILL, as a crash would, leaving its children running. */
+  crash(): Promise<void>;
   /** POSTs a tool call to the JSON API and returns status and body. */
   api(tool: string, args: unknown): Promise<{ status: number; body: any }>;
 }
@@ -57,18 +59,20 @@ export async function waitFor<T>(
   }
 }
 
-/** Starts `main.ts serve` and waits until it answers. */
+/**
+ * Starts `main.ts serve` (or `where.program`, e.g. a compiled binary, with `serve`) and waits
+ * until it answers.
+ */
 export async function startHub(
   extraArgs: string[] = [],
-  where: { port?: number; dataDir?: string } = {},
+  where: { port?: number; dataDir?: string; program?: string[]; token?: string } = {},
 ): Promise<TestHub> {
   const port = where.port ?? freePort();
   const dataDir = where.dataDir ?? await Deno.makeTempDir({ prefix: "persistproc-test-" });
-  const child = new Deno.Command(Deno.execPath(), {
+  const [program, ...programArgs] = where.program ?? [Deno.execPath(), "run", "-A", MAIN];
+  const child = new Deno.Command(program, {
     args: [
-      "run",
-      "-A",
-      MAIN,
+      ...programArgs,
       "serve",
       "--quiet",
       "--port",
@@ -88,10 +92,13 @@ export async function startHub(
   };
   const collecting = Promise.all([collect(child.stdout), collect(child.stderr)]);
   const base = `http://127.0.0.1:${port}`;
+  const auth: Record<string, string> = where.token
+    ? { authorization: `Bearer ${where.token}` }
+    : {};
   const api = async (tool: string, args: unknown) => {
     const response = await fetch(`${base}/api/tools/${tool}`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...auth },
       body: JSON.stringify(args),
     });
     return { status: response.status, body: await response.json() };
@@ -102,11 +109,17 @@ export async function startHub(
     base,
     output: () => printed,
     api,
+    async crash() {
+      crashed = true;
+      child.kill("SIGKILL");
+      await child.status;
+    },
     [Symbol.asyncDispose]() {
       return disposing ??= dispose();
     },
   };
   let disposing: Promise<void> | undefined;
+  let crashed = false;
   async function dispose() {
     let pids: number[] = [];
     try {
@@ -114,13 +127,13 @@ export async function startHub(
       pids = body.processes.filter((p: any) => p.status === "running").map((p: any) => p.pid);
       const response = await fetch(`${base}/api/shutdown`, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { "content-type": "application/json", ...auth },
         body: "{}",
       });
       await response.body?.cancel();
     } catch { /* the server may already be gone */ }
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const exited = await Promise.race([
+    const exited = crashed || await Promise.race([
       child.status.then(() => true),
       new Promise<false>((r) => timer = setTimeout(() => r(false), 10_000)),
     ]);
@@ -133,13 +146,13 @@ export async function startHub(
       } catch { /* already gone, as it should be */ }
     }
     await collecting;
-    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    if (!where.dataDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }
   try {
     await waitFor("the server to answer", async () => {
       const status = await Promise.race([child.status, Promise.resolve(null)]);
       if (status) throw new Error(`server exited early:\n${printed}`);
-      return (await fetch(`${base}/api/health`)).ok;
+      return (await fetch(`${base}/api/health`, { headers: auth })).ok;
     });
   } catch (error) {
     await hub[Symbol.asyncDispose]();

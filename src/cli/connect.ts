@@ -17,6 +17,7 @@ export function connect(settings: Settings): Promise<HubClient> {
   return connectOrStart({
     port: settings.port,
     dataDir: settings.dataDir,
+    token: settings.token,
     serverArgv: serverArgv(settings),
     onSpawn: (logFile) =>
       printErr(`started persistproc server on port ${settings.port} (log: ${logFile})`),

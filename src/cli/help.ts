@@ -9,6 +9,7 @@ const GLOBAL_FLAGS_HELP = `Global flags (before the command, or after a subcomma
   --data-dir DIR    where logs and state live (env PERSISTPROC_DATA_DIR;
                     default ~/.local/share/persistproc or the OS's equivalent)
   --format F        text or json (env PERSISTPROC_FORMAT; default text)
+  --token T         bearer token, for a server started with one (env PERSISTPROC_TOKEN)
   -h, --help        show help`;
 
 /** The overview: how to call persistproc, every command's summary, the global flags. */

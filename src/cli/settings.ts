@@ -15,6 +15,7 @@ export const GLOBAL_FLAGS = {
   port: { type: "string" },
   "data-dir": { type: "string" },
   format: { type: "string" },
+  token: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -23,6 +24,8 @@ export interface Settings {
   port: number;
   dataDir: string;
   format: "text" | "json";
+  /** Bearer token for a server that requires one (`--token`, `PERSISTPROC_TOKEN`). */
+  token?: string;
 }
 
 /**
@@ -43,5 +46,6 @@ export function resolveSettings(
   }
   const dataDir = flags["data-dir"] ?? env.PERSISTPROC_DATA_DIR ??
     defaultDataDir(env, Deno.build.os, env.HOME ?? env.USERPROFILE);
-  return { port: Number(port), dataDir: resolve(dataDir), format };
+  const token = flags.token ?? env.PERSISTPROC_TOKEN;
+  return { port: Number(port), dataDir: resolve(dataDir), format, token: token || undefined };
 }

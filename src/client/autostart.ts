@@ -18,6 +18,8 @@ export interface AutostartOptions {
   onSpawn?: (logFile: string) => void;
   /** How long to wait for the new server to answer; 10 s unless told. */
   timeoutMs?: number;
+  /** The token the server requires (and a started one will require). */
+  token?: string;
 }
 
 /** The file an autostarted server appends its output to. */
@@ -32,7 +34,7 @@ export function serverLogFile(dataDir: string): string {
  * held by a program that is not persistproc.
  */
 export async function connectOrStart(options: AutostartOptions): Promise<HubClient> {
-  const client = new HubClient({ port: options.port });
+  const client = new HubClient({ port: options.port, token: options.token });
   try {
     await client.health();
     return client;
@@ -41,7 +43,7 @@ export async function connectOrStart(options: AutostartOptions): Promise<HubClie
   }
   const logFile = serverLogFile(options.dataDir);
   const logOffset = logSize(logFile);
-  const exited = spawnServer(options.serverArgv, options.dataDir, logFile);
+  const exited = spawnServer(options.serverArgv, options.dataDir, logFile, options.token);
   options.onSpawn?.(logFile);
   const timeoutMs = options.timeoutMs ?? 10_000;
   const deadline = Date.now() + timeoutMs;
@@ -72,7 +74,12 @@ export async function connectOrStart(options: AutostartOptions): Promise<HubClie
 }
 
 /** Spawns the server detached, output appended to `logFile`; resolves when it exits. */
-function spawnServer(argv: string[], dataDir: string, logFile: string): Promise<unknown> {
+function spawnServer(
+  argv: string[],
+  dataDir: string,
+  logFile: string,
+  token: string | undefined,
+): Promise<unknown> {
   Deno.mkdirSync(dataDir, { recursive: true });
   const [program, args] = Deno.build.os === "windows"
     ? [argv[0], argv.slice(1)]
@@ -82,6 +89,8 @@ function spawnServer(argv: string[], dataDir: string, logFile: string): Promise<
   const child = new Deno.Command(program, {
     args,
     cwd: dataDir,
+    // The token travels in the environment, not argv, where any user could read it with ps.
+    env: token ? { PERSISTPROC_TOKEN: token } : {},
     detached: true,
     stdin: "null",
     stdout: "null",

@@ -20,6 +20,8 @@ import { parseNdjson } from "./ndjson.ts";
 export interface HubClientOptions {
   port: number;
   hostname?: string;
+  /** Sent as `Authorization: Bearer <token>` when the server requires one. */
+  token?: string;
 }
 
 /**
@@ -32,8 +34,11 @@ export class HubClient {
   /** The server's origin, e.g. `http://127.0.0.1:8947`. */
   readonly baseUrl: string;
 
+  readonly #token: string | undefined;
+
   constructor(options: HubClientOptions) {
     this.port = options.port;
+    this.#token = options.token;
     this.baseUrl = `http://${options.hostname ?? "127.0.0.1"}:${options.port}`;
   }
 
@@ -110,7 +115,10 @@ export class HubClient {
       return await fetch(this.baseUrl + path, {
         method,
         signal,
-        headers: body === undefined ? {} : { "content-type": "application/json" },
+        headers: {
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...(this.#token ? { authorization: `Bearer ${this.#token}` } : {}),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (error) {

@@ -30,17 +30,63 @@ export function isLoopbackOrigin(origin: string): boolean {
     LOOPBACK_HOSTS.has(url.hostname.toLowerCase());
 }
 
-/** Returns a 403 response when the request must be refused, or null when it may proceed. */
-export function refuseForeign(request: Request): Response | null {
+/** Who may talk to the server. */
+export interface AccessPolicy {
+  /** When set, requests must carry `Authorization: Bearer <token>` (see `needsToken`). */
+  token?: string;
+  /** Accept any Host: the server listens beyond loopback, where the token guards it. */
+  anyHost?: boolean;
+}
+
+/**
+ * Returns a 403 (401 for a missing or wrong token) response when the request must be refused,
+ * or null when it may proceed. `needsToken` is false only for the page's static files, which
+ * act on nothing.
+ */
+export function refuseForeign(
+  request: Request,
+  policy: AccessPolicy = {},
+  needsToken = true,
+): Response | null {
   const host = request.headers.get("host");
-  if (!isLoopbackHost(host)) {
+  if (!policy.anyHost && !isLoopbackHost(host)) {
     return forbidden(`Host "${host ?? ""}" is not a loopback address`);
   }
   const origin = request.headers.get("origin");
-  if (origin !== null && !isLoopbackOrigin(origin)) {
+  if (origin !== null && !isLoopbackOrigin(origin) && !isSameOrigin(origin, host)) {
     return forbidden(`Origin "${origin}" is not a loopback origin`);
   }
+  if (policy.token && needsToken && !hasToken(request, policy.token)) {
+    return Response.json(
+      {
+        error: {
+          code: "unauthorized",
+          message: "Missing or wrong token: send Authorization: Bearer <token> (PERSISTPROC_TOKEN)",
+        },
+      },
+      { status: 401, headers: { "www-authenticate": "Bearer" } },
+    );
+  }
   return null;
+}
+
+function isSameOrigin(origin: string, host: string | null): boolean {
+  try {
+    return host !== null && new URL(origin).host === host.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
+/** Compares the bearer token in time independent of where the first difference lies. */
+function hasToken(request: Request, token: string): boolean {
+  const header = request.headers.get("authorization") ?? "";
+  const given = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+  const a = new TextEncoder().encode(given);
+  const b = new TextEncoder().encode(token);
+  let difference = a.length ^ b.length;
+  for (let i = 0; i < b.length; i++) difference |= (a[i] ?? 0) ^ b[i];
+  return difference === 0;
 }
 
 function forbidden(message: string): Response {

@@ -8,7 +8,7 @@ import { logger } from "../core/logger.ts";
 import { Supervisor } from "../core/supervisor.ts";
 import { handleMcpRequest } from "../mcp/server.ts";
 import { type ApiContext, handleApi } from "./api.ts";
-import { refuseForeign } from "./guard.ts";
+import { isLoopbackHost, refuseForeign } from "./guard.ts";
 import { handlePage } from "./page/page.ts";
 import { findPortHolder } from "./port_holder.ts";
 
@@ -22,6 +22,8 @@ export interface ServeOptions {
   onListen?: (url: string) => void;
   /** Cap of each log file before it rotates (default 16 MiB). */
   logMaxBytes?: number;
+  /** Bearer token every request must carry; required when `hostname` is not loopback. */
+  token?: string;
 }
 
 /** The port is taken; says whether by another persistproc, else by whom if known. */
@@ -50,6 +52,13 @@ export class PortInUseError extends Error {
  */
 export async function serve(options: ServeOptions): Promise<void> {
   const hostname = options.hostname ?? "127.0.0.1";
+  const loopback = hostname === "::1" || isLoopbackHost(hostname);
+  if (!loopback && !options.token) {
+    throw new TypeError(
+      `Refusing to listen on "${hostname}" without a token: anyone who can reach it could run programs. Set --token or PERSISTPROC_TOKEN`,
+    );
+  }
+  const policy = { token: options.token, anyHost: !loopback };
   await Deno.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const supervisor = new Supervisor({ dataDir: options.dataDir, logMaxBytes: options.logMaxBytes });
   const identity = { name: "persistproc", version: denoJson.version };
@@ -70,9 +79,9 @@ export async function serve(options: ServeOptions): Promise<void> {
       signal: abort.signal,
       onListen: () => options.onListen?.(`http://${hostname}:${options.port}/mcp/`),
     }, async (request) => {
-      const refused = refuseForeign(request);
-      if (refused) return refused;
       const url = new URL(request.url);
+      const refused = refuseForeign(request, policy, !isStaticAsset(request, url));
+      if (refused) return refused;
       if (url.pathname === "/mcp" || url.pathname === "/mcp/") {
         return await handleMcpRequest(supervisor, identity, request);
       }
@@ -121,6 +130,11 @@ export async function serve(options: ServeOptions): Promise<void> {
   } finally {
     for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
   }
+}
+
+/** The page's files act on nothing, so they are served without the token. */
+function isStaticAsset(request: Request, url: URL): boolean {
+  return request.method === "GET" && ["/", "/app.js", "/app.css"].includes(url.pathname);
 }
 
 /** Whether the program on the port answers as persistproc. */

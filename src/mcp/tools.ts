@@ -86,6 +86,7 @@ const ctrl = define({
         working_directory: args.working_directory ?? "",
         environment: args.environment,
         label: args.label,
+        autorestart: args.autorestart,
       });
     } else if (args.action === "stop") {
       info = await hub.stop(target, { force: args.force });

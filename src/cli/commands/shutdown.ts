@@ -21,7 +21,7 @@ until it has. When no server is running, says so and succeeds.`,
   flags: {},
   async run({ positionals, settings }) {
     if (positionals.length > 0) throw new UsageError("shutdown takes no arguments");
-    const client = new HubClient({ port: settings.port });
+    const client = new HubClient({ port: settings.port, token: settings.token });
     try {
       await client.health();
       await client.shutdown();
