@@ -59,7 +59,7 @@ Deno.test({
       const row = page.locator('tr[data-label="ticker"]');
       await waitForText(row.locator(".status-text"), "running", "the ticker's status");
       assert.equal(await textOf(row.locator(".c-command")), "./ticker.sh");
-      assert.equal(await textOf(row.locator(".c-dir")), FIXTURES);
+      assert.equal(await row.locator(".c-dir").getAttribute("title"), FIXTURES);
       assert.equal(await textOf(row.locator(".c-restarts")), "0");
       const firstPid = await textOf(row.locator(".c-pid"));
       assert.match(firstPid, /^\d+$/);
@@ -272,5 +272,41 @@ Deno.test({
     } finally {
       await Deno.remove(workDir, { recursive: true });
     }
+  },
+});
+
+Deno.test({
+  name: "with a token set, the page asks for it once, or takes it from a link's fragment",
+  ...browserTest,
+  async fn() {
+    const token = "dashboard-test-token";
+    await using hub = await startHub(["--token", token], { token });
+    await using browser = await openBrowser();
+    await reportingHub(hub, async () => {
+      const page = await browser.newPage();
+      await page.goto(`${hub.base}/`);
+      await page.locator("#token-form").waitFor();
+      await waitForText(page.locator("#connection"), "needs token", "the connection state");
+      await page.fill("#token-input", token);
+      await page.getByRole("button", { name: "Use token" }).click();
+      await page.locator('#connection[data-state="live"]').waitFor();
+      assert.ok(await page.locator("#token-form").isHidden());
+
+      await tool(hub, "ctrl", {
+        action: "start",
+        label: "ticker",
+        command_or_label: "./ticker.sh",
+        working_directory: FIXTURES,
+      });
+      // The follow stream carries the token too.
+      await page.locator('tr[data-label="ticker"] .c-label').click();
+      await page.locator("#log .line.stdout", { hasText: "tick 2" }).waitFor();
+
+      const linked = await browser.newPage();
+      await linked.goto(`${hub.base}/#token=${token}`);
+      await linked.locator('tr[data-label="ticker"]').waitFor();
+      assert.ok(await linked.locator("#token-form").isHidden());
+      assert.ok(!linked.url().includes(token), linked.url());
+    });
   },
 });

@@ -5,12 +5,32 @@
 
 /** Wires the page together; runs last, after the other parts have defined their classes. */
 export const APP_JS = String.raw`
-// The one place a request is made: an access token header, when there is one, goes here.
-const EXTRA_HEADERS = {};
+const TOKEN_KEY = "persistproc.token";
 
+/** The server's access token, when it has one: from this tab's storage or a link's fragment. */
+let token = "";
+try {
+  token = sessionStorage.getItem(TOKEN_KEY) || "";
+} catch (_) { /* storage may be disabled: the token form asks each time */ }
+// A link may carry the token as #token=... (a fragment is never sent to a server): keep it
+// for this tab and take it out of the address bar.
+if (location.hash.startsWith("#token=")) {
+  useToken(decodeURIComponent(location.hash.slice("#token=".length)));
+  history.replaceState(null, "", location.pathname);
+}
+
+function useToken(value) {
+  token = value;
+  try {
+    sessionStorage.setItem(TOKEN_KEY, value);
+  } catch (_) { /* kept in memory only */ }
+}
+
+/** Every request the page makes goes through here, so the token is added in one place. */
 function request(path, init) {
   init = init || {};
-  const headers = Object.assign({}, init.headers, EXTRA_HEADERS);
+  const headers = Object.assign({}, init.headers);
+  if (token) headers.authorization = "Bearer " + token;
   return fetch(path, Object.assign({ cache: "no-store", credentials: "same-origin" }, init, { headers }));
 }
 
@@ -21,8 +41,11 @@ async function callTool(name, args) {
     body: JSON.stringify(args),
   });
   const body = await response.json().catch(() => null);
+  if (response.status === 401) askForToken();
   if (!response.ok) {
-    throw new Error(body && body.error ? body.error.message : "HTTP " + response.status);
+    const error = new Error(body && body.error ? body.error.message : "HTTP " + response.status);
+    error.status = response.status;
+    throw error;
   }
   return body;
 }
@@ -99,14 +122,32 @@ function select(label) {
 }
 
 function setConnected(connected, message) {
-  if (state.connected === connected) return;
-  state.connected = connected;
+  const mode = connected ? "live" : message === "locked" ? "locked" : "down";
+  if (state.connected === mode) return;
+  state.connected = mode;
   const el = byId("connection");
-  el.dataset.state = connected ? "live" : "down";
-  el.textContent = connected ? "live" : "disconnected";
+  el.dataset.state = mode;
+  el.textContent = { live: "live", locked: "needs token", down: "disconnected" }[mode];
   el.title = connected ? "Updating every second" : "Cannot reach the server: " + message;
-  if (connected) loadHealth();
+  if (connected) {
+    byId("token-form").hidden = true;
+    loadHealth();
+  }
 }
+
+function askForToken() {
+  const form = byId("token-form");
+  if (!form.hidden) return;
+  form.hidden = false;
+  byId("token-input").focus();
+}
+
+byId("token-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  useToken(byId("token-input").value.trim());
+  byId("token-input").value = "";
+  refresh();
+});
 
 async function loadHealth() {
   try {
@@ -123,7 +164,7 @@ async function refresh() {
   try {
     processes = (await callTool("list", {})).processes;
   } catch (error) {
-    setConnected(false, error.message);
+    setConnected(false, error.status === 401 ? "locked" : error.message);
     return;
   }
   setConnected(true);

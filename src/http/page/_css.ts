@@ -91,6 +91,19 @@ body {
 .connection[data-state="live"]::before { background: var(--green); }
 .connection[data-state="down"] { color: var(--red); }
 .connection[data-state="down"]::before { background: var(--red); }
+.token-form {
+  display: flex;
+  align-items: center;
+  flex-wrap: wrap;
+  gap: 8px 12px;
+  padding: 10px 18px;
+  background: var(--selected);
+  border-bottom: 1px solid var(--border);
+}
+.token-form[hidden] { display: none; }
+.token-form input { width: 280px; font-family: var(--mono); }
+.connection[data-state="locked"] { color: var(--amber); }
+.connection[data-state="locked"]::before { background: var(--amber); }
 main {
   flex: 1;
   min-height: 0;
@@ -180,6 +193,7 @@ tbody tr.selected { background: var(--selected); box-shadow: inset 3px 0 0 var(-
 .c-pid, .c-exit, .c-restarts, .c-uptime { font-variant-numeric: tabular-nums; }
 .c-uptime { color: var(--muted); }
 .c-exit[data-bad="true"] { color: var(--red); font-weight: 600; }
+table:not(.has-ports) .c-ports { display: none; }
 .c-ports a { color: var(--accent); margin-right: 6px; font-family: var(--mono); font-size: 12px; }
 .c-actions { text-align: right; }
 .c-actions button { padding: 2px 9px; min-height: 24px; font-size: 12px; margin-left: 4px; }

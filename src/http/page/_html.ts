@@ -21,6 +21,11 @@ export const INDEX_HTML = `<!doctype html>
   <span id="server-info" class="muted"></span>
   <span id="connection" class="connection" data-state="connecting">connecting</span>
 </header>
+<form id="token-form" class="token-form" autocomplete="off" hidden>
+  <label for="token-input">This server needs its access token (the <code>PERSISTPROC_TOKEN</code> it was started with)</label>
+  <input id="token-input" type="password" required spellcheck="false">
+  <button type="submit" class="primary">Use token</button>
+</form>
 <main>
   <section class="panel processes" aria-labelledby="processes-title">
     <div class="panel-head">
@@ -40,7 +45,7 @@ export const INDEX_HTML = `<!doctype html>
         <thead>
           <tr>
             <th>Status</th><th>Label</th><th>Command</th><th>Directory</th><th>PID</th>
-            <th>Ports</th><th>Uptime</th><th>Exit</th><th>Restarts</th><th class="actions-head">Actions</th>
+            <th class="c-ports">Ports</th><th>Uptime</th><th>Exit</th><th>Restarts</th><th class="actions-head">Actions</th>
           </tr>
         </thead>
         <tbody id="process-rows"></tbody>

@@ -127,8 +127,9 @@ class LogView {
       return;
     }
     this.process = process;
-    // The stream ended with the process, or broke: pick it up again once it runs again.
-    if (!this.streaming && process.status === "running" && (this.ended || this.lost)) {
+    // The list just answered, so the server is reachable: a broken stream is picked up again
+    // now, one that ended with the process once the process runs again.
+    if (!this.streaming && (this.lost || (this.ended && process.status === "running"))) {
       this.open(process);
       return;
     }

@@ -36,6 +36,17 @@ function portsOf(p) {
     .filter((x) => Number.isInteger(x) && x > 0 && x < 65536);
 }
 
+/** A long path cut to its last parts, which tell directories apart best. */
+function shortPath(path) {
+  if (path.length <= 36) return path;
+  const parts = path.split("/");
+  let tail = parts.pop();
+  while (parts.length > 1 && tail.length + parts[parts.length - 1].length < 34) {
+    tail = parts.pop() + "/" + tail;
+  }
+  return "\u2026/" + tail;
+}
+
 function setText(el, text) {
   if (el.textContent !== text) el.textContent = text;
 }
@@ -93,6 +104,8 @@ class ProcessTable {
       previous = row;
     }
     this.empty.hidden = processes.length > 0;
+    // The ports column shows once anything listens (and once the server reports ports).
+    this.tbody.parentElement.classList.toggle("has-ports", processes.some((p) => portsOf(p).length));
   }
 
   createRow(label) {
@@ -134,7 +147,7 @@ class ProcessTable {
     c.label.title = p.label;
     setText(c.command, p.command_line);
     c.command.title = p.command.join(" ");
-    setText(c.dir, p.working_directory);
+    setText(c.dir, shortPath(p.working_directory));
     c.dir.title = p.working_directory;
     setText(c.pid, String(p.pid));
     this.fillPorts(c.ports, portsOf(p));
