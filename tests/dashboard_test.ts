@@ -39,6 +39,22 @@ function watchForErrors(page: Page): string[] {
   return errors;
 }
 
+Deno.test("the server serves the dashboard at / with headers that forbid framing and inline code", async () => {
+  await using hub = await startHub();
+  const page = await fetch(`${hub.base}/`);
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get("content-type")!, /^text\/html/);
+  assert.match(await page.text(), /<title>persistproc<\/title>/);
+  assert.match(page.headers.get("content-security-policy")!, /frame-ancestors 'none'/);
+  assert.equal(page.headers.get("x-frame-options"), "DENY");
+  assert.equal(page.headers.get("x-content-type-options"), "nosniff");
+  for (const path of ["/app.js", "/app.css"]) {
+    const asset = await fetch(`${hub.base}${path}`);
+    await asset.body?.cancel();
+    assert.equal(asset.status, 200, path);
+  }
+});
+
 Deno.test({
   name: "the dashboard starts a process, follows its output, restarts and stops it",
   ...browserTest,
