@@ -13,7 +13,7 @@ export const CHROMIUM = "/usr/bin/chromium";
 /** Why the browser tests cannot run here, or null when they can. */
 export const browserMissing: string | null = existsSync(CHROMIUM)
   ? null
-  : `${CHROMIUM} is missing (install it with: apt-get install -y chromium)`;
+  : `${CHROMIUM} is missing; install it with apt-get install -y chromium`;
 
 /** Calls a tool of the JSON API; throws with the server's answer unless it succeeds. */
 export async function tool(

@@ -14,12 +14,17 @@ if (browserMissing) {
   console.log(`Skipping the dashboard browser tests: ${browserMissing}`);
 }
 
-// playwright-core keeps its pipe to the browser and timers of its own.
-const browserTest = {
-  ignore: browserMissing !== null,
-  sanitizeOps: false,
-  sanitizeResources: false,
-};
+/** Options of a browser test: skipped, with the reason in its name, when there is no browser. */
+function browserTest(name: string) {
+  return {
+    // `deno test --quiet` hides printed output, so the reason also goes into the name.
+    name: browserMissing ? `${name} (skipped: ${browserMissing})` : name,
+    ignore: browserMissing !== null,
+    // playwright-core keeps its pipe to the browser and timers of its own.
+    sanitizeOps: false,
+    sanitizeResources: false,
+  };
+}
 
 async function textOf(locator: Locator): Promise<string> {
   return ((await locator.textContent()) ?? "").trim();
@@ -56,8 +61,7 @@ Deno.test("the server serves the dashboard at / with headers that forbid framing
 });
 
 Deno.test({
-  name: "the dashboard starts a process, follows its output, restarts and stops it",
-  ...browserTest,
+  ...browserTest("the dashboard starts a process, follows its output, restarts and stops it"),
   async fn() {
     await using hub = await startHub();
     await using browser = await openBrowser();
@@ -146,8 +150,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "the log view renders colours, shows markup as text and keeps up with a flood",
-  ...browserTest,
+  ...browserTest("the log view renders colours, shows markup as text and keeps up with a flood"),
   async fn() {
     await using hub = await startHub();
     await using browser = await openBrowser();
@@ -200,8 +203,9 @@ Deno.test({
 });
 
 Deno.test({
-  name: "a page on another site can neither read nor drive the hub, nor frame the dashboard",
-  ...browserTest,
+  ...browserTest(
+    "a page on another site can neither read nor drive the hub, nor frame the dashboard",
+  ),
   async fn() {
     await using hub = await startHub();
     const workDir = await Deno.makeTempDir({ prefix: "persistproc-foreign-" });
@@ -292,8 +296,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: "with a token set, the page asks for it once, or takes it from a link's fragment",
-  ...browserTest,
+  ...browserTest("with a token set, the page asks for it once, or takes it from a link's fragment"),
   async fn() {
     const token = "dashboard-test-token";
     await using hub = await startHub(["--token", token], { token });
