@@ -245,7 +245,8 @@ table:not(.has-ports) .c-ports { display: none; }
   border-top: 1px solid var(--border);
   font-size: 12px;
 }
-#log-file { font-family: var(--mono); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+#log-foot-text { flex: none; white-space: nowrap; }
+#log-file { min-width: 0; font-family: var(--mono); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
 .toast {
   position: fixed;
   left: 50%;

@@ -337,7 +337,7 @@ class LogView {
     const filtered = this.query.test || this.query.stream;
     parts.push(filtered
       ? shown.toLocaleString() + " of " + this.retained.length.toLocaleString() + " lines match"
-      : this.retained.length.toLocaleString() + " lines");
+      : this.retained.length.toLocaleString() + (this.retained.length === 1 ? " line" : " lines"));
     if (this.paused) parts.push("paused, " + this.unseen.toLocaleString() + " new");
     else if (this.streaming) parts.push(this.stick ? "following" : "scrolled up");
     else if (this.lost) parts.push("stream lost: " + this.lost);
