@@ -144,6 +144,14 @@ Deno.test({
       // Every door agrees.
       const { processes } = await tool(hub, "list", {}) as { processes: { status: string }[] };
       assert.deepEqual(processes.map((p) => p.status), ["stopped"]);
+
+      // Restarting a stopped process picks its output up again: three runs, three "tick 1".
+      await row.getByRole("button", { name: "Restart" }).click();
+      await waitForText(row.locator(".c-restarts"), "2", "the restart count");
+      await waitFor("the third run's output", async () => {
+        const texts = await page.locator("#log .line.stdout .x").allTextContents();
+        return texts.filter((text) => text === "tick 1").length === 3;
+      });
       assert.deepEqual(errors, []);
     });
   },
