@@ -5,7 +5,8 @@
 import assert from "node:assert/strict";
 import type { Locator, Page } from "playwright-core";
 import { browserMissing, openBrowser, reportingHub, tool } from "./_dashboard_support.ts";
-import { FIXTURES as FIXTURES_DIR, startHub, waitFor } from "./_hub.ts";
+import { FIXTURES as FIXTURES_DIR, freePort, startHub, waitFor } from "./_hub.ts";
+import { listOutput } from "../src/mcp/schemas.ts";
 
 const FIXTURES = FIXTURES_DIR.replace(/\/$/, "");
 
@@ -15,11 +16,12 @@ if (browserMissing) {
 }
 
 /** Options of a browser test: skipped, with the reason in its name, when there is no browser. */
-function browserTest(name: string) {
+function browserTest(name: string, otherwiseMissing: string | null = null) {
+  const missing = browserMissing ?? otherwiseMissing;
   return {
     // `deno test --quiet` hides printed output, so the reason also goes into the name.
-    name: browserMissing ? `${name} (skipped: ${browserMissing})` : name,
-    ignore: browserMissing !== null,
+    name: missing ? `${name} (skipped: ${missing})` : name,
+    ignore: missing !== null,
     // playwright-core keeps its pipe to the browser and timers of its own.
     sanitizeOps: false,
     sanitizeResources: false,
@@ -334,6 +336,38 @@ Deno.test({
       await linked.locator('tr[data-label="ticker"]').waitFor();
       assert.ok(await linked.locator("#token-form").isHidden());
       assert.ok(!linked.url().includes(token), linked.url());
+    });
+  },
+});
+
+// The ports column needs a server that reports listening ports in `list`.
+const portsReported = "ports" in listOutput.processes.element.shape;
+
+Deno.test({
+  ...browserTest(
+    "the ports a process listens on show as links to it",
+    portsReported ? null : "this server's list does not report ports yet",
+  ),
+  async fn() {
+    await using hub = await startHub();
+    await using browser = await openBrowser();
+    await reportingHub(hub, async () => {
+      const port = freePort();
+      const program = `Deno.serve({ hostname: "127.0.0.1", port: ${port}, onListen() {} }, ` +
+        `() => new Response("hello from the child"))`;
+      await tool(hub, "ctrl", {
+        action: "start",
+        label: "listener",
+        command_or_label: `'${Deno.execPath()}' eval '${program}'`,
+        working_directory: FIXTURES,
+      });
+      const page = await browser.newPage();
+      await page.goto(`${hub.base}/`);
+      const link = page.locator('tr[data-label="listener"] .c-ports a');
+      await waitForText(link, `:${port}`, "the port link");
+      const href = await link.getAttribute("href");
+      assert.equal(href, `http://127.0.0.1:${port}/`);
+      assert.equal(await (await fetch(href!)).text(), "hello from the child");
     });
   },
 });
