@@ -69,6 +69,15 @@ function scanBackwards(file: Deno.FsFile, query: TailQuery): string[] {
 }
 
 /**
+ * The program's text of a stored line: without its time stamp and, in the combined log, the
+ * `[stdout]`/`[stderr]` tag.
+ */
+export function storedText(stored: string, combined = true): string {
+  const text = stored.slice(STAMP_LENGTH + 1);
+  return combined && /^\[std(?:out|err)\] /.test(text) ? text.slice(9) : text;
+}
+
+/**
  * A place in one stream's log: how many bytes and lines had been stored before it since the
  * log began. Counting from the log's beginning, not from a file's, keeps a position meaningful
  * after older files are rotated away.

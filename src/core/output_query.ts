@@ -6,7 +6,14 @@
 import { stripAnsi } from "./ansi.ts";
 import { compilePattern, type LinePattern } from "./line_pattern.ts";
 import { decodeCursor, encodeCursor } from "./log_cursor.ts";
-import { logEnd, type LogPosition, logSegments, readForward, readTail } from "./log_reader.ts";
+import {
+  logEnd,
+  type LogPosition,
+  logSegments,
+  readForward,
+  readTail,
+  storedText,
+} from "./log_reader.ts";
 import { STAMP_LENGTH } from "./log_store.ts";
 import { fitBytes, type KeptLine, MatchGroups, NewestLines } from "./output_window.ts";
 import { parseTime } from "./time_filter.ts";
@@ -155,7 +162,7 @@ async function scan(path: string, from: LogPosition, filter: ScanFilter): Promis
       if (since && time < since.getTime()) return true;
     }
     const text = clean(line);
-    if (pattern) groups.push(after.line, text, pattern.test(body(text, combined)));
+    if (pattern) groups.push(after.line, text, pattern.test(storedText(text, combined)));
     else {
       matched++;
       newest.push(text);
@@ -170,13 +177,6 @@ async function scan(path: string, from: LogPosition, filter: ScanFilter): Promis
     skipped_lines: read.skippedLines,
     search_cut: read.cut,
   };
-}
-
-/** The program's text of a stored line: without the time stamp and the stream tag. */
-function body(stored: string, combined: boolean): string {
-  const text = stored.slice(STAMP_LENGTH + 1);
-  if (!combined) return text;
-  return text.startsWith("[stdout] ") || text.startsWith("[stderr] ") ? text.slice(9) : text;
 }
 
 function whole(field: string, value: number, min: number, max: number): number {
