@@ -115,3 +115,15 @@ async function run(program: string, args: string[]): Promise<string | null> {
     return null;
   }
 }
+
+/**
+ * The processes, each with the ports its tree listens on (empty once it has ended), found in
+ * one scan for all of them.
+ */
+export async function withPorts<T extends { pid: number; status: string }>(
+  processes: readonly T[],
+): Promise<(T & { ports: number[] })[]> {
+  const running = processes.filter((p) => p.status === "running").map((p) => p.pid);
+  const ports = await listeningPorts(running);
+  return processes.map((p) => ({ ...p, ports: p.status === "running" ? ports.get(p.pid)! : [] }));
+}

@@ -35,6 +35,8 @@ export interface ReadyConditions {
 export interface ReadyOutcome {
   ready: boolean;
   wait_result: "ready" | "exited" | "timeout";
+  /** The conditions not met when the wait ended, e.g. `["port 3000"]`; empty when ready. */
+  not_met: string[];
   /** The output line that matched wait_for_log (escapes stripped), or null. */
   matched_line: string | null;
   waited_ms: number;
@@ -171,6 +173,11 @@ async function waitUntilReady(
   const finished = new Promise<ReadyOutcome["wait_result"]>((resolve) => finish = resolve);
   let done = false;
   finished.then(() => done = true);
+  const pending = () => [
+    ...(port !== undefined && !portOk ? [`port ${port}`] : []),
+    ...(log && matched === null ? [`log /${log.source}/`] : []),
+    ...(url && !urlOk ? [`url ${url}`] : []),
+  ];
   const check = () => {
     if (matched !== null || !log) {
       if (portOk && urlOk) finish("ready");
@@ -203,12 +210,7 @@ async function waitUntilReady(
     const { onProgress } = options;
     if (onProgress) {
       timers.push(setInterval(() => {
-        const pending = [
-          ...(port !== undefined && !portOk ? [`port ${port}`] : []),
-          ...(log && matched === null ? [`log /${log.source}/`] : []),
-          ...(url && !urlOk ? [`url ${url}`] : []),
-        ];
-        onProgress({ elapsed_ms: Date.now() - begun, timeout_ms: timeoutMs, pending });
+        onProgress({ elapsed_ms: Date.now() - begun, timeout_ms: timeoutMs, pending: pending() });
       }, 1_000));
     }
     if (options.signal?.aborted) finish("timeout");
@@ -229,6 +231,7 @@ async function waitUntilReady(
   const outcome: ReadyOutcome = {
     ready: result === "ready",
     wait_result: result,
+    not_met: result === "ready" ? [] : pending(),
     matched_line: matched,
     waited_ms: Date.now() - begun,
     stderr_tail: [],
