@@ -12,7 +12,12 @@ function killGroup(pid: number) {
 }
 
 async function stdoutLines(hub: TestHub, pid: number): Promise<string[]> {
-  const { body } = await hub.api("output", { pid, stream: "stdout", lines: 10_000 });
+  const { body } = await hub.api("output", {
+    pid,
+    stream: "stdout",
+    lines: 10_000,
+    max_bytes: 1_048_576,
+  });
   return body.output.map((line: string) => line.slice(25));
 }
 

@@ -186,6 +186,11 @@ export class Supervisor {
       .map((entry) => entry.info());
   }
 
+  /** The record of the one process the target names (see resolveTarget). */
+  get(target: ProcessTarget): ProcessInfo {
+    return this.#resolve(target).info();
+  }
+
   /** Reads stored output lines of one process, newest last. */
   output(query: OutputQuery): OutputResult {
     const lines = query.lines ?? 100;

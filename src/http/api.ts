@@ -61,7 +61,10 @@ export async function handleApi(
     return errorResponse(new TypeError(`Invalid arguments for ${name}: ${issues.join("; ")}`));
   }
   try {
-    return Response.json((await tool.run(ctx.supervisor, parsed.data as never)).structured);
+    const context = { signal: request.signal };
+    return Response.json(
+      (await tool.run(ctx.supervisor, parsed.data as never, context)).structured,
+    );
   } catch (error) {
     return errorResponse(error);
   }

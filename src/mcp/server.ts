@@ -7,9 +7,13 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 // @ts-types="@modelcontextprotocol/sdk/server/webStandardStreamableHttp"
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+// @ts-types="@modelcontextprotocol/sdk/shared/protocol"
+import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
+// @ts-types="@modelcontextprotocol/sdk/types"
+import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
 import { logger } from "../core/logger.ts";
 import { reportError } from "./tool_errors.ts";
-import { type Hub, TOOLS } from "./tools.ts";
+import { type Hub, type ToolContext, TOOLS } from "./tools.ts";
 
 /** Name and version the server announces to MCP clients. */
 export interface ServerIdentity {
@@ -20,8 +24,15 @@ export interface ServerIdentity {
 const INSTRUCTIONS =
   "persistproc owns the long-running processes of this machine (dev servers, watchers, databases) and shares them between agents and terminals. Before starting a server, call list: it may already run. Use output to read its logs, ctrl to start, stop or restart it.";
 
-/** Builds an MCP server exposing the tool table over the given hub. */
-export function createMcpServer(hub: Hub, identity: ServerIdentity): McpServer {
+/**
+ * Builds an MCP server exposing the tool table over the given hub. `signal` (the HTTP
+ * request's) tells a waiting tool that its caller has gone away.
+ */
+export function createMcpServer(
+  hub: Hub,
+  identity: ServerIdentity,
+  signal?: AbortSignal,
+): McpServer {
   const server = new McpServer(identity, { instructions: INSTRUCTIONS });
   for (const tool of TOOLS) {
     server.registerTool(
@@ -33,9 +44,9 @@ export function createMcpServer(hub: Hub, identity: ServerIdentity): McpServer {
         outputSchema: tool.outputSchema,
         annotations: { title: tool.title, ...tool.annotations },
       },
-      async (args: Record<string, unknown>) => {
+      async (args: Record<string, unknown>, extra: RequestExtra) => {
         try {
-          const result = await tool.run(hub, args as never);
+          const result = await tool.run(hub, args as never, toolContext(extra, signal));
           return {
             content: [{ type: "text" as const, text: result.text }],
             structuredContent: result.structured,
@@ -51,7 +62,34 @@ export function createMcpServer(hub: Hub, identity: ServerIdentity): McpServer {
   return server;
 }
 
-/** Answers one HTTP request on the MCP endpoint. */
+type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+
+/** The request's abort signal, and progress notifications when the client sent a token. */
+function toolContext(extra: RequestExtra, signal?: AbortSignal): ToolContext {
+  const token = extra._meta?.progressToken;
+  return {
+    signal: signal ? AbortSignal.any([extra.signal, signal]) : extra.signal,
+    onProgress: token === undefined ? undefined : (progress) => {
+      extra.sendNotification({
+        method: "notifications/progress",
+        params: { progressToken: token, ...progress },
+      }).catch(() => {}); // the client went away; the tool's own result tells the rest
+    },
+  };
+}
+
+/** Whether a JSON-RPC body holds a tool call whose caller asked for progress notifications. */
+function wantsProgress(body: unknown): boolean {
+  return (Array.isArray(body) ? body : [body]).some((message) =>
+    message?.method === "tools/call" && message?.params?._meta?.progressToken !== undefined
+  );
+}
+
+/**
+ * Answers one HTTP request on the MCP endpoint. Replies are plain JSON, except for a tool call
+ * that carries a progress token: that one is answered as a server-sent event stream, so the
+ * progress of a long wait reaches the client before the result does.
+ */
 export async function handleMcpRequest(
   hub: Hub,
   identity: ServerIdentity,
@@ -68,16 +106,50 @@ export async function handleMcpRequest(
       { status: 405, headers: { "content-type": "application/json", allow: "POST" } },
     );
   }
-  const server = createMcpServer(hub, identity);
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return Response.json(
+      { jsonrpc: "2.0", error: { code: -32700, message: "Parse error: Invalid JSON" }, id: null },
+      { status: 400 },
+    );
+  }
+  const streaming = wantsProgress(body);
+  const server = createMcpServer(hub, identity, request.signal);
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
-    enableJsonResponse: true,
+    enableJsonResponse: !streaming,
   });
   await server.connect(transport);
+  let response: Response;
   try {
-    return await transport.handleRequest(request);
-  } finally {
-    // The JSON response is complete once handleRequest resolves; free the per-request pair.
+    response = await transport.handleRequest(request, { parsedBody: body });
+  } catch (error) {
     await server.close();
+    throw error;
   }
+  if (!streaming || !response.body) {
+    // A JSON response is complete once handleRequest resolves; free the per-request pair.
+    await server.close();
+    return response;
+  }
+  // An event stream ends once the tool has answered; free the pair then, or when the client
+  // goes away first.
+  const close = () => void server.close().catch(() => {});
+  const source = response.body.getReader();
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const { done, value } = await source.read();
+      if (done) {
+        controller.close();
+        close();
+      } else controller.enqueue(value);
+    },
+    async cancel(reason) {
+      await source.cancel(reason);
+      close();
+    },
+  });
+  return new Response(stream, { status: response.status, headers: response.headers });
 }
