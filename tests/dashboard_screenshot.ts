@@ -8,12 +8,23 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { openBrowser, tool } from "./_dashboard_support.ts";
-import { startHub, waitFor } from "./_hub.ts";
+import { freePort, startHub, waitFor } from "./_hub.ts";
+
+/** The usual port when it is free, else any free one. */
+function portOr(usual: number): number {
+  try {
+    Deno.listen({ hostname: "127.0.0.1", port: usual }).close();
+    return usual;
+  } catch {
+    return freePort();
+  }
+}
 
 const SCRIPTS: Record<string, string> = {
   "dev-server": String.raw`
+"$DENO" eval "Deno.serve({ hostname: '127.0.0.1', port: $2, onListen() {} }, () => new Response('shop'))" &
 printf '\033[1;36mshop\033[0m dev server ready in \033[1m412 ms\033[0m\n'
-printf '  \033[32m>\033[0m Local:   \033[36mhttp://127.0.0.1:5173/\033[0m\n'
+printf '  \033[32m>\033[0m Local:   \033[36mhttp://127.0.0.1:%s/\033[0m\n' "$2"
 printf '  \033[2m> Network: use --host to expose\033[0m\n'
 i=0
 while :; do
@@ -31,7 +42,8 @@ while :; do
 done
 `,
   "api-server": String.raw`
-printf 'listening on :8080 (pid %s)\n' $$
+"$DENO" eval "Deno.serve({ hostname: '127.0.0.1', port: $2, onListen() {} }, () => new Response('api'))" &
+printf 'listening on :%s\n' "$2"
 while :; do printf 'info: health check ok\n'; sleep 2; done
 `,
   "worker": String.raw`
@@ -66,9 +78,10 @@ try {
       label,
       command_or_label: command,
       working_directory: shop,
+      environment: { DENO: Deno.execPath() },
     });
-  await start("web", "./dev-server --port 5173");
-  await start("api", "./api-server");
+  await start("web", `./dev-server --port ${portOr(5173)}`);
+  await start("api", `./api-server --port ${portOr(8080)}`);
   await start("worker", "./worker --queue emails");
   await start("migrate", "./migrate");
   await start("tests", "./watch-tests");
@@ -83,6 +96,10 @@ try {
   await waitFor(
     "enough output to show",
     async () => (await page.locator("#log .line").count()) >= 34,
+  );
+  await waitFor(
+    "both servers' ports",
+    async () => (await page.locator(".c-ports a").count()) === 2,
   );
   await page.screenshot({ path: out });
   // deno-lint-ignore no-console
