@@ -8,6 +8,7 @@ import { APP_CSS } from "./_css.ts";
 import { INDEX_HTML } from "./_html.ts";
 import { ANSI_JS } from "./_ansi_js.ts";
 import { APP_JS } from "./_app_js.ts";
+import { LOG_LINE_JS } from "./_log_line_js.ts";
 import { LOG_VIEW_JS } from "./_log_view_js.ts";
 import { PROCESS_TABLE_JS } from "./_process_table_js.ts";
 
@@ -36,7 +37,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 // One strict-mode scope for the client's parts, so they see each other but not the window.
 const SCRIPT = `"use strict";\n(() => {\n${
-  [ANSI_JS, PROCESS_TABLE_JS, LOG_VIEW_JS, APP_JS].join("\n")
+  [ANSI_JS, PROCESS_TABLE_JS, LOG_LINE_JS, LOG_VIEW_JS, APP_JS].join("\n")
 }\n})();\n`;
 
 const ASSETS = new Map<string, { body: string; type: string }>([
