@@ -70,6 +70,9 @@ export async function handleApi(
   }
 }
 
+/** Events a follower may have queued before its line events are skipped. */
+const FOLLOW_QUEUE_LIMIT = 20_000;
+
 /** Streams a process's backlog and live events as NDJSON until it ends for good. */
 function follow(ctx: ApiContext, url: URL): Response {
   const pid = Number(url.searchParams.get("pid"));
@@ -87,10 +90,24 @@ function follow(ctx: ApiContext, url: URL): Response {
   }
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   const pending: ProcessEvent[] = [];
+  // A reader that falls far behind a flood must not grow the server's memory without bound:
+  // past the limit its line events are skipped (they stay in the log) and it is told how many.
+  let skipped = 0;
   function send(event: ProcessEvent) {
     if (!controller) return void pending.push(event);
-    controller.enqueue(encoder.encode(JSON.stringify(event) + "\n"));
+    const backlogged = (controller.desiredSize ?? 0) < -FOLLOW_QUEUE_LIMIT;
+    if (event.type === "line" && backlogged) return void skipped++;
+    if (skipped > 0 && !backlogged) {
+      const text = `[persistproc] ${skipped} line(s) skipped: this reader fell behind; ` +
+        `they are in ${process.log_combined}`;
+      skipped = 0;
+      enqueue({ type: "line", stream: "stderr", time: new Date().toISOString(), text });
+    }
+    enqueue(event);
     if (event.type === "exit" && !event.restarting) close();
+  }
+  function enqueue(event: ProcessEvent) {
+    controller.enqueue(encoder.encode(JSON.stringify(event) + "\n"));
   }
   const { backlog, process, unsubscribe } = following;
   const body = new ReadableStream<Uint8Array>({
