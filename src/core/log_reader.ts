@@ -2,7 +2,7 @@
  * Reads stored log lines from the end of a file, so asking for the last lines costs the same
  * however large the log has grown.
  */
-import { STAMP_LENGTH } from "./log_store.ts";
+import { rotatedPath, STAMP_LENGTH } from "./log_store.ts";
 
 const CHUNK = 64 * 1024;
 const decoder = new TextDecoder();
@@ -21,6 +21,15 @@ export interface TailQuery {
  * missed or repeated. A missing file reads as empty.
  */
 export function readTail(path: string, query: TailQuery): string[] {
+  const newest = readTailOf(path, query);
+  if (newest.length >= query.lines) return newest;
+  // Not enough in the current file: the rest may be in the rotated one (a read there stops at
+  // once when its newest line is older than `since`).
+  const older = readTailOf(rotatedPath(path), { ...query, lines: query.lines - newest.length });
+  return older.concat(newest);
+}
+
+function readTailOf(path: string, query: TailQuery): string[] {
   let file: Deno.FsFile;
   try {
     file = Deno.openSync(path, { read: true });

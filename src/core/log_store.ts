@@ -1,12 +1,15 @@
 /**
  * The log files of one managed process: stdout, stderr and the combined stream, each line
- * stamped with its UTC arrival time to the millisecond.
+ * stamped with its UTC arrival time to the millisecond, each capped by rotation.
  */
 import { join } from "node:path";
 import { logger } from "./logger.ts";
 
 /** Length of the `2026-11-22T01:47:52.123Z` stamp that starts every stored line. */
 export const STAMP_LENGTH = 24;
+
+/** Default cap of each log file before it rotates (16 MiB). */
+export const DEFAULT_LOG_MAX_BYTES = 16 * 1024 * 1024;
 
 /** The three files a process's output is kept in. */
 export interface LogPaths {
@@ -15,23 +18,41 @@ export interface LogPaths {
   combined: string;
 }
 
+/** The name a log file gets when it rotates; one generation is kept. */
+export function rotatedPath(path: string): string {
+  return `${path}.1`;
+}
+
 const encoder = new TextEncoder();
+
+interface OpenLog {
+  path: string;
+  file: Deno.FsFile;
+  size: number;
+}
 
 /**
  * Appends a process's output to its files. Writes are synchronous and whole, so a line is on
  * disk before anyone is told of it, and a reader that subscribes and then reads the file sees
- * each line exactly once. The directory and files are readable by their owner only.
+ * each line exactly once. A file that would pass `maxBytes` is first renamed to `<name>.1`
+ * (replacing the older one), so each stream keeps between one and two caps of its newest
+ * output. The directory and files are readable by their owner only.
  */
 export class ProcessLog {
   readonly paths: LogPaths;
-  /** The directory holding the three files. */
+  /** The directory holding the files. */
   readonly dir: string;
-  readonly #files: Record<keyof LogPaths, Deno.FsFile>;
+  readonly #maxBytes: number;
+  readonly #logs: Record<keyof LogPaths, OpenLog>;
   #failed = false;
   #closed = false;
 
-  constructor(dir: string) {
+  constructor(dir: string, maxBytes = DEFAULT_LOG_MAX_BYTES) {
+    if (!Number.isInteger(maxBytes) || maxBytes < 1024) {
+      throw new RangeError(`Invalid log cap ${maxBytes}: expected at least 1024 bytes`);
+    }
     this.dir = dir;
+    this.#maxBytes = maxBytes;
     Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
     Deno.chmodSync(dir, 0o700);
     this.paths = {
@@ -39,15 +60,10 @@ export class ProcessLog {
       stderr: join(dir, "stderr.log"),
       combined: join(dir, "combined.log"),
     };
-    const open = (path: string) => {
-      const file = Deno.openSync(path, { append: true, create: true, mode: 0o600 });
-      Deno.chmodSync(path, 0o600);
-      return file;
-    };
-    this.#files = {
-      stdout: open(this.paths.stdout),
-      stderr: open(this.paths.stderr),
-      combined: open(this.paths.combined),
+    this.#logs = {
+      stdout: openLog(this.paths.stdout),
+      stderr: openLog(this.paths.stderr),
+      combined: openLog(this.paths.combined),
     };
   }
 
@@ -61,8 +77,8 @@ export class ProcessLog {
       own += `${stamp} ${line}\n`;
       combined += `${stamp} [${stream}] ${line}\n`;
     }
-    this.#write(this.#files[stream], own);
-    this.#write(this.#files.combined, combined);
+    this.#write(this.#logs[stream], own);
+    this.#write(this.#logs.combined, combined);
   }
 
   /** Whether a write has failed (disk full, directory removed); output since then is lost. */
@@ -74,19 +90,39 @@ export class ProcessLog {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const file of Object.values(this.#files)) file.close();
+    for (const log of Object.values(this.#logs)) log.file.close();
   }
 
-  #write(file: Deno.FsFile, text: string): void {
+  #write(log: OpenLog, text: string): void {
     const bytes = encoder.encode(text);
     try {
+      if (log.size > 0 && log.size + bytes.length > this.#maxBytes) this.#rotate(log);
       let done = 0;
-      while (done < bytes.length) done += file.writeSync(bytes.subarray(done));
+      while (done < bytes.length) done += log.file.writeSync(bytes.subarray(done));
+      log.size += bytes.length;
+      if (this.#failed) {
+        this.#failed = false;
+        logger.info(`Writing the logs in ${this.dir} works again`);
+      }
     } catch (error) {
       if (!this.#failed) {
         this.#failed = true;
-        logger.error(`Cannot write the logs in ${this.dir}; output from now on is not kept`, error);
+        logger.error(`Cannot write the logs in ${this.dir}; this output is not kept`, error);
       }
     }
   }
+
+  #rotate(log: OpenLog): void {
+    log.file.close();
+    Deno.renameSync(log.path, rotatedPath(log.path));
+    const fresh = openLog(log.path);
+    log.file = fresh.file;
+    log.size = 0;
+  }
+}
+
+function openLog(path: string): OpenLog {
+  const file = Deno.openSync(path, { append: true, create: true, mode: 0o600 });
+  Deno.chmodSync(path, 0o600);
+  return { path, file, size: file.statSync().size };
 }

@@ -59,3 +59,19 @@ Deno.test("readTail filters by time window", () => {
 Deno.test("readTail reads a missing file as empty", () => {
   assert.deepEqual(readTail("/nonexistent/persistproc.log", { lines: 5 }), []);
 });
+
+Deno.test("ProcessLog rotates at its cap and readTail reads across the rotation", () => {
+  const dir = Deno.makeTempDirSync({ prefix: "persistproc-log-" });
+  const log = new ProcessLog(join(dir, "p"), 4096);
+  try {
+    const lines = Array.from({ length: 400 }, (_, i) => `line ${i}`);
+    for (const line of lines) log.append("stdout", [line], new Date("2026-01-01T00:00:00.000Z"));
+    assert.ok(Deno.statSync(log.paths.stdout).size <= 4096);
+    assert.ok(Deno.statSync(`${log.paths.stdout}.1`).size <= 4096);
+    const tail = readTail(log.paths.stdout, { lines: 150 });
+    assert.deepEqual(tail.map((l) => l.slice(25)), lines.slice(-150));
+  } finally {
+    log.close();
+    Deno.removeSync(dir, { recursive: true });
+  }
+});

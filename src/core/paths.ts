@@ -14,7 +14,7 @@ export function defaultDataDir(
   home: string | undefined,
 ): string {
   if (os === "windows") {
-    const base = env.LOCALAPPDATA ??
+    const base = env.LOCALAPPDATA ||
       (env.USERPROFILE ? win32.join(env.USERPROFILE, "AppData", "Local") : undefined);
     if (!base) throw new Error("Cannot find a data directory: LOCALAPPDATA is not set");
     return win32.join(base, "persistproc");

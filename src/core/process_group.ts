@@ -8,8 +8,8 @@ const POLL_MS = 50;
 
 /**
  * Whether any live member of the process group still exists. Signal 0 counts zombies too, and
- * an init that reaps orphans slowly can keep dead members visible for seconds; where /proc can
- * be read, members that are only zombies count as gone.
+ * an init that reaps orphans slowly can keep dead members visible for seconds; on Linux, where
+ * /proc or `ps` can tell, members that are only zombies count as gone.
  */
 export function isGroupAlive(pgid: number): boolean {
   if (!Number.isInteger(pgid) || pgid <= 1) throw new RangeError(`Invalid process group ${pgid}`);
@@ -22,14 +22,18 @@ export function isGroupAlive(pgid: number): boolean {
   return hasLiveMember(pgid) ?? true;
 }
 
-/** Scans /proc for a non-zombie member of the group; undefined when /proc cannot be read. */
+/**
+ * Scans /proc for a non-zombie member of the group, else asks `ps`; undefined when neither
+ * can tell.
+ */
 function hasLiveMember(pgid: number): boolean | undefined {
   if (Deno.build.os !== "linux") return undefined;
   let entries: Iterable<Deno.DirEntry>;
   try {
     entries = Deno.readDirSync("/proc");
   } catch {
-    return undefined; // not permitted (Deno wants --allow-all for /proc) or not mounted
+    // Deno reads /proc only with --allow-all, which the compiled binary does not have.
+    return hasLiveMemberByPs(pgid);
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry.name)) continue;
@@ -44,6 +48,31 @@ function hasLiveMember(pgid: number): boolean | undefined {
     if (Number(fields[2]) === pgid && fields[0] !== "Z") return true;
   }
   return false;
+}
+
+function hasLiveMemberByPs(pgid: number): boolean | undefined {
+  try {
+    const { success, stdout } = new Deno.Command("ps", {
+      args: ["-e", "-o", "pgid=,stat="],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).outputSync();
+    return success ? psListsLiveMember(new TextDecoder().decode(stdout), pgid) : undefined;
+  } catch {
+    return undefined; // no ps (minimal containers lack it)
+  }
+}
+
+/**
+ * Whether `ps -e -o pgid=,stat=` output lists a member of `pgid` that is not a zombie (state
+ * `Z`). Pure, for testing.
+ */
+export function psListsLiveMember(text: string, pgid: number): boolean {
+  return text.split("\n").some((line) => {
+    const [group, state] = line.trim().split(/\s+/);
+    return Number(group) === pgid && state !== undefined && !state.startsWith("Z");
+  });
 }
 
 /** Sends a signal to every member of the group; a group already gone is not an error. */
@@ -69,20 +98,70 @@ export interface StopGroupOptions {
 }
 
 /**
- * Stops a whole process group: SIGTERM, wait up to `graceMs` for every member to be gone, then
- * SIGKILL and wait again. Resolves with the signal that finished the job, or null when the
- * group was already gone. Waiting polls, so other requests are served meanwhile.
+ * How one platform stops a process tree. On Unix the managed child leads its own process group
+ * (it is spawned detached), so signals go to the group: SIGTERM, then SIGKILL once the grace
+ * period is over, or SIGKILL alone when forced. Windows has no process groups and no SIGTERM a
+ * console program can catch, so the tree is ended at once with `taskkill /T /F`, which walks
+ * the child's descendants by parent pid (an orphan whose parent already exited is not found).
+ */
+export type TreeStopPlan =
+  | { kind: "signals"; pgid: number; signals: Array<"SIGTERM" | "SIGKILL"> }
+  | { kind: "command"; program: string; args: string[] };
+
+/** Builds the {@link TreeStopPlan} for `os`; pure, so every platform's plan is testable anywhere. */
+export function treeStopPlan(
+  os: typeof Deno.build.os,
+  pid: number,
+  force: boolean,
+): TreeStopPlan {
+  if (!Number.isInteger(pid) || pid <= 1) throw new RangeError(`Invalid process ${pid}`);
+  if (os === "windows") {
+    return { kind: "command", program: "taskkill", args: ["/T", "/F", "/PID", String(pid)] };
+  }
+  return { kind: "signals", pgid: pid, signals: force ? ["SIGKILL"] : ["SIGTERM", "SIGKILL"] };
+}
+
+/** taskkill's exit code when no process has the pid. */
+const TASKKILL_NOT_FOUND = 128;
+
+/**
+ * Runs a `command` plan and says what happened: `SIGKILL` (the tree was killed; Windows has no
+ * gentler stop for console programs) or null when the process was already gone. Any other
+ * failure, such as access denied, throws with the command's own message.
+ */
+export async function runStopCommand(
+  plan: Extract<TreeStopPlan, { kind: "command" }>,
+): Promise<"SIGKILL" | null> {
+  const { code, stdout, stderr } = await new Deno.Command(plan.program, {
+    args: plan.args,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (code === 0) return "SIGKILL";
+  if (code === TASKKILL_NOT_FOUND) return null;
+  const text = new TextDecoder().decode(stderr.length ? stderr : stdout).trim();
+  throw new Error(`Cannot stop the process tree: "${plan.program}" exited with ${code}: ${text}`);
+}
+
+/**
+ * Stops a whole process tree as {@link treeStopPlan} says. On Unix: SIGTERM, wait up to
+ * `graceMs` for every group member to be gone, then SIGKILL and wait again. Resolves with the
+ * signal that finished the job, or null when the group was already gone. Waiting polls, so
+ * other requests are served meanwhile.
  */
 export async function stopGroup(
   pgid: number,
   options: StopGroupOptions,
 ): Promise<"SIGTERM" | "SIGKILL" | null> {
+  const plan = treeStopPlan(Deno.build.os, pgid, options.force ?? false);
+  if (plan.kind === "command") return await runStopCommand(plan);
   if (!isGroupAlive(pgid)) return null;
-  if (!options.force) {
-    signalGroup(pgid, "SIGTERM");
-    if (await waitGone(pgid, options.graceMs)) return "SIGTERM";
+  for (const signal of plan.signals) {
+    signalGroup(pgid, signal);
+    if (signal === "SIGKILL") break;
+    if (await waitGone(pgid, options.graceMs)) return signal;
   }
-  signalGroup(pgid, "SIGKILL");
   await waitGone(pgid, 5_000);
   return "SIGKILL";
 }

@@ -5,8 +5,11 @@
 import { join } from "node:path";
 import { toArgv } from "./command_line.ts";
 import { AlreadyRunningError, PersistprocError, ShuttingDownError } from "./errors.ts";
+import { logger } from "./logger.ts";
 import { readTail } from "./log_reader.ts";
 import { ManagedProcess, type ProcessSpec } from "./managed_process.ts";
+import { DEFAULT_LOG_MAX_BYTES } from "./log_store.ts";
+import { type AutorestartPolicy, loadState, type ProcessRecord, saveState } from "./state_file.ts";
 import { matchesFilter, resolveTarget } from "./target.ts";
 import { parseTime } from "./time_filter.ts";
 import { realDirectory } from "./working_directory.ts";
@@ -29,7 +32,20 @@ export interface SupervisorOptions {
   shutdownGraceMs?: number;
   /** How many ended processes stay listed (default 50); older ones are pruned with their logs. */
   maxEnded?: number;
+  /** Cap of each log file before it rotates (default 16 MiB). */
+  logMaxBytes?: number;
 }
+
+/** What {@link Supervisor.restore} found. */
+export interface RestoreSummary {
+  adopted: number;
+  ended: number;
+}
+
+/** Restarts in a row before autorestart gives up. */
+const MAX_AUTORESTARTS = 10;
+/** A run this long resets the autorestart backoff. */
+const STABLE_RUN_MS = 30_000;
 
 /** What a follower gets: the backlog read at subscription time, and the live feed after it. */
 export interface Following {
@@ -42,11 +58,54 @@ export interface Following {
 export class Supervisor {
   readonly #options: Required<SupervisorOptions>;
   readonly #entries = new Map<string, ManagedProcess>(); // by label
+  readonly #policies = new Map<ManagedProcess, AutorestartPolicy>();
+  readonly #pendingRestarts = new Map<ManagedProcess, ReturnType<typeof setTimeout>>();
+  readonly #streaks = new Map<ManagedProcess, number>();
+  readonly #statePath: string;
   #shuttingDown = false;
   #sequence = 0;
 
   constructor(options: SupervisorOptions) {
-    this.#options = { stopGraceMs: 8_000, shutdownGraceMs: 3_000, maxEnded: 50, ...options };
+    this.#options = {
+      stopGraceMs: 8_000,
+      shutdownGraceMs: 3_000,
+      maxEnded: 50,
+      logMaxBytes: DEFAULT_LOG_MAX_BYTES,
+      ...options,
+    };
+    this.#statePath = join(this.#options.dataDir, "state.json");
+  }
+
+  /**
+   * Loads the registry a previous server saved and adopts each process that still runs as the
+   * same program (a reused pid is never adopted). Those gone meanwhile are recorded as ended.
+   */
+  restore(): RestoreSummary {
+    const summary = { adopted: 0, ended: 0 };
+    for (const record of loadState(this.#statePath)) {
+      const entry = this.#track(
+        new ManagedProcess(recordSpec(record), record.log_dir, this.#options.logMaxBytes),
+        record.autorestart,
+      );
+      entry.pid = record.pid;
+      entry.startTime = new Date(record.start_time);
+      entry.endTime = record.end_time ? new Date(record.end_time) : null;
+      entry.exitCode = record.exit_code;
+      entry.exitSignal = record.exit_signal;
+      entry.restarts = record.restarts;
+      entry.status = record.status;
+      if (record.status === "running") {
+        if (entry.adopt(record.pid, record.pid_token)) summary.adopted++;
+        else {
+          // It ended while no server watched it: when and how cannot be known.
+          entry.status = "exited";
+          entry.endTime = new Date();
+          summary.ended++;
+        }
+      }
+    }
+    this.#save();
+    return summary;
   }
 
   /**
@@ -73,11 +132,16 @@ export class Supervisor {
     if (existing && (existing.status === "running" || existing.restarting)) {
       throw new AlreadyRunningError(label, existing.pid);
     }
-    const entry = existing ?? new ManagedProcess(spec, this.#logDir(label));
+    const entry = existing ??
+      new ManagedProcess(spec, this.#logDir(label), this.#options.logMaxBytes);
+    this.#cancelAutorestart(existing);
     entry.spec = spec;
     entry.launch();
-    if (!existing) this.#entries.set(label, entry);
+    if (!existing) this.#track(entry, request.autorestart ?? "no");
+    this.#policies.set(entry, request.autorestart ?? "no");
+    this.#streaks.set(entry, 0);
     this.#prune();
+    this.#save();
     entry.emit({ type: "start", process: entry.info() });
     return entry.info();
   }
@@ -85,6 +149,7 @@ export class Supervisor {
   /** Stops a process tree: SIGTERM, then SIGKILL after the grace (`force`: SIGKILL at once). */
   async stop(target: ProcessTarget, options: { force?: boolean } = {}): Promise<ProcessInfo> {
     const entry = this.#resolve(target);
+    this.#cancelAutorestart(entry);
     await entry.stop({ graceMs: this.#options.stopGraceMs, force: options.force });
     return entry.info();
   }
@@ -100,6 +165,7 @@ export class Supervisor {
       throw new PersistprocError("busy", `"${entry.spec.label}" is already being restarted`);
     }
     entry.restarting = true;
+    this.#cancelAutorestart(entry);
     try {
       await entry.stop({ graceMs: this.#options.stopGraceMs, force: options.force });
       this.#assertOpen();
@@ -166,9 +232,71 @@ export class Supervisor {
   /** Stops every process tree (graceful, then forced) and refuses new work. */
   async shutdown(): Promise<void> {
     this.#shuttingDown = true;
+    for (const entry of this.#entries.values()) this.#cancelAutorestart(entry);
     const graceMs = this.#options.shutdownGraceMs;
     await Promise.all([...this.#entries.values()].map((entry) => entry.stop({ graceMs })));
     for (const entry of this.#entries.values()) entry.log.close();
+    this.#save();
+  }
+
+  /** Registers an entry: saved on every change, restarted by its policy when it ends. */
+  #track(entry: ManagedProcess, policy: AutorestartPolicy): ManagedProcess {
+    this.#entries.set(entry.spec.label, entry);
+    this.#policies.set(entry, policy);
+    entry.onChange = () => this.#save();
+    entry.subscribe((event) => {
+      if (event.type === "exit" && !event.restarting) this.#maybeAutorestart(entry);
+    });
+    return entry;
+  }
+
+  #maybeAutorestart(entry: ManagedProcess): void {
+    const policy = this.#policies.get(entry) ?? "no";
+    if (this.#shuttingDown || entry.status === "stopped" || policy === "no") return;
+    if (policy === "on-failure" && entry.status !== "failed") return;
+    const ranMs = (entry.endTime?.getTime() ?? Date.now()) - entry.startTime.getTime();
+    const streak = ranMs >= STABLE_RUN_MS ? 0 : this.#streaks.get(entry) ?? 0;
+    if (streak >= MAX_AUTORESTARTS) {
+      logger.info(`"${entry.spec.label}" failed ${streak} times in a row; not restarting it again`);
+      return;
+    }
+    const delay = Math.min(30_000, 500 * 2 ** streak);
+    this.#pendingRestarts.set(
+      entry,
+      setTimeout(() => {
+        this.#pendingRestarts.delete(entry);
+        if (this.#shuttingDown || entry.status === "running" || entry.restarting) return;
+        try {
+          this.#streaks.set(entry, streak + 1);
+          entry.restarts++;
+          entry.launch();
+          entry.emit({ type: "start", process: entry.info() });
+        } catch (error) {
+          logger.error(`Autorestart of "${entry.spec.label}" failed`, error);
+        }
+      }, delay),
+    );
+  }
+
+  #cancelAutorestart(entry: ManagedProcess | undefined): void {
+    const timer = entry && this.#pendingRestarts.get(entry);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#pendingRestarts.delete(entry!);
+  }
+
+  /** Saves the registry; a failure is logged and the server carries on. */
+  #save(): void {
+    try {
+      saveState(
+        this.#statePath,
+        [...this.#entries.values()].map((entry) =>
+          toRecord(entry, this.#policies.get(entry) ?? "no")
+        ),
+      );
+    } catch (error) {
+      logger.error(`Cannot save the state file ${this.#statePath}`, error);
+    }
   }
 
   #resolve(target: ProcessTarget): ManagedProcess {
@@ -192,8 +320,46 @@ export class Supervisor {
       .sort((a, b) => (a.endTime?.getTime() ?? 0) - (b.endTime?.getTime() ?? 0));
     for (const entry of ended.slice(0, Math.max(0, ended.length - this.#options.maxEnded))) {
       this.#entries.delete(entry.spec.label);
+      this.#policies.delete(entry);
+      this.#streaks.delete(entry);
+      this.#cancelAutorestart(entry);
       entry.log.close();
       Deno.remove(entry.log.dir, { recursive: true }).catch(() => {});
     }
   }
+}
+
+function recordSpec(record: ProcessRecord): ProcessSpec {
+  return {
+    label: record.label,
+    command_line: record.command_line,
+    argv: record.argv,
+    working_directory: record.working_directory,
+    environment: record.environment,
+  };
+}
+
+function toRecord(entry: ManagedProcess, autorestart: AutorestartPolicy): ProcessRecord {
+  const info = entry.info();
+  const environment: Record<string, string> = {};
+  for (const [key, value] of Object.entries(entry.spec.environment)) {
+    if (Deno.env.get(key) !== value) environment[key] = value;
+  }
+  return {
+    label: info.label,
+    command_line: info.command_line,
+    argv: info.command,
+    working_directory: info.working_directory,
+    environment,
+    autorestart,
+    pid: info.pid,
+    pid_token: entry.pidToken,
+    status: info.status,
+    start_time: info.start_time,
+    end_time: info.end_time,
+    exit_code: info.exit_code,
+    exit_signal: info.exit_signal,
+    restarts: info.restarts,
+    log_dir: entry.log.dir,
+  };
 }

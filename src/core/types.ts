@@ -45,6 +45,8 @@ export interface StartRequest {
   working_directory: string;
   environment?: Record<string, string>;
   label?: string;
+  /** Restart it when it ends: never (default), only after a failure, or always. */
+  autorestart?: "no" | "on-failure" | "always";
 }
 
 /** What `output` reads. */

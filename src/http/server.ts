@@ -19,6 +19,8 @@ export interface ServeOptions {
   hostname?: string;
   /** Called once the server listens, with the MCP URL. */
   onListen?: (url: string) => void;
+  /** Cap of each log file before it rotates (default 16 MiB). */
+  logMaxBytes?: number;
 }
 
 /** The port is taken; says whether by another persistproc, else by whom if known. */
@@ -48,7 +50,7 @@ export class PortInUseError extends Error {
 export async function serve(options: ServeOptions): Promise<void> {
   const hostname = options.hostname ?? "127.0.0.1";
   await Deno.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  const supervisor = new Supervisor({ dataDir: options.dataDir });
+  const supervisor = new Supervisor({ dataDir: options.dataDir, logMaxBytes: options.logMaxBytes });
   const identity = { name: "persistproc", version: denoJson.version };
   const abort = new AbortController();
   let stopping: Promise<void> | null = null;
@@ -89,6 +91,13 @@ export async function serve(options: ServeOptions): Promise<void> {
       throw new PortInUseError(options.port, holder, isPersistproc, { cause: error });
     }
     throw error;
+  }
+
+  const restored = supervisor.restore();
+  if (restored.adopted + restored.ended > 0) {
+    logger.info(
+      `Restored the registry: ${restored.adopted} process(es) still running were adopted, ${restored.ended} had ended`,
+    );
   }
 
   function shutdown(): Promise<void> {

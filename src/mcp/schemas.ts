@@ -63,6 +63,9 @@ export const ctrlInput = {
     "start: environment variables to set on top of the server's environment",
   ),
   force: z.boolean().optional().describe("stop/restart: SIGKILL at once instead of SIGTERM first"),
+  autorestart: z.enum(["no", "on-failure", "always"]).optional().describe(
+    "start: restart the process when it ends on its own: no (default), on-failure (non-zero exit or signal), always; with exponential backoff, giving up after 10 quick failures in a row",
+  ),
   label: z.string().min(1).max(1_000).optional().describe(
     "start: a name for the process (default '<command> in <working_directory>'); a running process with the same label makes start fail",
   ),

@@ -119,6 +119,7 @@ const ctrl = define({
         working_directory: args.working_directory ?? "",
         environment: args.environment,
         label: args.label,
+        autorestart: args.autorestart,
       };
       outcome = await startWhenReady(hub, request, conditions, wait);
     } else if (args.action === "stop") {

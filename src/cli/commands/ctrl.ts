@@ -1,0 +1,134 @@
+/**
+ * `start`, `stop` and `restart`, and `ctrl ACTION`, which takes the action as a word the way
+ * the MCP tool does. They act and print the result; they do not follow output.
+ */
+
+import { resolve } from "node:path";
+import type { CtrlArgs, CtrlResult } from "../../client/api.ts";
+import { UsageError } from "../args.ts";
+import { type Command, defineCommand, invoke } from "../command.ts";
+import { connect } from "../connect.ts";
+import { describeEnding } from "../exit_status.ts";
+import { printOut } from "../output.ts";
+import { displayName } from "../process_name.ts";
+import type { Settings } from "../settings.ts";
+import { joinCommand } from "../shell_quote.ts";
+import { parseTarget, WORKING_DIRECTORY_FLAG } from "../target.ts";
+
+/** The `start` subcommand. */
+export const startCommand = defineCommand({
+  names: ["start"],
+  summary: "start a command without following it",
+  usage: "persistproc start [--label L] [-C DIR] COMMAND [ARGS...]",
+  details: `Starts COMMAND in the current directory with your environment and prints its PID
+and log file. Use 'persistproc run' to follow its output instead.
+
+Flags (before COMMAND):
+  --label L                     name the process L (default: "COMMAND in DIR")
+  -C, --working-directory DIR   start in DIR instead of the current directory`,
+  flags: { label: { type: "string" }, ...WORKING_DIRECTORY_FLAG },
+  flagsEndAtCommand: true,
+  run({ values, positionals, settings }) {
+    if (positionals.length === 0) throw new UsageError("Missing the command to start");
+    return act(settings, {
+      action: "start",
+      command_or_label: joinCommand(positionals),
+      working_directory: resolve(values["working-directory"] ?? Deno.cwd()),
+      environment: Deno.env.toObject(),
+      ...(values.label === undefined ? {} : { label: values.label }),
+    });
+  },
+});
+
+/** The `stop` subcommand. */
+export const stopCommand = defineCommand({
+  names: ["stop"],
+  summary: "stop a process (its whole process group)",
+  usage: "persistproc stop [--force] [-C DIR] TARGET",
+  details: `Stops TARGET: SIGTERM to its process group, then SIGKILL if it lingers.
+
+Flags:
+  --force                       kill at once with SIGKILL
+  -C, --working-directory DIR   narrow a command TARGET to DIR`,
+  flags: { force: { type: "boolean" }, ...WORKING_DIRECTORY_FLAG },
+  run({ values, positionals, settings }) {
+    return act(settings, {
+      action: "stop",
+      ...requiredTarget("stop", positionals, values["working-directory"]),
+      ...(values.force ? { force: true } : {}),
+    });
+  },
+});
+
+/** The `restart` subcommand. */
+export const restartCommand = defineCommand({
+  names: ["restart"],
+  summary: "restart a process with its command, directory and environment",
+  usage: "persistproc restart [-C DIR] TARGET",
+  details: `Stops TARGET and starts it again as it was started; prints the new PID.
+
+Flags:
+  -C, --working-directory DIR   narrow a command TARGET to DIR`,
+  flags: { ...WORKING_DIRECTORY_FLAG },
+  run({ values, positionals, settings }) {
+    return act(settings, {
+      action: "restart",
+      ...requiredTarget("restart", positionals, values["working-directory"]),
+    });
+  },
+});
+
+const ACTIONS: Record<string, Command> = {
+  start: startCommand,
+  stop: stopCommand,
+  restart: restartCommand,
+};
+
+/** The `ctrl` subcommand: `ctrl start|stop|restart ...`, as the MCP tool names them. */
+export const ctrlCommand = defineCommand({
+  names: ["ctrl"],
+  summary: "start, stop or restart, with the action as a word (as the MCP tool)",
+  usage: "persistproc ctrl start [--label L] [-C DIR] COMMAND [ARGS...]\n" +
+    "persistproc ctrl stop [--force] [-C DIR] TARGET\n" +
+    "persistproc ctrl restart [-C DIR] TARGET",
+  details: "The same as 'persistproc start', 'stop' and 'restart'.",
+  flags: {},
+  flagsEndAtCommand: true,
+  run({ values, positionals }) {
+    const [action, ...rest] = positionals;
+    const command = action === undefined ? undefined : ACTIONS[action];
+    if (command === undefined) {
+      throw new UsageError(
+        action === undefined
+          ? "Missing the action: start, stop or restart"
+          : `Unknown action "${action}": expected start, stop or restart`,
+      );
+    }
+    return invoke(command, rest, values);
+  },
+});
+
+function requiredTarget(action: string, positionals: string[], workingDirectory?: string) {
+  if (positionals.length === 0) throw new UsageError(`Missing the process to ${action}`);
+  return parseTarget(positionals, workingDirectory);
+}
+
+/** Sends the action and prints its result: a sentence, or the API's object as JSON. */
+async function act(settings: Settings, args: CtrlArgs): Promise<number> {
+  const client = await connect(settings);
+  const result = await client.ctrl(args);
+  printOut(settings.format === "json" ? JSON.stringify(result, null, 2) : describe(result));
+  return 0;
+}
+
+function describe(result: CtrlResult): string {
+  const name = `${displayName(result.process)} (PID ${result.pid})`;
+  switch (result.action) {
+    case "start":
+      return `started ${name}\nlog: ${result.log_combined}`;
+    case "stop":
+      return `stopped ${name}: ${describeEnding(result)}`;
+    case "restart":
+      return `restarted ${name}`;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * `persistproc run COMMAND...` (and the implicit `persistproc COMMAND...`): start a command
+ * here with the caller's environment, or attach to it when it already runs, then follow it.
+ */
+
+import { resolve } from "node:path";
+import { HubError } from "../../client/errors.ts";
+import type { HubClient } from "../../client/hub_client.ts";
+import type { ProcessInfo } from "../../core/types.ts";
+import { UsageError } from "../args.ts";
+import { defineCommand } from "../command.ts";
+import { connect } from "../connect.ts";
+import { followProcess, type OnInterrupt } from "../follow.ts";
+import { printErr } from "../output.ts";
+import { joinCommand } from "../shell_quote.ts";
+import { WORKING_DIRECTORY_FLAG } from "../target.ts";
+
+/** Stored lines shown when attaching to a process that was already running. */
+const ATTACH_BACKLOG = 30;
+/** Lines asked for after a start: all of the new process's output so far. */
+const START_BACKLOG = 10_000;
+
+const ON_INTERRUPT = ["ask", "stop", "detach"] as const;
+
+/** The `run` subcommand. */
+export const runCommand = defineCommand({
+  names: ["run"],
+  summary: "start a command here (or attach to it) and follow its output",
+  usage: "persistproc run [--fresh|--restart] [--on-exit ask|stop|detach] [--raw] [--label L]\n" +
+    "                [-C DIR] COMMAND [ARGS...]",
+  details: `Starts COMMAND in the current directory with your environment, or attaches to it if it
+is already running there, prints its recent output and follows it, through restarts, until
+it ends; then exits with its exit code (128 + N when killed by signal N).
+
+A single argument is a whole command line ("npm run dev && open"); several arguments are
+quoted so that each reaches the program unchanged.
+
+Flags (before COMMAND; everything after it belongs to COMMAND):
+  --fresh             if it is running, stop it and start it anew with your environment
+  --restart           if it is running, restart it (same environment as before)
+  --on-exit MODE      what Ctrl+C does: ask (the default; at a terminal it asks whether
+                      to stop the process), stop, or detach (leave it running). Without
+                      a terminal, ask means detach.
+  --raw               print stored lines: time, [stream], text (all on stdout)
+  --label L           name the process L (default: "COMMAND in DIR")
+  -C, --working-directory DIR   run in DIR instead of the current directory`,
+  flags: {
+    fresh: { type: "boolean" },
+    restart: { type: "boolean" },
+    "on-exit": { type: "string" },
+    raw: { type: "boolean" },
+    label: { type: "string" },
+    ...WORKING_DIRECTORY_FLAG,
+  },
+  flagsEndAtCommand: true,
+  async run({ values, positionals, settings }) {
+    if (positionals.length === 0) throw new UsageError("Missing the command to run");
+    if (values.fresh && values.restart) {
+      throw new UsageError("Use either --fresh or --restart, not both");
+    }
+    const onInterrupt = (values["on-exit"] ?? "ask") as OnInterrupt;
+    if (!ON_INTERRUPT.includes(onInterrupt)) {
+      throw new UsageError(`Invalid --on-exit "${onInterrupt}": expected ask, stop or detach`);
+    }
+    const client = await connect(settings);
+    const { process, attached } = await startOrAttach(client, {
+      command: joinCommand(positionals),
+      workingDirectory: resolve(values["working-directory"] ?? Deno.cwd()),
+      label: values.label,
+      ifRunning: values.fresh ? "fresh" : values.restart ? "restart" : "attach",
+    });
+    return await followProcess({
+      client,
+      process,
+      backlog: attached ? ATTACH_BACKLOG : START_BACKLOG,
+      since: attached ? undefined : process.start_time,
+      rendering: settings.format === "json" ? "json" : values.raw ? "raw" : "text",
+      onInterrupt,
+      interactive: Deno.stdin.isTerminal(),
+    });
+  },
+});
+
+interface StartRequest {
+  command: string;
+  workingDirectory: string;
+  label: string | undefined;
+  ifRunning: "attach" | "restart" | "fresh";
+}
+
+/** Starts the command; if it already runs, attaches to it, restarts it or replaces it. */
+async function startOrAttach(
+  client: HubClient,
+  request: StartRequest,
+): Promise<{ process: ProcessInfo; attached: boolean }> {
+  const start = async () =>
+    (await client.ctrl({
+      action: "start",
+      command_or_label: request.command,
+      working_directory: request.workingDirectory,
+      environment: Deno.env.toObject(),
+      ...(request.label === undefined ? {} : { label: request.label }),
+    })).process;
+  try {
+    return { process: await start(), attached: false };
+  } catch (error) {
+    if (!(error instanceof HubError && error.code === "already_running" && error.pid)) {
+      throw error;
+    }
+    const pid = error.pid;
+    if (request.ifRunning === "fresh") {
+      printErr(`already running (PID ${pid}), stopping it to start afresh`);
+      await client.ctrl({ action: "stop", pid });
+      return { process: await start(), attached: false };
+    }
+    if (request.ifRunning === "restart") {
+      printErr(`already running (PID ${pid}), restarting`);
+      return { process: (await client.ctrl({ action: "restart", pid })).process, attached: false };
+    }
+    printErr(`already running (PID ${pid}), attaching`);
+    const [process] = (await client.list({ pid })).processes;
+    if (process === undefined) throw new Error(`PID ${pid} ended before it could be followed`);
+    return { process, attached: true };
+  }
+}

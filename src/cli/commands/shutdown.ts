@@ -1,0 +1,53 @@
+/**
+ * `persistproc shutdown`: stop the server and everything it manages. Never starts a server.
+ */
+
+import { ServerUnreachableError } from "../../client/errors.ts";
+import { HubClient } from "../../client/hub_client.ts";
+import { UsageError } from "../args.ts";
+import { defineCommand } from "../command.ts";
+import { printErr } from "../output.ts";
+
+/** How long to wait for the server to go after asking it to: it stops every process first. */
+const SHUTDOWN_TIMEOUT_MS = 30_000;
+
+/** The `shutdown` subcommand. */
+export const shutdownCommand = defineCommand({
+  names: ["shutdown"],
+  summary: "stop the server and every process it manages",
+  usage: "persistproc shutdown",
+  details: `Asks the server on the port to stop every process it manages and exit, and waits
+until it has. When no server is running, says so and succeeds.`,
+  flags: {},
+  async run({ positionals, settings }) {
+    if (positionals.length > 0) throw new UsageError("shutdown takes no arguments");
+    const client = new HubClient({ port: settings.port });
+    try {
+      await client.health();
+      await client.shutdown();
+    } catch (error) {
+      if (!(error instanceof ServerUnreachableError)) throw error;
+      printErr(`no server running on port ${settings.port}`);
+      return 0;
+    }
+    const deadline = Date.now() + SHUTDOWN_TIMEOUT_MS;
+    while (await isUp(client)) {
+      if (Date.now() > deadline) {
+        throw new Error(`The server on port ${settings.port} is still shutting down after 30 s`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    printErr(`persistproc server on port ${settings.port} stopped`);
+    return 0;
+  },
+});
+
+async function isUp(client: HubClient): Promise<boolean> {
+  try {
+    await client.health();
+    return true;
+  } catch (error) {
+    if (error instanceof ServerUnreachableError) return false;
+    throw error;
+  }
+}

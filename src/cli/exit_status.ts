@@ -1,0 +1,27 @@
+/**
+ * How a process's end reads and which exit code the CLI passes on: the process's own code,
+ * or 128 + the signal number when a signal ended it, as shells do.
+ */
+
+import { constants } from "node:os";
+import type { ProcessInfo } from "../core/types.ts";
+
+type Ending = Pick<ProcessInfo, "exit_code" | "exit_signal">;
+
+/** The exit code that stands for how the process ended. */
+export function exitCodeOf(process: Ending): number {
+  if (process.exit_code !== null) return process.exit_code;
+  if (process.exit_signal !== null) {
+    const number = (constants.signals as Record<string, number>)[process.exit_signal];
+    return 128 + (number ?? 0);
+  }
+  return 1;
+}
+
+/** How the process ended, in words: `exited with code 3`, `killed by SIGTERM`. */
+export function describeEnding(process: Ending): string {
+  // Some platforms report both a signal and the shell-style code 128 + N: the signal says more.
+  if (process.exit_signal !== null) return `killed by ${process.exit_signal}`;
+  if (process.exit_code !== null) return `exited with code ${process.exit_code}`;
+  return "ended";
+}

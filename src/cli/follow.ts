@@ -1,0 +1,180 @@
+/**
+ * Following a process from the terminal: print its output as it comes, stay with it through
+ * restarts, and end with its exit code; on Ctrl+C ask, stop or detach.
+ */
+
+import { HubError } from "../client/errors.ts";
+import type { HubClient } from "../client/hub_client.ts";
+import type { ProcessEvent, ProcessInfo } from "../core/types.ts";
+import { describeEnding, exitCodeOf } from "./exit_status.ts";
+import { printErr, printOut, stdoutIsGone } from "./output.ts";
+import { displayName } from "./process_name.ts";
+import { ask } from "./prompt.ts";
+
+/** What Ctrl+C does: ask (at a terminal), stop the process, or leave it running. */
+export type OnInterrupt = "ask" | "stop" | "detach";
+
+/** How lines are printed: the text alone, the stored form, or every event as JSON. */
+export type Rendering = "text" | "raw" | "json";
+
+/** What to follow and how. */
+export interface FollowOptions {
+  client: HubClient;
+  process: ProcessInfo;
+  /** How many stored lines to show before live output. */
+  backlog: number;
+  /** Lines stamped before this ISO time are dropped, so a new start shows only its own. */
+  since?: string;
+  rendering: Rendering;
+  onInterrupt: OnInterrupt;
+  /** Whether someone at a terminal can answer a question; `ask` detaches when not. */
+  interactive: boolean;
+}
+
+/**
+ * Follows until the process ends for good (resolving with its exit code, 128 + signal for
+ * signals) or the user detaches (resolving with 0). Output that arrives while a question is
+ * open is held back and printed after it, never lost.
+ */
+export function followProcess(options: FollowOptions): Promise<number> {
+  return new FollowSession(options).run();
+}
+
+class FollowSession {
+  readonly #options: FollowOptions;
+  readonly #sinceMs: number;
+  readonly #done = Promise.withResolvers<number>();
+  readonly #abort = new AbortController();
+  #current: ProcessInfo;
+  #finished = false;
+  #stopping = false;
+  /** Events held back while a question is open; null when none is. */
+  #held: ProcessEvent[] | null = null;
+
+  constructor(options: FollowOptions) {
+    this.#options = options;
+    this.#current = options.process;
+    this.#sinceMs = options.since === undefined ? -Infinity : Date.parse(options.since);
+  }
+
+  async run(): Promise<number> {
+    const onInterrupt = () => this.#interrupt();
+    Deno.addSignalListener("SIGINT", onInterrupt);
+    this.#pump().catch((error) => this.#fail(error));
+    try {
+      return await this.#done.promise;
+    } finally {
+      Deno.removeSignalListener("SIGINT", onInterrupt);
+      this.#abort.abort();
+    }
+  }
+
+  async #pump(): Promise<void> {
+    const { client, backlog } = this.#options;
+    for await (const event of client.follow(this.#current.pid, backlog, this.#abort.signal)) {
+      if (this.#held === null) this.#show(event);
+      else {
+        this.#held.push(event);
+        // Nothing is left to decide once the process has ended.
+        if (event.type === "exit" && !event.restarting) this.#closeQuestion(true);
+      }
+    }
+    if (!this.#finished) {
+      throw new Error(`The server closed the output of PID ${this.#current.pid} before it ended`);
+    }
+  }
+
+  #show(event: ProcessEvent): void {
+    if (this.#finished) return;
+    if (event.type === "line" && Date.parse(event.time) < this.#sinceMs) return;
+    const { rendering } = this.#options;
+    if (rendering === "json") printOut(JSON.stringify(event));
+    else if (event.type === "line") {
+      if (rendering === "raw") printOut(`${event.time} [${event.stream}] ${event.text}`);
+      else if (event.stream === "stderr") printErr(event.text);
+      else printOut(event.text);
+    }
+    // Whoever read our stdout has gone (`persistproc run x | head`): stop following.
+    if (stdoutIsGone()) return this.#detach();
+    if (event.type === "line") return;
+    this.#current = event.process;
+    if (event.type === "start") {
+      printErr(`restarted ${displayName(event.process)} (PID ${event.process.pid})`);
+    } else if (!event.restarting) {
+      printErr(`process ${describeEnding(event.process)}`);
+      this.#finish(exitCodeOf(event.process));
+    }
+  }
+
+  #interrupt(): void {
+    if (this.#finished) return;
+    // A second Ctrl+C, at the question or while a stop is under way, means: let me go.
+    if (this.#held !== null || this.#stopping) {
+      this.#closeQuestion(true);
+      return this.#detach();
+    }
+    const { onInterrupt, interactive } = this.#options;
+    const fail = (error: unknown) => this.#fail(error);
+    if (onInterrupt === "stop") this.#stop().catch(fail);
+    else if (onInterrupt === "ask" && interactive) this.#ask().catch(fail);
+    else this.#detach();
+  }
+
+  async #ask(): Promise<void> {
+    this.#held = [];
+    const process = this.#current;
+    const answer = await ask(`\nStop ${displayName(process)} (PID ${process.pid})? [y/N] `);
+    if (this.#held === null) return; // Answered already: by a second Ctrl+C, or by an exit.
+    this.#closeQuestion(false);
+    if (this.#finished) return;
+    if (/^\s*y(es)?\s*$/i.test(answer ?? "")) await this.#stop();
+    else this.#detach();
+  }
+
+  /** Prints what was held back while the question was open. */
+  #closeQuestion(lineOpen: boolean): void {
+    if (this.#held === null) return;
+    const held = this.#held;
+    this.#held = null;
+    if (lineOpen) printErr("");
+    for (const event of held) this.#show(event);
+  }
+
+  async #stop(): Promise<void> {
+    this.#stopping = true;
+    const { pid } = this.#current;
+    try {
+      await this.#options.client.ctrl({ action: "stop", pid });
+    } catch (error) {
+      // A process that ended by itself meanwhile is no failure: its exit event is coming.
+      if (error instanceof HubError && !(await this.#isRunning(pid))) return;
+      this.#fail(error);
+    }
+  }
+
+  async #isRunning(pid: number): Promise<boolean> {
+    const { processes } = await this.#options.client.list({ pid }).catch(() => ({
+      processes: [],
+    }));
+    return processes.some((p) => p.pid === pid && p.status === "running");
+  }
+
+  #detach(): void {
+    const process = this.#current;
+    const state = this.#stopping ? "is still stopping" : "keeps running";
+    printErr(`detached; ${displayName(process)} ${state} (PID ${process.pid})`);
+    this.#finish(0);
+  }
+
+  #finish(code: number): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#done.resolve(code);
+  }
+
+  #fail(error: unknown): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#done.reject(error);
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * The help texts: the overview `persistproc --help` prints and each command's own page.
+ */
+
+import type { Command } from "./command.ts";
+
+const GLOBAL_FLAGS_HELP = `Global flags (before the command, or after a subcommand):
+  --port N          server port (env PERSISTPROC_PORT; default 8947)
+  --data-dir DIR    where logs and state live (env PERSISTPROC_DATA_DIR;
+                    default ~/.local/share/persistproc or the OS's equivalent)
+  --format F        text or json (env PERSISTPROC_FORMAT; default text)
+  -h, --help        show help`;
+
+/** The overview: how to call persistproc, every command's summary, the global flags. */
+export function globalHelp(commands: readonly Command[]): string {
+  const names = commands.map((c) => c.names.join(", "));
+  const width = Math.max(...names.map((n) => n.length));
+  const list = commands.map((c, i) => `  ${names[i].padEnd(width)}  ${c.summary}`).join("\n");
+  return `persistproc - keeps your processes running, for you and your coding agents
+
+Usage:
+  persistproc [GLOBAL FLAGS] COMMAND [ARGS...]   run COMMAND here (or attach to it)
+                                                 and follow its output
+  persistproc [GLOBAL FLAGS] SUBCOMMAND [...]
+  persistproc [--serve]                          run the server in the foreground
+
+Subcommands:
+${list}
+
+${GLOBAL_FLAGS_HELP}
+  --version         print the version
+
+Everything from COMMAND on belongs to COMMAND, flags included:
+  persistproc python3 -m http.server 8000 --bind 127.0.0.1
+To run a program named like a subcommand, use 'persistproc run NAME'.
+
+TARGET names a managed process: a PID, a label, or a command line; -C DIR narrows a
+command line to the one started in DIR.
+
+Run 'persistproc SUBCOMMAND --help' for more.`;
+}
+
+/** One command's page: usage, what it does, its flags, then the global flags. */
+export function commandHelp(command: Command): string {
+  const aliases = command.names.length > 1 ? `\nAlias: ${command.names.slice(1).join(", ")}\n` : "";
+  return `Usage:\n  ${
+    command.usage.split("\n").join("\n  ")
+  }\n${aliases}\n${command.details}\n\n${GLOBAL_FLAGS_HELP}`;
+}

@@ -1,0 +1,70 @@
+/**
+ * Everything the CLI prints goes through here: results to stdout, notices and errors to
+ * stderr. Writes are synchronous so that output and exit codes never race.
+ */
+
+import { styleText } from "node:util";
+
+const encoder = new TextEncoder();
+let stdoutGone = false;
+
+/** Writes text to a file, retrying short writes. */
+function writeAll(file: { writeSync(bytes: Uint8Array): number }, text: string): void {
+  let bytes = encoder.encode(text);
+  while (bytes.length > 0) bytes = bytes.subarray(file.writeSync(bytes));
+}
+
+/**
+ * Prints a line (or lines) to stdout. Once the reader has gone away (`persistproc ls | head
+ * -1`), further output is dropped: nobody is left to read it, and failing would hide the
+ * command's real outcome.
+ */
+export function printOut(text: string): void {
+  if (stdoutGone) return;
+  try {
+    writeAll(Deno.stdout, text + "\n");
+  } catch (error) {
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+    stdoutGone = true;
+  }
+}
+
+/** Whether stdout's reader has gone away, so that nothing printed there is read any more. */
+export function stdoutIsGone(): boolean {
+  return stdoutGone;
+}
+
+/** Prints a line to stderr: notices, prompts' answers, a followed process's stderr. */
+export function printErr(text: string): void {
+  try {
+    writeAll(Deno.stderr, text + "\n");
+  } catch (error) {
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+  }
+}
+
+/** Prints a question to stderr without a newline, leaving the cursor after it. */
+export function printPrompt(text: string): void {
+  writeAll(Deno.stderr, text);
+}
+
+/**
+ * Prints `error: <message>`. Messages from the server are written in sentence case; after
+ * `error:` they read better starting in lower case, unless they start with an acronym.
+ */
+export function printError(message: string): void {
+  printErr(`error: ${message.replace(/^[A-Z](?![A-Z])/, (first) => first.toLowerCase())}`);
+}
+
+/** Whether stdout wants colour: a terminal, and NO_COLOR is not set. */
+export function stdoutHasColor(): boolean {
+  return Deno.stdout.isTerminal() && !Deno.env.get("NO_COLOR");
+}
+
+/** The colours the CLI uses; `paint` applies one only when `enabled`. */
+export type Colour = "green" | "yellow" | "red" | "dim" | "bold";
+
+/** Wraps text in a colour when `enabled`, else returns it unchanged. */
+export function paint(colour: Colour, text: string, enabled: boolean): string {
+  return enabled ? styleText(colour, text, { validateStream: false }) : text;
+}

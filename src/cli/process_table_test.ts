@@ -1,0 +1,51 @@
+import assert from "node:assert/strict";
+import { stripVTControlCharacters } from "node:util";
+import type { ProcessInfo } from "../core/types.ts";
+import { formatProcessTable, formatStarted } from "./process_table.ts";
+
+function info(overrides: Partial<ProcessInfo>): ProcessInfo {
+  return {
+    pid: 1,
+    label: "x",
+    command_line: "x",
+    command: ["x"],
+    working_directory: "/",
+    status: "running",
+    start_time: new Date(2026, 10, 22, 9, 5, 7).toISOString(),
+    end_time: null,
+    exit_code: null,
+    exit_signal: null,
+    restarts: 0,
+    log_stdout: "",
+    log_stderr: "",
+    log_combined: "",
+    ...overrides,
+  };
+}
+
+const now = new Date(2026, 10, 22, 18, 0, 0);
+
+Deno.test("the process table aligns its columns under the header", () => {
+  const lines = formatProcessTable([
+    info({ pid: 12345, label: "npm run dev" }),
+    info({ pid: 7, status: "exited", exit_code: 0, label: "make" }),
+    info({ pid: 88, status: "stopped", exit_signal: "SIGTERM", label: "web" }),
+  ], { colour: false, now });
+  assert.deepEqual(lines, [
+    "PID    STATUS   EXIT     STARTED   LABEL",
+    "12345  running  -        09:05:07  npm run dev",
+    "7      exited   0        09:05:07  make",
+    "88     stopped  SIGTERM  09:05:07  web",
+  ]);
+});
+
+Deno.test("colour does not change the table's alignment", () => {
+  const [, row] = formatProcessTable([info({ pid: 5 })], { colour: true, now });
+  assert.equal(stripVTControlCharacters(row), "5    running  -     09:05:07  x");
+  assert.notEqual(row, stripVTControlCharacters(row));
+});
+
+Deno.test("a start time from another day shows its date", () => {
+  assert.equal(formatStarted(new Date(2026, 10, 21, 23, 59, 1), now), "2026-11-21 23:59");
+  assert.equal(formatStarted(new Date(2026, 10, 22, 0, 0, 1), now), "00:00:01");
+});

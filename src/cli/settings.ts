@@ -1,0 +1,47 @@
+/**
+ * The global flags every command accepts, and how they resolve: flag, else environment
+ * variable, else default.
+ */
+
+import { resolve } from "node:path";
+import { defaultDataDir } from "../core/paths.ts";
+import { type FlagValues, UsageError } from "./args.ts";
+
+/** The port a server listens on unless told otherwise. */
+export const DEFAULT_PORT = 8947;
+
+/** Flags accepted before the command and after every subcommand. */
+export const GLOBAL_FLAGS = {
+  port: { type: "string" },
+  "data-dir": { type: "string" },
+  format: { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** What the global flags resolve to. */
+export interface Settings {
+  port: number;
+  dataDir: string;
+  format: "text" | "json";
+}
+
+/**
+ * Resolves the global flags against the environment (`PERSISTPROC_PORT`,
+ * `PERSISTPROC_DATA_DIR`, `PERSISTPROC_FORMAT`) and defaults. Bad values are usage errors.
+ */
+export function resolveSettings(
+  flags: FlagValues<typeof GLOBAL_FLAGS>,
+  env: Record<string, string | undefined>,
+): Settings {
+  const port = flags.port ?? env.PERSISTPROC_PORT ?? String(DEFAULT_PORT);
+  if (!/^\d+$/.test(port) || Number(port) < 1 || Number(port) > 65535) {
+    throw new UsageError(`Invalid port "${port}": expected a number from 1 to 65535`);
+  }
+  const format = flags.format ?? env.PERSISTPROC_FORMAT ?? "text";
+  if (format !== "text" && format !== "json") {
+    throw new UsageError(`Invalid format "${format}": expected "text" or "json"`);
+  }
+  const dataDir = flags["data-dir"] ?? env.PERSISTPROC_DATA_DIR ??
+    defaultDataDir(env, Deno.build.os, env.HOME ?? env.USERPROFILE);
+  return { port: Number(port), dataDir: resolve(dataDir), format };
+}

@@ -1,0 +1,44 @@
+/**
+ * The HTTP API's request and response bodies, as the client sees them. The tool arguments
+ * mirror the MCP tools one to one; the records inside come from the core's wire types.
+ */
+
+import type { OutputQuery, ProcessInfo, ProcessStatus, ProcessTarget } from "../core/types.ts";
+
+export type { OutputQuery, ProcessTarget };
+
+/** What `GET /api/health` answers: who is listening, and where it keeps its data. */
+export interface Health {
+  name: string;
+  version: string;
+  pid: number;
+  port: number;
+  data_dir: string;
+}
+
+/** Arguments of the `ctrl` tool: start a command, or stop/restart a target. */
+export interface CtrlArgs extends ProcessTarget {
+  action: "start" | "stop" | "restart";
+  environment?: Record<string, string>;
+  force?: boolean;
+  label?: string;
+}
+
+/** What the `ctrl` tool answers: the process it acted on, after the action. */
+export interface CtrlResult {
+  action: CtrlArgs["action"];
+  pid: number;
+  label: string;
+  status: ProcessStatus;
+  exit_code: number | null;
+  exit_signal: string | null;
+  log_stdout: string;
+  log_stderr: string;
+  log_combined: string;
+  process: ProcessInfo;
+}
+
+/** What the `list` tool answers. */
+export interface ListResult {
+  processes: ProcessInfo[];
+}

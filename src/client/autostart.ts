@@ -1,0 +1,109 @@
+/**
+ * Finding a server, or starting one in the background when none answers. The server runs
+ * detached, with its output appended to `<data dir>/server.log`, so it outlives the command
+ * that started it.
+ */
+
+import { join } from "node:path";
+import { ServerStartError, ServerUnreachableError } from "./errors.ts";
+import { HubClient } from "./hub_client.ts";
+
+/** How to reach a server, and how to start one if nobody answers. */
+export interface AutostartOptions {
+  port: number;
+  dataDir: string;
+  /** The argv that runs `persistproc serve` for this port and data dir. */
+  serverArgv: string[];
+  /** Called right after the server process is spawned, with its log file. */
+  onSpawn?: (logFile: string) => void;
+  /** How long to wait for the new server to answer; 10 s unless told. */
+  timeoutMs?: number;
+}
+
+/** The file an autostarted server appends its output to. */
+export function serverLogFile(dataDir: string): string {
+  return join(dataDir, "server.log");
+}
+
+/**
+ * Returns a client for a healthy server on `port`, starting one with `serverArgv` when the
+ * port refuses connections. Throws `ServerStartError` (naming the log file) when the new
+ * server does not answer in time, and passes on any other error, such as the port being
+ * held by a program that is not persistproc.
+ */
+export async function connectOrStart(options: AutostartOptions): Promise<HubClient> {
+  const client = new HubClient({ port: options.port });
+  try {
+    await client.health();
+    return client;
+  } catch (error) {
+    if (!(error instanceof ServerUnreachableError)) throw error;
+  }
+  const logFile = serverLogFile(options.dataDir);
+  const logOffset = logSize(logFile);
+  const exited = spawnServer(options.serverArgv, options.dataDir, logFile);
+  options.onSpawn?.(logFile);
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const deadline = Date.now() + timeoutMs;
+  let gone = false;
+  exited.then(() => gone = true);
+  while (true) {
+    // Checked before the health probe so that a server that exited (say, because another
+    // one won the race for the port) still gets one last probe.
+    const lastTry = gone || Date.now() >= deadline;
+    try {
+      await client.health();
+      return client;
+    } catch (error) {
+      if (!(error instanceof ServerUnreachableError)) throw error;
+      if (lastTry) {
+        const why = gone
+          ? "exited during startup"
+          : `did not answer within ${Math.round(timeoutMs / 1000)} s`;
+        throw new ServerStartError(
+          `The persistproc server ${why}; see ${logFile}${await logTail(logFile, logOffset)}`,
+          logFile,
+          { cause: error },
+        );
+      }
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Spawns the server detached, output appended to `logFile`; resolves when it exits. */
+function spawnServer(argv: string[], dataDir: string, logFile: string): Promise<unknown> {
+  Deno.mkdirSync(dataDir, { recursive: true });
+  const [program, args] = Deno.build.os === "windows"
+    ? [argv[0], argv.slice(1)]
+    // The log path travels as $1 rather than in the environment, so that it does not leak
+    // into the server's environment and from there into the processes it starts.
+    : ["/bin/sh", ["-c", 'log=$1; shift; exec "$@" >>"$log" 2>&1', "sh", logFile, ...argv]];
+  const child = new Deno.Command(program, {
+    args,
+    cwd: dataDir,
+    detached: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  child.unref();
+  return child.status;
+}
+
+/** The size of the log before this start, so a failure shows only what this start wrote. */
+function logSize(logFile: string): number {
+  try {
+    return Deno.statSync(logFile).size;
+  } catch {
+    return 0;
+  }
+}
+
+/** The last few lines the server wrote after `offset`, indented, to show with a failure. */
+async function logTail(logFile: string, offset: number): Promise<string> {
+  const bytes = await Deno.readFile(logFile).catch(() => new Uint8Array());
+  const text = new TextDecoder().decode(bytes.subarray(offset));
+  const lines = text.split("\n").filter((line) => line.trim() !== "").slice(-5);
+  return lines.length === 0 ? "" : ":\n" + lines.map((line) => `  ${line}`).join("\n");
+}

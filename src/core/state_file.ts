@@ -1,0 +1,73 @@
+/**
+ * The registry on disk: what the server manages, saved atomically on every change so a server
+ * that dies (even by SIGKILL) can be started again and pick its processes back up.
+ */
+import { logger } from "./logger.ts";
+import type { ProcessStatus } from "./types.ts";
+
+/** Restart policy of a process. */
+export type AutorestartPolicy = "no" | "on-failure" | "always";
+
+/** One process as saved. */
+export interface ProcessRecord {
+  label: string;
+  command_line: string;
+  argv: string[];
+  working_directory: string;
+  /** Only the variables that differ from the server's own environment. */
+  environment: Record<string, string>;
+  autorestart: AutorestartPolicy;
+  pid: number;
+  /** Start token of the pid, so a reused pid is never taken for ours. */
+  pid_token: string | null;
+  status: ProcessStatus;
+  start_time: string;
+  end_time: string | null;
+  exit_code: number | null;
+  exit_signal: string | null;
+  restarts: number;
+  log_dir: string;
+}
+
+interface StateFile {
+  version: 1;
+  processes: ProcessRecord[];
+}
+
+/**
+ * Writes the records to `path` by writing a temporary file and renaming it over the old one,
+ * so a reader (or a crash) never sees half a file. The file is readable by its owner only: the
+ * environments in it may hold secrets.
+ */
+export function saveState(path: string, processes: ProcessRecord[]): void {
+  const state: StateFile = { version: 1, processes };
+  const temporary = `${path}.tmp-${Deno.pid}`;
+  Deno.writeTextFileSync(temporary, JSON.stringify(state), { mode: 0o600 });
+  Deno.renameSync(temporary, path);
+}
+
+/**
+ * Reads the saved records. A missing file is an empty registry; an unreadable one is moved
+ * aside (kept for inspection, named in the server log) and also reads as empty.
+ */
+export function loadState(path: string): ProcessRecord[] {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+  try {
+    const state = JSON.parse(text) as StateFile;
+    if (state?.version !== 1 || !Array.isArray(state.processes)) {
+      throw new Error("unknown format");
+    }
+    return state.processes;
+  } catch (error) {
+    const aside = `${path}.corrupt-${Date.now()}`;
+    Deno.renameSync(path, aside);
+    logger.error(`The state file ${path} could not be read; moved it to ${aside}`, error);
+    return [];
+  }
+}

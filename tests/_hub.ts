@@ -1,0 +1,184 @@
+// deno-lint-ignore-file no-explicit-any
+/**
+ * Test helpers: a real persistproc server (main.ts serve) on a free port with a throwaway data
+ * dir, disposable so it is shut down, with every process it started, even when a test fails.
+ */
+import { fileURLToPath } from "node:url";
+// @ts-types="@modelcontextprotocol/sdk/client/index"
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+
+/** Absolute path of main.ts. */
+export const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
+/** Absolute path of the fixtures folder, with a trailing slash. */
+export const FIXTURES = fileURLToPath(new URL("./fixtures/", import.meta.url));
+
+/** A running server under test. */
+export interface TestHub {
+  [Symbol.asyncDispose](): Promise<void>;
+  port: number;
+  dataDir: string;
+  /** Base URL, e.g. `http://127.0.0.1:1234`. */
+  base: string;
+  /** Everything the server printed so far. */
+  output(): string;
+  /** Kills the server with SIGKILL, as a crash would, leaving its children running. */
+  crash(): Promise<void>;
+  /** POSTs a tool call to the JSON API and returns status and body. */
+  api(tool: string, args: unknown): Promise<{ status: number; body: any }>;
+}
+
+/** Finds a port nobody listens on right now. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** Polls `probe` until it returns a truthy value or the deadline passes. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | false | null | undefined | Promise<T | false | null | undefined>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`, { cause: last });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/**
+ * Starts `main.ts serve` (or `where.program`, e.g. a compiled binary, with `serve`) and waits
+ * until it answers.
+ */
+export async function startHub(
+  extraArgs: string[] = [],
+  where: { port?: number; dataDir?: string; program?: string[] } = {},
+): Promise<TestHub> {
+  const port = where.port ?? freePort();
+  const dataDir = where.dataDir ?? await Deno.makeTempDir({ prefix: "persistproc-test-" });
+  const [program, ...programArgs] = where.program ?? [Deno.execPath(), "run", "-A", MAIN];
+  const child = new Deno.Command(program, {
+    args: [
+      ...programArgs,
+      "serve",
+      "--quiet",
+      "--port",
+      String(port),
+      "--data-dir",
+      dataDir,
+      ...extraArgs,
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let printed = "";
+  const decoder = new TextDecoder();
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) printed += decoder.decode(chunk, { stream: true });
+  };
+  const collecting = Promise.all([collect(child.stdout), collect(child.stderr)]);
+  const base = `http://127.0.0.1:${port}`;
+  const api = async (tool: string, args: unknown) => {
+    const response = await fetch(`${base}/api/tools/${tool}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(args),
+    });
+    return { status: response.status, body: await response.json() };
+  };
+  const hub: TestHub = {
+    port,
+    dataDir,
+    base,
+    output: () => printed,
+    api,
+    async crash() {
+      crashed = true;
+      child.kill("SIGKILL");
+      await child.status;
+    },
+    [Symbol.asyncDispose]() {
+      return disposing ??= dispose();
+    },
+  };
+  let disposing: Promise<void> | undefined;
+  let crashed = false;
+  async function dispose() {
+    let pids: number[] = [];
+    try {
+      const { body } = await api("list", {});
+      pids = body.processes.filter((p: any) => p.status === "running").map((p: any) => p.pid);
+      const response = await fetch(`${base}/api/shutdown`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
+      await response.body?.cancel();
+    } catch { /* the server may already be gone */ }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const exited = crashed || await Promise.race([
+      child.status.then(() => true),
+      new Promise<false>((r) => timer = setTimeout(() => r(false), 10_000)),
+    ]);
+    clearTimeout(timer);
+    if (!exited) child.kill("SIGKILL");
+    await child.status;
+    for (const pid of pids) {
+      try {
+        Deno.kill(-pid, "SIGKILL"); // a last resort: never leave a child behind
+      } catch { /* already gone, as it should be */ }
+    }
+    await collecting;
+    if (!where.dataDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+  }
+  try {
+    await waitFor("the server to answer", async () => {
+      const status = await Promise.race([child.status, Promise.resolve(null)]);
+      if (status) throw new Error(`server exited early:\n${printed}`);
+      return (await fetch(`${base}/api/health`)).ok;
+    });
+  } catch (error) {
+    await hub[Symbol.asyncDispose]();
+    throw error;
+  }
+  return hub;
+}
+
+/** Runs a test body with a fresh server; on failure prints what the server printed. */
+export function hubTest(name: string, body: (hub: TestHub) => Promise<void>): void {
+  Deno.test(name, async () => {
+    await using hub = await startHub();
+    try {
+      await body(hub);
+    } catch (error) {
+      // deno-lint-ignore no-console
+      console.error(`--- server output (${name}) ---\n${hub.output()}`);
+      throw error;
+    }
+  });
+}
+
+/** An MCP client connected to the server with the SDK's real Streamable HTTP transport. */
+export async function connectMcp(hub: TestHub): Promise<Client & AsyncDisposable> {
+  const client = new Client({ name: "persistproc-test", version: "0.0.0" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${hub.base}/mcp/`)));
+  return Object.assign(client, {
+    async [Symbol.asyncDispose]() {
+      await client.close();
+    },
+  });
+}

@@ -1,0 +1,199 @@
+/**
+ * Fault tests: a server that dies by SIGKILL, pid reuse, crashes, signals, autorestart.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { FIXTURES, hubTest, startHub, type TestHub, waitFor } from "./_hub.ts";
+
+function killGroup(pid: number) {
+  try {
+    Deno.kill(-pid, "SIGKILL");
+  } catch { /* already gone */ }
+}
+
+async function stdoutLines(hub: TestHub, pid: number): Promise<string[]> {
+  const args = { pid, stream: "stdout", lines: 10_000, max_bytes: 1_048_576 };
+  const { body } = await hub.api("output", args);
+  return body.output.map((line: string) => line.slice(25));
+}
+
+Deno.test("a server killed by SIGKILL re-adopts its running child and keeps what it printed meanwhile", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "persistproc-test-" });
+  let pid = 0;
+  try {
+    const first = await startHub([], { dataDir });
+    const counter = `i=0; while [ $i -lt 3000 ]; do i=$((i+1)); echo "n $i"; sleep 0.002; done`;
+    const { body } = await first.api("ctrl", {
+      action: "start",
+      command_or_label: counter,
+      working_directory: dataDir,
+      label: "counter",
+    });
+    pid = body.pid;
+    await waitFor("some output", async () => (await stdoutLines(first, pid)).length >= 20);
+    await first.crash();
+    Deno.kill(pid, "SIGCONT"); // still there: signalling a gone pid throws
+    await using second = await startHub([], { dataDir, port: first.port });
+    const listed = (await second.api("list", {})).body.processes;
+    assert.equal(listed.length, 1);
+    assert.equal(listed[0].pid, pid);
+    assert.equal(listed[0].status, "running", "adopted, not forgotten");
+    const lines = await waitFor("the counter to finish", async () => {
+      const got = await stdoutLines(second, pid);
+      return got.at(-1) === "n 3000" && got;
+    }, 60_000);
+    // What the old server had read but not yet written when it was killed is gone with it: at
+    // most one read's worth, in one run. Everything printed while it was down must be there.
+    const numbers = lines.map((line: string) => Number(line.slice(2)));
+    const gaps = numbers.slice(1).map((n: number, i: number) => n - numbers[i]).filter((
+      d: number,
+    ) => d !== 1);
+    assert.ok(gaps.every((d: number) => d > 1), "lines stay in order, none repeated");
+    assert.ok(gaps.length <= 1, `at most one gap, at the moment of the kill: ${gaps}`);
+    assert.ok(3000 - lines.length < 50, `${3000 - lines.length} lines lost in flight`);
+    assert.equal(numbers[0], 1);
+    const ended = await waitFor("the end to be noticed", async () => {
+      const p = (await second.api("list", {})).body.processes[0];
+      return p.status !== "running" && p;
+    });
+    assert.equal(ended.exit_code, null, "the exit code of an adopted process cannot be known");
+  } finally {
+    if (pid) killGroup(pid);
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("stop and restart work on a re-adopted process", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "persistproc-test-" });
+  const pids: number[] = [];
+  try {
+    const first = await startHub([], { dataDir });
+    const { body } = await first.api("ctrl", {
+      action: "start",
+      command_or_label: `${FIXTURES}ticker.sh`,
+      working_directory: dataDir,
+      label: "ticker",
+    });
+    pids.push(body.pid);
+    await first.crash();
+    await using second = await startHub([], { dataDir, port: first.port });
+    const restarted = await second.api("ctrl", { action: "restart", command_or_label: "ticker" });
+    assert.equal(restarted.status, 200, JSON.stringify(restarted.body));
+    pids.push(restarted.body.pid);
+    await waitFor("the old tree to be gone", () => {
+      try {
+        Deno.kill(body.pid, "SIGCONT");
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    await waitFor(
+      "new output",
+      async () => (await stdoutLines(second, restarted.body.pid)).length > 0,
+    );
+    const stopped = await second.api("ctrl", { action: "stop", command_or_label: "ticker" });
+    assert.equal(stopped.body.status, "stopped");
+  } finally {
+    pids.forEach(killGroup);
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("a pid now used by another program is never adopted or signalled", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "persistproc-test-" });
+  const stranger = new Deno.Command("sleep", { args: ["60"], stdin: "null" }).spawn();
+  try {
+    const logDir = join(dataDir, "logs", "old");
+    await Deno.mkdir(logDir, { recursive: true });
+    await Deno.writeTextFile(
+      join(dataDir, "state.json"),
+      JSON.stringify({
+        version: 1,
+        processes: [{
+          label: "old server",
+          command_line: "node server.js",
+          argv: ["node", "server.js"],
+          working_directory: dataDir,
+          environment: {},
+          autorestart: "no",
+          pid: stranger.pid,
+          pid_token: "proc:1", // the pid's start time then, not the stranger's
+          status: "running",
+          start_time: "2026-01-01T00:00:00.000Z",
+          end_time: null,
+          exit_code: null,
+          exit_signal: null,
+          restarts: 0,
+          log_dir: logDir,
+        }],
+      }),
+    );
+    await using hub = await startHub([], { dataDir });
+    const [entry] = (await hub.api("list", {})).body.processes;
+    assert.equal(entry.label, "old server");
+    assert.equal(entry.status, "exited", "recorded as ended while no server watched it");
+    const stop = await hub.api("ctrl", { action: "stop", command_or_label: "old server" });
+    assert.equal(stop.status, 200);
+    Deno.kill(stranger.pid, "SIGCONT"); // throws if the stranger had been killed
+  } finally {
+    stranger.kill("SIGKILL");
+    await stranger.status;
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+hubTest("a crash keeps all 5,000 lines and exit code 3", async (hub) => {
+  const { body } = await hub.api("ctrl", {
+    action: "start",
+    command_or_label: "seq 1 5000; echo fatal >&2; exit 3",
+    working_directory: hub.dataDir,
+  });
+  const ended = await waitFor("the crash", async () => {
+    const p = (await hub.api("list", { pid: body.pid })).body.processes[0];
+    return p.status !== "running" && p;
+  });
+  assert.equal(ended.status, "failed");
+  assert.equal(ended.exit_code, 3);
+  const lines = await stdoutLines(hub, body.pid);
+  assert.equal(lines.length, 5000);
+  assert.equal(lines[4999], "5000");
+  const err = await hub.api("output", { pid: body.pid, stream: "stderr" });
+  assert.match(err.body.output[0], /fatal$/);
+});
+
+hubTest("a process killed by a signal has the signal's name recorded", async (hub) => {
+  const { body } = await hub.api("ctrl", {
+    action: "start",
+    command_or_label: "echo going; kill -KILL $$",
+    working_directory: hub.dataDir,
+  });
+  const ended = await waitFor("the kill", async () => {
+    const p = (await hub.api("list", { pid: body.pid })).body.processes[0];
+    return p.status !== "running" && p;
+  });
+  assert.equal(ended.status, "failed");
+  assert.equal(ended.exit_signal, "SIGKILL");
+});
+
+hubTest("autorestart on-failure restarts a crashing process and counts restarts", async (hub) => {
+  const { body } = await hub.api("ctrl", {
+    action: "start",
+    command_or_label: `${FIXTURES}exit_with.sh 1`,
+    working_directory: hub.dataDir,
+    label: "flaky",
+    autorestart: "on-failure",
+  });
+  assert.equal(body.status, "running");
+  const restarted = await waitFor("two restarts", async () => {
+    const p = (await hub.api("list", { command_or_label: "flaky" })).body.processes[0];
+    return p.restarts >= 2 && p;
+  });
+  assert.notEqual(restarted.pid, body.pid);
+  const stopped = await hub.api("ctrl", { action: "stop", command_or_label: "flaky" });
+  assert.equal(stopped.status, 200);
+  const count = stopped.body.process.restarts;
+  // Once stopped by request, it stays stopped: no restart is pending.
+  const again = (await hub.api("list", { command_or_label: "flaky" })).body.processes[0];
+  assert.equal(again.restarts, count);
+});

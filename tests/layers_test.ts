@@ -1,0 +1,40 @@
+/**
+ * Keeps the house rule cheap: the core imports none of its doors, and nothing imports the CLI.
+ */
+import assert from "node:assert/strict";
+import { fileURLToPath } from "node:url";
+import { join, relative } from "node:path";
+
+const SRC = fileURLToPath(new URL("../src/", import.meta.url));
+const FORBIDDEN: Record<string, string[]> = {
+  core: ["mcp", "http", "client", "cli"],
+  mcp: ["http", "client", "cli"],
+  http: ["client", "cli"],
+  client: ["core/supervisor", "mcp", "http", "cli"],
+};
+
+function* sources(dir: string): Generator<string> {
+  for (const entry of Deno.readDirSync(dir)) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory) yield* sources(path);
+    else if (entry.name.endsWith(".ts")) yield path;
+  }
+}
+
+Deno.test("src layers import only downwards: core knows no door, nothing imports the cli", () => {
+  const violations: string[] = [];
+  for (const file of sources(SRC)) {
+    const layer = relative(SRC, file).split("/")[0];
+    const text = Deno.readTextFileSync(file);
+    for (const [, spec] of text.matchAll(/(?:import|export)[^"']*?from\s+["']([^"']+)["']/g)) {
+      if (!spec.startsWith(".")) continue;
+      const target = relative(SRC, join(file, "..", spec));
+      for (const banned of FORBIDDEN[layer] ?? []) {
+        if (target.startsWith(`${banned}/`) || target === `${banned}.ts`) {
+          violations.push(`${relative(SRC, file)} imports ${target}`);
+        }
+      }
+    }
+  }
+  assert.deepEqual(violations, []);
+});
