@@ -4,7 +4,7 @@
  * and the MCP SDK's client, with a fixture server that binds only after a delay.
  */
 import assert from "node:assert/strict";
-import { connectMcp, FIXTURES, freePort, hubTest, type TestHub } from "./_hub.ts";
+import { connectMcp, FIXTURES, freePort, hubTest, type TestHub, waitFor } from "./_hub.ts";
 
 type Client = Awaited<ReturnType<typeof connectMcp>>;
 
@@ -212,9 +212,12 @@ hubTest(
       undefined,
       { onprogress: (p) => void progress.push(p) },
     ).finally(() => waitDone = true) as Promise<any>;
-    const listed = await client.callTool({ name: "list", arguments: {} }) as any;
+    waiting.catch(() => {}); // if an assertion below fails first, the closing client rejects it
+    await waitFor("list to show the starting process", async () => {
+      const listed = await client.callTool({ name: "list", arguments: {} }) as any;
+      return listed.structuredContent.processes.length === 1;
+    });
     assert.equal(waitDone, false, "list answered while the start was still waiting");
-    assert.equal(listed.structuredContent.processes.length, 1);
     const result = await waiting;
     assert.equal(result.structuredContent.wait_result, "ready", text(result));
     assert.ok(progress.length >= 1, "at least one progress notification");
