@@ -12,12 +12,8 @@ function killGroup(pid: number) {
 }
 
 async function stdoutLines(hub: TestHub, pid: number): Promise<string[]> {
-  const { body } = await hub.api("output", {
-    pid,
-    stream: "stdout",
-    lines: 10_000,
-    max_bytes: 1_048_576,
-  });
+  const args = { pid, stream: "stdout", lines: 10_000, max_bytes: 1_048_576 };
+  const { body } = await hub.api("output", args);
   return body.output.map((line: string) => line.slice(25));
 }
 

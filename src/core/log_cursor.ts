@@ -3,7 +3,7 @@
  * keeps no reader state, so two agents reading one log never disturb each other, and a cursor
  * outlives server restarts as long as the log does.
  */
-import type { LogPosition } from "./log_reader.ts";
+import type { LogPosition } from "./log_start.ts";
 
 const VERSION = "1";
 

@@ -6,14 +6,8 @@
 import { stripAnsi } from "./ansi.ts";
 import { compilePattern, type LinePattern } from "./line_pattern.ts";
 import { decodeCursor, encodeCursor } from "./log_cursor.ts";
-import {
-  logEnd,
-  type LogPosition,
-  logSegments,
-  readForward,
-  readTail,
-  storedText,
-} from "./log_reader.ts";
+import { logExtent, type LogPosition, readForward } from "./log_forward.ts";
+import { readTail, storedText } from "./log_reader.ts";
 import { STAMP_LENGTH } from "./log_store.ts";
 import { fitBytes, type KeptLine, MatchGroups, NewestLines } from "./output_window.ts";
 import { parseTime } from "./time_filter.ts";
@@ -85,7 +79,6 @@ export async function readOutput(hub: OutputHub, request: OutputRequest): Promis
   const path = { stdout: info.log_stdout, stderr: info.log_stderr, combined: info.log_combined }[
     stream
   ];
-  const segments = logSegments(path);
   const from = request.cursor === undefined ? undefined : decodeCursor(request.cursor, path);
   const clean = request.strip_ansi === false ? (text: string) => text : stripAnsi;
 
@@ -93,18 +86,18 @@ export async function readOutput(hub: OutputHub, request: OutputRequest): Promis
   if (from === undefined && !pattern && !since && !before) {
     // The common case, "the last N lines", reads backwards: its cost does not grow with the log.
     const tail = readTail(path, { lines });
-    const end = logEnd(segments);
+    const { first, end } = logExtent(path);
     read = {
       kept: tail.map((text) => ({ text: clean(text), hit: true })),
       next_cursor: encodeCursor(path, end),
-      matched_lines: end.line - segments[0].start.line,
+      matched_lines: end.line - first.line,
       skipped_lines: 0,
       search_cut: false,
     };
   } else {
     const combined = stream === "combined";
     const filter = { lines, context, pattern, since, before, combined, clean };
-    read = await scan(path, from ?? segments[0].start, filter);
+    read = await scan(path, from ?? { byte: 0, line: 0 }, filter);
   }
   const fitted = fitBytes(read.kept, maxBytes);
   const shownHits = read.kept.filter((entry) => entry.hit).length - fitted.omittedHits;
@@ -147,18 +140,17 @@ async function scan(path: string, from: LogPosition, filter: ScanFilter): Promis
   const { pattern, since, before, combined, clean } = filter;
   const newest = new NewestLines(filter.lines);
   const groups = new MatchGroups(filter.lines, filter.context);
-  const segments = logSegments(path);
   let matched = 0;
-  let resume: LogPosition | null = null; // set when the window's end stops the read
-  let previous = from.byte < segments[0].start.byte ? segments[0].start : from;
+  let windowEnded = false; // a line at or after `before` stopped the read
+  let consumed: LogPosition | null = null; // after the last line before `before`
   const visit = (line: string, after: LogPosition): boolean => {
     if (since || before) {
       const time = Date.parse(line.slice(0, STAMP_LENGTH));
       if (before && time >= before.getTime()) {
-        resume = previous; // this line is for a later read
+        windowEnded = true; // this line is for a later read
         return false;
       }
-      previous = after;
+      consumed = after;
       if (since && time < since.getTime()) return true;
     }
     const text = clean(line);
@@ -169,10 +161,10 @@ async function scan(path: string, from: LogPosition, filter: ScanFilter): Promis
     }
     return true;
   };
-  const read = await readForward(segments, from, visit, Date.now() + SCAN_BUDGET_MS);
+  const read = await readForward(path, from, visit, Date.now() + SCAN_BUDGET_MS);
   return {
     kept: pattern ? groups.lines() : newest.lines(),
-    next_cursor: encodeCursor(path, resume ?? read.end),
+    next_cursor: encodeCursor(path, windowEnded ? consumed ?? read.begin : read.end),
     matched_lines: pattern ? groups.hits : matched,
     skipped_lines: read.skippedLines,
     search_cut: read.cut,

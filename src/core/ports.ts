@@ -2,6 +2,7 @@
  * Which TCP ports the managed process trees listen on, and who holds a port someone wants.
  * Linux reads /proc (no subprocess); where /proc cannot be read it asks `ss` and `ps`.
  */
+import { lsofListenerArgs, parseLsofListeners } from "./port_scan_darwin.ts";
 import {
   parseSsListeners,
   readListenInodes,
@@ -18,17 +19,32 @@ export interface PortHolder {
   command: string | null;
 }
 
+/** Which listeners a tool scan is after: those of some pids, or those on one port. */
+interface ToolScope {
+  pids?: number[];
+  port?: number;
+}
+
 /**
- * Listeners as the platform's own tool reports them, for when /proc cannot be read. macOS
- * hook: `lsof -nP -iTCP -sTCP:LISTEN -F pcn` parsed by `parseLsofListeners` (from
- * `./port_scan_darwin.ts`) belongs here as `darwin`; until then macOS reports no ports.
+ * Listeners as the platform's own tool reports them: `ss` on Linux where /proc cannot be
+ * read, `lsof` on macOS (it has no /proc). Null when the tool is missing or fails.
  */
 const TOOL_SCANNERS: Partial<
-  Record<typeof Deno.build.os, () => Promise<ReportedListener[] | null>>
+  Record<typeof Deno.build.os, (scope: ToolScope) => Promise<ReportedListener[] | null>>
 > = {
   linux: async () => {
     const text = await run("ss", ["-ltnpH"]);
     return text === null ? null : parseSsListeners(text);
+  },
+  darwin: async ({ pids, port }) => {
+    const args = pids
+      ? lsofListenerArgs(pids)
+      : ["-nP", `-iTCP${port ? `:${port}` : ""}`, "-sTCP:LISTEN", "-Fpn"];
+    const text = await run("lsof", args, [0, 1]); // 1: nothing matched
+    if (text === null) return null;
+    return [...parseLsofListeners(text)].flatMap(([pid, ports]) =>
+      ports.map((port) => ({ port, pid, command: null }))
+    );
   },
 };
 
@@ -41,7 +57,8 @@ export async function listeningPorts(pgids: readonly number[]): Promise<Map<numb
   const wanted = new Set(pgids);
   const byGroup = new Map<number, number[]>(pgids.map((pgid) => [pgid, []]));
   if (wanted.size === 0) return byGroup;
-  const listeners = scanProcListeners((pgid) => wanted.has(pgid)) ?? await fromTools();
+  const listeners = scanProcListeners((pgid) => wanted.has(pgid)) ??
+    await fromTools({ groups: wanted });
   for (const listener of listeners ?? []) {
     const ports = listener.pgid === null ? undefined : byGroup.get(listener.pgid);
     if (ports && !ports.includes(listener.port)) ports.push(listener.port);
@@ -66,19 +83,26 @@ export async function findPortHolders(port: number): Promise<PortHolder[] | null
     const seen = scanProcListeners(() => true, mine);
     if (seen !== null && seen.length > 0) return seen;
     // Held by a process /proc does not show us (another user's); `ss` may still name it.
-    const named = (await fromTools())?.filter((listener) => listener.port === port);
+    const named = (await fromTools({ port }))?.filter((listener) => listener.port === port);
     return named?.length ? named : [{ port, pid: null, pgid: null, command: null }];
   }
-  const listeners = await fromTools();
+  const listeners = await fromTools({ port });
   if (listeners === null) return null;
   return listeners.filter((listener) => listener.port === port);
 }
 
 /** Listeners from `ss`/`lsof`, with groups and command lines from `ps`. */
-async function fromTools(): Promise<PortHolder[] | null> {
-  const reported = await TOOL_SCANNERS[Deno.build.os]?.();
-  if (!reported) return null;
+async function fromTools(
+  scope: { groups?: ReadonlySet<number>; port?: number },
+): Promise<PortHolder[] | null> {
+  const scanner = TOOL_SCANNERS[Deno.build.os];
+  if (!scanner) return null;
   const processes = parsePs(await run("ps", ["-A", "-o", "pid=,pgid=,args="]) ?? "");
+  const groups = scope.groups;
+  const pids = groups && [...processes].filter(([, p]) => groups.has(p.pgid)).map(([pid]) => pid);
+  if (pids?.length === 0) return [];
+  const reported = await scanner({ pids, port: scope.port });
+  if (!reported) return null;
   return reported.map((listener) => {
     const known = listener.pid === null ? undefined : processes.get(listener.pid);
     return {
@@ -102,15 +126,15 @@ export function parsePs(text: string): Map<number, { pgid: number; command: stri
   return processes;
 }
 
-async function run(program: string, args: string[]): Promise<string | null> {
+async function run(program: string, args: string[], okCodes = [0]): Promise<string | null> {
   try {
-    const { success, stdout } = await new Deno.Command(program, {
+    const { code, stdout } = await new Deno.Command(program, {
       args,
       stdin: "null",
       stdout: "piped",
       stderr: "null",
     }).output();
-    return success ? new TextDecoder().decode(stdout) : null;
+    return okCodes.includes(code) ? new TextDecoder().decode(stdout) : null;
   } catch {
     return null;
   }

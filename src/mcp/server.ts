@@ -25,8 +25,8 @@ const INSTRUCTIONS =
   "persistproc owns the long-running processes of this machine (dev servers, watchers, databases) and shares them between agents and terminals. Before starting a server, call list: it may already run. Use output to read its logs, ctrl to start, stop or restart it.";
 
 /**
- * Builds an MCP server exposing the tool table over the given hub. `signal` (the HTTP
- * request's) tells a waiting tool that its caller has gone away.
+ * Builds an MCP server exposing the tool table over the given hub. `signal` tells a waiting
+ * tool that its caller has gone away.
  */
 export function createMcpServer(
   hub: Hub,
@@ -64,7 +64,7 @@ export function createMcpServer(
 
 type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
-/** The request's abort signal, and progress notifications when the client sent a token. */
+/** The caller's abort signal, and progress notifications when the client sent a token. */
 function toolContext(extra: RequestExtra, signal?: AbortSignal): ToolContext {
   const token = extra._meta?.progressToken;
   return {
@@ -116,7 +116,10 @@ export async function handleMcpRequest(
     );
   }
   const streaming = wantsProgress(body);
-  const server = createMcpServer(hub, identity, request.signal);
+  // An event stream's cancel is how we learn that its client went away: a wait then ends early.
+  // (Plain JSON replies end when the tool does; a wait is bounded by its timeout anyway.)
+  const gone = new AbortController();
+  const server = createMcpServer(hub, identity, streaming ? gone.signal : undefined);
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: undefined,
     enableJsonResponse: !streaming,
@@ -147,6 +150,7 @@ export async function handleMcpRequest(
       } else controller.enqueue(value);
     },
     async cancel(reason) {
+      gone.abort();
       await source.cancel(reason);
       close();
     },
