@@ -56,6 +56,13 @@ export const PERMISSIONS: readonly string[] = [
   "--allow-env",
 ];
 
+/**
+ * A young generation of 1 MB: a flood of short lines makes many short-lived strings, and with
+ * V8's default the server's resident size passed 150 MB during one (measured: about 165 MB
+ * against about 80 MB with this flag, for the same flood).
+ */
+export const SERVER_V8_FLAGS = "--v8-flags=--max-semi-space-size=1";
+
 /** Every target a release ships, as `deno compile --target` names them. */
 export const TARGETS: readonly string[] = [
   "x86_64-unknown-linux-gnu",
@@ -88,6 +95,7 @@ export function compileArgs(output: string, target?: string): string[] {
   return [
     "compile",
     ...PERMISSIONS,
+    SERVER_V8_FLAGS,
     ...(target ? ["--target", target] : []),
     "--output",
     output,
