@@ -8,7 +8,8 @@ import { compilePattern, type LinePattern } from "./line_pattern.ts";
 import { readTail, storedText } from "./log_reader.ts";
 import { STAMP_LENGTH } from "./log_store.ts";
 import { assertPortFree, conflictFromOutput, foreignHolder } from "./port_conflict.ts";
-import { findPortHolders, listeningPorts } from "./ports.ts";
+import { listeningPorts } from "./ports.ts";
+import { portListens, urlAnswers } from "./ready_probes.ts";
 import type { PortHolderInfo } from "./errors.ts";
 import type { Supervisor } from "./supervisor.ts";
 import type { ProcessEvent, ProcessInfo, ProcessTarget, StartRequest } from "./types.ts";
@@ -217,7 +218,7 @@ async function waitUntilReady(
     options.signal?.addEventListener("abort", onAbort);
     check();
     while (!done) {
-      if (!portOk) portOk = await portListens(hub, port!, started.pid);
+      if (!portOk) portOk = await portListens(hub.list(), port!, started.pid);
       if (!urlOk && !done) urlOk = await urlAnswers(url!, begun + timeoutMs, options.signal);
       check();
       await pause(POLL_MS, finished);
@@ -268,47 +269,6 @@ async function explain(
     // A holder outside the tree counts as a conflict only when it is another managed process:
     // an unmanaged one (a container proxy, a daemon the program forked) made the port ready.
     if (holder?.label) outcome.port_conflict = holder;
-  }
-}
-
-/**
- * Whether the port listens for this start: held by the process's tree, or by a process that
- * is not another managed one (a container's proxy, a server that left the group). The port was
- * free before the spawn, so such a holder is the program's doing.
- */
-async function portListens(hub: ReadinessHub, port: number, pgid: number): Promise<boolean> {
-  const holders = await findPortHolders(port);
-  if (holders === null) return await connects(port);
-  const others = new Set(
-    hub.list().filter((p) => p.status === "running" && p.pid !== pgid).map((p) => p.pid),
-  );
-  return holders.some((holder) => holder.pgid === null || !others.has(holder.pgid));
-}
-
-/** Whether something accepts TCP connections on the loopback port (when scans see nothing). */
-async function connects(port: number): Promise<boolean> {
-  for (const hostname of ["127.0.0.1", "::1"]) {
-    try {
-      const conn = await Deno.connect({ hostname, port });
-      conn.close();
-      return true;
-    } catch { /* not listening on this address */ }
-  }
-  return false;
-}
-
-/** Whether the URL answers 2xx or 3xx (redirects are not followed). */
-async function urlAnswers(url: URL, deadline: number, signal?: AbortSignal): Promise<boolean> {
-  const timeout = AbortSignal.timeout(Math.max(1, Math.min(2_000, deadline - Date.now())));
-  try {
-    const response = await fetch(url, {
-      redirect: "manual",
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-    });
-    await response.body?.cancel();
-    return response.status >= 200 && response.status < 400;
-  } catch {
-    return false;
   }
 }
 
