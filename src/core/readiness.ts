@@ -109,7 +109,19 @@ function parseUrl(text: string): URL {
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
     throw new RangeError(`Invalid wait_for_url "${text}": expected an http:// or https:// URL`);
   }
-  return url;
+  if (mayConnect(url)) return url;
+  // A server whose network permission names 127.0.0.1 only (the compiled binary's) still
+  // understands the usual http://localhost:PORT.
+  const loopback = new URL(url);
+  loopback.hostname = "127.0.0.1";
+  if (url.hostname === "localhost" && mayConnect(loopback)) return loopback;
+  throw new RangeError(
+    `Cannot wait for "${text}": this server may not connect to ${url.host}; use a http://127.0.0.1 URL`,
+  );
+}
+
+function mayConnect(url: URL): boolean {
+  return Deno.permissions.querySync({ name: "net", host: url.host }).state === "granted";
 }
 
 /**
