@@ -71,7 +71,7 @@ export async function handleApi(
 }
 
 /** Events a follower may have queued before its line events are skipped. */
-const FOLLOW_QUEUE_LIMIT = 20_000;
+const FOLLOW_QUEUE_LIMIT = 100_000;
 
 /** Streams a process's backlog and live events as NDJSON until it ends for good. */
 function follow(ctx: ApiContext, url: URL): Response {
