@@ -90,6 +90,15 @@ Deno.test("a log rotated before starts were recorded begins its current file aft
   assert.deepEqual((await collect(path, { byte: 12, line: 2 })).seen, ["new 1"]);
 });
 
+Deno.test("readForward stops at its deadline and says it was cut", async () => {
+  using tmp = tempDir();
+  const path = join(tmp.dir, "combined.log");
+  writeLines(path, ["a", "b"]);
+  const read = await readForward(path, ORIGIN, () => true, Date.now() - 1);
+  assert.equal(read.cut, true);
+  assert.deepEqual(read.end, ORIGIN, "the next read starts where this one stopped");
+});
+
 Deno.test("readForward refuses a position past the end of the log", async () => {
   using tmp = tempDir();
   const path = join(tmp.dir, "combined.log");
