@@ -61,10 +61,9 @@ export async function handleApi(
     return errorResponse(new TypeError(`Invalid arguments for ${name}: ${issues.join("; ")}`));
   }
   try {
-    const context = { signal: request.signal };
-    return Response.json(
-      (await tool.run(ctx.supervisor, parsed.data as never, context)).structured,
-    );
+    // No abort signal: Deno aborts request.signal after every successful response (and warns
+    // about it); a wait this caller abandons ends at its own timeout.
+    return Response.json((await tool.run(ctx.supervisor, parsed.data as never)).structured);
   } catch (error) {
     return errorResponse(error);
   }
