@@ -11,6 +11,12 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
 // @ts-types="@modelcontextprotocol/sdk/types"
 import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
+// @ts-types="@modelcontextprotocol/sdk/server/requestBody"
+import {
+  DEFAULT_MAX_REQUEST_BODY_SIZE,
+  readRequestBody,
+  requestBodyTooLargeMessage,
+} from "@modelcontextprotocol/sdk/server/requestBody.js";
 import { logger } from "../core/logger.ts";
 import { reportError } from "./tool_errors.ts";
 import { type Hub, type ToolContext, TOOLS } from "./tools.ts";
@@ -78,6 +84,11 @@ function toolContext(extra: RequestExtra, signal?: AbortSignal): ToolContext {
   };
 }
 
+/** A JSON-RPC error reply without an id, as the transport itself sends them. */
+function rpcError(status: number, message: string, code = -32000): Response {
+  return Response.json({ jsonrpc: "2.0", error: { code, message }, id: null }, { status });
+}
+
 /** Whether a JSON-RPC body holds a tool call whose caller asked for progress notifications. */
 function wantsProgress(body: unknown): boolean {
   return (Array.isArray(body) ? body : [body]).some((message) =>
@@ -97,23 +108,20 @@ export async function handleMcpRequest(
 ): Promise<Response> {
   if (request.method !== "POST") {
     // Stateless: there is never a stream to resume (GET) or a session to end (DELETE).
-    return new Response(
-      JSON.stringify({
-        jsonrpc: "2.0",
-        error: { code: -32000, message: "Method not allowed: use POST" },
-        id: null,
-      }),
-      { status: 405, headers: { "content-type": "application/json", allow: "POST" } },
-    );
+    const refused = rpcError(405, "Method not allowed: use POST");
+    refused.headers.set("allow", "POST");
+    return refused;
+  }
+  // Read here (with the transport's own size cap) to see whether progress is wanted.
+  const read = await readRequestBody(request);
+  if (read.tooLarge) {
+    return rpcError(413, requestBodyTooLargeMessage(DEFAULT_MAX_REQUEST_BODY_SIZE));
   }
   let body: unknown;
   try {
-    body = await request.json();
+    body = JSON.parse(read.text);
   } catch {
-    return Response.json(
-      { jsonrpc: "2.0", error: { code: -32700, message: "Parse error: Invalid JSON" }, id: null },
-      { status: 400 },
-    );
+    return rpcError(400, "Parse error: Invalid JSON", -32700);
   }
   const streaming = wantsProgress(body);
   // An event stream's cancel is how we learn that its client went away: a wait then ends early.
