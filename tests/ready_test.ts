@@ -227,6 +227,17 @@ hubTest(
     const get = await fetch(`${hub.base}/mcp/`, { headers: { accept: "text/event-stream" } });
     await get.body?.cancel();
     assert.equal(get.status, 405);
+    // Reading the body to look for a progress token keeps the transport's size cap.
+    const huge = await fetch(`${hub.base}/mcp/`, {
+      method: "POST",
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify({ padding: "x".repeat(5 * 1024 * 1024) }),
+    });
+    await huge.body?.cancel();
+    assert.equal(huge.status, 413);
   },
 );
 
