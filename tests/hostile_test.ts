@@ -186,14 +186,14 @@ Deno.test("32 concurrent MCP clients make 2,000 calls while children flood outpu
   }
 });
 
-Deno.test("a flood past the log cap keeps at most two caps on disk and bounded server memory", async () => {
+Deno.test("a 1 GB flood, then a million short lines: two caps on disk, server under 150 MB", async () => {
   const cap = 1024 * 1024;
   await using hub = await startHub(["--log-max-bytes", String(cap)]);
   const health = await (await fetch(`${hub.base}/api/health`)).json();
   const line = "y".repeat(999);
   const { body } = await hub.api("ctrl", {
     action: "start",
-    command_or_label: `yes ${line} | head -n 200000`, // 200 MB
+    command_or_label: `yes ${line} | head -n 1000000; seq 1 1000000; echo ${line}`, // 1 GB, then 1M short lines
     working_directory: hub.dataDir,
   });
   let peakKb = 0;

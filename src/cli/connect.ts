@@ -48,7 +48,7 @@ export function serverArgv(
       execPath,
       "run",
       "--allow-all",
-      "--v8-flags=--max-semi-space-size=1",
+      "--v8-flags=--max-semi-space-size=4",
       mainModule,
       ...serveArgs,
     ];

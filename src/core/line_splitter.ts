@@ -31,6 +31,18 @@ export class LineSplitter {
     while (start < chunk.length) {
       const nl = chunk.indexOf(NEWLINE, start);
       const end = nl === -1 ? chunk.length : nl;
+      if (this.#pendingBytes === 0 && nl !== -1) {
+        // Fast path for the common case, many whole short lines: decode them in one call,
+        // without copying bytes, since no line in a run this short can pass the cap.
+        const last = chunk.lastIndexOf(NEWLINE);
+        if (last - start <= this.#maxLineBytes) {
+          for (const line of this.#decoder.decode(chunk.subarray(start, last)).split("\n")) {
+            lines.push(line.endsWith("\r") ? line.slice(0, -1) : line);
+          }
+          start = last + 1;
+          continue;
+        }
+      }
       let piece = chunk.subarray(start, end);
       // Cut over-long runs so one endless line cannot grow memory.
       while (this.#pendingBytes + piece.length > this.#maxLineBytes) {

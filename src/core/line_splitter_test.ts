@@ -38,3 +38,10 @@ Deno.test("LineSplitter cuts an endless line into bounded pieces", () => {
   assert.deepEqual(s.push(enc("abcdefghij")), ["abcd", "efgh"]);
   assert.deepEqual(s.push(enc("k\n")), ["ijk"]);
 });
+
+Deno.test("LineSplitter splits a chunk of many whole lines and keeps its tail pending", () => {
+  const s = new LineSplitter();
+  assert.deepEqual(s.push(enc("a\r\nb\n\nc\nd")), ["a", "b", "", "c"]);
+  assert.deepEqual(s.push(enc("e\nf\n")), ["de", "f"]);
+  assert.deepEqual(s.flush(), []);
+});

@@ -95,7 +95,7 @@ export class ManagedProcess {
     this.pidToken = processStartToken(child.pid);
     this.#reset();
     const streams = readers
-      ? [readers[0].readable, readers[1].readable] as const
+      ? [readChunks(readers[0]), readChunks(readers[1])] as const
       : [child.stdout, child.stderr] as const;
     this.#exited = this.#watch(
       streams,
@@ -123,7 +123,7 @@ export class ManagedProcess {
       return false; // its FIFOs are gone: its output cannot be followed
     }
     this.#exited = this.#watch(
-      [readers[0].readable, readers[1].readable],
+      [readChunks(readers[0]), readChunks(readers[1])],
       this.#whenGone(pid, token).then(() => ({ success: true, code: null, signal: null })),
       fifos,
     );
@@ -191,12 +191,12 @@ export class ManagedProcess {
   }
 
   async #watch(
-    streams: readonly [ReadableStream<Uint8Array>, ReadableStream<Uint8Array>],
+    streams: readonly [AsyncIterable<Uint8Array>, AsyncIterable<Uint8Array>],
     ended: Promise<{ success: boolean; code: number | null; signal: string | null }>,
     fifos: FifoPaths | null,
   ): Promise<void> {
     let lastChunkAt = Date.now();
-    const pump = async (stream: "stdout" | "stderr", source: ReadableStream<Uint8Array>) => {
+    const pump = async (stream: "stdout" | "stderr", source: AsyncIterable<Uint8Array>) => {
       const splitter = new LineSplitter();
       const store = (lines: string[]) => {
         if (lines.length === 0) return;
@@ -245,5 +245,27 @@ export class ManagedProcess {
     this.status = this.#stopRequested ? "stopped" : status.success ? "exited" : "failed";
     this.onChange();
     this.emit({ type: "exit", process: this.info(), restarting: this.restarting });
+  }
+}
+
+/**
+ * Reads a file in chunks through one reused buffer. A stream would allocate a fresh 64 KiB
+ * buffer per read, however little it returns; under a flood of small writes that garbage kept
+ * the server's resident size far above its live data. Each chunk is only valid until the next
+ * one is asked for, which suits the pump: it stores every chunk before reading on. Leaving the
+ * loop early closes the file.
+ */
+async function* readChunks(file: Deno.FsFile): AsyncGenerator<Uint8Array> {
+  const buffer = new Uint8Array(64 * 1024);
+  try {
+    for (;;) {
+      const n = await file.read(buffer);
+      if (n === null) return;
+      yield buffer.subarray(0, n);
+    }
+  } finally {
+    try {
+      file.close();
+    } catch { /* already closed */ }
   }
 }
