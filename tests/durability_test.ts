@@ -197,3 +197,29 @@ hubTest("autorestart on-failure restarts a crashing process and counts restarts"
   const again = (await hub.api("list", { command_or_label: "flaky" })).body.processes[0];
   assert.equal(again.restarts, count);
 });
+
+hubTest(
+  "a log directory that cannot be written is a clear error and the server keeps serving",
+  async (hub) => {
+    await Deno.writeTextFile(`${hub.dataDir}/logs`, "not a directory");
+    const refused = await hub.api("ctrl", {
+      action: "start",
+      command_or_label: `${FIXTURES}ticker.sh`,
+      working_directory: hub.dataDir,
+    });
+    assert.equal(refused.status, 507);
+    assert.equal(refused.body.error.code, "log_unwritable");
+    assert.match(
+      refused.body.error.message,
+      /Cannot create the log files in .*nothing was started/,
+    );
+    assert.deepEqual((await hub.api("list", {})).body.processes, []);
+    await Deno.remove(`${hub.dataDir}/logs`);
+    const started = await hub.api("ctrl", {
+      action: "start",
+      command_or_label: `${FIXTURES}ticker.sh`,
+      working_directory: hub.dataDir,
+    });
+    assert.equal(started.status, 200);
+  },
+);

@@ -126,8 +126,7 @@ export class Supervisor {
     if (existing && (existing.status === "running" || existing.restarting)) {
       throw new AlreadyRunningError(label, existing.pid);
     }
-    const entry = existing ??
-      new ManagedProcess(spec, this.#logDir(label), this.#options.logMaxBytes);
+    const entry = existing ?? this.#create(spec);
     this.#autorestart.cancel(existing);
     entry.spec = spec;
     entry.launch();
@@ -230,6 +229,20 @@ export class Supervisor {
     await Promise.all([...this.#entries.values()].map((entry) => entry.stop({ graceMs })));
     for (const entry of this.#entries.values()) entry.log.close();
     this.#save();
+  }
+
+  /** A new entry with its log directory; a directory that cannot be made is a clear error. */
+  #create(spec: ProcessSpec): ManagedProcess {
+    const dir = this.#logDir(spec.label);
+    try {
+      return new ManagedProcess(spec, dir, this.#options.logMaxBytes);
+    } catch (error) {
+      throw new PersistprocError(
+        "log_unwritable",
+        `Cannot create the log files in "${dir}": ${(error as Error).message}; nothing was started`,
+        { cause: error },
+      );
+    }
   }
 
   /** Registers an entry: saved on every change, restarted by its policy when it ends. */

@@ -22,6 +22,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   command_not_found: 400,
   invalid_argument: 400,
   shutting_down: 503,
+  log_unwritable: 507,
 };
 
 /**
