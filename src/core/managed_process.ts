@@ -65,7 +65,7 @@ export class ManagedProcess {
   launch(): void {
     const program = this.spec.argv[0];
     const env = { ...Deno.env.toObject(), ...this.spec.environment };
-    if (!findExecutable(program, this.spec.working_directory, env.PATH)) {
+    if (!findExecutable(program, this.spec.working_directory, env)) {
       throw new CommandNotFoundError(
         `Cannot run "${program}": command not found or not executable (working directory ${this.spec.working_directory})`,
       );
