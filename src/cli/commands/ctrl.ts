@@ -3,6 +3,7 @@
  * the MCP tool does. They act and print the result; they do not follow output.
  */
 
+import { callerEnvironment } from "../settings.ts";
 import { resolve } from "node:path";
 import type { CtrlArgs, CtrlResult } from "../../client/api.ts";
 import { UsageError } from "../args.ts";
@@ -39,7 +40,7 @@ ${WAIT_HELP}`,
       action: "start",
       command_or_label: joinCommand(positionals),
       working_directory: resolve(values["working-directory"] ?? Deno.cwd()),
-      environment: Deno.env.toObject(),
+      environment: callerEnvironment(),
       ...(values.label === undefined ? {} : { label: values.label }),
       ...waitConditions(values),
     });
@@ -100,7 +101,8 @@ export const ctrlCommand = defineCommand({
   usage: "persistproc ctrl start [--label L] [-C DIR] COMMAND [ARGS...]\n" +
     "persistproc ctrl stop [--force] [-C DIR] TARGET\n" +
     "persistproc ctrl restart [-C DIR] TARGET",
-  details: "The same as 'persistproc start', 'stop' and 'restart'.",
+  details: "The same as 'persistproc start', 'stop' and 'restart', with their flags (start and\n" +
+    "restart also take --wait-for-port, --wait-for-log, --wait-for-url and --wait-timeout).",
   flags: {},
   flagsEndAtCommand: true,
   run({ values, positionals }) {

@@ -23,7 +23,7 @@ export const outputCommand = defineCommand({
   names: ["output"],
   summary: "print a process's stored output",
   usage: "persistproc output [--stream S] [--lines N] [--since T] [--before T]\n" +
-    "                 [--grep RE [--context N]] [--cursor C] [--follow] [-C DIR] [TARGET]",
+    "                 [--grep RE [--context N]] [--cursor C] [--follow] [-C DIR] TARGET",
   details: `Prints stored output lines of TARGET, oldest first, each with its time (and, for
 the combined stream, [stdout] or [stderr]).
 

@@ -11,6 +11,7 @@ import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
 import { followProcess, type OnInterrupt } from "../follow.ts";
+import { callerEnvironment } from "../settings.ts";
 import { printErr } from "../output.ts";
 import { joinCommand } from "../shell_quote.ts";
 import { WORKING_DIRECTORY_FLAG } from "../target.ts";
@@ -120,7 +121,7 @@ async function startOrAttach(
         action: "start",
         command_or_label: request.command,
         working_directory: request.workingDirectory,
-        environment: Deno.env.toObject(),
+        environment: callerEnvironment(),
         ...(request.label === undefined ? {} : { label: request.label }),
         ...request.conditions,
       }),
