@@ -29,7 +29,7 @@ import { parseArgs } from "node:util";
 /**
  * The permissions compiled into the binary, as narrow as the program allows:
  * - `--allow-run`: unrestricted, as running the user's commands is the program's purpose (it
- *   also runs `/bin/sh` and `mkfifo` to wire a child's output, `ps`, `ss`/`lsof`, `taskkill`
+ *   also runs `/bin/sh` to wire a child's output to its spool files, `fallocate`, `ps`, `ss`/`lsof`, `taskkill`
  *   on Windows, and itself to start a server in the background). Programs it starts are not
  *   sandboxed by Deno.
  * - `--allow-net=127.0.0.1`: the server listens on loopback, and the CLI talks to it there.

@@ -213,6 +213,10 @@ Deno.test("a 1 GB flood, then a million short lines: two caps on disk, server un
     }
   }
   assert.ok(onDisk <= 6 * cap, `${onDisk} bytes on disk`);
+  // The spool the child appends to has its stored bytes punched out: 1 GB written, little kept.
+  const spool = await Deno.stat(body.log_stdout.replace(/stdout\.log$/, "stdout.spool"));
+  assert.ok(spool.size > 1_000_000_000, "the spool's offsets run on");
+  assert.ok(spool.blocks! * 512 < 64 * cap, `${spool.blocks! * 512} bytes of spool on disk`);
   assert.ok(peakKb < 150 * 1024, `server peak RSS ${peakKb} kB`);
   const last =
     (await hub.api("output", { pid: body.pid, stream: "stdout", lines: 1 })).body.output[0];

@@ -59,6 +59,11 @@ export class LineSplitter {
     return lines;
   }
 
+  /** Bytes of an unfinished line held back until its newline arrives. */
+  get pendingBytes(): number {
+    return this.#pendingBytes;
+  }
+
   /** Returns the unterminated last line, if any, and resets. */
   flush(): string[] {
     return this.#pendingBytes > 0 ? [this.#take(true)] : [];

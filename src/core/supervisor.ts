@@ -91,10 +91,14 @@ export class Supervisor {
       if (record.status === "running") {
         if (entry.adopt(record.pid, record.pid_token)) summary.adopted++;
         else {
-          // It ended while no server watched it: when and how cannot be known.
+          // It ended while no server watched it: when and how cannot be known, but what it
+          // printed is still in its spool.
           entry.status = "exited";
           entry.endTime = new Date();
           summary.ended++;
+          entry.recoverOutput().catch((error) =>
+            logger.error(`Recovering the output of "${entry.spec.label}"`, error)
+          );
         }
       }
     }
