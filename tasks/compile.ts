@@ -29,7 +29,7 @@ import { parseArgs } from "node:util";
 /**
  * The permissions compiled into the binary, as narrow as the program allows:
  * - `--allow-run`: unrestricted, as running the user's commands is the program's purpose (it
- *   also runs `/bin/sh` and `mkfifo` to wire a child's output, `ps`, `ss`/`lsof`, `taskkill`
+ *   also runs `/bin/sh` to wire a child's output to its spool files, `fallocate`, `ps`, `ss`/`lsof`, `taskkill`
  *   on Windows, and itself to start a server in the background). Programs it starts are not
  *   sandboxed by Deno.
  * - `--allow-net=127.0.0.1`: the server listens on loopback, and the CLI talks to it there.
@@ -55,6 +55,14 @@ export const PERMISSIONS: readonly string[] = [
   "--allow-write",
   "--allow-env",
 ];
+
+/**
+ * Semi-spaces of 4 MB for V8's young generation. A flood of output makes many short-lived
+ * strings; measured on the server under floods (1 KB lines / 1M short lines), peak resident
+ * size was about 100 / 120 MB with V8's default, 81 / 140 MB with 1 MB semi-spaces (more gets
+ * promoted to the old generation), and 87 / 95-110 MB with 4 MB.
+ */
+export const SERVER_V8_FLAGS = "--v8-flags=--max-semi-space-size=4";
 
 /** Every target a release ships, as `deno compile --target` names them. */
 export const TARGETS: readonly string[] = [
@@ -88,6 +96,7 @@ export function compileArgs(output: string, target?: string): string[] {
   return [
     "compile",
     ...PERMISSIONS,
+    SERVER_V8_FLAGS,
     ...(target ? ["--target", target] : []),
     "--output",
     output,

@@ -69,7 +69,8 @@ export async function startHub(
 ): Promise<TestHub> {
   const port = where.port ?? freePort();
   const dataDir = where.dataDir ?? await Deno.makeTempDir({ prefix: "persistproc-test-" });
-  const [program, ...programArgs] = where.program ?? [Deno.execPath(), "run", "-A", MAIN];
+  const [program, ...programArgs] = where.program ??
+    [Deno.execPath(), "run", "-A", "--v8-flags=--max-semi-space-size=4", MAIN];
   const child = new Deno.Command(program, {
     args: [
       ...programArgs,

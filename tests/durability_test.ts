@@ -12,11 +12,12 @@ function killGroup(pid: number) {
 }
 
 async function stdoutLines(hub: TestHub, pid: number): Promise<string[]> {
-  const { body } = await hub.api("output", { pid, stream: "stdout", lines: 10_000 });
+  const args = { pid, stream: "stdout", lines: 10_000, max_bytes: 1_048_576 };
+  const { body } = await hub.api("output", args);
   return body.output.map((line: string) => line.slice(25));
 }
 
-Deno.test("a server killed by SIGKILL re-adopts its running child and keeps what it printed meanwhile", async () => {
+Deno.test("a server killed by SIGKILL re-adopts its running child and loses no line", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "persistproc-test-" });
   let pid = 0;
   try {
@@ -41,16 +42,14 @@ Deno.test("a server killed by SIGKILL re-adopts its running child and keeps what
       const got = await stdoutLines(second, pid);
       return got.at(-1) === "n 3000" && got;
     }, 60_000);
-    // What the old server had read but not yet written when it was killed is gone with it: at
-    // most one read's worth, in one run. Everything printed while it was down must be there.
+    // Every line is there, in order. The one batch the old server may have been storing at
+    // the instant of the kill can be stored twice (it resumes from its last saved position),
+    // so a single step back is allowed; a line is never skipped.
     const numbers = lines.map((line: string) => Number(line.slice(2)));
-    const gaps = numbers.slice(1).map((n: number, i: number) => n - numbers[i]).filter((
-      d: number,
-    ) => d !== 1);
-    assert.ok(gaps.every((d: number) => d > 1), "lines stay in order, none repeated");
-    assert.ok(gaps.length <= 1, `at most one gap, at the moment of the kill: ${gaps}`);
-    assert.ok(3000 - lines.length < 50, `${3000 - lines.length} lines lost in flight`);
-    assert.equal(numbers[0], 1);
+    const steps = numbers.slice(1).map((n: number, i: number) => n - numbers[i]);
+    assert.ok(steps.every((d: number) => d <= 1), "no line is skipped");
+    assert.ok(steps.filter((d: number) => d !== 1).length <= 1, "at most one batch repeated");
+    assert.deepEqual([...new Set(numbers)], Array.from({ length: 3000 }, (_, i) => i + 1));
     const ended = await waitFor("the end to be noticed", async () => {
       const p = (await second.api("list", {})).body.processes[0];
       return p.status !== "running" && p;
@@ -195,4 +194,70 @@ hubTest("autorestart on-failure restarts a crashing process and counts restarts"
   // Once stopped by request, it stays stopped: no restart is pending.
   const again = (await hub.api("list", { command_or_label: "flaky" })).body.processes[0];
   assert.equal(again.restarts, count);
+});
+
+hubTest(
+  "a log directory that cannot be written is a clear error and the server keeps serving",
+  async (hub) => {
+    await Deno.writeTextFile(`${hub.dataDir}/logs`, "not a directory");
+    const refused = await hub.api("ctrl", {
+      action: "start",
+      command_or_label: `${FIXTURES}ticker.sh`,
+      working_directory: hub.dataDir,
+    });
+    assert.equal(refused.status, 507);
+    assert.equal(refused.body.error.code, "log_unwritable");
+    assert.match(
+      refused.body.error.message,
+      /Cannot create the log files in .*nothing was started/,
+    );
+    assert.deepEqual((await hub.api("list", {})).body.processes, []);
+    await Deno.remove(`${hub.dataDir}/logs`);
+    const started = await hub.api("ctrl", {
+      action: "start",
+      command_or_label: `${FIXTURES}ticker.sh`,
+      working_directory: hub.dataDir,
+    });
+    assert.equal(started.status, 200);
+  },
+);
+
+Deno.test("output printed while no server runs is kept, even when the process ends meanwhile", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "persistproc-test-" });
+  let pid = 0;
+  try {
+    const first = await startHub([], { dataDir });
+    // 200,000 lines (1.3 MB): far more than a pipe holds, so a child writing into a pipe with no
+    // reader would block instead of finishing.
+    const { body } = await first.api("ctrl", {
+      action: "start",
+      command_or_label: `while [ ! -e go ]; do sleep 0.02; done; seq 1 200000`,
+      working_directory: dataDir,
+      label: "late",
+    });
+    pid = body.pid;
+    await first.crash();
+    await Deno.writeTextFile(join(dataDir, "go"), "");
+    await waitFor("the child to finish alone", () => {
+      try {
+        Deno.kill(pid, "SIGCONT");
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    await using second = await startHub([], { dataDir, port: first.port });
+    const [entry] = (await second.api("list", {})).body.processes;
+    assert.equal(entry.status, "exited");
+    const text = await waitFor("the output to be recovered", async () => {
+      const got = await Deno.readTextFile(entry.log_stdout);
+      return got.endsWith(" 200000\n") && got;
+    });
+    const lines = text.split("\n").filter(Boolean);
+    assert.equal(lines.length, 200_000);
+    assert.equal(lines[0].slice(25), "1");
+  } finally {
+    if (pid) killGroup(pid);
+    await Deno.remove(dataDir, { recursive: true });
+  }
 });

@@ -43,7 +43,15 @@ export function serverArgv(
   ];
   const program = basename(execPath).toLowerCase();
   if (program === "deno" || program === "deno.exe") {
-    return [execPath, "run", "--allow-all", mainModule, ...serveArgs];
+    // The same V8 setting as `deno task serve` and the compiled binary (see tasks/compile.ts).
+    return [
+      execPath,
+      "run",
+      "--allow-all",
+      "--v8-flags=--max-semi-space-size=4",
+      mainModule,
+      ...serveArgs,
+    ];
   }
   return [execPath, ...serveArgs];
 }

@@ -7,7 +7,8 @@ import type { Command } from "./command.ts";
 const GLOBAL_FLAGS_HELP = `Global flags (before the command, or after a subcommand):
   --port N          server port (env PERSISTPROC_PORT; default 8947)
   --data-dir DIR    where logs and state live (env PERSISTPROC_DATA_DIR;
-                    default ~/.local/share/persistproc or the OS's equivalent)
+                    default $XDG_DATA_HOME/persistproc, ~/.local/share/persistproc,
+                    or the OS's equivalent)
   --format F        text or json (env PERSISTPROC_FORMAT; default text)
   --token T         bearer token, for a server started with one (env PERSISTPROC_TOKEN)
   -h, --help        show help`;

@@ -1,5 +1,5 @@
 /**
- * The text form of `list`: an aligned table of PID, STATUS, EXIT, STARTED and LABEL, with
+ * The text form of `list`: an aligned table of PID, STATUS, EXIT, STARTED, PORTS and LABEL, with
  * the label last so that long ones do not push the other columns about.
  */
 
@@ -25,13 +25,17 @@ export interface TableOptions {
  * Renders processes as table lines, header first. Columns are padded by their plain width
  * and coloured afterwards, so escape codes never disturb the alignment.
  */
-export function formatProcessTable(processes: ProcessInfo[], options: TableOptions): string[] {
-  const header = ["PID", "STATUS", "EXIT", "STARTED", "LABEL"];
+export function formatProcessTable(
+  processes: (ProcessInfo & { ports?: number[] })[],
+  options: TableOptions,
+): string[] {
+  const header = ["PID", "STATUS", "EXIT", "STARTED", "PORTS", "LABEL"];
   const rows = processes.map((p) => [
     String(p.pid),
     p.status,
     exitColumn(p),
     formatStarted(new Date(p.start_time), options.now),
+    p.ports?.length ? p.ports.join(",") : "-",
     p.label,
   ]);
   const widths = header.map((title, column) =>

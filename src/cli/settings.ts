@@ -7,6 +7,15 @@ import { resolve } from "node:path";
 import { defaultDataDir } from "../core/paths.ts";
 import { type FlagValues, UsageError } from "./args.ts";
 
+/**
+ * The environment `run` and `start` give the processes they start: the caller's own, less
+ * the hub's token, which a started program has no business holding (nor the state file).
+ */
+export function callerEnvironment(env = Deno.env.toObject()): Record<string, string> {
+  const { PERSISTPROC_TOKEN: _token, ...rest } = env;
+  return rest;
+}
+
 /** The port a server listens on unless told otherwise. */
 export const DEFAULT_PORT = 8947;
 

@@ -3,9 +3,11 @@
  * mirror the MCP tools one to one; the records inside come from the core's wire types.
  */
 
-import type { OutputQuery, ProcessInfo, ProcessStatus, ProcessTarget } from "../core/types.ts";
+import type { OutputPage, OutputRequest } from "../core/output_query.ts";
+import type { ReadyConditions, ReadyOutcome } from "../core/readiness.ts";
+import type { ProcessInfo, ProcessStatus, ProcessTarget } from "../core/types.ts";
 
-export type { OutputQuery, ProcessTarget };
+export type { OutputPage, OutputRequest, ProcessTarget, ReadyConditions, ReadyOutcome };
 
 /** What `GET /api/health` answers: who is listening, and where it keeps its data. */
 export interface Health {
@@ -17,7 +19,7 @@ export interface Health {
 }
 
 /** Arguments of the `ctrl` tool: start a command, or stop/restart a target. */
-export interface CtrlArgs extends ProcessTarget {
+export interface CtrlArgs extends ProcessTarget, ReadyConditions {
   action: "start" | "stop" | "restart";
   environment?: Record<string, string>;
   force?: boolean;
@@ -35,10 +37,15 @@ export interface CtrlResult {
   log_stdout: string;
   log_stderr: string;
   log_combined: string;
+  /** TCP ports the process's tree listens on. */
+  ports: number[];
   process: ProcessInfo;
 }
 
+/** `ctrl` with wait_for_* conditions also says how the wait ended. */
+export type WaitedCtrlResult = CtrlResult & Partial<ReadyOutcome>;
+
 /** What the `list` tool answers. */
 export interface ListResult {
-  processes: ProcessInfo[];
+  processes: (ProcessInfo & { ports: number[] })[];
 }

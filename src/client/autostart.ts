@@ -80,7 +80,11 @@ function spawnServer(
   logFile: string,
   token: string | undefined,
 ): Promise<unknown> {
-  Deno.mkdirSync(dataDir, { recursive: true });
+  // Owner only, like everything else in the data dir: logs may hold secrets.
+  Deno.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    Deno.writeFileSync(logFile, new Uint8Array(), { append: true, create: true, mode: 0o600 });
+  } catch { /* the server's own start reports an unwritable data dir */ }
   const [program, args] = Deno.build.os === "windows"
     ? [argv[0], argv.slice(1)]
     // The log path travels as $1 rather than in the environment, so that it does not leak

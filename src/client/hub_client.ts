@@ -4,14 +4,15 @@
  * itself.
  */
 
-import type { OutputResult, ProcessEvent } from "../core/types.ts";
+import type { ProcessEvent } from "../core/types.ts";
 import type {
   CtrlArgs,
-  CtrlResult,
   Health,
   ListResult,
-  OutputQuery,
+  OutputPage,
+  OutputRequest,
   ProcessTarget,
+  WaitedCtrlResult,
 } from "./api.ts";
 import { HubError, ServerUnreachableError } from "./errors.ts";
 import { parseNdjson } from "./ndjson.ts";
@@ -56,8 +57,8 @@ export class HubClient {
     return body as Health;
   }
 
-  /** Starts, stops or restarts a process. */
-  ctrl(args: CtrlArgs): Promise<CtrlResult> {
+  /** Starts, stops or restarts a process; with wait_for_* conditions, once it is ready. */
+  ctrl(args: CtrlArgs): Promise<WaitedCtrlResult> {
     return this.#tool("ctrl", args);
   }
 
@@ -66,8 +67,8 @@ export class HubClient {
     return this.#tool("list", args);
   }
 
-  /** Reads stored output lines of one process. */
-  output(args: OutputQuery): Promise<OutputResult> {
+  /** Reads stored output of one process: the newest lines, since a cursor, or grep hits. */
+  output(args: OutputRequest): Promise<OutputPage> {
     return this.#tool("output", args);
   }
 

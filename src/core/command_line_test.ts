@@ -32,3 +32,18 @@ Deno.test("toArgv runs shell syntax under /bin/sh -c", () => {
 Deno.test("toArgv refuses an empty command", () => {
   assert.throws(() => toArgv("   "), TypeError);
 });
+
+Deno.test("toArgv on Windows sends only cmd.exe syntax to cmd.exe; backslashes are paths", () => {
+  assert.deepEqual(toArgv("C:\\tools\\server.exe --port 80", "windows"), [
+    "C:\\tools\\server.exe",
+    "--port",
+    "80",
+  ]);
+  assert.deepEqual(toArgv("npm i && npm run dev", "windows"), [
+    "cmd.exe",
+    "/d",
+    "/s",
+    "/c",
+    "npm i && npm run dev",
+  ]);
+});

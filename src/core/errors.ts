@@ -68,3 +68,37 @@ export class ShuttingDownError extends PersistprocError {
     this.name = "ShuttingDownError";
   }
 }
+
+/** A process that holds a port, as a port conflict names it. */
+export interface PortHolderInfo {
+  port: number;
+  /** Null when the OS does not show the holder (another user's process). */
+  pid: number | null;
+  command: string | null;
+  /** The label when the holder belongs to a managed process's tree. */
+  label: string | null;
+}
+
+/** A start would wait for a port that another process already listens on. */
+export class PortConflictError extends PersistprocError {
+  readonly holder: PortHolderInfo;
+  constructor(holder: PortHolderInfo, options?: ErrorOptions) {
+    super(
+      "port_in_use",
+      `Port ${holder.port} is already in use by ${
+        describeHolder(holder)
+      }; stop it or choose another port`,
+      options,
+    );
+    this.name = "PortConflictError";
+    this.holder = holder;
+  }
+}
+
+/** `PID 41 "node server.js" (managed process "web")`, or what is known of the holder. */
+export function describeHolder(holder: PortHolderInfo): string {
+  if (holder.pid === null) return "a process this user cannot see";
+  const command = holder.command ? ` "${holder.command}"` : "";
+  const managed = holder.label ? ` (managed process "${holder.label}")` : "";
+  return `PID ${holder.pid}${command}${managed}`;
+}

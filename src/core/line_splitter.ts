@@ -26,48 +26,23 @@ export class LineSplitter {
 
   /** Feeds a chunk and returns the lines it completed. */
   push(chunk: Uint8Array): string[] {
-    const last = chunk.lastIndexOf(NEWLINE);
-    const complete = last === -1 ? null : this.#completeLines(chunk.subarray(0, last));
-    if (complete === null) return this.#pushPieces(chunk);
-    return last + 1 < chunk.length
-      ? complete.concat(this.#pushPieces(chunk.subarray(last + 1)))
-      : complete;
-  }
-
-  /**
-   * The fast path: every line up to the chunk's last newline, decoded in one call and split as
-   * text, so a chunk of many short lines costs no copy per line. Null (nothing consumed) when
-   * a line might exceed the cap, which only the byte-wise path can cut.
-   */
-  #completeLines(head: Uint8Array): string[] | null {
-    let bytes = head;
-    if (this.#pendingBytes > 0) {
-      bytes = new Uint8Array(this.#pendingBytes + head.length);
-      let offset = 0;
-      for (const part of [...this.#pending, head]) {
-        bytes.set(part, offset);
-        offset += part.length;
-      }
-    }
-    const lines = this.#decoder.decode(bytes).split("\n");
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i];
-      // A UTF-8 character is at most 3 bytes per UTF-16 unit: shorter texts fit the cap.
-      if (line.length * 3 > this.#maxLineBytes) return null;
-      if (line.charCodeAt(line.length - 1) === CARRIAGE_RETURN) lines[i] = line.slice(0, -1);
-    }
-    this.#pending = [];
-    this.#pendingBytes = 0;
-    return lines;
-  }
-
-  /** The byte-wise path: finds each newline, cutting runs longer than the cap. */
-  #pushPieces(chunk: Uint8Array): string[] {
     const lines: string[] = [];
     let start = 0;
     while (start < chunk.length) {
       const nl = chunk.indexOf(NEWLINE, start);
       const end = nl === -1 ? chunk.length : nl;
+      if (this.#pendingBytes === 0 && nl !== -1) {
+        // Fast path for the common case, many whole short lines: decode them in one call,
+        // without copying bytes, since no line in a run this short can pass the cap.
+        const last = chunk.lastIndexOf(NEWLINE);
+        if (last - start <= this.#maxLineBytes) {
+          for (const line of this.#decoder.decode(chunk.subarray(start, last)).split("\n")) {
+            lines.push(line.endsWith("\r") ? line.slice(0, -1) : line);
+          }
+          start = last + 1;
+          continue;
+        }
+      }
       let piece = chunk.subarray(start, end);
       // Cut over-long runs so one endless line cannot grow memory.
       while (this.#pendingBytes + piece.length > this.#maxLineBytes) {
@@ -82,6 +57,11 @@ export class LineSplitter {
       start = nl + 1;
     }
     return lines;
+  }
+
+  /** Bytes of an unfinished line held back until its newline arrives. */
+  get pendingBytes(): number {
+    return this.#pendingBytes;
   }
 
   /** Returns the unterminated last line, if any, and resets. */

@@ -76,3 +76,12 @@ function scanBackwards(file: Deno.FsFile, query: TailQuery): string[] {
   }
   return found.reverse();
 }
+
+/**
+ * The program's text of a stored line: without its time stamp and, in the combined log, the
+ * `[stdout]`/`[stderr]` tag.
+ */
+export function storedText(stored: string, combined = true): string {
+  const text = stored.slice(STAMP_LENGTH + 1);
+  return combined && /^\[std(?:out|err)\] /.test(text) ? text.slice(9) : text;
+}

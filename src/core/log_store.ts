@@ -3,6 +3,7 @@
  * stamped with its UTC arrival time to the millisecond, each capped by rotation.
  */
 import { join } from "node:path";
+import { noteRotation } from "./log_start.ts";
 import { logger } from "./logger.ts";
 
 /** Length of the `2026-11-22T01:47:52.123Z` stamp that starts every stored line. */
@@ -29,6 +30,8 @@ interface OpenLog {
   path: string;
   file: Deno.FsFile;
   size: number;
+  /** Lines in the file, or null when it was opened non-empty and not counted. */
+  lines: number | null;
 }
 
 /**
@@ -71,11 +74,14 @@ export class ProcessLog {
   append(stream: "stdout" | "stderr", lines: readonly string[], time: Date): void {
     if (lines.length === 0 || this.#closed) return;
     const stamp = time.toISOString();
-    // One native join per file: far cheaper than appending line by line for large batches.
-    const own = `${stamp} ${lines.join(`\n${stamp} `)}\n`;
-    const tag = `${stamp} [${stream}] `;
-    this.#write(this.#logs[stream], own);
-    this.#write(this.#logs.combined, `${tag}${lines.join(`\n${tag}`)}\n`);
+    let own = "";
+    let combined = "";
+    for (const line of lines) {
+      own += `${stamp} ${line}\n`;
+      combined += `${stamp} [${stream}] ${line}\n`;
+    }
+    this.#write(this.#logs[stream], own, lines.length);
+    this.#write(this.#logs.combined, combined, lines.length);
   }
 
   /** Whether a write has failed (disk full, directory removed); output since then is lost. */
@@ -90,13 +96,14 @@ export class ProcessLog {
     for (const log of Object.values(this.#logs)) log.file.close();
   }
 
-  #write(log: OpenLog, text: string): void {
+  #write(log: OpenLog, text: string, lineCount: number): void {
     const bytes = encoder.encode(text);
     try {
       if (log.size > 0 && log.size + bytes.length > this.#maxBytes) this.#rotate(log);
       let done = 0;
       while (done < bytes.length) done += log.file.writeSync(bytes.subarray(done));
       log.size += bytes.length;
+      if (log.lines !== null) log.lines += lineCount;
       if (this.#failed) {
         this.#failed = false;
         logger.info(`Writing the logs in ${this.dir} works again`);
@@ -111,15 +118,18 @@ export class ProcessLog {
 
   #rotate(log: OpenLog): void {
     log.file.close();
+    noteRotation(log.path, rotatedPath(log.path), log.size, log.lines); // keeps cursors valid
     Deno.renameSync(log.path, rotatedPath(log.path));
     const fresh = openLog(log.path);
     log.file = fresh.file;
     log.size = 0;
+    log.lines = 0;
   }
 }
 
 function openLog(path: string): OpenLog {
   const file = Deno.openSync(path, { append: true, create: true, mode: 0o600 });
   Deno.chmodSync(path, 0o600);
-  return { path, file, size: file.statSync().size };
+  const size = file.statSync().size;
+  return { path, file, size, lines: size === 0 ? 0 : null };
 }

@@ -8,14 +8,16 @@ import { findExecutable } from "./executable.ts";
 import { LineSplitter } from "./line_splitter.ts";
 import { ProcessLog } from "./log_store.ts";
 import {
-  createFifos,
-  END_MARK,
-  type FifoPaths,
-  FIFOS_SUPPORTED,
-  openFifoReader,
-  sendEndMark,
-  wrapWithFifos,
-} from "./output_fifos.ts";
+  createSpool,
+  loadPosition,
+  SPOOL_SUPPORTED,
+  type SpoolPaths,
+  spoolPaths,
+  type SpoolPosition,
+  wrapWithSpool,
+} from "./output_spool.ts";
+import { tailSpool } from "./spool_tail.ts";
+import { logger } from "./logger.ts";
 import { stopGroup } from "./process_group.ts";
 import { processStartToken } from "./process_identity.ts";
 import type { ProcessEvent, ProcessInfo, ProcessStatus } from "./types.ts";
@@ -65,15 +67,13 @@ export class ManagedProcess {
   launch(): void {
     const program = this.spec.argv[0];
     const env = { ...Deno.env.toObject(), ...this.spec.environment };
-    if (!findExecutable(program, this.spec.working_directory, env.PATH)) {
+    if (!findExecutable(program, this.spec.working_directory, env)) {
       throw new CommandNotFoundError(
         `Cannot run "${program}": command not found or not executable (working directory ${this.spec.working_directory})`,
       );
     }
-    const fifos = FIFOS_SUPPORTED ? createFifos(this.log.dir) : null;
-    // Open before spawning: the pipe then outlives a program that writes and exits at once.
-    const readers = fifos && [openFifoReader(fifos.stdout), openFifoReader(fifos.stderr)];
-    const argv = fifos ? wrapWithFifos(this.spec.argv, fifos) : this.spec.argv;
+    const spool = SPOOL_SUPPORTED ? createSpool(this.log.dir) : null;
+    const argv = spool ? wrapWithSpool(this.spec.argv, spool) : this.spec.argv;
     let child: Deno.ChildProcess;
     try {
       child = new Deno.Command(argv[0], {
@@ -81,12 +81,11 @@ export class ManagedProcess {
         cwd: this.spec.working_directory,
         env: this.spec.environment,
         stdin: "null",
-        stdout: fifos ? "null" : "piped",
-        stderr: fifos ? "null" : "piped",
+        stdout: spool ? "null" : "piped",
+        stderr: spool ? "null" : "piped",
         detached: true, // own session and process group, so the whole tree can be signalled
       }).spawn();
     } catch (error) {
-      for (const reader of readers ?? []) reader.close();
       throw new CommandNotFoundError(`Cannot run "${program}": ${(error as Error).message}`, {
         cause: error,
       });
@@ -94,13 +93,12 @@ export class ManagedProcess {
     this.pid = child.pid;
     this.pidToken = processStartToken(child.pid);
     this.#reset();
-    const streams = readers
-      ? [readers[0].readable, readers[1].readable] as const
-      : [child.stdout, child.stderr] as const;
+    const status = child.status.then((s) => ({ ...s, signal: s.signal ?? null }));
     this.#exited = this.#watch(
-      streams,
-      child.status.then((s) => ({ ...s, signal: s.signal ?? null })),
-      fifos,
+      spool
+        ? this.#tail(spool, { stdout: 0, stderr: 0 }, status)
+        : this.#pump([child.stdout, child.stderr], status),
+      status,
     );
     this.onChange();
   }
@@ -110,24 +108,28 @@ export class ManagedProcess {
    * returns whether it did. Its exit code cannot be known (it is not our child).
    */
   adopt(pid: number, token: string | null): boolean {
-    if (!FIFOS_SUPPORTED || token === null || processStartToken(pid) !== token) return false;
+    if (!SPOOL_SUPPORTED || token === null || processStartToken(pid) !== token) return false;
     this.pid = pid;
     this.pidToken = token;
     this.status = "running";
     this.#stopRequested = false;
-    const fifos = { stdout: `${this.log.dir}/stdout.fifo`, stderr: `${this.log.dir}/stderr.fifo` };
-    let readers: Deno.FsFile[];
-    try {
-      readers = [openFifoReader(fifos.stdout), openFifoReader(fifos.stderr)];
-    } catch {
-      return false; // its FIFOs are gone: its output cannot be followed
-    }
+    const spool = spoolPaths(this.log.dir);
+    const gone = this.#whenGone(pid, token);
     this.#exited = this.#watch(
-      [readers[0].readable, readers[1].readable],
-      this.#whenGone(pid, token).then(() => ({ success: true, code: null, signal: null })),
-      fifos,
+      this.#tail(spool, loadPosition(spool.position), gone),
+      gone.then(() => ({ success: true, code: null, signal: null })),
     );
     return true;
+  }
+
+  /**
+   * Stores what a process that ended while no server ran left in its spool; its record is not
+   * changed (when and how it ended cannot be known).
+   */
+  recoverOutput(): Promise<void> {
+    if (!SPOOL_SUPPORTED) return Promise.resolve();
+    const spool = spoolPaths(this.log.dir);
+    return this.#tail(spool, loadPosition(spool.position), Promise.resolve());
   }
 
   /** Resolves when the current run has ended and its output has been stored. */
@@ -190,57 +192,64 @@ export class ManagedProcess {
     }
   }
 
-  async #watch(
-    streams: readonly [ReadableStream<Uint8Array>, ReadableStream<Uint8Array>],
-    ended: Promise<{ success: boolean; code: number | null; signal: string | null }>,
-    fifos: FifoPaths | null,
+  /** Stores a line batch of one stream and tells followers. */
+  #store(stream: "stdout" | "stderr", lines: string[]): void {
+    if (lines.length === 0) return;
+    const time = new Date();
+    this.log.append(stream, lines, time);
+    if (this.#listeners.size === 0) return;
+    const iso = time.toISOString();
+    for (const text of lines) this.emit({ type: "line", stream, time: iso, text });
+  }
+
+  /** Follows the spool until the program has ended and its output is stored. */
+  #tail(spool: SpoolPaths, from: SpoolPosition, ended: Promise<unknown>): Promise<void> {
+    return tailSpool({
+      paths: spool,
+      from,
+      ended,
+      store: (stream, lines) => this.#store(stream, lines),
+    });
+  }
+
+  /**
+   * Reads ordinary pipes (where there is no spool: Windows) until they close, or, once the
+   * program has ended, until they have gone quiet (a leftover grandchild may hold them open).
+   */
+  async #pump(
+    sources: readonly [ReadableStream<Uint8Array>, ReadableStream<Uint8Array>],
+    ended: Promise<unknown>,
   ): Promise<void> {
     let lastChunkAt = Date.now();
     const pump = async (stream: "stdout" | "stderr", source: ReadableStream<Uint8Array>) => {
       const splitter = new LineSplitter();
-      const store = (lines: string[]) => {
-        if (lines.length === 0) return;
-        const time = new Date();
-        this.log.append(stream, lines, time);
-        if (this.#listeners.size === 0) return;
-        const iso = time.toISOString();
-        for (const text of lines) this.emit({ type: "line", stream, time: iso, text });
-      };
-      let nulSeen = false; // the end mark holds NULs: no NUL yet, no need to look for it
       for await (const chunk of source) {
         lastChunkAt = Date.now();
-        const lines = splitter.push(chunk);
-        nulSeen ||= chunk.includes(0);
-        const end = nulSeen ? lines.findIndex((line) => line.endsWith(END_MARK)) : -1;
-        if (end === -1) {
-          store(lines);
-          continue;
-        }
-        // Everything before the mark is the program's; a partial last line is kept.
-        const last = lines[end].slice(0, -END_MARK.length);
-        store(last === "" ? lines.slice(0, end) : [...lines.slice(0, end), last]);
-        return; // leaving the loop cancels the stream, which closes the reader
+        this.#store(stream, splitter.push(chunk));
       }
-      store(splitter.flush());
+      this.#store(stream, splitter.flush());
     };
     // A read fails only if the stream is torn down; the exit must still be recorded.
-    const pumps = Promise.all([pump("stdout", streams[0]), pump("stderr", streams[1])])
+    const pumps = Promise.all([pump("stdout", sources[0]), pump("stderr", sources[1])])
       .catch(() => {});
-    const status = await ended;
-    // Output written just before the exit may still sit in the pipes: wait until they close,
-    // or have gone quiet (a leftover grandchild may hold them), then end FIFO readers with the
-    // end mark, which comes after everything written so far.
+    await ended;
     let drained = false;
     pumps.then(() => drained = true);
     lastChunkAt = Math.max(lastChunkAt, Date.now());
     while (!drained && Date.now() - lastChunkAt < DRAIN_QUIET_MS) {
       await Promise.race([pumps, new Promise((r) => setTimeout(r, DRAIN_QUIET_MS / 2))]);
     }
-    if (fifos && !drained) {
-      sendEndMark(fifos.stdout);
-      sendEndMark(fifos.stderr);
-      await pumps;
-    }
+  }
+
+  /** Waits for the program's end and its output, then records how it ended. */
+  async #watch(
+    output: Promise<void>,
+    ended: Promise<{ success: boolean; code: number | null; signal: string | null }>,
+  ): Promise<void> {
+    const status = await ended;
+    await output.catch((error) =>
+      logger.error(`Reading the output of "${this.spec.label}"`, error)
+    );
     this.endTime = new Date();
     this.exitCode = status.code;
     this.exitSignal = status.signal;

@@ -5,6 +5,7 @@
 import { join } from "node:path";
 import { toArgv } from "./command_line.ts";
 import { AlreadyRunningError, PersistprocError, ShuttingDownError } from "./errors.ts";
+import { Autorestarter } from "./autorestart.ts";
 import { logger } from "./logger.ts";
 import { readTail } from "./log_reader.ts";
 import { ManagedProcess, type ProcessSpec } from "./managed_process.ts";
@@ -42,11 +43,6 @@ export interface RestoreSummary {
   ended: number;
 }
 
-/** Restarts in a row before autorestart gives up. */
-const MAX_AUTORESTARTS = 10;
-/** A run this long resets the autorestart backoff. */
-const STABLE_RUN_MS = 30_000;
-
 /** What a follower gets: the backlog read at subscription time, and the live feed after it. */
 export interface Following {
   process: ProcessInfo;
@@ -58,9 +54,7 @@ export interface Following {
 export class Supervisor {
   readonly #options: Required<SupervisorOptions>;
   readonly #entries = new Map<string, ManagedProcess>(); // by label
-  readonly #policies = new Map<ManagedProcess, AutorestartPolicy>();
-  readonly #pendingRestarts = new Map<ManagedProcess, ReturnType<typeof setTimeout>>();
-  readonly #streaks = new Map<ManagedProcess, number>();
+  readonly #autorestart = new Autorestarter(() => this.#shuttingDown);
   readonly #statePath: string;
   #shuttingDown = false;
   #sequence = 0;
@@ -85,8 +79,8 @@ export class Supervisor {
     for (const record of loadState(this.#statePath)) {
       const entry = this.#track(
         new ManagedProcess(recordSpec(record), record.log_dir, this.#options.logMaxBytes),
-        record.autorestart,
       );
+      this.#autorestart.set(entry, record.autorestart);
       entry.pid = record.pid;
       entry.startTime = new Date(record.start_time);
       entry.endTime = record.end_time ? new Date(record.end_time) : null;
@@ -97,10 +91,14 @@ export class Supervisor {
       if (record.status === "running") {
         if (entry.adopt(record.pid, record.pid_token)) summary.adopted++;
         else {
-          // It ended while no server watched it: when and how cannot be known.
+          // It ended while no server watched it: when and how cannot be known, but what it
+          // printed is still in its spool.
           entry.status = "exited";
           entry.endTime = new Date();
           summary.ended++;
+          entry.recoverOutput().catch((error) =>
+            logger.error(`Recovering the output of "${entry.spec.label}"`, error)
+          );
         }
       }
     }
@@ -132,14 +130,12 @@ export class Supervisor {
     if (existing && (existing.status === "running" || existing.restarting)) {
       throw new AlreadyRunningError(label, existing.pid);
     }
-    const entry = existing ??
-      new ManagedProcess(spec, this.#logDir(label), this.#options.logMaxBytes);
-    this.#cancelAutorestart(existing);
+    const entry = existing ?? this.#create(spec);
+    this.#autorestart.cancel(existing);
     entry.spec = spec;
     entry.launch();
-    if (!existing) this.#track(entry, request.autorestart ?? "no");
-    this.#policies.set(entry, request.autorestart ?? "no");
-    this.#streaks.set(entry, 0);
+    if (!existing) this.#track(entry);
+    this.#autorestart.set(entry, request.autorestart ?? "no");
     this.#prune();
     this.#save();
     entry.emit({ type: "start", process: entry.info() });
@@ -149,7 +145,7 @@ export class Supervisor {
   /** Stops a process tree: SIGTERM, then SIGKILL after the grace (`force`: SIGKILL at once). */
   async stop(target: ProcessTarget, options: { force?: boolean } = {}): Promise<ProcessInfo> {
     const entry = this.#resolve(target);
-    this.#cancelAutorestart(entry);
+    this.#autorestart.cancel(entry);
     await entry.stop({ graceMs: this.#options.stopGraceMs, force: options.force });
     return entry.info();
   }
@@ -165,7 +161,7 @@ export class Supervisor {
       throw new PersistprocError("busy", `"${entry.spec.label}" is already being restarted`);
     }
     entry.restarting = true;
-    this.#cancelAutorestart(entry);
+    this.#autorestart.cancel(entry);
     try {
       await entry.stop({ graceMs: this.#options.stopGraceMs, force: options.force });
       this.#assertOpen();
@@ -184,6 +180,11 @@ export class Supervisor {
       .filter((entry) => matchesFilter(entry, filter))
       .sort((a, b) => a.startTime.getTime() - b.startTime.getTime())
       .map((entry) => entry.info());
+  }
+
+  /** The record of the one process the target names (see resolveTarget). */
+  get(target: ProcessTarget): ProcessInfo {
+    return this.#resolve(target).info();
   }
 
   /** Reads stored output lines of one process, newest last. */
@@ -227,57 +228,35 @@ export class Supervisor {
   /** Stops every process tree (graceful, then forced) and refuses new work. */
   async shutdown(): Promise<void> {
     this.#shuttingDown = true;
-    for (const entry of this.#entries.values()) this.#cancelAutorestart(entry);
+    this.#autorestart.cancelAll();
     const graceMs = this.#options.shutdownGraceMs;
     await Promise.all([...this.#entries.values()].map((entry) => entry.stop({ graceMs })));
     for (const entry of this.#entries.values()) entry.log.close();
     this.#save();
   }
 
+  /** A new entry with its log directory; a directory that cannot be made is a clear error. */
+  #create(spec: ProcessSpec): ManagedProcess {
+    const dir = this.#logDir(spec.label);
+    try {
+      return new ManagedProcess(spec, dir, this.#options.logMaxBytes);
+    } catch (error) {
+      throw new PersistprocError(
+        "log_unwritable",
+        `Cannot create the log files in "${dir}": ${(error as Error).message}; nothing was started`,
+        { cause: error },
+      );
+    }
+  }
+
   /** Registers an entry: saved on every change, restarted by its policy when it ends. */
-  #track(entry: ManagedProcess, policy: AutorestartPolicy): ManagedProcess {
+  #track(entry: ManagedProcess): ManagedProcess {
     this.#entries.set(entry.spec.label, entry);
-    this.#policies.set(entry, policy);
     entry.onChange = () => this.#save();
     entry.subscribe((event) => {
-      if (event.type === "exit" && !event.restarting) this.#maybeAutorestart(entry);
+      if (event.type === "exit" && !event.restarting) this.#autorestart.ended(entry);
     });
     return entry;
-  }
-
-  #maybeAutorestart(entry: ManagedProcess): void {
-    const policy = this.#policies.get(entry) ?? "no";
-    if (this.#shuttingDown || entry.status === "stopped" || policy === "no") return;
-    if (policy === "on-failure" && entry.status !== "failed") return;
-    const ranMs = (entry.endTime?.getTime() ?? Date.now()) - entry.startTime.getTime();
-    const streak = ranMs >= STABLE_RUN_MS ? 0 : this.#streaks.get(entry) ?? 0;
-    if (streak >= MAX_AUTORESTARTS) {
-      logger.info(`"${entry.spec.label}" failed ${streak} times in a row; not restarting it again`);
-      return;
-    }
-    const delay = Math.min(30_000, 500 * 2 ** streak);
-    this.#pendingRestarts.set(
-      entry,
-      setTimeout(() => {
-        this.#pendingRestarts.delete(entry);
-        if (this.#shuttingDown || entry.status === "running" || entry.restarting) return;
-        try {
-          this.#streaks.set(entry, streak + 1);
-          entry.restarts++;
-          entry.launch();
-          entry.emit({ type: "start", process: entry.info() });
-        } catch (error) {
-          logger.error(`Autorestart of "${entry.spec.label}" failed`, error);
-        }
-      }, delay),
-    );
-  }
-
-  #cancelAutorestart(entry: ManagedProcess | undefined): void {
-    const timer = entry && this.#pendingRestarts.get(entry);
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    this.#pendingRestarts.delete(entry!);
   }
 
   /** Saves the registry; a failure is logged and the server carries on. */
@@ -286,7 +265,7 @@ export class Supervisor {
       saveState(
         this.#statePath,
         [...this.#entries.values()].map((entry) =>
-          toRecord(entry, this.#policies.get(entry) ?? "no")
+          toRecord(entry, this.#autorestart.policy(entry))
         ),
       );
     } catch (error) {
@@ -315,9 +294,7 @@ export class Supervisor {
       .sort((a, b) => (a.endTime?.getTime() ?? 0) - (b.endTime?.getTime() ?? 0));
     for (const entry of ended.slice(0, Math.max(0, ended.length - this.#options.maxEnded))) {
       this.#entries.delete(entry.spec.label);
-      this.#policies.delete(entry);
-      this.#streaks.delete(entry);
-      this.#cancelAutorestart(entry);
+      this.#autorestart.forget(entry);
       entry.log.close();
       Deno.remove(entry.log.dir, { recursive: true }).catch(() => {});
     }

@@ -61,11 +61,16 @@ export async function handleApi(
     return errorResponse(new TypeError(`Invalid arguments for ${name}: ${issues.join("; ")}`));
   }
   try {
+    // No abort signal: Deno aborts request.signal after every successful response (and warns
+    // about it); a wait this caller abandons ends at its own timeout.
     return Response.json((await tool.run(ctx.supervisor, parsed.data as never)).structured);
   } catch (error) {
     return errorResponse(error);
   }
 }
+
+/** Events a follower may have queued before its line events are skipped. */
+const FOLLOW_QUEUE_LIMIT = 100_000;
 
 /** Streams a process's backlog and live events as NDJSON until it ends for good. */
 function follow(ctx: ApiContext, url: URL): Response {
@@ -84,10 +89,24 @@ function follow(ctx: ApiContext, url: URL): Response {
   }
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   const pending: ProcessEvent[] = [];
+  // A reader that falls far behind a flood must not grow the server's memory without bound:
+  // past the limit its line events are skipped (they stay in the log) and it is told how many.
+  let skipped = 0;
   function send(event: ProcessEvent) {
     if (!controller) return void pending.push(event);
-    controller.enqueue(encoder.encode(JSON.stringify(event) + "\n"));
+    const backlogged = (controller.desiredSize ?? 0) < -FOLLOW_QUEUE_LIMIT;
+    if (event.type === "line" && backlogged) return void skipped++;
+    if (skipped > 0 && !backlogged) {
+      const text = `[persistproc] ${skipped} line(s) skipped: this reader fell behind; ` +
+        `they are in ${process.log_combined}`;
+      skipped = 0;
+      enqueue({ type: "line", stream: "stderr", time: new Date().toISOString(), text });
+    }
+    enqueue(event);
     if (event.type === "exit" && !event.restarting) close();
+  }
+  function enqueue(event: ProcessEvent) {
+    controller.enqueue(encoder.encode(JSON.stringify(event) + "\n"));
   }
   const { backlog, process, unsubscribe } = following;
   const body = new ReadableStream<Uint8Array>({

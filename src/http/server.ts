@@ -9,6 +9,7 @@ import { Supervisor } from "../core/supervisor.ts";
 import { handleMcpRequest } from "../mcp/server.ts";
 import { type ApiContext, handleApi } from "./api.ts";
 import { isLoopbackHost, refuseForeign } from "./guard.ts";
+import { handlePage } from "./page/page.ts";
 import { findPortHolder } from "./port_holder.ts";
 
 /** Settings of {@link serve}. */
@@ -88,6 +89,8 @@ export async function serve(options: ServeOptions): Promise<void> {
         const response = await handleApi(ctx, request, url);
         if (response) return response;
       }
+      const page = handlePage(request, url);
+      if (page) return page;
       return Response.json(
         { error: { code: "not_found", message: `No route for ${request.method} ${url.pathname}` } },
         { status: 404 },

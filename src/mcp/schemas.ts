@@ -30,6 +30,23 @@ export const processInfoSchema = z.object({
   log_combined: z.string().describe("Path of the combined (stdout+stderr, arrival order) log file"),
 });
 
+const ports = z.array(z.number()).describe(
+  "TCP ports on which the process or any process it started listens (empty when none or ended)",
+);
+
+/** A listed process: ProcessInfo plus its listening ports. */
+export const listedProcessSchema = processInfoSchema.extend({ ports });
+
+/** Who holds a port the process needed. */
+const portHolderSchema = z.object({
+  port: z.number().describe("The port"),
+  pid: z.number().nullable().describe("PID of the holder, or null when the OS hides it"),
+  command: z.string().nullable().describe("The holder's command line, if known"),
+  label: z.string().nullable().describe(
+    "Label of the managed process whose tree holds the port, or null when it is not managed",
+  ),
+});
+
 /** Input of `ctrl`. */
 export const ctrlInput = {
   action: z.enum(["start", "stop", "restart"]).describe(
@@ -52,6 +69,18 @@ export const ctrlInput = {
   label: z.string().min(1).max(1_000).optional().describe(
     "start: a name for the process (default '<command> in <working_directory>'); a running process with the same label makes start fail",
   ),
+  wait_for_port: z.number().int().min(1).max(65_535).optional().describe(
+    "start/restart: return once this TCP port listens (checked first: a port already held by another process fails the start and names the holder)",
+  ),
+  wait_for_log: z.string().min(1).max(1_000).optional().describe(
+    "start/restart: return once an output line matches this regex (RE2 syntax; (?i) ignores case; colours are stripped before matching), e.g. 'ready|listening on'",
+  ),
+  wait_for_url: z.string().min(1).max(2_000).optional().describe(
+    "start/restart: return once this http(s) URL answers 2xx or 3xx, e.g. http://localhost:3000/health",
+  ),
+  wait_timeout: z.number().positive().max(300).optional().describe(
+    "Seconds to wait for the wait_for_* conditions (default 30, max 300). The call returns as soon as all given conditions hold, at once if the process exits first, or at the timeout. Many MCP clients give up on a request after 60 s unless it reports progress.",
+  ),
 };
 
 /** Output of `ctrl`. */
@@ -65,7 +94,30 @@ export const ctrlOutput = {
   log_stdout: processInfoSchema.shape.log_stdout,
   log_stderr: processInfoSchema.shape.log_stderr,
   log_combined: processInfoSchema.shape.log_combined,
+  ports,
   process: processInfoSchema.describe("Full record of the process"),
+  ready: z.boolean().optional().describe(
+    "Only when waiting: true when every wait_for_* condition held",
+  ),
+  wait_result: z.enum(["ready", "exited", "timeout"]).optional().describe(
+    "Only when waiting: ready; exited (the process ended first: see exit_code and the tails); timeout (see not_met)",
+  ),
+  not_met: z.array(z.string()).optional().describe(
+    "Only when waiting: conditions not met when the wait ended, e.g. 'port 3000'",
+  ),
+  matched_line: z.string().nullable().optional().describe(
+    "Only when waiting: the output line that matched wait_for_log",
+  ),
+  waited_ms: z.number().optional().describe("Only when waiting: how long the call waited"),
+  stderr_tail: z.array(z.string()).optional().describe(
+    "Exited or timed out: the last stderr lines since this start (read these first)",
+  ),
+  stdout_tail: z.array(z.string()).optional().describe(
+    "Exited or timed out: the last stdout lines since this start",
+  ),
+  port_conflict: portHolderSchema.nullable().optional().describe(
+    "Exited or timed out because the port is taken: who holds it",
+  ),
 };
 
 /** Input of `list`. */
@@ -79,7 +131,7 @@ export const listInput = {
 
 /** Output of `list`. */
 export const listOutput = {
-  processes: z.array(processInfoSchema).describe(
+  processes: z.array(listedProcessSchema).describe(
     "Managed processes, oldest start first; ended ones stay listed (the last 50)",
   ),
 };
@@ -95,7 +147,22 @@ export const outputInput = {
     "Which output to read (default combined: both, in arrival order, each line tagged [stdout] or [stderr])",
   ),
   lines: z.number().int().min(1).max(10_000).optional().describe(
-    "How many of the newest matching lines to return (default 100)",
+    "How many of the newest lines to return (default 100); with grep, how many of the newest matches",
+  ),
+  cursor: z.string().min(1).max(200).optional().describe(
+    "next_cursor from an earlier output call on the same process and stream: return only lines stored since. Each caller keeps its own cursor",
+  ),
+  grep: z.string().min(1).max(1_000).optional().describe(
+    "Only lines whose text matches this regex (RE2 syntax; (?i) ignores case), searched over the whole retained log, not only the last lines",
+  ),
+  context: z.number().int().min(0).max(20).optional().describe(
+    "With grep: lines shown before and after each match; groups are separated by '--'",
+  ),
+  strip_ansi: z.boolean().optional().describe(
+    "Remove terminal colour and cursor escape sequences (default true); false returns them raw",
+  ),
+  max_bytes: z.number().int().min(256).max(1_048_576).optional().describe(
+    "Most bytes of lines to return (default 16384); the newest lines are kept and omitted_lines counts the rest",
   ),
   since_time: z.string().max(64).optional().describe(
     "Only lines at or after this ISO-8601 time, e.g. 2026-11-22T10:00:00Z (no offset means UTC)",
@@ -112,7 +179,22 @@ export const outputOutput = {
   status: processInfoSchema.shape.status,
   stream: z.enum(["stdout", "stderr", "combined"]).describe("The stream read"),
   output: z.array(z.string()).describe(
-    "Lines, oldest first, each '<UTC ISO time> <text>' (combined: '<time> [stdout|stderr] <text>')",
+    "Lines, oldest first, each '<UTC ISO time> <text>' (combined: '<time> [stdout|stderr] <text>'); with grep, '--' separates groups of non-adjacent lines",
   ),
   log_file: z.string().describe("Path of the log file read"),
+  next_cursor: z.string().describe(
+    "Pass as cursor to get only lines stored after this call",
+  ),
+  matched_lines: z.number().describe(
+    "Lines in the range read that met the request (after cursor, in the time window, matching grep)",
+  ),
+  omitted_lines: z.number().describe(
+    "Of matched_lines, how many are not in output because of lines or max_bytes; narrow with grep, cursor or since_time to see them",
+  ),
+  skipped_lines: z.number().describe(
+    "Lines after the cursor that were rotated out of the log before they could be read",
+  ),
+  search_cut: z.boolean().describe(
+    "True when the scan stopped at its time budget before the end of the log; call again with next_cursor to go on",
+  ),
 };

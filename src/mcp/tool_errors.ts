@@ -2,7 +2,7 @@
  * Translates what a tool threw into what a door reports: a stable code, a message an agent or
  * person can act on, and the HTTP status that fits.
  */
-import { AlreadyRunningError, PersistprocError } from "../core/errors.ts";
+import { AlreadyRunningError, PersistprocError, PortConflictError } from "../core/errors.ts";
 
 /** A failure as the doors report it. */
 export interface ReportedError {
@@ -16,11 +16,13 @@ const STATUS_BY_CODE: Record<string, number> = {
   not_found: 404,
   ambiguous: 409,
   already_running: 409,
+  port_in_use: 409,
   busy: 409,
   bad_directory: 400,
   command_not_found: 400,
   invalid_argument: 400,
   shutting_down: 503,
+  log_unwritable: 507,
 };
 
 /**
@@ -35,6 +37,9 @@ export function reportError(error: unknown): ReportedError {
       status: STATUS_BY_CODE[error.code] ?? 400,
     };
     if (error instanceof AlreadyRunningError) reported.pid = error.pid;
+    if (error instanceof PortConflictError && error.holder.pid !== null) {
+      reported.pid = error.holder.pid; // the holder: the process to stop to free the port
+    }
     return reported;
   }
   if (error instanceof TypeError || error instanceof RangeError) {

@@ -3,6 +3,15 @@
  * hub. The MCP server and the HTTP API both serve this one table, so every door behaves alike.
  */
 import type { z } from "zod";
+import { describeHolder } from "../core/errors.ts";
+import { readOutput } from "../core/output_query.ts";
+import { withPorts } from "../core/ports.ts";
+import {
+  type ControlOutcome,
+  type ReadyOutcome,
+  restartWhenReady,
+  startWhenReady,
+} from "../core/readiness.ts";
 import type { Supervisor } from "../core/supervisor.ts";
 import type { ProcessInfo } from "../core/types.ts";
 import {
@@ -15,7 +24,15 @@ import {
 } from "./schemas.ts";
 
 /** What the tools need of the core. */
-export type Hub = Pick<Supervisor, "start" | "stop" | "restart" | "list" | "output">;
+export type Hub = Pick<Supervisor, "start" | "stop" | "restart" | "list" | "get" | "follow">;
+
+/** What a door passes to a tool besides its arguments. */
+export interface ToolContext {
+  /** Aborted when the caller has gone away: a wait stops early. */
+  signal?: AbortSignal;
+  /** Set when the caller can receive progress (an MCP progress token): a wait reports here. */
+  onProgress?: (progress: { progress: number; total: number; message: string }) => void;
+}
 
 /** A tool's result: the structured content and a short text rendering of it. */
 export interface ToolResult {
@@ -36,7 +53,7 @@ export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
     idempotentHint: boolean;
     openWorldHint: boolean;
   };
-  run(hub: Hub, args: z.infer<z.ZodObject<Shape>>): Promise<ToolResult>;
+  run(hub: Hub, args: z.infer<z.ZodObject<Shape>>, context?: ToolContext): Promise<ToolResult>;
 }
 
 function define<Shape extends z.ZodRawShape>(tool: ToolDefinition<Shape>): ToolDefinition {
@@ -58,7 +75,7 @@ const ctrl = define({
   name: "ctrl",
   title: "Start, stop or restart a process",
   description:
-    "Start, stop or restart a long-running process (dev server, watcher, database) that persistproc owns, so every agent and terminal shares it. Start refuses a second copy of a running label and names its PID: restart that one instead. Stop ends the whole process tree.",
+    "Start, stop or restart a long-running process (dev server, watcher, database) that persistproc owns, so every agent and terminal shares it. Start refuses a second copy of a running label and names its PID: restart that one instead. Stop ends the whole process tree. To start and wait until it is ready in one call, give wait_for_port, wait_for_log and/or wait_for_url: the result says ready, exited (with exit code and the last stderr/stdout lines) or timeout, and names who holds a port it could not get.",
   inputSchema: ctrlInput,
   outputSchema: ctrlOutput,
   annotations: {
@@ -67,13 +84,29 @@ const ctrl = define({
     idempotentHint: false,
     openWorldHint: false,
   },
-  async run(hub, args) {
+  async run(hub, args, context = {}) {
     const target = {
       pid: args.pid,
       command_or_label: args.command_or_label,
       working_directory: args.working_directory,
     };
-    let info: ProcessInfo;
+    const conditions = {
+      wait_for_port: args.wait_for_port,
+      wait_for_log: args.wait_for_log,
+      wait_for_url: args.wait_for_url,
+      wait_timeout: args.wait_timeout,
+    };
+    const wait = {
+      signal: context.signal,
+      onProgress: context.onProgress &&
+        ((p: { elapsed_ms: number; timeout_ms: number; pending: string[] }) =>
+          context.onProgress!({
+            progress: Math.floor(p.elapsed_ms / 1000),
+            total: Math.round(p.timeout_ms / 1000),
+            message: `waiting for ${p.pending.join(", ") || "the process"}`,
+          })),
+    };
+    let outcome: ControlOutcome;
     if (args.action === "start") {
       if (args.pid !== undefined) {
         throw new TypeError("start takes the command in command_or_label, not a pid");
@@ -81,18 +114,24 @@ const ctrl = define({
       if (!args.command_or_label) {
         throw new TypeError("start needs command_or_label: the command to run");
       }
-      info = await hub.start({
+      const request = {
         command: args.command_or_label,
         working_directory: args.working_directory ?? "",
         environment: args.environment,
         label: args.label,
         autorestart: args.autorestart,
-      });
+      };
+      outcome = await startWhenReady(hub, request, conditions, wait);
     } else if (args.action === "stop") {
-      info = await hub.stop(target, { force: args.force });
+      const waits = Object.entries(conditions).filter(([, value]) => value !== undefined);
+      if (waits.length > 0) {
+        throw new TypeError(`${waits[0][0]} applies to start and restart, not stop`);
+      }
+      outcome = { process: await hub.stop(target, { force: args.force }), ports: [], wait: null };
     } else {
-      info = await hub.restart(target, { force: args.force });
+      outcome = await restartWhenReady(hub, target, { force: args.force }, conditions, wait);
     }
+    const { process: info, ports, wait: waited } = outcome;
     const verb = { start: "started", stop: "stopped", restart: "restarted" }[args.action];
     return {
       structured: {
@@ -105,18 +144,50 @@ const ctrl = define({
         log_stdout: info.log_stdout,
         log_stderr: info.log_stderr,
         log_combined: info.log_combined,
+        ports,
         process: info,
+        ...waited,
       },
-      text: `${verb} ${summary(info)}; log: ${info.log_combined}`,
+      text: [
+        `${verb} ${summary(info)}${waited ? `; ${waitSummary(waited)}` : ""}${
+          ports.length ? `; listening on ${ports.join(", ")}` : ""
+        }; log: ${info.log_combined}`,
+        ...(waited ? waitDetails(waited) : []),
+      ].join("\n"),
     };
   },
 });
+
+function waitSummary(wait: ReadyOutcome): string {
+  const seconds = `${(wait.waited_ms / 1000).toFixed(1)} s`;
+  if (wait.ready) {
+    return `ready after ${seconds}${wait.matched_line ? ` (log: ${wait.matched_line})` : ""}`;
+  }
+  const notMet = wait.not_met.length ? `; not met: ${wait.not_met.join(", ")}` : "";
+  return wait.wait_result === "exited"
+    ? `exited before it was ready, after ${seconds}${notMet}`
+    : `not ready after ${seconds}${notMet}`;
+}
+
+function waitDetails(wait: ReadyOutcome): string[] {
+  const lines: string[] = [];
+  if (wait.port_conflict) {
+    lines.push(`port ${wait.port_conflict.port} is held by ${describeHolder(wait.port_conflict)}`);
+  }
+  if (wait.stderr_tail.length) lines.push("stderr (last lines):", ...indent(wait.stderr_tail));
+  if (wait.stdout_tail.length) lines.push("stdout (last lines):", ...indent(wait.stdout_tail));
+  return lines;
+}
+
+function indent(lines: string[]): string[] {
+  return lines.map((line) => `  ${line}`);
+}
 
 const list = define({
   name: "list",
   title: "List managed processes",
   description:
-    "List the processes persistproc manages (running and recently ended) with PID, label, status, exit code and log paths. Check here before starting a dev server: it may already be running.",
+    "List the processes persistproc manages (running and recently ended) with PID, label, status, exit code, listening TCP ports and log paths. Check here before starting a dev server: it may already be running.",
   inputSchema: listInput,
   outputSchema: listOutput,
   annotations: {
@@ -125,12 +196,16 @@ const list = define({
     idempotentHint: true,
     openWorldHint: false,
   },
-  run(hub, args) {
-    const processes = hub.list(args);
+  async run(hub, args) {
+    const processes = await withPorts(hub.list(args));
     const text = processes.length === 0
       ? "No managed processes"
-      : processes.map((p) => `${summary(p)} in ${p.working_directory}`).join("\n");
-    return Promise.resolve({ structured: { processes }, text });
+      : processes.map((p) =>
+        `${summary(p)} in ${p.working_directory}${
+          p.ports.length ? `; listening on ${p.ports.join(", ")}` : ""
+        }`
+      ).join("\n");
+    return { structured: { processes }, text };
   },
 });
 
@@ -138,7 +213,7 @@ const output = define({
   name: "output",
   title: "Read a process's output",
   description:
-    "Read the newest captured output lines of a managed process (running or ended), by PID, label or command; optionally only one stream or a time window. Use it to see errors instead of asking the user to copy them.",
+    "Read captured output of a managed process (running or ended), by PID, label or command: the newest lines, or with cursor only what came since your last call, or with grep (plus context) matching lines from the whole log; optionally one stream or a time window. Colours are stripped and the reply stays under max_bytes, saying how many lines it left out. Use it to see errors instead of asking the user to copy them.",
   inputSchema: outputInput,
   outputSchema: outputOutput,
   annotations: {
@@ -147,14 +222,21 @@ const output = define({
     idempotentHint: true,
     openWorldHint: false,
   },
-  run(hub, args) {
-    const result = hub.output(args);
+  async run(hub, args) {
+    const page = await readOutput(hub, args);
+    const notes = [
+      page.omitted_lines > 0 &&
+      `${page.omitted_lines} more matching line(s) not shown (narrow with grep, cursor or since_time, or raise lines/max_bytes)`,
+      page.skipped_lines > 0 &&
+      `${page.skipped_lines} line(s) after the cursor were rotated away before this read`,
+      page.search_cut && "the search stopped at its time budget; call again with next_cursor",
+    ].filter(Boolean);
     const head =
-      `${result.output.length} line(s) of ${result.stream} from PID ${result.pid} "${result.label}" (${result.status})`;
-    return Promise.resolve({
-      structured: { ...result },
-      text: [head, ...result.output].join("\n"),
-    });
+      `${page.output.length} line(s) of ${page.stream} from PID ${page.pid} "${page.label}" (${page.status})`;
+    return {
+      structured: { ...page },
+      text: [head, ...page.output, ...notes, `next_cursor: ${page.next_cursor}`].join("\n"),
+    };
   },
 });
 

@@ -3,6 +3,7 @@
  * the MCP tool does. They act and print the result; they do not follow output.
  */
 
+import { callerEnvironment } from "../settings.ts";
 import { resolve } from "node:path";
 import type { CtrlArgs, CtrlResult } from "../../client/api.ts";
 import { UsageError } from "../args.ts";
@@ -14,19 +15,24 @@ import { displayName } from "../process_name.ts";
 import type { Settings } from "../settings.ts";
 import { joinCommand } from "../shell_quote.ts";
 import { parseTarget, WORKING_DIRECTORY_FLAG } from "../target.ts";
+import { awaitReady, WAIT_FLAGS, WAIT_HELP, waitConditions } from "../wait.ts";
 
 /** The `start` subcommand. */
 export const startCommand = defineCommand({
   names: ["start"],
   summary: "start a command without following it",
-  usage: "persistproc start [--label L] [-C DIR] COMMAND [ARGS...]",
+  usage: "persistproc start [--label L] [--wait-for-port N] [--wait-for-log RE]\n" +
+    "                [--wait-for-url URL] [--wait-timeout S] [-C DIR] COMMAND [ARGS...]",
   details: `Starts COMMAND in the current directory with your environment and prints its PID
 and log file. Use 'persistproc run' to follow its output instead.
 
 Flags (before COMMAND):
   --label L                     name the process L (default: "COMMAND in DIR")
-  -C, --working-directory DIR   start in DIR instead of the current directory`,
-  flags: { label: { type: "string" }, ...WORKING_DIRECTORY_FLAG },
+  -C, --working-directory DIR   start in DIR instead of the current directory
+
+To return only once it is ready (exit code 1 if it exits first or the wait times out):
+${WAIT_HELP}`,
+  flags: { label: { type: "string" }, ...WAIT_FLAGS, ...WORKING_DIRECTORY_FLAG },
   flagsEndAtCommand: true,
   run({ values, positionals, settings }) {
     if (positionals.length === 0) throw new UsageError("Missing the command to start");
@@ -34,8 +40,9 @@ Flags (before COMMAND):
       action: "start",
       command_or_label: joinCommand(positionals),
       working_directory: resolve(values["working-directory"] ?? Deno.cwd()),
-      environment: Deno.env.toObject(),
+      environment: callerEnvironment(),
       ...(values.label === undefined ? {} : { label: values.label }),
+      ...waitConditions(values),
     });
   },
 });
@@ -64,16 +71,19 @@ Flags:
 export const restartCommand = defineCommand({
   names: ["restart"],
   summary: "restart a process with its command, directory and environment",
-  usage: "persistproc restart [-C DIR] TARGET",
+  usage: "persistproc restart [--wait-for-port N] [--wait-for-log RE] [--wait-for-url URL]\n" +
+    "                  [--wait-timeout S] [-C DIR] TARGET",
   details: `Stops TARGET and starts it again as it was started; prints the new PID.
 
 Flags:
-  -C, --working-directory DIR   narrow a command TARGET to DIR`,
-  flags: { ...WORKING_DIRECTORY_FLAG },
+  -C, --working-directory DIR   narrow a command TARGET to DIR
+${WAIT_HELP}`,
+  flags: { ...WAIT_FLAGS, ...WORKING_DIRECTORY_FLAG },
   run({ values, positionals, settings }) {
     return act(settings, {
       action: "restart",
       ...requiredTarget("restart", positionals, values["working-directory"]),
+      ...waitConditions(values),
     });
   },
 });
@@ -91,7 +101,8 @@ export const ctrlCommand = defineCommand({
   usage: "persistproc ctrl start [--label L] [-C DIR] COMMAND [ARGS...]\n" +
     "persistproc ctrl stop [--force] [-C DIR] TARGET\n" +
     "persistproc ctrl restart [-C DIR] TARGET",
-  details: "The same as 'persistproc start', 'stop' and 'restart'.",
+  details: "The same as 'persistproc start', 'stop' and 'restart', with their flags (start and\n" +
+    "restart also take --wait-for-port, --wait-for-log, --wait-for-url and --wait-timeout).",
   flags: {},
   flagsEndAtCommand: true,
   run({ values, positionals }) {
@@ -113,22 +124,30 @@ function requiredTarget(action: string, positionals: string[], workingDirectory?
   return parseTarget(positionals, workingDirectory);
 }
 
-/** Sends the action and prints its result: a sentence, or the API's object as JSON. */
+/**
+ * Sends the action and prints its result: a sentence, or the API's object as JSON. A start
+ * or restart that waits shows a spinner meanwhile and fails (1) when it did not get ready.
+ */
 async function act(settings: Settings, args: CtrlArgs): Promise<number> {
   const client = await connect(settings);
-  const result = await client.ctrl(args);
-  printOut(settings.format === "json" ? JSON.stringify(result, null, 2) : describe(result));
-  return 0;
+  const text = settings.format === "text";
+  const result = await awaitReady(args, client.ctrl(args), { show: text, tails: true });
+  printOut(text ? describe(result) : JSON.stringify(result, null, 2));
+  return result.ready === false ? 1 : 0;
 }
 
 function describe(result: CtrlResult): string {
   const name = `${displayName(result.process)} (PID ${result.pid})`;
   switch (result.action) {
     case "start":
-      return `started ${name}\nlog: ${result.log_combined}`;
+      return `started ${name}${listening(result)}\nlog: ${result.log_combined}`;
     case "stop":
       return `stopped ${name}: ${describeEnding(result)}`;
     case "restart":
-      return `restarted ${name}`;
+      return `restarted ${name}${listening(result)}`;
   }
+}
+
+function listening(result: CtrlResult): string {
+  return result.ports?.length ? `, listening on ${result.ports.join(", ")}` : "";
 }

@@ -14,7 +14,7 @@ export const listCommand = defineCommand({
   summary: "list managed processes",
   usage: "persistproc list [-C DIR] [TARGET]",
   details: `Lists the processes the server manages, running or ended: PID, status, exit code
-or signal, start time and label. With TARGET, only the matching ones. --format json prints
+or signal, start time, listening ports and label. With TARGET, only the matching ones. --format json prints
 the API's object: {"processes": [...]}.
 
 Flags:

@@ -1,35 +1,54 @@
 /**
- * `persistproc output`: print a process's stored output.
+ * `persistproc output`: print a process's stored output: the newest lines, what came after a
+ * cursor, or the lines matching a pattern with context; `--follow` keeps printing new lines.
  */
 
+import type { OutputPage, OutputRequest } from "../../client/api.ts";
+import type { HubClient } from "../../client/hub_client.ts";
 import type { StreamName } from "../../core/types.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
-import { printOut } from "../output.ts";
+import { printErr, printOut, stdoutHasColor, stdoutIsGone } from "../output.ts";
 import { parseTarget, WORKING_DIRECTORY_FLAG } from "../target.ts";
 
 const STREAMS: readonly StreamName[] = ["stdout", "stderr", "combined"];
+/** A person asked for these lines: let the server send up to its limit, not an agent's page. */
+const MAX_BYTES = 1_048_576;
+/** How often `--follow` asks for what is new. */
+const FOLLOW_POLL_MS = 250;
 
 /** The `output` subcommand. */
 export const outputCommand = defineCommand({
   names: ["output"],
   summary: "print a process's stored output",
-  usage: "persistproc output [--stream S] [--lines N] [--since T] [--before T] [-C DIR] [TARGET]",
+  usage: "persistproc output [--stream S] [--lines N] [--since T] [--before T]\n" +
+    "                 [--grep RE [--context N]] [--cursor C] [--follow] [-C DIR] TARGET",
   details: `Prints stored output lines of TARGET, oldest first, each with its time (and, for
 the combined stream, [stdout] or [stderr]).
 
 Flags:
   --stream S      stdout, stderr or combined (the server's default when left out)
-  --lines N       only the last N lines
+  --lines N       only the last N lines (with --grep: the last N matches)
   --since T       only lines at or after T (an ISO time, or as the server accepts)
   --before T      only lines before T
-  -C, --working-directory DIR   narrow a command TARGET to DIR`,
+  --grep RE       only lines matching RE (RE2 syntax; (?i) ignores case), searched over the
+                  whole stored log, not only the last lines
+  --context N     with --grep: also N lines before and after each match ("--" between groups)
+  --cursor C      only lines stored after the read that returned next_cursor C (--format json)
+  -f, --follow    keep printing new lines (matching --grep) until the process ends
+  -C, --working-directory DIR   narrow a command TARGET to DIR
+
+Colours the program printed are kept when stdout is a terminal and removed otherwise.`,
   flags: {
     stream: { type: "string" },
     lines: { type: "string" },
     since: { type: "string" },
     before: { type: "string" },
+    grep: { type: "string" },
+    context: { type: "string" },
+    cursor: { type: "string" },
+    follow: { type: "boolean", short: "f" },
     ...WORKING_DIRECTORY_FLAG,
   },
   async run({ values, positionals, settings }) {
@@ -37,20 +56,70 @@ Flags:
     if (stream !== undefined && !STREAMS.includes(stream)) {
       throw new UsageError(`Invalid --stream "${stream}": expected ${STREAMS.join(", ")}`);
     }
-    const lines = values.lines;
-    if (lines !== undefined && !/^\d+$/.test(lines)) {
-      throw new UsageError(`Invalid --lines "${lines}": expected a whole number`);
+    const lines = wholeNumber("--lines", values.lines);
+    const context = wholeNumber("--context", values.context);
+    if (context !== undefined && values.grep === undefined) {
+      throw new UsageError("--context needs --grep");
     }
     const client = await connect(settings);
-    const result = await client.output({
+    const query: OutputRequest = {
       ...parseTarget(positionals, values["working-directory"]),
       ...(stream === undefined ? {} : { stream }),
-      ...(lines === undefined ? {} : { lines: Number(lines) }),
+      ...(lines === undefined ? {} : { lines }),
       ...(values.since === undefined ? {} : { since_time: values.since }),
       ...(values.before === undefined ? {} : { before_time: values.before }),
-    });
-    if (settings.format === "json") printOut(JSON.stringify(result, null, 2));
-    else if (result.output.length > 0) printOut(result.output.join("\n"));
+      ...(values.grep === undefined ? {} : { grep: values.grep }),
+      ...(context === undefined ? {} : { context }),
+      ...(values.cursor === undefined ? {} : { cursor: values.cursor }),
+      strip_ansi: !stdoutHasColor(),
+      max_bytes: MAX_BYTES,
+    };
+    const json = settings.format === "json";
+    const first = await client.output(query);
+    show(first, json && !values.follow ? "pretty" : json ? "line" : "text");
+    if (values.follow) await follow(client, query, first, json);
     return 0;
   },
 });
+
+/** Prints new lines as they are stored, by polling with the cursor, until the process ends. */
+async function follow(
+  client: HubClient,
+  query: OutputRequest,
+  first: OutputPage,
+  json: boolean,
+): Promise<void> {
+  // The label follows the process through restarts, where its pid changes.
+  const next: OutputRequest = { ...query, pid: undefined, command_or_label: first.label };
+  delete next.since_time;
+  let page = first;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
+    page = await client.output({ ...next, cursor: page.next_cursor, lines: 10_000 });
+    show(page, json ? "line" : "text");
+    if (stdoutIsGone()) return;
+    if (page.status !== "running" && page.matched_lines === 0) return;
+  }
+}
+
+function show(page: OutputPage, form: "text" | "line" | "pretty"): void {
+  if (form !== "text") {
+    printOut(JSON.stringify(page, null, form === "pretty" ? 2 : undefined));
+    return;
+  }
+  if (page.skipped_lines > 0) {
+    printErr(`(${page.skipped_lines} line(s) were rotated out of the log before they were read)`);
+  }
+  if (page.output.length > 0) printOut(page.output.join("\n"));
+  if (page.search_cut) {
+    printErr("(the search stopped at its time budget; narrow it with --since or --cursor)");
+  }
+}
+
+function wholeNumber(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) {
+    throw new UsageError(`Invalid ${flag} "${value}": expected a whole number`);
+  }
+  return Number(value);
+}

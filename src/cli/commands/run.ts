@@ -11,9 +11,12 @@ import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
 import { followProcess, type OnInterrupt } from "../follow.ts";
+import { callerEnvironment } from "../settings.ts";
 import { printErr } from "../output.ts";
 import { joinCommand } from "../shell_quote.ts";
 import { WORKING_DIRECTORY_FLAG } from "../target.ts";
+import { awaitReady, WAIT_FLAGS, WAIT_HELP, waitConditions } from "../wait.ts";
+import type { ReadyConditions, WaitedCtrlResult } from "../../client/api.ts";
 
 /** Stored lines shown when attaching to a process that was already running. */
 const ATTACH_BACKLOG = 30;
@@ -27,6 +30,7 @@ export const runCommand = defineCommand({
   names: ["run"],
   summary: "start a command here (or attach to it) and follow its output",
   usage: "persistproc run [--fresh|--restart] [--on-exit ask|stop|detach] [--raw] [--label L]\n" +
+    "                [--wait-for-port N] [--wait-for-log RE] [--wait-for-url URL]\n" +
     "                [-C DIR] COMMAND [ARGS...]",
   details: `Starts COMMAND in the current directory with your environment, or attaches to it if it
 is already running there, prints its recent output and follows it, through restarts, until
@@ -43,13 +47,18 @@ Flags (before COMMAND; everything after it belongs to COMMAND):
                       a terminal, ask means detach.
   --raw               print stored lines: time, [stream], text (all on stdout)
   --label L           name the process L (default: "COMMAND in DIR")
-  -C, --working-directory DIR   run in DIR instead of the current directory`,
+  -C, --working-directory DIR   run in DIR instead of the current directory
+
+When it starts (or restarts) it, run can first wait until it is ready, saying how the wait
+ended before it follows the output:
+${WAIT_HELP}`,
   flags: {
     fresh: { type: "boolean" },
     restart: { type: "boolean" },
     "on-exit": { type: "string" },
     raw: { type: "boolean" },
     label: { type: "string" },
+    ...WAIT_FLAGS,
     ...WORKING_DIRECTORY_FLAG,
   },
   flagsEndAtCommand: true,
@@ -62,12 +71,15 @@ Flags (before COMMAND; everything after it belongs to COMMAND):
     if (!ON_INTERRUPT.includes(onInterrupt)) {
       throw new UsageError(`Invalid --on-exit "${onInterrupt}": expected ask, stop or detach`);
     }
+    const conditions = waitConditions(values);
     const client = await connect(settings);
     const { process, attached } = await startOrAttach(client, {
       command: joinCommand(positionals),
       workingDirectory: resolve(values["working-directory"] ?? Deno.cwd()),
       label: values.label,
       ifRunning: values.fresh ? "fresh" : values.restart ? "restart" : "attach",
+      conditions,
+      showWait: settings.format === "text",
     });
     return await followProcess({
       client,
@@ -86,6 +98,15 @@ interface StartRequest {
   workingDirectory: string;
   label: string | undefined;
   ifRunning: "attach" | "restart" | "fresh";
+  /** What to wait for after a start or restart (not when attaching: it is running already). */
+  conditions: ReadyConditions;
+  /** Whether to show a spinner while waiting and the outcome after. */
+  showWait: boolean;
+}
+
+/** Awaits a start or restart; a wait shows a spinner, then how it ended (output follows). */
+function waited(request: StartRequest, call: Promise<WaitedCtrlResult>) {
+  return awaitReady(request.conditions, call, { show: request.showWait, tails: false });
 }
 
 /** Starts the command; if it already runs, attaches to it, restarts it or replaces it. */
@@ -94,13 +115,17 @@ async function startOrAttach(
   request: StartRequest,
 ): Promise<{ process: ProcessInfo; attached: boolean }> {
   const start = async () =>
-    (await client.ctrl({
-      action: "start",
-      command_or_label: request.command,
-      working_directory: request.workingDirectory,
-      environment: Deno.env.toObject(),
-      ...(request.label === undefined ? {} : { label: request.label }),
-    })).process;
+    (await waited(
+      request,
+      client.ctrl({
+        action: "start",
+        command_or_label: request.command,
+        working_directory: request.workingDirectory,
+        environment: callerEnvironment(),
+        ...(request.label === undefined ? {} : { label: request.label }),
+        ...request.conditions,
+      }),
+    )).process;
   try {
     return { process: await start(), attached: false };
   } catch (error) {
@@ -115,7 +140,11 @@ async function startOrAttach(
     }
     if (request.ifRunning === "restart") {
       printErr(`already running (PID ${pid}), restarting`);
-      return { process: (await client.ctrl({ action: "restart", pid })).process, attached: false };
+      const restarted = await waited(
+        request,
+        client.ctrl({ action: "restart", pid, ...request.conditions }),
+      );
+      return { process: restarted.process, attached: false };
     }
     printErr(`already running (PID ${pid}), attaching`);
     const [process] = (await client.list({ pid })).processes;

@@ -51,6 +51,7 @@ Flags:
         onListen: (url) => {
           const mcp = new URL("/mcp/", url).href;
           printOut(`persistproc listening on ${mcp}`);
+          printOut(`dashboard: ${new URL("/", url).href}`);
           if (!values.quiet) printOut(`\n${agentSetupText(mcp)}`);
         },
       });

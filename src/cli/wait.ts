@@ -1,0 +1,129 @@
+/**
+ * Starting and waiting from the terminal: the `--wait-for-*` flags of `run`, `start` and
+ * `restart`, a spinner while the server waits, and the line that says how the wait ended.
+ */
+
+import type { ReadyConditions, WaitedCtrlResult } from "../client/api.ts";
+import { describeHolder } from "../core/errors.ts";
+import { UsageError } from "./args.ts";
+import { paint, printErr } from "./output.ts";
+
+/** The wait flags, in the commands' flag specs. */
+export const WAIT_FLAGS = {
+  "wait-for-port": { type: "string" },
+  "wait-for-log": { type: "string" },
+  "wait-for-url": { type: "string" },
+  "wait-timeout": { type: "string" },
+} as const;
+
+/** The wait flags' lines for a command's help. */
+export const WAIT_HELP =
+  `  --wait-for-port N   return once TCP port N listens (fails at once if another
+                      process holds it, naming that process)
+  --wait-for-log RE   return once an output line matches RE (RE2 syntax; (?i) ignores case)
+  --wait-for-url URL  return once URL answers 2xx or 3xx
+  --wait-timeout S    give up waiting after S seconds (default 30, at most 300)`;
+
+/** The conditions the wait flags ask for; empty when none was given. */
+export function waitConditions(values: {
+  "wait-for-port"?: string;
+  "wait-for-log"?: string;
+  "wait-for-url"?: string;
+  "wait-timeout"?: string;
+}): ReadyConditions {
+  const port = values["wait-for-port"];
+  if (port !== undefined && !/^\d+$/.test(port)) {
+    throw new UsageError(`Invalid --wait-for-port "${port}": expected a port number`);
+  }
+  const timeout = values["wait-timeout"];
+  if (timeout !== undefined && !/^\d+(\.\d+)?$/.test(timeout)) {
+    throw new UsageError(`Invalid --wait-timeout "${timeout}": expected seconds`);
+  }
+  return {
+    ...(port === undefined ? {} : { wait_for_port: Number(port) }),
+    ...(values["wait-for-log"] === undefined ? {} : { wait_for_log: values["wait-for-log"] }),
+    ...(values["wait-for-url"] === undefined ? {} : { wait_for_url: values["wait-for-url"] }),
+    ...(timeout === undefined ? {} : { wait_timeout: Number(timeout) }),
+  };
+}
+
+/**
+ * Awaits a start or restart sent with `conditions`. When it waits and `show` is set, a spinner
+ * runs meanwhile and the outcome is printed after (with the output tails when `tails`).
+ */
+export async function awaitReady(
+  conditions: ReadyConditions,
+  call: Promise<WaitedCtrlResult>,
+  show: { show: boolean; tails: boolean },
+): Promise<WaitedCtrlResult> {
+  const what = describeConditions(conditions);
+  if (!what || !show.show) return await call;
+  const result = await withSpinner(what, call);
+  printWaitOutcome(result, show.tails);
+  return result;
+}
+
+/** What the conditions wait for, in words: `port 3000 and log /ready/`. */
+function describeConditions(conditions: ReadyConditions): string {
+  return [
+    conditions.wait_for_port !== undefined && `port ${conditions.wait_for_port}`,
+    conditions.wait_for_log !== undefined && `log /${conditions.wait_for_log}/`,
+    conditions.wait_for_url !== undefined && conditions.wait_for_url,
+  ].filter(Boolean).join(" and ");
+}
+
+const FRAMES = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏";
+
+/**
+ * Awaits `work`, showing a spinner with `what` and the seconds elapsed on stderr while it runs
+ * when stderr is a terminal; the spinner's line is cleared afterwards.
+ */
+async function withSpinner<T>(what: string, work: Promise<T>): Promise<T> {
+  if (!Deno.stderr.isTerminal()) return await work;
+  const encoder = new TextEncoder();
+  const began = Date.now();
+  let frame = 0;
+  const draw = () => {
+    const seconds = Math.floor((Date.now() - began) / 1000);
+    const text = `\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} waiting for ${what} (${seconds} s)`;
+    Deno.stderr.writeSync(encoder.encode(text));
+  };
+  draw();
+  const timer = setInterval(draw, 100);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+    Deno.stderr.writeSync(encoder.encode("\r\x1b[2K"));
+  }
+}
+
+/**
+ * Prints how the wait ended: ready (with the matched line), exited or timed out (with what was
+ * not met and who holds the port). With `tails`, also the last lines of stderr and stdout.
+ */
+function printWaitOutcome(result: WaitedCtrlResult, tails: boolean): void {
+  if (result.wait_result === undefined) return;
+  const colour = Deno.stderr.isTerminal() && !Deno.env.get("NO_COLOR");
+  const seconds = `${((result.waited_ms ?? 0) / 1000).toFixed(1)} s`;
+  const notMet = result.not_met?.length ? `; not met: ${result.not_met.join(", ")}` : "";
+  if (result.wait_result === "ready") {
+    const line = result.matched_line ? `: ${result.matched_line}` : "";
+    printErr(paint("green", `ready after ${seconds}${line}`, colour));
+  } else if (result.wait_result === "exited") {
+    const code = result.exit_signal ?? `exit code ${result.exit_code}`;
+    printErr(
+      paint("red", `exited before it was ready (${code}) after ${seconds}${notMet}`, colour),
+    );
+  } else {
+    printErr(paint("yellow", `not ready after ${seconds}${notMet}`, colour));
+  }
+  const holder = result.port_conflict;
+  if (holder) printErr(`port ${holder.port} is held by ${describeHolder(holder)}`);
+  if (!tails) return;
+  for (const [name, lines] of [["stderr", result.stderr_tail], ["stdout", result.stdout_tail]]) {
+    if (!lines?.length) continue;
+    printErr(`last ${name} lines:`);
+    for (const line of lines as string[]) printErr(`  ${line}`);
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Port conflicts around a start: a port already held before the spawn, or a child that failed
+ * with "address already in use". Either way the caller learns who holds the port, and its
+ * label when that is a process persistproc manages, so it can stop or reuse it.
+ */
+import { PortConflictError, type PortHolderInfo } from "./errors.ts";
+import { findPortHolders, type PortHolder } from "./ports.ts";
+import type { ProcessInfo } from "./types.ts";
+
+const ADDRESS_IN_USE = /EADDRINUSE|address already in use|port \d+ is (?:already )?in use/i;
+const PORT_IN_MESSAGE = /(?::|\bport\s+)(\d{1,5})\b/gi;
+
+/** Names a holder, with the label of the running managed process whose tree it belongs to. */
+export function nameHolder(holder: PortHolder, processes: readonly ProcessInfo[]): PortHolderInfo {
+  const owner = holder.pgid === null
+    ? undefined
+    : processes.find((p) => p.status === "running" && p.pid === holder.pgid);
+  return {
+    port: holder.port,
+    pid: holder.pid,
+    command: holder.command,
+    label: owner?.label ?? null,
+  };
+}
+
+/**
+ * The holder of `port` outside the process tree `ownGroup` (the managed process being waited
+ * for), or null when the port is free, held by that tree, or the OS cannot tell.
+ */
+export async function foreignHolder(
+  port: number,
+  processes: readonly ProcessInfo[],
+  ownGroup?: number,
+): Promise<PortHolderInfo | null> {
+  const holders = await findPortHolders(port);
+  const foreign = holders?.find((holder) => holder.pgid === null || holder.pgid !== ownGroup);
+  return foreign ? nameHolder(foreign, processes) : null;
+}
+
+/** Throws PortConflictError, naming the holder, when a process outside `ownGroup` holds `port`. */
+export async function assertPortFree(
+  port: number,
+  processes: readonly ProcessInfo[],
+  ownGroup?: number,
+): Promise<void> {
+  const holder = await foreignHolder(port, processes, ownGroup);
+  if (holder) throw new PortConflictError(holder);
+}
+
+/**
+ * When the child's output says an address is in use, the holder of the port it was after: the
+ * port waited for, else the last port the message names. Null when the output says nothing of
+ * the kind or the port is free again.
+ */
+export async function conflictFromOutput(
+  lines: readonly string[],
+  port: number | undefined,
+  processes: readonly ProcessInfo[],
+  ownGroup: number,
+): Promise<PortHolderInfo | null> {
+  const message = lines.findLast((line) => ADDRESS_IN_USE.test(line));
+  if (message === undefined) return null;
+  const named = [...message.matchAll(PORT_IN_MESSAGE)].map((m) => Number(m[1]))
+    .filter((n) => n >= 1 && n <= 65_535);
+  const wanted = port ?? named.at(-1);
+  return wanted === undefined ? null : await foreignHolder(wanted, processes, ownGroup);
+}

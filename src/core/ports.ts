@@ -1,0 +1,153 @@
+/**
+ * Which TCP ports the managed process trees listen on, and who holds a port someone wants.
+ * Linux reads /proc (no subprocess); where /proc cannot be read it asks `ss` and `ps`.
+ */
+import { lsofListenerArgs, parseLsofListeners } from "./port_scan_darwin.ts";
+import {
+  parseSsListeners,
+  readListenInodes,
+  type ReportedListener,
+  scanProcListeners,
+} from "./port_scan_linux.ts";
+
+/** A process listening on a port; pid and command are null when the OS hides them. */
+export interface PortHolder {
+  port: number;
+  pid: number | null;
+  /** The holder's process group: a managed process's pid when it belongs to that tree. */
+  pgid: number | null;
+  command: string | null;
+}
+
+/** Which listeners a tool scan is after: those of some pids, or those on one port. */
+interface ToolScope {
+  pids?: number[];
+  port?: number;
+}
+
+/**
+ * Listeners as the platform's own tool reports them: `ss` on Linux where /proc cannot be
+ * read, `lsof` on macOS (it has no /proc). Null when the tool is missing or fails.
+ */
+const TOOL_SCANNERS: Partial<
+  Record<typeof Deno.build.os, (scope: ToolScope) => Promise<ReportedListener[] | null>>
+> = {
+  linux: async () => {
+    const text = await run("ss", ["-ltnpH"]);
+    return text === null ? null : parseSsListeners(text);
+  },
+  darwin: async ({ pids, port }) => {
+    const args = pids
+      ? lsofListenerArgs(pids)
+      : ["-nP", `-iTCP${port ? `:${port}` : ""}`, "-sTCP:LISTEN", "-Fpn"];
+    const text = await run("lsof", args, [0, 1]); // 1: nothing matched
+    if (text === null) return null;
+    return [...parseLsofListeners(text)].flatMap(([pid, ports]) =>
+      ports.map((port) => ({ port, pid, command: null }))
+    );
+  },
+};
+
+/**
+ * The listening ports of each given process group (a managed process's pid is its group),
+ * sorted, found in one scan however many groups are asked for. A group with no listener, or
+ * every group when the OS cannot tell, maps to an empty list.
+ */
+export async function listeningPorts(pgids: readonly number[]): Promise<Map<number, number[]>> {
+  const wanted = new Set(pgids);
+  const byGroup = new Map<number, number[]>(pgids.map((pgid) => [pgid, []]));
+  if (wanted.size === 0) return byGroup;
+  const listeners = scanProcListeners((pgid) => wanted.has(pgid)) ??
+    await fromTools({ groups: wanted });
+  for (const listener of listeners ?? []) {
+    const ports = listener.pgid === null ? undefined : byGroup.get(listener.pgid);
+    if (ports && !ports.includes(listener.port)) ports.push(listener.port);
+  }
+  for (const ports of byGroup.values()) ports.sort((a, b) => a - b);
+  return byGroup;
+}
+
+/**
+ * Who listens on the port: empty when it is free, one entry per holding process otherwise
+ * (an entry with a null pid when the holder belongs to another user). Null when the OS cannot
+ * tell at all.
+ */
+export async function findPortHolders(port: number): Promise<PortHolder[] | null> {
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new RangeError(`Invalid port ${port}: expected a whole number from 1 to 65535`);
+  }
+  const inodes = readListenInodes();
+  if (inodes !== null) {
+    const mine = new Map([...inodes].filter(([, p]) => p === port));
+    if (mine.size === 0) return [];
+    const seen = scanProcListeners(() => true, mine);
+    if (seen !== null && seen.length > 0) return seen;
+    // Held by a process /proc does not show us (another user's); `ss` may still name it.
+    const named = (await fromTools({ port }))?.filter((listener) => listener.port === port);
+    return named?.length ? named : [{ port, pid: null, pgid: null, command: null }];
+  }
+  const listeners = await fromTools({ port });
+  if (listeners === null) return null;
+  return listeners.filter((listener) => listener.port === port);
+}
+
+/** Listeners from `ss`/`lsof`, with groups and command lines from `ps`. */
+async function fromTools(
+  scope: { groups?: ReadonlySet<number>; port?: number },
+): Promise<PortHolder[] | null> {
+  const scanner = TOOL_SCANNERS[Deno.build.os];
+  if (!scanner) return null;
+  const processes = parsePs(await run("ps", ["-A", "-o", "pid=,pgid=,args="]) ?? "");
+  const groups = scope.groups;
+  const pids = groups && [...processes].filter(([, p]) => groups.has(p.pgid)).map(([pid]) => pid);
+  if (pids?.length === 0) return [];
+  const reported = await scanner({ pids, port: scope.port });
+  if (!reported) return null;
+  return reported.map((listener) => {
+    const known = listener.pid === null ? undefined : processes.get(listener.pid);
+    return {
+      port: listener.port,
+      pid: listener.pid,
+      pgid: known?.pgid ?? null,
+      command: known?.command ?? listener.command,
+    };
+  });
+}
+
+/** Parses `ps -A -o pid=,pgid=,args=` into pid -> group and command line. */
+export function parsePs(text: string): Map<number, { pgid: number; command: string }> {
+  const processes = new Map<number, { pgid: number; command: string }>();
+  for (const row of text.split("\n")) {
+    const match = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(row);
+    if (match) {
+      processes.set(Number(match[1]), { pgid: Number(match[2]), command: match[3].trim() });
+    }
+  }
+  return processes;
+}
+
+async function run(program: string, args: string[], okCodes = [0]): Promise<string | null> {
+  try {
+    const { code, stdout } = await new Deno.Command(program, {
+      args,
+      stdin: "null",
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return okCodes.includes(code) ? new TextDecoder().decode(stdout) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The processes, each with the ports its tree listens on (empty once it has ended), found in
+ * one scan for all of them.
+ */
+export async function withPorts<T extends { pid: number; status: string }>(
+  processes: readonly T[],
+): Promise<(T & { ports: number[] })[]> {
+  const running = processes.filter((p) => p.status === "running").map((p) => p.pid);
+  const ports = await listeningPorts(running);
+  return processes.map((p) => ({ ...p, ports: p.status === "running" ? ports.get(p.pid)! : [] }));
+}

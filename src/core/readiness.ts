@@ -1,0 +1,292 @@
+/**
+ * Start and wait in one call: a start or restart that returns once the program is ready (its
+ * port listens, a log line appeared, a URL answers), at once when it exits first, or at a
+ * timeout, with what an agent needs to act on the outcome without another request.
+ */
+import { stripAnsi } from "./ansi.ts";
+import { compilePattern, type LinePattern } from "./line_pattern.ts";
+import { readTail, storedText } from "./log_reader.ts";
+import { STAMP_LENGTH } from "./log_store.ts";
+import { assertPortFree, conflictFromOutput, foreignHolder } from "./port_conflict.ts";
+import { listeningPorts } from "./ports.ts";
+import { portListens, urlAnswers } from "./ready_probes.ts";
+import type { PortHolderInfo } from "./errors.ts";
+import type { Supervisor } from "./supervisor.ts";
+import type { ProcessEvent, ProcessInfo, ProcessTarget, StartRequest } from "./types.ts";
+
+/** Default and longest wait, in seconds. */
+export const DEFAULT_WAIT_SECONDS = 30;
+export const MAX_WAIT_SECONDS = 300;
+/** How often the port and URL are tried. */
+const POLL_MS = 200;
+/** Lines of each stream returned when the program exited or never became ready. */
+const TAIL_LINES = 20;
+const TAIL_LINE_CHARS = 500;
+
+/** What to wait for, as callers give it; every condition given must hold. */
+export interface ReadyConditions {
+  wait_for_port?: number;
+  wait_for_log?: string;
+  wait_for_url?: string;
+  /** Seconds (default 30, at most 300). */
+  wait_timeout?: number;
+}
+
+/** How a wait ended, with what explains it. */
+export interface ReadyOutcome {
+  ready: boolean;
+  wait_result: "ready" | "exited" | "timeout";
+  /** The conditions not met when the wait ended, e.g. `["port 3000"]`; empty when ready. */
+  not_met: string[];
+  /** The output line that matched wait_for_log (escapes stripped), or null. */
+  matched_line: string | null;
+  waited_ms: number;
+  /** Exited or timed out: the newest lines of each stream since this start. */
+  stderr_tail: string[];
+  stdout_tail: string[];
+  /** Who holds the port when the program could not get it, or null. */
+  port_conflict: PortHolderInfo | null;
+}
+
+/** What a start or restart returns: the process, its listening ports, and the wait, if any. */
+export interface ControlOutcome {
+  process: ProcessInfo;
+  ports: number[];
+  wait: ReadyOutcome | null;
+}
+
+/** How a wait reports progress and learns that its caller went away. */
+export interface WaitOptions {
+  signal?: AbortSignal;
+  /** Called about once a second while waiting. */
+  onProgress?: (progress: { elapsed_ms: number; timeout_ms: number; pending: string[] }) => void;
+}
+
+/** What waiting needs of the supervisor. */
+export type ReadinessHub = Pick<Supervisor, "start" | "restart" | "get" | "list" | "follow">;
+
+interface Conditions {
+  port?: number;
+  log?: LinePattern;
+  url?: URL;
+  timeoutMs: number;
+}
+
+/**
+ * Checks the wait conditions before anything is spawned; null when none is given. A bad
+ * value is a RangeError naming the field.
+ */
+export function parseConditions(raw: ReadyConditions): Conditions | null {
+  const { wait_for_port: port, wait_for_log: log, wait_for_url: url } = raw;
+  if (port === undefined && log === undefined && url === undefined) {
+    if (raw.wait_timeout !== undefined) {
+      throw new TypeError("wait_timeout needs wait_for_port, wait_for_log or wait_for_url");
+    }
+    return null;
+  }
+  if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65_535)) {
+    throw new RangeError(`Invalid wait_for_port ${port}: expected a whole number from 1 to 65535`);
+  }
+  const seconds = raw.wait_timeout ?? DEFAULT_WAIT_SECONDS;
+  if (!(seconds > 0 && seconds <= MAX_WAIT_SECONDS)) {
+    throw new RangeError(
+      `Invalid wait_timeout ${seconds}: expected seconds above 0, at most ${MAX_WAIT_SECONDS}`,
+    );
+  }
+  return {
+    port,
+    log: log === undefined ? undefined : compilePattern("wait_for_log", log),
+    url: url === undefined ? undefined : parseUrl(url),
+    timeoutMs: Math.round(seconds * 1000),
+  };
+}
+
+function parseUrl(text: string): URL {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch { /* reported below */ }
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new RangeError(`Invalid wait_for_url "${text}": expected an http:// or https:// URL`);
+  }
+  if (mayConnect(url)) return url;
+  // A server whose network permission names 127.0.0.1 only (the compiled binary's) still
+  // understands the usual http://localhost:PORT.
+  const loopback = new URL(url);
+  loopback.hostname = "127.0.0.1";
+  if (url.hostname === "localhost" && mayConnect(loopback)) return loopback;
+  throw new RangeError(
+    `Cannot wait for "${text}": this server may not connect to ${url.host}; use a http://127.0.0.1 URL`,
+  );
+}
+
+function mayConnect(url: URL): boolean {
+  return Deno.permissions.querySync({ name: "net", host: url.host }).state === "granted";
+}
+
+/**
+ * Starts a command and, when conditions are given, waits until it is ready. A port that
+ * another process already holds is refused before spawning (PortConflictError names it).
+ */
+export async function startWhenReady(
+  hub: ReadinessHub,
+  request: StartRequest,
+  raw: ReadyConditions,
+  options: WaitOptions = {},
+): Promise<ControlOutcome> {
+  const conditions = parseConditions(raw);
+  if (conditions?.port !== undefined) await assertPortFree(conditions.port, hub.list());
+  return await settle(hub, await hub.start(request), conditions, options);
+}
+
+/** Restarts a process and, when conditions are given, waits until it is ready again. */
+export async function restartWhenReady(
+  hub: ReadinessHub,
+  target: ProcessTarget,
+  restart: { force?: boolean },
+  raw: ReadyConditions,
+  options: WaitOptions = {},
+): Promise<ControlOutcome> {
+  const conditions = parseConditions(raw);
+  if (conditions?.port !== undefined) {
+    const current = hub.get(target);
+    const ownGroup = current.status === "running" ? current.pid : undefined;
+    await assertPortFree(conditions.port, hub.list(), ownGroup);
+  }
+  return await settle(hub, await hub.restart(target, restart), conditions, options);
+}
+
+async function settle(
+  hub: ReadinessHub,
+  started: ProcessInfo,
+  conditions: Conditions | null,
+  options: WaitOptions,
+): Promise<ControlOutcome> {
+  const wait = conditions ? await waitUntilReady(hub, started, conditions, options) : null;
+  const process = hub.get({ pid: started.pid });
+  const ports = process.status === "running"
+    ? (await listeningPorts([process.pid])).get(process.pid) ?? []
+    : [];
+  return { process, ports, wait };
+}
+
+/** Waits for the conditions on the run that `started` describes; see the module comment. */
+async function waitUntilReady(
+  hub: ReadinessHub,
+  started: ProcessInfo,
+  conditions: Conditions,
+  options: WaitOptions,
+): Promise<ReadyOutcome> {
+  const begun = Date.now();
+  const { port, log, url, timeoutMs } = conditions;
+  let matched: string | null = null;
+  let portOk = port === undefined;
+  let urlOk = url === undefined;
+  let finish!: (result: ReadyOutcome["wait_result"]) => void;
+  const finished = new Promise<ReadyOutcome["wait_result"]>((resolve) => finish = resolve);
+  let done = false;
+  finished.then(() => done = true);
+  const pending = () => [
+    ...(port !== undefined && !portOk ? [`port ${port}`] : []),
+    ...(log && matched === null ? [`log /${log.source}/`] : []),
+    ...(url && !urlOk ? [`url ${url}`] : []),
+  ];
+  const check = () => {
+    if (matched !== null || !log) {
+      if (portOk && urlOk) finish("ready");
+    }
+  };
+  const onLine = (text: string) => {
+    if (matched !== null || !log) return;
+    const clean = stripAnsi(text);
+    if (log.test(clean)) {
+      matched = clean;
+      check();
+    }
+  };
+  const onEvent = (event: ProcessEvent) => {
+    if (event.type === "line") onLine(event.text);
+    else if (event.type === "exit" && event.process.pid === started.pid) finish("exited");
+  };
+  // Subscribing and reading the backlog happen in one step: no line is missed in between.
+  const following = hub.follow({ pid: started.pid }, log ? 1_000 : 0, onEvent);
+  const onAbort = () => finish("timeout");
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  try {
+    for (const stored of following.backlog) {
+      if (stored.slice(0, STAMP_LENGTH) >= started.start_time) onLine(storedText(stored));
+    }
+    if (following.process.pid !== started.pid || following.process.status !== "running") {
+      finish("exited");
+    }
+    timers.push(setTimeout(() => finish("timeout"), timeoutMs));
+    const { onProgress } = options;
+    if (onProgress) {
+      timers.push(setInterval(() => {
+        onProgress({ elapsed_ms: Date.now() - begun, timeout_ms: timeoutMs, pending: pending() });
+      }, 1_000));
+    }
+    if (options.signal?.aborted) finish("timeout");
+    options.signal?.addEventListener("abort", onAbort);
+    check();
+    while (!done) {
+      if (!portOk) portOk = await portListens(hub.list(), port!, started.pid);
+      if (!urlOk && !done) urlOk = await urlAnswers(url!, begun + timeoutMs, options.signal);
+      check();
+      await pause(POLL_MS, finished);
+    }
+  } finally {
+    following.unsubscribe();
+    options.signal?.removeEventListener("abort", onAbort);
+    for (const timer of timers) clearTimeout(timer);
+  }
+  const result = await finished;
+  const outcome: ReadyOutcome = {
+    ready: result === "ready",
+    wait_result: result,
+    not_met: result === "ready" ? [] : pending(),
+    matched_line: matched,
+    waited_ms: Date.now() - begun,
+    stderr_tail: [],
+    stdout_tail: [],
+    port_conflict: null,
+  };
+  if (result !== "ready") await explain(hub, started, port, outcome);
+  return outcome;
+}
+
+/** Adds the output tails and, if the program could not get its port, who holds it. */
+async function explain(
+  hub: ReadinessHub,
+  started: ProcessInfo,
+  port: number | undefined,
+  outcome: ReadyOutcome,
+): Promise<void> {
+  const since = new Date(started.start_time);
+  const tail = (path: string) =>
+    readTail(path, { lines: TAIL_LINES, since }).map((stored) =>
+      stripAnsi(stored.slice(STAMP_LENGTH + 1)).slice(0, TAIL_LINE_CHARS)
+    );
+  outcome.stderr_tail = tail(started.log_stderr);
+  outcome.stdout_tail = tail(started.log_stdout);
+  const processes = hub.list();
+  outcome.port_conflict = await conflictFromOutput(
+    [...outcome.stdout_tail, ...outcome.stderr_tail],
+    port,
+    processes,
+    started.pid,
+  );
+  if (!outcome.port_conflict && port !== undefined && outcome.wait_result === "timeout") {
+    const holder = await foreignHolder(port, processes, started.pid);
+    // A holder outside the tree counts as a conflict only when it is another managed process:
+    // an unmanaged one (a container proxy, a daemon the program forked) made the port ready.
+    if (holder?.label) outcome.port_conflict = holder;
+  }
+}
+
+/** Waits `ms`, or less when `until` settles first, leaving no timer behind. */
+async function pause(ms: number, until: Promise<unknown>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([until, new Promise((resolve) => timer = setTimeout(resolve, ms))]);
+  clearTimeout(timer);
+}

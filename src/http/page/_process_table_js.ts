@@ -1,0 +1,181 @@
+/**
+ * The page's process table, as browser JavaScript in a string. Rows are keyed by label and
+ * updated in place, cell by cell, so a poll every second neither flickers nor swallows a click
+ * that lands while it runs.
+ */
+
+/** Defines `class ProcessTable` and the time and exit formatting it uses. */
+export const PROCESS_TABLE_JS = String.raw`
+function formatDuration(ms) {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return s + "s";
+  const m = Math.floor(s / 60);
+  if (m < 60) return m + "m " + (s % 60) + "s";
+  const h = Math.floor(m / 60);
+  if (h < 24) return h + "h " + (m % 60) + "m";
+  return Math.floor(h / 24) + "d " + (h % 24) + "h";
+}
+
+function uptimeText(p, now) {
+  if (p.status === "running") return formatDuration(now - Date.parse(p.start_time));
+  if (!p.end_time) return "";
+  return "ended " + formatDuration(now - Date.parse(p.end_time)) + " ago";
+}
+
+function exitText(p) {
+  if (p.status === "running") return "";
+  if (p.exit_signal) return p.exit_signal;
+  return p.exit_code === null ? "" : String(p.exit_code);
+}
+
+/** Ports a process listens on, when the server reports them (numbers or { port } records). */
+function portsOf(p) {
+  if (!Array.isArray(p.ports)) return [];
+  return p.ports
+    .map((x) => (typeof x === "number" ? x : x && typeof x.port === "number" ? x.port : null))
+    .filter((x) => Number.isInteger(x) && x > 0 && x < 65536);
+}
+
+/** A long path cut to its last parts, which tell directories apart best. */
+function shortPath(path) {
+  if (path.length <= 36) return path;
+  const parts = path.split("/");
+  let tail = parts.pop();
+  while (parts.length > 1 && tail.length + parts[parts.length - 1].length < 34) {
+    tail = parts.pop() + "/" + tail;
+  }
+  return "\u2026/" + tail;
+}
+
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+
+const ACTION_BUTTONS = [
+  ["restart", "Restart", "Stop if running, then start again with the same command, directory and label"],
+  ["stop", "Stop", "SIGTERM to the whole process group, SIGKILL after 8 seconds"],
+  ["kill", "Kill", "SIGKILL the whole process group now"],
+];
+
+const COLUMNS = ["status", "label", "command", "dir", "pid", "ports", "uptime", "exit", "restarts"];
+
+class ProcessTable {
+  constructor(tbody, empty, actions) {
+    this.tbody = tbody;
+    this.empty = empty;
+    this.actions = actions;
+    this.rows = new Map();
+    this.byLabel = new Map();
+    tbody.addEventListener("click", (event) => {
+      const row = event.target.closest("tr[data-label]");
+      const p = row && this.byLabel.get(row.dataset.label);
+      if (!p) return;
+      const button = event.target.closest("button[data-action]");
+      if (button) actions.act(p, button.dataset.action);
+      else if (!event.target.closest("a")) actions.select(p.label);
+    });
+    tbody.addEventListener("keydown", (event) => {
+      const row = event.target.closest && event.target.closest("tr[data-label]");
+      if (row && event.target === row && (event.key === "Enter" || event.key === " ")) {
+        event.preventDefault();
+        actions.select(row.dataset.label);
+      }
+    });
+  }
+
+  update(processes, now, selected, busy) {
+    this.byLabel = new Map(processes.map((p) => [p.label, p]));
+    for (const [label, row] of this.rows) {
+      if (!this.byLabel.has(label)) {
+        row.remove();
+        this.rows.delete(label);
+      }
+    }
+    let previous = null;
+    for (const p of processes) {
+      let row = this.rows.get(p.label);
+      if (!row) {
+        row = this.createRow(p.label);
+        this.rows.set(p.label, row);
+      }
+      const expected = previous ? previous.nextSibling : this.tbody.firstChild;
+      if (row !== expected) this.tbody.insertBefore(row, expected);
+      this.fillRow(row, p, now, p.label === selected, busy.get(p.label));
+      previous = row;
+    }
+    this.empty.hidden = processes.length > 0;
+    // The ports column shows once anything listens (and once the server reports ports).
+    this.tbody.parentElement.classList.toggle("has-ports", processes.some((p) => portsOf(p).length));
+  }
+
+  createRow(label) {
+    const row = document.createElement("tr");
+    row.dataset.label = label;
+    row.tabIndex = 0;
+    row.cells_ = {};
+    for (const name of COLUMNS) {
+      const td = document.createElement("td");
+      td.className = "c-" + name;
+      row.cells_[name] = td;
+      row.appendChild(td);
+    }
+    const status = row.cells_.status;
+    status.innerHTML = '<span class="status"><span class="dot"></span><span class="status-text"></span></span>';
+    const actions = document.createElement("td");
+    actions.className = "c-actions";
+    for (const [action, text, title] of ACTION_BUTTONS) {
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.action = action;
+      button.textContent = text;
+      button.title = title;
+      if (action !== "restart") button.className = "danger";
+      actions.appendChild(button);
+    }
+    row.appendChild(actions);
+    return row;
+  }
+
+  fillRow(row, p, now, isSelected, busyText) {
+    const c = row.cells_;
+    row.classList.toggle("selected", isSelected);
+    row.setAttribute("aria-selected", String(isSelected));
+    const status = c.status.firstChild;
+    status.dataset.status = busyText ? "busy" : p.status;
+    setText(status.lastChild, busyText ? busyText + "\u2026" : p.status);
+    setText(c.label, p.label);
+    c.label.title = p.label;
+    setText(c.command, p.command_line);
+    c.command.title = p.command.join(" ");
+    setText(c.dir, shortPath(p.working_directory));
+    c.dir.title = p.working_directory;
+    setText(c.pid, String(p.pid));
+    this.fillPorts(c.ports, portsOf(p));
+    setText(c.uptime, uptimeText(p, now));
+    c.uptime.title = "started " + new Date(p.start_time).toLocaleString() +
+      (p.end_time ? ", ended " + new Date(p.end_time).toLocaleString() : "");
+    setText(c.exit, exitText(p));
+    c.exit.dataset.bad = String(p.status === "failed");
+    setText(c.restarts, String(p.restarts));
+    const running = p.status === "running";
+    for (const button of row.lastChild.children) {
+      button.disabled = Boolean(busyText) || (button.dataset.action !== "restart" && !running);
+    }
+  }
+
+  fillPorts(td, ports) {
+    const key = ports.join(",");
+    if (td.dataset.ports === key) return;
+    td.dataset.ports = key;
+    td.textContent = "";
+    for (const port of ports) {
+      const link = document.createElement("a");
+      link.href = location.protocol + "//" + location.hostname + ":" + port + "/";
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+      link.textContent = ":" + port;
+      td.appendChild(link);
+    }
+  }
+}
+`;

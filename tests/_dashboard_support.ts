@@ -1,0 +1,57 @@
+/**
+ * What the dashboard's browser tests add to tests/_hub.ts: Debian's Chromium driven by
+ * playwright-core, a JSON API call that must succeed, and printing the server's output when a
+ * test fails.
+ */
+import { existsSync } from "node:fs";
+import { type Browser, chromium } from "playwright-core";
+import type { TestHub } from "./_hub.ts";
+
+/** Where Debian's chromium package puts the browser. */
+export const CHROMIUM = "/usr/bin/chromium";
+
+/** Why the browser tests cannot run here, or null when they can. */
+export const browserMissing: string | null = existsSync(CHROMIUM)
+  ? null
+  : `${CHROMIUM} is missing; install it with apt-get install -y chromium`;
+
+/** Calls a tool of the JSON API; throws with the server's answer unless it succeeds. */
+export async function tool(
+  hub: TestHub,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const { status, body } = await hub.api(name, args);
+  if (status !== 200) throw new Error(`${name} answered ${status}: ${JSON.stringify(body)}`);
+  return body;
+}
+
+/** Runs `body`; when it fails, prints the server's output before rethrowing. */
+export async function reportingHub<T>(hub: TestHub, body: () => Promise<T>): Promise<T> {
+  try {
+    return await body();
+  } catch (error) {
+    // deno-lint-ignore no-console
+    console.error(`--- server output ---\n${hub.output()}--- end of server output ---`);
+    throw error;
+  }
+}
+
+/** Launches headless Chromium with a fresh profile; disposing it closes the browser. */
+export async function openBrowser(extraArgs: string[] = []): Promise<Browser & AsyncDisposable> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      ...extraArgs,
+    ],
+  });
+  return Object.assign(browser, { [Symbol.asyncDispose]: () => browser.close() });
+}

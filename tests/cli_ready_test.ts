@@ -1,0 +1,109 @@
+/**
+ * End-to-end: the CLI's start-and-wait flags and its output search and follow, as a user at
+ * a shell runs them, against a real server.
+ */
+import assert from "node:assert/strict";
+import { cli, hasTmux, TmuxSession } from "./_cli.ts";
+import { freePort, hubTest } from "./_hub.ts";
+
+const SLOW_HTTP = "tests/fixtures/slow_http.ts";
+
+function slowHttp(port: number, delayMs: number): string[] {
+  return [Deno.execPath(), "run", "-A", SLOW_HTTP, String(port), String(delayMs)];
+}
+
+hubTest("start --wait-for-port returns once the port listens and says so", async (hub) => {
+  const port = freePort();
+  const result = await cli(hub, [
+    "start",
+    "--wait-for-port",
+    String(port),
+    "--label",
+    "web",
+    ...slowHttp(port, 300),
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, new RegExp(`started 'web' \\(PID \\d+\\), listening on ${port}`));
+  assert.match(result.stderr, /^ready after \d+\.\d s$/m);
+});
+
+hubTest("start --wait-for-log fails with the exit code and stderr of a crash", async (hub) => {
+  const result = await cli(hub, [
+    "start",
+    "--wait-for-log",
+    "never",
+    "tests/fixtures/exit_with.sh",
+    "3",
+  ]);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /exited before it was ready \(exit code 3\)/);
+  assert.match(result.stderr, /last stderr lines:\n {2}err before exit/);
+});
+
+hubTest("run --wait-for-log says it is ready, then follows the output", async (hub) => {
+  const result = await cli(hub, [
+    "run",
+    "--wait-for-log",
+    "tick 2",
+    "tests/fixtures/ticker.sh",
+    "3",
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /ready after \d+\.\d s: tick 2/);
+  assert.deepEqual(result.stdout.trim().split("\n"), ["tick 1", "tick 2", "tick 3"]);
+});
+
+hubTest("output --grep --context finds a line anywhere in the log", async (hub) => {
+  const started = await cli(hub, [
+    "run",
+    "--label",
+    "boot",
+    "sh",
+    "-c",
+    "echo boot; echo 'Error: x'; echo after; seq 1 500",
+  ]);
+  assert.equal(started.code, 0, started.stderr);
+  const result = await cli(hub, [
+    "output",
+    "--stream",
+    "stdout",
+    "--grep",
+    "^Error",
+    "--context",
+    "1",
+    "boot",
+  ]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.stdout.trim().split("\n").map((line) => line.slice(25)), [
+    "boot",
+    "Error: x",
+    "after",
+  ]);
+});
+
+hubTest("output --follow prints each new line once, until the process ends", async (hub) => {
+  const started = await cli(hub, ["start", "--label", "ticks", "tests/fixtures/ticker.sh", "8"]);
+  assert.equal(started.code, 0, started.stderr);
+  const result = await cli(hub, ["output", "--follow", "--stream", "stdout", "ticks"]);
+  assert.equal(result.code, 0, result.stderr);
+  const ticks = result.stdout.trim().split("\n").map((line) => line.slice(25));
+  assert.deepEqual(ticks, Array.from({ length: 8 }, (_, i) => `tick ${i + 1}`));
+});
+
+Deno.test({
+  name: "run --wait-for-port shows a spinner at a terminal while it waits",
+  ignore: !(await hasTmux()),
+  fn: async () => {
+    const { startHub } = await import("./_hub.ts");
+    await using hub = await startHub();
+    const port = freePort();
+    await using tmux = await TmuxSession.start(hub, [
+      "start",
+      "--wait-for-port",
+      String(port),
+      ...slowHttp(port, 1_500),
+    ]);
+    await tmux.waitForScreen(new RegExp(`waiting for port ${port} \\(\\d+ s\\)`));
+    await tmux.waitForScreen(/ready after \d+\.\d s[^]*\[exit 0\]/);
+  },
+});

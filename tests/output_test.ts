@@ -1,0 +1,111 @@
+// deno-lint-ignore-file no-explicit-any
+/**
+ * End-to-end: reading output as an agent affords it, through the real server and the MCP
+ * SDK's client: cursors per reader, grep with context, ANSI stripping, a byte budget.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { connectMcp, hubTest, waitFor } from "./_hub.ts";
+
+type Client = Awaited<ReturnType<typeof connectMcp>>;
+
+async function output(client: Client, args: Record<string, unknown>): Promise<any> {
+  const result = await client.callTool({ name: "output", arguments: args }) as any;
+  assert.equal(result.isError, undefined, result.content?.[0]?.text);
+  return result;
+}
+
+const texts = (result: any): string[] =>
+  result.structuredContent.output.map((line: string) => line.slice(25));
+
+async function start(client: Client, command: string, cwd: string): Promise<number> {
+  const result = await client.callTool({
+    name: "ctrl",
+    arguments: { action: "start", command_or_label: command, working_directory: cwd },
+  }) as any;
+  assert.equal(result.isError, undefined, result.content?.[0]?.text);
+  return result.structuredContent.pid;
+}
+
+hubTest("each reader's cursor returns only what came after its own last read", async (hub) => {
+  await using client = await connectMcp(hub);
+  const pid = await start(
+    client,
+    "echo one; while [ ! -e go ]; do sleep 0.05; done; echo two; sleep 300",
+    hub.dataDir,
+  );
+  const alice = await waitFor("one", async () => {
+    const r = await output(client, { pid, stream: "stdout" });
+    return texts(r).length === 1 && r;
+  });
+  const bob = await output(client, { pid, stream: "stdout" });
+  await Deno.writeTextFile(join(hub.dataDir, "go"), "");
+  await waitFor(
+    "two",
+    async () => texts(await output(client, { pid, stream: "stdout" })).length === 2,
+  );
+  const cursorA = alice.structuredContent.next_cursor;
+  const fromAlice = await output(client, { pid, stream: "stdout", cursor: cursorA });
+  assert.deepEqual(texts(fromAlice), ["two"]);
+  assert.deepEqual(
+    texts(
+      await output(client, { pid, stream: "stdout", cursor: bob.structuredContent.next_cursor }),
+    ),
+    ["two"],
+  );
+  const again = await output(client, {
+    pid,
+    stream: "stdout",
+    cursor: fromAlice.structuredContent.next_cursor,
+  });
+  assert.deepEqual(texts(again), [], "nothing new since alice's second read");
+  assert.match(again.content[0].text, /next_cursor: \S+/);
+});
+
+hubTest("grep with context finds an early error however much came after it", async (hub) => {
+  await using client = await connectMcp(hub);
+  const pid = await start(
+    client,
+    "echo boot; echo 'Error: config missing'; echo retrying; seq 1 3000",
+    hub.dataDir,
+  );
+  await waitFor("all output", async () => {
+    const r = await output(client, { pid, lines: 1 });
+    return texts(r)[0] === "[stdout] 3000";
+  });
+  const hit = await output(client, { pid, grep: "^Error", context: 1 });
+  assert.deepEqual(texts(hit), [
+    "[stdout] boot",
+    "[stdout] Error: config missing",
+    "[stdout] retrying",
+  ]);
+  assert.equal(hit.structuredContent.matched_lines, 1);
+  assert.equal(hit.structuredContent.omitted_lines, 0);
+  const none = await output(client, { pid, grep: "(?i)warning" });
+  assert.deepEqual(none.structuredContent.output, []);
+});
+
+hubTest("colours are stripped by default, and replies stay within max_bytes", async (hub) => {
+  await using client = await connectMcp(hub);
+  const pid = await start(
+    client,
+    "printf '\\033[31mred\\033[0m alert\\n'; seq 1 5000",
+    hub.dataDir,
+  );
+  await waitFor(
+    "all output",
+    async () => texts(await output(client, { pid, lines: 1 }))[0] === "[stdout] 5000",
+  );
+  const first = await output(client, { pid, grep: "alert" });
+  assert.deepEqual(texts(first), ["[stdout] red alert"]);
+  const raw = await output(client, { pid, grep: "alert", strip_ansi: false });
+  assert.equal(texts(raw)[0], "[stdout] \x1b[31mred\x1b[0m alert");
+
+  const all = await output(client, { pid, lines: 10_000 });
+  const bytes = all.structuredContent.output.reduce((n: number, l: string) => n + l.length + 1, 0);
+  assert.ok(bytes <= 16_384, `${bytes} bytes`);
+  assert.equal(texts(all).at(-1), "[stdout] 5000", "the newest lines are the ones kept");
+  assert.equal(all.structuredContent.matched_lines, 5001);
+  assert.equal(all.structuredContent.omitted_lines, 5001 - texts(all).length);
+  assert.match(all.content[0].text, /more matching line\(s\) not shown/);
+});
