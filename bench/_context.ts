@@ -30,7 +30,7 @@ export interface Sizes {
 
 /** The sizes of `deno task bench`. */
 export const FULL: Sizes = {
-  runs: 3,
+  runs: 5,
   captureLines: 3_000_000,
   readLogBytes: [1024 * 1024, Math.floor(15.9 * 1024 * 1024)],
   readCalls: 50,

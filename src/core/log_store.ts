@@ -74,12 +74,14 @@ export class ProcessLog {
   append(stream: "stdout" | "stderr", lines: readonly string[], time: Date): void {
     if (lines.length === 0 || this.#closed) return;
     const stamp = time.toISOString();
-    // One native join per file builds flat strings, which encode far faster than the rope
-    // that appending line by line builds.
-    const own = `${stamp} ${lines.join(`\n${stamp} `)}\n`;
-    const tag = `${stamp} [${stream}] `;
+    let own = "";
+    let combined = "";
+    for (const line of lines) {
+      own += `${stamp} ${line}\n`;
+      combined += `${stamp} [${stream}] ${line}\n`;
+    }
     this.#write(this.#logs[stream], own, lines.length);
-    this.#write(this.#logs.combined, `${tag}${lines.join(`\n${tag}`)}\n`, lines.length);
+    this.#write(this.#logs.combined, combined, lines.length);
   }
 
   /** Whether a write has failed (disk full, directory removed); output since then is lost. */
