@@ -11,8 +11,9 @@
  * stored again. Output printed while no server runs waits in the file, however much there is,
  * even if the child ends meanwhile. Consumed bytes are punched out of the files on Linux
  * (`fallocate --punch-hole`), so they take no disk space; offsets stay valid. The price is that
- * the server polls (10 ms while output flows, 50 ms when quiet) and that lines written to the
- * two streams within one poll are stored stdout first.
+ * the server polls (10 ms while output flows, 50 ms when quiet, woken by file events after
+ * ten quiet seconds) and that lines written to the two streams within one poll are stored
+ * stdout first.
  */
 import { join } from "node:path";
 

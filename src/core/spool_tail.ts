@@ -8,6 +8,8 @@ import { punchStored, savePosition, type SpoolPaths, type SpoolPosition } from "
 /** Poll interval while output flows, and once it has been quiet for a second. */
 const BUSY_POLL_MS = 10;
 const IDLE_POLL_MS = 50;
+/** Once quiet for ten seconds, and woken by file events: the poll is only a safety net. */
+const SLEEP_POLL_MS = 500;
 /** After the program ends, how long its spool must stay quiet (a grandchild may write on). */
 const DRAIN_QUIET_MS = 100;
 /** Stored bytes of a stream between two punches. */
@@ -47,6 +49,7 @@ export async function tailSpool(options: TailOptions): Promise<void> {
     stdout: offset.stdout - splitters.stdout.pendingBytes,
     stderr: offset.stderr - splitters.stderr.pendingBytes,
   });
+  const wake = watchForWrites(options.paths.stdout.replace(/\/[^/]+$/, ""));
   try {
     for (;;) {
       let read = 0;
@@ -75,15 +78,60 @@ export async function tailSpool(options: TailOptions): Promise<void> {
         endedAt ??= Date.now();
         if (Date.now() - Math.max(lastDataAt, endedAt) >= DRAIN_QUIET_MS) break;
       }
-      const idle = Date.now() - lastDataAt > 1_000;
-      await new Promise((resolve) => setTimeout(resolve, idle ? IDLE_POLL_MS : BUSY_POLL_MS));
+      const quietMs = Date.now() - lastDataAt;
+      const pollMs = quietMs < 1_000
+        ? BUSY_POLL_MS
+        : quietMs < 10_000 || !wake.works
+        ? IDLE_POLL_MS
+        : SLEEP_POLL_MS;
+      await wake.next(pollMs);
     }
     // The program has ended: a last line without a newline is complete now.
     for (const stream of streams) options.store(stream, splitters[stream].flush());
     savePosition(options.paths.position, offset);
   } finally {
+    wake.close();
     for (const file of Object.values(files)) file?.close();
   }
+}
+
+/** Wakes a quiet tail as soon as a file in `dir` changes, or after a timeout. */
+function watchForWrites(dir: string) {
+  let watcher: Deno.FsWatcher | null = null;
+  let resolveWake = null as (() => void) | null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    watcher = Deno.watchFs(dir, { recursive: false });
+  } catch { /* no file events here: polling alone */ }
+  const events = watcher;
+  if (events) {
+    (async () => {
+      try {
+        for await (const _event of events) resolveWake?.();
+      } catch { /* closed */ }
+    })();
+  }
+  return {
+    works: events !== null,
+    next(timeoutMs: number): Promise<void> {
+      return new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          resolveWake = null;
+          resolve();
+        };
+        resolveWake = done;
+        timer = setTimeout(done, timeoutMs);
+      });
+    },
+    close() {
+      clearTimeout(timer);
+      resolveWake?.();
+      try {
+        events?.close();
+      } catch { /* already closed */ }
+    },
+  };
 }
 
 /** Opens a spool file for reading at `position`; null when it is gone. */
