@@ -54,7 +54,9 @@ export const memory: Measure = async (ctx) => {
   const pm2: (number | null)[] = [null, null];
   if (ctx.pm2) {
     ctx.note(`memory: pm2 idle, then with ${n} processes`);
-    await ctx.pm2.cli(["ping"]); // starts the daemon
+    // A fresh daemon, as persistproc's server is fresh: the earlier measures grew this one.
+    await ctx.pm2.cli(["kill"]);
+    await ctx.pm2.cli(["ping"]);
     await settle(settleMs);
     pm2[0] = await rssMiB(await ctx.pm2.daemonPid());
     await ctx.pm2.startSleepers(n, "memory", ctx.tmp);
