@@ -70,8 +70,26 @@ export function noteRotation(
   Deno.writeTextFileSync(startPath(path), JSON.stringify(next), { mode: 0o600 });
 }
 
+/** Line counts of files already counted: an append only needs its new bytes counted. */
+const counted = new Map<string, { ino: number | null; size: number; lines: number }>();
+
 /** Counts the newline-terminated lines in the first `size` bytes of a file (missing: 0). */
 export function countLinesSync(path: string, size: number): number {
+  // A file that only grew since it was last counted (same inode, larger) is counted from where
+  // the last count stopped, so reading the tail of a large log does not rescan it every time.
+  let ino: number | null = null;
+  try {
+    ino = Deno.statSync(path).ino;
+  } catch { /* counted below, as missing */ }
+  const known = counted.get(path);
+  const from = known && known.ino === ino && ino !== null && known.size <= size ? known : null;
+  const lines = (from?.lines ?? 0) + countRange(path, from?.size ?? 0, size);
+  if (counted.size > 1_000) counted.clear();
+  counted.set(path, { ino, size, lines });
+  return lines;
+}
+
+function countRange(path: string, start: number, size: number): number {
   let file: Deno.FsFile;
   try {
     file = Deno.openSync(path, { read: true });
@@ -80,9 +98,10 @@ export function countLinesSync(path: string, size: number): number {
     throw error;
   }
   try {
-    const buffer = new Uint8Array(Math.min(COUNT_CHUNK, Math.max(size, 1)));
+    if (start > 0) file.seekSync(start, Deno.SeekMode.Start);
+    const buffer = new Uint8Array(Math.min(COUNT_CHUNK, Math.max(size - start, 1)));
     let lines = 0;
-    let left = size;
+    let left = size - start;
     while (left > 0) {
       const count = file.readSync(buffer.subarray(0, Math.min(buffer.length, left)));
       if (count === null) break;

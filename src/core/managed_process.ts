@@ -18,7 +18,7 @@ import {
 } from "./output_spool.ts";
 import { tailSpool } from "./spool_tail.ts";
 import { logger } from "./logger.ts";
-import { stopGroup } from "./process_group.ts";
+import { isGroupAlive, stopGroup } from "./process_group.ts";
 import { processStartToken } from "./process_identity.ts";
 import type { ProcessEvent, ProcessInfo, ProcessStatus } from "./types.ts";
 
@@ -208,6 +208,7 @@ export class ManagedProcess {
       paths: spool,
       from,
       ended,
+      writersGone: () => this.pid <= 1 || !isGroupAlive(this.pid),
       store: (stream, lines) => this.#store(stream, lines),
     });
   }

@@ -140,6 +140,25 @@ async function run(program: string, args: string[], okCodes = [0]): Promise<stri
   }
 }
 
+/** How long one scan answers `list` calls for the same processes. */
+const LIST_SCAN_MS = 500;
+let lastScan: { key: string; at: number; result: Promise<Map<number, number[]>> } | null = null;
+
+/**
+ * {@link listeningPorts}, shared by calls for the same groups within {@link LIST_SCAN_MS}: a scan
+ * reads all of /proc, and 32 agents listing at once must not each pay for one.
+ */
+function recentListeningPorts(pgids: readonly number[]): Promise<Map<number, number[]>> {
+  const key = [...pgids].sort((a, b) => a - b).join(",");
+  if (lastScan && lastScan.key === key && Date.now() - lastScan.at < LIST_SCAN_MS) {
+    return lastScan.result;
+  }
+  const result = listeningPorts(pgids);
+  lastScan = { key, at: Date.now(), result };
+  result.catch(() => lastScan = null);
+  return result;
+}
+
 /**
  * The processes, each with the ports its tree listens on (empty once it has ended), found in
  * one scan for all of them.
@@ -148,6 +167,6 @@ export async function withPorts<T extends { pid: number; status: string }>(
   processes: readonly T[],
 ): Promise<(T & { ports: number[] })[]> {
   const running = processes.filter((p) => p.status === "running").map((p) => p.pid);
-  const ports = await listeningPorts(running);
+  const ports = await recentListeningPorts(running);
   return processes.map((p) => ({ ...p, ports: p.status === "running" ? ports.get(p.pid)! : [] }));
 }

@@ -22,6 +22,8 @@ export interface TailOptions {
   from: SpoolPosition;
   /** Resolves when the program has ended; the tail then drains what is left and returns. */
   ended: Promise<unknown>;
+  /** Whether nothing can write to the spool any more (the whole process group is gone). */
+  writersGone?: () => boolean;
   /** Stores lines that arrived together on one stream; called before the position is saved. */
   store(stream: "stdout" | "stderr", lines: string[]): void;
 }
@@ -75,6 +77,8 @@ export async function tailSpool(options: TailOptions): Promise<void> {
         continue;
       }
       if (ended) {
+        // Everything is read; with no writer left, nothing more can come.
+        if (options.writersGone?.()) break;
         endedAt ??= Date.now();
         if (Date.now() - Math.max(lastDataAt, endedAt) >= DRAIN_QUIET_MS) break;
       }

@@ -6,7 +6,6 @@
 import denoJson from "../../deno.json" with { type: "json" };
 import { logger } from "../core/logger.ts";
 import { Supervisor } from "../core/supervisor.ts";
-import { handleMcpRequest } from "../mcp/server.ts";
 import { type ApiContext, handleApi } from "./api.ts";
 import { isLoopbackHost, refuseForeign } from "./guard.ts";
 import { handlePage } from "./page/page.ts";
@@ -71,6 +70,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     streams: new Set(),
   };
 
+  let mcp: Promise<typeof import("../mcp/server.ts")> | undefined;
   let server: Deno.HttpServer;
   try {
     server = Deno.serve({
@@ -83,7 +83,9 @@ export async function serve(options: ServeOptions): Promise<void> {
       const refused = refuseForeign(request, policy, !isStaticAsset(request, url));
       if (refused) return refused;
       if (url.pathname === "/mcp" || url.pathname === "/mcp/") {
-        return await handleMcpRequest(supervisor, identity, request);
+        // Loaded on the first MCP request: the SDK is most of an idle server's memory.
+        mcp ??= import("../mcp/server.ts");
+        return await (await mcp).handleMcpRequest(supervisor, identity, request);
       }
       if (url.pathname.startsWith("/api/")) {
         const response = await handleApi(ctx, request, url);
