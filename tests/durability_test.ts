@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FIXTURES, hubTest, startHub, type TestHub, waitFor } from "./_hub.ts";
+import { FIXTURES, freePort, hubTest, MAIN, startHub, type TestHub, waitFor } from "./_hub.ts";
 
 function killGroup(pid: number) {
   try {
@@ -260,4 +260,29 @@ Deno.test("output printed while no server runs is kept, even when the process en
     if (pid) killGroup(pid);
     await Deno.remove(dataDir, { recursive: true });
   }
+});
+
+hubTest("a second server on the same data directory refuses to start", async (hub) => {
+  const second = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      MAIN,
+      "serve",
+      "--quiet",
+      "--port",
+      String(freePort()),
+      "--data-dir",
+      hub.dataDir,
+    ],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(second.code, 1);
+  assert.match(
+    new TextDecoder().decode(second.stderr),
+    /^error: another persistproc server \(PID \d+, port \d+\) uses the data directory/im,
+  );
+  assert.ok((await fetch(`${hub.base}/api/health`)).ok, "the first one still serves");
 });

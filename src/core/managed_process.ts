@@ -52,6 +52,15 @@ export class ManagedProcess {
   restarts = 0;
   /** Set while a restart is between its stop and its launch. */
   restarting = false;
+  /** Set when a stop arrives during a restart: the restart then does not launch again. */
+  cancelRelaunch = false;
+  /** Set while output left by a run that ended with no server watching is being stored. */
+  recovery: Promise<void> | null = null;
+  /**
+   * Set when the program ended but members of its process group (background children) were
+   * still alive: a stop or shutdown then signals the group.
+   */
+  lingering = false;
   /** Called after every change of state, so the registry can be saved. */
   onChange: () => void = () => {};
   #stopRequested = false;
@@ -129,7 +138,12 @@ export class ManagedProcess {
   recoverOutput(): Promise<void> {
     if (!SPOOL_SUPPORTED) return Promise.resolve();
     const spool = spoolPaths(this.log.dir);
-    return this.#tail(spool, loadPosition(spool.position), Promise.resolve());
+    // A relaunch waits for this (it would empty the spool being read).
+    const recovery = this.#tail(spool, loadPosition(spool.position), Promise.resolve())
+      .finally(() => this.recovery = null);
+    this.recovery = recovery;
+    this.#exited = recovery.catch(() => {});
+    return recovery;
   }
 
   /** Resolves when the current run has ended and its output has been stored. */
@@ -139,7 +153,15 @@ export class ManagedProcess {
 
   /** Stops the whole process tree (see stopGroup) and resolves once the run has ended. */
   async stop(options: { graceMs: number; force?: boolean }): Promise<void> {
-    if (this.status !== "running") return;
+    if (this.status !== "running") {
+      // The program ended, but children it left in its group may live on: stop them too.
+      // (Its pid cannot belong to another group while any member of this one is alive.)
+      if (this.lingering && this.pid > 1 && isGroupAlive(this.pid)) {
+        await stopGroup(this.pid, options);
+      }
+      this.lingering = false;
+      return;
+    }
     this.#stopRequested = true;
     await stopGroup(this.pid, options);
     await this.#exited;
@@ -178,6 +200,7 @@ export class ManagedProcess {
   }
 
   #reset(): void {
+    this.lingering = false;
     this.status = "running";
     this.startTime = new Date();
     this.endTime = null;
@@ -251,6 +274,7 @@ export class ManagedProcess {
     await output.catch((error) =>
       logger.error(`Reading the output of "${this.spec.label}"`, error)
     );
+    this.lingering = this.pid > 1 && isGroupAlive(this.pid);
     this.endTime = new Date();
     this.exitCode = status.code;
     this.exitSignal = status.signal;

@@ -63,11 +63,33 @@ export function loadState(path: string): ProcessRecord[] {
     if (state?.version !== 1 || !Array.isArray(state.processes)) {
       throw new Error("unknown format");
     }
-    return state.processes;
+    const valid = state.processes.filter(isRecord);
+    if (valid.length < state.processes.length) {
+      logger.error(
+        `The state file ${path} has ${
+          state.processes.length - valid.length
+        } unreadable record(s); they are left out`,
+      );
+    }
+    return valid;
   } catch (error) {
     const aside = `${path}.corrupt-${Date.now()}`;
     Deno.renameSync(path, aside);
     logger.error(`The state file ${path} could not be read; moved it to ${aside}`, error);
     return [];
   }
+}
+
+/** Whether a saved record has every field a restore relies on, with the right types. */
+function isRecord(value: unknown): value is ProcessRecord {
+  const r = value as Partial<ProcessRecord> | null;
+  return typeof r === "object" && r !== null && typeof r.label === "string" &&
+    typeof r.command_line === "string" && Array.isArray(r.argv) &&
+    r.argv.every((arg) => typeof arg === "string") && r.argv.length > 0 &&
+    typeof r.working_directory === "string" && typeof r.log_dir === "string" &&
+    typeof r.environment === "object" && r.environment !== null &&
+    Number.isInteger(r.pid) && typeof r.start_time === "string" &&
+    ["running", "exited", "stopped", "failed"].includes(r.status as string) &&
+    ["no", "on-failure", "always"].includes(r.autorestart as string) &&
+    Number.isInteger(r.restarts);
 }

@@ -124,6 +124,8 @@ export class Supervisor {
       working_directory: directory,
       environment: { ...(request.environment ?? {}) },
     };
+    // Output a run left while no server watched must be stored before the spool is reused.
+    await this.#entries.get(label)?.recovery?.catch(() => {});
     // From here to launch() nothing awaits: this is what makes check-and-spawn atomic.
     this.#assertOpen();
     const existing = this.#entries.get(label);
@@ -133,7 +135,16 @@ export class Supervisor {
     const entry = existing ?? this.#create(spec);
     this.#autorestart.cancel(existing);
     entry.spec = spec;
-    entry.launch();
+    try {
+      entry.launch();
+    } catch (error) {
+      if (!existing) {
+        // Never registered: nothing may be left of it, not its open files nor its folder.
+        entry.log.close();
+        Deno.remove(entry.log.dir, { recursive: true }).catch(() => {});
+      }
+      throw error;
+    }
     if (!existing) this.#track(entry);
     this.#autorestart.set(entry, request.autorestart ?? "no");
     this.#prune();
@@ -146,7 +157,10 @@ export class Supervisor {
   async stop(target: ProcessTarget, options: { force?: boolean } = {}): Promise<ProcessInfo> {
     const entry = this.#resolve(target);
     this.#autorestart.cancel(entry);
+    // A stop during a restart wins: the restart finishes its stop and does not launch again.
+    if (entry.restarting) entry.cancelRelaunch = true;
     await entry.stop({ graceMs: this.#options.stopGraceMs, force: options.force });
+    await entry.exited;
     return entry.info();
   }
 
@@ -161,12 +175,25 @@ export class Supervisor {
       throw new PersistprocError("busy", `"${entry.spec.label}" is already being restarted`);
     }
     entry.restarting = true;
+    entry.cancelRelaunch = false;
     this.#autorestart.cancel(entry);
     try {
+      await entry.recovery?.catch(() => {});
       await entry.stop({ graceMs: this.#options.stopGraceMs, force: options.force });
       this.#assertOpen();
+      if (entry.cancelRelaunch) {
+        entry.cancelRelaunch = false;
+        entry.restarting = false;
+        entry.emit({ type: "exit", process: entry.info(), restarting: false });
+        return entry.info();
+      }
       entry.restarts++;
       entry.launch();
+    } catch (error) {
+      // Followers were told a start would follow; tell them none will.
+      entry.restarting = false;
+      entry.emit({ type: "exit", process: entry.info(), restarting: false });
+      throw error;
     } finally {
       entry.restarting = false;
     }

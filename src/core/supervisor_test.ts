@@ -102,3 +102,53 @@ Deno.test("start explains a missing directory and an unknown command", async () 
   );
   assert.equal(sup.list().length, 0);
 });
+
+Deno.test("a pid shared by an ended entry and a running one names the running one", async () => {
+  const { resolveTarget } = await import("./target.ts");
+  const spec = (label: string) => ({ label, command_line: label, working_directory: "/" });
+  const old = { pid: 42, status: "stopped", startTime: new Date(1), spec: spec("old") };
+  const now = { pid: 42, status: "running", startTime: new Date(2), spec: spec("new") };
+  assert.equal(resolveTarget([old, now], { pid: 42 }).spec.label, "new");
+  const older = { ...old, status: "exited", startTime: new Date(0), spec: spec("older") };
+  assert.equal(resolveTarget([older, old], { pid: 42 }).spec.label, "old");
+});
+
+Deno.test("a stop during a restart wins: the process stays stopped", async () => {
+  await using sup = await tempSupervisor();
+  // Takes a moment to exit on SIGTERM, so the stop arrives while the restart waits for it.
+  const slow = `trap 'sleep 0.5; exit 0' TERM; while true; do sleep 0.05; done`;
+  await sup.start({ command: slow, working_directory: sup.dir, label: "slow" });
+  const restarting = sup.restart({ command_or_label: "slow" });
+  await until("the restart to begin", () => sup.list()[0] && true);
+  const stopped = await sup.stop({ command_or_label: "slow" });
+  const after = await restarting;
+  assert.equal(stopped.status, "stopped");
+  assert.equal(after.status, "stopped");
+  assert.equal(sup.list()[0].status, "stopped");
+});
+
+Deno.test("a failed start leaves no entry, no open log and no log folder", async () => {
+  await using sup = await tempSupervisor();
+  for (let i = 0; i < 3; i++) {
+    await assert.rejects(
+      sup.start({ command: "no-such-program-xyz", working_directory: sup.dir, label: `x${i}` }),
+    );
+  }
+  assert.equal(sup.list().length, 0);
+  await until("the folders to be removed", () => {
+    try {
+      return [...Deno.readDirSync(`${sup.dir}/logs`)].length === 0;
+    } catch {
+      return true;
+    }
+  });
+});
+
+Deno.test("stop and shutdown also end background children the program left behind", async () => {
+  await using sup = await tempSupervisor();
+  const info = await sup.start({ command: "sleep 300 & echo started", working_directory: sup.dir });
+  await until("the program to end", () => sup.list()[0].status !== "running");
+  assert.ok(isGroupAlive(info.pid), "the background sleep lives on in the group");
+  await sup.stop({ pid: info.pid });
+  assert.equal(isGroupAlive(info.pid), false);
+});

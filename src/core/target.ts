@@ -8,6 +8,7 @@ import type { ProcessTarget } from "./types.ts";
 export interface Addressable {
   pid: number;
   status: string;
+  startTime?: Date;
   spec: { label: string; command_line: string; working_directory: string };
 }
 
@@ -31,7 +32,11 @@ export function resolveTarget<T extends Addressable>(entries: T[], target: Proce
     if (!Number.isInteger(target.pid) || target.pid < 1) {
       throw new RangeError(`Invalid pid ${target.pid}: expected a positive whole number`);
     }
-    const found = entries.find((entry) => entry.pid === target.pid);
+    // An ended entry's pid may since have been given to a newer process: the running one wins,
+    // else the latest started.
+    const withPid = entries.filter((entry) => entry.pid === target.pid);
+    const found = withPid.find((entry) => entry.status === "running") ??
+      withPid.sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0))[0];
     if (found) return found;
     throw new ProcessNotFoundError(`No managed process has PID ${target.pid}${known(entries)}`);
   }

@@ -36,7 +36,8 @@ export async function handleApi(
   if (path === "/api/follow" && request.method === "GET") return follow(ctx, url);
   if (request.method !== "POST") return null;
   // A JSON content type cannot be sent cross-site without a CORS preflight, which we never grant.
-  if (!(request.headers.get("content-type") ?? "").includes("application/json")) {
+  const mediaType = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
+  if (mediaType !== "application/json") {
     return Response.json(
       { error: { code: "invalid_argument", message: "Send Content-Type: application/json" } },
       { status: 415 },
@@ -69,8 +70,8 @@ export async function handleApi(
   }
 }
 
-/** Events a follower may have queued before its line events are skipped. */
-const FOLLOW_QUEUE_LIMIT = 100_000;
+/** Bytes of events a follower may have queued before its line events are skipped. */
+const FOLLOW_QUEUE_LIMIT = 16 * 1024 * 1024;
 
 /** Streams a process's backlog and live events as NDJSON until it ends for good. */
 function follow(ctx: ApiContext, url: URL): Response {
@@ -96,7 +97,9 @@ function follow(ctx: ApiContext, url: URL): Response {
     if (!controller) return void pending.push(event);
     const backlogged = (controller.desiredSize ?? 0) < -FOLLOW_QUEUE_LIMIT;
     if (event.type === "line" && backlogged) return void skipped++;
-    if (skipped > 0 && !backlogged) {
+    // The notice goes out as soon as there is room, and before any event that is not a line
+    // (an exit, say, after which the stream ends), however full the queue is.
+    if (skipped > 0 && (!backlogged || event.type !== "line")) {
       const text = `[persistproc] ${skipped} line(s) skipped: this reader fell behind; ` +
         `they are in ${process.log_combined}`;
       skipped = 0;
@@ -129,7 +132,7 @@ function follow(ctx: ApiContext, url: URL): Response {
     cancel() {
       close();
     },
-  }, { highWaterMark: 1024 });
+  }, { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength });
   return new Response(body, {
     headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" },
   });

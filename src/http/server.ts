@@ -5,6 +5,7 @@
  */
 import denoJson from "../../deno.json" with { type: "json" };
 import { logger } from "../core/logger.ts";
+import { lockDataDir } from "../core/data_dir_lock.ts";
 import { Supervisor } from "../core/supervisor.ts";
 import { type ApiContext, handleApi } from "./api.ts";
 import { isLoopbackHost, refuseForeign } from "./guard.ts";
@@ -107,6 +108,14 @@ export async function serve(options: ServeOptions): Promise<void> {
     throw error;
   }
 
+  let unlock: () => void;
+  try {
+    unlock = lockDataDir(options.dataDir, options.port);
+  } catch (error) {
+    abort.abort();
+    await server.finished;
+    throw error;
+  }
   const restored = supervisor.restore();
   if (restored.adopted + restored.ended > 0) {
     logger.info(
@@ -131,6 +140,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     await stopping;
   } finally {
     for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+    unlock();
   }
 }
 
