@@ -249,13 +249,18 @@ Deno.test("output printed while no server runs is kept, even when the process en
     await using second = await startHub([], { dataDir, port: first.port });
     const [entry] = (await second.api("list", {})).body.processes;
     assert.equal(entry.status, "exited");
-    const text = await waitFor("the output to be recovered", async () => {
+    // Started again at once: the new run must wait for the old run's output to be stored.
+    const again = await second.api("ctrl", { action: "restart", command_or_label: "late" });
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+    pid = again.body.pid;
+    const text = await waitFor("both runs' output", async () => {
       const got = await Deno.readTextFile(entry.log_stdout);
-      return got.endsWith(" 200000\n") && got;
-    });
-    const lines = text.split("\n").filter(Boolean);
-    assert.equal(lines.length, 200_000);
-    assert.equal(lines[0].slice(25), "1");
+      return got.split("\n").length > 400_000 && got;
+    }, 30_000);
+    const lines = text.split("\n").filter(Boolean).map((line) => line.slice(25));
+    assert.equal(lines.length, 400_000);
+    const expected = Array.from({ length: 200_000 }, (_, i) => String(i + 1));
+    assert.deepEqual(lines, [...expected, ...expected], "the old run whole, then the new one");
   } finally {
     if (pid) killGroup(pid);
     await Deno.remove(dataDir, { recursive: true });
