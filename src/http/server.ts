@@ -6,11 +6,11 @@
 import denoJson from "../../deno.json" with { type: "json" };
 import { logger } from "../core/logger.ts";
 import { lockDataDir } from "../core/data_dir_lock.ts";
+import { findPortHolders } from "../core/ports.ts";
 import { Supervisor } from "../core/supervisor.ts";
 import { type ApiContext, handleApi } from "./api.ts";
 import { isLoopbackHost, refuseForeign } from "./guard.ts";
 import { handlePage } from "./page/page.ts";
-import { findPortHolder } from "./port_holder.ts";
 
 /** Settings of {@link serve}. */
 export interface ServeOptions {
@@ -102,7 +102,7 @@ export async function serve(options: ServeOptions): Promise<void> {
   } catch (error) {
     if (error instanceof Deno.errors.AddrInUse) {
       const isPersistproc = await probePersistproc(options.port);
-      const holder = isPersistproc ? null : await findPortHolder(options.port);
+      const holder = isPersistproc ? null : describeHolder(await findPortHolders(options.port));
       throw new PortInUseError(options.port, holder, isPersistproc, { cause: error });
     }
     throw error;
@@ -142,6 +142,12 @@ export async function serve(options: ServeOptions): Promise<void> {
     for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
     unlock();
   }
+}
+
+/** Names the first holder with a known pid, e.g. `python3 (PID 42)`; null when none is known. */
+function describeHolder(holders: { pid: number | null; command: string | null }[] | null) {
+  const holder = holders?.find((h) => h.pid !== null);
+  return holder ? `${holder.command ?? "a program"} (PID ${holder.pid})` : null;
 }
 
 /** The page's files act on nothing, so they are served without the token. */
