@@ -11,13 +11,7 @@ import { readTail, storedText } from "./log_reader.ts";
 import { STAMP_LENGTH } from "./log_store.ts";
 import { fitBytes, type KeptLine, MatchGroups, NewestLines } from "./output_window.ts";
 import { parseTime } from "./time_filter.ts";
-import type {
-  OutputQuery,
-  ProcessInfo,
-  ProcessStatus,
-  ProcessTarget,
-  StreamName,
-} from "./types.ts";
+import type { OutputQuery, OutputResult, ProcessInfo, ProcessTarget } from "./types.ts";
 
 /** Default of `max_bytes`: about 4k tokens, a page an agent reads without noticing the cost. */
 export const DEFAULT_MAX_BYTES = 16 * 1024;
@@ -39,13 +33,7 @@ export interface OutputRequest extends OutputQuery {
 }
 
 /** What `output` returns. */
-export interface OutputPage {
-  pid: number;
-  label: string;
-  status: ProcessStatus;
-  stream: StreamName;
-  output: string[];
-  log_file: string;
+export interface OutputPage extends OutputResult {
   /** Pass back as `cursor` to get only lines stored after this read. */
   next_cursor: string;
   /** Lines in the range read that met the request (time window, cursor, grep). */

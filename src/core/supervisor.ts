@@ -12,16 +12,8 @@ import { ManagedProcess, type ProcessSpec } from "./managed_process.ts";
 import { DEFAULT_LOG_MAX_BYTES } from "./log_store.ts";
 import { type AutorestartPolicy, loadState, type ProcessRecord, saveState } from "./state_file.ts";
 import { matchesFilter, resolveTarget } from "./target.ts";
-import { parseTime } from "./time_filter.ts";
 import { realDirectory } from "./working_directory.ts";
-import type {
-  OutputQuery,
-  OutputResult,
-  ProcessEvent,
-  ProcessInfo,
-  ProcessTarget,
-  StartRequest,
-} from "./types.ts";
+import type { ProcessEvent, ProcessInfo, ProcessTarget, StartRequest } from "./types.ts";
 
 /** Settings the supervisor is given by whoever runs it. */
 export interface SupervisorOptions {
@@ -212,27 +204,6 @@ export class Supervisor {
   /** The record of the one process the target names (see resolveTarget). */
   get(target: ProcessTarget): ProcessInfo {
     return this.#resolve(target).info();
-  }
-
-  /** Reads stored output lines of one process, newest last. */
-  output(query: OutputQuery): OutputResult {
-    const lines = query.lines ?? 100;
-    if (!Number.isInteger(lines) || lines < 1) {
-      throw new RangeError(`Invalid lines ${lines}: expected a whole number of at least 1`);
-    }
-    const since = query.since_time ? parseTime("since_time", query.since_time) : undefined;
-    const before = query.before_time ? parseTime("before_time", query.before_time) : undefined;
-    const entry = this.#resolve(query);
-    const stream = query.stream ?? "combined";
-    const file = entry.log.paths[stream];
-    return {
-      pid: entry.pid,
-      label: entry.spec.label,
-      status: entry.status,
-      stream,
-      output: readTail(file, { lines, since, before }),
-      log_file: file,
-    };
   }
 
   /**

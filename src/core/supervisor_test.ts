@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { AlreadyRunningError, BadDirectoryError, CommandNotFoundError } from "./errors.ts";
 import { isGroupAlive } from "./process_group.ts";
+import { readOutput } from "./output_query.ts";
 import { Supervisor } from "./supervisor.ts";
 
 const FIXTURES = fileURLToPath(new URL("../../tests/fixtures/", import.meta.url));
@@ -18,10 +19,14 @@ async function tempSupervisor(): Promise<Supervisor & AsyncDisposable & { dir: s
   });
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 10_000) {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 10_000,
+) {
   const deadline = Date.now() + ms;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
@@ -39,14 +44,17 @@ Deno.test("start captures stdout, stderr and the exit code of a short program", 
   const [done] = sup.list();
   assert.equal(done.status, "failed");
   assert.equal(done.exit_code, 3);
-  const out = sup.output({ pid: info.pid });
+  const out = await readOutput(sup, { pid: info.pid });
   assert.deepEqual(out.output.map((l) => l.slice(25)).sort(), [
     "[stderr] err before exit",
     "[stdout] out before exit",
   ]);
-  assert.deepEqual(sup.output({ pid: info.pid, stream: "stderr" }).output.map((l) => l.slice(25)), [
-    "err before exit",
-  ]);
+  assert.deepEqual(
+    (await readOutput(sup, { pid: info.pid, stream: "stderr" })).output.map((l) => l.slice(25)),
+    [
+      "err before exit",
+    ],
+  );
 });
 
 Deno.test("start refuses a second running process with the same label, even concurrently", async () => {
@@ -68,7 +76,10 @@ Deno.test("start refuses a second running process with the same label, even conc
 Deno.test("stop kills the whole process group, grandchild included", async () => {
   await using sup = await tempSupervisor();
   const info = await sup.start({ command: `${FIXTURES}grandchild.sh`, working_directory: sup.dir });
-  await until("grandchild line", () => sup.output({ pid: info.pid }).output.length > 0);
+  await until(
+    "grandchild line",
+    async () => (await readOutput(sup, { pid: info.pid })).output.length > 0,
+  );
   const stopped = await sup.stop({ pid: info.pid });
   assert.equal(stopped.status, "stopped");
   assert.equal(stopped.exit_signal, "SIGTERM");
@@ -82,7 +93,10 @@ Deno.test("restart relaunches with a new pid and keeps the label and log", async
     working_directory: sup.dir,
     label: "ticker",
   });
-  await until("a tick", () => sup.output({ command_or_label: "ticker" }).output.length > 0);
+  await until(
+    "a tick",
+    async () => (await readOutput(sup, { command_or_label: "ticker" })).output.length > 0,
+  );
   const second = await sup.restart({ command_or_label: "ticker" });
   assert.notEqual(second.pid, first.pid);
   assert.equal(second.status, "running");
