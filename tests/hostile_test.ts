@@ -3,7 +3,30 @@
  * Hostile input and load: malformed calls, floods, binary output, endless lines.
  */
 import assert from "node:assert/strict";
-import { connectMcp, hubTest, startHub, waitFor } from "./_hub.ts";
+import { connectMcp, hubTest, startHub, type TestHub, waitFor } from "./_hub.ts";
+
+/** The server's resident size in kB, from /proc. */
+async function serverRssKb(hub: TestHub): Promise<number> {
+  const { pid } = await (await fetch(`${hub.base}/api/health`)).json();
+  return rssKb(pid);
+}
+
+async function rssKb(pid: number): Promise<number> {
+  const status = await Deno.readTextFile(`/proc/${pid}/status`);
+  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
+}
+
+/** Waits for the process to end, sampling the server's resident size; returns its peak. */
+async function peakRssUntilEnded(hub: TestHub, pid: number): Promise<number> {
+  const { pid: serverPid } = await (await fetch(`${hub.base}/api/health`)).json();
+  let peakKb = 0;
+  await waitFor("the flood to end", async () => {
+    peakKb = Math.max(peakKb, await rssKb(serverPid));
+    const p = (await hub.api("list", { pid })).body.processes[0];
+    return p.status !== "running";
+  }, 120_000);
+  return peakKb;
+}
 
 /** At least 1,000 malformed or hostile argument sets for the three tools. */
 function hostileCalls(serverPid: number): [string, unknown][] {
@@ -189,20 +212,13 @@ Deno.test("32 concurrent MCP clients make 2,000 calls while children flood outpu
 Deno.test("a 1 GB flood, then a million short lines: two caps on disk, server under 150 MB", async () => {
   const cap = 1024 * 1024;
   await using hub = await startHub(["--log-max-bytes", String(cap)]);
-  const health = await (await fetch(`${hub.base}/api/health`)).json();
   const line = "y".repeat(999);
   const { body } = await hub.api("ctrl", {
     action: "start",
     command_or_label: `yes ${line} | head -n 1000000; seq 1 1000000; echo ${line}`, // 1 GB, then 1M short lines
     working_directory: hub.dataDir,
   });
-  let peakKb = 0;
-  await waitFor("the flood to end", async () => {
-    const status = await Deno.readTextFile(`/proc/${health.pid}/status`);
-    peakKb = Math.max(peakKb, Number(/VmRSS:\s+(\d+)/.exec(status)![1]));
-    const p = (await hub.api("list", { pid: body.pid })).body.processes[0];
-    return p.status !== "running";
-  }, 120_000);
+  const peakKb = await peakRssUntilEnded(hub, body.pid);
   let onDisk = 0;
   for await (const entry of Deno.readDir(body.log_stdout.replace(/\/[^/]+$/, ""))) {
     if (entry.name.endsWith(".log") || entry.name.endsWith(".1")) {
@@ -226,7 +242,6 @@ Deno.test("a 1 GB flood, then a million short lines: two caps on disk, server un
 hubTest(
   "a follower that stops reading during a flood is told what it missed, and the server stays small",
   async (hub) => {
-    const health = await (await fetch(`${hub.base}/api/health`)).json();
     const { body } = await hub.api("ctrl", {
       action: "start",
       command_or_label: "sleep 0.3; seq 1 1000000",
@@ -234,12 +249,8 @@ hubTest(
     });
     const response = await fetch(`${hub.base}/api/follow?pid=${body.pid}&lines=0`);
     // Read nothing until the flood is over.
-    await waitFor("the flood to end", async () => {
-      const p = (await hub.api("list", { pid: body.pid })).body.processes[0];
-      return p.status !== "running";
-    }, 60_000);
-    const status = await Deno.readTextFile(`/proc/${health.pid}/status`);
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
+    await peakRssUntilEnded(hub, body.pid);
+    const rssKb = await serverRssKb(hub);
     // Queued without a limit, this flood held about 660 MB in the server (measured); with the
     // queue limited it peaked near 300 MB.
     assert.ok(rssKb < 450 * 1024, `server RSS ${rssKb} kB`);
@@ -254,7 +265,6 @@ hubTest(
 hubTest(
   "a follower that stops reading long lines holds at most a few MiB in the server",
   async (hub) => {
-    const health = await (await fetch(`${hub.base}/api/health`)).json();
     const { body } = await hub.api("ctrl", {
       action: "start",
       // 1.2 GB in lines of 60 kB
@@ -263,15 +273,12 @@ hubTest(
     });
     assert.ok(body.pid, JSON.stringify(body));
     const response = await fetch(`${hub.base}/api/follow?pid=${body.pid}&lines=0`);
-    let peakKb = 0;
-    await waitFor("the flood to end", async () => {
-      const status = await Deno.readTextFile(`/proc/${health.pid}/status`);
-      peakKb = Math.max(peakKb, Number(/VmRSS:\s+(\d+)/.exec(status)![1]));
-      const p = (await hub.api("list", { pid: body.pid })).body.processes[0];
-      return p.status !== "running";
-    }, 120_000);
-    // Counted in events, this queue once reached 5 GB; counted in bytes it stays small.
-    assert.ok(peakKb < 300 * 1024, `server peak RSS ${peakKb} kB`);
-    await response.body?.cancel();
+    try {
+      const peakKb = await peakRssUntilEnded(hub, body.pid);
+      // Counted in events, this queue once reached 5 GB; counted in bytes it stays small.
+      assert.ok(peakKb < 300 * 1024, `server peak RSS ${peakKb} kB`);
+    } finally {
+      await response.body?.cancel();
+    }
   },
 );
