@@ -71,14 +71,40 @@ export function loadPosition(path: string): SpoolPosition {
 }
 
 /**
- * Records the position. Written in place at a fixed width, in one write, so a reader (or a
- * crash) finds either the old or the new value.
+ * The position file of a spool, kept open while a tail runs: it is written after every stored
+ * batch, which under a flood is thousands of times a second. Each write puts the whole value,
+ * at a fixed width, at the start of the file in one call, so a reader (or a crash) finds either
+ * the old value or the new one.
  */
+export class PositionFile {
+  readonly #file: Deno.FsFile;
+
+  constructor(path: string) {
+    this.#file = Deno.openSync(path, { read: true, write: true, create: true, mode: 0o600 });
+  }
+
+  /** Records the position. */
+  save(position: SpoolPosition): void {
+    const text = `${String(position.stdout).padStart(20)} ${
+      String(position.stderr).padStart(20)
+    }\n`;
+    this.#file.seekSync(0, Deno.SeekMode.Start);
+    this.#file.writeSync(encoder.encode(text));
+  }
+
+  /** Closes the file. */
+  close(): void {
+    this.#file.close();
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** Records the position once (see {@link PositionFile}). */
 export function savePosition(path: string, position: SpoolPosition): void {
-  const text = `${String(position.stdout).padStart(20)} ${String(position.stderr).padStart(20)}\n`;
-  const file = Deno.openSync(path, { write: true, create: true, mode: 0o600 });
+  const file = new PositionFile(path);
   try {
-    file.writeSync(new TextEncoder().encode(text));
+    file.save(position);
   } finally {
     file.close();
   }

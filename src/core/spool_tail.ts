@@ -2,8 +2,9 @@
  * Follows a process's spool files (see output_spool.ts): reads what was appended, hands it on
  * as lines, and records how far it got.
  */
+import { dirname } from "node:path";
 import { LineSplitter } from "./line_splitter.ts";
-import { punchStored, savePosition, type SpoolPaths, type SpoolPosition } from "./output_spool.ts";
+import { PositionFile, punchStored, type SpoolPaths, type SpoolPosition } from "./output_spool.ts";
 
 /** Poll interval while output flows, and once it has been quiet for a second. */
 const BUSY_POLL_MS = 10;
@@ -51,7 +52,8 @@ export async function tailSpool(options: TailOptions): Promise<void> {
     stdout: offset.stdout - splitters.stdout.pendingBytes,
     stderr: offset.stderr - splitters.stderr.pendingBytes,
   });
-  const wake = watchForWrites(options.paths.stdout.replace(/\/[^/]+$/, ""));
+  const positionFile = new PositionFile(options.paths.position);
+  const wake = watchForWrites(dirname(options.paths.stdout));
   try {
     for (;;) {
       let read = 0;
@@ -67,7 +69,7 @@ export async function tailSpool(options: TailOptions): Promise<void> {
       if (read > 0) {
         lastDataAt = Date.now();
         const position = stored();
-        savePosition(options.paths.position, position);
+        positionFile.save(position);
         for (const stream of streams) {
           if (position[stream] - punched[stream] >= PUNCH_EVERY) {
             punched[stream] = position[stream];
@@ -92,9 +94,10 @@ export async function tailSpool(options: TailOptions): Promise<void> {
     }
     // The program has ended: a last line without a newline is complete now.
     for (const stream of streams) options.store(stream, splitters[stream].flush());
-    savePosition(options.paths.position, offset);
+    positionFile.save(offset);
   } finally {
     wake.close();
+    positionFile.close();
     for (const file of Object.values(files)) file?.close();
   }
 }

@@ -71,6 +71,14 @@ function summary(p: ProcessInfo): string {
   return `PID ${p.pid} "${p.label}" (${p.status}${end})`;
 }
 
+/** Annotations of the tools that only read: list and output. */
+const READ_ONLY = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
+
 const ctrl = define({
   name: "ctrl",
   title: "Start, stop or restart a process",
@@ -190,12 +198,7 @@ const list = define({
     "List the processes persistproc manages (running and recently ended) with PID, label, status, exit code, listening TCP ports and log paths. Check here before starting a dev server: it may already be running.",
   inputSchema: listInput,
   outputSchema: listOutput,
-  annotations: {
-    readOnlyHint: true,
-    destructiveHint: false,
-    idempotentHint: true,
-    openWorldHint: false,
-  },
+  annotations: READ_ONLY,
   async run(hub, args) {
     const processes = await withPorts(hub.list(args));
     const text = processes.length === 0
@@ -216,12 +219,7 @@ const output = define({
     "Read captured output of a managed process (running or ended), by PID, label or command: the newest lines, or with cursor only what came since your last call, or with grep (plus context) matching lines from the whole log; optionally one stream or a time window. Colours are stripped and the reply stays under max_bytes, saying how many lines it left out. Use it to see errors instead of asking the user to copy them.",
   inputSchema: outputInput,
   outputSchema: outputOutput,
-  annotations: {
-    readOnlyHint: true,
-    destructiveHint: false,
-    idempotentHint: true,
-    openWorldHint: false,
-  },
+  annotations: READ_ONLY,
   async run(hub, args) {
     const page = await readOutput(hub, args);
     const notes = [
