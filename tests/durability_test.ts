@@ -21,7 +21,8 @@ Deno.test("a server killed by SIGKILL re-adopts its running child and loses no l
   const dataDir = await Deno.makeTempDir({ prefix: "persistproc-test-" });
   let pid = 0;
   try {
-    const first = await startHub([], { dataDir });
+    // Disposed even if the test fails before it crashes it: nothing is left running.
+    await using first = await startHub([], { dataDir });
     const counter = `i=0; while [ $i -lt 3000 ]; do i=$((i+1)); echo "n $i"; sleep 0.002; done`;
     const { body } = await first.api("ctrl", {
       action: "start",
@@ -65,7 +66,8 @@ Deno.test("stop and restart work on a re-adopted process", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "persistproc-test-" });
   const pids: number[] = [];
   try {
-    const first = await startHub([], { dataDir });
+    // Disposed even if the test fails before it crashes it: nothing is left running.
+    await using first = await startHub([], { dataDir });
     const { body } = await first.api("ctrl", {
       action: "start",
       command_or_label: `${FIXTURES}ticker.sh`,
@@ -226,7 +228,8 @@ Deno.test("output printed while no server runs is kept, even when the process en
   const dataDir = await Deno.makeTempDir({ prefix: "persistproc-test-" });
   let pid = 0;
   try {
-    const first = await startHub([], { dataDir });
+    // Disposed even if the test fails before it crashes it: nothing is left running.
+    await using first = await startHub([], { dataDir });
     // 200,000 lines (1.3 MB): far more than a pipe holds, so a child writing into a pipe with no
     // reader would block instead of finishing.
     const { body } = await first.api("ctrl", {
