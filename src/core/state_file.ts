@@ -3,29 +3,32 @@
  * that dies (even by SIGKILL) can be started again and pick its processes back up.
  */
 import { logger } from "./logger.ts";
-import type { ProcessStatus } from "./types.ts";
+import type { ProcessInfo } from "./types.ts";
 
 /** Restart policy of a process. */
 export type AutorestartPolicy = "no" | "on-failure" | "always";
 
-/** One process as saved. */
-export interface ProcessRecord {
-  label: string;
-  command_line: string;
+/** One process as saved: its reported fields, plus what a restore needs to take it back. */
+export interface ProcessRecord extends
+  Pick<
+    ProcessInfo,
+    | "label"
+    | "command_line"
+    | "working_directory"
+    | "pid"
+    | "status"
+    | "start_time"
+    | "end_time"
+    | "exit_code"
+    | "exit_signal"
+    | "restarts"
+  > {
   argv: string[];
-  working_directory: string;
   /** Only the variables that differ from the server's own environment. */
   environment: Record<string, string>;
   autorestart: AutorestartPolicy;
-  pid: number;
   /** Start token of the pid, so a reused pid is never taken for ours. */
   pid_token: string | null;
-  status: ProcessStatus;
-  start_time: string;
-  end_time: string | null;
-  exit_code: number | null;
-  exit_signal: string | null;
-  restarts: number;
   log_dir: string;
 }
 
