@@ -4,7 +4,7 @@
  * persistproc against pm2 against the shell writing the file itself.
  */
 import { join } from "node:path";
-import { STAMP_LENGTH } from "../src/core/log_store.ts";
+import { STAMP_LENGTH } from "../src/core/output/log_store.ts";
 import type { Measure, Result } from "./_context.ts";
 import { benchHub, countLines, fileSize, NO_ROTATION, seqBytes, waitStored } from "./_hub.ts";
 import { median, repeat } from "./_stats.ts";

@@ -3,7 +3,7 @@
  * until its answer (the whole tree is then gone), against spawning and killing the same tree
  * directly with Deno.Command.
  */
-import { isGroupAlive } from "../src/core/process_group.ts";
+import { isGroupAlive } from "../src/core/process/group.ts";
 import type { Measure, Result } from "./_context.ts";
 import { benchHub } from "./_hub.ts";
 import { median, timed, until } from "./_stats.ts";

@@ -46,7 +46,7 @@ import { parseArgs } from "node:util";
  * under a slow-reaping PID 1: 0.1-0.3 s, against 1.3-2 s when zombies count as alive). Where
  * `ps` is missing too (minimal containers), a stop waits until init reaps the zombies, at
  * worst the grace period plus 5 s. The pid-reuse check of a restarted server adopting its
- * processes (src/core/process_identity.ts) falls back to `ps` the same way.
+ * processes (src/core/process/identity.ts) falls back to `ps` the same way.
  */
 export const PERMISSIONS: readonly string[] = [
   "--allow-run",

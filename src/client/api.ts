@@ -3,8 +3,8 @@
  * mirror the MCP tools one to one; the records inside come from the core's wire types.
  */
 
-import type { OutputPage, OutputRequest } from "../core/output_query.ts";
-import type { ReadyConditions, ReadyOutcome } from "../core/readiness.ts";
+import type { OutputPage, OutputRequest } from "../core/output/query.ts";
+import type { ReadyConditions, ReadyOutcome } from "../core/ready/readiness.ts";
 import type { ProcessInfo, ProcessStatus, ProcessTarget } from "../core/types.ts";
 
 export type { OutputPage, OutputRequest, ProcessTarget, ReadyConditions, ReadyOutcome };

@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { PersistprocError } from "./errors.ts";
-import { processStartToken } from "./process_identity.ts";
+import { processStartToken } from "./process/identity.ts";
 
 /** What the lock file says about its holder. */
 interface Holder {

@@ -3,16 +3,16 @@
  * them. It knows nothing of MCP, HTTP or the CLI; they call it and translate its errors.
  */
 import { join } from "node:path";
-import { toArgv } from "./command_line.ts";
+import { toArgv } from "./process/command_line.ts";
 import { AlreadyRunningError, PersistprocError, ShuttingDownError } from "./errors.ts";
-import { Autorestarter } from "./autorestart.ts";
+import { Autorestarter } from "./process/autorestart.ts";
 import { logger } from "./logger.ts";
-import { readTail } from "./log_reader.ts";
-import { ManagedProcess, type ProcessSpec } from "./managed_process.ts";
-import { DEFAULT_LOG_MAX_BYTES } from "./log_store.ts";
+import { readTail } from "./output/log_reader.ts";
+import { ManagedProcess, type ProcessSpec } from "./process/managed_process.ts";
+import { DEFAULT_LOG_MAX_BYTES } from "./output/log_store.ts";
 import { type AutorestartPolicy, loadState, type ProcessRecord, saveState } from "./state_file.ts";
 import { matchesFilter, resolveTarget } from "./target.ts";
-import { realDirectory } from "./working_directory.ts";
+import { realDirectory } from "./process/working_directory.ts";
 import type { ProcessEvent, ProcessInfo, ProcessTarget, StartRequest } from "./types.ts";
 
 /** Settings the supervisor is given by whoever runs it. */

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { AlreadyRunningError, BadDirectoryError, CommandNotFoundError } from "./errors.ts";
-import { isGroupAlive } from "./process_group.ts";
-import { readOutput } from "./output_query.ts";
+import { isGroupAlive } from "./process/group.ts";
+import { readOutput } from "./output/query.ts";
 import { Supervisor } from "./supervisor.ts";
 
 const FIXTURES = fileURLToPath(new URL("../../tests/fixtures/", import.meta.url));

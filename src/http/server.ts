@@ -6,7 +6,7 @@
 import denoJson from "../../deno.json" with { type: "json" };
 import { logger } from "../core/logger.ts";
 import { lockDataDir } from "../core/data_dir_lock.ts";
-import { findPortHolders } from "../core/ports.ts";
+import { findPortHolders } from "../core/ports/listeners.ts";
 import { Supervisor } from "../core/supervisor.ts";
 import { type ApiContext, handleApi } from "./api.ts";
 import { isLoopbackHost, refuseForeign } from "./guard.ts";

@@ -4,14 +4,14 @@
  */
 import type { z } from "zod";
 import { describeHolder } from "../core/errors.ts";
-import { readOutput } from "../core/output_query.ts";
-import { withPorts } from "../core/ports.ts";
+import { readOutput } from "../core/output/query.ts";
+import { withPorts } from "../core/ports/listeners.ts";
 import {
   type ControlOutcome,
   type ReadyOutcome,
   restartWhenReady,
   startWhenReady,
-} from "../core/readiness.ts";
+} from "../core/ready/readiness.ts";
 import type { Supervisor } from "../core/supervisor.ts";
 import type { ProcessInfo } from "../core/types.ts";
 import {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { fitBytes, MatchGroups, NewestLines } from "./output_window.ts";
+import { fitBytes, MatchGroups, NewestLines } from "./window.ts";
 
 function grep(lines: string[], pattern: RegExp, maxHits: number, context: number) {
   const groups = new MatchGroups(maxHits, context);

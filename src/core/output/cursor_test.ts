@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { decodeCursor, encodeCursor } from "./log_cursor.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
 
 Deno.test("a cursor decodes to the position it was made from, for its own log only", () => {
   const cursor = encodeCursor("/data/logs/a/combined.log", { byte: 12_345, line: 67 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { psListsLiveMember, runStopCommand, treeStopPlan } from "./process_group.ts";
+import { psListsLiveMember, runStopCommand, treeStopPlan } from "./group.ts";
 
 Deno.test("treeStopPlan on Windows kills the whole tree with taskkill /T /F", () => {
   const expected = { kind: "command", program: "taskkill", args: ["/T", "/F", "/PID", "4242"] };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { portListens, urlAnswers } from "./ready_probes.ts";
-import type { ProcessInfo } from "./types.ts";
+import { portListens, urlAnswers } from "./probes.ts";
+import type { ProcessInfo } from "../types.ts";
 
 Deno.test("portListens is true for a listener that no other managed process owns", async () => {
   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

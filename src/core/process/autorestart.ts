@@ -1,9 +1,9 @@
 /**
  * Restart policies: which processes are started again when they end on their own, and when.
  */
-import { logger } from "./logger.ts";
+import { logger } from "../logger.ts";
 import type { ManagedProcess } from "./managed_process.ts";
-import type { AutorestartPolicy } from "./state_file.ts";
+import type { AutorestartPolicy } from "../state_file.ts";
 
 /** Restarts in a row before autorestart gives up. */
 const MAX_AUTORESTARTS = 10;

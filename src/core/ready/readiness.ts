@@ -3,16 +3,16 @@
  * port listens, a log line appeared, a URL answers), at once when it exits first, or at a
  * timeout, with what an agent needs to act on the outcome without another request.
  */
-import { stripAnsi } from "./ansi.ts";
-import { compilePattern, type LinePattern } from "./line_pattern.ts";
-import { readTail, storedText } from "./log_reader.ts";
-import { STAMP_LENGTH } from "./log_store.ts";
-import { assertPortFree, conflictFromOutput, foreignHolder } from "./port_conflict.ts";
-import { listeningPorts } from "./ports.ts";
-import { portListens, urlAnswers } from "./ready_probes.ts";
-import type { PortHolderInfo } from "./errors.ts";
-import type { Supervisor } from "./supervisor.ts";
-import type { ProcessEvent, ProcessInfo, ProcessTarget, StartRequest } from "./types.ts";
+import { stripAnsi } from "../output/ansi.ts";
+import { compilePattern, type LinePattern } from "../output/line_pattern.ts";
+import { readTail, storedText } from "../output/log_reader.ts";
+import { STAMP_LENGTH } from "../output/log_store.ts";
+import { assertPortFree, conflictFromOutput, foreignHolder } from "../ports/conflict.ts";
+import { listeningPorts } from "../ports/listeners.ts";
+import { portListens, urlAnswers } from "./probes.ts";
+import type { PortHolderInfo } from "../errors.ts";
+import type { Supervisor } from "../supervisor.ts";
+import type { ProcessEvent, ProcessInfo, ProcessTarget, StartRequest } from "../types.ts";
 
 /** Default and longest wait, in seconds. */
 export const DEFAULT_WAIT_SECONDS = 30;

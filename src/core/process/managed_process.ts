@@ -3,10 +3,10 @@
  * its output into its log, and the events its followers receive. A restart relaunches the same
  * entry, so its label, its log files and its followers carry over to the new pid.
  */
-import { CommandNotFoundError } from "./errors.ts";
+import { CommandNotFoundError } from "../errors.ts";
 import { findExecutable } from "./executable.ts";
-import { LineSplitter } from "./line_splitter.ts";
-import { ProcessLog } from "./log_store.ts";
+import { LineSplitter } from "../output/line_splitter.ts";
+import { ProcessLog } from "../output/log_store.ts";
 import {
   createSpool,
   loadPosition,
@@ -15,12 +15,12 @@ import {
   spoolPaths,
   type SpoolPosition,
   wrapWithSpool,
-} from "./output_spool.ts";
-import { tailSpool } from "./spool_tail.ts";
-import { logger } from "./logger.ts";
-import { isGroupAlive, stopGroup } from "./process_group.ts";
-import { processStartToken } from "./process_identity.ts";
-import type { ProcessEvent, ProcessInfo, ProcessStatus } from "./types.ts";
+} from "../output/spool.ts";
+import { tailSpool } from "../output/spool_tail.ts";
+import { logger } from "../logger.ts";
+import { isGroupAlive, stopGroup } from "./group.ts";
+import { processStartToken } from "./identity.ts";
+import type { ProcessEvent, ProcessInfo, ProcessStatus } from "../types.ts";
 
 /** What is needed to (re)launch a process. */
 export interface ProcessSpec {

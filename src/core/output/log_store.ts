@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { noteRotation } from "./log_start.ts";
-import { logger } from "./logger.ts";
+import { logger } from "../logger.ts";
 
 /** Length of the `2026-11-22T01:47:52.123Z` stamp that starts every stored line. */
 export const STAMP_LENGTH = 24;

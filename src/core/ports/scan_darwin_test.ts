@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { lsofListenerArgs, parseLsofListeners } from "./port_scan_darwin.ts";
+import { lsofListenerArgs, parseLsofListeners } from "./scan_darwin.ts";
 
 // As macOS's lsof prints it: a `p` line per process, then `f` (descriptor) and `n` (name) per
 // socket. Pid 501 is a dev server on IPv4 and IPv6 wildcard plus loopback; 734 is a database.

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { conflictFromOutput, nameHolder } from "./port_conflict.ts";
-import type { ProcessInfo } from "./types.ts";
+import { conflictFromOutput, nameHolder } from "./conflict.ts";
+import type { ProcessInfo } from "../types.ts";
 
 const managed = [
   { pid: 40, status: "running", label: "web" },

@@ -5,13 +5,13 @@
  */
 import { stripAnsi } from "./ansi.ts";
 import { compilePattern, type LinePattern } from "./line_pattern.ts";
-import { decodeCursor, encodeCursor } from "./log_cursor.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { logExtent, type LogPosition, readForward } from "./log_forward.ts";
 import { readTail, storedText } from "./log_reader.ts";
 import { STAMP_LENGTH } from "./log_store.ts";
-import { fitBytes, type KeptLine, MatchGroups, NewestLines } from "./output_window.ts";
+import { fitBytes, type KeptLine, MatchGroups, NewestLines } from "./window.ts";
 import { parseTime } from "./time_filter.ts";
-import type { OutputQuery, OutputResult, ProcessInfo, ProcessTarget } from "./types.ts";
+import type { OutputQuery, OutputResult, ProcessInfo, ProcessTarget } from "../types.ts";
 
 /** Default of `max_bytes`: about 4k tokens, a page an agent reads without noticing the cost. */
 export const DEFAULT_MAX_BYTES = 16 * 1024;

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ProcessLog } from "./log_store.ts";
-import { type OutputHub, readOutput } from "./output_query.ts";
-import type { ProcessInfo } from "./types.ts";
+import { type OutputHub, readOutput } from "./query.ts";
+import type { ProcessInfo } from "../types.ts";
 
 /** A process log and a hub that knows only it. */
 function fixture(): { log: ProcessLog; hub: OutputHub } & Disposable {

@@ -2,8 +2,8 @@
  * The checks a start-and-wait repeats until they pass: does the port listen for this start,
  * does the URL answer.
  */
-import { findPortHolders } from "./ports.ts";
-import type { ProcessInfo } from "./types.ts";
+import { findPortHolders } from "../ports/listeners.ts";
+import type { ProcessInfo } from "../types.ts";
 
 /**
  * Whether the port listens for this start: held by the process's tree, or by a process that

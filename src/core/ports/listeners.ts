@@ -2,13 +2,13 @@
  * Which TCP ports the managed process trees listen on, and who holds a port someone wants.
  * Linux reads /proc (no subprocess); where /proc cannot be read it asks `ss` and `ps`.
  */
-import { lsofListenerArgs, parseLsofListeners } from "./port_scan_darwin.ts";
+import { lsofListenerArgs, parseLsofListeners } from "./scan_darwin.ts";
 import {
   parseSsListeners,
   readListenInodes,
   type ReportedListener,
   scanProcListeners,
-} from "./port_scan_linux.ts";
+} from "./scan_linux.ts";
 
 /** A process listening on a port; pid and command are null when the OS hides them. */
 export interface PortHolder {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { findPortHolders, listeningPorts, parsePs } from "./ports.ts";
-import { parseProcNetTcp, parseSsListeners } from "./port_scan_linux.ts";
+import { findPortHolders, listeningPorts, parsePs } from "./listeners.ts";
+import { parseProcNetTcp, parseSsListeners } from "./scan_linux.ts";
 
 Deno.test("parseProcNetTcp keeps listening sockets only, by inode", () => {
   const text = [

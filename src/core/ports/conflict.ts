@@ -3,9 +3,9 @@
  * with "address already in use". Either way the caller learns who holds the port, and its
  * label when that is a process persistproc manages, so it can stop or reuse it.
  */
-import { PortConflictError, type PortHolderInfo } from "./errors.ts";
-import { findPortHolders, type PortHolder } from "./ports.ts";
-import type { ProcessInfo } from "./types.ts";
+import { PortConflictError, type PortHolderInfo } from "../errors.ts";
+import { findPortHolders, type PortHolder } from "./listeners.ts";
+import type { ProcessInfo } from "../types.ts";
 
 const ADDRESS_IN_USE = /EADDRINUSE|address already in use|port \d+ is (?:already )?in use/i;
 const PORT_IN_MESSAGE = /(?::|\bport\s+)(\d{1,5})\b/gi;

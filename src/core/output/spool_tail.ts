@@ -1,10 +1,10 @@
 /**
- * Follows a process's spool files (see output_spool.ts): reads what was appended, hands it on
+ * Follows a process's spool files (see spool.ts): reads what was appended, hands it on
  * as lines, and records how far it got.
  */
 import { dirname } from "node:path";
 import { LineSplitter } from "./line_splitter.ts";
-import { PositionFile, punchStored, type SpoolPaths, type SpoolPosition } from "./output_spool.ts";
+import { PositionFile, punchStored, type SpoolPaths, type SpoolPosition } from "./spool.ts";
 
 /** Poll interval while output flows, and once it has been quiet for a second. */
 const BUSY_POLL_MS = 10;

@@ -2,7 +2,7 @@
  * Checks the directory a caller wants a process to run in.
  */
 import { isAbsolute } from "node:path";
-import { BadDirectoryError } from "./errors.ts";
+import { BadDirectoryError } from "../errors.ts";
 
 /**
  * Resolves a working directory to its absolute real path. It must be given, absolute, exist and
