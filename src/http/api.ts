@@ -4,6 +4,7 @@
  */
 import type { Supervisor } from "../core/supervisor.ts";
 import type { ProcessEvent } from "../core/types.ts";
+import { clientFromUserAgent } from "../mcp/client_info.ts";
 import { reportError } from "../mcp/tool_errors.ts";
 import { TOOLS } from "../mcp/tools.ts";
 import { z } from "zod";
@@ -64,7 +65,10 @@ export async function handleApi(
   try {
     // No abort signal: Deno aborts request.signal after every successful response (and warns
     // about it); a wait this caller abandons ends at its own timeout.
-    return Response.json((await tool.run(ctx.supervisor, parsed.data as never)).structured);
+    const context = { client: clientFromUserAgent(request.headers.get("user-agent")) };
+    return Response.json(
+      (await tool.run(ctx.supervisor, parsed.data as never, context)).structured,
+    );
   } catch (error) {
     return errorResponse(error);
   }

@@ -20,6 +20,7 @@ import {
   requestBodyTooLargeMessage,
 } from "@modelcontextprotocol/sdk/server/requestBody.js";
 import { logger } from "../core/logger.ts";
+import { clientFromUserAgent } from "./client_info.ts";
 import { reportError } from "./tool_errors.ts";
 import { type Hub, type ToolContext, TOOLS } from "./tools.ts";
 
@@ -81,10 +82,16 @@ export function createMcpServer(
 
 type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
-/** The caller's abort signal, and progress notifications when the client sent a token. */
+/**
+ * Who called (this stateless server never sees a tool caller's handshake, so the User-Agent
+ * header names it), the caller's abort signal, and progress notifications when the client
+ * sent a token.
+ */
 function toolContext(extra: RequestExtra, signal?: AbortSignal): ToolContext {
   const token = extra._meta?.progressToken;
+  const userAgent = extra.requestInfo?.headers["user-agent"];
   return {
+    client: clientFromUserAgent(typeof userAgent === "string" ? userAgent : null),
     signal: signal ? AbortSignal.any([extra.signal, signal]) : extra.signal,
     onProgress: token === undefined ? undefined : (progress) => {
       extra.sendNotification({

@@ -14,6 +14,7 @@ import {
 } from "../core/ready/readiness.ts";
 import type { Supervisor } from "../core/supervisor.ts";
 import type { ProcessInfo } from "../core/types.ts";
+import type { ClientInfo } from "./client_info.ts";
 import {
   ctrlInput,
   ctrlOutput,
@@ -26,8 +27,18 @@ import {
 /** What the tools need of the core. */
 export type Hub = Pick<Supervisor, "start" | "stop" | "restart" | "list" | "get" | "follow">;
 
-/** What a door passes to a tool besides its arguments. */
+/**
+ * What a door passes to a tool besides its arguments: who is calling, and how to reach the
+ * caller while the tool works. Every door passes one, so a tool can rely on `client` being
+ * decided (null when the caller did not say who it is).
+ */
 export interface ToolContext {
+  /**
+   * The calling client's name and version: over MCP from the 2026-07-28 request's `_meta`
+   * (`io.modelcontextprotocol/clientInfo`) or, for 2025-era clients, the User-Agent header;
+   * over the JSON API from the User-Agent header. Self-declared: record it, do not trust it.
+   */
+  client: ClientInfo | null;
   /** Aborted when the caller has gone away: a wait stops early. */
   signal?: AbortSignal;
   /** Set when the caller can receive progress (an MCP progress token): a wait reports here. */
@@ -53,7 +64,7 @@ export interface ToolDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
     idempotentHint: boolean;
     openWorldHint: boolean;
   };
-  run(hub: Hub, args: z.infer<z.ZodObject<Shape>>, context?: ToolContext): Promise<ToolResult>;
+  run(hub: Hub, args: z.infer<z.ZodObject<Shape>>, context: ToolContext): Promise<ToolResult>;
 }
 
 function define<Shape extends z.ZodRawShape>(tool: ToolDefinition<Shape>): ToolDefinition {
@@ -92,7 +103,7 @@ const ctrl = define({
     idempotentHint: false,
     openWorldHint: false,
   },
-  async run(hub, args, context = {}) {
+  async run(hub, args, context) {
     const target = {
       pid: args.pid,
       command_or_label: args.command_or_label,
