@@ -132,8 +132,8 @@ export class Supervisor {
     } catch (error) {
       if (!existing) {
         // Never registered: nothing may be left of it, not its open files nor its folder.
-        entry.log.close();
-        Deno.remove(entry.log.dir, { recursive: true }).catch(() => {});
+        entry.output.close();
+        Deno.remove(entry.output.dir, { recursive: true }).catch(() => {});
       }
       throw error;
     }
@@ -218,7 +218,7 @@ export class Supervisor {
     const entry = this.#resolve(target);
     const unsubscribe = entry.subscribe(listener);
     const backlog = backlogLines > 0
-      ? readTail(entry.log.paths.combined, { lines: backlogLines })
+      ? readTail(entry.output.log.paths.combined, { lines: backlogLines })
       : [];
     return { process: entry.info(), backlog, unsubscribe };
   }
@@ -229,7 +229,7 @@ export class Supervisor {
     this.#autorestart.cancelAll();
     const graceMs = this.#options.shutdownGraceMs;
     await Promise.all([...this.#entries.values()].map((entry) => entry.stop({ graceMs })));
-    for (const entry of this.#entries.values()) entry.log.close();
+    for (const entry of this.#entries.values()) entry.output.close();
     this.#save();
   }
 
@@ -293,8 +293,8 @@ export class Supervisor {
     for (const entry of ended.slice(0, Math.max(0, ended.length - this.#options.maxEnded))) {
       this.#entries.delete(entry.spec.label);
       this.#autorestart.forget(entry);
-      entry.log.close();
-      Deno.remove(entry.log.dir, { recursive: true }).catch(() => {});
+      entry.output.close();
+      Deno.remove(entry.output.dir, { recursive: true }).catch(() => {});
     }
   }
 }
@@ -330,6 +330,6 @@ function toRecord(entry: ManagedProcess, autorestart: AutorestartPolicy): Proces
     exit_code: info.exit_code,
     exit_signal: info.exit_signal,
     restarts: info.restarts,
-    log_dir: entry.log.dir,
+    log_dir: entry.output.dir,
   };
 }

@@ -1,22 +1,11 @@
 /**
- * One supervised program: its spawn (or adoption after a server restart), the pumps that copy
- * its output into its log, and the events its followers receive. A restart relaunches the same
+ * One supervised program: its spawn (or adoption after a server restart) and the events its
+ * followers receive; capturing its output is its ProcessOutput's business. A restart relaunches the same
  * entry, so its label, its log files and its followers carry over to the new pid.
  */
 import { CommandNotFoundError } from "../errors.ts";
 import { findExecutable } from "./executable.ts";
-import { LineSplitter } from "../output/line_splitter.ts";
-import { ProcessLog } from "../output/log_store.ts";
-import {
-  createSpool,
-  loadPosition,
-  SPOOL_SUPPORTED,
-  type SpoolPaths,
-  spoolPaths,
-  type SpoolPosition,
-  wrapWithSpool,
-} from "../output/spool.ts";
-import { tailSpool } from "../output/spool_tail.ts";
+import { ProcessOutput } from "../output/process_output.ts";
 import { logger } from "../logger.ts";
 import { isGroupAlive, stopGroup } from "./group.ts";
 import { processStartToken } from "./identity.ts";
@@ -32,15 +21,14 @@ export interface ProcessSpec {
   environment: Record<string, string>;
 }
 
-/** After the program itself exits, how long its pipes may stay silent before the exit is told. */
-const DRAIN_QUIET_MS = 100;
 /** How often an adopted process (not our child, so no exit notice) is checked for life. */
 const ADOPTED_POLL_MS = 250;
 
 /** A managed program and its log; see the module comment. */
 export class ManagedProcess {
   spec: ProcessSpec;
-  readonly log: ProcessLog;
+  /** Its output's capture and log. */
+  readonly output: ProcessOutput;
   pid = 0;
   /** Identifies this pid's process against a later one reusing the pid. */
   pidToken: string | null = null;
@@ -54,8 +42,6 @@ export class ManagedProcess {
   restarting = false;
   /** Set when a stop arrives during a restart: the restart then does not launch again. */
   cancelRelaunch = false;
-  /** Set while output left by a run that ended with no server watching is being stored. */
-  recovery: Promise<void> | null = null;
   /**
    * Set when the program ended but members of its process group (background children) were
    * still alive: a stop or shutdown then signals the group.
@@ -69,7 +55,15 @@ export class ManagedProcess {
 
   constructor(spec: ProcessSpec, logDir: string, logMaxBytes?: number) {
     this.spec = spec;
-    this.log = new ProcessLog(logDir, logMaxBytes);
+    this.output = new ProcessOutput(logDir, logMaxBytes, {
+      stored: (stream, lines, time) => this.#stored(stream, lines, time),
+      writersGone: () => this.pid <= 1 || !isGroupAlive(this.pid),
+    });
+  }
+
+  /** Set while output left by a run that ended with no server watching is being stored. */
+  get recovery(): Promise<void> | null {
+    return this.output.recovery;
   }
 
   /** Spawns the program; throws CommandNotFoundError when it cannot be executed. */
@@ -81,8 +75,8 @@ export class ManagedProcess {
         `Cannot run "${program}": command not found or not executable (working directory ${this.spec.working_directory})`,
       );
     }
-    const spool = SPOOL_SUPPORTED ? createSpool(this.log.dir) : null;
-    const argv = spool ? wrapWithSpool(this.spec.argv, spool) : this.spec.argv;
+    const plan = this.output.prepare(this.spec.argv);
+    const argv = plan.argv;
     let child: Deno.ChildProcess;
     try {
       child = new Deno.Command(argv[0], {
@@ -90,8 +84,8 @@ export class ManagedProcess {
         cwd: this.spec.working_directory,
         env: this.spec.environment,
         stdin: "null",
-        stdout: spool ? "null" : "piped",
-        stderr: spool ? "null" : "piped",
+        stdout: plan.piped ? "piped" : "null",
+        stderr: plan.piped ? "piped" : "null",
         detached: true, // own session and process group, so the whole tree can be signalled
       }).spawn();
     } catch (error) {
@@ -104,9 +98,7 @@ export class ManagedProcess {
     this.#reset();
     const status = child.status.then((s) => ({ ...s, signal: s.signal ?? null }));
     this.#exited = this.#watch(
-      spool
-        ? this.#tail(spool, { stdout: 0, stderr: 0 }, status)
-        : this.#pump([child.stdout, child.stderr], status),
+      this.output.capture(status, plan.piped ? [child.stdout, child.stderr] : undefined),
       status,
     );
     this.onChange();
@@ -117,15 +109,16 @@ export class ManagedProcess {
    * returns whether it did. Its exit code cannot be known (it is not our child).
    */
   adopt(pid: number, token: string | null): boolean {
-    if (!SPOOL_SUPPORTED || token === null || processStartToken(pid) !== token) return false;
+    if (!ProcessOutput.resumable || token === null || processStartToken(pid) !== token) {
+      return false;
+    }
     this.pid = pid;
     this.pidToken = token;
     this.status = "running";
     this.#stopRequested = false;
-    const spool = spoolPaths(this.log.dir);
     const gone = this.#whenGone(pid, token);
     this.#exited = this.#watch(
-      this.#tail(spool, loadPosition(spool.position), gone),
+      this.output.resume(gone),
       gone.then(() => ({ success: true, code: null, signal: null })),
     );
     return true;
@@ -136,12 +129,7 @@ export class ManagedProcess {
    * changed (when and how it ended cannot be known).
    */
   recoverOutput(): Promise<void> {
-    if (!SPOOL_SUPPORTED) return Promise.resolve();
-    const spool = spoolPaths(this.log.dir);
-    // A relaunch waits for this (it would empty the spool being read).
-    const recovery = this.#tail(spool, loadPosition(spool.position), Promise.resolve())
-      .finally(() => this.recovery = null);
-    this.recovery = recovery;
+    const recovery = this.output.recover();
     this.#exited = recovery.catch(() => {});
     return recovery;
   }
@@ -180,7 +168,7 @@ export class ManagedProcess {
 
   /** The record the doors report. */
   info(): ProcessInfo {
-    const paths = this.log.paths;
+    const paths = this.output.log.paths;
     return {
       pid: this.pid,
       label: this.spec.label,
@@ -215,54 +203,11 @@ export class ManagedProcess {
     }
   }
 
-  /** Stores a line batch of one stream and tells followers. */
-  #store(stream: "stdout" | "stderr", lines: string[]): void {
-    if (lines.length === 0) return;
-    const time = new Date();
-    this.log.append(stream, lines, time);
+  /** Tells followers of lines just stored. */
+  #stored(stream: "stdout" | "stderr", lines: readonly string[], time: Date): void {
     if (this.#listeners.size === 0) return;
     const iso = time.toISOString();
     for (const text of lines) this.emit({ type: "line", stream, time: iso, text });
-  }
-
-  /** Follows the spool until the program has ended and its output is stored. */
-  #tail(spool: SpoolPaths, from: SpoolPosition, ended: Promise<unknown>): Promise<void> {
-    return tailSpool({
-      paths: spool,
-      from,
-      ended,
-      writersGone: () => this.pid <= 1 || !isGroupAlive(this.pid),
-      store: (stream, lines) => this.#store(stream, lines),
-    });
-  }
-
-  /**
-   * Reads ordinary pipes (where there is no spool: Windows) until they close, or, once the
-   * program has ended, until they have gone quiet (a leftover grandchild may hold them open).
-   */
-  async #pump(
-    sources: readonly [ReadableStream<Uint8Array>, ReadableStream<Uint8Array>],
-    ended: Promise<unknown>,
-  ): Promise<void> {
-    let lastChunkAt = Date.now();
-    const pump = async (stream: "stdout" | "stderr", source: ReadableStream<Uint8Array>) => {
-      const splitter = new LineSplitter();
-      for await (const chunk of source) {
-        lastChunkAt = Date.now();
-        this.#store(stream, splitter.push(chunk));
-      }
-      this.#store(stream, splitter.flush());
-    };
-    // A read fails only if the stream is torn down; the exit must still be recorded.
-    const pumps = Promise.all([pump("stdout", sources[0]), pump("stderr", sources[1])])
-      .catch(() => {});
-    await ended;
-    let drained = false;
-    pumps.then(() => drained = true);
-    lastChunkAt = Math.max(lastChunkAt, Date.now());
-    while (!drained && Date.now() - lastChunkAt < DRAIN_QUIET_MS) {
-      await Promise.race([pumps, new Promise((r) => setTimeout(r, DRAIN_QUIET_MS / 2))]);
-    }
   }
 
   /** Waits for the program's end and its output, then records how it ended. */
