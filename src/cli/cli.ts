@@ -6,7 +6,7 @@
 
 import denoJson from "../../deno.json" with { type: "json" };
 import { HubError, ServerStartError, ServerUnreachableError } from "../client/errors.ts";
-import { parseFlags, UsageError } from "./args.ts";
+import { parseFlags, splitAtFirstPositional, UsageError } from "./args.ts";
 import { type Command, invoke } from "./command.ts";
 import { ctrlCommand, restartCommand, startCommand, stopCommand } from "./commands/ctrl.ts";
 import { listCommand } from "./commands/list.ts";
@@ -57,8 +57,13 @@ export async function runCli(args: string[]): Promise<number> {
 }
 
 async function dispatch(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, TOP_FLAGS, true);
-  const { version, serve, ...globals } = values;
+  // `run`'s own flags may come before an implicit run's command, as in
+  // `persistproc --restart npm run dev`: they are accepted here and handed to run.
+  const spec = { ...runCommand.flags, ...TOP_FLAGS };
+  const { values, positionals } = parseFlags(args, spec, true);
+  const { version, serve, ...rest } = values;
+  const globals = pick(rest, Object.keys(GLOBAL_FLAGS));
+  const runFlags = Object.keys(rest).filter((name) => !(name in GLOBAL_FLAGS));
   if (version) {
     printOut(`persistproc ${denoJson.version}`);
     return 0;
@@ -67,15 +72,25 @@ async function dispatch(args: string[]): Promise<number> {
     printOut(globalHelp(COMMANDS));
     return 0;
   }
+  const command = COMMANDS.find((c) => c.names.includes(positionals[0]));
+  if (runFlags.length > 0 && (serve || command !== undefined || positionals.length === 0)) {
+    throw new UsageError(
+      `--${runFlags[0]} belongs to run: persistproc [--${runFlags[0]} ...] COMMAND [ARGS...]`,
+    );
+  }
   if (serve || positionals.length === 0) {
     if (positionals.length > 0) throw new UsageError("--serve takes no command");
     return await invoke(serveCommand, [], globals);
   }
-  const [name, ...rest] = positionals;
-  const command = COMMANDS.find((c) => c.names.includes(name));
-  if (command !== undefined) return await invoke(command, rest, globals);
-  // Not a subcommand: the implicit run. `--` keeps the command's own flags its own.
-  return await invoke(runCommand, ["--", ...positionals], globals);
+  if (command !== undefined) return await invoke(command, positionals.slice(1), globals);
+  // Not a subcommand: the implicit run, given the run flags that came before the command.
+  // `--` keeps the command's own flags its own.
+  const before = splitAtFirstPositional(args, spec).flags;
+  return await invoke(runCommand, [...before, "--", ...positionals], {});
+}
+
+function pick<T extends object>(values: T, keys: string[]): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([key]) => keys.includes(key))) as T;
 }
 
 /** Prints an error the way a user should see it and picks the exit code. */

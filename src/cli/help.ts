@@ -34,6 +34,8 @@ ${GLOBAL_FLAGS_HELP}
 
 Everything from COMMAND on belongs to COMMAND, flags included:
   persistproc python3 -m http.server 8000 --bind 127.0.0.1
+run's own flags may come before COMMAND, as after 'run':
+  persistproc --restart npm run dev
 To run a program named like a subcommand, use 'persistproc run NAME'.
 
 TARGET names a managed process: a PID, a label, or a command line; -C DIR narrows a

@@ -1,0 +1,45 @@
+/**
+ * End-to-end: the forms the README has always shown, with run's flags before an implicit
+ * run's command (`persistproc --restart npm run dev`), behave as `persistproc run ...`.
+ */
+import assert from "node:assert/strict";
+import { cli, CliProcess } from "./_cli.ts";
+import { hubTest, waitFor } from "./_hub.ts";
+
+const TICKER = "tests/fixtures/ticker.sh";
+
+hubTest("persistproc --restart COMMAND restarts it as run --restart does", async (hub) => {
+  const started = await cli(hub, ["start", TICKER]);
+  assert.equal(started.code, 0, started.stderr);
+  const [, before] = /\(PID (\d+)\)/.exec(started.stdout)!;
+  await waitFor("a tick", async () => {
+    const { body } = await hub.api("output", { pid: Number(before), stream: "stdout" });
+    return body.output.length >= 1;
+  });
+  await using run = new CliProcess(hub, ["--restart", "--on-exit", "detach", TICKER]);
+  await run.waitForOutput(
+    new RegExp(`^already running \\(PID ${before}\\), restarting$`, "m"),
+    "stderr",
+  );
+  await run.waitForOutput(/^tick 2$/m, "stdout");
+  run.kill("SIGINT");
+  const result = await run.result();
+  const [, after] = /keeps running \(PID (\d+)\)$/m.exec(result.stderr)!;
+  assert.notEqual(after, before);
+});
+
+hubTest("--label, --raw and --fresh may come before an implicit run's command", async (hub) => {
+  const first = await cli(hub, ["--label", "once", "--raw", "tests/fixtures/exit_with.sh", "3"]);
+  assert.equal(first.code, 3, first.stderr);
+  assert.match(first.stdout, /^\S+Z \[stdout\] out before exit$/m, "raw lines");
+  const again = await cli(hub, ["--fresh", "--label", "once", "tests/fixtures/exit_with.sh"]);
+  assert.equal(again.code, 0, again.stderr);
+  const { body } = await hub.api("list", {});
+  assert.deepEqual(body.processes.map((p: { label: string }) => p.label), ["once"]);
+});
+
+hubTest("a run flag before a subcommand is a usage error", async (hub) => {
+  const result = await cli(hub, ["--restart", "list"]);
+  assert.equal(result.code, 2);
+  assert.match(result.stderr, /^error: --restart belongs to run/m);
+});
