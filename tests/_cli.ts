@@ -32,15 +32,22 @@ function cliEnv(hub: CliTarget): Record<string, string> {
   };
 }
 
-/** Runs `persistproc ARGS...` from the repository root until it exits (at most 60 s). */
-export async function cli(hub: CliTarget, args: string[]): Promise<CliResult> {
+/**
+ * Runs `persistproc ARGS...` from the repository root until it exits (at most 60 s), with the
+ * test's environment plus `env`.
+ */
+export async function cli(
+  hub: CliTarget,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CliResult> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), 60_000);
   try {
     const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", MAIN, ...args],
       cwd: REPO,
-      env: cliEnv(hub),
+      env: { ...cliEnv(hub), ...env },
       stdin: "null",
       signal: abort.signal,
     }).output();

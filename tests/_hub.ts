@@ -65,7 +65,14 @@ export async function waitFor<T>(
  */
 export async function startHub(
   extraArgs: string[] = [],
-  where: { port?: number; dataDir?: string; program?: string[]; token?: string } = {},
+  where: {
+    port?: number;
+    dataDir?: string;
+    program?: string[];
+    token?: string;
+    /** Variables added to the server's environment. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestHub> {
   const port = where.port ?? freePort();
   const dataDir = where.dataDir ?? await Deno.makeTempDir({ prefix: "persistproc-test-" });
@@ -82,6 +89,7 @@ export async function startHub(
       dataDir,
       ...extraArgs,
     ],
+    env: where.env,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -22,6 +22,8 @@ export interface Health {
 export interface CtrlArgs extends ProcessTarget, ReadyConditions {
   action: "start" | "stop" | "restart";
   environment?: Record<string, string>;
+  /** False: the process gets exactly `environment`, nothing of the server's. */
+  inherit_environment?: boolean;
   force?: boolean;
   label?: string;
 }

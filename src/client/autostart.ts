@@ -22,6 +22,68 @@ export interface AutostartOptions {
   token?: string;
 }
 
+/**
+ * What an autostarted server keeps of the environment of the CLI call that started it: only
+ * what a server needs to run and to find its files (the path, the user and home, the locale
+ * and time zone, the temporary and XDG folders, Deno's cache, the server's own settings).
+ * Everything else, such as a `DATABASE_URL` that happened to be set in that shell, stays out,
+ * because the server adds its environment to every process an agent or the dashboard starts.
+ */
+export const SERVER_BASELINE_VARIABLES: readonly string[] = [
+  "PATH",
+  "HOME",
+  "USER",
+  "LOGNAME",
+  "SHELL",
+  "LANG",
+  "LANGUAGE",
+  "LC_*",
+  "TZ",
+  "TMPDIR",
+  "XDG_DATA_HOME",
+  "XDG_CACHE_HOME",
+  "XDG_CONFIG_HOME",
+  "XDG_RUNTIME_DIR",
+  "DENO_DIR",
+  "PERSISTPROC_LOG_MAX_BYTES",
+  // Windows
+  "SYSTEMROOT",
+  "SYSTEMDRIVE",
+  "WINDIR",
+  "COMSPEC",
+  "PATHEXT",
+  "TEMP",
+  "TMP",
+  "USERPROFILE",
+  "USERNAME",
+  "HOMEDRIVE",
+  "HOMEPATH",
+  "APPDATA",
+  "LOCALAPPDATA",
+  "PROGRAMDATA",
+  "PROGRAMFILES",
+];
+
+/**
+ * The environment an autostarted server gets: the variables of `from` named in
+ * SERVER_BASELINE_VARIABLES (case-insensitively, as Windows names them), plus the token.
+ */
+export function serverEnvironment(
+  from: Record<string, string>,
+  token: string | undefined,
+): Record<string, string> {
+  const wanted = (name: string) =>
+    SERVER_BASELINE_VARIABLES.some((pattern) =>
+      pattern.endsWith("*")
+        ? name.toUpperCase().startsWith(pattern.slice(0, -1))
+        : name.toUpperCase() === pattern
+    );
+  const environment = Object.fromEntries(Object.entries(from).filter(([name]) => wanted(name)));
+  // The token travels in the environment, not argv, where any user could read it with ps.
+  if (token) environment.PERSISTPROC_TOKEN = token;
+  return environment;
+}
+
 /** The file an autostarted server appends its output to. */
 export function serverLogFile(dataDir: string): string {
   return join(dataDir, "server.log");
@@ -93,8 +155,8 @@ function spawnServer(
   const child = new Deno.Command(program, {
     args,
     cwd: dataDir,
-    // The token travels in the environment, not argv, where any user could read it with ps.
-    env: token ? { PERSISTPROC_TOKEN: token } : {},
+    env: serverEnvironment(Deno.env.toObject(), token),
+    clearEnv: true,
     detached: true,
     stdin: "null",
     stdout: "null",

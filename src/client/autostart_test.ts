@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { connectOrStart } from "./autostart.ts";
+import { connectOrStart, serverEnvironment } from "./autostart.ts";
 import { ServerStartError } from "./errors.ts";
 
 function freePort(): number {
@@ -31,4 +31,26 @@ Deno.test("a server that dies while starting is reported with its log", async ()
   } finally {
     await Deno.remove(dataDir, { recursive: true });
   }
+});
+
+Deno.test("an autostarted server keeps only the baseline variables and the token", () => {
+  const environment = serverEnvironment({
+    PATH: "/bin",
+    HOME: "/home/me",
+    LC_TIME: "C",
+    DATABASE_URL: "prod",
+    Path: "C:\\Windows",
+    PERSISTPROC_TOKEN: "from the shell",
+  }, "t0ken");
+  assert.deepEqual(environment, {
+    PATH: "/bin",
+    HOME: "/home/me",
+    LC_TIME: "C",
+    Path: "C:\\Windows",
+    PERSISTPROC_TOKEN: "t0ken",
+  });
+  assert.equal(
+    serverEnvironment({ PERSISTPROC_TOKEN: "x" }, undefined).PERSISTPROC_TOKEN,
+    undefined,
+  );
 });

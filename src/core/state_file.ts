@@ -24,8 +24,12 @@ export interface ProcessRecord extends
     | "restarts"
   > {
   argv: string[];
-  /** Only the variables that differ from the server's own environment. */
+  /**
+   * The process's whole environment when `environment_whole` is true; in records written
+   * before it existed, only the variables that differed from that server's environment.
+   */
   environment: Record<string, string>;
+  environment_whole?: boolean;
   autorestart: AutorestartPolicy;
   /** Start token of the pid, so a reused pid is never taken for ours. */
   pid_token: string | null;
@@ -45,8 +49,18 @@ interface StateFile {
 export function saveState(path: string, processes: ProcessRecord[]): void {
   const state: StateFile = { version: 1, processes };
   const temporary = `${path}.tmp-${Deno.pid}`;
-  Deno.writeTextFileSync(temporary, JSON.stringify(state), { mode: 0o600 });
-  Deno.renameSync(temporary, path);
+  try {
+    Deno.writeTextFileSync(temporary, JSON.stringify(state), { mode: 0o600 });
+    // A file left by an earlier failure keeps its old mode; the environments must stay private.
+    if (Deno.build.os !== "windows") Deno.chmodSync(temporary, 0o600);
+    Deno.renameSync(temporary, path);
+  } catch (error) {
+    // A failed write (a full disk) must not leave an empty or partial temporary file behind.
+    try {
+      Deno.removeSync(temporary);
+    } catch { /* never created, or already renamed */ }
+    throw error;
+  }
 }
 
 /**

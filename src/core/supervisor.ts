@@ -13,6 +13,7 @@ import { DEFAULT_LOG_MAX_BYTES } from "./output/log_store.ts";
 import { type AutorestartPolicy, loadState, type ProcessRecord, saveState } from "./state_file.ts";
 import { matchesFilter, resolveTarget } from "./target.ts";
 import { realDirectory } from "./process/working_directory.ts";
+import { startEnvironment } from "./process/environment.ts";
 import type { ProcessEvent, ProcessInfo, ProcessTarget, StartRequest } from "./types.ts";
 
 /** Settings the supervisor is given by whoever runs it. */
@@ -27,6 +28,13 @@ export interface SupervisorOptions {
   maxEnded?: number;
   /** Cap of each log file before it rotates (default 16 MiB). */
   logMaxBytes?: number;
+  /**
+   * What a start that inherits (an MCP or dashboard start) adds the caller's variables to:
+   * the server's own environment unless told otherwise.
+   */
+  baseEnvironment?: Record<string, string>;
+  /** Variables no child ever gets, whatever the caller sends (the server's token). */
+  hiddenVariables?: string[];
 }
 
 /** What {@link Supervisor.restore} found. */
@@ -57,6 +65,8 @@ export class Supervisor {
       shutdownGraceMs: 3_000,
       maxEnded: 50,
       logMaxBytes: DEFAULT_LOG_MAX_BYTES,
+      baseEnvironment: Deno.env.toObject(),
+      hiddenVariables: [],
       ...options,
     };
     this.#statePath = join(this.#options.dataDir, "state.json");
@@ -70,7 +80,11 @@ export class Supervisor {
     const summary = { adopted: 0, ended: 0 };
     for (const record of loadState(this.#statePath)) {
       const entry = this.#track(
-        new ManagedProcess(recordSpec(record), record.log_dir, this.#options.logMaxBytes),
+        new ManagedProcess(
+          this.#recordSpec(record),
+          record.log_dir,
+          this.#options.logMaxBytes,
+        ),
       );
       this.#autorestart.set(entry, record.autorestart);
       entry.pid = record.pid;
@@ -114,7 +128,11 @@ export class Supervisor {
       command_line,
       argv,
       working_directory: directory,
-      environment: { ...(request.environment ?? {}) },
+      environment: startEnvironment(
+        { environment: request.environment, inherit: request.inherit_environment },
+        this.#options.baseEnvironment,
+        this.#options.hiddenVariables,
+      ),
     };
     // Output a run left while no server watched must be stored before the spool is reused.
     await this.#entries.get(label)?.recovery?.catch(() => {});
@@ -285,6 +303,21 @@ export class Supervisor {
     return join(this.#options.dataDir, "logs", `${stamp}-${++this.#sequence}-${slug || "process"}`);
   }
 
+  /** What a saved record relaunches with; an old record's variables go on today's baseline. */
+  #recordSpec(record: ProcessRecord): ProcessSpec {
+    return {
+      label: record.label,
+      command_line: record.command_line,
+      argv: record.argv,
+      working_directory: record.working_directory,
+      environment: startEnvironment(
+        { environment: record.environment, inherit: !record.environment_whole },
+        this.#options.baseEnvironment,
+        this.#options.hiddenVariables,
+      ),
+    };
+  }
+
   /** Forgets the oldest ended processes beyond the limit, removing their logs. */
   #prune(): void {
     const ended = [...this.#entries.values()]
@@ -299,28 +332,15 @@ export class Supervisor {
   }
 }
 
-function recordSpec(record: ProcessRecord): ProcessSpec {
-  return {
-    label: record.label,
-    command_line: record.command_line,
-    argv: record.argv,
-    working_directory: record.working_directory,
-    environment: record.environment,
-  };
-}
-
 function toRecord(entry: ManagedProcess, autorestart: AutorestartPolicy): ProcessRecord {
   const info = entry.info();
-  const environment: Record<string, string> = {};
-  for (const [key, value] of Object.entries(entry.spec.environment)) {
-    if (Deno.env.get(key) !== value) environment[key] = value;
-  }
   return {
     label: info.label,
     command_line: info.command_line,
     argv: info.command,
     working_directory: info.working_directory,
-    environment,
+    environment: entry.spec.environment,
+    environment_whole: true,
     autorestart,
     pid: info.pid,
     pid_token: entry.pidToken,

@@ -44,6 +44,11 @@ export interface StartRequest {
   command: string;
   working_directory: string;
   environment?: Record<string, string>;
+  /**
+   * True (default): `environment` goes on top of the server's baseline environment. False:
+   * the process gets exactly `environment` (the CLI sends its caller's whole environment).
+   */
+  inherit_environment?: boolean;
   label?: string;
   /** Restart it when it ends: never (default), only after a failure, or always. */
   autorestart?: "no" | "on-failure" | "always";

@@ -60,7 +60,12 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
   const policy = { token: options.token, anyHost: !loopback };
   await Deno.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  const supervisor = new Supervisor({ dataDir: options.dataDir, logMaxBytes: options.logMaxBytes });
+  const supervisor = new Supervisor({
+    dataDir: options.dataDir,
+    logMaxBytes: options.logMaxBytes,
+    // The token must never reach a child, even one whose caller sent it.
+    hiddenVariables: ["PERSISTPROC_TOKEN"],
+  });
   const identity = { name: "persistproc", version: denoJson.version };
   const abort = new AbortController();
   let stopping: Promise<void> | null = null;

@@ -60,7 +60,10 @@ export const ctrlInput = {
     "start: required, absolute path of the directory to run in. stop/restart: narrows a command match.",
   ),
   environment: z.record(z.string(), z.string()).optional().describe(
-    "start: environment variables to set on top of the server's environment",
+    "start: environment variables to set on top of the server's environment (names non-empty, without '=' or NUL)",
+  ),
+  inherit_environment: z.boolean().optional().describe(
+    "start: true (default) adds environment to the server's own; false runs the command with exactly environment and nothing of the server's (what the CLI sends: its caller's whole environment)",
   ),
   force: z.boolean().optional().describe("stop/restart: SIGKILL at once instead of SIGTERM first"),
   autorestart: z.enum(["no", "on-failure", "always"]).optional().describe(

@@ -137,6 +137,7 @@ const ctrl = define({
         command: args.command_or_label,
         working_directory: args.working_directory ?? "",
         environment: args.environment,
+        inherit_environment: args.inherit_environment,
         label: args.label,
         autorestart: args.autorestart,
       };

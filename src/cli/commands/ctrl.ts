@@ -41,6 +41,7 @@ ${WAIT_HELP}`,
       command_or_label: joinCommand(positionals),
       working_directory: resolve(values["working-directory"] ?? Deno.cwd()),
       environment: callerEnvironment(),
+      inherit_environment: false,
       ...(values.label === undefined ? {} : { label: values.label }),
       ...waitConditions(values),
     });

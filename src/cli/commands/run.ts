@@ -122,6 +122,7 @@ async function startOrAttach(
         command_or_label: request.command,
         working_directory: request.workingDirectory,
         environment: callerEnvironment(),
+        inherit_environment: false,
         ...(request.label === undefined ? {} : { label: request.label }),
         ...request.conditions,
       }),

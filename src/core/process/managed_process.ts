@@ -17,7 +17,7 @@ export interface ProcessSpec {
   command_line: string;
   argv: string[];
   working_directory: string;
-  /** The caller's overrides on top of the server's environment. */
+  /** The process's whole environment, computed at its start and reused by every restart. */
   environment: Record<string, string>;
 }
 
@@ -69,7 +69,7 @@ export class ManagedProcess {
   /** Spawns the program; throws CommandNotFoundError when it cannot be executed. */
   launch(): void {
     const program = this.spec.argv[0];
-    const env = { ...Deno.env.toObject(), ...this.spec.environment };
+    const env = this.spec.environment;
     if (!findExecutable(program, this.spec.working_directory, env)) {
       throw new CommandNotFoundError(
         `Cannot run "${program}": command not found or not executable (working directory ${this.spec.working_directory})`,
@@ -82,7 +82,8 @@ export class ManagedProcess {
       child = new Deno.Command(argv[0], {
         args: argv.slice(1),
         cwd: this.spec.working_directory,
-        env: this.spec.environment,
+        env,
+        clearEnv: true,
         stdin: "null",
         stdout: plan.piped ? "piped" : "null",
         stderr: plan.piped ? "piped" : "null",

@@ -1,0 +1,51 @@
+/**
+ * The environment a managed process runs with. It is computed once, when the process is
+ * started, and kept whole: every restart, by this server or a later one, reuses exactly it.
+ */
+
+/**
+ * Checks that every name can be passed to a program: non-empty, without `=` or NUL (either
+ * would make the name unrepresentable in `NAME=value`), and values without NUL. Throws a
+ * TypeError naming the first bad variable.
+ */
+export function validateEnvironment(environment: Record<string, string>): void {
+  for (const [name, value] of Object.entries(environment)) {
+    if (name === "" || name.includes("=") || name.includes("\0")) {
+      throw new TypeError(
+        `Invalid environment variable name ${
+          JSON.stringify(name)
+        }: a name must be non-empty and contain no "=" or NUL character`,
+      );
+    }
+    if (typeof value !== "string" || value.includes("\0")) {
+      throw new TypeError(
+        `Invalid value of environment variable "${name}": a value must be a string without NUL characters`,
+      );
+    }
+  }
+}
+
+/** How a start asks for its environment. */
+export interface EnvironmentRequest {
+  /** Variables the caller gives. */
+  environment?: Record<string, string>;
+  /** True (default): on top of `baseline`. False: exactly `environment`, nothing else. */
+  inherit?: boolean;
+}
+
+/**
+ * The whole environment of a process being started: `baseline` plus the caller's variables,
+ * or the caller's variables alone, minus every name in `hidden` (secrets of the server, such
+ * as its token, that must never reach a child). Throws a TypeError for a bad variable.
+ */
+export function startEnvironment(
+  request: EnvironmentRequest,
+  baseline: Record<string, string>,
+  hidden: readonly string[] = [],
+): Record<string, string> {
+  const given = request.environment ?? {};
+  validateEnvironment(given);
+  const environment = request.inherit === false ? { ...given } : { ...baseline, ...given };
+  for (const name of hidden) delete environment[name];
+  return environment;
+}
