@@ -78,7 +78,8 @@ const USAGE = `usage: deno task compile [--target TARGET] [--output PATH]
 targets: ${TARGETS.join(", ")}
 DENORT_BIN=/path/to/denort builds on that runtime instead of downloading one.`;
 
-const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+/** The repository root, where main.ts and deno.json are. */
+export const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
 // `deno` by name, not Deno.execPath(): the task's `--allow-run=deno` is matched against the
 // name as PATH resolves it, and under `deno task` execPath can be another path to the same file.
@@ -164,7 +165,16 @@ export async function compile(output: string, target?: string): Promise<void> {
     stderr: "inherit",
   }).output();
   if (code !== 0) {
-    throw new Error(`deno compile failed for ${target ?? "this machine"} (exit code ${code})`);
+    const failed = `deno compile failed for ${target ?? "this machine"} (exit code ${code})`;
+    const denort = await localDenort(target).catch(() => null);
+    if (denort?.available !== false) throw new Error(failed);
+    // The usual cause on a machine without access to Deno's download server: say so, and
+    // what works instead.
+    throw new Error(
+      `${failed}: it could not download its runtime ("denort"), and none is cached here.\n` +
+        `Set DENORT_BIN=/path/to/denort to build on one you have, or put persistproc on ` +
+        `your PATH without a binary: deno task install`,
+    );
   }
 }
 

@@ -32,21 +32,29 @@ function cliEnv(hub: CliTarget): Record<string, string> {
   };
 }
 
+/** Where and how a long-running CLI runs: the repository root unless `cwd` says otherwise. */
+export interface CliOptions {
+  cwd?: string;
+  /** Variables added to the CLI's environment. */
+  env?: Record<string, string>;
+}
+
 /**
- * Runs `persistproc ARGS...` from the repository root until it exits (at most 60 s), with the
- * test's environment plus `env`.
+ * Runs `persistproc ARGS...` from `cwd` (the repository root unless told) until it exits (at
+ * most 60 s), with the test's environment plus `env`.
  */
 export async function cli(
   hub: CliTarget,
   args: string[],
   env: Record<string, string> = {},
+  cwd = REPO,
 ): Promise<CliResult> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), 60_000);
   try {
     const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", MAIN, ...args],
-      cwd: REPO,
+      cwd,
       env: { ...cliEnv(hub), ...env },
       stdin: "null",
       signal: abort.signal,
@@ -66,11 +74,11 @@ export class CliProcess implements AsyncDisposable {
   #stderr = "";
 
   /** Starts `persistproc ARGS...` without a terminal (stdin is /dev/null). */
-  constructor(hub: CliTarget, args: string[]) {
+  constructor(hub: CliTarget, args: string[], options: CliOptions = {}) {
     this.#child = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", MAIN, ...args],
-      cwd: REPO,
-      env: cliEnv(hub),
+      cwd: options.cwd ?? REPO,
+      env: { ...cliEnv(hub), ...options.env },
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
@@ -139,13 +147,18 @@ export class TmuxSession implements AsyncDisposable {
   readonly #socket = `persistproc-test-${crypto.randomUUID().slice(0, 8)}`;
 
   /** Starts `persistproc --port P --data-dir D ARGS...` in a new session. */
-  static async start(hub: CliTarget, args: string[]): Promise<TmuxSession> {
+  static async start(
+    hub: CliTarget,
+    args: string[],
+    options: CliOptions = {},
+  ): Promise<TmuxSession> {
     const session = new TmuxSession();
     const argv = [Deno.execPath(), "run", "-A", MAIN, "--port", String(hub.port)];
     argv.push("--data-dir", hub.dataDir, ...args);
     const script = `${argv.map(quoteArg).join(" ")}; echo "[exit $?]"; sleep 600`;
+    const cwd = options.cwd ?? REPO;
     await session.#tmux(
-      ["new-session", "-d", "-s", "cli", "-x", "200", "-y", "50", "-c", REPO, script],
+      ["new-session", "-d", "-s", "cli", "-x", "200", "-y", "50", "-c", cwd, script],
     );
     return session;
   }

@@ -270,14 +270,13 @@ Deno.test("output printed while no server runs is kept, even when the process en
   }
 });
 
-hubTest("a second server on the same data directory refuses to start", async (hub) => {
+hubTest("a second server on the same data directory refuses before it listens", async (hub) => {
   const second = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
       "-A",
       MAIN,
       "serve",
-      "--quiet",
       "--port",
       String(freePort()),
       "--data-dir",
@@ -288,6 +287,8 @@ hubTest("a second server on the same data directory refuses to start", async (hu
     stderr: "piped",
   }).output();
   assert.equal(second.code, 1);
+  // Only the refusal: no "listening" banner, no agent set-up.
+  assert.equal(new TextDecoder().decode(second.stdout), "");
   assert.match(
     new TextDecoder().decode(second.stderr),
     /^error: another persistproc server \(PID \d+, port \d+\) uses the data directory/im,

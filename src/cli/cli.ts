@@ -82,6 +82,11 @@ async function dispatch(args: string[]): Promise<number> {
     if (positionals.length > 0) throw new UsageError("--serve takes no command");
     return await invoke(serveCommand, [], globals);
   }
+  // `persistproc help [SUBCOMMAND]` is `--help`, as in git and npm. A program named `help`
+  // still runs with `persistproc run help`.
+  if (positionals[0] === "help" && runFlags.length === 0) {
+    return helpFor(positionals.slice(1), globals);
+  }
   if (command !== undefined) return await invoke(command, positionals.slice(1), globals);
   // Not a subcommand: the implicit run, given the run flags that came before the command.
   // `--` keeps the command's own flags its own.
@@ -91,6 +96,18 @@ async function dispatch(args: string[]): Promise<number> {
 
 function pick<T extends object>(values: T, keys: string[]): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([key]) => keys.includes(key))) as T;
+}
+}
+
+function helpFor(
+  rest: string[],
+  globals: Parameters<typeof invoke>[2],
+): Promise<number> | number {
+  const command = COMMANDS.find((c) => c.names.includes(rest[0]));
+  if (command !== undefined) return invoke(command, ["--help"], globals);
+  if (rest.length > 0) throw new UsageError(`Unknown subcommand "${rest[0]}"`);
+  printOut(globalHelp(COMMANDS));
+  return 0;
 }
 
 /** Prints an error the way a user should see it and picks the exit code. */

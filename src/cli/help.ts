@@ -25,6 +25,7 @@ Usage:
                                                  and follow its output
   persistproc [GLOBAL FLAGS] SUBCOMMAND [...]
   persistproc [--serve]                          run the server in the foreground
+  persistproc help [SUBCOMMAND]                  this help, or a subcommand's
 
 Subcommands:
 ${list}

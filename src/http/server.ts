@@ -76,6 +76,19 @@ export async function serve(options: ServeOptions): Promise<void> {
     streams: new Set(),
   };
 
+  // The lock comes before the listen: a refused second server must say nothing but its
+  // refusal, not announce an address it will never serve.
+  let unlock: () => void;
+  try {
+    unlock = lockDataDir(options.dataDir, options.port);
+  } catch (error) {
+    // Same data directory and same port: that is simply the server already running.
+    if (await probePersistproc(options.port)) {
+      throw new PortInUseError(options.port, null, true, { cause: error });
+    }
+    throw error;
+  }
+
   let mcp: Promise<typeof import("../mcp/server.ts")> | undefined;
   let server: Deno.HttpServer;
   try {
@@ -105,6 +118,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       );
     });
   } catch (error) {
+    unlock();
     if (error instanceof Deno.errors.AddrInUse) {
       const isPersistproc = await probePersistproc(options.port);
       const holder = isPersistproc ? null : describeHolder(await findPortHolders(options.port));
@@ -113,14 +127,6 @@ export async function serve(options: ServeOptions): Promise<void> {
     throw error;
   }
 
-  let unlock: () => void;
-  try {
-    unlock = lockDataDir(options.dataDir, options.port);
-  } catch (error) {
-    abort.abort();
-    await server.finished;
-    throw error;
-  }
   const restored = supervisor.restore();
   if (restored.adopted + restored.ended > 0) {
     logger.info(
