@@ -97,7 +97,6 @@ async function dispatch(args: string[]): Promise<number> {
 function pick<T extends object>(values: T, keys: string[]): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([key]) => keys.includes(key))) as T;
 }
-}
 
 function helpFor(
   rest: string[],
