@@ -184,10 +184,20 @@ export function hubTest(name: string, body: (hub: TestHub) => Promise<void>): vo
   });
 }
 
-/** An MCP client connected to the server with the SDK's real Streamable HTTP transport. */
-export async function connectMcp(hub: TestHub): Promise<Client & AsyncDisposable> {
-  const client = new Client({ name: "persistproc-test", version: "0.0.0" });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${hub.base}/mcp/`)));
+/**
+ * An MCP client connected to the server with the SDK's real Streamable HTTP transport, naming
+ * itself `as` (also in its User-Agent, where a 2025-era server learns who calls).
+ */
+export async function connectMcp(
+  hub: TestHub,
+  as = { name: "persistproc-test", version: "0.0.0" },
+): Promise<Client & AsyncDisposable> {
+  const client = new Client(as);
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${hub.base}/mcp/`), {
+      requestInit: { headers: { "user-agent": `${as.name}/${as.version}` } },
+    }),
+  );
   return Object.assign(client, {
     async [Symbol.asyncDispose]() {
       await client.close();

@@ -75,8 +75,8 @@ hubTest("list shows managed processes as a table and as the API's JSON", async (
   assert.equal((await cli(hub, ["start", "--label", "ticker", TICKER])).code, 0);
   const table = await cli(hub, ["ls"]);
   assert.equal(table.code, 0, table.stderr);
-  assert.match(table.stdout, /^PID +STATUS +EXIT +STARTED +PORTS +LABEL$/m);
-  assert.match(table.stdout, /^\d+ +running +- +\S+ +- +ticker$/m);
+  assert.match(table.stdout, /^PID +STATUS +EXIT +STARTED +PORTS +BY +LABEL$/m);
+  assert.match(table.stdout, /^\d+ +running +- +\S+ +- +cli +ticker$/m);
   const json = await cli(hub, ["list", "--format", "json"]);
   assert.equal(json.code, 0, json.stderr);
   const parsed = JSON.parse(json.stdout);

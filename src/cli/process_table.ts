@@ -1,5 +1,6 @@
 /**
- * The text form of `list`: an aligned table of PID, STATUS, EXIT, STARTED, PORTS and LABEL, with
+ * The text form of `list`: an aligned table of PID, STATUS, EXIT, STARTED, PORTS, BY (who
+ * started it) and LABEL, with
  * the label last so that long ones do not push the other columns about.
  */
 
@@ -29,13 +30,14 @@ export function formatProcessTable(
   processes: (ProcessInfo & { ports?: number[] })[],
   options: TableOptions,
 ): string[] {
-  const header = ["PID", "STATUS", "EXIT", "STARTED", "PORTS", "LABEL"];
+  const header = ["PID", "STATUS", "EXIT", "STARTED", "PORTS", "BY", "LABEL"];
   const rows = processes.map((p) => [
     String(p.pid),
     p.status,
     exitColumn(p),
     formatStarted(new Date(p.start_time), options.now),
     p.ports?.length ? p.ports.join(",") : "-",
+    p.started_by ?? "-",
     p.label,
   ]);
   const widths = header.map((title, column) =>

@@ -16,6 +16,7 @@ function info(overrides: Partial<ProcessInfo>): ProcessInfo {
     exit_code: null,
     exit_signal: null,
     restarts: 0,
+    started_by: null,
     log_stdout: "",
     log_stderr: "",
     log_combined: "",
@@ -27,21 +28,27 @@ const now = new Date(2026, 10, 22, 18, 0, 0);
 
 Deno.test("the process table aligns its columns under the header", () => {
   const lines = formatProcessTable([
-    { ...info({ pid: 12345, label: "npm run dev" }), ports: [5173, 24678] },
+    { ...info({ pid: 12345, label: "npm run dev", started_by: "cli" }), ports: [5173, 24678] },
     info({ pid: 7, status: "exited", exit_code: 0, label: "make" }),
-    info({ pid: 88, status: "stopped", exit_signal: "SIGTERM", label: "web" }),
+    info({
+      pid: 88,
+      status: "stopped",
+      exit_signal: "SIGTERM",
+      label: "web",
+      started_by: "claude-code/2.1.0",
+    }),
   ], { colour: false, now });
   assert.deepEqual(lines, [
-    "PID    STATUS   EXIT     STARTED   PORTS       LABEL",
-    "12345  running  -        09:05:07  5173,24678  npm run dev",
-    "7      exited   0        09:05:07  -           make",
-    "88     stopped  SIGTERM  09:05:07  -           web",
+    "PID    STATUS   EXIT     STARTED   PORTS       BY                 LABEL",
+    "12345  running  -        09:05:07  5173,24678  cli                npm run dev",
+    "7      exited   0        09:05:07  -           -                  make",
+    "88     stopped  SIGTERM  09:05:07  -           claude-code/2.1.0  web",
   ]);
 });
 
 Deno.test("colour does not change the table's alignment", () => {
   const [, row] = formatProcessTable([info({ pid: 5 })], { colour: true, now });
-  assert.equal(stripVTControlCharacters(row), "5    running  -     09:05:07  -      x");
+  assert.equal(stripVTControlCharacters(row), "5    running  -     09:05:07  -      -   x");
   assert.notEqual(row, stripVTControlCharacters(row));
 });
 

@@ -4,10 +4,10 @@
  */
 
 import type { OutputPage, OutputRequest } from "../core/output/query.ts";
-import type { ReadyConditions, ReadyOutcome } from "../core/ready/readiness.ts";
+import type { IfRunning, ReadyConditions, ReadyOutcome } from "../core/ready/readiness.ts";
 import type { ProcessInfo, ProcessStatus, ProcessTarget } from "../core/types.ts";
 
-export type { OutputPage, OutputRequest, ProcessTarget, ReadyConditions, ReadyOutcome };
+export type { IfRunning, OutputPage, OutputRequest, ProcessTarget, ReadyConditions, ReadyOutcome };
 
 /** What `GET /api/health` answers: who is listening, and where it keeps its data. */
 export interface Health {
@@ -26,6 +26,8 @@ export interface CtrlArgs extends ProcessTarget, ReadyConditions {
   inherit_environment?: boolean;
   force?: boolean;
   label?: string;
+  /** start: what to do when the label already runs. */
+  if_running?: IfRunning;
 }
 
 /** What the `ctrl` tool answers: the process it acted on, after the action. */
@@ -42,6 +44,8 @@ export interface CtrlResult {
   /** TCP ports the process's tree listens on. */
   ports: number[];
   process: ProcessInfo;
+  /** start with `if_running: "keep"`: the running process was returned. */
+  already_running?: boolean;
 }
 
 /** `ctrl` with wait_for_* conditions also says how the wait ended. */

@@ -63,7 +63,7 @@ export class HubClient {
   }
 
   /** Lists managed processes, optionally narrowed to one target. */
-  list(args: ProcessTarget = {}): Promise<ListResult> {
+  list(args: ProcessTarget & { started_by?: string } = {}): Promise<ListResult> {
     return this.#tool("list", args);
   }
 
@@ -118,6 +118,8 @@ export class HubClient {
         signal,
         headers: {
           ...(body === undefined ? {} : { "content-type": "application/json" }),
+          // What the server records as who started a process.
+          "x-persistproc-client": "cli",
           ...(this.#token ? { authorization: `Bearer ${this.#token}` } : {}),
         },
         body: body === undefined ? undefined : JSON.stringify(body),

@@ -22,6 +22,7 @@ export interface ProcessRecord extends
     | "exit_code"
     | "exit_signal"
     | "restarts"
+    | "started_by"
   > {
   argv: string[];
   /**

@@ -17,6 +17,7 @@ const record = {
   exit_code: null,
   exit_signal: null,
   restarts: 0,
+  started_by: "cli",
   log_dir: "/w/logs",
 };
 

@@ -122,7 +122,7 @@ export class Supervisor {
     const argv = toArgv(request.command);
     const directory = await realDirectory(request.working_directory);
     const command_line = request.command.trim();
-    const label = request.label?.trim() || `${command_line} in ${directory}`;
+    const label = defaultLabel(request, directory);
     const spec: ProcessSpec = {
       label,
       command_line,
@@ -133,6 +133,7 @@ export class Supervisor {
         this.#options.baseEnvironment,
         this.#options.hiddenVariables,
       ),
+      started_by: request.started_by ?? null,
     };
     // Output a run left while no server watched must be stored before the spool is reused.
     await this.#entries.get(label)?.recovery?.catch(() => {});
@@ -161,6 +162,11 @@ export class Supervisor {
     this.#save();
     entry.emit({ type: "start", process: entry.info() });
     return entry.info();
+  }
+
+  /** The label a start request would get (its own, or "<command> in <real directory>"). */
+  async labelOf(request: StartRequest): Promise<string> {
+    return defaultLabel(request, await realDirectory(request.working_directory));
   }
 
   /** Stops a process tree: SIGTERM, then SIGKILL after the grace (`force`: SIGKILL at once). */
@@ -315,6 +321,7 @@ export class Supervisor {
         this.#options.baseEnvironment,
         this.#options.hiddenVariables,
       ),
+      started_by: typeof record.started_by === "string" ? record.started_by : null,
     };
   }
 
@@ -330,6 +337,10 @@ export class Supervisor {
       Deno.remove(entry.output.dir, { recursive: true }).catch(() => {});
     }
   }
+}
+
+function defaultLabel(request: StartRequest, directory: string): string {
+  return request.label?.trim() || `${request.command.trim()} in ${directory}`;
 }
 
 function toRecord(entry: ManagedProcess, autorestart: AutorestartPolicy): ProcessRecord {
@@ -350,6 +361,7 @@ function toRecord(entry: ManagedProcess, autorestart: AutorestartPolicy): Proces
     exit_code: info.exit_code,
     exit_signal: info.exit_signal,
     restarts: info.restarts,
+    started_by: info.started_by,
     log_dir: entry.output.dir,
   };
 }

@@ -27,6 +27,11 @@ export interface ProcessInfo {
   exit_signal: string | null;
   /** How many times this entry was restarted. */
   restarts: number;
+  /**
+   * Who started it: an MCP client's `name/version`, `cli` or `dashboard` (as the caller named
+   * itself); null when unknown. Restarts, by anyone, keep it.
+   */
+  started_by: string | null;
   log_stdout: string;
   log_stderr: string;
   log_combined: string;
@@ -52,6 +57,8 @@ export interface StartRequest {
   label?: string;
   /** Restart it when it ends: never (default), only after a failure, or always. */
   autorestart?: "no" | "on-failure" | "always";
+  /** Who asks for it, as `ProcessInfo.started_by` reports it. */
+  started_by?: string | null;
 }
 
 /** What `output` reads. */

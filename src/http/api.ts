@@ -65,7 +65,9 @@ export async function handleApi(
   try {
     // No abort signal: Deno aborts request.signal after every successful response (and warns
     // about it); a wait this caller abandons ends at its own timeout.
-    const context = { client: clientFromUserAgent(request.headers.get("user-agent")) };
+    // persistproc's own doors (the CLI, the page) name themselves in their own header.
+    const door = request.headers.get("x-persistproc-client");
+    const context = { client: clientFromUserAgent(door ?? request.headers.get("user-agent")) };
     return Response.json(
       (await tool.run(ctx.supervisor, parsed.data as never, context)).structured,
     );

@@ -5,7 +5,7 @@
 import { z } from "zod";
 
 const pid = z.number().int().positive().describe(
-  "PID of a managed process (as shown by list). Takes precedence over command_or_label.",
+  "PID of a managed process (from list); wins over command_or_label",
 );
 const commandOrLabel = z.string().min(1).max(10_000);
 const workingDirectory = z.string().min(1).max(4_096);
@@ -25,6 +25,9 @@ export const processInfoSchema = z.object({
   exit_code: z.number().nullable().describe("Exit code once ended (128+n when killed by signal n)"),
   exit_signal: z.string().nullable().describe("Signal that ended it, e.g. SIGTERM, or null"),
   restarts: z.number().describe("How many times it was restarted"),
+  started_by: z.string().nullable().describe(
+    "Who started it: an MCP client's name/version, cli or dashboard; null when unknown",
+  ),
   log_stdout: z.string().describe("Path of the stdout log file"),
   log_stderr: z.string().describe("Path of the stderr log file"),
   log_combined: z.string().describe("Path of the combined (stdout+stderr, arrival order) log file"),
@@ -50,39 +53,42 @@ const portHolderSchema = z.object({
 /** Input of `ctrl`. */
 export const ctrlInput = {
   action: z.enum(["start", "stop", "restart"]).describe(
-    "start a new process; stop one (SIGTERM to its whole process group, SIGKILL after 8 s); restart one (stop if running, then start again with the same command, directory, environment and label)",
+    "start; stop (SIGTERM to its process group, SIGKILL after 8 s); restart (same command, directory, environment, label)",
   ),
   pid: pid.optional(),
   command_or_label: commandOrLabel.optional().describe(
-    "start: the command to run, e.g. 'npm run dev' (shell syntax such as && | > $VAR runs under /bin/sh -c). stop/restart: the label or command of the process, if no pid is given.",
+    "start: the command, e.g. 'npm run dev' (shell syntax runs under /bin/sh -c). Else: a label or command",
   ),
   working_directory: workingDirectory.optional().describe(
-    "start: required, absolute path of the directory to run in. stop/restart: narrows a command match.",
+    "start: required, the absolute directory to run in. Else: narrows a command match",
   ),
   environment: z.record(z.string(), z.string()).optional().describe(
-    "start: environment variables to set on top of the server's environment (names non-empty, without '=' or NUL)",
+    "start: variables set on top of the server's environment",
   ),
   inherit_environment: z.boolean().optional().describe(
-    "start: true (default) adds environment to the server's own; false runs the command with exactly environment and nothing of the server's (what the CLI sends: its caller's whole environment)",
+    "start: false runs with exactly environment, none of the server's (default true)",
   ),
-  force: z.boolean().optional().describe("stop/restart: SIGKILL at once instead of SIGTERM first"),
+  force: z.boolean().optional().describe("stop/restart: SIGKILL at once"),
   autorestart: z.enum(["no", "on-failure", "always"]).optional().describe(
-    "start: restart the process when it ends on its own: no (default), on-failure (non-zero exit or signal), always; with exponential backoff, giving up after 10 quick failures in a row",
+    "start: restart it when it ends: no (default), on-failure, always (with backoff; gives up after 10 quick failures)",
   ),
   label: z.string().min(1).max(1_000).optional().describe(
-    "start: a name for the process (default '<command> in <working_directory>'); a running process with the same label makes start fail",
+    "start: a name (default '<command> in <working_directory>')",
+  ),
+  if_running: z.enum(["error", "keep", "restart"]).optional().describe(
+    "start, if the label runs: error (default); keep (return it, already_running: true; waits apply); restart",
   ),
   wait_for_port: z.number().int().min(1).max(65_535).optional().describe(
-    "start/restart: return once this TCP port listens (checked first: a port already held by another process fails the start and names the holder)",
+    "start/restart: return once this TCP port listens (held by another process: fails at once, naming it)",
   ),
   wait_for_log: z.string().min(1).max(1_000).optional().describe(
-    "start/restart: return once an output line matches this regex (RE2 syntax; (?i) ignores case; colours are stripped before matching), e.g. 'ready|listening on'",
+    "start/restart: return once an output line matches this RE2 regex ((?i) ignores case)",
   ),
   wait_for_url: z.string().min(1).max(2_000).optional().describe(
-    "start/restart: return once this http(s) URL answers 2xx or 3xx, e.g. http://localhost:3000/health",
+    "start/restart: return once this http(s) URL answers 2xx/3xx",
   ),
   wait_timeout: z.number().positive().max(300).optional().describe(
-    "Seconds to wait for the wait_for_* conditions (default 30, max 300). The call returns as soon as all given conditions hold, at once if the process exits first, or at the timeout. Many MCP clients give up on a request after 60 s unless it reports progress.",
+    "Seconds to wait (default 30, max 300); also returns when the process exits. Clients may give up after 60 s without progress",
   ),
 };
 
@@ -99,6 +105,9 @@ export const ctrlOutput = {
   log_combined: processInfoSchema.shape.log_combined,
   ports,
   process: processInfoSchema.describe("Full record of the process"),
+  already_running: z.boolean().optional().describe(
+    "if_running keep: true when the running process was returned instead of a new one",
+  ),
   ready: z.boolean().optional().describe(
     "Only when waiting: true when every wait_for_* condition held",
   ),
@@ -125,10 +134,13 @@ export const ctrlOutput = {
 
 /** Input of `list`. */
 export const listInput = {
-  pid: pid.optional().describe("Only the process with this PID"),
-  command_or_label: commandOrLabel.optional().describe("Only processes with this label or command"),
+  pid: pid.optional().describe("Only this PID"),
+  command_or_label: commandOrLabel.optional().describe("Only this label or command"),
   working_directory: workingDirectory.optional().describe(
     "Only processes running in this directory",
+  ),
+  started_by: z.string().min(1).max(400).optional().describe(
+    "Only those started by this client (name or name/version), cli or dashboard",
   ),
 };
 
@@ -142,36 +154,34 @@ export const listOutput = {
 /** Input of `output`. */
 export const outputInput = {
   pid: pid.optional(),
-  command_or_label: commandOrLabel.optional().describe(
-    "Label or command of the process, if no pid is given",
-  ),
+  command_or_label: commandOrLabel.optional().describe("Label or command, if no pid"),
   working_directory: workingDirectory.optional().describe("Narrows a command match"),
   stream: z.enum(["stdout", "stderr", "combined"]).optional().describe(
-    "Which output to read (default combined: both, in arrival order, each line tagged [stdout] or [stderr])",
+    "stdout, stderr or combined (default: both in arrival order, tagged)",
   ),
   lines: z.number().int().min(1).max(10_000).optional().describe(
-    "How many of the newest lines to return (default 100); with grep, how many of the newest matches",
+    "Newest N lines (default 100); with grep, the newest N matches",
   ),
   cursor: z.string().min(1).max(200).optional().describe(
-    "next_cursor from an earlier output call on the same process and stream: return only lines stored since. Each caller keeps its own cursor",
+    "next_cursor of an earlier call on this process and stream: only lines stored since",
   ),
   grep: z.string().min(1).max(1_000).optional().describe(
-    "Only lines whose text matches this regex (RE2 syntax; (?i) ignores case), searched over the whole retained log, not only the last lines",
+    "Only lines matching this RE2 regex ((?i) ignores case), over the whole retained log",
   ),
   context: z.number().int().min(0).max(20).optional().describe(
-    "With grep: lines shown before and after each match; groups are separated by '--'",
+    "With grep: lines shown around each match",
   ),
   strip_ansi: z.boolean().optional().describe(
-    "Remove terminal colour and cursor escape sequences (default true); false returns them raw",
+    "Remove terminal escapes (default true)",
   ),
   max_bytes: z.number().int().min(256).max(1_048_576).optional().describe(
-    "Most bytes of lines to return (default 16384); the newest lines are kept and omitted_lines counts the rest",
+    "Byte budget (default 16384): the newest lines that fit; omitted_lines counts the rest",
   ),
   since_time: z.string().max(64).optional().describe(
-    "Only lines at or after this ISO-8601 time, e.g. 2026-11-22T10:00:00Z (no offset means UTC)",
+    "Only lines at or after this ISO-8601 time (no offset: UTC)",
   ),
   before_time: z.string().max(64).optional().describe(
-    "Only lines before this ISO-8601 time (no offset means UTC)",
+    "Only lines before this ISO-8601 time",
   ),
 };
 

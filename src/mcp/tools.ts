@@ -25,7 +25,10 @@ import {
 } from "./schemas.ts";
 
 /** What the tools need of the core. */
-export type Hub = Pick<Supervisor, "start" | "stop" | "restart" | "list" | "get" | "follow">;
+export type Hub = Pick<
+  Supervisor,
+  "start" | "stop" | "restart" | "list" | "get" | "follow" | "labelOf"
+>;
 
 /**
  * What a door passes to a tool besides its arguments: who is calling, and how to reach the
@@ -94,7 +97,7 @@ const ctrl = define({
   name: "ctrl",
   title: "Start, stop or restart a process",
   description:
-    "Start, stop or restart a long-running process (dev server, watcher, database) that persistproc owns, so every agent and terminal shares it. Start refuses a second copy of a running label and names its PID: restart that one instead. Stop ends the whole process tree. To start and wait until it is ready in one call, give wait_for_port, wait_for_log and/or wait_for_url: the result says ready, exited (with exit code and the last stderr/stdout lines) or timeout, and names who holds a port it could not get.",
+    "Start, stop or restart a long-running process (dev server, watcher, database) shared by every agent and terminal. Start refuses a running label (see if_running); stop ends the whole process tree. With wait_for_*, start/restart return once ready: ready, exited (exit code, last stderr/stdout lines) or timeout, naming who holds a needed port.",
   inputSchema: ctrlInput,
   outputSchema: ctrlOutput,
   annotations: {
@@ -140,19 +143,24 @@ const ctrl = define({
         inherit_environment: args.inherit_environment,
         label: args.label,
         autorestart: args.autorestart,
+        started_by: startedBy(context.client),
       };
-      outcome = await startWhenReady(hub, request, conditions, wait);
+      outcome = await startWhenReady(hub, request, conditions, wait, args.if_running);
     } else if (args.action === "stop") {
       const waits = Object.entries(conditions).filter(([, value]) => value !== undefined);
       if (waits.length > 0) {
         throw new TypeError(`${waits[0][0]} applies to start and restart, not stop`);
       }
+      if (args.if_running !== undefined) throw new TypeError("if_running applies to start");
       outcome = { process: await hub.stop(target, { force: args.force }), ports: [], wait: null };
     } else {
+      if (args.if_running !== undefined) throw new TypeError("if_running applies to start");
       outcome = await restartWhenReady(hub, target, { force: args.force }, conditions, wait);
     }
-    const { process: info, ports, wait: waited } = outcome;
-    const verb = { start: "started", stop: "stopped", restart: "restarted" }[args.action];
+    const { process: info, ports, wait: waited, already_running } = outcome;
+    const verb = already_running
+      ? "already running:"
+      : { start: "started", stop: "stopped", restart: "restarted" }[args.action];
     return {
       structured: {
         action: args.action,
@@ -166,6 +174,7 @@ const ctrl = define({
         log_combined: info.log_combined,
         ports,
         process: info,
+        ...(already_running ? { already_running } : {}),
         ...waited,
       },
       text: [
@@ -177,6 +186,12 @@ const ctrl = define({
     };
   },
 });
+
+/** How `started_by` names a client: `name/version`, or the name alone; null when unknown. */
+function startedBy(client: ClientInfo | null): string | null {
+  if (!client) return null;
+  return client.version ? `${client.name}/${client.version}` : client.name;
+}
 
 function waitSummary(wait: ReadyOutcome): string {
   const seconds = `${(wait.waited_ms / 1000).toFixed(1)} s`;
@@ -207,12 +222,17 @@ const list = define({
   name: "list",
   title: "List managed processes",
   description:
-    "List the processes persistproc manages (running and recently ended) with PID, label, status, exit code, listening TCP ports and log paths. Check here before starting a dev server: it may already be running.",
+    "List managed processes, running and recently ended: PID, label, status, exit code, TCP ports, who started them, log paths. Check here before starting a dev server: it may be running.",
   inputSchema: listInput,
   outputSchema: listOutput,
   annotations: READ_ONLY,
   async run(hub, args) {
-    const processes = await withPorts(hub.list(args));
+    const { started_by: by, ...target } = args;
+    const processes = await withPorts(
+      hub.list(target).filter((p) =>
+        by === undefined || p.started_by === by || !!p.started_by?.startsWith(`${by}/`)
+      ),
+    );
     const text = processes.length === 0
       ? "No managed processes"
       : processes.map((p) =>
@@ -228,7 +248,7 @@ const output = define({
   name: "output",
   title: "Read a process's output",
   description:
-    "Read captured output of a managed process (running or ended), by PID, label or command: the newest lines, or with cursor only what came since your last call, or with grep (plus context) matching lines from the whole log; optionally one stream or a time window. Colours are stripped and the reply stays under max_bytes, saying how many lines it left out. Use it to see errors instead of asking the user to copy them.",
+    "Read a managed process's output (running or ended): the newest lines; with cursor, only what came since; with grep (+context), matches from the whole log; optionally one stream or a time window. Colours stripped, within max_bytes. Read errors here instead of asking the user to copy them.",
   inputSchema: outputInput,
   outputSchema: outputOutput,
   annotations: READ_ONLY,

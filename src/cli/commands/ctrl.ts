@@ -5,7 +5,7 @@
 
 import { callerEnvironment } from "../settings.ts";
 import { resolve } from "node:path";
-import type { CtrlArgs, CtrlResult } from "../../client/api.ts";
+import type { CtrlArgs, CtrlResult, IfRunning } from "../../client/api.ts";
 import { UsageError } from "../args.ts";
 import { type Command, defineCommand, invoke } from "../command.ts";
 import { connect } from "../connect.ts";
@@ -21,21 +21,36 @@ import { awaitReady, WAIT_FLAGS, WAIT_HELP, waitConditions } from "../wait.ts";
 export const startCommand = defineCommand({
   names: ["start"],
   summary: "start a command without following it",
-  usage: "persistproc start [--label L] [--wait-for-port N] [--wait-for-log RE]\n" +
-    "                [--wait-for-url URL] [--wait-timeout S] [-C DIR] COMMAND [ARGS...]",
+  usage: "persistproc start [--label L] [--if-running error|keep|restart]\n" +
+    "                [--wait-for-port N] [--wait-for-log RE] [--wait-for-url URL]\n" +
+    "                [--wait-timeout S] [-C DIR] COMMAND [ARGS...]",
   details: `Starts COMMAND in the current directory with your environment and prints its PID
 and log file. Use 'persistproc run' to follow its output instead.
 
 Flags (before COMMAND):
   --label L                     name the process L (default: "COMMAND in DIR")
+  --if-running WHAT             when that label already runs: error (the default),
+                                keep (print it and succeed; waits apply to it) or
+                                restart (restart it, then wait)
   -C, --working-directory DIR   start in DIR instead of the current directory
 
 To return only once it is ready (exit code 1 if it exits first or the wait times out):
 ${WAIT_HELP}`,
-  flags: { label: { type: "string" }, ...WAIT_FLAGS, ...WORKING_DIRECTORY_FLAG },
+  flags: {
+    label: { type: "string" },
+    "if-running": { type: "string" },
+    ...WAIT_FLAGS,
+    ...WORKING_DIRECTORY_FLAG,
+  },
   flagsEndAtCommand: true,
   run({ values, positionals, settings }) {
     if (positionals.length === 0) throw new UsageError("Missing the command to start");
+    const ifRunning = values["if-running"];
+    if (ifRunning !== undefined && !IF_RUNNING.includes(ifRunning as IfRunning)) {
+      throw new UsageError(
+        `Invalid --if-running "${ifRunning}": expected ${IF_RUNNING.join(", ")}`,
+      );
+    }
     return act(settings, {
       action: "start",
       command_or_label: joinCommand(positionals),
@@ -43,10 +58,13 @@ ${WAIT_HELP}`,
       environment: callerEnvironment(),
       inherit_environment: false,
       ...(values.label === undefined ? {} : { label: values.label }),
+      ...(ifRunning === undefined ? {} : { if_running: ifRunning as IfRunning }),
       ...waitConditions(values),
     });
   },
 });
+
+const IF_RUNNING: readonly IfRunning[] = ["error", "keep", "restart"];
 
 /** The `stop` subcommand. */
 export const stopCommand = defineCommand({
@@ -141,7 +159,9 @@ function describe(result: CtrlResult): string {
   const name = `${displayName(result.process)} (PID ${result.pid})`;
   switch (result.action) {
     case "start":
-      return `started ${name}${listening(result)}\nlog: ${result.log_combined}`;
+      return `${result.already_running ? "already running:" : "started"} ${name}${
+        listening(result)
+      }\nlog: ${result.log_combined}`;
     case "stop":
       return `stopped ${name}: ${describeEnding(result)}`;
     case "restart":

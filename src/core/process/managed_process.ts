@@ -19,6 +19,8 @@ export interface ProcessSpec {
   working_directory: string;
   /** The process's whole environment, computed at its start and reused by every restart. */
   environment: Record<string, string>;
+  /** Who started it (see ProcessInfo.started_by). */
+  started_by: string | null;
 }
 
 /** How often an adopted process (not our child, so no exit notice) is checked for life. */
@@ -182,6 +184,7 @@ export class ManagedProcess {
       exit_code: this.exitCode,
       exit_signal: this.exitSignal,
       restarts: this.restarts,
+      started_by: this.spec.started_by,
       log_stdout: paths.stdout,
       log_stderr: paths.stderr,
       log_combined: paths.combined,

@@ -10,7 +10,7 @@ import { STAMP_LENGTH } from "../output/log_store.ts";
 import { assertPortFree, conflictFromOutput, foreignHolder } from "../ports/conflict.ts";
 import { listeningPorts } from "../ports/listeners.ts";
 import { portListens, urlAnswers } from "./probes.ts";
-import type { PortHolderInfo } from "../errors.ts";
+import { AlreadyRunningError, type PortHolderInfo } from "../errors.ts";
 import type { Supervisor } from "../supervisor.ts";
 import type { ProcessEvent, ProcessInfo, ProcessTarget, StartRequest } from "../types.ts";
 
@@ -53,7 +53,15 @@ export interface ControlOutcome {
   process: ProcessInfo;
   ports: number[];
   wait: ReadyOutcome | null;
+  /** Set when a start found the label running and kept it (`if_running: "keep"`). */
+  already_running?: boolean;
 }
+
+/**
+ * What a start does when the label already runs: refuse, naming its PID (`error`, the
+ * default), return the running one as it is (`keep`), or restart it (`restart`).
+ */
+export type IfRunning = "error" | "keep" | "restart";
 
 /** How a wait reports progress and learns that its caller went away. */
 export interface WaitOptions {
@@ -63,7 +71,10 @@ export interface WaitOptions {
 }
 
 /** What waiting needs of the supervisor. */
-export type ReadinessHub = Pick<Supervisor, "start" | "restart" | "get" | "list" | "follow">;
+export type ReadinessHub = Pick<
+  Supervisor,
+  "start" | "restart" | "get" | "list" | "follow" | "labelOf"
+>;
 
 interface Conditions {
   port?: number;
@@ -127,16 +138,41 @@ function mayConnect(url: URL): boolean {
 /**
  * Starts a command and, when conditions are given, waits until it is ready. A port that
  * another process already holds is refused before spawning (PortConflictError names it).
+ * When the label already runs, `ifRunning` decides; the wait then applies to the process kept
+ * or restarted.
  */
 export async function startWhenReady(
   hub: ReadinessHub,
   request: StartRequest,
   raw: ReadyConditions,
   options: WaitOptions = {},
+  ifRunning: IfRunning = "error",
 ): Promise<ControlOutcome> {
   const conditions = parseConditions(raw);
+  const running = async (pid: number): Promise<ControlOutcome> => {
+    if (ifRunning === "restart") return await restartWhenReady(hub, { pid }, {}, raw, options);
+    const kept = await settle(hub, hub.get({ pid }), conditions, options);
+    return { ...kept, already_running: true };
+  };
+  if (ifRunning !== "error") {
+    // Found before the port check: a process kept or restarted may hold its own port.
+    const label = await hub.labelOf(request);
+    const found = hub.list({ command_or_label: label })
+      .find((p) => p.label === label && p.status === "running");
+    if (found) return await running(found.pid);
+  }
   if (conditions?.port !== undefined) await assertPortFree(conditions.port, hub.list());
-  return await settle(hub, await hub.start(request), conditions, options);
+  let started: ProcessInfo;
+  try {
+    started = await hub.start(request);
+  } catch (error) {
+    // Another caller started the label in the meantime.
+    if (ifRunning !== "error" && error instanceof AlreadyRunningError) {
+      return await running(error.pid);
+    }
+    throw error;
+  }
+  return await settle(hub, started, conditions, options);
 }
 
 /** Restarts a process and, when conditions are given, waits until it is ready again. */

@@ -31,6 +31,8 @@ function request(path, init) {
   init = init || {};
   const headers = Object.assign({}, init.headers);
   if (token) headers.authorization = "Bearer " + token;
+  // Processes started here are listed as started by the dashboard.
+  headers["x-persistproc-client"] = "dashboard";
   return fetch(path, Object.assign({ cache: "no-store", credentials: "same-origin" }, init, { headers }));
 }
 

@@ -187,6 +187,7 @@ tbody tr:last-child td { border-bottom: none; }
 tbody tr { cursor: pointer; }
 tbody tr:hover { background: var(--hover); }
 tbody tr.selected { background: var(--selected); box-shadow: inset 3px 0 0 var(--accent); }
+.c-by { max-width: 140px; overflow: hidden; text-overflow: ellipsis; color: var(--muted); }
 .c-label { max-width: 200px; overflow: hidden; text-overflow: ellipsis; font-weight: 550; }
 .c-command, .c-dir { max-width: 260px; overflow: hidden; text-overflow: ellipsis; font-family: var(--mono); font-size: 12px; }
 .c-dir { color: var(--muted); }

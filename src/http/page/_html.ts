@@ -45,7 +45,7 @@ export const INDEX_HTML = `<!doctype html>
         <thead>
           <tr>
             <th>Status</th><th>Label</th><th>Command</th><th>Directory</th><th>PID</th>
-            <th class="c-ports">Ports</th><th>Uptime</th><th>Exit</th><th>Restarts</th><th class="actions-head">Actions</th>
+            <th class="c-ports">Ports</th><th>Uptime</th><th>Exit</th><th>Restarts</th><th>Started by</th><th class="actions-head">Actions</th>
           </tr>
         </thead>
         <tbody id="process-rows"></tbody>

@@ -57,7 +57,9 @@ const ACTION_BUTTONS = [
   ["kill", "Kill", "SIGKILL the whole process group now"],
 ];
 
-const COLUMNS = ["status", "label", "command", "dir", "pid", "ports", "uptime", "exit", "restarts"];
+const COLUMNS = [
+  "status", "label", "command", "dir", "pid", "ports", "uptime", "exit", "restarts", "by",
+];
 
 class ProcessTable {
   constructor(tbody, empty, actions) {
@@ -157,6 +159,8 @@ class ProcessTable {
     setText(c.exit, exitText(p));
     c.exit.dataset.bad = String(p.status === "failed");
     setText(c.restarts, String(p.restarts));
+    setText(c.by, p.started_by || "-");
+    c.by.title = p.started_by ? "started by " + p.started_by : "";
     const running = p.status === "running";
     for (const button of row.lastChild.children) {
       button.disabled = Boolean(busyText) || (button.dataset.action !== "restart" && !running);
