@@ -26,7 +26,11 @@ Deno.test("src layers import only downwards: core knows no door, nothing imports
   for (const file of sources(SRC)) {
     const layer = relative(SRC, file).split("/")[0];
     const text = Deno.readTextFileSync(file);
-    for (const [, spec] of text.matchAll(/(?:import|export)[^"']*?from\s+["']([^"']+)["']/g)) {
+    const specifiers = [
+      ...text.matchAll(/(?:import|export)[^"'();]*?from\s+["']([^"']+)["']/g),
+      ...text.matchAll(/\bimport\s*\(\s*["'`]([^"'`]+)["'`]\s*\)/g), // dynamic import()
+    ];
+    for (const [, spec] of specifiers) {
       if (!spec.startsWith(".")) continue;
       const target = relative(SRC, join(file, "..", spec));
       for (const banned of FORBIDDEN[layer] ?? []) {
@@ -35,6 +39,21 @@ Deno.test("src layers import only downwards: core knows no door, nothing imports
         }
       }
     }
+  }
+  assert.deepEqual(violations, []);
+});
+
+Deno.test("only src/core/system runs system tools or reads /proc", () => {
+  const violations: string[] = [];
+  const tool = /new Deno\.Command\(\s*["'](ps|ss|lsof|fallocate|taskkill|sysctl|cat)["']/;
+  for (const file of sources(SRC)) {
+    const path = relative(SRC, file);
+    if (path.startsWith("core/system/") || path.endsWith("_test.ts")) continue;
+    // Code only: comments may name /proc.
+    const text = Deno.readTextFileSync(file).split("\n")
+      .filter((line) => !/^\s*(\*|\/\/|\/\*)/.test(line)).join("\n");
+    if (tool.test(text)) violations.push(`${path} runs a system tool`);
+    if (/["'`]\/proc\//.test(text)) violations.push(`${path} reads /proc`);
   }
   assert.deepEqual(violations, []);
 });

@@ -57,7 +57,6 @@ export class Supervisor {
   readonly #autorestart = new Autorestarter(() => this.#shuttingDown);
   readonly #statePath: string;
   #shuttingDown = false;
-  #sequence = 0;
 
   constructor(options: SupervisorOptions) {
     this.#options = {
@@ -305,8 +304,10 @@ export class Supervisor {
 
   #logDir(label: string): string {
     const slug = label.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 40).replace(/^_+|_+$/g, "");
-    const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-    return join(this.#options.dataDir, "logs", `${stamp}-${++this.#sequence}-${slug || "process"}`);
+    const stamp = new Date().toISOString().replace(/[-:]/g, "");
+    // Random, not a per-server count: a later server must never reuse an earlier one's folder.
+    const unique = crypto.randomUUID().slice(0, 8);
+    return join(this.#options.dataDir, "logs", `${stamp}-${unique}-${slug || "process"}`);
   }
 
   /** What a saved record relaunches with; an old record's variables go on today's baseline. */

@@ -166,3 +166,15 @@ Deno.test("stop and shutdown also end background children the program left behin
   await sup.stop({ pid: info.pid });
   assert.equal(isGroupAlive(info.pid), false);
 });
+
+Deno.test("log folders never collide, even between servers started in the same second", async () => {
+  await using first = await tempSupervisor();
+  const second = new Supervisor({ dataDir: first.dir, shutdownGraceMs: 1_000 });
+  try {
+    const a = await first.start({ command: "true", working_directory: first.dir, label: "x" });
+    const b = await second.start({ command: "true", working_directory: first.dir, label: "x" });
+    assert.notEqual(a.log_combined, b.log_combined);
+  } finally {
+    await second.shutdown();
+  }
+});

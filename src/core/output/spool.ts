@@ -16,6 +16,7 @@
  * stdout first.
  */
 import { join } from "node:path";
+import { runTool } from "../system/tools.ts";
 
 /** Whether this OS has a POSIX shell to append through (not Windows). */
 export const SPOOL_SUPPORTED = Deno.build.os !== "windows";
@@ -119,15 +120,6 @@ let punchAvailable = Deno.build.os === "linux";
 export async function punchStored(path: string, upTo: number): Promise<void> {
   const length = Math.floor(upTo / 4096) * 4096;
   if (!punchAvailable || length === 0) return;
-  try {
-    const { success } = await new Deno.Command("fallocate", {
-      args: ["--punch-hole", "--offset", "0", "--length", String(length), path],
-      stdin: "null",
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    if (!success) punchAvailable = false;
-  } catch {
-    punchAvailable = false;
-  }
+  const args = ["--punch-hole", "--offset", "0", "--length", String(length), path];
+  if ((await runTool("fallocate", args))?.code !== 0) punchAvailable = false;
 }

@@ -9,6 +9,7 @@ import {
   type ReportedListener,
   scanProcListeners,
 } from "./scan_linux.ts";
+import { toolText } from "../system/tools.ts";
 
 /** A process listening on a port; pid and command are null when the OS hides them. */
 export interface PortHolder {
@@ -33,14 +34,14 @@ const TOOL_SCANNERS: Partial<
   Record<typeof Deno.build.os, (scope: ToolScope) => Promise<ReportedListener[] | null>>
 > = {
   linux: async () => {
-    const text = await run("ss", ["-ltnpH"]);
+    const text = await toolText("ss", ["-ltnpH"]);
     return text === null ? null : parseSsListeners(text);
   },
   darwin: async ({ pids, port }) => {
     const args = pids
       ? lsofListenerArgs(pids)
       : ["-nP", `-iTCP${port ? `:${port}` : ""}`, "-sTCP:LISTEN", "-Fpn"];
-    const text = await run("lsof", args, [0, 1]); // 1: nothing matched
+    const text = await toolText("lsof", args, [0, 1]); // 1: nothing matched
     if (text === null) return null;
     return [...parseLsofListeners(text)].flatMap(([pid, ports]) =>
       ports.map((port) => ({ port, pid, command: null }))
@@ -97,7 +98,7 @@ async function fromTools(
 ): Promise<PortHolder[] | null> {
   const scanner = TOOL_SCANNERS[Deno.build.os];
   if (!scanner) return null;
-  const processes = parsePs(await run("ps", ["-A", "-o", "pid=,pgid=,args="]) ?? "");
+  const processes = parsePs(await toolText("ps", ["-A", "-o", "pid=,pgid=,args="]) ?? "");
   const groups = scope.groups;
   const pids = groups && [...processes].filter(([, p]) => groups.has(p.pgid)).map(([pid]) => pid);
   if (pids?.length === 0) return [];
@@ -124,20 +125,6 @@ export function parsePs(text: string): Map<number, { pgid: number; command: stri
     }
   }
   return processes;
-}
-
-async function run(program: string, args: string[], okCodes = [0]): Promise<string | null> {
-  try {
-    const { code, stdout } = await new Deno.Command(program, {
-      args,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    return okCodes.includes(code) ? new TextDecoder().decode(stdout) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** How long one scan answers `list` calls for the same processes. */

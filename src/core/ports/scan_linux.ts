@@ -3,6 +3,7 @@
  * kernel's socket tables give the port of each listening socket inode, and each process's
  * `fd/` links name the socket inodes it holds. No subprocess, so a scan costs milliseconds.
  */
+import { readAllProcStats, readCommandLine, readTcpTables, socketInodes } from "../system/proc.ts";
 
 /** A listening TCP socket and the process that holds it. */
 export interface Listener {
@@ -36,20 +37,11 @@ export function parseProcNetTcp(text: string): Map<string, number> {
  * read (not Linux, not mounted, or Deno lacks the permission).
  */
 export function readListenInodes(): Map<string, number> | null {
+  const tables = readTcpTables();
+  if (tables === null) return null;
   const inodes = new Map<string, number>();
-  try {
-    for (const path of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-      let text: string;
-      try {
-        text = Deno.readTextFileSync(path);
-      } catch (error) {
-        if (error instanceof Deno.errors.NotFound) continue; // no IPv6 in this kernel
-        throw error;
-      }
-      for (const [inode, port] of parseProcNetTcp(text)) inodes.set(inode, port);
-    }
-  } catch {
-    return null;
+  for (const text of tables) {
+    for (const [inode, port] of parseProcNetTcp(text)) inodes.set(inode, port);
   }
   return inodes;
 }
@@ -64,18 +56,11 @@ export function scanProcListeners(
   wantGroup: (pgid: number) => boolean,
   inodes?: ReadonlyMap<string, number>,
 ): Listener[] | null {
-  let entries: Iterable<Deno.DirEntry>;
-  try {
-    entries = Deno.readDirSync("/proc");
-  } catch {
-    return null;
-  }
+  const stats = readAllProcStats();
+  if (stats === null) return null;
   const holders: { pid: number; pgid: number; sockets: string[] }[] = [];
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    const pid = Number(entry.name);
-    const pgid = readGroup(pid);
-    if (pgid === null || !wantGroup(pgid)) continue;
+  for (const { pid, pgid, state } of stats) {
+    if (state === "Z" || !wantGroup(pgid)) continue;
     const sockets = socketInodes(pid);
     if (sockets.length > 0) holders.push({ pid, pgid, sockets });
   }
@@ -87,55 +72,10 @@ export function scanProcListeners(
     const ports = new Set(sockets.map((inode) => listening.get(inode)));
     ports.delete(undefined);
     if (ports.size === 0) continue;
-    const command = readCommand(pid);
+    const command = readCommandLine(pid, MAX_COMMAND);
     for (const port of ports) found.push({ port: port!, pid, pgid, command });
   }
   return found;
-}
-
-/** The process group of a live process, or null when it is gone or a zombie. */
-function readGroup(pid: number): number | null {
-  let stat: string;
-  try {
-    stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  } catch {
-    return null;
-  }
-  // Fields after the parenthesised command: state ppid pgrp ...
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return fields[0] === "Z" ? null : Number(fields[2]);
-}
-
-/** Inodes of the sockets among the process's open files. */
-function socketInodes(pid: number): string[] {
-  const inodes: string[] = [];
-  let fds: Iterable<Deno.DirEntry>;
-  try {
-    fds = Deno.readDirSync(`/proc/${pid}/fd`);
-  } catch {
-    return inodes; // another user's process, or it exited
-  }
-  for (const fd of fds) {
-    try {
-      const target = Deno.readLinkSync(`/proc/${pid}/fd/${fd.name}`);
-      if (target.startsWith("socket:[")) inodes.push(target.slice(8, -1));
-    } catch { /* closed meanwhile */ }
-  }
-  return inodes;
-}
-
-function readCommand(pid: number): string {
-  try {
-    const raw = Deno.readTextFileSync(`/proc/${pid}/cmdline`);
-    const command = raw.replace(/\0+$/, "").replaceAll("\0", " ");
-    if (command) return command.slice(0, MAX_COMMAND);
-  } catch { /* fall through to the short name */ }
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-  } catch {
-    return "";
-  }
 }
 
 /** A listener as `ss` or `lsof` report it: the pid is missing for other users' processes. */

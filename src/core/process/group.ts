@@ -2,6 +2,8 @@
  * Signals and watches a whole process group: a managed child and everything it started.
  */
 import process from "node:process";
+import { groupHasLiveMember } from "../system/processes.ts";
+import { runTool } from "../system/tools.ts";
 
 /** How often a stop looks again whether the group is gone. */
 const POLL_MS = 50;
@@ -19,60 +21,7 @@ export function isGroupAlive(pgid: number): boolean {
   } catch (error) {
     return (error as { code?: string }).code === "EPERM";
   }
-  return hasLiveMember(pgid) ?? true;
-}
-
-/**
- * Scans /proc for a non-zombie member of the group, else asks `ps`; undefined when neither
- * can tell.
- */
-function hasLiveMember(pgid: number): boolean | undefined {
-  if (Deno.build.os !== "linux") return undefined;
-  let entries: Iterable<Deno.DirEntry>;
-  try {
-    entries = Deno.readDirSync("/proc");
-  } catch {
-    // Deno reads /proc only with --allow-all, which the compiled binary does not have.
-    return hasLiveMemberByPs(pgid);
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    let stat: string;
-    try {
-      stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
-    } catch {
-      continue; // exited while we looked
-    }
-    // Fields after the parenthesised command: state ppid pgrp ...
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(fields[2]) === pgid && fields[0] !== "Z") return true;
-  }
-  return false;
-}
-
-function hasLiveMemberByPs(pgid: number): boolean | undefined {
-  try {
-    const { success, stdout } = new Deno.Command("ps", {
-      args: ["-e", "-o", "pgid=,stat="],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "null",
-    }).outputSync();
-    return success ? psListsLiveMember(new TextDecoder().decode(stdout), pgid) : undefined;
-  } catch {
-    return undefined; // no ps (minimal containers lack it)
-  }
-}
-
-/**
- * Whether `ps -e -o pgid=,stat=` output lists a member of `pgid` that is not a zombie (state
- * `Z`). Pure, for testing.
- */
-export function psListsLiveMember(text: string, pgid: number): boolean {
-  return text.split("\n").some((line) => {
-    const [group, state] = line.trim().split(/\s+/);
-    return Number(group) === pgid && state !== undefined && !state.startsWith("Z");
-  });
+  return groupHasLiveMember(pgid) ?? true;
 }
 
 /** Sends a signal to every member of the group; a group already gone is not an error. */
@@ -132,15 +81,14 @@ const TASKKILL_NOT_FOUND = 128;
 export async function runStopCommand(
   plan: Extract<TreeStopPlan, { kind: "command" }>,
 ): Promise<"SIGKILL" | null> {
-  const { code, stdout, stderr } = await new Deno.Command(plan.program, {
-    args: plan.args,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
+  const output = await runTool(plan.program, plan.args);
+  if (output === null) {
+    throw new Error(`Cannot stop the process tree: "${plan.program}" cannot be run`);
+  }
+  const { code, stdout, stderr } = output;
   if (code === 0) return "SIGKILL";
   if (code === TASKKILL_NOT_FOUND) return null;
-  const text = new TextDecoder().decode(stderr.length ? stderr : stdout).trim();
+  const text = (stderr || stdout).trim();
   throw new Error(`Cannot stop the process tree: "${plan.program}" exited with ${code}: ${text}`);
 }
 

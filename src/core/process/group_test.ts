@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { psListsLiveMember, runStopCommand, treeStopPlan } from "./group.ts";
+import { runStopCommand, treeStopPlan } from "./group.ts";
 
 Deno.test("treeStopPlan on Windows kills the whole tree with taskkill /T /F", () => {
   const expected = { kind: "command", program: "taskkill", args: ["/T", "/F", "/PID", "4242"] };
@@ -48,12 +48,4 @@ Deno.test({
       /"sh" exited with 1: ERROR: Access is denied\./,
     );
   },
-});
-
-Deno.test("psListsLiveMember counts a group's running members and not its zombies", () => {
-  const text = "    1 Ss\n  812 S+\n  812 Z\n 9001 Z+\n 9001 Zs\n";
-  assert.equal(psListsLiveMember(text, 812), true);
-  assert.equal(psListsLiveMember(text, 9001), false, "only zombies are left");
-  assert.equal(psListsLiveMember(text, 4242), false, "no member at all");
-  assert.equal(psListsLiveMember("", 812), false);
 });

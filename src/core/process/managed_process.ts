@@ -8,7 +8,7 @@ import { findExecutable } from "./executable.ts";
 import { ProcessOutput } from "../output/process_output.ts";
 import { logger } from "../logger.ts";
 import { isGroupAlive, stopGroup } from "./group.ts";
-import { processStartToken } from "./identity.ts";
+import { isSameProcess, processStartToken } from "../system/processes.ts";
 import type { ProcessEvent, ProcessInfo, ProcessStatus } from "../types.ts";
 
 /** What is needed to (re)launch a process. */
@@ -112,7 +112,7 @@ export class ManagedProcess {
    * returns whether it did. Its exit code cannot be known (it is not our child).
    */
   adopt(pid: number, token: string | null): boolean {
-    if (!ProcessOutput.resumable || token === null || processStartToken(pid) !== token) {
+    if (!ProcessOutput.resumable || token === null || !isSameProcess(pid, token)) {
       return false;
     }
     this.pid = pid;
@@ -202,7 +202,7 @@ export class ManagedProcess {
   }
 
   async #whenGone(pid: number, token: string): Promise<void> {
-    while (processStartToken(pid) === token) {
+    while (isSameProcess(pid, token)) {
       await new Promise((resolve) => setTimeout(resolve, ADOPTED_POLL_MS));
     }
   }

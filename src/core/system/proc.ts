@@ -1,0 +1,143 @@
+/**
+ * Reading `/proc` on Linux: the one module that opens its files and parses
+ * `/proc/<pid>/stat`. Deno 2.9 refuses every path under `/proc` without `--allow-all` (even
+ * with `--allow-read`), so each function says when it cannot read, and the callers then ask
+ * the tools instead (see ./processes.ts).
+ */
+
+/** What `/proc/<pid>/stat` says about a process. */
+export interface ProcStat {
+  pid: number;
+  /** One letter: R, S, D, Z (zombie), T... */
+  state: string;
+  ppid: number;
+  pgid: number;
+  sid: number;
+  /** Start time, in clock ticks since boot, as printed. */
+  start: string;
+}
+
+let readable: boolean | undefined;
+
+/** Whether this process may read `/proc` at all (Linux, mounted, permitted). */
+export function procReadable(): boolean {
+  if (readable === undefined) {
+    try {
+      Deno.statSync("/proc/self/stat");
+      Deno.readTextFileSync("/proc/self/stat");
+      readable = Deno.build.os === "linux";
+    } catch {
+      readable = false;
+    }
+  }
+  return readable;
+}
+
+/** Parses the text of `/proc/<pid>/stat`; pure, for testing. */
+export function parseProcStat(pid: number, text: string): ProcStat | null {
+  // The command, in parentheses, may itself hold spaces and parentheses: fields follow the last ")".
+  const close = text.lastIndexOf(")");
+  if (close < 0) return null;
+  const fields = text.slice(close + 2).split(" ");
+  if (fields.length < 20) return null;
+  return {
+    pid,
+    state: fields[0],
+    ppid: Number(fields[1]),
+    pgid: Number(fields[2]),
+    sid: Number(fields[3]),
+    start: fields[19],
+  };
+}
+
+/**
+ * The stat of one process; null when no such process exists, undefined when `/proc` cannot be
+ * read here.
+ */
+export function readProcStat(pid: number): ProcStat | null | undefined {
+  if (!procReadable()) return undefined;
+  try {
+    return parseProcStat(pid, Deno.readTextFileSync(`/proc/${pid}/stat`));
+  } catch {
+    return null; // gone, or gone while we looked
+  }
+}
+
+/** The stat of every process this server can see; null when `/proc` cannot be read. */
+export function readAllProcStats(): ProcStat[] | null {
+  if (!procReadable()) return null;
+  const stats: ProcStat[] = [];
+  let entries: Iterable<Deno.DirEntry>;
+  try {
+    entries = Deno.readDirSync("/proc");
+  } catch {
+    return null;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    const stat = readProcStat(Number(entry.name));
+    if (stat) stats.push(stat);
+  }
+  return stats;
+}
+
+/** Inodes of the sockets among a process's open files; empty for another user's process. */
+export function socketInodes(pid: number): string[] {
+  const inodes: string[] = [];
+  let fds: Iterable<Deno.DirEntry>;
+  try {
+    fds = Deno.readDirSync(`/proc/${pid}/fd`);
+  } catch {
+    return inodes; // another user's process, or it exited
+  }
+  for (const fd of fds) {
+    try {
+      const target = Deno.readLinkSync(`/proc/${pid}/fd/${fd.name}`);
+      if (target.startsWith("socket:[")) inodes.push(target.slice(8, -1));
+    } catch { /* closed meanwhile */ }
+  }
+  return inodes;
+}
+
+/** A process's command line, arguments joined by spaces, at most `max` characters. */
+export function readCommandLine(pid: number, max: number): string {
+  try {
+    const raw = Deno.readTextFileSync(`/proc/${pid}/cmdline`);
+    const command = raw.replace(/\0+$/, "").replaceAll("\0", " ");
+    if (command) return command.slice(0, max);
+  } catch { /* fall through to the short name */ }
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * The kernel's TCP socket tables (`/proc/net/tcp`, then `tcp6` where the kernel has IPv6);
+ * null when they cannot be read.
+ */
+export function readTcpTables(): string[] | null {
+  if (!procReadable()) return null;
+  const tables: string[] = [];
+  for (const path of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    try {
+      tables.push(Deno.readTextFileSync(path));
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) continue; // no IPv6 in this kernel
+      return null;
+    }
+  }
+  return tables;
+}
+
+/** The text of a `/proc` file, or null when it cannot be read (used for the boot id). */
+export function readProcFile(path: string): string | null {
+  if (!procReadable()) return null;
+  try {
+    return Deno.readTextFileSync(path);
+  } catch {
+    return null;
+  }
+}

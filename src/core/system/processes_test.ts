@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { bootId, isSameProcess, parsePsTable, processStartToken } from "./processes.ts";
+import { parseProcStat } from "./proc.ts";
+
+Deno.test("parseProcStat reads the fields after a command holding spaces and parentheses", () => {
+  const text = "42 (a (b) c) S 1 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 98765 1 2 3";
+  assert.deepEqual(parseProcStat(42, text), {
+    pid: 42,
+    state: "S",
+    ppid: 1,
+    pgid: 42,
+    sid: 42,
+    start: "98765",
+  });
+  assert.equal(parseProcStat(42, "garbage"), null);
+});
+
+Deno.test("parsePsTable reads pid, parent, group, zombies and start times", () => {
+  const text = "    1     0     1 Ss   Sun Nov 29 17:00:01 2026\n" +
+    "  812     1   812 Z    Sun Nov 29 17:28:13 2026\n";
+  assert.deepEqual(parsePsTable(text, (lstart) => `t:${lstart}`), [
+    { pid: 1, ppid: 0, pgid: 1, token: "t:Sun Nov 29 17:00:01 2026", zombie: false },
+    { pid: 812, ppid: 1, pgid: 812, token: "t:Sun Nov 29 17:28:13 2026", zombie: true },
+  ]);
+});
+
+Deno.test("a start token names the boot, and a pid's token stays its own", () => {
+  const token = processStartToken(Deno.pid);
+  assert.ok(token);
+  if (Deno.build.os === "linux") {
+    assert.match(bootId(), /^[0-9a-f-]{36}$/);
+    assert.ok(token.startsWith(`${bootId()}/`));
+  }
+  assert.equal(processStartToken(Deno.pid), token);
+  assert.ok(isSameProcess(Deno.pid, token));
+  // A token saved before the boot id was part of it still names the same process.
+  assert.ok(isSameProcess(Deno.pid, token.slice(token.indexOf("/") + 1)));
+  assert.equal(isSameProcess(Deno.pid, `${bootId()}/proc:1`), false);
+  assert.equal(isSameProcess(Deno.pid, null), false);
+});
