@@ -4,8 +4,17 @@
  */
 
 import type { OutputPage, OutputRequest } from "../core/output/query.ts";
+import type { OutputWaitRequest, WaitedOutputPage } from "../core/output/output_wait.ts";
 import type { IfRunning, ReadyConditions, ReadyOutcome } from "../core/ready/readiness.ts";
 import type { ProcessInfo, ProcessStatus, ProcessTarget } from "../core/types.ts";
+
+export type { WaitedOutputPage };
+
+/** The wait fields of an `output` call. */
+export type OutputWaitFields = Pick<
+  OutputWaitRequest,
+  "wait_for_log" | "wait_for_exit" | "wait_timeout"
+>;
 
 export type { IfRunning, OutputPage, OutputRequest, ProcessTarget, ReadyConditions, ReadyOutcome };
 

@@ -9,10 +9,11 @@ import type {
   CtrlArgs,
   Health,
   ListResult,
-  OutputPage,
   OutputRequest,
+  OutputWaitFields,
   ProcessTarget,
   WaitedCtrlResult,
+  WaitedOutputPage,
 } from "./api.ts";
 import { HubError, ServerUnreachableError } from "./errors.ts";
 import { parseNdjson } from "./ndjson.ts";
@@ -68,7 +69,7 @@ export class HubClient {
   }
 
   /** Reads stored output of one process: the newest lines, since a cursor, or grep hits. */
-  output(args: OutputRequest): Promise<OutputPage> {
+  output(args: OutputRequest & OutputWaitFields): Promise<WaitedOutputPage> {
     return this.#tool("output", args);
   }
 

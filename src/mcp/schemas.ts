@@ -183,6 +183,13 @@ export const outputInput = {
   before_time: z.string().max(64).optional().describe(
     "Only lines before this ISO-8601 time",
   ),
+  wait_for_log: z.string().min(1).max(1_000).optional().describe(
+    "First wait for a line stored after this call (or after cursor) matching this RE2 regex",
+  ),
+  wait_for_exit: z.boolean().optional().describe("First wait until the process exits"),
+  wait_timeout: z.number().positive().max(300).optional().describe(
+    "Seconds to wait (default 30, max 300); a wait also ends when the process exits",
+  ),
 };
 
 /** Output of `output`. */
@@ -207,6 +214,13 @@ export const outputOutput = {
   skipped_lines: z.number().describe(
     "Lines after the cursor that were rotated out of the log before they could be read",
   ),
+  wait_result: z.enum(["ready", "exited", "timeout"]).optional().describe(
+    "Only when waiting: ready (matched_line), exited (exit_code) or timeout",
+  ),
+  matched_line: z.string().nullable().optional().describe("The line wait_for_log matched"),
+  exit_code: z.number().nullable().optional().describe("Exited: its exit code (null if unknown)"),
+  exit_signal: z.string().nullable().optional().describe("Exited: the signal that ended it"),
+  waited_ms: z.number().optional().describe("Only when waiting: how long the call waited"),
   search_cut: z.boolean().describe(
     "True when the scan stopped at its time budget before the end of the log; call again with next_cursor to go on",
   ),

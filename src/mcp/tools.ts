@@ -4,7 +4,7 @@
  */
 import type { z } from "zod";
 import { describeHolder } from "../core/errors.ts";
-import { readOutput } from "../core/output/query.ts";
+import { readOutputWaiting, type WaitedOutputPage } from "../core/output/output_wait.ts";
 import { withPorts } from "../core/ports/listeners.ts";
 import {
   type ControlOutcome,
@@ -118,16 +118,7 @@ const ctrl = define({
       wait_for_url: args.wait_for_url,
       wait_timeout: args.wait_timeout,
     };
-    const wait = {
-      signal: context.signal,
-      onProgress: context.onProgress &&
-        ((p: { elapsed_ms: number; timeout_ms: number; pending: string[] }) =>
-          context.onProgress!({
-            progress: Math.floor(p.elapsed_ms / 1000),
-            total: Math.round(p.timeout_ms / 1000),
-            message: `waiting for ${p.pending.join(", ") || "the process"}`,
-          })),
-    };
+    const wait = waitOptions(context);
     let outcome: ControlOutcome;
     if (args.action === "start") {
       if (args.pid !== undefined) {
@@ -186,6 +177,30 @@ const ctrl = define({
     };
   },
 });
+
+/** A wait's abort signal, and its progress as MCP progress notifications when asked for. */
+function waitOptions(context: ToolContext) {
+  return {
+    signal: context.signal,
+    onProgress: context.onProgress &&
+      ((p: { elapsed_ms: number; timeout_ms: number; pending: string[] }) =>
+        context.onProgress!({
+          progress: Math.floor(p.elapsed_ms / 1000),
+          total: Math.round(p.timeout_ms / 1000),
+          message: `waiting for ${p.pending.join(", ") || "the process"}`,
+        })),
+  };
+}
+
+/** How an output wait ended, in words. */
+function outputWaitSummary(page: WaitedOutputPage): string {
+  const seconds = `${((page.waited_ms ?? 0) / 1000).toFixed(1)} s`;
+  if (page.wait_result === "ready") return `matched after ${seconds}: ${page.matched_line}`;
+  if (page.wait_result === "timeout") return `nothing matched in ${seconds}`;
+  const how = page.exit_signal ??
+    (page.exit_code === null ? "exit unknown" : `exit code ${page.exit_code}`);
+  return `exited (${how}) after ${seconds}`;
+}
 
 /** How `started_by` names a client: `name/version`, or the name alone; null when unknown. */
 function startedBy(client: ClientInfo | null): string | null {
@@ -248,12 +263,12 @@ const output = define({
   name: "output",
   title: "Read a process's output",
   description:
-    "Read a managed process's output (running or ended): the newest lines; with cursor, only what came since; with grep (+context), matches from the whole log; optionally one stream or a time window. Colours stripped, within max_bytes. Read errors here instead of asking the user to copy them.",
+    "Read a managed process's output (running or ended): the newest lines; with cursor, only what came since; with grep (+context), matches from the whole log; optionally one stream or a time window; colours stripped, within max_bytes. wait_for_log/wait_for_exit first wait on the running process (edit, wait, read in one call).",
   inputSchema: outputInput,
   outputSchema: outputOutput,
   annotations: READ_ONLY,
-  async run(hub, args) {
-    const page = await readOutput(hub, args);
+  async run(hub, args, context) {
+    const page = await readOutputWaiting(hub, args, waitOptions(context));
     const notes = [
       page.omitted_lines > 0 &&
       `${page.omitted_lines} more matching line(s) not shown (narrow with grep, cursor or since_time, or raise lines/max_bytes)`,
@@ -262,7 +277,9 @@ const output = define({
       page.search_cut && "the search stopped at its time budget; call again with next_cursor",
     ].filter(Boolean);
     const head =
-      `${page.output.length} line(s) of ${page.stream} from PID ${page.pid} "${page.label}" (${page.status})`;
+      `${page.output.length} line(s) of ${page.stream} from PID ${page.pid} "${page.label}" (${page.status})${
+        page.wait_result ? `; ${outputWaitSummary(page)}` : ""
+      }`;
     return {
       structured: { ...page },
       text: [head, ...page.output, ...notes, `next_cursor: ${page.next_cursor}`].join("\n"),

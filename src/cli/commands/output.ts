@@ -3,7 +3,13 @@
  * cursor, or the lines matching a pattern with context; `--follow` keeps printing new lines.
  */
 
-import type { OutputPage, OutputRequest } from "../../client/api.ts";
+import type {
+  OutputPage,
+  OutputRequest,
+  OutputWaitFields,
+  WaitedOutputPage,
+} from "../../client/api.ts";
+import { describeEnding, exitCodeOf } from "../exit_status.ts";
 import type { HubClient } from "../../client/hub_client.ts";
 import type { StreamName } from "../../core/types.ts";
 import { UsageError } from "../args.ts";
@@ -23,7 +29,8 @@ export const outputCommand = defineCommand({
   names: ["output"],
   summary: "print a process's stored output",
   usage: "persistproc output [--stream S] [--lines N] [--since T] [--before T]\n" +
-    "                 [--grep RE [--context N]] [--cursor C] [--follow] [-C DIR] TARGET",
+    "                 [--grep RE [--context N]] [--cursor C] [--follow]\n" +
+    "                 [--wait-for-log RE] [--wait-for-exit] [--wait-timeout S] [-C DIR] TARGET",
   details: `Prints stored output lines of TARGET, oldest first, each with its time (and, for
 the combined stream, [stdout] or [stderr]).
 
@@ -39,6 +46,13 @@ Flags:
   -f, --follow    keep printing new lines (matching --grep) until the process ends
   -C, --working-directory DIR   narrow a command TARGET to DIR
 
+To wait on the running process first, then print (how the wait ended goes to stderr):
+  --wait-for-log RE   until a line printed from now on (or after --cursor) matches RE;
+                      exit code 0 when one did
+  --wait-for-exit     until the process exits; exit code: the process's own
+  --wait-timeout S    give up after S seconds (default 30, at most 300): exit code 124
+A process that exits before --wait-for-log matched passes on its exit code (1 if it was 0).
+
 Colours the program printed are kept when stdout is a terminal and removed otherwise.`,
   flags: {
     stream: { type: "string" },
@@ -49,6 +63,9 @@ Colours the program printed are kept when stdout is a terminal and removed other
     context: { type: "string" },
     cursor: { type: "string" },
     follow: { type: "boolean", short: "f" },
+    "wait-for-log": { type: "string" },
+    "wait-for-exit": { type: "boolean" },
+    "wait-timeout": { type: "string" },
     ...WORKING_DIRECTORY_FLAG,
   },
   async run({ values, positionals, settings }) {
@@ -61,6 +78,8 @@ Colours the program printed are kept when stdout is a terminal and removed other
     if (context !== undefined && values.grep === undefined) {
       throw new UsageError("--context needs --grep");
     }
+    const wait = outputWait(values);
+    if (wait && values.follow) throw new UsageError("--follow does not go with --wait-for-*");
     const client = await connect(settings);
     const query: OutputRequest = {
       ...parseTarget(positionals, values["working-directory"]),
@@ -75,12 +94,63 @@ Colours the program printed are kept when stdout is a terminal and removed other
       max_bytes: MAX_BYTES,
     };
     const json = settings.format === "json";
-    const first = await client.output(query);
+    const first = await client.output({ ...query, ...wait });
     show(first, json && !values.follow ? "pretty" : json ? "line" : "text");
     if (values.follow) await follow(client, query, first, json);
-    return 0;
+    if (!wait) return 0;
+    if (!json) printErr(describeWait(first));
+    return waitExitCode(first, wait.wait_for_log !== undefined);
   },
 });
+
+/** What the wait flags ask of the server; null when none is given. */
+function outputWait(values: {
+  "wait-for-log"?: string;
+  "wait-for-exit"?: boolean;
+  "wait-timeout"?: string;
+}): OutputWaitFields | null {
+  const timeout = values["wait-timeout"];
+  if (timeout !== undefined && !/^\d+(\.\d+)?$/.test(timeout)) {
+    throw new UsageError(`Invalid --wait-timeout "${timeout}": expected seconds`);
+  }
+  if (values["wait-for-log"] === undefined && !values["wait-for-exit"]) {
+    if (timeout !== undefined) {
+      throw new UsageError("--wait-timeout needs --wait-for-log or --wait-for-exit");
+    }
+    return null;
+  }
+  return {
+    ...(values["wait-for-log"] === undefined ? {} : { wait_for_log: values["wait-for-log"] }),
+    ...(values["wait-for-exit"] ? { wait_for_exit: true } : {}),
+    ...(timeout === undefined ? {} : { wait_timeout: Number(timeout) }),
+  };
+}
+
+/** The exit code of a wait that timed out, as timeout(1) has it. */
+export const EXIT_WAIT_TIMEOUT = 124;
+
+/**
+ * The exit code after a wait: 0 when the line matched, the process's own when it exited (1
+ * when that was 0 but the awaited line never came), 124 at the timeout.
+ */
+function waitExitCode(page: WaitedOutputPage, forLog: boolean): number {
+  if (page.wait_result === "ready") return 0;
+  if (page.wait_result === "timeout") return EXIT_WAIT_TIMEOUT;
+  const code = exitCodeOf(ending(page));
+  return code === 0 && forLog ? 1 : code;
+}
+
+function ending(page: WaitedOutputPage) {
+  return { exit_code: page.exit_code ?? null, exit_signal: page.exit_signal ?? null };
+}
+
+/** How the wait ended, for stderr: `matched: ...`, `exited with code 4`, `timed out ...`. */
+function describeWait(page: WaitedOutputPage): string {
+  const seconds = `${((page.waited_ms ?? 0) / 1000).toFixed(1)} s`;
+  if (page.wait_result === "ready") return `matched after ${seconds}: ${page.matched_line}`;
+  if (page.wait_result === "timeout") return `timed out after ${seconds}`;
+  return `process ${describeEnding(ending(page))}`;
+}
 
 /** Prints new lines as they are stored, by polling with the cursor, until the process ends. */
 async function follow(

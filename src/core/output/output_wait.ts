@@ -1,0 +1,196 @@
+/**
+ * Waiting on a running process before reading its output: until a new line matches a
+ * pattern, until the process exits, or until a timeout. It is the agent's "edit, wait for the
+ * next `compiled`, read what it printed" in one call, instead of polling `output` and `list`.
+ */
+import { stripAnsi } from "./ansi.ts";
+import { decodeCursor } from "./cursor.ts";
+import { compilePattern, type LinePattern } from "./line_pattern.ts";
+import { storedText } from "./log_reader.ts";
+import { type OutputHub, type OutputPage, type OutputRequest, readOutput } from "./query.ts";
+import type { ProcessEvent, ProcessInfo, ProcessTarget } from "../types.ts";
+
+/** Default and longest wait, in seconds (as for a start's wait). */
+export const DEFAULT_OUTPUT_WAIT_SECONDS = 30;
+export const MAX_OUTPUT_WAIT_SECONDS = 300;
+
+/** `output` with its wait: what to wait for before the read. */
+export interface OutputWaitRequest extends OutputRequest {
+  /**
+   * Wait for a line matching this pattern (RE2), stored after the call began or, with
+   * `cursor`, after the cursor.
+   */
+  wait_for_log?: string;
+  /** Wait until the process exits. */
+  wait_for_exit?: boolean;
+  /** Seconds (default 30, at most 300). */
+  wait_timeout?: number;
+}
+
+/** How the wait ended. */
+export interface OutputWaitOutcome {
+  /** ready: a line matched; exited: the process ended (first); timeout: neither in time. */
+  wait_result: "ready" | "exited" | "timeout";
+  /** The line that matched wait_for_log (escapes stripped), or null. */
+  matched_line: string | null;
+  /** How the process ended, when it did. */
+  exit_code?: number | null;
+  exit_signal?: string | null;
+  waited_ms: number;
+}
+
+/** The read, and the wait's outcome when one was asked for. */
+export type WaitedOutputPage = OutputPage & Partial<OutputWaitOutcome>;
+
+/** What waiting needs of the supervisor: the read, and the process's live events. */
+export interface OutputWaitHub extends OutputHub {
+  follow(
+    target: ProcessTarget,
+    backlogLines: number,
+    listener: (event: ProcessEvent) => void,
+  ): { process: ProcessInfo; unsubscribe: () => void };
+}
+
+/** How a wait reports progress and learns that its caller went away. */
+export interface OutputWaitOptions {
+  signal?: AbortSignal;
+  /** Called about once a second while waiting. */
+  onProgress?: (progress: { elapsed_ms: number; timeout_ms: number; pending: string[] }) => void;
+}
+
+/**
+ * Reads output as readOutput does; with wait_for_log or wait_for_exit, first waits until the
+ * condition is met, the process exits, or the timeout passes. The read then returns what came
+ * after `cursor` (or the newest lines), so the caller sees what the wait was about.
+ */
+export async function readOutputWaiting(
+  hub: OutputWaitHub,
+  request: OutputWaitRequest,
+  options: OutputWaitOptions = {},
+): Promise<WaitedOutputPage> {
+  const { wait_for_log, wait_for_exit, wait_timeout, ...read } = request;
+  if (wait_for_log === undefined && !wait_for_exit) {
+    if (wait_timeout !== undefined) {
+      throw new TypeError("wait_timeout needs wait_for_log or wait_for_exit");
+    }
+    return await readOutput(hub, read);
+  }
+  const seconds = wait_timeout ?? DEFAULT_OUTPUT_WAIT_SECONDS;
+  if (!(seconds > 0 && seconds <= MAX_OUTPUT_WAIT_SECONDS)) {
+    throw new RangeError(
+      `Invalid wait_timeout ${seconds}: expected seconds above 0, at most ${MAX_OUTPUT_WAIT_SECONDS}`,
+    );
+  }
+  const pattern = wait_for_log === undefined ? null : compilePattern("wait_for_log", wait_for_log);
+  const info = hub.get(read);
+  const stream = read.stream ?? "combined";
+  if (read.cursor !== undefined) {
+    // A bad cursor is refused now, not after the wait.
+    const paths = { stdout: info.log_stdout, stderr: info.log_stderr, combined: info.log_combined };
+    decodeCursor(read.cursor, paths[stream]);
+  }
+  const wanted = { pattern, exit: !!wait_for_exit, stream, cursor: read.cursor, read };
+  const outcome = await waitOn(hub, info, wanted, seconds * 1000, options);
+  // By label: a restart during the wait gave the process another pid.
+  const page = await readOutput(hub, {
+    ...read,
+    pid: undefined,
+    working_directory: undefined,
+    command_or_label: info.label,
+  });
+  return { ...page, ...outcome };
+}
+
+interface Wanted {
+  pattern: LinePattern | null;
+  exit: boolean;
+  stream: string;
+  cursor?: string;
+  read: OutputRequest;
+}
+
+async function waitOn(
+  hub: OutputWaitHub,
+  info: ProcessInfo,
+  wanted: Wanted,
+  timeoutMs: number,
+  options: OutputWaitOptions,
+): Promise<OutputWaitOutcome> {
+  const begun = Date.now();
+  let matched: string | null = null;
+  let ended: ProcessInfo | null = null;
+  let finish!: (result: OutputWaitOutcome["wait_result"]) => void;
+  const finished = new Promise<OutputWaitOutcome["wait_result"]>((resolve) => finish = resolve);
+  const { pattern } = wanted;
+  const onEvent = (event: ProcessEvent) => {
+    if (event.type === "line") {
+      if (!pattern || matched !== null) return;
+      if (wanted.stream !== "combined" && event.stream !== wanted.stream) return;
+      const text = stripAnsi(event.text);
+      if (pattern.test(text)) {
+        matched = text;
+        finish("ready");
+      }
+    } else if (event.type === "exit") {
+      // A restart by someone ends only a wait for the exit: the next run may print the line.
+      if (event.restarting && !wanted.exit) return;
+      ended ??= event.process;
+      finish("exited");
+    }
+  };
+  // From here on every stored line reaches onEvent: the call "began" at this instant.
+  const following = hub.follow({ pid: info.pid }, 0, onEvent);
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  const onAbort = () => finish("timeout");
+  try {
+    if (pattern && wanted.cursor !== undefined) {
+      // Lines stored between the cursor and now count too.
+      const earlier = await readOutput(hub, {
+        ...wanted.read,
+        grep: pattern.source,
+        context: 0,
+        lines: 1,
+        since_time: undefined,
+        before_time: undefined,
+      });
+      const line = earlier.output.at(-1);
+      if (line !== undefined && matched === null) {
+        matched = stripAnsi(storedText(line, wanted.stream === "combined"));
+        finish("ready");
+      }
+    }
+    if (following.process.status !== "running") {
+      ended ??= following.process;
+      finish("exited");
+    }
+    timers.push(setTimeout(() => finish("timeout"), timeoutMs));
+    const { onProgress } = options;
+    if (onProgress) {
+      const pending = [
+        ...(pattern ? [`log /${pattern.source}/`] : []),
+        ...(wanted.exit ? ["exit"] : []),
+      ];
+      timers.push(setInterval(() => {
+        onProgress({ elapsed_ms: Date.now() - begun, timeout_ms: timeoutMs, pending });
+      }, 1_000));
+    }
+    if (options.signal?.aborted) finish("timeout");
+    options.signal?.addEventListener("abort", onAbort);
+    const result = await finished;
+    const outcome: OutputWaitOutcome = {
+      wait_result: result,
+      matched_line: matched,
+      waited_ms: Date.now() - begun,
+    };
+    if (result === "exited" && ended) {
+      const end = ended as ProcessInfo;
+      outcome.exit_code = end.exit_code;
+      outcome.exit_signal = end.exit_signal;
+    }
+    return outcome;
+  } finally {
+    following.unsubscribe();
+    options.signal?.removeEventListener("abort", onAbort);
+    for (const timer of timers) clearTimeout(timer);
+  }
+}
