@@ -6,7 +6,7 @@
 import type { OutputPage, OutputRequest } from "../core/output/query.ts";
 import type { OutputWaitRequest, WaitedOutputPage } from "../core/output/output_wait.ts";
 import type { IfRunning, ReadyConditions, ReadyOutcome } from "../core/ready/readiness.ts";
-import type { ProcessInfo, ProcessStatus, ProcessTarget } from "../core/types.ts";
+import type { ProcessInfo, ProcessStatus, ProcessTarget, StopReport } from "../core/types.ts";
 
 export type { WaitedOutputPage };
 
@@ -53,6 +53,10 @@ export interface CtrlResult {
   /** TCP ports the process's tree listens on. */
   ports: number[];
   process: ProcessInfo;
+  /** Only for stop: the ports the tree had held that are free now. */
+  freed_ports?: StopReport["freed_ports"];
+  /** Only for stop: the ports the tree had held that are still held, and by whom. */
+  held_ports?: StopReport["held_ports"];
   /** start with `if_running: "keep"`: the running process was returned. */
   already_running?: boolean;
 }

@@ -102,3 +102,12 @@ export function describeHolder(holder: PortHolderInfo): string {
   const managed = holder.label ? ` (managed process "${holder.label}")` : "";
   return `PID ${holder.pid}${command}${managed}`;
 }
+
+/** A stop signalled a process tree and some of it still runs (a kill was refused: EPERM). */
+export class StopFailedError extends PersistprocError {
+  constructor(label: string, survivors: { pid: number; error: string | null }[]) {
+    const named = survivors.map(({ pid, error }) => `PID ${pid}${error ? ` (${error})` : ""}`);
+    super("stop_failed", `Cannot stop "${label}": ${named.join(", ")} still running`);
+    this.name = "StopFailedError";
+  }
+}

@@ -34,6 +34,11 @@ export interface ProcessRecord extends
   autorestart: AutorestartPolicy;
   /** Start token of the pid, so a reused pid is never taken for ours. */
   pid_token: string | null;
+  /**
+   * The process's tree as last seen (the program and its descendants, also those that left
+   * its group), each with its start token, so a later server stops what it left running.
+   */
+  tree?: { pid: number; token: string }[];
   log_dir: string;
 }
 

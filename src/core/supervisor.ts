@@ -14,7 +14,22 @@ import { type AutorestartPolicy, loadState, type ProcessRecord, saveState } from
 import { matchesFilter, resolveTarget } from "./target.ts";
 import { realDirectory } from "./process/working_directory.ts";
 import { startEnvironment } from "./process/environment.ts";
-import type { ProcessEvent, ProcessInfo, ProcessTarget, StartRequest } from "./types.ts";
+import type {
+  ProcessEvent,
+  ProcessInfo,
+  ProcessTarget,
+  StartRequest,
+  StopReport,
+} from "./types.ts";
+import { ProcessTree, type TreeMember } from "./process/tree.ts";
+import { processTable } from "./system/processes.ts";
+import { listeningPorts } from "./ports/listeners.ts";
+import { portsAfterStop } from "./ports/conflict.ts";
+
+/** How often the trees of running processes are brought up to date. */
+const TREE_POLL_MS = 1_000;
+/** How soon after a launch its tree is first looked at. */
+const TREE_FIRST_POLL_MS = 150;
 
 /** Settings the supervisor is given by whoever runs it. */
 export interface SupervisorOptions {
@@ -57,6 +72,7 @@ export class Supervisor {
   readonly #autorestart = new Autorestarter(() => this.#shuttingDown);
   readonly #statePath: string;
   #shuttingDown = false;
+  #treeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: SupervisorOptions) {
     this.#options = {
@@ -93,8 +109,10 @@ export class Supervisor {
       entry.exitSignal = record.exit_signal;
       entry.restarts = record.restarts;
       entry.status = record.status;
+      // What it left running, if anything; checked against the start tokens before any use.
+      entry.tree = new ProcessTree(record.pid, null, validMembers(record.tree));
       if (record.status === "running") {
-        if (entry.adopt(record.pid, record.pid_token)) summary.adopted++;
+        if (entry.adopt(record.pid, record.pid_token, validMembers(record.tree))) summary.adopted++;
         else {
           // It ended while no server watched it: when and how cannot be known, but what it
           // printed is still in its spool.
@@ -108,6 +126,7 @@ export class Supervisor {
       }
     }
     this.#save();
+    this.#watchTrees();
     return summary;
   }
 
@@ -147,6 +166,7 @@ export class Supervisor {
     entry.spec = spec;
     try {
       entry.launch();
+      this.#watchTrees(true);
     } catch (error) {
       if (!existing) {
         // Never registered: nothing may be left of it, not its open files nor its folder.
@@ -168,15 +188,28 @@ export class Supervisor {
     return defaultLabel(request, await realDirectory(request.working_directory));
   }
 
-  /** Stops a process tree: SIGTERM, then SIGKILL after the grace (`force`: SIGKILL at once). */
-  async stop(target: ProcessTarget, options: { force?: boolean } = {}): Promise<ProcessInfo> {
+  /**
+   * Stops a process tree, descendants that left its group included: SIGTERM, then SIGKILL
+   * after the grace (`force`: SIGKILL at once). Then checks that each port the tree listened on
+   * is free, and says which are and which are still held, by whom.
+   */
+  async stop(
+    target: ProcessTarget,
+    options: { force?: boolean } = {},
+  ): Promise<ProcessInfo & StopReport> {
     const entry = this.#resolve(target);
     this.#autorestart.cancel(entry);
     // A stop during a restart wins: the restart finishes its stop and does not launch again.
     if (entry.restarting) entry.cancelRelaunch = true;
-    await entry.stop({ graceMs: this.#options.stopGraceMs, force: options.force });
+    const report = await this.#stopTree(entry, this.#options.stopGraceMs, options.force);
     await entry.exited;
-    return entry.info();
+    return { ...entry.info(), ...report };
+  }
+
+  /** The pids of a process's tree: the program and every descendant seen. */
+  treeMembers(pid: number): number[] {
+    const entry = [...this.#entries.values()].find((e) => e.pid === pid);
+    return entry ? entry.tree.pids : [];
   }
 
   /**
@@ -194,7 +227,7 @@ export class Supervisor {
     this.#autorestart.cancel(entry);
     try {
       await entry.recovery?.catch(() => {});
-      await entry.stop({ graceMs: this.#options.stopGraceMs, force: options.force });
+      await this.#stopTree(entry, this.#options.stopGraceMs, options.force);
       this.#assertOpen();
       if (entry.cancelRelaunch) {
         entry.cancelRelaunch = false;
@@ -204,6 +237,7 @@ export class Supervisor {
       }
       entry.restarts++;
       entry.launch();
+      this.#watchTrees(true);
     } catch (error) {
       // Followers were told a start would follow; tell them none will.
       entry.restarting = false;
@@ -250,10 +284,68 @@ export class Supervisor {
   async shutdown(): Promise<void> {
     this.#shuttingDown = true;
     this.#autorestart.cancelAll();
+    clearTimeout(this.#treeTimer);
     const graceMs = this.#options.shutdownGraceMs;
-    await Promise.all([...this.#entries.values()].map((entry) => entry.stop({ graceMs })));
+    const entries = [...this.#entries.values()];
+    const results = await Promise.allSettled(
+      entries.map((entry) => this.#stopTree(entry, graceMs)),
+    );
+    results.forEach((result, i) => {
+      // One tree that cannot be stopped must not keep the others running or the state unsaved.
+      if (result.status === "rejected") {
+        logger.error(`Stopping "${entries[i].spec.label}" during shutdown`, result.reason);
+      }
+    });
     for (const entry of this.#entries.values()) entry.output.close();
     this.#save();
+  }
+
+  /**
+   * Stops one entry's tree and reports on the ports it held; a port still held is also logged,
+   * since a restart or shutdown has no caller to tell.
+   */
+  async #stopTree(entry: ManagedProcess, graceMs: number, force?: boolean): Promise<StopReport> {
+    const pids = entry.treePids();
+    const ports = pids.length === 0
+      ? []
+      : (await listeningPorts([entry.pid], () => pids)).get(entry.pid) ?? [];
+    await entry.stop({ graceMs, force });
+    const report = await portsAfterStop(ports, this.list());
+    for (const held of report.held_ports) {
+      logger.error(
+        `Port ${held.port} of "${entry.spec.label}" is still held after its stop, by ${
+          held.command ?? "a process"
+        }${held.pid === null ? "" : ` (PID ${held.pid})`}`,
+      );
+    }
+    return report;
+  }
+
+  /**
+   * Keeps every tree up to date while any has members: one read of the process table for all
+   * of them, soon after a launch (a daemon forks early) and then every second, saving the
+   * registry when a tree changed.
+   */
+  #watchTrees(soon = false): void {
+    if (soon) clearTimeout(this.#treeTimer);
+    else if (this.#treeTimer !== undefined) return;
+    const tick = () => {
+      this.#treeTimer = undefined;
+      const trees = [...this.#entries.values()].map((entry) => entry.tree)
+        .filter((tree) => tree.members.length > 0);
+      if (this.#shuttingDown || trees.length === 0) return;
+      const table = processTable();
+      if (table === null) return; // neither /proc nor ps: the process group is all we have
+      let changed = false;
+      for (const tree of trees) {
+        const before = tree.pids.join();
+        tree.update(table);
+        changed ||= tree.pids.join() !== before;
+      }
+      if (changed) this.#save();
+      this.#treeTimer = setTimeout(tick, TREE_POLL_MS);
+    };
+    this.#treeTimer = setTimeout(tick, soon ? TREE_FIRST_POLL_MS : TREE_POLL_MS);
   }
 
   /** A new entry with its log directory; a directory that cannot be made is a clear error. */
@@ -356,6 +448,7 @@ function toRecord(entry: ManagedProcess, autorestart: AutorestartPolicy): Proces
     autorestart,
     pid: info.pid,
     pid_token: entry.pidToken,
+    tree: entry.tree.members,
     status: info.status,
     start_time: info.start_time,
     end_time: info.end_time,
@@ -365,4 +458,11 @@ function toRecord(entry: ManagedProcess, autorestart: AutorestartPolicy): Proces
     started_by: info.started_by,
     log_dir: entry.output.dir,
   };
+}
+
+/** The tree members of a saved record that have the right shape. */
+function validMembers(tree: unknown): TreeMember[] {
+  return Array.isArray(tree)
+    ? tree.filter((m) => Number.isInteger(m?.pid) && m.pid > 1 && typeof m?.token === "string")
+    : [];
 }

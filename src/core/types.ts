@@ -84,3 +84,11 @@ export type ProcessEvent =
   | { type: "line"; stream: "stdout" | "stderr"; time: string; text: string }
   | { type: "start"; process: ProcessInfo }
   | { type: "exit"; process: ProcessInfo; restarting: boolean };
+
+/** What a stop found about the ports its process tree had been listening on. */
+export interface StopReport {
+  /** Ports the tree listened on before the stop that are now free. */
+  freed_ports: number[];
+  /** Ports the tree listened on that are still held after it, and by whom. */
+  held_ports: { port: number; pid: number | null; command: string | null; label: string | null }[];
+}

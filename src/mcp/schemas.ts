@@ -53,7 +53,7 @@ const portHolderSchema = z.object({
 /** Input of `ctrl`. */
 export const ctrlInput = {
   action: z.enum(["start", "stop", "restart"]).describe(
-    "start; stop (SIGTERM to its process group, SIGKILL after 8 s); restart (same command, directory, environment, label)",
+    "start; stop (SIGTERM to its whole tree, SIGKILL after 8 s); restart (same command, directory, environment, label)",
   ),
   pid: pid.optional(),
   command_or_label: commandOrLabel.optional().describe(
@@ -105,6 +105,17 @@ export const ctrlOutput = {
   log_combined: processInfoSchema.shape.log_combined,
   ports,
   process: processInfoSchema.describe("Full record of the process"),
+  freed_ports: z.array(z.number()).optional().describe(
+    "Only for stop: ports the process tree listened on that are free now",
+  ),
+  held_ports: z.array(z.object({
+    port: z.number(),
+    pid: z.number().nullable(),
+    command: z.string().nullable(),
+    label: z.string().nullable(),
+  })).optional().describe(
+    "Only for stop: ports the tree listened on that are still held after it, and by whom",
+  ),
   already_running: z.boolean().optional().describe(
     "if_running keep: true when the running process was returned instead of a new one",
   ),

@@ -13,7 +13,7 @@ import {
   startWhenReady,
 } from "../core/ready/readiness.ts";
 import type { Supervisor } from "../core/supervisor.ts";
-import type { ProcessInfo } from "../core/types.ts";
+import type { ProcessInfo, StopReport } from "../core/types.ts";
 import type { ClientInfo } from "./client_info.ts";
 import {
   ctrlInput,
@@ -27,7 +27,7 @@ import {
 /** What the tools need of the core. */
 export type Hub = Pick<
   Supervisor,
-  "start" | "stop" | "restart" | "list" | "get" | "follow" | "labelOf"
+  "start" | "stop" | "restart" | "list" | "get" | "follow" | "labelOf" | "treeMembers"
 >;
 
 /**
@@ -120,6 +120,7 @@ const ctrl = define({
     };
     const wait = waitOptions(context);
     let outcome: ControlOutcome;
+    let report: StopReport | undefined;
     if (args.action === "start") {
       if (args.pid !== undefined) {
         throw new TypeError("start takes the command in command_or_label, not a pid");
@@ -143,12 +144,24 @@ const ctrl = define({
         throw new TypeError(`${waits[0][0]} applies to start and restart, not stop`);
       }
       if (args.if_running !== undefined) throw new TypeError("if_running applies to start");
-      outcome = { process: await hub.stop(target, { force: args.force }), ports: [], wait: null };
+      const { freed_ports, held_ports, ...stopped } = await hub.stop(target, { force: args.force });
+      outcome = { process: stopped, ports: [], wait: null };
+      report = { freed_ports, held_ports };
     } else {
       if (args.if_running !== undefined) throw new TypeError("if_running applies to start");
       outcome = await restartWhenReady(hub, target, { force: args.force }, conditions, wait);
     }
     const { process: info, ports, wait: waited, already_running } = outcome;
+    const released = report
+      ? [
+        ...report.freed_ports.map((port) => `port ${port} freed`),
+        ...report.held_ports.map((held) =>
+          `port ${held.port} still held by ${held.command ?? "a process"}${
+            held.pid === null ? "" : ` (PID ${held.pid})`
+          }`
+        ),
+      ]
+      : [];
     const verb = already_running
       ? "already running:"
       : { start: "started", stop: "stopped", restart: "restarted" }[args.action];
@@ -166,12 +179,13 @@ const ctrl = define({
         ports,
         process: info,
         ...(already_running ? { already_running } : {}),
+        ...report,
         ...waited,
       },
       text: [
         `${verb} ${summary(info)}${waited ? `; ${waitSummary(waited)}` : ""}${
           ports.length ? `; listening on ${ports.join(", ")}` : ""
-        }; log: ${info.log_combined}`,
+        }${released.length ? `; ${released.join(", ")}` : ""}; log: ${info.log_combined}`,
         ...(waited ? waitDetails(waited) : []),
       ].join("\n"),
     };
@@ -247,6 +261,7 @@ const list = define({
       hub.list(target).filter((p) =>
         by === undefined || p.started_by === by || !!p.started_by?.startsWith(`${by}/`)
       ),
+      (pid) => hub.treeMembers(pid),
     );
     const text = processes.length === 0
       ? "No managed processes"

@@ -69,9 +69,11 @@ const IF_RUNNING: readonly IfRunning[] = ["error", "keep", "restart"];
 /** The `stop` subcommand. */
 export const stopCommand = defineCommand({
   names: ["stop"],
-  summary: "stop a process (its whole process group)",
+  summary: "stop a process and its whole tree (descendants that left its group too)",
   usage: "persistproc stop [--force] [-C DIR] TARGET",
-  details: `Stops TARGET: SIGTERM to its process group, then SIGKILL if it lingers.
+  details: `Stops TARGET: SIGTERM to its whole tree (its process group and every descendant that
+left it, such as a server started with setsid), then SIGKILL if any of it lingers. Then says
+which ports the tree listened on are free, or who still holds one.
 
 Flags:
   --force                       kill at once with SIGKILL
@@ -163,10 +165,24 @@ function describe(result: CtrlResult): string {
         listening(result)
       }\nlog: ${result.log_combined}`;
     case "stop":
-      return `stopped ${name}: ${describeEnding(result)}`;
+      return `stopped ${name}: ${describeEnding(result)}${released(result)}`;
     case "restart":
       return `restarted ${name}${listening(result)}`;
   }
+}
+
+/** What a stop found of the ports the tree had held: `; freed port 3000`, or who still holds one. */
+function released(result: CtrlResult): string {
+  const freed = result.freed_ports ?? [];
+  const held = (result.held_ports ?? []).map((h) =>
+    `port ${h.port} still held by ${h.command ?? "a process"}${
+      h.pid === null ? "" : ` (PID ${h.pid})`
+    }`
+  );
+  return [
+    ...(freed.length ? [`freed port${freed.length > 1 ? "s" : ""} ${freed.join(", ")}`] : []),
+    ...held,
+  ].map((part) => `; ${part}`).join("");
 }
 
 function listening(result: CtrlResult): string {

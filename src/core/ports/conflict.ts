@@ -5,7 +5,7 @@
  */
 import { PortConflictError, type PortHolderInfo } from "../errors.ts";
 import { findPortHolders, type PortHolder } from "./listeners.ts";
-import type { ProcessInfo } from "../types.ts";
+import type { ProcessInfo, StopReport } from "../types.ts";
 
 const ADDRESS_IN_USE = /EADDRINUSE|address already in use|port \d+ is (?:already )?in use/i;
 const PORT_IN_MESSAGE = /(?::|\bport\s+)(\d{1,5})\b/gi;
@@ -64,4 +64,22 @@ export async function conflictFromOutput(
     .filter((n) => n >= 1 && n <= 65_535);
   const wanted = port ?? named.at(-1);
   return wanted === undefined ? null : await foreignHolder(wanted, processes, ownGroup);
+}
+
+/**
+ * After a stop: which of the `ports` its tree listened on are free now, and which are still
+ * held, by whom. A port the OS cannot tell about is left out of both.
+ */
+export async function portsAfterStop(
+  ports: readonly number[],
+  processes: readonly ProcessInfo[],
+): Promise<StopReport> {
+  const report: StopReport = { freed_ports: [], held_ports: [] };
+  for (const port of ports) {
+    const holders = await findPortHolders(port);
+    if (holders === null) continue;
+    if (holders.length === 0) report.freed_ports.push(port);
+    else report.held_ports.push(...holders.map((holder) => nameHolder(holder, processes)));
+  }
+  return report;
 }

@@ -50,22 +50,30 @@ const TOOL_SCANNERS: Partial<
 };
 
 /**
- * The listening ports of each given process group (a managed process's pid is its group),
- * sorted, found in one scan however many groups are asked for. A group with no listener, or
- * every group when the OS cannot tell, maps to an empty list.
+ * The listening ports of each given process tree, sorted, found in one scan however many trees
+ * are asked for. A tree is its root (a managed process's pid, which is also its process group)
+ * and the members `membersOf` names: descendants that may have left the group. A tree with no
+ * listener, or every tree when the OS cannot tell, maps to an empty list.
  */
-export async function listeningPorts(pgids: readonly number[]): Promise<Map<number, number[]>> {
-  const wanted = new Set(pgids);
-  const byGroup = new Map<number, number[]>(pgids.map((pgid) => [pgid, []]));
-  if (wanted.size === 0) return byGroup;
-  const listeners = scanProcListeners((pgid) => wanted.has(pgid)) ??
-    await fromTools({ groups: wanted });
+export async function listeningPorts(
+  roots: readonly number[],
+  membersOf: (root: number) => readonly number[] = () => [],
+): Promise<Map<number, number[]>> {
+  const wanted = new Set(roots);
+  const byRoot = new Map<number, number[]>(roots.map((root) => [root, []]));
+  if (wanted.size === 0) return byRoot;
+  const owner = new Map<number, number>();
+  for (const root of roots) for (const pid of membersOf(root)) owner.set(pid, root);
+  const listeners = scanProcListeners((pgid, pid) => wanted.has(pgid) || owner.has(pid)) ??
+    await fromTools({ groups: wanted, members: new Set(owner.keys()) });
   for (const listener of listeners ?? []) {
-    const ports = listener.pgid === null ? undefined : byGroup.get(listener.pgid);
+    const root = (listener.pid === null ? undefined : owner.get(listener.pid)) ??
+      (listener.pgid !== null && wanted.has(listener.pgid) ? listener.pgid : undefined);
+    const ports = root === undefined ? undefined : byRoot.get(root);
     if (ports && !ports.includes(listener.port)) ports.push(listener.port);
   }
-  for (const ports of byGroup.values()) ports.sort((a, b) => a - b);
-  return byGroup;
+  for (const ports of byRoot.values()) ports.sort((a, b) => a - b);
+  return byRoot;
 }
 
 /**
@@ -94,13 +102,15 @@ export async function findPortHolders(port: number): Promise<PortHolder[] | null
 
 /** Listeners from `ss`/`lsof`, with groups and command lines from `ps`. */
 async function fromTools(
-  scope: { groups?: ReadonlySet<number>; port?: number },
+  scope: { groups?: ReadonlySet<number>; members?: ReadonlySet<number>; port?: number },
 ): Promise<PortHolder[] | null> {
   const scanner = TOOL_SCANNERS[Deno.build.os];
   if (!scanner) return null;
   const processes = parsePs(await toolText("ps", ["-A", "-o", "pid=,pgid=,args="]) ?? "");
   const groups = scope.groups;
-  const pids = groups && [...processes].filter(([, p]) => groups.has(p.pgid)).map(([pid]) => pid);
+  const members = scope.members ?? new Set<number>();
+  const pids = groups &&
+    [...processes].filter(([pid, p]) => groups.has(p.pgid) || members.has(pid)).map(([pid]) => pid);
   if (pids?.length === 0) return [];
   const reported = await scanner({ pids, port: scope.port });
   if (!reported) return null;
@@ -132,15 +142,19 @@ const LIST_SCAN_MS = 500;
 let lastScan: { key: string; at: number; result: Promise<Map<number, number[]>> } | null = null;
 
 /**
- * {@link listeningPorts}, shared by calls for the same groups within {@link LIST_SCAN_MS}: a scan
+ * {@link listeningPorts}, shared by calls for the same trees within {@link LIST_SCAN_MS}: a scan
  * reads all of /proc, and 32 agents listing at once must not each pay for one.
  */
-function recentListeningPorts(pgids: readonly number[]): Promise<Map<number, number[]>> {
-  const key = [...pgids].sort((a, b) => a - b).join(",");
+function recentListeningPorts(
+  roots: readonly number[],
+  membersOf: (root: number) => readonly number[],
+): Promise<Map<number, number[]>> {
+  const key = [...roots].sort((a, b) => a - b).map((root) => `${root}:${membersOf(root)}`)
+    .join(",");
   if (lastScan && lastScan.key === key && Date.now() - lastScan.at < LIST_SCAN_MS) {
     return lastScan.result;
   }
-  const result = listeningPorts(pgids);
+  const result = listeningPorts(roots, membersOf);
   lastScan = { key, at: Date.now(), result };
   result.catch(() => lastScan = null);
   return result;
@@ -148,12 +162,14 @@ function recentListeningPorts(pgids: readonly number[]): Promise<Map<number, num
 
 /**
  * The processes, each with the ports its tree listens on (empty once it has ended), found in
- * one scan for all of them.
+ * one scan for all of them. `membersOf` names a tree's members
+ * beyond its process group.
  */
 export async function withPorts<T extends { pid: number; status: string }>(
   processes: readonly T[],
+  membersOf: (root: number) => readonly number[] = () => [],
 ): Promise<(T & { ports: number[] })[]> {
   const running = processes.filter((p) => p.status === "running").map((p) => p.pid);
-  const ports = await recentListeningPorts(running);
+  const ports = await recentListeningPorts(running, membersOf);
   return processes.map((p) => ({ ...p, ports: p.status === "running" ? ports.get(p.pid)! : [] }));
 }

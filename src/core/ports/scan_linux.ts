@@ -47,20 +47,20 @@ export function readListenInodes(): Map<string, number> | null {
 }
 
 /**
- * Walks /proc once and returns the listeners held by processes whose group `wantGroup`
- * accepts; null when /proc cannot be read. The socket tables are read only when one of those
+ * Walks /proc once and returns the listeners held by processes that `wantGroup` accepts (by
+ * group and pid); null when /proc cannot be read. The socket tables are read only when one of those
  * processes holds a socket at all (they are slow to read on a busy machine), unless `inodes`
  * is given. Processes that vanish or belong to another user are skipped.
  */
 export function scanProcListeners(
-  wantGroup: (pgid: number) => boolean,
+  wantGroup: (pgid: number, pid: number) => boolean,
   inodes?: ReadonlyMap<string, number>,
 ): Listener[] | null {
   const stats = readAllProcStats();
   if (stats === null) return null;
   const holders: { pid: number; pgid: number; sockets: string[] }[] = [];
   for (const { pid, pgid, state } of stats) {
-    if (state === "Z" || !wantGroup(pgid)) continue;
+    if (state === "Z" || !wantGroup(pgid, pid)) continue;
     const sockets = socketInodes(pid);
     if (sockets.length > 0) holders.push({ pid, pgid, sockets });
   }

@@ -3,11 +3,13 @@
  * followers receive; capturing its output is its ProcessOutput's business. A restart relaunches the same
  * entry, so its label, its log files and its followers carry over to the new pid.
  */
-import { CommandNotFoundError } from "../errors.ts";
+import { CommandNotFoundError, StopFailedError } from "../errors.ts";
 import { findExecutable } from "./executable.ts";
 import { ProcessOutput } from "../output/process_output.ts";
 import { logger } from "../logger.ts";
-import { isGroupAlive, stopGroup } from "./group.ts";
+import { isGroupAlive } from "./group.ts";
+import { ProcessTree, type TreeMember } from "./tree.ts";
+import { refreshTree, stopTree } from "./tree_stop.ts";
 import { isSameProcess, processStartToken } from "../system/processes.ts";
 import type { ProcessEvent, ProcessInfo, ProcessStatus } from "../types.ts";
 
@@ -45,10 +47,10 @@ export class ManagedProcess {
   /** Set when a stop arrives during a restart: the restart then does not launch again. */
   cancelRelaunch = false;
   /**
-   * Set when the program ended but members of its process group (background children) were
-   * still alive: a stop or shutdown then signals the group.
+   * Its whole tree as last seen: the program and every descendant, also those that left its
+   * group. What outlives the program (background children) is stopped by a stop or shutdown.
    */
-  lingering = false;
+  tree: ProcessTree = new ProcessTree(0, null);
   /** Called after every change of state, so the registry can be saved. */
   onChange: () => void = () => {};
   #stopRequested = false;
@@ -98,6 +100,7 @@ export class ManagedProcess {
     }
     this.pid = child.pid;
     this.pidToken = processStartToken(child.pid);
+    this.tree = new ProcessTree(child.pid, this.pidToken);
     this.#reset();
     const status = child.status.then((s) => ({ ...s, signal: s.signal ?? null }));
     this.#exited = this.#watch(
@@ -111,12 +114,13 @@ export class ManagedProcess {
    * Takes over a process a previous server started, if it still runs and its pid was not reused;
    * returns whether it did. Its exit code cannot be known (it is not our child).
    */
-  adopt(pid: number, token: string | null): boolean {
+  adopt(pid: number, token: string | null, members: readonly TreeMember[] = []): boolean {
     if (!ProcessOutput.resumable || token === null || !isSameProcess(pid, token)) {
       return false;
     }
     this.pid = pid;
     this.pidToken = token;
+    this.tree = new ProcessTree(pid, token, members);
     this.status = "running";
     this.#stopRequested = false;
     const gone = this.#whenGone(pid, token);
@@ -142,20 +146,24 @@ export class ManagedProcess {
     return this.#exited;
   }
 
-  /** Stops the whole process tree (see stopGroup) and resolves once the run has ended. */
+  /**
+   * Stops the whole tree (see stopTree), also what the program left running after it ended,
+   * and resolves once the run has ended. Throws StopFailedError, naming them, when members
+   * survive SIGKILL (a kill refused with EPERM).
+   */
   async stop(options: { graceMs: number; force?: boolean }): Promise<void> {
-    if (this.status !== "running") {
-      // The program ended, but children it left in its group may live on: stop them too.
-      // (Its pid cannot belong to another group while any member of this one is alive.)
-      if (this.lingering && this.pid > 1 && isGroupAlive(this.pid)) {
-        await stopGroup(this.pid, options);
-      }
-      this.lingering = false;
-      return;
-    }
-    this.#stopRequested = true;
-    await stopGroup(this.pid, options);
-    await this.#exited;
+    const running = this.status === "running";
+    if (running) this.#stopRequested = true;
+    const { survivors } = await stopTree(this.tree, options);
+    this.onChange();
+    if (survivors.length > 0) throw new StopFailedError(this.spec.label, survivors);
+    if (running) await this.#exited;
+  }
+
+  /** The pids of the tree as it is now (the program first, if it runs). */
+  treePids(): number[] {
+    refreshTree(this.tree);
+    return this.tree.pids;
   }
 
   /** Adds a follower; returns the function that removes it. */
@@ -192,7 +200,6 @@ export class ManagedProcess {
   }
 
   #reset(): void {
-    this.lingering = false;
     this.status = "running";
     this.startTime = new Date();
     this.endTime = null;
@@ -220,10 +227,11 @@ export class ManagedProcess {
     ended: Promise<{ success: boolean; code: number | null; signal: string | null }>,
   ): Promise<void> {
     const status = await ended;
+    // What it left in its group: the group is still ours, since the program has only just ended.
+    refreshTree(this.tree, true);
     await output.catch((error) =>
       logger.error(`Reading the output of "${this.spec.label}"`, error)
     );
-    this.lingering = this.pid > 1 && isGroupAlive(this.pid);
     this.endTime = new Date();
     this.exitCode = status.code;
     this.exitSignal = status.signal;

@@ -73,7 +73,7 @@ export interface WaitOptions {
 /** What waiting needs of the supervisor. */
 export type ReadinessHub = Pick<
   Supervisor,
-  "start" | "restart" | "get" | "list" | "follow" | "labelOf"
+  "start" | "restart" | "get" | "list" | "follow" | "labelOf" | "treeMembers"
 >;
 
 interface Conditions {
@@ -201,7 +201,7 @@ async function settle(
   const wait = conditions ? await waitUntilReady(hub, started, conditions, options) : null;
   const process = hub.get({ pid: started.pid });
   const ports = process.status === "running"
-    ? (await listeningPorts([process.pid])).get(process.pid) ?? []
+    ? (await listeningPorts([process.pid], (pid) => hub.treeMembers(pid))).get(process.pid) ?? []
     : [];
   return { process, ports, wait };
 }

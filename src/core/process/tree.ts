@@ -1,0 +1,71 @@
+/**
+ * The whole tree of a managed process: every descendant the server has seen, including those
+ * that left its process group or session (`setsid`, a double fork), each known by pid and start
+ * token from the moment it was seen, so that a pid reused later is never taken for one of them.
+ * Descendants are found through parent links in the process table, polled while the tree lives
+ * (see TreeWatcher); a descendant whose parent exits before the next poll can be missed.
+ */
+import { isSameProcess, type ProcessEntry } from "../system/processes.ts";
+
+/** One member of a tree: a pid, and the token of the process that had it when seen. */
+export interface TreeMember {
+  pid: number;
+  token: string;
+}
+
+/** A managed process's tree; see the module comment. */
+export class ProcessTree {
+  /** The managed process itself: its pid is also its process group. */
+  readonly root: number;
+  readonly #members = new Map<number, string>();
+
+  constructor(root: number, rootToken: string | null, members: readonly TreeMember[] = []) {
+    this.root = root;
+    if (rootToken !== null) this.#members.set(root, rootToken);
+    for (const member of members) this.#members.set(member.pid, member.token);
+  }
+
+  /** Every member seen and not yet seen gone, the root first if it lives. */
+  get members(): TreeMember[] {
+    return [...this.#members].map(([pid, token]) => ({ pid, token }));
+  }
+
+  /** The pids of the members. */
+  get pids(): number[] {
+    return [...this.#members.keys()];
+  }
+
+  /**
+   * Brings the tree up to date with one snapshot of the process table: members gone (or whose
+   * pid now names another process) are dropped, and every live process joins whose parent is a
+   * member, or which is in the root's process group while that group is known to be ours: the
+   * root lives, a member is in it, or the caller knows (`groupIsOurs`: the root has only just
+   * ended). A group number cannot be reused while any process is in the group.
+   */
+  update(table: readonly ProcessEntry[], groupIsOurs = false): void {
+    const now = new Map(table.map((entry) => [entry.pid, entry]));
+    for (const [pid, token] of this.#members) {
+      const entry = now.get(pid);
+      if (!entry || entry.token !== token || entry.zombie) this.#members.delete(pid);
+    }
+    const ours = groupIsOurs || this.pids.some((pid) => now.get(pid)!.pgid === this.root);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const entry of table) {
+        if (entry.zombie || this.#members.has(entry.pid)) continue;
+        if (this.#members.has(entry.ppid) || (ours && entry.pgid === this.root)) {
+          this.#members.set(entry.pid, entry.token);
+          grew = true;
+        }
+      }
+    }
+  }
+
+  /** Drops members that are gone, checking each one's identity; returns those alive. */
+  prune(): TreeMember[] {
+    for (const [pid, token] of this.#members) {
+      if (!isSameProcess(pid, token)) this.#members.delete(pid);
+    }
+    return this.members;
+  }
+}
