@@ -19,7 +19,7 @@ export interface BenchHub extends TestHub {
 /** Starts a server with extra `serve` flags. */
 export async function benchHub(extraArgs: string[] = []): Promise<BenchHub> {
   const hub = await startHub(extraArgs);
-  const health = await (await fetch(`${hub.base}/api/health`)).json();
+  const health = await (await hub.fetch("/api/health")).json();
   return Object.assign(hub, {
     pid: health.pid as number,
     async call(tool: string, args: Record<string, unknown>) {

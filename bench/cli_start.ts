@@ -43,7 +43,7 @@ export const cliStart: Measure = async (ctx) => {
   const runs = ctx.sizes.cliRuns;
   await using hub = await benchHub();
   await startSleepers(hub, RUNNING, "cli", ctx.tmp);
-  const list = ["list", "--port", String(hub.port)];
+  const list = ["list", "--port", String(hub.port), "--data-dir", hub.dataDir];
   ctx.note(`cli: persistproc list, ${runs} runs`);
   const persistproc = await coldStart([Deno.execPath(), "run", "-A", MAIN, ...list], runs);
   const binary = await compiledBinary(ctx);

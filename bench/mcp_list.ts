@@ -23,7 +23,7 @@ export const mcpList: Measure = async (ctx) => {
   const canned = join(ctx.tmp, "list-result.json");
   await Deno.writeTextFile(canned, JSON.stringify(await first.callTool({ name: "list" })));
   await first[Symbol.asyncDispose]();
-  const persistproc = await roundTrips(ctx, hub.base);
+  const persistproc = await roundTrips(ctx, hub.base, hub.auth);
 
   // The same clients against an endpoint that only replays that answer: the machine's floor.
   const port = freePort();
@@ -38,7 +38,7 @@ export const mcpList: Measure = async (ctx) => {
       () => fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false),
       { everyMs: 20 },
     );
-    limit = await roundTrips(ctx, `http://127.0.0.1:${port}`);
+    limit = await roundTrips(ctx, `http://127.0.0.1:${port}`, {});
   } finally {
     floor.kill("SIGKILL");
     await floor.status;
@@ -67,13 +67,17 @@ interface RoundTrips {
 }
 
 /** Times `list` calls: one client calling in turn, then every client calling at once. */
-async function roundTrips(ctx: BenchContext, base: string): Promise<RoundTrips> {
+async function roundTrips(
+  ctx: BenchContext,
+  base: string,
+  auth: Record<string, string>,
+): Promise<RoundTrips> {
   const { listCalls, listCallsPerClient, listClients } = ctx.sizes;
   const clients = await Promise.all(
-    // connectMcp reads only the hub's base URL.
+    // connectMcp reads only the hub's base URL and its Authorization header.
     Array.from(
       { length: listClients },
-      () => connectMcp({ base } as Parameters<typeof connectMcp>[0]),
+      () => connectMcp({ base, auth } as Parameters<typeof connectMcp>[0]),
     ),
   );
   try {

@@ -4,7 +4,7 @@
  * test fails.
  */
 import { existsSync } from "node:fs";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import type { TestHub } from "./_hub.ts";
 
 /** Where Debian's chromium package puts the browser. */
@@ -54,4 +54,19 @@ export async function openBrowser(extraArgs: string[] = []): Promise<Browser & A
     ],
   });
   return Object.assign(browser, { [Symbol.asyncDispose]: () => browser.close() });
+}
+
+/**
+ * A new tab that holds the hub's token in its session storage before the page's script runs,
+ * as a tab opened by `persistproc open` does after its first load.
+ */
+export async function signedInPage(browser: Browser, hub: TestHub): Promise<Page> {
+  const page = await browser.newPage();
+  if (hub.token !== undefined) {
+    await page.addInitScript(
+      (token) => sessionStorage.setItem("persistproc.token", token),
+      hub.token,
+    );
+  }
+  return page;
 }

@@ -21,6 +21,12 @@ export interface TestHub {
   dataDir: string;
   /** Base URL, e.g. `http://127.0.0.1:1234`. */
   base: string;
+  /** The token the server requires (from its data dir unless given); undefined with --no-auth. */
+  token: string | undefined;
+  /** The Authorization header for the token, to spread into a request's headers. */
+  auth: Record<string, string>;
+  /** fetch() against the server with the token: `hub.fetch("/api/health")`. */
+  fetch(path: string, init?: RequestInit): Promise<Response>;
   /** Everything the server printed so far. */
   output(): string;
   /** Kills the server with SIGKILL, as a crash would, leaving its children running. */
@@ -61,7 +67,8 @@ export async function waitFor<T>(
 
 /**
  * Starts `main.ts serve` (or `where.program`, e.g. a compiled binary, with `serve`) and waits
- * until it answers.
+ * until it answers. Its token is `where.token` (pass it with `--token` in `extraArgs`), else
+ * the one it creates in its data dir, or none with `--no-auth`.
  */
 export async function startHub(
   extraArgs: string[] = [],
@@ -101,9 +108,7 @@ export async function startHub(
   };
   const collecting = Promise.all([collect(child.stdout), collect(child.stderr)]);
   const base = `http://127.0.0.1:${port}`;
-  const auth: Record<string, string> = where.token
-    ? { authorization: `Bearer ${where.token}` }
-    : {};
+  const auth: Record<string, string> = {};
   const api = async (tool: string, args: unknown) => {
     const response = await fetch(`${base}/api/tools/${tool}`, {
       method: "POST",
@@ -116,6 +121,10 @@ export async function startHub(
     port,
     dataDir,
     base,
+    token: undefined,
+    auth,
+    fetch: (path, init = {}) =>
+      fetch(base + path, { ...init, headers: { ...auth, ...init.headers as object } }),
     output: () => printed,
     api,
     async crash() {
@@ -158,11 +167,22 @@ export async function startHub(
     if (!where.dataDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }
   try {
+    const noAuth = extraArgs.includes("--no-auth");
     await waitFor("the server to answer", async () => {
       const status = await Promise.race([child.status, Promise.resolve(null)]);
       if (status) throw new Error(`server exited early:\n${printed}`);
-      return (await fetch(`${base}/api/health`, { headers: auth })).ok;
+      const response = await fetch(`${base}/api/health`);
+      await response.body?.cancel();
+      return response.status === (noAuth ? 200 : 401);
     });
+    if (!noAuth) {
+      // Written before the server listens, owner-only; the CLI reads it the same way.
+      hub.token = where.token ?? Deno.readTextFileSync(`${dataDir}/token`).trim();
+      auth.authorization = `Bearer ${hub.token}`;
+      const health = await fetch(`${base}/api/health`, { headers: auth });
+      await health.body?.cancel();
+      if (!health.ok) throw new Error(`health with the token answered ${health.status}`);
+    }
   } catch (error) {
     await hub[Symbol.asyncDispose]();
     throw error;
@@ -186,7 +206,8 @@ export function hubTest(name: string, body: (hub: TestHub) => Promise<void>): vo
 
 /**
  * An MCP client connected to the server with the SDK's real Streamable HTTP transport, naming
- * itself `as` (also in its User-Agent, where a 2025-era server learns who calls).
+ * itself `as` (also in its User-Agent, where a 2025-era server learns who calls) and sending
+ * the server's token.
  */
 export async function connectMcp(
   hub: TestHub,
@@ -195,7 +216,7 @@ export async function connectMcp(
   const client = new Client(as);
   await client.connect(
     new StreamableHTTPClientTransport(new URL(`${hub.base}/mcp/`), {
-      requestInit: { headers: { "user-agent": `${as.name}/${as.version}` } },
+      requestInit: { headers: { "user-agent": `${as.name}/${as.version}`, ...hub.auth } },
     }),
   );
   return Object.assign(client, {

@@ -114,7 +114,13 @@ Deno.test({
 
       if (STARTS_PROGRAMS) await startAndStopPrograms(call, hub.dataDir);
 
-      const down = await runBinary(binary.path, ["shutdown", "--port", String(hub.port)]);
+      const down = await runBinary(binary.path, [
+        "shutdown",
+        "--port",
+        String(hub.port),
+        "--data-dir",
+        hub.dataDir,
+      ]);
       assert.equal(down.code, 0, down.stderr);
       assert.match(down.stderr, new RegExp(`persistproc server on port ${hub.port} stopped`));
     } catch (error) {

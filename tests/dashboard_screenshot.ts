@@ -92,6 +92,10 @@ try {
     viewport: { width: 1280, height: 800 },
     colorScheme: scheme,
   });
+  await page.addInitScript(
+    (token) => sessionStorage.setItem("persistproc.token", token),
+    hub.token!,
+  );
   await page.goto(`${hub.base}/#web`);
   await waitFor(
     "enough output to show",

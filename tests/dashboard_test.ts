@@ -4,7 +4,13 @@
  */
 import assert from "node:assert/strict";
 import type { Locator, Page } from "playwright-core";
-import { browserMissing, openBrowser, reportingHub, tool } from "./_dashboard_support.ts";
+import {
+  browserMissing,
+  openBrowser,
+  reportingHub,
+  signedInPage,
+  tool,
+} from "./_dashboard_support.ts";
 import { FIXTURES as FIXTURES_DIR, freePort, startHub, waitFor } from "./_hub.ts";
 import { listOutput } from "../src/mcp/schemas.ts";
 
@@ -68,7 +74,7 @@ Deno.test({
     await using hub = await startHub();
     await using browser = await openBrowser();
     await reportingHub(hub, async () => {
-      const page = await browser.newPage();
+      const page = await signedInPage(browser, hub);
       const errors = watchForErrors(page);
       await page.goto(`${hub.base}/`);
       await page.locator('#connection[data-state="live"]').waitFor();
@@ -180,7 +186,7 @@ Deno.test({
           command_or_label: "while [ ! -e go ]; do sleep 0.05; done; seq 1 100000",
           working_directory: workDir,
         });
-        const page = await browser.newPage();
+        const page = await signedInPage(browser, hub);
         const errors = watchForErrors(page);
         await page.goto(`${hub.base}/#colours`);
 
@@ -306,16 +312,22 @@ Deno.test({
 });
 
 Deno.test({
-  ...browserTest("with a token set, the page asks for it once, or takes it from a link's fragment"),
+  ...browserTest(
+    "without the token the page says how to get in, asks once, or takes it from a link",
+  ),
   async fn() {
-    const token = "dashboard-test-token";
-    await using hub = await startHub(["--token", token], { token });
+    await using hub = await startHub();
+    const token = hub.token!;
     await using browser = await openBrowser();
     await reportingHub(hub, async () => {
       const page = await browser.newPage();
       await page.goto(`${hub.base}/`);
       await page.locator("#token-form").waitFor();
       await waitForText(page.locator("#connection"), "needs token", "the connection state");
+      const explained = await textOf(page.locator("#token-form label"));
+      assert.match(explained, /persistproc open/);
+      assert.match(explained, /persistproc token/);
+      assert.equal(await page.locator("#process-rows tr").count(), 0);
       await page.fill("#token-input", token);
       await page.getByRole("button", { name: "Use token" }).click();
       await page.locator('#connection[data-state="live"]').waitFor();
@@ -361,7 +373,7 @@ Deno.test({
         command_or_label: `'${Deno.execPath()}' eval '${program}'`,
         working_directory: FIXTURES,
       });
-      const page = await browser.newPage();
+      const page = await signedInPage(browser, hub);
       await page.goto(`${hub.base}/`);
       const link = page.locator('tr[data-label="listener"] .c-ports a');
       await waitForText(link, `:${port}`, "the port link");

@@ -293,5 +293,5 @@ hubTest("a second server on the same data directory refuses before it listens", 
     new TextDecoder().decode(second.stderr),
     /^error: another persistproc server \(PID \d+, port \d+\) uses the data directory/im,
   );
-  assert.ok((await fetch(`${hub.base}/api/health`)).ok, "the first one still serves");
+  assert.ok((await hub.fetch(`/api/health`)).ok, "the first one still serves");
 });

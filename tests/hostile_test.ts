@@ -7,7 +7,7 @@ import { connectMcp, hubTest, startHub, type TestHub, waitFor } from "./_hub.ts"
 
 /** The server's resident size in kB, from /proc. */
 async function serverRssKb(hub: TestHub): Promise<number> {
-  const { pid } = await (await fetch(`${hub.base}/api/health`)).json();
+  const { pid } = await (await hub.fetch(`/api/health`)).json();
   return rssKb(pid);
 }
 
@@ -18,7 +18,7 @@ async function rssKb(pid: number): Promise<number> {
 
 /** Waits for the process to end, sampling the server's resident size; returns its peak. */
 async function peakRssUntilEnded(hub: TestHub, pid: number): Promise<number> {
-  const { pid: serverPid } = await (await fetch(`${hub.base}/api/health`)).json();
+  const { pid: serverPid } = await (await hub.fetch(`/api/health`)).json();
   let peakKb = 0;
   await waitFor("the flood to end", async () => {
     peakKb = Math.max(peakKb, await rssKb(serverPid));
@@ -97,12 +97,12 @@ function hostileCalls(serverPid: number): [string, unknown][] {
 hubTest(
   "1,000+ hostile calls each get a clear error, and nothing is started or signalled",
   async (hub) => {
-    const health = await (await fetch(`${hub.base}/api/health`)).json();
+    const health = await (await hub.fetch(`/api/health`)).json();
     const calls = hostileCalls(health.pid);
     assert.ok(calls.length >= 1000, `${calls.length} calls`);
     const refused = new Set<string>();
     for (const [tool, args] of calls) {
-      const response = await fetch(`${hub.base}/api/tools/${tool}`, {
+      const response = await hub.fetch(`/api/tools/${tool}`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify(args),
@@ -133,7 +133,7 @@ hubTest(
       else if (tool === "ctrl") assert.equal(result.isError, true);
     }
     assert.deepEqual((await hub.api("list", {})).body.processes, [], "nothing was started");
-    assert.ok((await fetch(`${hub.base}/api/health`)).ok, "the server still answers");
+    assert.ok((await hub.fetch(`/api/health`)).ok, "the server still answers");
     assert.ok(refused.has("invalid_argument") && refused.has("not_found"));
   },
 );
@@ -247,7 +247,7 @@ hubTest(
       command_or_label: "sleep 0.3; seq 1 1000000",
       working_directory: hub.dataDir,
     });
-    const response = await fetch(`${hub.base}/api/follow?pid=${body.pid}&lines=0`);
+    const response = await hub.fetch(`/api/follow?pid=${body.pid}&lines=0`);
     // Read nothing until the flood is over.
     await peakRssUntilEnded(hub, body.pid);
     const rssKb = await serverRssKb(hub);
@@ -272,7 +272,7 @@ hubTest(
       working_directory: hub.dataDir,
     });
     assert.ok(body.pid, JSON.stringify(body));
-    const response = await fetch(`${hub.base}/api/follow?pid=${body.pid}&lines=0`);
+    const response = await hub.fetch(`/api/follow?pid=${body.pid}&lines=0`);
     try {
       const peakKb = await peakRssUntilEnded(hub, body.pid);
       // Counted in events, this queue once reached 5 GB; counted in bytes it stays small.

@@ -300,7 +300,7 @@ Deno.test("an agent connected before a server restart keeps working after it", a
 
 hubTest("GET on the MCP endpoint answers 405 instead of hanging", async (hub) => {
   for (const path of ["/mcp", "/mcp/"]) {
-    const response = await fetch(`${hub.base}${path}`, {
+    const response = await hub.fetch(`${path}`, {
       headers: { accept: "text/event-stream" },
     });
     await response.body?.cancel();
@@ -368,7 +368,7 @@ hubTest("shutdown stops every managed process", async (hub) => {
     working_directory: hub.dataDir,
   });
   assert.ok(isAlive(body.pid));
-  const response = await fetch(`${hub.base}/api/shutdown`, {
+  const response = await hub.fetch(`/api/shutdown`, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: "{}",

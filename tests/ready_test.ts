@@ -224,11 +224,11 @@ hubTest(
     assert.equal(progress[0].total, 30);
     assert.match(progress[0].message!, new RegExp(`waiting for port ${port}`));
     // The stateless endpoint still refuses GET (no standalone event stream to resume).
-    const get = await fetch(`${hub.base}/mcp/`, { headers: { accept: "text/event-stream" } });
+    const get = await hub.fetch(`/mcp/`, { headers: { accept: "text/event-stream" } });
     await get.body?.cancel();
     assert.equal(get.status, 405);
     // Reading the body to look for a progress token keeps the transport's size cap.
-    const huge = await fetch(`${hub.base}/mcp/`, {
+    const huge = await hub.fetch(`/mcp/`, {
       method: "POST",
       headers: {
         "content-type": "application/json",

@@ -10,11 +10,13 @@ import { parseFlags, splitAtFirstPositional, UsageError } from "./args.ts";
 import { type Command, invoke } from "./command.ts";
 import { ctrlCommand, restartCommand, startCommand, stopCommand } from "./commands/ctrl.ts";
 import { listCommand } from "./commands/list.ts";
+import { openCommand } from "./commands/open.ts";
 import { outputCommand } from "./commands/output.ts";
 import { runCommand } from "./commands/run.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { setupCommand } from "./commands/setup.ts";
 import { shutdownCommand } from "./commands/shutdown.ts";
+import { tokenCommand } from "./commands/token.ts";
 import { globalHelp } from "./help.ts";
 import { printErr, printError, printOut } from "./output.ts";
 import { GLOBAL_FLAGS } from "./settings.ts";
@@ -31,6 +33,8 @@ export const COMMANDS: readonly Command[] = [
   ctrlCommand,
   shutdownCommand,
   setupCommand,
+  tokenCommand,
+  openCommand,
 ] as Command[];
 
 const TOP_FLAGS = {

@@ -4,24 +4,45 @@
  */
 
 import { basename } from "node:path";
+import { readToken, tokenFile } from "../core/access_token.ts";
 import { connectOrStart } from "../client/autostart.ts";
+import { HubError } from "../client/errors.ts";
 import type { HubClient } from "../client/hub_client.ts";
 import { printErr } from "./output.ts";
 import type { Settings } from "./settings.ts";
 
 /**
  * Connects to the server on the configured port, autostarting one (and saying so on stderr)
- * when the port refuses connections.
+ * when the port refuses connections. The token is `--token`/`PERSISTPROC_TOKEN`, else the one
+ * in the data dir; a server that refuses it is reported with what to do.
  */
-export function connect(settings: Settings): Promise<HubClient> {
-  return connectOrStart({
-    port: settings.port,
-    dataDir: settings.dataDir,
-    token: settings.token,
-    serverArgv: serverArgv(settings),
-    onSpawn: (logFile) =>
-      printErr(`started persistproc server on port ${settings.port} (log: ${logFile})`),
-  });
+export async function connect(settings: Settings): Promise<HubClient> {
+  try {
+    return await connectOrStart({
+      port: settings.port,
+      dataDir: settings.dataDir,
+      token: settings.token,
+      serverArgv: serverArgv(settings),
+      onSpawn: (logFile) =>
+        printErr(`started persistproc server on port ${settings.port} (log: ${logFile})`),
+    });
+  } catch (error) {
+    if (!(error instanceof HubError) || error.code !== "unauthorized") throw error;
+    const file = tokenFile(settings.dataDir);
+    const refused = settings.token !== undefined
+      ? "refused the token given by --token or PERSISTPROC_TOKEN"
+      : readToken(settings.dataDir) === null
+      ? `wants a token, and there is none in ${file}`
+      : `refused the token in ${file}`;
+    throw new HubError(
+      "unauthorized",
+      `The server on port ${settings.port} ${refused}: it was started with another token ` +
+        "(--token, PERSISTPROC_TOKEN) or another --data-dir. Give the same here",
+      error.status,
+      undefined,
+      { cause: error },
+    );
+  }
 }
 
 /**

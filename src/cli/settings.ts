@@ -4,6 +4,7 @@
  */
 
 import { resolve } from "node:path";
+import { readToken } from "../core/access_token.ts";
 import { defaultDataDir } from "../core/paths.ts";
 import { type FlagValues, UsageError } from "./args.ts";
 
@@ -33,8 +34,16 @@ export interface Settings {
   port: number;
   dataDir: string;
   format: "text" | "json";
-  /** Bearer token for a server that requires one (`--token`, `PERSISTPROC_TOKEN`). */
+  /**
+   * A token given explicitly (`--token`, `PERSISTPROC_TOKEN`); without one, the CLI uses the
+   * data dir's token file (see {@link clientToken}).
+   */
   token?: string;
+}
+
+/** The token the CLI sends: the one given, else the data dir's, else none yet. */
+export function clientToken(settings: Settings): string | undefined {
+  return settings.token ?? readToken(settings.dataDir) ?? undefined;
 }
 
 /**

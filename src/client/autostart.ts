@@ -5,6 +5,7 @@
  */
 
 import { join } from "node:path";
+import { ensureToken, readToken } from "../core/access_token.ts";
 import { ServerStartError, ServerUnreachableError } from "./errors.ts";
 import { HubClient } from "./hub_client.ts";
 
@@ -18,7 +19,11 @@ export interface AutostartOptions {
   onSpawn?: (logFile: string) => void;
   /** How long to wait for the new server to answer; 10 s unless told. */
   timeoutMs?: number;
-  /** The token the server requires (and a started one will require). */
+  /**
+   * A token given explicitly (`--token`, `PERSISTPROC_TOKEN`): sent, and handed to a started
+   * server through its environment. Without one, the data dir's token file is used, created
+   * before a server is started so that the server and the CLI share it.
+   */
   token?: string;
 }
 
@@ -79,7 +84,8 @@ export function serverEnvironment(
         : name.toUpperCase() === pattern
     );
   const environment = Object.fromEntries(Object.entries(from).filter(([name]) => wanted(name)));
-  // The token travels in the environment, not argv, where any user could read it with ps.
+  // An explicit token travels in the environment, not argv, where any user could read it
+  // with ps; without one, the server reads the data dir's token file, as the CLI does.
   if (token) environment.PERSISTPROC_TOKEN = token;
   return environment;
 }
@@ -96,13 +102,19 @@ export function serverLogFile(dataDir: string): string {
  * held by a program that is not persistproc.
  */
 export async function connectOrStart(options: AutostartOptions): Promise<HubClient> {
-  const client = new HubClient({ port: options.port, token: options.token });
+  const found = new HubClient({
+    port: options.port,
+    token: options.token ?? readToken(options.dataDir) ?? undefined,
+  });
   try {
-    await client.health();
-    return client;
+    await found.health();
+    return found;
   } catch (error) {
     if (!(error instanceof ServerUnreachableError)) throw error;
   }
+  const client = options.token === undefined
+    ? new HubClient({ port: options.port, token: ensureToken(options.dataDir).token })
+    : found;
   const logFile = serverLogFile(options.dataDir);
   const logOffset = logSize(logFile);
   const exited = spawnServer(options.serverArgv, options.dataDir, logFile, options.token);

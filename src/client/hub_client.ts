@@ -47,6 +47,9 @@ export class HubClient {
   /** Asks who is listening; fails with code `not_persistproc` when it is some other program. */
   async health(): Promise<Health> {
     const response = await this.#request("GET", "/api/health");
+    if (response.status === 401 && response.headers.has("www-authenticate")) {
+      throw await errorFrom(response);
+    }
     const body = await response.json().catch(() => null) as Partial<Health> | null;
     if (!response.ok || body?.name !== "persistproc") {
       throw new HubError(

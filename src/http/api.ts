@@ -8,6 +8,7 @@ import { clientFromUserAgent } from "../mcp/client_info.ts";
 import { reportError } from "../mcp/tool_errors.ts";
 import { TOOLS } from "../mcp/tools.ts";
 import { z } from "zod";
+import { BodyTooLargeError, readBody, tooLarge } from "./body_limit.ts";
 
 /** What the API answers from, besides the supervisor. */
 export interface ApiContext {
@@ -53,8 +54,9 @@ export async function handleApi(
   if (!tool) return null;
   let body: unknown;
   try {
-    body = await request.json();
-  } catch {
+    body = JSON.parse(new TextDecoder().decode(await readBody(request)));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return tooLarge(error);
     return errorResponse(new TypeError("The request body is not valid JSON"));
   }
   const parsed = TOOL_SCHEMAS.get(name)!.safeParse(body);
@@ -79,8 +81,23 @@ export async function handleApi(
 /** Bytes of events a follower may have queued before its line events are skipped. */
 const FOLLOW_QUEUE_LIMIT = 16 * 1024 * 1024;
 
-/** Streams a process's backlog and live events as NDJSON until it ends for good. */
+/** How many follow streams may be open at once; each holds a subscription and a queue. */
+export const MAX_FOLLOWERS = 64;
+
+/**
+ * Streams a process's backlog and live events as NDJSON until it ends for good. Beyond
+ * {@link MAX_FOLLOWERS} open streams, a new one is refused with 429.
+ */
 function follow(ctx: ApiContext, url: URL): Response {
+  if (ctx.streams.size >= MAX_FOLLOWERS) {
+    return Response.json({
+      error: {
+        code: "too_many_followers",
+        message: `Too many log followers: ${MAX_FOLLOWERS} streams are open; ` +
+          "close one (a dashboard tab or a 'persistproc run' or 'output --follow') and retry",
+      },
+    }, { status: 429, headers: { "retry-after": "1" } });
+  }
   const pid = Number(url.searchParams.get("pid"));
   const lines = Number(url.searchParams.get("lines") ?? "100");
   if (!Number.isInteger(lines) || lines < 0 || lines > 10_000) {

@@ -3,6 +3,7 @@
  * A request naming a non-loopback Host (DNS rebinding) or sent from a non-loopback Origin (a
  * web page the user visits) is refused before anything runs.
  */
+import { createHash, timingSafeEqual } from "node:crypto";
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
@@ -56,18 +57,29 @@ export function refuseForeign(
   if (origin !== null && !isLoopbackOrigin(origin) && !isSameOrigin(origin, host)) {
     return forbidden(`Origin "${origin}" is not a loopback origin`);
   }
-  if (policy.token && needsToken && !hasToken(request, policy.token)) {
-    return Response.json(
-      {
-        error: {
-          code: "unauthorized",
-          message: "Missing or wrong token: send Authorization: Bearer <token> (PERSISTPROC_TOKEN)",
-        },
-      },
-      { status: 401, headers: { "www-authenticate": "Bearer" } },
-    );
-  }
+  if (policy.token && needsToken && !hasToken(request, policy.token)) return unauthorized();
   return null;
+}
+
+/**
+ * The challenge of a 401. Its realm names the program, so that a client finding the port taken
+ * can tell a persistproc that wants a token from some other program.
+ */
+export const AUTH_CHALLENGE = 'Bearer realm="persistproc"';
+
+/** What a request without the right token gets: 401, and how to find the token. */
+export function unauthorized(): Response {
+  return Response.json(
+    {
+      error: {
+        code: "unauthorized",
+        message: "Missing or wrong token: send the header 'Authorization: Bearer <token>'. " +
+          "On this machine, 'persistproc token' prints the token and 'persistproc open' " +
+          "opens the dashboard with it",
+      },
+    },
+    { status: 401, headers: { "www-authenticate": AUTH_CHALLENGE } },
+  );
 }
 
 function isSameOrigin(origin: string, host: string | null): boolean {
@@ -78,15 +90,15 @@ function isSameOrigin(origin: string, host: string | null): boolean {
   }
 }
 
-/** Compares the bearer token in time independent of where the first difference lies. */
-function hasToken(request: Request, token: string): boolean {
+/**
+ * Compares the bearer token in constant time. Both sides are hashed first, so that neither
+ * where the first difference lies nor the length of the guess changes how long it takes.
+ */
+export function hasToken(request: Request, token: string): boolean {
   const header = request.headers.get("authorization") ?? "";
-  const given = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
-  const a = new TextEncoder().encode(given);
-  const b = new TextEncoder().encode(token);
-  let difference = a.length ^ b.length;
-  for (let i = 0; i < b.length; i++) difference |= (a[i] ?? 0) ^ b[i];
-  return difference === 0;
+  const match = /^bearer\s+(\S+)\s*$/i.exec(header);
+  const digest = (text: string) => createHash("sha256").update(text).digest();
+  return timingSafeEqual(digest(match?.[1] ?? ""), digest(token)) && match !== null;
 }
 
 function forbidden(message: string): Response {

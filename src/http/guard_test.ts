@@ -29,3 +29,21 @@ Deno.test("refuseForeign answers 403 to a cross-site request", async () => {
   const ok = new Request("http://127.0.0.1:8947/mcp/", { headers: { host: "127.0.0.1:8947" } });
   assert.equal(refuseForeign(ok), null);
 });
+
+Deno.test("refuseForeign with a token wants it as a Bearer credential, exactly", async () => {
+  const policy = { token: "right-token" };
+  const request = (authorization?: string) =>
+    new Request("http://127.0.0.1:8947/api/health", {
+      headers: { host: "127.0.0.1:8947", ...(authorization ? { authorization } : {}) },
+    });
+  for (const wrong of [undefined, "right-token", "Bearer right-tokeN", "Bearer right-token2"]) {
+    const response = refuseForeign(request(wrong), policy);
+    assert.equal(response?.status, 401, String(wrong));
+    assert.equal(response!.headers.get("www-authenticate"), 'Bearer realm="persistproc"');
+    assert.match((await response!.json()).error.message, /persistproc token/);
+  }
+  assert.equal(refuseForeign(request("Bearer right-token"), policy), null);
+  assert.equal(refuseForeign(request("bearer  right-token "), policy), null);
+  // The page's static files need no token.
+  assert.equal(refuseForeign(request(), policy, false), null);
+});

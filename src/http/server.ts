@@ -9,7 +9,8 @@ import { lockDataDir } from "../core/data_dir_lock.ts";
 import { findPortHolders } from "../core/ports/listeners.ts";
 import { Supervisor } from "../core/supervisor.ts";
 import { type ApiContext, handleApi } from "./api.ts";
-import { isLoopbackHost, refuseForeign } from "./guard.ts";
+import { BodyTooLargeError, readBody } from "./body_limit.ts";
+import { AUTH_CHALLENGE, isLoopbackHost, refuseForeign } from "./guard.ts";
 import { handlePage } from "./page/page.ts";
 
 /** Settings of {@link serve}. */
@@ -22,7 +23,10 @@ export interface ServeOptions {
   onListen?: (url: string) => void;
   /** Cap of each log file before it rotates (default 16 MiB). */
   logMaxBytes?: number;
-  /** Bearer token every request must carry; required when `hostname` is not loopback. */
+  /**
+   * Bearer token every request but the page's static files must carry. Leaving it out turns
+   * authentication off, which is allowed on loopback only.
+   */
   token?: string;
 }
 
@@ -102,9 +106,11 @@ export async function serve(options: ServeOptions): Promise<void> {
       const refused = refuseForeign(request, policy, !isStaticAsset(request, url));
       if (refused) return refused;
       if (url.pathname === "/mcp" || url.pathname === "/mcp/") {
+        const capped = await capBody(request);
+        if (capped instanceof Response) return capped;
         // Loaded on the first MCP request: the SDK is most of an idle server's memory.
         mcp ??= import("../mcp/server.ts");
-        return await (await mcp).handleMcpRequest(supervisor, identity, request);
+        return await (await mcp).handleMcpRequest(supervisor, identity, capped);
       }
       if (url.pathname.startsWith("/api/")) {
         const response = await handleApi(ctx, request, url);
@@ -161,17 +167,42 @@ function describeHolder(holders: { pid: number | null; command: string | null }[
   return holder ? `${holder.command ?? "a program"} (PID ${holder.pid})` : null;
 }
 
+/**
+ * The request with its body read under the size cap (413 past it), so that the MCP transport
+ * never reads an unbounded body. A request without a body passes as it is.
+ */
+async function capBody(request: Request): Promise<Request | Response> {
+  if (request.body === null) return request;
+  try {
+    return new Request(request, { body: await readBody(request) });
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    // In JSON-RPC's shape, which is what an MCP client reads.
+    return Response.json(
+      { jsonrpc: "2.0", error: { code: -32600, message: error.message }, id: null },
+      { status: 413, headers: { connection: "close" } },
+    );
+  }
+}
+
 /** The page's files act on nothing, so they are served without the token. */
 function isStaticAsset(request: Request, url: URL): boolean {
   return request.method === "GET" && ["/", "/app.js", "/app.css"].includes(url.pathname);
 }
 
-/** Whether the program on the port answers as persistproc. */
+/**
+ * Whether the program on the port answers as persistproc: its health, or the challenge of a
+ * persistproc that wants a token.
+ */
 async function probePersistproc(port: number): Promise<boolean> {
   try {
     const response = await fetch(`http://127.0.0.1:${port}/api/health`, {
       signal: AbortSignal.timeout(1_000),
     });
+    if (response.status === 401) {
+      await response.body?.cancel();
+      return response.headers.get("www-authenticate") === AUTH_CHALLENGE;
+    }
     const body = await response.json();
     return body?.name === "persistproc";
   } catch {

@@ -3,35 +3,46 @@
  * `persistproc shutdown`.
  */
 
+import { ensureToken, tokenFile } from "../../core/access_token.ts";
+import { isLoopbackHost } from "../../http/guard.ts";
 import { UsageError } from "../args.ts";
 import { agentSetupText } from "../agent_setup.ts";
 import { defineCommand } from "../command.ts";
-import { printError, printOut } from "../output.ts";
+import { printErr, printError, printOut } from "../output.ts";
+import type { Settings } from "../settings.ts";
 
 /** The `serve` subcommand. */
 export const serveCommand = defineCommand({
   names: ["serve"],
   summary: "run the server in the foreground (also: no arguments, or --serve)",
-  usage: "persistproc serve [--quiet] [--host HOST] [--log-max-bytes N]",
+  usage: "persistproc serve [--quiet] [--host HOST] [--no-auth] [--log-max-bytes N]",
   details: `Runs the persistproc server on 127.0.0.1 until Ctrl+C, SIGTERM or 'persistproc
-shutdown', then stops every process it manages. It prints its MCP address and how to
-connect each agent.
+shutdown', then stops every process it manages. It prints its MCP address, the dashboard's
+address with the token, and how to connect each agent.
+
+Every request to /mcp and /api/ must carry 'Authorization: Bearer TOKEN'. The token is
+--token or PERSISTPROC_TOKEN when given, else the one in DATA_DIR/token, created (random,
+owner-only) on first start. The CLI reads that file too; 'persistproc token' prints it.
 
 Flags:
-  --quiet             print only the address, not the agent set-up
+  --quiet             print only the addresses (without the token), not the agent set-up
   --host HOST         interface to listen on (default 127.0.0.1); anything but loopback
-                      needs a token (--token or PERSISTPROC_TOKEN)
+                      needs a token
+  --no-auth           accept requests without a token (loopback only): any program or
+                      user on this machine can then run commands as you
   --log-max-bytes N   cap of each log file before it rotates, one older file kept
                       (env PERSISTPROC_LOG_MAX_BYTES; default 16777216 = 16 MiB)`,
   flags: {
     quiet: { type: "boolean" },
     host: { type: "string" },
+    "no-auth": { type: "boolean" },
     "log-max-bytes": { type: "string" },
   },
   async run({ values, positionals, settings }) {
     if (positionals.length > 0) {
       throw new UsageError(`serve takes no arguments (got "${positionals[0]}")`);
     }
+    const token = serverToken(settings, values["no-auth"] ?? false, values.host);
     // Imported here so that client commands do not load the server and its MCP SDK.
     const { serve } = await import("../../http/server.ts");
     const cap = values["log-max-bytes"] ?? Deno.env.get("PERSISTPROC_LOG_MAX_BYTES") ??
@@ -46,13 +57,21 @@ Flags:
         port: settings.port,
         dataDir: settings.dataDir,
         hostname: values.host,
-        token: settings.token,
+        token: token ?? undefined,
         logMaxBytes: Number(cap),
         onListen: (url) => {
           const mcp = new URL("/mcp/", url).href;
+          const dashboard = new URL("/", url).href;
           printOut(`persistproc listening on ${mcp}`);
-          printOut(`dashboard: ${new URL("/", url).href}`);
-          if (!values.quiet) printOut(`\n${agentSetupText(mcp)}`);
+          if (token === null) {
+            printOut(`dashboard: ${dashboard}`);
+          } else if (values.quiet) {
+            // Quiet output is what an autostarted server writes to its log: no token there.
+            printOut(`dashboard: ${dashboard} ('persistproc open' opens it with the token)`);
+          } else {
+            printOut(`dashboard: ${dashboard}#token=${encodeURIComponent(token)}`);
+          }
+          if (!values.quiet) printOut(`\n${agentSetupText(mcp, token)}`);
         },
       });
     } catch (error) {
@@ -67,6 +86,32 @@ Flags:
     return 0;
   },
 });
+
+/**
+ * The token the server will require, or null for `--no-auth`. `--no-auth` is refused beyond
+ * loopback and beside a token, and warns as the server's first line of output.
+ */
+function serverToken(settings: Settings, noAuth: boolean, host: string | undefined) {
+  if (noAuth) {
+    if (settings.token !== undefined) {
+      throw new UsageError("--no-auth and a token (--token or PERSISTPROC_TOKEN) contradict");
+    }
+    if (host !== undefined && host !== "::1" && !isLoopbackHost(host)) {
+      throw new UsageError(`--no-auth is for loopback only; "${host}" is not loopback`);
+    }
+    printErr(
+      "warning: authentication is off (--no-auth): any program or user on this machine can " +
+        "run commands as you through this server",
+    );
+    return null;
+  }
+  if (settings.token !== undefined) return settings.token;
+  const { token, tightened } = ensureToken(settings.dataDir);
+  if (tightened) {
+    printErr(`warning: ${tokenFile(settings.dataDir)} could be read by others; made owner-only`);
+  }
+  return token;
+}
 
 interface PortInUse {
   code: "port_in_use";

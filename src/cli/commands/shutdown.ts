@@ -7,6 +7,7 @@ import { HubClient } from "../../client/hub_client.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { printErr } from "../output.ts";
+import { clientToken } from "../settings.ts";
 
 /** How long to wait for the server to go after asking it to: it stops every process first. */
 const SHUTDOWN_TIMEOUT_MS = 30_000;
@@ -21,7 +22,7 @@ until it has. When no server is running, says so and succeeds.`,
   flags: {},
   async run({ positionals, settings }) {
     if (positionals.length > 0) throw new UsageError("shutdown takes no arguments");
-    const client = new HubClient({ port: settings.port, token: settings.token });
+    const client = new HubClient({ port: settings.port, token: clientToken(settings) });
     try {
       await client.health();
       await client.shutdown();

@@ -22,7 +22,9 @@ export const INDEX_HTML = `<!doctype html>
   <span id="connection" class="connection" data-state="connecting">connecting</span>
 </header>
 <form id="token-form" class="token-form" autocomplete="off" hidden>
-  <label for="token-input">This server needs its access token (the <code>PERSISTPROC_TOKEN</code> it was started with)</label>
+  <label for="token-input">This server needs its access token. On the machine it runs on,
+    <code>persistproc open</code> opens this page signed in, and <code>persistproc token</code>
+    prints the token to paste here.</label>
   <input id="token-input" type="password" required spellcheck="false">
   <button type="submit" class="primary">Use token</button>
 </form>

@@ -1,0 +1,69 @@
+/**
+ * The server's access token, kept in `<data dir>/token`: created once with 256 random bits,
+ * readable by its owner only, and read by the server and the CLI alike, so that the owner never
+ * has to type it. This module is the only one that reads or writes the file.
+ */
+import { join } from "node:path";
+
+/** Where the token lives inside a data directory. */
+export function tokenFile(dataDir: string): string {
+  return join(dataDir, "token");
+}
+
+/** A new token: 32 random bytes, base64url (43 characters, no padding). */
+export function newToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
+    .replace(/=+$/, "");
+}
+
+/** The token stored in `dataDir`, or null when there is none (or the file is empty). */
+export function readToken(dataDir: string): string | null {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(tokenFile(dataDir));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+  return text.trim() || null;
+}
+
+/**
+ * The token stored in `dataDir`, creating it (and the directory, owner-only) when there is
+ * none. Two processes racing to create it end up with the same token: the file appears whole
+ * or not at all, and the loser reads the winner's. A file others can read is made owner-only
+ * again; `tightened` says so, for the caller to report.
+ */
+export function ensureToken(
+  dataDir: string,
+): { token: string; created: boolean; tightened: boolean } {
+  Deno.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const path = tokenFile(dataDir);
+  const existing = readToken(dataDir);
+  if (existing !== null) return { token: existing, created: false, tightened: tighten(path) };
+  const token = newToken();
+  const draft = `${path}.${Deno.pid}.${crypto.randomUUID().slice(0, 8)}`;
+  Deno.writeTextFileSync(draft, token + "\n", { createNew: true, mode: 0o600 });
+  try {
+    // A hard link never replaces an existing file, so the first writer's token wins.
+    Deno.linkSync(draft, path);
+    return { token, created: true, tightened: false };
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    const winner = readToken(dataDir);
+    if (winner === null) throw new Error(`The token file "${path}" is empty`, { cause: error });
+    return { token: winner, created: false, tightened: tighten(path) };
+  } finally {
+    Deno.removeSync(draft);
+  }
+}
+
+/** Makes the file owner-only when group or others may read it; true when it had to. */
+function tighten(path: string): boolean {
+  if (Deno.build.os === "windows") return false;
+  const mode = Deno.statSync(path).mode;
+  if (mode === null || (mode & 0o077) === 0) return false;
+  Deno.chmodSync(path, 0o600);
+  return true;
+}
