@@ -26,9 +26,11 @@ function killGroup(pid: number) {
 Deno.test("an autostarted server does not pass the environment of the call that started it", async () => {
   const target = { port: freePort(), dataDir: await Deno.makeTempDir({ prefix: "persistproc-" }) };
   const api = async (tool: string, args: unknown) => {
+    // The token the autostarted server shares with the CLI, from the data dir.
+    const token = (await Deno.readTextFile(join(target.dataDir, "token"))).trim();
     const response = await fetch(`http://127.0.0.1:${target.port}/api/tools/${tool}`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
       body: JSON.stringify(args),
     });
     return { status: response.status, body: await response.json() as any };

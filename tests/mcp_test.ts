@@ -282,12 +282,15 @@ hubTest("several agents use the server at once", async (hub) => {
 });
 
 Deno.test("an agent connected before a server restart keeps working after it", async () => {
-  const first = await startHub();
+  // The same data dir, so the restarted server keeps the token the agent was set up with.
+  const dataDir = await Deno.makeTempDir({ prefix: "persistproc-test-" });
+  const first = await startHub([], { dataDir });
   const client = await connectMcp(first);
   try {
     assert.deepEqual((await call(client, "list", {})).structuredContent.processes, []);
     await first[Symbol.asyncDispose]();
-    await using second = await startHub([], { port: first.port });
+    await using second = await startHub([], { port: first.port, dataDir });
+    assert.equal(second.token, first.token);
     const r = await call(client, "list", {});
     assert.equal(r.isError, undefined);
     assert.deepEqual(r.structuredContent.processes, []);
@@ -295,6 +298,7 @@ Deno.test("an agent connected before a server restart keeps working after it", a
   } finally {
     await client.close();
     await first[Symbol.asyncDispose]().catch(() => {});
+    await Deno.remove(dataDir, { recursive: true });
   }
 });
 
