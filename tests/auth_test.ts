@@ -3,6 +3,7 @@
  * a client may make it hold (body size, follow streams).
  */
 import assert from "node:assert/strict";
+import { cli } from "./_cli.ts";
 import { FIXTURES, hubTest, startHub, type TestHub, waitFor } from "./_hub.ts";
 
 const INITIALIZE = JSON.stringify({
@@ -245,5 +246,19 @@ hubTest("at most 64 log followers at once; the next gets a clear 429", async (hu
     open.push(again);
   } finally {
     await Promise.all(open.map((response) => response.body?.cancel()));
+  }
+});
+
+hubTest("a second server on the port knows the first for a persistproc by its 401", async (hub) => {
+  const otherDir = await Deno.makeTempDir({ prefix: "persistproc-test-" });
+  try {
+    const result = await cli({ port: hub.port, dataDir: otherDir }, ["serve", "--quiet"]);
+    assert.equal(result.code, 1);
+    assert.match(
+      result.stderr,
+      new RegExp(`^error: persistproc is already running on port ${hub.port}$`, "m"),
+    );
+  } finally {
+    await Deno.remove(otherDir, { recursive: true });
   }
 });

@@ -83,6 +83,9 @@ Deno.test("a server with another token is reported with what to do", async () =>
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /^error: the server on port \d+ wants a token, and there is none/m);
   assert.match(refused.stderr, /--token, PERSISTPROC_TOKEN/);
+  const down = await cli(hub, ["shutdown"]);
+  assert.equal(down.code, 1);
+  assert.match(down.stderr, /^error: the server on port \d+ wants a token/m);
   const given = await cli(hub, ["--token", token, "list"]);
   assert.equal(given.code, 0, given.stderr);
   assert.match(given.stdout, /^no processes$/m);

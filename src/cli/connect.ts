@@ -27,22 +27,30 @@ export async function connect(settings: Settings): Promise<HubClient> {
         printErr(`started persistproc server on port ${settings.port} (log: ${logFile})`),
     });
   } catch (error) {
-    if (!(error instanceof HubError) || error.code !== "unauthorized") throw error;
-    const file = tokenFile(settings.dataDir);
-    const refused = settings.token !== undefined
-      ? "refused the token given by --token or PERSISTPROC_TOKEN"
-      : readToken(settings.dataDir) === null
-      ? `wants a token, and there is none in ${file}`
-      : `refused the token in ${file}`;
-    throw new HubError(
-      "unauthorized",
-      `The server on port ${settings.port} ${refused}: it was started with another token ` +
-        "(--token, PERSISTPROC_TOKEN) or another --data-dir. Give the same here",
-      error.status,
-      undefined,
-      { cause: error },
-    );
+    throw explainRefusal(settings, error);
   }
+}
+
+/**
+ * A refusal of the CLI's token, said with what to do; any other error as it is. The server's
+ * own message cannot know where the CLI found its token.
+ */
+export function explainRefusal(settings: Settings, error: unknown): unknown {
+  if (!(error instanceof HubError) || error.code !== "unauthorized") return error;
+  const file = tokenFile(settings.dataDir);
+  const refused = settings.token !== undefined
+    ? "refused the token given by --token or PERSISTPROC_TOKEN"
+    : readToken(settings.dataDir) === null
+    ? `wants a token, and there is none in ${file}`
+    : `refused the token in ${file}`;
+  return new HubError(
+    "unauthorized",
+    `The server on port ${settings.port} ${refused}: it was started with another token ` +
+      "(--token, PERSISTPROC_TOKEN) or another --data-dir. Give the same here",
+    error.status,
+    undefined,
+    { cause: error },
+  );
 }
 
 /**

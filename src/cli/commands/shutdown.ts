@@ -6,6 +6,7 @@ import { ServerUnreachableError } from "../../client/errors.ts";
 import { HubClient } from "../../client/hub_client.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
+import { explainRefusal } from "../connect.ts";
 import { printErr } from "../output.ts";
 import { clientToken } from "../settings.ts";
 
@@ -27,7 +28,7 @@ until it has. When no server is running, says so and succeeds.`,
       await client.health();
       await client.shutdown();
     } catch (error) {
-      if (!(error instanceof ServerUnreachableError)) throw error;
+      if (!(error instanceof ServerUnreachableError)) throw explainRefusal(settings, error);
       printErr(`no server running on port ${settings.port}`);
       return 0;
     }
