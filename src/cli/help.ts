@@ -10,9 +10,9 @@ const GLOBAL_FLAGS_HELP = `Global flags (before the command, or after a subcomma
                     default $XDG_DATA_HOME/persistproc, ~/.local/share/persistproc,
                     or the OS's equivalent)
   --format F        text or json (env PERSISTPROC_FORMAT; default text)
-  --token T         the server's access token (env PERSISTPROC_TOKEN; default: the one
-                    in DATA_DIR/token, created on first start; 'persistproc token'
-                    prints it)
+  --token T         the server's access token (env PERSISTPROC_TOKEN, which unlike the
+                    flag other users cannot see in ps; default: the one in
+                    DATA_DIR/token, created on first start; 'persistproc token' prints it)
   -h, --help        show help`;
 
 /** The overview: how to call persistproc, every command's summary, the global flags. */

@@ -52,7 +52,11 @@ export function ensureToken(
   } catch (error) {
     if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
     const winner = readToken(dataDir);
-    if (winner === null) throw new Error(`The token file "${path}" is empty`, { cause: error });
+    if (winner === null) {
+      throw new Error(`The token file "${path}" is empty: delete it, and a new token is made`, {
+        cause: error,
+      });
+    }
     return { token: winner, created: false, tightened: tighten(path) };
   } finally {
     Deno.removeSync(draft);

@@ -43,3 +43,14 @@ Deno.test({
     }
   },
 });
+
+Deno.test("ensureToken() says what to do about an empty token file", async () => {
+  const dataDir = await Deno.makeTempDir();
+  try {
+    Deno.writeTextFileSync(tokenFile(dataDir), "", { mode: 0o600 });
+    assert.equal(readToken(dataDir), null);
+    assert.throws(() => ensureToken(dataDir), /is empty: delete it, and a new token is made/);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
