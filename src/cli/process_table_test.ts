@@ -17,6 +17,7 @@ function info(overrides: Partial<ProcessInfo>): ProcessInfo {
     exit_signal: null,
     restarts: 0,
     started_by: null,
+    assigned_port: null,
     log_stdout: "",
     log_stderr: "",
     log_combined: "",

@@ -19,28 +19,33 @@ export const WAIT_FLAGS = {
 /** The wait flags' lines for a command's help. */
 export const WAIT_HELP =
   `  --wait-for-port N   return once TCP port N listens (fails at once if another
-                      process holds it, naming that process)
+                      process holds it, naming that process); the variable named by
+                      --assign-port (--wait-for-port PORT) means the assigned port
   --wait-for-log RE   return once an output line matches RE (RE2 syntax; (?i) ignores case)
   --wait-for-url URL  return once URL answers 2xx or 3xx
   --wait-timeout S    give up waiting after S seconds (default 30, at most 300)`;
 
 /** The conditions the wait flags ask for; empty when none was given. */
 export function waitConditions(values: {
+  "assign-port"?: string;
   "wait-for-port"?: string;
   "wait-for-log"?: string;
   "wait-for-url"?: string;
   "wait-timeout"?: string;
 }): ReadyConditions {
   const port = values["wait-for-port"];
-  if (port !== undefined && !/^\d+$/.test(port)) {
-    throw new UsageError(`Invalid --wait-for-port "${port}": expected a port number`);
+  const assigned = port !== undefined && port === values["assign-port"];
+  if (port !== undefined && !/^\d+$/.test(port) && !assigned) {
+    throw new UsageError(
+      `Invalid --wait-for-port "${port}": expected a port number, or the variable of --assign-port`,
+    );
   }
   const timeout = values["wait-timeout"];
   if (timeout !== undefined && !/^\d+(\.\d+)?$/.test(timeout)) {
     throw new UsageError(`Invalid --wait-timeout "${timeout}": expected seconds`);
   }
   return {
-    ...(port === undefined ? {} : { wait_for_port: Number(port) }),
+    ...(port === undefined ? {} : { wait_for_port: assigned ? true : Number(port) }),
     ...(values["wait-for-log"] === undefined ? {} : { wait_for_log: values["wait-for-log"] }),
     ...(values["wait-for-url"] === undefined ? {} : { wait_for_url: values["wait-for-url"] }),
     ...(timeout === undefined ? {} : { wait_timeout: Number(timeout) }),
@@ -66,7 +71,8 @@ export async function awaitReady(
 /** What the conditions wait for, in words: `port 3000 and log /ready/`. */
 function describeConditions(conditions: ReadyConditions): string {
   return [
-    conditions.wait_for_port !== undefined && `port ${conditions.wait_for_port}`,
+    conditions.wait_for_port !== undefined &&
+    (conditions.wait_for_port === true ? "the assigned port" : `port ${conditions.wait_for_port}`),
     conditions.wait_for_log !== undefined && `log /${conditions.wait_for_log}/`,
     conditions.wait_for_url !== undefined && conditions.wait_for_url,
   ].filter(Boolean).join(" and ");

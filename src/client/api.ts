@@ -37,6 +37,8 @@ export interface CtrlArgs extends ProcessTarget, ReadyConditions {
   label?: string;
   /** start: what to do when the label already runs. */
   if_running?: IfRunning;
+  /** start: the variable in which to pass an assigned port, e.g. "PORT". */
+  assign_port?: string;
 }
 
 /** What the `ctrl` tool answers: the process it acted on, after the action. */
@@ -57,6 +59,8 @@ export interface CtrlResult {
   freed_ports?: StopReport["freed_ports"];
   /** Only for stop: the ports the tree had held that are still held, and by whom. */
   held_ports?: StopReport["held_ports"];
+  /** The port assigned with `assign_port`, or null. */
+  assigned_port?: number | null;
   /** start with `if_running: "keep"`: the running process was returned. */
   already_running?: boolean;
 }

@@ -40,6 +40,8 @@ export interface ProcessRecord extends
    */
   tree?: { pid: number; token: string }[];
   log_dir: string;
+  /** The port assigned with `assign_port` and its variable (absent in older files). */
+  port_assignment?: { variable: string; port: number } | null;
 }
 
 interface StateFile {

@@ -152,6 +152,7 @@ export class Supervisor {
         this.#options.hiddenVariables,
       ),
       started_by: request.started_by ?? null,
+      assigned_port: request.assigned_port ?? null,
     };
     // Output a run left while no server watched must be stored before the spool is reused.
     await this.#entries.get(label)?.recovery?.catch(() => {});
@@ -183,9 +184,13 @@ export class Supervisor {
     return entry.info();
   }
 
-  /** The label a start request would get (its own, or "<command> in <real directory>"). */
-  async labelOf(request: StartRequest): Promise<string> {
-    return defaultLabel(request, await realDirectory(request.working_directory));
+  /**
+   * The label a start request would get (its own, or "<command> in <real directory>") and the
+   * real directory it would run in.
+   */
+  async placeOf(request: StartRequest): Promise<{ label: string; working_directory: string }> {
+    const directory = await realDirectory(request.working_directory);
+    return { label: defaultLabel(request, directory), working_directory: directory };
   }
 
   /**
@@ -415,6 +420,7 @@ export class Supervisor {
         this.#options.hiddenVariables,
       ),
       started_by: typeof record.started_by === "string" ? record.started_by : null,
+      assigned_port: isAssignment(record.port_assignment) ? record.port_assignment : null,
     };
   }
 
@@ -430,6 +436,11 @@ export class Supervisor {
       Deno.remove(entry.output.dir, { recursive: true }).catch(() => {});
     }
   }
+}
+
+function isAssignment(value: unknown): value is { variable: string; port: number } {
+  const v = value as { variable?: unknown; port?: unknown } | null | undefined;
+  return typeof v?.variable === "string" && Number.isInteger(v.port);
 }
 
 function defaultLabel(request: StartRequest, directory: string): string {
@@ -456,6 +467,7 @@ function toRecord(entry: ManagedProcess, autorestart: AutorestartPolicy): Proces
     exit_signal: info.exit_signal,
     restarts: info.restarts,
     started_by: info.started_by,
+    port_assignment: entry.spec.assigned_port,
     log_dir: entry.output.dir,
   };
 }

@@ -32,6 +32,8 @@ export interface ProcessInfo {
    * itself); null when unknown. Restarts, by anyone, keep it.
    */
   started_by: string | null;
+  /** The TCP port assigned to it with `assign_port` (passed in that variable), or null. */
+  assigned_port: number | null;
   log_stdout: string;
   log_stderr: string;
   log_combined: string;
@@ -59,6 +61,8 @@ export interface StartRequest {
   autorestart?: "no" | "on-failure" | "always";
   /** Who asks for it, as `ProcessInfo.started_by` reports it. */
   started_by?: string | null;
+  /** The port assigned to it, already set in `environment` under its variable. */
+  assigned_port?: { variable: string; port: number } | null;
 }
 
 /** What `output` reads. */

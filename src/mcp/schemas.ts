@@ -28,6 +28,9 @@ export const processInfoSchema = z.object({
   started_by: z.string().nullable().describe(
     "Who started it: an MCP client's name/version, cli or dashboard; null when unknown",
   ),
+  assigned_port: z.number().nullable().describe(
+    "The port assign_port gave it (kept across restarts while free), or null",
+  ),
   log_stdout: z.string().describe("Path of the stdout log file"),
   log_stderr: z.string().describe("Path of the stderr log file"),
   log_combined: z.string().describe("Path of the combined (stdout+stderr, arrival order) log file"),
@@ -78,9 +81,13 @@ export const ctrlInput = {
   if_running: z.enum(["error", "keep", "restart"]).optional().describe(
     "start, if the label runs: error (default); keep (return it, already_running: true; waits apply); restart",
   ),
-  wait_for_port: z.number().int().min(1).max(65_535).optional().describe(
-    "start/restart: return once this TCP port listens (held by another process: fails at once, naming it)",
+  assign_port: z.string().min(1).max(100).optional().describe(
+    "start: pass a free TCP port, stable for this label and directory, in this variable (e.g. PORT); see assigned_port",
   ),
+  wait_for_port: z.union([z.number().int().min(1).max(65_535), z.literal(true)]).optional()
+    .describe(
+      "start/restart: return once this TCP port (true: the assigned one) listens; one held by another process fails at once, naming it",
+    ),
   wait_for_log: z.string().min(1).max(1_000).optional().describe(
     "start/restart: return once an output line matches this RE2 regex ((?i) ignores case)",
   ),
@@ -104,6 +111,7 @@ export const ctrlOutput = {
   log_stderr: processInfoSchema.shape.log_stderr,
   log_combined: processInfoSchema.shape.log_combined,
   ports,
+  assigned_port: processInfoSchema.shape.assigned_port,
   process: processInfoSchema.describe("Full record of the process"),
   freed_ports: z.array(z.number()).optional().describe(
     "Only for stop: ports the process tree listened on that are free now",

@@ -27,7 +27,7 @@ import {
 /** What the tools need of the core. */
 export type Hub = Pick<
   Supervisor,
-  "start" | "stop" | "restart" | "list" | "get" | "follow" | "labelOf" | "treeMembers"
+  "start" | "stop" | "restart" | "list" | "get" | "follow" | "placeOf" | "treeMembers"
 >;
 
 /**
@@ -137,18 +137,23 @@ const ctrl = define({
         autorestart: args.autorestart,
         started_by: startedBy(context.client),
       };
-      outcome = await startWhenReady(hub, request, conditions, wait, args.if_running);
+      outcome = await startWhenReady(hub, request, conditions, wait, {
+        ifRunning: args.if_running,
+        assignPort: args.assign_port,
+      });
     } else if (args.action === "stop") {
       const waits = Object.entries(conditions).filter(([, value]) => value !== undefined);
       if (waits.length > 0) {
         throw new TypeError(`${waits[0][0]} applies to start and restart, not stop`);
       }
       if (args.if_running !== undefined) throw new TypeError("if_running applies to start");
+      if (args.assign_port !== undefined) throw new TypeError("assign_port applies to start");
       const { freed_ports, held_ports, ...stopped } = await hub.stop(target, { force: args.force });
       outcome = { process: stopped, ports: [], wait: null };
       report = { freed_ports, held_ports };
     } else {
       if (args.if_running !== undefined) throw new TypeError("if_running applies to start");
+      if (args.assign_port !== undefined) throw new TypeError("assign_port applies to start");
       outcome = await restartWhenReady(hub, target, { force: args.force }, conditions, wait);
     }
     const { process: info, ports, wait: waited, already_running } = outcome;
@@ -177,6 +182,7 @@ const ctrl = define({
         log_stderr: info.log_stderr,
         log_combined: info.log_combined,
         ports,
+        assigned_port: info.assigned_port,
         process: info,
         ...(already_running ? { already_running } : {}),
         ...report,

@@ -21,7 +21,7 @@ import { awaitReady, WAIT_FLAGS, WAIT_HELP, waitConditions } from "../wait.ts";
 export const startCommand = defineCommand({
   names: ["start"],
   summary: "start a command without following it",
-  usage: "persistproc start [--label L] [--if-running error|keep|restart]\n" +
+  usage: "persistproc start [--label L] [--if-running error|keep|restart] [--assign-port VAR]\n" +
     "                [--wait-for-port N] [--wait-for-log RE] [--wait-for-url URL]\n" +
     "                [--wait-timeout S] [-C DIR] COMMAND [ARGS...]",
   details: `Starts COMMAND in the current directory with your environment and prints its PID
@@ -32,6 +32,8 @@ Flags (before COMMAND):
   --if-running WHAT             when that label already runs: error (the default),
                                 keep (print it and succeed; waits apply to it) or
                                 restart (restart it, then wait)
+  --assign-port VAR             pass a free TCP port in variable VAR (e.g. PORT): the same
+                                one for this label and directory while it is free
   -C, --working-directory DIR   start in DIR instead of the current directory
 
 To return only once it is ready (exit code 1 if it exits first or the wait times out):
@@ -39,6 +41,7 @@ ${WAIT_HELP}`,
   flags: {
     label: { type: "string" },
     "if-running": { type: "string" },
+    "assign-port": { type: "string" },
     ...WAIT_FLAGS,
     ...WORKING_DIRECTORY_FLAG,
   },
@@ -59,6 +62,7 @@ ${WAIT_HELP}`,
       inherit_environment: false,
       ...(values.label === undefined ? {} : { label: values.label }),
       ...(ifRunning === undefined ? {} : { if_running: ifRunning as IfRunning }),
+      ...(values["assign-port"] === undefined ? {} : { assign_port: values["assign-port"] }),
       ...waitConditions(values),
     });
   },
@@ -186,5 +190,7 @@ function released(result: CtrlResult): string {
 }
 
 function listening(result: CtrlResult): string {
-  return result.ports?.length ? `, listening on ${result.ports.join(", ")}` : "";
+  const port = result.process.assigned_port;
+  return (port ? `, assigned port ${port}` : "") +
+    (result.ports?.length ? `, listening on ${result.ports.join(", ")}` : "");
 }

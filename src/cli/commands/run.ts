@@ -30,8 +30,8 @@ export const runCommand = defineCommand({
   names: ["run"],
   summary: "start a command here (or attach to it) and follow its output",
   usage: "persistproc run [--fresh|--restart] [--on-exit ask|stop|detach] [--raw] [--label L]\n" +
-    "                [--wait-for-port N] [--wait-for-log RE] [--wait-for-url URL]\n" +
-    "                [-C DIR] COMMAND [ARGS...]",
+    "                [--assign-port VAR] [--wait-for-port N] [--wait-for-log RE]\n" +
+    "                [--wait-for-url URL] [-C DIR] COMMAND [ARGS...]",
   details: `Starts COMMAND in the current directory with your environment, or attaches to it if it
 is already running there, prints its recent output and follows it, through restarts, until
 it ends; then exits with its exit code (128 + N when killed by signal N).
@@ -47,6 +47,8 @@ Flags (before COMMAND; everything after it belongs to COMMAND):
                       a terminal, ask means detach.
   --raw               print stored lines: time, [stream], text (all on stdout)
   --label L           name the process L (default: "COMMAND in DIR")
+  --assign-port VAR   pass a free TCP port in variable VAR (e.g. PORT), the same one for
+                      this label and directory while it is free
   -C, --working-directory DIR   run in DIR instead of the current directory
 
 When it starts (or restarts) it, run can first wait until it is ready, saying how the wait
@@ -58,6 +60,7 @@ ${WAIT_HELP}`,
     "on-exit": { type: "string" },
     raw: { type: "boolean" },
     label: { type: "string" },
+    "assign-port": { type: "string" },
     ...WAIT_FLAGS,
     ...WORKING_DIRECTORY_FLAG,
   },
@@ -77,6 +80,7 @@ ${WAIT_HELP}`,
       command: joinCommand(positionals),
       workingDirectory: resolve(values["working-directory"] ?? Deno.cwd()),
       label: values.label,
+      assignPort: values["assign-port"],
       ifRunning: values.fresh ? "fresh" : values.restart ? "restart" : "attach",
       conditions,
       showWait: settings.format === "text",
@@ -97,6 +101,8 @@ interface StartRequest {
   command: string;
   workingDirectory: string;
   label: string | undefined;
+  /** The variable in which to pass an assigned port, if any. */
+  assignPort: string | undefined;
   ifRunning: "attach" | "restart" | "fresh";
   /** What to wait for after a start or restart (not when attaching: it is running already). */
   conditions: ReadyConditions;
@@ -124,6 +130,7 @@ async function startOrAttach(
         environment: callerEnvironment(),
         inherit_environment: false,
         ...(request.label === undefined ? {} : { label: request.label }),
+        ...(request.assignPort === undefined ? {} : { assign_port: request.assignPort }),
         ...request.conditions,
       }),
     )).process;

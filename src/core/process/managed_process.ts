@@ -23,6 +23,8 @@ export interface ProcessSpec {
   environment: Record<string, string>;
   /** Who started it (see ProcessInfo.started_by). */
   started_by: string | null;
+  /** The port assigned to it and the variable passing it, or null. */
+  assigned_port: { variable: string; port: number } | null;
 }
 
 /** How often an adopted process (not our child, so no exit notice) is checked for life. */
@@ -193,6 +195,7 @@ export class ManagedProcess {
       exit_signal: this.exitSignal,
       restarts: this.restarts,
       started_by: this.spec.started_by,
+      assigned_port: this.spec.assigned_port?.port ?? null,
       log_stdout: paths.stdout,
       log_stderr: paths.stderr,
       log_combined: paths.combined,

@@ -7,6 +7,7 @@ import { stripAnsi } from "../output/ansi.ts";
 import { compilePattern, type LinePattern } from "../output/line_pattern.ts";
 import { readTail, storedText } from "../output/log_reader.ts";
 import { STAMP_LENGTH } from "../output/log_store.ts";
+import { withAssignedPort } from "../ports/assign.ts";
 import { assertPortFree, conflictFromOutput, foreignHolder } from "../ports/conflict.ts";
 import { listeningPorts } from "../ports/listeners.ts";
 import { portListens, urlAnswers } from "./probes.ts";
@@ -25,7 +26,8 @@ const TAIL_LINE_CHARS = 500;
 
 /** What to wait for, as callers give it; every condition given must hold. */
 export interface ReadyConditions {
-  wait_for_port?: number;
+  /** A port, or true: the port assigned to the process (`assign_port`). */
+  wait_for_port?: number | true;
   wait_for_log?: string;
   wait_for_url?: string;
   /** Seconds (default 30, at most 300). */
@@ -73,7 +75,7 @@ export interface WaitOptions {
 /** What waiting needs of the supervisor. */
 export type ReadinessHub = Pick<
   Supervisor,
-  "start" | "restart" | "get" | "list" | "follow" | "labelOf" | "treeMembers"
+  "start" | "restart" | "get" | "list" | "follow" | "placeOf" | "treeMembers"
 >;
 
 interface Conditions {
@@ -87,7 +89,9 @@ interface Conditions {
  * Checks the wait conditions before anything is spawned; null when none is given. A bad
  * value is a RangeError naming the field.
  */
-export function parseConditions(raw: ReadyConditions): Conditions | null {
+export function parseConditions(
+  raw: ReadyConditions & { wait_for_port?: number },
+): Conditions | null {
   const { wait_for_port: port, wait_for_log: log, wait_for_url: url } = raw;
   if (port === undefined && log === undefined && url === undefined) {
     if (raw.wait_timeout !== undefined) {
@@ -135,6 +139,14 @@ function mayConnect(url: URL): boolean {
   return Deno.permissions.querySync({ name: "net", host: url.host }).state === "granted";
 }
 
+/** How a start goes when the label runs, and whether it assigns a port. */
+export interface StartOptions {
+  /** What to do when the label already runs (default "error"). */
+  ifRunning?: IfRunning;
+  /** The variable in which to pass an assigned port, e.g. "PORT" (see ports/assign.ts). */
+  assignPort?: string;
+}
+
 /**
  * Starts a command and, when conditions are given, waits until it is ready. A port that
  * another process already holds is refused before spawning (PortConflictError names it).
@@ -146,22 +158,42 @@ export async function startWhenReady(
   request: StartRequest,
   raw: ReadyConditions,
   options: WaitOptions = {},
-  ifRunning: IfRunning = "error",
+  how: StartOptions = {},
 ): Promise<ControlOutcome> {
-  const conditions = parseConditions(raw);
+  const ifRunning = how.ifRunning ?? "error";
+  // Checked before anything is spawned; `true` stands for a port not yet known.
+  parseConditions({ ...raw, wait_for_port: raw.wait_for_port === true ? 1 : raw.wait_for_port });
+  if (raw.wait_for_port === true && how.assignPort === undefined && ifRunning === "error") {
+    throw new TypeError("wait_for_port: true waits for the assigned port: give assign_port too");
+  }
   const running = async (pid: number): Promise<ControlOutcome> => {
     if (ifRunning === "restart") return await restartWhenReady(hub, { pid }, {}, raw, options);
-    const kept = await settle(hub, hub.get({ pid }), conditions, options);
+    const info = hub.get({ pid });
+    const kept = await settle(hub, info, parseConditions(withPort(raw, info)), options);
     return { ...kept, already_running: true };
   };
+  const place = await hub.placeOf(request);
   if (ifRunning !== "error") {
     // Found before the port check: a process kept or restarted may hold its own port.
-    const label = await hub.labelOf(request);
-    const found = hub.list({ command_or_label: label })
-      .find((p) => p.label === label && p.status === "running");
+    const found = hub.list({ command_or_label: place.label })
+      .find((p) => p.label === place.label && p.status === "running");
     if (found) return await running(found.pid);
   }
-  if (conditions?.port !== undefined) await assertPortFree(conditions.port, hub.list());
+  if (how.assignPort !== undefined) {
+    request = await withAssignedPort(request, how.assignPort, place, hub.list());
+  }
+  const assigned = request.assigned_port?.port;
+  if (raw.wait_for_port === true && assigned === undefined) {
+    throw new TypeError("wait_for_port: true waits for the assigned port: give assign_port too");
+  }
+  const conditions = parseConditions(
+    raw.wait_for_port === true
+      ? { ...raw, wait_for_port: assigned }
+      : { ...raw, wait_for_port: raw.wait_for_port },
+  );
+  if (conditions?.port !== undefined && conditions.port !== assigned) {
+    await assertPortFree(conditions.port, hub.list());
+  }
   let started: ProcessInfo;
   try {
     started = await hub.start(request);
@@ -183,13 +215,27 @@ export async function restartWhenReady(
   raw: ReadyConditions,
   options: WaitOptions = {},
 ): Promise<ControlOutcome> {
-  const conditions = parseConditions(raw);
+  const conditions = parseConditions(withPort(raw, hub.get(target)));
   if (conditions?.port !== undefined) {
     const current = hub.get(target);
     const ownGroup = current.status === "running" ? current.pid : undefined;
     await assertPortFree(conditions.port, hub.list(), ownGroup);
   }
   return await settle(hub, await hub.restart(target, restart), conditions, options);
+}
+
+/** The conditions with `wait_for_port: true` replaced by the process's assigned port. */
+function withPort(
+  raw: ReadyConditions,
+  process: ProcessInfo,
+): ReadyConditions & { wait_for_port?: number } {
+  if (raw.wait_for_port !== true) return { ...raw, wait_for_port: raw.wait_for_port };
+  if (process.assigned_port === null) {
+    throw new TypeError(
+      `wait_for_port: true waits for the assigned port, and "${process.label}" has none (start it with assign_port)`,
+    );
+  }
+  return { ...raw, wait_for_port: process.assigned_port };
 }
 
 async function settle(

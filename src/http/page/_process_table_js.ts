@@ -28,12 +28,18 @@ function exitText(p) {
   return p.exit_code === null ? "" : String(p.exit_code);
 }
 
-/** Ports a process listens on, when the server reports them (numbers or { port } records). */
+/**
+ * Ports a process listens on, when the server reports them (numbers or { port } records),
+ * with its assigned port first, linked even before anything listens on it.
+ */
 function portsOf(p) {
-  if (!Array.isArray(p.ports)) return [];
-  return p.ports
+  const listed = Array.isArray(p.ports) ? p.ports : [];
+  const ports = listed
     .map((x) => (typeof x === "number" ? x : x && typeof x.port === "number" ? x.port : null))
     .filter((x) => Number.isInteger(x) && x > 0 && x < 65536);
+  const assigned = p.assigned_port;
+  if (!Number.isInteger(assigned) || ports.includes(assigned)) return ports;
+  return [assigned].concat(ports);
 }
 
 /** A long path cut to its last parts, which tell directories apart best. */
@@ -152,7 +158,7 @@ class ProcessTable {
     setText(c.dir, shortPath(p.working_directory));
     c.dir.title = p.working_directory;
     setText(c.pid, String(p.pid));
-    this.fillPorts(c.ports, portsOf(p));
+    this.fillPorts(c.ports, portsOf(p), p.assigned_port);
     setText(c.uptime, uptimeText(p, now));
     c.uptime.title = "started " + new Date(p.start_time).toLocaleString() +
       (p.end_time ? ", ended " + new Date(p.end_time).toLocaleString() : "");
@@ -167,8 +173,8 @@ class ProcessTable {
     }
   }
 
-  fillPorts(td, ports) {
-    const key = ports.join(",");
+  fillPorts(td, ports, assigned) {
+    const key = ports.join(",") + "/" + assigned;
     if (td.dataset.ports === key) return;
     td.dataset.ports = key;
     td.textContent = "";
@@ -178,6 +184,7 @@ class ProcessTable {
       link.target = "_blank";
       link.rel = "noopener noreferrer";
       link.textContent = ":" + port;
+      if (port === assigned) link.title = "assigned port (" + location.hostname + ":" + port + ")";
       td.appendChild(link);
     }
   }
