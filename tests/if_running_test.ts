@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { cli } from "./_cli.ts";
-import { connectMcp, FIXTURES, hubTest } from "./_hub.ts";
+import { connectMcp, FIXTURES, hubTest, waitFor } from "./_hub.ts";
 
 type Client = Awaited<ReturnType<typeof connectMcp>>;
 
@@ -99,4 +99,23 @@ hubTest("started_by names the MCP client, or cli; list and ls filter and show it
   assert.match(table.stdout, /^PID\s+STATUS\s+EXIT\s+STARTED\s+PORTS\s+BY\s+LABEL$/m);
   assert.match(table.stdout, /\scli\s+by-cli$/m);
   assert.doesNotMatch(table.stdout, /by-agent/);
+});
+
+hubTest("an autorestart keeps started_by and counts in restarts", async (hub) => {
+  await using client = await connectMcp(hub, { name: "agent-c", version: "3.0" });
+  const started = await call(client, "ctrl", {
+    action: "start",
+    command_or_label: "echo run; exit 1",
+    working_directory: hub.dataDir,
+    label: "flaky",
+    autorestart: "on-failure",
+  });
+  assert.equal(started.isError, undefined, text(started));
+  const restarted = await waitFor("an autorestart", async () => {
+    const listed = await call(client, "list", { command_or_label: "flaky" });
+    const process = listed.structuredContent.processes[0];
+    return process.restarts >= 1 && process;
+  });
+  assert.equal(restarted.started_by, "agent-c/3.0");
+  await call(client, "ctrl", { action: "stop", command_or_label: "flaky" });
 });
