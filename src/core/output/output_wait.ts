@@ -119,10 +119,17 @@ async function waitOn(
   const begun = Date.now();
   let matched: string | null = null;
   let ended: ProcessInfo | null = null;
-  let finish!: (result: OutputWaitOutcome["wait_result"]) => void;
-  const finished = new Promise<OutputWaitOutcome["wait_result"]>((resolve) => finish = resolve);
+  let settle!: (result: OutputWaitOutcome["wait_result"]) => void;
+  const finished = new Promise<OutputWaitOutcome["wait_result"]>((resolve) => settle = resolve);
+  // The first ending wins; what happens after it does not change the outcome.
+  let done = false;
+  const finish = (result: OutputWaitOutcome["wait_result"]) => {
+    if (!done) settle(result);
+    done = true;
+  };
   const { pattern } = wanted;
   const onEvent = (event: ProcessEvent) => {
+    if (done) return;
     if (event.type === "line") {
       if (!pattern || matched !== null) return;
       if (wanted.stream !== "combined" && event.stream !== wanted.stream) return;
@@ -150,17 +157,18 @@ async function waitOn(
         grep: pattern.source,
         context: 0,
         lines: 1,
+        max_bytes: 1 << 20, // the caller's budget is for the page, not for this one line
         since_time: undefined,
         before_time: undefined,
       });
       const line = earlier.output.at(-1);
-      if (line !== undefined && matched === null) {
+      if (line !== undefined && !done) {
         matched = stripAnsi(storedText(line, wanted.stream === "combined"));
         finish("ready");
       }
     }
-    if (following.process.status !== "running") {
-      ended ??= following.process;
+    if (following.process.status !== "running" && !done) {
+      ended = following.process;
       finish("exited");
     }
     timers.push(setTimeout(() => finish("timeout"), timeoutMs));

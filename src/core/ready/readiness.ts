@@ -163,9 +163,6 @@ export async function startWhenReady(
   const ifRunning = how.ifRunning ?? "error";
   // Checked before anything is spawned; `true` stands for a port not yet known.
   parseConditions({ ...raw, wait_for_port: raw.wait_for_port === true ? 1 : raw.wait_for_port });
-  if (raw.wait_for_port === true && how.assignPort === undefined && ifRunning === "error") {
-    throw new TypeError("wait_for_port: true waits for the assigned port: give assign_port too");
-  }
   const running = async (pid: number): Promise<ControlOutcome> => {
     if (ifRunning === "restart") return await restartWhenReady(hub, { pid }, {}, raw, options);
     const info = hub.get({ pid });
@@ -186,11 +183,10 @@ export async function startWhenReady(
   if (raw.wait_for_port === true && assigned === undefined) {
     throw new TypeError("wait_for_port: true waits for the assigned port: give assign_port too");
   }
-  const conditions = parseConditions(
-    raw.wait_for_port === true
-      ? { ...raw, wait_for_port: assigned }
-      : { ...raw, wait_for_port: raw.wait_for_port },
-  );
+  const conditions = parseConditions({
+    ...raw,
+    wait_for_port: raw.wait_for_port === true ? assigned : raw.wait_for_port,
+  });
   if (conditions?.port !== undefined && conditions.port !== assigned) {
     await assertPortFree(conditions.port, hub.list());
   }
