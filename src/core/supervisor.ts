@@ -16,6 +16,7 @@ import { realDirectory } from "./process/working_directory.ts";
 import { startEnvironment } from "./process/environment.ts";
 import type {
   ProcessEvent,
+  ProcessFilter,
   ProcessInfo,
   ProcessTarget,
   StartRequest,
@@ -256,7 +257,7 @@ export class Supervisor {
   }
 
   /** Every process matching the filter (all when empty), oldest start first. */
-  list(filter: ProcessTarget = {}): ProcessInfo[] {
+  list(filter: ProcessFilter = {}): ProcessInfo[] {
     return [...this.#entries.values()]
       .filter((entry) => matchesFilter(entry, filter))
       .sort((a, b) => a.startTime.getTime() - b.startTime.getTime())

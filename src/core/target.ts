@@ -2,19 +2,27 @@
  * Finds the process a caller means: by pid, else by label, else by command (+ directory).
  */
 import { AmbiguousTargetError, ProcessNotFoundError } from "./errors.ts";
-import type { ProcessTarget } from "./types.ts";
+import type { ProcessFilter, ProcessTarget } from "./types.ts";
 
 /** The part of a managed process that addressing looks at. */
 export interface Addressable {
   pid: number;
   status: string;
   startTime?: Date;
-  spec: { label: string; command_line: string; working_directory: string };
+  spec: {
+    label: string;
+    command_line: string;
+    working_directory: string;
+    started_by?: string | null;
+  };
 }
 
 /** Whether an entry matches a `list` filter; an empty filter matches everything. */
-export function matchesFilter(entry: Addressable, filter: ProcessTarget): boolean {
+export function matchesFilter(entry: Addressable, filter: ProcessFilter): boolean {
   if (filter.pid !== undefined && entry.pid !== filter.pid) return false;
+  const by = filter.started_by;
+  const started = entry.spec.started_by;
+  if (by !== undefined && started !== by && !started?.startsWith(`${by}/`)) return false;
   if (
     filter.working_directory !== undefined &&
     entry.spec.working_directory !== stripSlash(filter.working_directory)

@@ -46,6 +46,12 @@ export interface ProcessTarget {
   working_directory?: string;
 }
 
+/** What `list` narrows on: a target's fields, and who started the process. */
+export interface ProcessFilter extends ProcessTarget {
+  /** A client's name (any version) or `name/version`, `cli` or `dashboard`. */
+  started_by?: string;
+}
+
 /** What `start` needs. */
 export interface StartRequest {
   command: string;

@@ -121,6 +121,12 @@ const ctrl = define({
     const wait = waitOptions(context);
     let outcome: ControlOutcome;
     let report: StopReport | undefined;
+    const startOnly = { if_running: args.if_running, assign_port: args.assign_port };
+    for (const [field, value] of Object.entries(startOnly)) {
+      if (args.action !== "start" && value !== undefined) {
+        throw new TypeError(`${field} applies to start, not ${args.action}`);
+      }
+    }
     if (args.action === "start") {
       if (args.pid !== undefined) {
         throw new TypeError("start takes the command in command_or_label, not a pid");
@@ -146,14 +152,10 @@ const ctrl = define({
       if (waits.length > 0) {
         throw new TypeError(`${waits[0][0]} applies to start and restart, not stop`);
       }
-      if (args.if_running !== undefined) throw new TypeError("if_running applies to start");
-      if (args.assign_port !== undefined) throw new TypeError("assign_port applies to start");
       const { freed_ports, held_ports, ...stopped } = await hub.stop(target, { force: args.force });
       outcome = { process: stopped, ports: [], wait: null };
       report = { freed_ports, held_ports };
     } else {
-      if (args.if_running !== undefined) throw new TypeError("if_running applies to start");
-      if (args.assign_port !== undefined) throw new TypeError("assign_port applies to start");
       outcome = await restartWhenReady(hub, target, { force: args.force }, conditions, wait);
     }
     const { process: info, ports, wait: waited, already_running } = outcome;
@@ -262,13 +264,7 @@ const list = define({
   outputSchema: listOutput,
   annotations: READ_ONLY,
   async run(hub, args) {
-    const { started_by: by, ...target } = args;
-    const processes = await withPorts(
-      hub.list(target).filter((p) =>
-        by === undefined || p.started_by === by || !!p.started_by?.startsWith(`${by}/`)
-      ),
-      (pid) => hub.treeMembers(pid),
-    );
+    const processes = await withPorts(hub.list(args), (pid) => hub.treeMembers(pid));
     const text = processes.length === 0
       ? "No managed processes"
       : processes.map((p) =>
