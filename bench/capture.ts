@@ -4,9 +4,9 @@
  * persistproc against pm2 against the shell writing the file itself.
  */
 import { join } from "node:path";
-import { STAMP_LENGTH } from "../src/core/output/log_store.ts";
+import { OutputReader } from "../src/core/output/output_reader.ts";
 import type { Measure, Result } from "./_context.ts";
-import { benchHub, countLines, fileSize, NO_ROTATION, seqBytes, waitStored } from "./_hub.ts";
+import { benchHub, countLines, NO_ROTATION, seqBytes, waitStored } from "./_hub.ts";
 import { median, repeat } from "./_stats.ts";
 
 /** See the module comment. */
@@ -29,20 +29,21 @@ export const capture: Measure = async (ctx) => {
         working_directory: ctx.tmp,
         label: `capture-${run}`,
       });
-      const log = started.log_stdout as string;
+      const log = started.log_dir as string;
       logs.push(log);
       const done = await waitStored(
-        () => fileSize(log),
-        bytes + (STAMP_LENGTH + 1) * n,
+        () => new OutputReader(log).extent().end.stdout.byte,
+        bytes,
         async () => {
-          const { processes } = await hub.call("list", { pid: started.pid });
+          const pid = started.pid as number;
+          const { processes } = await hub.call("list", { pid });
           return (processes as { status: string }[])[0].status !== "running";
         },
       );
       persistproc.push(done - start);
     }
     lost.persistproc = Math.max(
-      ...await Promise.all(logs.map(async (l) => n - await countLines(l))),
+      ...logs.map((l) => n - new OutputReader(l).lineCount("stdout")),
     );
   }
 

@@ -8,8 +8,8 @@ import { type BenchHub, benchHub, fileSize } from "./_hub.ts";
 import { median, timed, until } from "./_stats.ts";
 
 const TEXT = "reading benchmark line %08g, padded to the length of a typical log line ....";
-/** Bytes of one stored combined line: stamp, ` [stdout] `, the text, newline. */
-const LINE_BYTES = 24 + 10 + TEXT.replace("%08g", "00000000").length + 1;
+/** Bytes of one stored line: the text and its newline. */
+const LINE_BYTES = TEXT.replace("%08g", "00000000").length + 1;
 
 /** Runs a process that fills a combined log of about `bytes`; returns its pid and log. */
 async function fillLog(hub: BenchHub, dir: string, bytes: number) {
@@ -20,7 +20,7 @@ async function fillLog(hub: BenchHub, dir: string, bytes: number) {
     working_directory: dir,
     label: `reading-${bytes}`,
   });
-  const log = started.log_combined as string;
+  const log = `${started.log_dir as string}/stdout.spool`;
   await until("the log to fill", () => fileSize(log) >= lines * LINE_BYTES, { everyMs: 20 });
   return { pid: started.pid as number, log };
 }

@@ -29,7 +29,7 @@ import { parseArgs } from "node:util";
 /**
  * The permissions compiled into the binary, as narrow as the program allows:
  * - `--allow-run`: unrestricted, as running the user's commands is the program's purpose (it
- *   also runs `/bin/sh` to wire a child's output to its spool files, `fallocate`, `ps`, `ss`/`lsof`, `taskkill`
+ *   also runs `/bin/sh` to wire a child's output to its spool files, `ps`, `ss`/`lsof`, `taskkill`
  *   on Windows, and itself to start a server in the background). Programs it starts are not
  *   sandboxed by Deno.
  * - `--allow-net=127.0.0.1`: the server listens on loopback, and the CLI talks to it there.
@@ -37,10 +37,13 @@ import { parseArgs } from "node:util";
  *   and a start checks the working directory it is given.
  * - `--allow-env`: settings come from PERSISTPROC_* variables, and a start passes the caller's
  *   environment to the program.
+ * - `--allow-ffi`: stored output is bounded on disk by punching holes in its files, a system
+ *   call Deno lacks, reached in libc (`fallocate` on Linux, `fcntl(F_PUNCHHOLE)` on macOS;
+ *   src/core/output/hole_punch.ts). Without it, disk use is bounded by copying rotation.
  *
  * Not `--allow-all`, although `--allow-run` already lets the program start anything: the
  * limits still bind persistproc's own code and its npm dependencies (no network beyond
- * loopback, no FFI). Deno 2.9 lets only `--allow-all` read /proc, which the server reads on
+ * loopback). Deno 2.9 lets only `--allow-all` read /proc, which the server reads on
  * Linux to tell a process group's zombies from live members while a stop waits; without it
  * the server asks `ps` instead (measured here, stopping a tree with an orphaned grandchild
  * under a slow-reaping PID 1: 0.1-0.3 s, against 1.3-2 s when zombies count as alive). Where
@@ -54,6 +57,7 @@ export const PERMISSIONS: readonly string[] = [
   "--allow-read",
   "--allow-write",
   "--allow-env",
+  "--allow-ffi",
 ];
 
 /**

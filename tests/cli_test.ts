@@ -85,7 +85,7 @@ hubTest("list shows managed processes as a table and as the API's JSON", async (
   assert.equal(parsed.processes[0].command_line, TICKER);
 });
 
-hubTest("output prints a process's stored lines with their times", async (hub) => {
+hubTest("output prints a process's stored lines, with their times when asked", async (hub) => {
   assert.equal((await cli(hub, ["tests/fixtures/exit_with.sh", "0"])).code, 0);
   const result = await cli(hub, [
     "output",
@@ -95,8 +95,10 @@ hubTest("output prints a process's stored lines with their times", async (hub) =
     "0",
   ]);
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stdout, /^\d{4}-\d\d-\d\dT\S+Z out before exit$/m);
-  assert.doesNotMatch(result.stdout, /err before exit/);
+  assert.equal(result.stdout, "out before exit\n");
+  const stamped = await cli(hub, ["output", "--timestamps", "tests/fixtures/exit_with.sh", "0"]);
+  assert.match(stamped.stdout, /^\d{4}-\d\d-\d\dT\S+Z out before exit$/m);
+  assert.match(stamped.stdout, /^\d{4}-\d\d-\d\dT\S+Z \[err\] err before exit$/m);
 });
 
 hubTest("stop ends a running process and says how", async (hub) => {

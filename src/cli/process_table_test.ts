@@ -18,9 +18,7 @@ function info(overrides: Partial<ProcessInfo>): ProcessInfo {
     restarts: 0,
     started_by: null,
     assigned_port: null,
-    log_stdout: "",
-    log_stderr: "",
-    log_combined: "",
+    log_dir: "",
     ...overrides,
   };
 }

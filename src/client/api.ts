@@ -6,7 +6,7 @@
 import type { OutputPage, OutputRequest } from "../core/output/query.ts";
 import type { OutputWaitRequest, WaitedOutputPage } from "../core/output/output_wait.ts";
 import type { IfRunning, ReadyConditions, ReadyOutcome } from "../core/ready/readiness.ts";
-import type { ProcessInfo, ProcessStatus, ProcessTarget, StopReport } from "../core/types.ts";
+import type { ProcessInfo, ProcessTarget, StopReport } from "../core/types.ts";
 
 export type { WaitedOutputPage };
 
@@ -42,25 +42,14 @@ export interface CtrlArgs extends ProcessTarget, ReadyConditions {
 }
 
 /** What the `ctrl` tool answers: the process it acted on, after the action. */
-export interface CtrlResult {
+export interface CtrlResult extends ProcessInfo {
   action: CtrlArgs["action"];
-  pid: number;
-  label: string;
-  status: ProcessStatus;
-  exit_code: number | null;
-  exit_signal: string | null;
-  log_stdout: string;
-  log_stderr: string;
-  log_combined: string;
   /** TCP ports the process's tree listens on. */
   ports: number[];
-  process: ProcessInfo;
   /** Only for stop: the ports the tree had held that are free now. */
   freed_ports?: StopReport["freed_ports"];
   /** Only for stop: the ports the tree had held that are still held, and by whom. */
   held_ports?: StopReport["held_ports"];
-  /** The port assigned with `assign_port`, or null. */
-  assigned_port?: number | null;
   /** start with `if_running: "keep"`: the running process was returned. */
   already_running?: boolean;
 }

@@ -7,9 +7,10 @@ import { toArgv } from "./process/command_line.ts";
 import { AlreadyRunningError, PersistprocError, ShuttingDownError } from "./errors.ts";
 import { Autorestarter } from "./process/autorestart.ts";
 import { logger } from "./logger.ts";
-import { readTail } from "./output/log_reader.ts";
+import { OutputReader } from "./output/output_reader.ts";
+import { entryText } from "./output/query.ts";
 import { ManagedProcess, type ProcessSpec } from "./process/managed_process.ts";
-import { DEFAULT_LOG_MAX_BYTES } from "./output/log_store.ts";
+import { DEFAULT_LOG_MAX_BYTES } from "./output/output_store.ts";
 import { type AutorestartPolicy, loadState, type ProcessRecord, saveState } from "./state_file.ts";
 import { matchesFilter, resolveTarget } from "./target.ts";
 import { realDirectory } from "./process/working_directory.ts";
@@ -62,7 +63,8 @@ export interface RestoreSummary {
 /** What a follower gets: the backlog read at subscription time, and the live feed after it. */
 export interface Following {
   process: ProcessInfo;
-  backlog: string[];
+  /** The newest stored lines (and run starts among them), as line events. */
+  backlog: Extract<ProcessEvent, { type: "line" }>[];
   unsubscribe: () => void;
 }
 
@@ -280,9 +282,14 @@ export class Supervisor {
   ): Following {
     const entry = this.#resolve(target);
     const unsubscribe = entry.subscribe(listener);
-    const backlog = backlogLines > 0
-      ? readTail(entry.output.log.paths.combined, { lines: backlogLines })
-      : [];
+    const backlog = new OutputReader(entry.output.dir).newest("combined", backlogLines).map((
+      stored,
+    ) => ({
+      type: "line" as const,
+      stream: stored.kind === "line" ? stored.stream : "stdout" as const,
+      time: new Date(stored.time).toISOString(),
+      text: stored.kind === "line" ? stored.text : entryText(stored, false),
+    }));
     return { process: entry.info(), backlog, unsubscribe };
   }
 

@@ -34,9 +34,12 @@ export interface ProcessInfo {
   started_by: string | null;
   /** The TCP port assigned to it with `assign_port` (passed in that variable), or null. */
   assigned_port: number | null;
-  log_stdout: string;
-  log_stderr: string;
-  log_combined: string;
+  /** The directory holding the process's stored output. */
+  log_dir: string;
+  /** Why output cannot be stored right now (it is retried), when that is so. */
+  log_error?: string;
+  /** Why disk use is bounded by rotation rather than hole punching, when that is so. */
+  log_warning?: string;
 }
 
 /** How a caller names a process: a pid, else a label, else a command (+ directory). */
@@ -79,14 +82,16 @@ export interface OutputQuery extends ProcessTarget {
   before_time?: string;
 }
 
-/** The lines `output` returns, newest last, each `"<ISO time> <text>"` (combined: `"<ISO time> [stdout] <text>"`). */
+/**
+ * The lines `output` returns, newest last, as the program printed them (in the combined
+ * stream a stderr line starts with `[err] `).
+ */
 export interface OutputResult {
   pid: number;
   label: string;
   status: ProcessStatus;
   stream: StreamName;
   output: string[];
-  log_file: string;
 }
 
 /** One event of a process's life, as followers see it. */

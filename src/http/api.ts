@@ -124,7 +124,7 @@ function follow(ctx: ApiContext, url: URL): Response {
     // (an exit, say, after which the stream ends), however full the queue is.
     if (skipped > 0 && (!backlogged || event.type !== "line")) {
       const text = `[persistproc] ${skipped} line(s) skipped: this reader fell behind; ` +
-        `they are in ${process.log_combined}`;
+        `read them with the output tool (they are stored in ${process.log_dir})`;
       skipped = 0;
       enqueue({ type: "line", stream: "stderr", time: new Date().toISOString(), text });
     }
@@ -146,7 +146,7 @@ function follow(ctx: ApiContext, url: URL): Response {
         } catch { /* already closed */ }
       };
       ctx.streams.add(close);
-      for (const stored of backlog) send(parseStored(stored));
+      for (const event of backlog) send(event);
       if (process.status !== "running" && pending.length === 0) {
         send({ type: "exit", process, restarting: false });
       }
@@ -159,11 +159,4 @@ function follow(ctx: ApiContext, url: URL): Response {
   return new Response(body, {
     headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" },
   });
-}
-
-/** Turns a stored combined line back into a line event. */
-function parseStored(stored: string): ProcessEvent {
-  const match = /^(\S+) \[(stdout|stderr)\] ?(.*)$/s.exec(stored);
-  if (!match) return { type: "line", stream: "stdout", time: "", text: stored };
-  return { type: "line", stream: match[2] as "stdout" | "stderr", time: match[1], text: match[3] };
 }

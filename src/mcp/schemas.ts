@@ -31,9 +31,13 @@ export const processInfoSchema = z.object({
   assigned_port: z.number().nullable().describe(
     "The port assign_port gave it (kept across restarts while free), or null",
   ),
-  log_stdout: z.string().describe("Path of the stdout log file"),
-  log_stderr: z.string().describe("Path of the stderr log file"),
-  log_combined: z.string().describe("Path of the combined (stdout+stderr, arrival order) log file"),
+  log_dir: z.string().describe("Directory of its stored output (read it with the output tool)"),
+  log_error: z.string().optional().describe(
+    "Only while output cannot be stored (disk full): why; storing is retried",
+  ),
+  log_warning: z.string().optional().describe(
+    "Only where disk use is bounded by rotation instead of hole punching: why",
+  ),
 });
 
 const ports = z.array(z.number()).describe(
@@ -102,17 +106,8 @@ export const ctrlInput = {
 /** Output of `ctrl`. */
 export const ctrlOutput = {
   action: z.enum(["start", "stop", "restart"]).describe("The action performed"),
-  pid: z.number().describe("PID of the process (the new one after start/restart)"),
-  label: z.string().describe("Label of the process"),
-  status: processInfoSchema.shape.status,
-  exit_code: processInfoSchema.shape.exit_code,
-  exit_signal: processInfoSchema.shape.exit_signal,
-  log_stdout: processInfoSchema.shape.log_stdout,
-  log_stderr: processInfoSchema.shape.log_stderr,
-  log_combined: processInfoSchema.shape.log_combined,
+  ...processInfoSchema.shape,
   ports,
-  assigned_port: processInfoSchema.shape.assigned_port,
-  process: processInfoSchema.describe("Full record of the process"),
   freed_ports: z.array(z.number()).optional().describe(
     "Only for stop: ports the process tree listened on that are free now",
   ),
@@ -176,7 +171,7 @@ export const outputInput = {
   command_or_label: commandOrLabel.optional().describe("Label or command, if no pid"),
   working_directory: workingDirectory.optional().describe("Narrows a command match"),
   stream: z.enum(["stdout", "stderr", "combined"]).optional().describe(
-    "stdout, stderr or combined (default: both in arrival order, tagged)",
+    "stdout, stderr or combined (default: both in arrival order, stderr lines marked [err])",
   ),
   lines: z.number().int().min(1).max(10_000).optional().describe(
     "Newest N lines (default 100); with grep, the newest N matches",
@@ -209,6 +204,10 @@ export const outputInput = {
   wait_timeout: z.number().positive().max(300).optional().describe(
     "Seconds to wait (default 30, max 300); a wait also ends when the process exits",
   ),
+  run: z.enum(["current", "all"]).optional().describe(
+    "current: only output since the latest (re)start; all (default): every retained run",
+  ),
+  timestamps: z.boolean().optional().describe("Also return each line's arrival time (times)"),
 };
 
 /** Output of `output`. */
@@ -218,9 +217,13 @@ export const outputOutput = {
   status: processInfoSchema.shape.status,
   stream: z.enum(["stdout", "stderr", "combined"]).describe("The stream read"),
   output: z.array(z.string()).describe(
-    "Lines, oldest first, each '<UTC ISO time> <text>' (combined: '<time> [stdout|stderr] <text>'); with grep, '--' separates groups of non-adjacent lines",
+    "Lines as printed, oldest first; in combined, stderr lines start with '[err] ' and a restart shows as '--- run N (reason) <time> ---'; with grep, '--' separates groups",
   ),
-  log_file: z.string().describe("Path of the log file read"),
+  first_time: z.string().nullable().describe("UTC ISO arrival time of the first line, or null"),
+  last_time: z.string().nullable().describe("UTC ISO arrival time of the last line, or null"),
+  times: z.array(z.string()).optional().describe(
+    "Only with timestamps: each line's UTC ISO arrival time",
+  ),
   next_cursor: z.string().describe(
     "Pass as cursor to get only lines stored after this call",
   ),

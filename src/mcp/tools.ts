@@ -5,6 +5,7 @@
 import type { z } from "zod";
 import { describeHolder } from "../core/errors.ts";
 import { readOutputWaiting, type WaitedOutputPage } from "../core/output/output_wait.ts";
+import type { OutputPage } from "../core/output/query.ts";
 import { withPorts } from "../core/ports/listeners.ts";
 import {
   type ControlOutcome,
@@ -175,17 +176,8 @@ const ctrl = define({
     return {
       structured: {
         action: args.action,
-        pid: info.pid,
-        label: info.label,
-        status: info.status,
-        exit_code: info.exit_code,
-        exit_signal: info.exit_signal,
-        log_stdout: info.log_stdout,
-        log_stderr: info.log_stderr,
-        log_combined: info.log_combined,
+        ...info,
         ports,
-        assigned_port: info.assigned_port,
-        process: info,
         ...(already_running ? { already_running } : {}),
         ...report,
         ...waited,
@@ -193,7 +185,7 @@ const ctrl = define({
       text: [
         `${verb} ${summary(info)}${waited ? `; ${waitSummary(waited)}` : ""}${
           ports.length ? `; listening on ${ports.join(", ")}` : ""
-        }${released.length ? `; ${released.join(", ")}` : ""}; log: ${info.log_combined}`,
+        }${released.length ? `; ${released.join(", ")}` : ""}`,
         ...(waited ? waitDetails(waited) : []),
       ].join("\n"),
     };
@@ -286,23 +278,35 @@ const output = define({
   annotations: READ_ONLY,
   async run(hub, args, context) {
     const page = await readOutputWaiting(hub, args, waitOptions(context));
-    const notes = [
-      page.omitted_lines > 0 &&
-      `${page.omitted_lines} more matching line(s) not shown (narrow with grep, cursor or since_time, or raise lines/max_bytes)`,
-      page.skipped_lines > 0 &&
-      `${page.skipped_lines} line(s) after the cursor were rotated away before this read`,
-      page.search_cut && "the search stopped at its time budget; call again with next_cursor",
-    ].filter(Boolean);
-    const head =
-      `${page.output.length} line(s) of ${page.stream} from PID ${page.pid} "${page.label}" (${page.status})${
-        page.wait_result ? `; ${outputWaitSummary(page)}` : ""
-      }`;
+    const wait = page.wait_result ? `; ${outputWaitSummary(page)}` : "";
     return {
       structured: { ...page },
-      text: [head, ...page.output, ...notes, `next_cursor: ${page.next_cursor}`].join("\n"),
+      text: [outputHeader(page, wait), ...stampedLines(page)].join("\n"),
     };
   },
 });
+
+/** The one line above an output page's lines: whose, what span, what was left out, and where next. */
+export function outputHeader(page: OutputPage, suffix = ""): string {
+  const span = page.first_time
+    ? ` ${page.first_time}${page.last_time !== page.first_time ? ` to ${page.last_time}` : ""}`
+    : "";
+  const notes = [
+    page.omitted_lines > 0 && `${page.omitted_lines} more not shown`,
+    page.skipped_lines > 0 && `${page.skipped_lines} dropped by the disk cap`,
+    page.search_cut && "search cut at its time budget",
+  ].filter(Boolean);
+  return `# "${page.label}" PID ${page.pid} ${page.status}, ${page.stream}: ${page.output.length} line(s)${span}${
+    notes.length ? `; ${notes.join("; ")}` : ""
+  }${suffix}; next_cursor: ${page.next_cursor}`;
+}
+
+function stampedLines(page: OutputPage): string[] {
+  const times = page.times;
+  return times
+    ? page.output.map((line, i) => times[i] ? `${times[i]} ${line}` : line)
+    : page.output;
+}
 
 /** The tool table, in the order agents see it. */
 export const TOOLS: readonly ToolDefinition[] = [ctrl, list, output];

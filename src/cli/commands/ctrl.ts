@@ -162,12 +162,12 @@ async function act(settings: Settings, args: CtrlArgs): Promise<number> {
 }
 
 function describe(result: CtrlResult): string {
-  const name = `${displayName(result.process)} (PID ${result.pid})`;
+  const name = `${displayName(result)} (PID ${result.pid})`;
   switch (result.action) {
     case "start":
       return `${result.already_running ? "already running:" : "started"} ${name}${
         listening(result)
-      }\nlog: ${result.log_combined}`;
+      }\nlog: ${result.log_dir}`;
     case "stop":
       return `stopped ${name}: ${describeEnding(result)}${released(result)}`;
     case "restart":
@@ -190,7 +190,7 @@ function released(result: CtrlResult): string {
 }
 
 function listening(result: CtrlResult): string {
-  const port = result.process.assigned_port;
+  const port = result.assigned_port;
   return (port ? `, assigned port ${port}` : "") +
     (result.ports?.length ? `, listening on ${result.ports.join(", ")}` : "");
 }

@@ -29,10 +29,12 @@ export const outputCommand = defineCommand({
   names: ["output"],
   summary: "print a process's stored output",
   usage: "persistproc output [--stream S] [--lines N] [--since T] [--before T]\n" +
-    "                 [--grep RE [--context N]] [--cursor C] [--follow]\n" +
-    "                 [--wait-for-log RE] [--wait-for-exit] [--wait-timeout S] [-C DIR] TARGET",
-  details: `Prints stored output lines of TARGET, oldest first, each with its time (and, for
-the combined stream, [stdout] or [stderr]).
+    "                 [--grep RE [--context N]] [--cursor C] [--run current|all]\n" +
+    "                 [--timestamps] [--follow] [--wait-for-log RE] [--wait-for-exit]\n" +
+    "                 [--wait-timeout S] [-C DIR] TARGET",
+  details: `Prints stored output lines of TARGET, oldest first, as the program printed them. In
+the combined stream, stderr lines start with "[err] ", and a restart shows as a line
+"--- run N (reason) <time> ---".
 
 Flags:
   --stream S      stdout, stderr or combined (the server's default when left out)
@@ -43,6 +45,8 @@ Flags:
                   whole stored log, not only the last lines
   --context N     with --grep: also N lines before and after each match ("--" between groups)
   --cursor C      only lines stored after the read that returned next_cursor C (--format json)
+  --run R         current: only output since the latest (re)start; all (default)
+  --timestamps    put each line's arrival time (UTC) before it
   -f, --follow    keep printing new lines (matching --grep) until the process ends
   -C, --working-directory DIR   narrow a command TARGET to DIR
 
@@ -62,6 +66,8 @@ Colours the program printed are kept when stdout is a terminal and removed other
     grep: { type: "string" },
     context: { type: "string" },
     cursor: { type: "string" },
+    run: { type: "string" },
+    timestamps: { type: "boolean" },
     follow: { type: "boolean", short: "f" },
     "wait-for-log": { type: "string" },
     "wait-for-exit": { type: "boolean" },
@@ -90,6 +96,8 @@ Colours the program printed are kept when stdout is a terminal and removed other
       ...(values.grep === undefined ? {} : { grep: values.grep }),
       ...(context === undefined ? {} : { context }),
       ...(values.cursor === undefined ? {} : { cursor: values.cursor }),
+      ...(values.run === undefined ? {} : { run: values.run as "current" | "all" }),
+      ...(values.timestamps ? { timestamps: true } : {}),
       strip_ansi: !stdoutHasColor(),
       max_bytes: MAX_BYTES,
     };
@@ -180,7 +188,11 @@ function show(page: OutputPage, form: "text" | "line" | "pretty"): void {
   if (page.skipped_lines > 0) {
     printErr(`(${page.skipped_lines} line(s) were rotated out of the log before they were read)`);
   }
-  if (page.output.length > 0) printOut(page.output.join("\n"));
+  const times = page.times;
+  const lines = times
+    ? page.output.map((line, i) => times[i] ? `${times[i]} ${line}` : line)
+    : page.output;
+  if (lines.length > 0) printOut(lines.join("\n"));
   if (page.search_cut) {
     printErr("(the search stopped at its time budget; narrow it with --since or --cursor)");
   }

@@ -120,20 +120,19 @@ async function startOrAttach(
   client: HubClient,
   request: StartRequest,
 ): Promise<{ process: ProcessInfo; attached: boolean }> {
-  const start = async () =>
-    (await waited(
-      request,
-      client.ctrl({
-        action: "start",
-        command_or_label: request.command,
-        working_directory: request.workingDirectory,
-        environment: callerEnvironment(),
-        inherit_environment: false,
-        ...(request.label === undefined ? {} : { label: request.label }),
-        ...(request.assignPort === undefined ? {} : { assign_port: request.assignPort }),
-        ...request.conditions,
-      }),
-    )).process;
+  const start = async () => (await waited(
+    request,
+    client.ctrl({
+      action: "start",
+      command_or_label: request.command,
+      working_directory: request.workingDirectory,
+      environment: callerEnvironment(),
+      inherit_environment: false,
+      ...(request.label === undefined ? {} : { label: request.label }),
+      ...(request.assignPort === undefined ? {} : { assign_port: request.assignPort }),
+      ...request.conditions,
+    }),
+  ));
   try {
     return { process: await start(), attached: false };
   } catch (error) {
@@ -152,7 +151,7 @@ async function startOrAttach(
         request,
         client.ctrl({ action: "restart", pid, ...request.conditions }),
       );
-      return { process: restarted.process, attached: false };
+      return { process: restarted, attached: false };
     }
     printErr(`already running (PID ${pid}), attaching`);
     const [process] = (await client.list({ pid })).processes;

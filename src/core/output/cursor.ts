@@ -1,15 +1,16 @@
 /**
- * Output cursors: opaque strings that say where in which log a reader stopped. The server
- * keeps no reader state, so two agents reading one log never disturb each other, and a cursor
- * outlives server restarts as long as the log does.
+ * Output cursors: opaque strings that say where in which process's output a reader stopped.
+ * The server keeps no reader state, so two agents reading one log never disturb each other,
+ * and a cursor outlives server restarts as long as the output does.
  */
-import type { LogPosition } from "./log_start.ts";
+import type { Position } from "./output_reader.ts";
 
-const VERSION = "1";
+const VERSION = "2";
 
-/** Encodes the position after the last line a reader got, tied to the log it belongs to. */
-export function encodeCursor(logPath: string, position: LogPosition): string {
-  const text = [VERSION, logId(logPath), position.byte, position.line].join(":");
+/** Encodes the position after the last line a reader got, tied to the log and stream read. */
+export function encodeCursor(logId: string, position: Position): string {
+  const { stdout, stderr } = position;
+  const text = [VERSION, hash(logId), stdout.byte, stdout.line, stderr.byte, stderr.line].join(":");
   return btoa(text).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
@@ -17,35 +18,37 @@ export function encodeCursor(logPath: string, position: LogPosition): string {
  * Decodes a cursor given back by a caller. A cursor that is malformed, or was made for another
  * process's log or another stream, is a RangeError telling the caller what to do instead.
  */
-export function decodeCursor(cursor: string, logPath: string): LogPosition {
+export function decodeCursor(cursor: string, logId: string): Position {
   let text = "";
   try {
     text = atob(cursor.trim().replaceAll("-", "+").replaceAll("_", "/"));
   } catch { /* reported below */ }
-  const [version, id, byte, line] = text.split(":");
-  const position = { byte: Number(byte), line: Number(line) };
+  const [version, id, ...numbers] = text.split(":");
+  const values = numbers.map(Number);
   if (
-    version !== VERSION || !/^[0-9a-f]{8}$/.test(id ?? "") ||
-    !Number.isSafeInteger(position.byte) || position.byte < 0 ||
-    !Number.isSafeInteger(position.line) || position.line < 0
+    version !== VERSION || !/^[0-9a-f]{8}$/.test(id ?? "") || values.length !== 4 ||
+    !values.every((n) => Number.isSafeInteger(n) && n >= 0)
   ) {
     throw new RangeError(
       `Invalid cursor "${cursor.slice(0, 80)}": pass next_cursor back exactly as returned`,
     );
   }
-  if (id !== logId(logPath)) {
+  if (id !== hash(logId)) {
     throw new RangeError(
       "This cursor belongs to another process or stream; use the next_cursor of the same process and stream, or omit cursor",
     );
   }
-  return position;
+  return {
+    stdout: { byte: values[0], line: values[1] },
+    stderr: { byte: values[2], line: values[3] },
+  };
 }
 
-/** FNV-1a of the log's path: enough to tell one log from another, and opaque. */
-function logId(path: string): string {
+/** FNV-1a: enough to tell one log from another, and opaque. */
+function hash(text: string): string {
   let hash = 0x811c9dc5;
-  for (let i = 0; i < path.length; i++) {
-    hash ^= path.charCodeAt(i);
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash.toString(16).padStart(8, "0");

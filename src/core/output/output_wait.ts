@@ -6,8 +6,14 @@
 import { stripAnsi } from "./ansi.ts";
 import { decodeCursor } from "./cursor.ts";
 import { compilePattern, type LinePattern } from "./line_pattern.ts";
-import { storedText } from "./log_reader.ts";
-import { type OutputHub, type OutputPage, type OutputRequest, readOutput } from "./query.ts";
+import {
+  cursorLogId,
+  ERR_MARK,
+  type OutputHub,
+  type OutputPage,
+  type OutputRequest,
+  readOutput,
+} from "./query.ts";
 import type { ProcessEvent, ProcessInfo, ProcessTarget } from "../types.ts";
 
 /** Default and longest wait, in seconds (as for a start's wait). */
@@ -86,8 +92,7 @@ export async function readOutputWaiting(
   const stream = read.stream ?? "combined";
   if (read.cursor !== undefined) {
     // A bad cursor is refused now, not after the wait.
-    const paths = { stdout: info.log_stdout, stderr: info.log_stderr, combined: info.log_combined };
-    decodeCursor(read.cursor, paths[stream]);
+    decodeCursor(read.cursor, cursorLogId(info, stream));
   }
   const wanted = { pattern, exit: !!wait_for_exit, stream, cursor: read.cursor, read };
   const outcome = await waitOn(hub, info, wanted, seconds * 1000, options);
@@ -163,7 +168,8 @@ async function waitOn(
       });
       const line = earlier.output.at(-1);
       if (line !== undefined && !done) {
-        matched = stripAnsi(storedText(line, wanted.stream === "combined"));
+        const marked = wanted.stream === "combined" && line.startsWith(ERR_MARK);
+        matched = stripAnsi(marked ? line.slice(ERR_MARK.length) : line);
         finish("ready");
       }
     }

@@ -1,30 +1,22 @@
 /**
  * Everything about capturing one managed process's output, behind one object: how a run's
- * stdout and stderr are wired (spool files, or pipes where there is no spool), following them
- * into the log, resuming after a server restart, and storing what a run left while no server
- * watched. The process lifecycle only calls it at launch, adoption and recovery, and awaits
- * the promise it returns, which settles once the run's output is stored.
+ * stdout and stderr are wired (spool files, or pipes copied into them where there is no
+ * spool), following them into the output store, resuming after a server restart, and
+ * storing what a run left while no server watched. The process lifecycle only calls it at
+ * launch, adoption and recovery, and awaits the promise it returns, which settles once the
+ * run has ended and its output is stored. Children the program left running in its group go
+ * on being captured until the group is gone or the next run begins.
  */
-import { LineSplitter } from "./line_splitter.ts";
-import { ProcessLog } from "./log_store.ts";
-import {
-  createSpool,
-  loadPosition,
-  SPOOL_SUPPORTED,
-  type SpoolPaths,
-  spoolPaths,
-  type SpoolPosition,
-  wrapWithSpool,
-} from "./spool.ts";
-import { tailSpool } from "./spool_tail.ts";
-
-/** After the program itself exits, how long its pipes may stay silent before the exit is told. */
-const DRAIN_QUIET_MS = 100;
+import { openPuncher } from "./hole_punch.ts";
+import { logger } from "../logger.ts";
+import { OutputStore, type RunReason, type Stream } from "./output_store.ts";
+import { SPOOL_SUPPORTED, wrapWithSpool } from "./spool.ts";
+import { type Tail, tailSpool } from "./spool_tail.ts";
 
 /** What a {@link ProcessOutput} is told by the process it captures. */
 export interface CaptureHooks {
-  /** Lines of one stream, just stored, with the time they were stored. */
-  stored(stream: "stdout" | "stderr", lines: readonly string[], time: Date): void;
+  /** Lines of one stream, just stored, with the time they were stored; `lines()` decodes. */
+  stored(stream: Stream, lines: () => string[], time: Date): void;
   /** Whether nothing can write the output any more (the whole process group is gone). */
   writersGone(): boolean;
 }
@@ -37,23 +29,29 @@ export interface LaunchPlan {
   piped: boolean;
 }
 
-/** One process's output capture and its log; see the module comment. */
+/** One process's output capture and its store; see the module comment. */
 export class ProcessOutput {
   /** Whether a run can be resumed by a later server (its output does not pass through us). */
   static readonly resumable = SPOOL_SUPPORTED;
-  readonly log: ProcessLog;
+  readonly store: OutputStore;
+  /** Why storing output fails now (disk full, directory removed), or null. */
+  error: string | null = null;
+  /** Why disk use is bounded by rotation instead of hole punching, or null. */
+  readonly warning: string | null;
   readonly #hooks: CaptureHooks;
-  #spool: SpoolPaths | null = null;
+  #tail: Tail | null = null;
   #recovery: Promise<void> | null = null;
 
   constructor(dir: string, maxBytes: number | undefined, hooks: CaptureHooks) {
-    this.log = new ProcessLog(dir, maxBytes);
+    const { puncher, reason } = openPuncher();
+    this.store = new OutputStore(dir, { maxBytes, puncher });
+    this.warning = reason === null ? null : `disk bounded by rotation: ${reason}`;
     this.#hooks = hooks;
   }
 
   /** The directory the process's output is kept in. */
   get dir(): string {
-    return this.log.dir;
+    return this.store.dir;
   }
 
   /** Set while output left by a run that ended with no server watching is being stored. */
@@ -61,12 +59,24 @@ export class ProcessOutput {
     return this.#recovery;
   }
 
-  /** Prepares a new run's capture: empties the spool and says how to spawn the program. */
-  prepare(argv: readonly string[]): LaunchPlan {
-    this.#spool = SPOOL_SUPPORTED ? createSpool(this.log.dir) : null;
-    return this.#spool
-      ? { argv: wrapWithSpool(argv, this.#spool), piped: false }
-      : { argv: [...argv], piped: true };
+  /**
+   * Prepares a new run's capture, synchronously: takes over the spool from a previous run's
+   * tail, marks where the run begins, and says how to spawn the program.
+   */
+  prepare(argv: readonly string[], reason: RunReason): LaunchPlan {
+    this.#tail?.stop();
+    this.#tail = null;
+    try {
+      this.store.markRun(reason);
+    } catch (error) {
+      logger.error(`Cannot mark the new run in ${this.dir}`, error);
+    }
+    if (!SPOOL_SUPPORTED) return { argv: [...argv], piped: true };
+    const paths = {
+      stdout: this.store.spoolPath("stdout"),
+      stderr: this.store.spoolPath("stderr"),
+    };
+    return { argv: wrapWithSpool(argv, paths), piped: false };
   }
 
   /**
@@ -77,78 +87,64 @@ export class ProcessOutput {
     ended: Promise<unknown>,
     pipes?: readonly [ReadableStream<Uint8Array>, ReadableStream<Uint8Array>],
   ): Promise<void> {
-    if (this.#spool) return this.#tail(this.#spool, { stdout: 0, stderr: 0 }, ended);
-    if (!pipes) throw new TypeError("A piped run needs its stdout and stderr");
-    return this.#pump(pipes, ended);
+    if (!pipes) return this.#follow(ended);
+    return this.#follow(Promise.all([ended, this.#copy(pipes)]));
   }
 
   /** Resumes capturing an adopted run where the previous server stopped, until it has `ended`. */
   resume(ended: Promise<unknown>): Promise<void> {
-    const spool = spoolPaths(this.log.dir);
-    return this.#tail(spool, loadPosition(spool.position), ended);
+    return this.#follow(ended);
   }
 
   /** Stores what a run that ended while no server ran left in its spool. */
   recover(): Promise<void> {
     if (!SPOOL_SUPPORTED) return Promise.resolve();
-    const spool = spoolPaths(this.log.dir);
-    // A relaunch waits for this (it would empty the spool being read).
-    const recovery = this.#tail(spool, loadPosition(spool.position), Promise.resolve())
-      .finally(() => this.#recovery = null);
+    const recovery = this.#follow(Promise.resolve()).finally(() => this.#recovery = null);
     this.#recovery = recovery;
     return recovery;
   }
 
-  /** Closes the log; later output is not kept. */
+  /** Stores what is there now, stops capturing and closes the store. */
   close(): void {
-    this.log.close();
+    this.#tail?.stop();
+    this.#tail = null;
+    this.store.close();
   }
 
-  /** Stores a line batch of one stream and tells the process. */
-  #store(stream: "stdout" | "stderr", lines: string[]): void {
-    if (lines.length === 0) return;
-    const time = new Date();
-    this.log.append(stream, lines, time);
-    this.#hooks.stored(stream, lines, time);
-  }
-
-  /** Follows the spool until the program has ended and its output is stored. */
-  #tail(spool: SpoolPaths, from: SpoolPosition, ended: Promise<unknown>): Promise<void> {
-    return tailSpool({
-      paths: spool,
-      from,
+  #follow(ended: Promise<unknown>): Promise<void> {
+    this.#tail?.stop();
+    const tail = tailSpool({
+      store: this.store,
       ended,
       writersGone: () => this.#hooks.writersGone(),
-      store: (stream, lines) => this.#store(stream, lines),
+      stored: (stream, lines, time) => this.#hooks.stored(stream, lines, time),
+      onError: (error) => {
+        if (error) logger.error(`Cannot store the output in ${this.dir}; retrying`, error);
+        else logger.info(`Storing the output in ${this.dir} works again`);
+        this.error = error ? error.message : null;
+      },
     });
+    this.#tail = tail;
+    tail.finished.then(() => {
+      if (this.#tail === tail) this.#tail = null;
+    });
+    return tail.drained;
   }
 
-  /**
-   * Reads ordinary pipes (where there is no spool: Windows) until they close, or, once the
-   * program has ended, until they have gone quiet (a leftover grandchild may hold them open).
-   */
-  async #pump(
+  /** Copies pipes (where there is no spool: Windows) into the spool files, until they close. */
+  async #copy(
     sources: readonly [ReadableStream<Uint8Array>, ReadableStream<Uint8Array>],
-    ended: Promise<unknown>,
   ): Promise<void> {
-    let lastChunkAt = Date.now();
-    const pump = async (stream: "stdout" | "stderr", source: ReadableStream<Uint8Array>) => {
-      const splitter = new LineSplitter();
+    const copy = async (stream: Stream, source: ReadableStream<Uint8Array>) => {
+      using file = await Deno.open(this.store.spoolPath(stream), { append: true });
       for await (const chunk of source) {
-        lastChunkAt = Date.now();
-        this.#store(stream, splitter.push(chunk));
+        let done = 0;
+        while (done < chunk.length) done += await file.write(chunk.subarray(done));
       }
-      this.#store(stream, splitter.flush());
     };
-    // A read fails only if the stream is torn down; the exit must still be recorded.
-    const pumps = Promise.all([pump("stdout", sources[0]), pump("stderr", sources[1])])
-      .catch(() => {});
-    await ended;
-    let drained = false;
-    pumps.then(() => drained = true);
-    lastChunkAt = Math.max(lastChunkAt, Date.now());
-    while (!drained && Date.now() - lastChunkAt < DRAIN_QUIET_MS) {
-      await Promise.race([pumps, new Promise((r) => setTimeout(r, DRAIN_QUIET_MS / 2))]);
-    }
+    // A failed copy ends only this capture; the exit must still be recorded.
+    await Promise.all([copy("stdout", sources[0]), copy("stderr", sources[1])]).catch((error) =>
+      logger.error(`Copying the output of a process into ${this.dir}`, error)
+    );
   }
 }

@@ -1,14 +1,14 @@
 /**
  * Reading output the way an agent can afford it: only what is new since its last read (a
  * cursor), only what matters (grep with context, over the whole retained log), without
- * terminal escapes, and within a byte budget that says what it left out.
+ * terminal escapes, and within a byte budget that says what it left out. Lines come as the
+ * program printed them: in the combined stream a stderr line starts with {@link ERR_MARK},
+ * a new run's start shows as one marker line, and times come per line only when asked.
  */
 import { stripAnsi } from "./ansi.ts";
 import { compilePattern, type LinePattern } from "./line_pattern.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
-import { logExtent, type LogPosition, readForward } from "./log_forward.ts";
-import { readTail, storedText } from "./log_reader.ts";
-import { STAMP_LENGTH } from "./log_store.ts";
+import { type Entry, OutputReader, type Position, type ReadWindow } from "./output_reader.ts";
 import { fitBytes, type KeptLine, MatchGroups, NewestLines } from "./window.ts";
 import { parseTime } from "./time_filter.ts";
 import type { OutputQuery, OutputResult, ProcessInfo, ProcessTarget } from "../types.ts";
@@ -17,6 +17,8 @@ import type { OutputQuery, OutputResult, ProcessInfo, ProcessTarget } from "../t
 export const DEFAULT_MAX_BYTES = 16 * 1024;
 /** How long one read may scan before it stops and says where (grep over a huge log). */
 export const SCAN_BUDGET_MS = 3_000;
+/** What starts a stderr line in the combined stream. */
+export const ERR_MARK = "[err] ";
 
 /** What `output` takes: the tail query plus cursor, grep, context, ANSI and byte options. */
 export interface OutputRequest extends OutputQuery {
@@ -30,17 +32,26 @@ export interface OutputRequest extends OutputQuery {
   strip_ansi?: boolean;
   /** Most bytes of lines returned; the newest lines are kept. */
   max_bytes?: number;
+  /** Only the current run's output, or all retained runs (default). */
+  run?: "current" | "all";
+  /** Give each line's arrival time (`times`). */
+  timestamps?: boolean;
 }
 
 /** What `output` returns. */
 export interface OutputPage extends OutputResult {
+  /** Arrival time of the first and last line returned (UTC ISO), null when none. */
+  first_time: string | null;
+  last_time: string | null;
+  /** With `timestamps`: each line's arrival time (UTC ISO; "" for a separator). */
+  times?: string[];
   /** Pass back as `cursor` to get only lines stored after this read. */
   next_cursor: string;
   /** Lines in the range read that met the request (time window, cursor, grep). */
   matched_lines: number;
   /** Of those, how many are not in `output` (kept out by `lines` or `max_bytes`). */
   omitted_lines: number;
-  /** Lines after the cursor that were rotated out of the log before this read. */
+  /** Lines after the cursor that were dropped by the disk cap before this read. */
   skipped_lines: number;
   /** Whether the scan stopped at its time budget; next_cursor then points where it stopped. */
   search_cut: boolean;
@@ -51,6 +62,19 @@ export interface OutputHub {
   get(target: ProcessTarget): ProcessInfo;
 }
 
+/** What a cursor is tied to: the process's output and the stream read. */
+export function cursorLogId(info: ProcessInfo, stream: string): string {
+  return `${info.log_dir} ${stream}`;
+}
+
+/** The text a stored entry is shown as (before ANSI stripping). */
+export function entryText(entry: Entry, combined: boolean): string {
+  if (entry.kind === "run") {
+    return `--- run ${entry.run} (${entry.reason}) ${new Date(entry.time).toISOString()} ---`;
+  }
+  return combined && entry.stream === "stderr" ? ERR_MARK + entry.text : entry.text;
+}
+
 /** Reads a process's output as `request` asks; see the module comment. */
 export async function readOutput(hub: OutputHub, request: OutputRequest): Promise<OutputPage> {
   const lines = whole("lines", request.lines ?? 100, 1, 10_000);
@@ -59,46 +83,63 @@ export async function readOutput(hub: OutputHub, request: OutputRequest): Promis
   if (request.context && request.grep === undefined) {
     throw new TypeError("context applies to grep matches: give grep too");
   }
+  if (request.run !== undefined && request.run !== "current" && request.run !== "all") {
+    throw new RangeError(`Invalid run "${request.run}": expected current or all`);
+  }
   const pattern = request.grep === undefined ? null : compilePattern("grep", request.grep);
   const since = request.since_time ? parseTime("since_time", request.since_time) : undefined;
   const before = request.before_time ? parseTime("before_time", request.before_time) : undefined;
   const info = hub.get(request);
   const stream = request.stream ?? "combined";
-  const path = { stdout: info.log_stdout, stderr: info.log_stderr, combined: info.log_combined }[
-    stream
-  ];
-  const from = request.cursor === undefined ? undefined : decodeCursor(request.cursor, path);
+  const logId = cursorLogId(info, stream);
+  const from = request.cursor === undefined ? null : decodeCursor(request.cursor, logId);
   const clean = request.strip_ansi === false ? (text: string) => text : stripAnsi;
+  const reader = new OutputReader(info.log_dir);
+  const window: ReadWindow = {
+    since: since?.getTime(),
+    before: before?.getTime(),
+    currentRun: request.run === "current",
+  };
+  const combined = stream === "combined";
 
   let read: Window;
-  if (from === undefined && !pattern && !since && !before) {
+  if (from === null && !pattern && !since && !before) {
     // The common case, "the last N lines", reads backwards: its cost does not grow with the log.
-    const tail = readTail(path, { lines });
-    const { first, end } = logExtent(path);
+    const entries = reader.newest(stream, lines, window);
     read = {
-      kept: tail.map((text) => ({ text: clean(text), hit: true })),
-      next_cursor: encodeCursor(path, end),
-      matched_lines: end.line - first.line,
+      kept: entries.map((entry) => ({
+        text: clean(entryText(entry, combined)),
+        hit: entry.kind === "line",
+        time: entry.time,
+      })),
+      next: reader.extent().end,
+      matched_lines: reader.lineCount(stream, window.currentRun),
       skipped_lines: 0,
       search_cut: false,
     };
   } else {
-    const combined = stream === "combined";
-    const filter = { lines, context, pattern, since, before, combined, clean };
-    read = await scan(path, from ?? { byte: 0, line: 0 }, filter);
+    const filter = { lines, context, pattern, combined, clean, window };
+    read = await scan(reader, stream, from, filter);
   }
   const fitted = fitBytes(read.kept, maxBytes);
   const shownHits = read.kept.filter((entry) => entry.hit).length - fitted.omittedHits;
+  const stamped = fitted.times.filter((time): time is number => time !== null);
+  const iso = (time: number | undefined) =>
+    time === undefined ? null : new Date(time).toISOString();
   return {
     pid: info.pid,
     label: info.label,
     status: info.status,
     stream,
     output: fitted.lines,
-    log_file: path,
-    next_cursor: read.next_cursor,
+    first_time: iso(stamped[0]),
+    last_time: iso(stamped.at(-1)),
+    ...(request.timestamps
+      ? { times: fitted.times.map((time) => time === null ? "" : iso(time)!) }
+      : {}),
+    next_cursor: encodeCursor(logId, read.next),
     matched_lines: read.matched_lines,
-    omitted_lines: read.matched_lines - shownHits,
+    omitted_lines: Math.max(0, read.matched_lines - shownHits),
     skipped_lines: read.skipped_lines,
     search_cut: read.search_cut,
   };
@@ -107,7 +148,7 @@ export async function readOutput(hub: OutputHub, request: OutputRequest): Promis
 /** What a read kept, before the byte budget, and where it ended. */
 interface Window {
   kept: KeptLine[];
-  next_cursor: string;
+  next: Position;
   matched_lines: number;
   skipped_lines: number;
   search_cut: boolean;
@@ -117,42 +158,49 @@ interface ScanFilter {
   lines: number;
   context: number;
   pattern: LinePattern | null;
-  since?: Date;
-  before?: Date;
   combined: boolean;
   clean: (text: string) => string;
+  window: ReadWindow;
 }
 
 /** Reads forward from a position, keeping the newest lines or matches the filter admits. */
-async function scan(path: string, from: LogPosition, filter: ScanFilter): Promise<Window> {
-  const { pattern, since, before, combined, clean } = filter;
+async function scan(
+  reader: OutputReader,
+  stream: "stdout" | "stderr" | "combined",
+  from: Position | null,
+  filter: ScanFilter,
+): Promise<Window> {
+  const { pattern, combined, clean, window } = filter;
   const newest = new NewestLines(filter.lines);
   const groups = new MatchGroups(filter.lines, filter.context);
   let matched = 0;
-  let windowEnded = false; // a line at or after `before` stopped the read
-  let consumed: LogPosition | null = null; // after the last line before `before`
-  const visit = (line: string, after: LogPosition): boolean => {
-    if (since || before) {
-      const time = Date.parse(line.slice(0, STAMP_LENGTH));
-      if (before && time >= before.getTime()) {
-        windowEnded = true; // this line is for a later read
-        return false;
-      }
-      consumed = after;
-      if (since && time < since.getTime()) return true;
+  let consumed: Position | null = null; // after the last line before `before`
+  let number = 0;
+  let stopped = false;
+  const visit = (entry: Entry, after: Position): boolean => {
+    if (window.before !== undefined && entry.time >= window.before) {
+      stopped = true; // this line is for a later read
+      return false;
     }
-    const text = clean(line);
-    if (pattern) groups.push(after.line, text, pattern.test(storedText(text, combined)));
+    consumed = after;
+    if (window.since !== undefined && entry.time < window.since) return true;
+    const text = clean(entryText(entry, combined));
+    if (entry.kind === "run") {
+      if (!pattern) newest.push(text, entry.time);
+      return true;
+    }
+    if (pattern) groups.push(number++, text, pattern.test(clean(entry.text)), entry.time);
     else {
       matched++;
-      newest.push(text);
+      newest.push(text, entry.time);
     }
     return true;
   };
-  const read = await readForward(path, from, visit, Date.now() + SCAN_BUDGET_MS);
+  const deadline = Date.now() + SCAN_BUDGET_MS;
+  const read = await reader.forward(stream, from, visit, deadline, window);
   return {
     kept: pattern ? groups.lines() : newest.lines(),
-    next_cursor: encodeCursor(path, windowEnded ? consumed ?? read.begin : read.end),
+    next: stopped ? consumed ?? from ?? reader.extent().first : read.end,
     matched_lines: pattern ? groups.hits : matched,
     skipped_lines: read.skippedLines,
     search_cut: read.cut,

@@ -1,26 +1,42 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ProcessLog } from "./log_store.ts";
+import { OutputStore } from "./output_store.ts";
 import { type OutputHub, readOutput } from "./query.ts";
 import type { ProcessInfo } from "../types.ts";
 
-/** A process log and a hub that knows only it. */
-function fixture(): { log: ProcessLog; hub: OutputHub } & Disposable {
+/** Writes lines into a store as the capture does: raw bytes in the spool, then the index. */
+export class TestLog {
+  readonly store: OutputStore;
+
+  constructor(dir: string) {
+    this.store = new OutputStore(dir);
+  }
+
+  append(stream: "stdout" | "stderr", lines: string[], time: Date): void {
+    const bytes = new TextEncoder().encode(lines.map((line) => `${line}\n`).join(""));
+    Deno.writeFileSync(this.store.spoolPath(stream), bytes, { append: true });
+    const end = this.store.end[stream];
+    this.store.store([{
+      kind: stream,
+      time: time.getTime(),
+      start: end.byte,
+      end: end.byte + bytes.length,
+      lines: lines.length,
+      firstLine: end.line,
+    }]);
+  }
+}
+
+/** A process's store and a hub that knows only it. */
+function fixture(): { log: TestLog; hub: OutputHub } & Disposable {
   const dir = Deno.makeTempDirSync({ prefix: "persistproc-output-" });
-  const log = new ProcessLog(join(dir, "p"));
-  const info = {
-    pid: 42,
-    label: "web",
-    status: "running",
-    log_stdout: log.paths.stdout,
-    log_stderr: log.paths.stderr,
-    log_combined: log.paths.combined,
-  } as ProcessInfo;
+  const log = new TestLog(join(dir, "p"));
+  const info = { pid: 42, label: "web", status: "running", log_dir: log.store.dir } as ProcessInfo;
   return {
     log,
     hub: { get: () => info },
     [Symbol.dispose]() {
-      log.close();
+      log.store.close();
       Deno.removeSync(dir, { recursive: true });
     },
   };
@@ -28,17 +44,16 @@ function fixture(): { log: ProcessLog; hub: OutputHub } & Disposable {
 
 const T0 = Date.UTC(2026, 0, 1);
 const at = (s: number) => new Date(T0 + s * 1000);
-const texts = (output: string[]) => output.map((line) => line.slice(25));
-
+const texts = (output: string[]) => output;
 Deno.test("output returns a cursor, and the cursor returns only what came after", async () => {
   using f = fixture();
   f.log.append("stdout", ["one", "two"], at(0));
   const first = await readOutput(f.hub, { pid: 42 });
-  assert.deepEqual(texts(first.output), ["[stdout] one", "[stdout] two"]);
+  assert.deepEqual(texts(first.output), ["one", "two"]);
   assert.equal(first.omitted_lines, 0);
   f.log.append("stderr", ["three"], at(1));
   const second = await readOutput(f.hub, { pid: 42, cursor: first.next_cursor });
-  assert.deepEqual(texts(second.output), ["[stderr] three"]);
+  assert.deepEqual(texts(second.output), ["[err] three"]);
   const third = await readOutput(f.hub, { pid: 42, cursor: second.next_cursor });
   assert.deepEqual(third.output, []);
   assert.equal(third.next_cursor, second.next_cursor);
@@ -54,12 +69,12 @@ Deno.test("two readers with their own cursors do not disturb each other", async 
   assert.deepEqual(
     texts((await readOutput(f.hub, { pid: 42, cursor: alice.next_cursor })).output),
     [
-      "[stdout] b",
-      "[stdout] c",
+      "b",
+      "c",
     ],
   );
   assert.deepEqual(texts((await readOutput(f.hub, { pid: 42, cursor: bob.next_cursor })).output), [
-    "[stdout] c",
+    "c",
   ]);
 });
 
@@ -68,7 +83,7 @@ Deno.test("a cursor read keeps the newest lines and counts the ones it left out"
   const start = await readOutput(f.hub, { pid: 42 });
   f.log.append("stdout", Array.from({ length: 50 }, (_, i) => `line ${i}`), at(0));
   const page = await readOutput(f.hub, { pid: 42, cursor: start.next_cursor, lines: 5 });
-  assert.deepEqual(texts(page.output), [45, 46, 47, 48, 49].map((i) => `[stdout] line ${i}`));
+  assert.deepEqual(texts(page.output), [45, 46, 47, 48, 49].map((i) => `line ${i}`));
   assert.equal(page.matched_lines, 50);
   assert.equal(page.omitted_lines, 45);
 });
@@ -79,9 +94,9 @@ Deno.test("grep searches the whole log, not only the last lines, with context", 
   f.log.append("stdout", Array.from({ length: 5_000 }, (_, i) => `noise ${i}`), at(1));
   const page = await readOutput(f.hub, { pid: 42, grep: "^Error", context: 1 });
   assert.deepEqual(texts(page.output), [
-    "[stdout] boot",
-    "[stdout] Error: early failure",
-    "[stdout] after",
+    "boot",
+    "Error: early failure",
+    "after",
   ]);
   assert.equal(page.matched_lines, 1);
   assert.equal(page.omitted_lines, 0);
@@ -93,10 +108,10 @@ Deno.test("ANSI escapes are stripped unless strip_ansi is false; the log keeps t
   using f = fixture();
   f.log.append("stdout", ["\x1b[32mready\x1b[39m on \x1b[1mhttp://localhost:3000\x1b[22m"], at(0));
   const plain = await readOutput(f.hub, { pid: 42 });
-  assert.deepEqual(texts(plain.output), ["[stdout] ready on http://localhost:3000"]);
+  assert.deepEqual(texts(plain.output), ["ready on http://localhost:3000"]);
   const raw = await readOutput(f.hub, { pid: 42, strip_ansi: false });
   assert.ok(raw.output[0].includes("\x1b[32mready"));
-  assert.ok(Deno.readTextFileSync(f.log.paths.stdout).includes("\x1b[32mready"));
+  assert.ok(Deno.readTextFileSync(f.log.store.spoolPath("stdout")).includes("\x1b[32mready"));
   // grep sees the text a person sees, not the escapes between its words.
   assert.equal((await readOutput(f.hub, { pid: 42, grep: "ready on http" })).output.length, 1);
 });
@@ -107,10 +122,10 @@ Deno.test("max_bytes keeps the newest lines that fit and counts the rest", async
   const page = await readOutput(f.hub, { pid: 42, max_bytes: 1_000 });
   const bytes = page.output.reduce((sum, line) => sum + line.length + 1, 0);
   assert.ok(bytes <= 1_000, `${bytes} bytes`);
-  assert.equal(page.output.length, 9); // 24 + 1 + 9 + 70 + 1 = 105 bytes a line
+  assert.equal(page.output.length, 14); // 70 + 1 = 71 bytes a line
   assert.match(page.output.at(-1)!, /\.99$/);
   assert.equal(page.matched_lines, 100);
-  assert.equal(page.omitted_lines, 91);
+  assert.equal(page.omitted_lines, 86);
 });
 
 Deno.test("a time window with a cursor stops before the window's end and resumes there", async () => {
@@ -121,9 +136,9 @@ Deno.test("a time window with a cursor stops before the window's end and resumes
     since_time: at(1).toISOString(),
     before_time: at(3).toISOString(),
   });
-  assert.deepEqual(texts(window.output), ["[stdout] at 1", "[stdout] at 2"]);
+  assert.deepEqual(texts(window.output), ["at 1", "at 2"]);
   const rest = await readOutput(f.hub, { pid: 42, cursor: window.next_cursor });
-  assert.deepEqual(texts(rest.output), ["[stdout] at 3", "[stdout] at 4", "[stdout] at 5"]);
+  assert.deepEqual(texts(rest.output), ["at 3", "at 4", "at 5"]);
 });
 
 Deno.test("output refuses bad options with messages that say what to send", async () => {
@@ -137,4 +152,44 @@ Deno.test("output refuses bad options with messages that say what to send", asyn
     readOutput(f.hub, { pid: 42, cursor: stdout.next_cursor }),
     /another process or stream/,
   );
+});
+
+Deno.test("a result for 100 short lines costs little more than the lines themselves", async () => {
+  using f = fixture();
+  const lines = Array.from(
+    { length: 100 },
+    (_, i) => `GET /api/items/${i} 200 in 12ms`.padEnd(37, "."),
+  );
+  f.log.append("stdout", lines, at(0));
+  const raw = lines.reduce((sum, line) => sum + line.length + 1, 0); // 38 bytes a line
+  const page = await readOutput(f.hub, { pid: 42, lines: 100 });
+  const { outputHeader } = await import("../../mcp/tools.ts");
+  const text = [outputHeader(page), ...page.output].join("\n");
+  assert.ok(text.length <= 1.15 * raw, `text ${text.length} bytes for ${raw}`);
+  const json = JSON.stringify(page);
+  assert.ok(json.length <= 1.3 * raw, `structured ${json.length} bytes for ${raw}`);
+  const stamped = await readOutput(f.hub, { pid: 42, lines: 100, timestamps: true });
+  assert.equal(stamped.times?.length, 100);
+  assert.equal(stamped.times?.[0], at(0).toISOString());
+});
+
+Deno.test("the combined stream marks stderr lines and where a new run began", async () => {
+  using f = fixture();
+  f.log.store.markRun("start", at(0).getTime());
+  f.log.append("stdout", ["first run"], at(0));
+  f.log.store.markRun("restart", at(5).getTime());
+  f.log.append("stdout", ["out"], at(6));
+  f.log.append("stderr", ["oops"], at(7));
+  const all = await readOutput(f.hub, { pid: 42 });
+  assert.deepEqual(all.output, [
+    "first run",
+    `--- run 2 (restart) ${at(5).toISOString()} ---`,
+    "out",
+    "[err] oops",
+  ]);
+  const current = await readOutput(f.hub, { pid: 42, run: "current" });
+  assert.deepEqual(current.output, ["out", "[err] oops"]);
+  assert.equal(current.matched_lines, 2);
+  const stderr = await readOutput(f.hub, { pid: 42, stream: "stderr" });
+  assert.deepEqual(stderr.output, [`--- run 2 (restart) ${at(5).toISOString()} ---`, "oops"]);
 });

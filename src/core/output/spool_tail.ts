@@ -1,154 +1,320 @@
 /**
- * Follows a process's spool files (see spool.ts): reads what was appended, hands it on
- * as lines, and records how far it got.
+ * Follows processes' spool files (see spool.ts) into their output stores: reads what was
+ * appended, finds the line boundaries, and stores complete lines as batches. One shared
+ * poller serves every tail, with synchronous reads: no file watcher per process, and a quiet
+ * process costs two empty reads per poll. A tail polls every 10 ms while output flows,
+ * every 50 ms for two seconds after, then every 200 ms.
+ *
+ * Nothing here rejects: a failing read or store is reported through `onError`, retried after
+ * a second, and cleared once a store succeeds again; the position only advances past batches
+ * that were stored.
  */
-import { dirname } from "node:path";
-import { LineSplitter } from "./line_splitter.ts";
-import { PositionFile, punchStored, type SpoolPaths, type SpoolPosition } from "./spool.ts";
+import { batchLines } from "./output_reader.ts";
+import type { Batch, OutputStore, Stream } from "./output_store.ts";
+import { MAX_LINE_BYTES } from "./line_splitter.ts";
 
-/** Poll interval while output flows, and once it has been quiet for a second. */
 const BUSY_POLL_MS = 10;
 const IDLE_POLL_MS = 50;
-/** Once quiet for ten seconds, and woken by file events: the poll is only a safety net. */
-const SLEEP_POLL_MS = 500;
-/** After the program ends, how long its spool must stay quiet (a grandchild may write on). */
+const QUIET_POLL_MS = 200;
+const RETRY_MS = 1_000;
+/** After the program ends, how long its spool must stay quiet before its end is told. */
 const DRAIN_QUIET_MS = 100;
-/** Stored bytes of a stream between two punches. */
-const PUNCH_EVERY = 4 * 1024 * 1024;
+/** How often, once the program has ended, whether its group is gone is checked. */
+const GROUP_CHECK_MS = 250;
+const STREAMS: readonly Stream[] = ["stdout", "stderr"];
 
 /** What {@link tailSpool} needs. */
 export interface TailOptions {
-  paths: SpoolPaths;
-  /** Where to resume: what a previous server (or this one) already stored. */
-  from: SpoolPosition;
-  /** Resolves when the program has ended; the tail then drains what is left and returns. */
+  store: OutputStore;
+  /** Resolves when the program has ended. */
   ended: Promise<unknown>;
-  /** Whether nothing can write to the spool any more (the whole process group is gone). */
-  writersGone?: () => boolean;
-  /** Stores lines that arrived together on one stream; called before the position is saved. */
-  store(stream: "stdout" | "stderr", lines: string[]): void;
+  /** Whether nothing can write the spool any more (the whole process group is gone). */
+  writersGone: () => boolean;
+  /** Told of each stored batch; `lines()` decodes it. */
+  stored(stream: Stream, lines: () => string[], time: Date): void;
+  /** Told when storing fails (with the error) and when it works again (null). */
+  onError(error: Error | null): void;
 }
 
-/**
- * Tails both spool files from `from` until the program has ended and the files have gone
- * quiet, storing complete lines and saving the position after each batch. The saved position
- * excludes a partial line held back, so a server that resumes re-reads it whole.
- */
-export async function tailSpool(options: TailOptions): Promise<void> {
-  const streams = ["stdout", "stderr"] as const;
-  const files = {
-    stdout: await openAt(options.paths.stdout, options.from.stdout),
-    stderr: await openAt(options.paths.stderr, options.from.stderr),
+/** A running tail. */
+export interface Tail {
+  /** Resolves once the program has ended and its spool has been quiet for a moment. */
+  drained: Promise<void>;
+  /** Resolves once nothing can write the spool any more and all of it is stored. */
+  finished: Promise<void>;
+  /** Stores what is there now and stops (a new run's tail takes over the spool). */
+  stop(): void;
+}
+
+/** Starts following a store's spool from what it has stored. */
+export function tailSpool(options: TailOptions): Tail {
+  const tail = new SpoolTail(options);
+  poller.add(tail);
+  return tail;
+}
+
+class SpoolTail implements Tail {
+  readonly drained: Promise<void>;
+  readonly finished: Promise<void>;
+  nextPoll = 0;
+  readonly #options: TailOptions;
+  readonly #files: Partial<Record<Stream, Deno.FsFile>> = {};
+  readonly #readTo: Record<Stream, number>;
+  readonly #pending: Record<Stream, Uint8Array> = {
+    stdout: new Uint8Array(0),
+    stderr: new Uint8Array(0),
   };
-  const splitters = { stdout: new LineSplitter(), stderr: new LineSplitter() };
-  const offset = { ...options.from };
-  const punched = { ...options.from };
-  const buffer = new Uint8Array(64 * 1024);
-  let ended = false;
-  options.ended.then(() => ended = true, () => ended = true);
-  let lastDataAt = Date.now();
-  let endedAt: number | null = null;
-  const stored = (): SpoolPosition => ({
-    stdout: offset.stdout - splitters.stdout.pendingBytes,
-    stderr: offset.stderr - splitters.stderr.pendingBytes,
-  });
-  const positionFile = new PositionFile(options.paths.position);
-  const wake = watchForWrites(dirname(options.paths.stdout));
-  try {
-    for (;;) {
-      let read = 0;
-      for (const stream of streams) {
-        const file = files[stream];
-        if (!file) continue;
-        const n = await file.read(buffer);
-        if (!n) continue;
-        read += n;
-        offset[stream] += n;
-        options.store(stream, splitters[stream].push(buffer.subarray(0, n)));
+  #ended = false;
+  #endedAt = 0;
+  #lastDataAt = Date.now();
+  #lastGroupCheck = 0;
+  #failing = false;
+  #resolveDrained!: () => void;
+  #resolveFinished!: () => void;
+  #done = false;
+
+  constructor(options: TailOptions) {
+    this.#options = options;
+    this.#readTo = { stdout: options.store.end.stdout.byte, stderr: options.store.end.stderr.byte };
+    this.drained = new Promise((resolve) => this.#resolveDrained = resolve);
+    this.finished = new Promise((resolve) => this.#resolveFinished = resolve);
+    const onEnd = () => {
+      this.#ended = true;
+      this.#endedAt = Date.now();
+      this.nextPoll = 0;
+      poller.wake();
+    };
+    options.ended.then(onEnd, onEnd);
+  }
+
+  /** Reads and stores what is new; returns whether the tail goes on. */
+  poll(now: number): boolean {
+    let read = 0;
+    try {
+      read = this.#readAll(now);
+      if (this.#failing) {
+        this.#failing = false;
+        this.#options.onError(null);
       }
-      if (read > 0) {
-        lastDataAt = Date.now();
-        const position = stored();
-        positionFile.save(position);
-        for (const stream of streams) {
-          if (position[stream] - punched[stream] >= PUNCH_EVERY) {
-            punched[stream] = position[stream];
-            void punchStored(options.paths[stream], position[stream]);
-          }
-        }
-        continue;
+    } catch (error) {
+      if (!this.#failing) {
+        this.#failing = true;
+        this.#options.onError(error as Error);
       }
-      if (ended) {
-        // Everything is read; with no writer left, nothing more can come.
-        if (options.writersGone?.()) break;
-        endedAt ??= Date.now();
-        if (Date.now() - Math.max(lastDataAt, endedAt) >= DRAIN_QUIET_MS) break;
-      }
-      const quietMs = Date.now() - lastDataAt;
-      const pollMs = quietMs < 1_000
-        ? BUSY_POLL_MS
-        : quietMs < 10_000 || !wake.works
-        ? IDLE_POLL_MS
-        : SLEEP_POLL_MS;
-      await wake.next(pollMs);
+      this.#rewind();
+      this.nextPoll = now + RETRY_MS;
+      return true;
     }
-    // The program has ended: a last line without a newline is complete now.
-    for (const stream of streams) options.store(stream, splitters[stream].flush());
-    positionFile.save(offset);
-  } finally {
-    wake.close();
-    positionFile.close();
-    for (const file of Object.values(files)) file?.close();
+    if (read > 0) this.#lastDataAt = now;
+    if (this.#ended) {
+      const quiet = now - Math.max(this.#lastDataAt, this.#endedAt) >= DRAIN_QUIET_MS;
+      let gone = false;
+      if (read === 0 && now - this.#lastGroupCheck >= GROUP_CHECK_MS) {
+        this.#lastGroupCheck = now;
+        gone = this.#options.writersGone();
+      }
+      if (gone || quiet) this.#resolveDrained();
+      if (gone) {
+        this.#finish(now);
+        return false;
+      }
+    }
+    const quietMs = now - this.#lastDataAt;
+    this.nextPoll = now +
+      (read > 0 || quietMs < 100 ? BUSY_POLL_MS : quietMs < 2_000 ? IDLE_POLL_MS : QUIET_POLL_MS);
+    return true;
+  }
+
+  stop(): void {
+    if (this.#done) return;
+    try {
+      this.#readAll(Date.now());
+    } catch { /* the next tail reads it again */ }
+    this.#close();
+  }
+
+  /** The program and its group are gone: a last line without a newline is complete now. */
+  #finish(now: number): void {
+    try {
+      this.#readAll(now);
+      const batches: Batch[] = [];
+      for (const stream of STREAMS) {
+        const pending = this.#pending[stream];
+        if (pending.length > 0) batches.push(this.#batch(stream, pending, 1, now));
+      }
+      this.#store(batches, now);
+    } catch (error) {
+      this.#options.onError(error as Error);
+    }
+    this.#close();
+  }
+
+  #close(): void {
+    this.#done = true;
+    poller.remove(this);
+    for (const file of Object.values(this.#files)) file?.close();
+    this.#resolveDrained();
+    this.#resolveFinished();
+  }
+
+  /** Reads both spools to their end (a flood: in rounds of 64 KiB each) and stores batches. */
+  #readAll(now: number): number {
+    let total = 0;
+    for (let round = 0; round < 16; round++) {
+      const batches: Batch[] = [];
+      let read = 0;
+      for (const stream of STREAMS) read += this.#readStream(stream, batches, now);
+      this.#store(batches, now);
+      total += read;
+      if (read < BUFFER.length) break;
+    }
+    return total;
+  }
+
+  #readStream(stream: Stream, batches: Batch[], now: number): number {
+    const store = this.#options.store;
+    const file = this.#files[stream] ??= Deno.openSync(store.spoolPath(stream), { read: true });
+    file.seekSync(store.spoolOffset(stream, this.#readTo[stream]), Deno.SeekMode.Start);
+    const n = file.readSync(BUFFER) ?? 0;
+    if (n === 0) return 0;
+    this.#readTo[stream] += n;
+    const pending = this.#pending[stream];
+    const chunk = new Uint8Array(pending.length + n);
+    chunk.set(pending);
+    chunk.set(BUFFER.subarray(0, n), pending.length);
+    this.#pending[stream] = this.#split(stream, chunk, batches, now);
+    return n;
+  }
+
+  /** Turns a chunk into batches of whole lines; returns the unfinished rest. */
+  #split(stream: Stream, chunk: Uint8Array, batches: Batch[], now: number): Uint8Array {
+    let batchStart = 0;
+    let lines = 0;
+    let lineStart = 0;
+    const close = (end: number, count: number) => {
+      if (end > batchStart) {
+        batches.push(this.#batch(stream, chunk.subarray(batchStart, end), count, now));
+      }
+      batchStart = end;
+    };
+    for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, lineStart)) {
+      if (nl - lineStart > MAX_LINE_BYTES) {
+        close(lineStart, lines);
+        lines = 0;
+        lineStart = this.#cutLong(stream, chunk, lineStart, nl, batches, now);
+        batchStart = lineStart;
+      }
+      lines++;
+      lineStart = nl + 1;
+    }
+    close(lineStart, lines);
+    const rest = this.#cutLong(stream, chunk, lineStart, chunk.length, batches, now);
+    return chunk.slice(rest);
+  }
+
+  /** Stores the part of a line over the cap as pieces cut at character boundaries. */
+  #cutLong(
+    stream: Stream,
+    chunk: Uint8Array,
+    from: number,
+    to: number,
+    batches: Batch[],
+    now: number,
+  ): number {
+    while (to - from > MAX_LINE_BYTES) {
+      let cut = from + MAX_LINE_BYTES;
+      // Never inside a UTF-8 sequence: back up over continuation bytes (10xxxxxx).
+      for (let back = 0; back < 3 && (chunk[cut] & 0xc0) === 0x80; back++) cut--;
+      batches.push(this.#batch(stream, chunk.subarray(from, cut), 1, now));
+      from = cut;
+    }
+    return from;
+  }
+
+  #batch(
+    stream: Stream,
+    bytes: Uint8Array,
+    lines: number,
+    now: number,
+  ): Batch & { bytes: Uint8Array } {
+    const previous = this.#queued.get(stream) ?? this.#options.store.end[stream];
+    const batch = {
+      kind: stream,
+      time: now,
+      start: previous.byte,
+      end: previous.byte + bytes.length,
+      lines,
+      firstLine: previous.line,
+      bytes,
+    };
+    this.#queued.set(stream, { byte: batch.end, line: batch.firstLine + lines });
+    return batch;
+  }
+
+  readonly #queued = new Map<Stream, { byte: number; line: number }>();
+
+  #store(batches: (Batch & { bytes?: Uint8Array })[], now: number): void {
+    this.#queued.clear();
+    if (batches.length === 0) return;
+    const store = this.#options.store;
+    store.store(batches.map(({ bytes: _bytes, ...batch }) => batch));
+    const time = new Date(now);
+    for (const batch of batches) {
+      const bytes = batch.bytes!;
+      this.#options.stored(batch.kind, () => batchLines(bytes), time);
+    }
+    for (const stream of STREAMS) store.retain(stream, this.#readTo[stream]);
+  }
+
+  /** After a failure: forget what was read past the stored end; it is read again. */
+  #rewind(): void {
+    this.#queued.clear();
+    for (const stream of STREAMS) {
+      this.#readTo[stream] = this.#options.store.end[stream].byte;
+      this.#pending[stream] = new Uint8Array(0);
+    }
   }
 }
 
-/** Wakes a quiet tail as soon as a file in `dir` changes, or after a timeout. */
-function watchForWrites(dir: string) {
-  let watcher: Deno.FsWatcher | null = null;
-  let resolveWake = null as (() => void) | null;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    watcher = Deno.watchFs(dir, { recursive: false });
-  } catch { /* no file events here: polling alone */ }
-  const events = watcher;
-  if (events) {
-    (async () => {
-      try {
-        for await (const _event of events) resolveWake?.();
-      } catch { /* closed */ }
-    })();
-  }
-  return {
-    works: events !== null,
-    next(timeoutMs: number): Promise<void> {
-      return new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          resolveWake = null;
-          resolve();
-        };
-        resolveWake = done;
-        timer = setTimeout(done, timeoutMs);
-      });
-    },
-    close() {
-      clearTimeout(timer);
-      resolveWake?.();
-      try {
-        events?.close();
-      } catch { /* already closed */ }
-    },
-  };
-}
+const BUFFER = new Uint8Array(64 * 1024);
 
-/** Opens a spool file for reading at `position`; null when it is gone. */
-async function openAt(path: string, position: number): Promise<Deno.FsFile | null> {
-  try {
-    const file = await Deno.open(path, { read: true });
-    if (position > 0) await file.seek(position, Deno.SeekMode.Start);
-    return file;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
+/** The one timer that polls every tail when it is due. */
+const poller = new (class {
+  readonly #tails = new Set<SpoolTail>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #due = Infinity;
+
+  add(tail: SpoolTail): void {
+    this.#tails.add(tail);
+    this.wake();
   }
-}
+
+  remove(tail: SpoolTail): void {
+    this.#tails.delete(tail);
+  }
+
+  /** Polls the due tails now (soon), not at the next planned time. */
+  wake(): void {
+    this.#plan(0);
+  }
+
+  #plan(delay: number): void {
+    const due = Date.now() + delay;
+    if (this.#timer !== undefined && this.#due <= due) return;
+    clearTimeout(this.#timer);
+    this.#due = due;
+    this.#timer = setTimeout(() => this.#run(), delay);
+  }
+
+  #run(): void {
+    this.#timer = undefined;
+    this.#due = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    for (const tail of [...this.#tails]) {
+      if (tail.nextPoll <= now && !tail.poll(now)) continue;
+      next = Math.min(next, tail.nextPoll);
+    }
+    if (next < Infinity) this.#plan(Math.max(0, next - Date.now()));
+  }
+})();

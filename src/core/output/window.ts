@@ -8,6 +8,8 @@
 export interface KeptLine {
   text: string;
   hit: boolean;
+  /** Arrival time (epoch ms); none for a group separator. */
+  time?: number;
 }
 
 /** Separates groups of non-adjacent lines in grep output, as grep does. */
@@ -15,22 +17,22 @@ export const GROUP_SEPARATOR = "--";
 
 /** Keeps the newest `max` lines pushed. */
 export class NewestLines {
-  #lines: string[] = [];
+  #lines: KeptLine[] = [];
   readonly #max: number;
 
   constructor(max: number) {
     this.#max = max;
   }
 
-  push(text: string): void {
-    this.#lines.push(text);
+  push(text: string, time?: number): void {
+    this.#lines.push({ text, hit: true, time });
     // Trim in batches: amortised constant time without a ring buffer's bookkeeping.
     if (this.#lines.length >= 2 * this.#max) this.#lines.splice(0, this.#lines.length - this.#max);
   }
 
   /** The kept lines, oldest first. */
   lines(): KeptLine[] {
-    return this.#lines.slice(-this.#max).map((text) => ({ text, hit: true }));
+    return this.#lines.slice(-this.#max);
   }
 }
 
@@ -58,8 +60,8 @@ export class MatchGroups {
   }
 
   /** Adds the next line of the log; `line` is its number, counting up by one each call. */
-  push(line: number, text: string, hit: boolean): void {
-    const entry = { line, text, hit };
+  push(line: number, text: string, hit: boolean, time?: number): void {
+    const entry = { line, text, hit, time };
     if (hit) {
       this.hits++;
       const lead = this.#before;
@@ -84,7 +86,7 @@ export class MatchGroups {
     const out: KeptLine[] = [];
     for (const group of this.#groups) {
       if (out.length > 0) out.push({ text: GROUP_SEPARATOR, hit: false });
-      for (const { text, hit } of group) out.push({ text, hit });
+      for (const { text, hit, time } of group) out.push({ text, hit, time });
     }
     return out;
   }
@@ -103,6 +105,8 @@ export class MatchGroups {
 /** The lines that fit a byte budget, and how many matching lines did not. */
 export interface Fitted {
   lines: string[];
+  /** Each line's arrival time (epoch ms), null for a separator. */
+  times: (number | null)[];
   /** Matching lines left out for the budget. */
   omittedHits: number;
 }
@@ -124,14 +128,19 @@ export function fitBytes(kept: readonly KeptLine[], maxBytes: number): Fitted {
     first--;
   }
   const lines = kept.slice(first).map((entry) => entry.text);
-  if (lines[0] === GROUP_SEPARATOR) lines.shift();
+  const times = kept.slice(first).map((entry) => entry.time ?? null);
+  if (lines[0] === GROUP_SEPARATOR) {
+    lines.shift();
+    times.shift();
+  }
   let omittedHits = kept.slice(0, first).filter((entry) => entry.hit).length;
   if (lines.length === 0 && kept.length > 0) {
     const newest = kept[kept.length - 1];
     lines.push(cut(newest.text, maxBytes));
+    times.push(newest.time ?? null);
     if (newest.hit) omittedHits--;
   }
-  return { lines, omittedHits };
+  return { lines, times, omittedHits };
 }
 
 function byteLength(text: string): number {

@@ -34,8 +34,16 @@ Deno.test("NewestLines keeps the last lines pushed", () => {
 
 Deno.test("fitBytes keeps the newest lines within the budget and counts matches left out", () => {
   const kept = ["aaaa", "bbbb", "cccc"].map((text) => ({ text, hit: true }));
-  assert.deepEqual(fitBytes(kept, 10), { lines: ["bbbb", "cccc"], omittedHits: 1 });
-  assert.deepEqual(fitBytes(kept, 100), { lines: ["aaaa", "bbbb", "cccc"], omittedHits: 0 });
+  assert.deepEqual(fitBytes(kept, 10), {
+    lines: ["bbbb", "cccc"],
+    times: [null, null],
+    omittedHits: 1,
+  });
+  assert.deepEqual(fitBytes(kept, 100), {
+    lines: ["aaaa", "bbbb", "cccc"],
+    times: [null, null, null],
+    omittedHits: 0,
+  });
 });
 
 Deno.test("fitBytes counts multi-byte characters as bytes and drops a leading separator", () => {
@@ -44,8 +52,8 @@ Deno.test("fitBytes counts multi-byte characters as bytes and drops a leading se
     { text: "--", hit: false },
     { text: "ééé", hit: true }, // 6 bytes
   ];
-  assert.deepEqual(fitBytes(kept, 7), { lines: ["ééé"], omittedHits: 1 });
-  assert.deepEqual(fitBytes(kept, 10), { lines: ["ééé"], omittedHits: 1 });
+  assert.deepEqual(fitBytes(kept, 7), { lines: ["ééé"], times: [null], omittedHits: 1 });
+  assert.deepEqual(fitBytes(kept, 10), { lines: ["ééé"], times: [null], omittedHits: 1 });
 });
 
 Deno.test("fitBytes cuts a single line larger than the budget and says so", () => {

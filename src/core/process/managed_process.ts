@@ -81,7 +81,7 @@ export class ManagedProcess {
         `Cannot run "${program}": command not found or not executable (working directory ${this.spec.working_directory})`,
       );
     }
-    const plan = this.output.prepare(this.spec.argv);
+    const plan = this.output.prepare(this.spec.argv, this.restarting ? "restart" : "start");
     const argv = plan.argv;
     let child: Deno.ChildProcess;
     try {
@@ -181,7 +181,7 @@ export class ManagedProcess {
 
   /** The record the doors report. */
   info(): ProcessInfo {
-    const paths = this.output.log.paths;
+    const { error, warning } = this.output;
     return {
       pid: this.pid,
       label: this.spec.label,
@@ -196,9 +196,9 @@ export class ManagedProcess {
       restarts: this.restarts,
       started_by: this.spec.started_by,
       assigned_port: this.spec.assigned_port?.port ?? null,
-      log_stdout: paths.stdout,
-      log_stderr: paths.stderr,
-      log_combined: paths.combined,
+      log_dir: this.output.dir,
+      ...(error ? { log_error: error } : {}),
+      ...(warning ? { log_warning: warning } : {}),
     };
   }
 
@@ -218,10 +218,10 @@ export class ManagedProcess {
   }
 
   /** Tells followers of lines just stored. */
-  #stored(stream: "stdout" | "stderr", lines: readonly string[], time: Date): void {
+  #stored(stream: "stdout" | "stderr", lines: () => string[], time: Date): void {
     if (this.#listeners.size === 0) return;
     const iso = time.toISOString();
-    for (const text of lines) this.emit({ type: "line", stream, time: iso, text });
+    for (const text of lines()) this.emit({ type: "line", stream, time: iso, text });
   }
 
   /** Waits for the program's end and its output, then records how it ended. */

@@ -5,8 +5,7 @@
  */
 import { stripAnsi } from "../output/ansi.ts";
 import { compilePattern, type LinePattern } from "../output/line_pattern.ts";
-import { readTail, storedText } from "../output/log_reader.ts";
-import { STAMP_LENGTH } from "../output/log_store.ts";
+import { OutputReader } from "../output/output_reader.ts";
 import { withAssignedPort } from "../ports/assign.ts";
 import { assertPortFree, conflictFromOutput, foreignHolder } from "../ports/conflict.ts";
 import { listeningPorts } from "../ports/listeners.ts";
@@ -291,8 +290,8 @@ async function waitUntilReady(
   const onAbort = () => finish("timeout");
   const timers: ReturnType<typeof setTimeout>[] = [];
   try {
-    for (const stored of following.backlog) {
-      if (stored.slice(0, STAMP_LENGTH) >= started.start_time) onLine(storedText(stored));
+    for (const event of following.backlog) {
+      if (event.time >= started.start_time) onLine(event.text);
     }
     if (following.process.pid !== started.pid || following.process.status !== "running") {
       finish("exited");
@@ -340,13 +339,14 @@ async function explain(
   port: number | undefined,
   outcome: ReadyOutcome,
 ): Promise<void> {
-  const since = new Date(started.start_time);
-  const tail = (path: string) =>
-    readTail(path, { lines: TAIL_LINES, since }).map((stored) =>
-      stripAnsi(stored.slice(STAMP_LENGTH + 1)).slice(0, TAIL_LINE_CHARS)
+  const reader = new OutputReader(started.log_dir);
+  const since = new Date(started.start_time).getTime();
+  const tail = (stream: "stdout" | "stderr") =>
+    reader.newest(stream, TAIL_LINES, { since }).flatMap((entry) =>
+      entry.kind === "line" ? [stripAnsi(entry.text).slice(0, TAIL_LINE_CHARS)] : []
     );
-  outcome.stderr_tail = tail(started.log_stderr);
-  outcome.stdout_tail = tail(started.log_stdout);
+  outcome.stderr_tail = tail("stderr");
+  outcome.stdout_tail = tail("stdout");
   const processes = hub.list();
   outcome.port_conflict = await conflictFromOutput(
     [...outcome.stdout_tail, ...outcome.stderr_tail],

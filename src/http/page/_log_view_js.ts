@@ -281,10 +281,10 @@ class LogView {
     else if (this.streaming) parts.push(this.stick ? "following" : "scrolled up");
     else if (this.lost) parts.push("stream lost: " + this.lost);
     else if (this.ended) parts.push("ended");
-    if (this.retained.length >= MAX_LOG_LINES) parts.push("older lines are in the log file");
+    if (this.retained.length >= MAX_LOG_LINES) parts.push("older lines: persistproc output");
     const text = parts.join(" \u00b7 ");
     if (this.ui.footText.textContent !== text) this.ui.footText.textContent = text;
-    const file = this.process ? this.process.log_combined : "";
+    const file = this.process ? this.process.log_dir : "";
     if (this.ui.footFile.textContent !== file) this.ui.footFile.textContent = file;
   }
 }

@@ -1,0 +1,303 @@
+/**
+ * The stored output of one process, and the only code that writes it (output_reader.ts reads
+ * it). Each byte a child writes is stored once: the spool files it appends to
+ * (`stdout.spool`, `stderr.spool`) are the log. Beside them, `output.index` keeps one small
+ * record per stored batch (stream, byte range, line count, arrival time) and one per run
+ * start, in the order batches were stored; `output.meta` maps byte offsets to files and says
+ * where the retained output begins (see _store_meta.ts).
+ *
+ * A batch counts as stored once its index record is written: that record is the position a
+ * restarted server resumes from, so a byte is never skipped, and a line is never served torn.
+ * If the index is lost or damaged it is rebuilt from the spool files, with their modification
+ * time as every line's time. A 0.3 directory (`combined.log` with stamped lines) is migrated
+ * on first open (_store_migrate.ts).
+ *
+ * Disk use is bounded per stream by `maxBytes`, keeping between one and two caps of the
+ * newest output: where the file system can punch holes, the oldest bytes of the spool are
+ * punched out (offsets stay valid); elsewhere the spool is copied to `<stream>.1` and
+ * emptied once the server has read all of it ("copy-truncate"). The latter may lose what the
+ * child writes in the instant between the copy and the truncation, which is why punching is
+ * preferred.
+ */
+import { join } from "node:path";
+import {
+  type Batch,
+  encodeRecords,
+  IndexReader,
+  type IndexRecord,
+  RECORD_BYTES,
+  type RunReason,
+} from "./_store_index.ts";
+import {
+  FILES,
+  freshMeta,
+  loadMeta,
+  locate,
+  type Position,
+  saveMeta,
+  type StoreMeta,
+  type Stream,
+  STREAMS,
+} from "./_store_meta.ts";
+import { migrateIfOld, rebuildIndex } from "./_store_migrate.ts";
+import type { HolePuncher } from "./hole_punch.ts";
+
+export type { Batch, Position, RunReason, Stream };
+
+/** Default cap of each stream's retained output (16 MiB). */
+export const DEFAULT_LOG_MAX_BYTES = 16 * 1024 * 1024;
+
+const BLOCK = 4096;
+/** Index records worth rewriting the index for, once that many are older than the cap. */
+const COMPACT_RECORDS = 4096;
+
+/** How a store bounds its disk use. */
+export interface StoreOptions {
+  maxBytes?: number;
+  /** Punches holes; null: bound disk by rotation. */
+  puncher?: HolePuncher | null;
+}
+
+/** One process's stored output, open for writing; see the module comment. */
+export class OutputStore {
+  readonly dir: string;
+  readonly maxBytes: number;
+  /** The end of what is stored (indexed) in each stream. */
+  readonly end: Position;
+  /** The number of the newest run (0 before the first). */
+  runs = 0;
+  #meta: StoreMeta;
+  #index: Deno.FsFile;
+  #indexBytes: number;
+  #puncher: HolePuncher | null;
+
+  constructor(dir: string, options: StoreOptions = {}) {
+    const maxBytes = options.maxBytes ?? DEFAULT_LOG_MAX_BYTES;
+    if (!Number.isInteger(maxBytes) || maxBytes < 1024) {
+      throw new RangeError(`Invalid log cap ${maxBytes}: expected at least 1024 bytes`);
+    }
+    this.dir = dir;
+    this.maxBytes = maxBytes;
+    this.#puncher = options.puncher ?? null;
+    Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    Deno.chmodSync(dir, 0o700);
+    for (const stream of STREAMS) {
+      Deno.openSync(join(dir, FILES.spool(stream)), { append: true, create: true, mode: 0o600 })
+        .close();
+    }
+    migrateIfOld(dir);
+    let meta = loadMeta(dir);
+    if (!meta) {
+      meta = freshMeta();
+      saveMeta(dir, meta);
+    }
+    this.#meta = meta;
+    const indexPath = join(dir, FILES.index);
+    let scan = scanIndex(indexPath);
+    if (!scan.valid) {
+      rebuildIndex(dir, meta);
+      scan = scanIndex(indexPath);
+    }
+    this.end = scan.end;
+    for (const stream of STREAMS) {
+      if (this.end[stream].byte < meta.streams[stream].retained.byte) {
+        this.end[stream] = { ...meta.streams[stream].retained };
+      }
+    }
+    this.runs = scan.runs;
+    this.#index = Deno.openSync(indexPath, { read: true, write: true, create: true, mode: 0o600 });
+    // A record torn by a crash is dropped: its batch is stored again from the spool.
+    this.#indexBytes = scan.count * RECORD_BYTES;
+    this.#index.truncateSync(this.#indexBytes);
+  }
+
+  /** The spool file a child's `stream` is appended to. */
+  spoolPath(stream: Stream): string {
+    return join(this.dir, FILES.spool(stream));
+  }
+
+  /** Where logical offset `logical` of `stream` lies in its spool file (when it is there). */
+  spoolOffset(stream: Stream, logical: number): number {
+    const { segment, at } = locate(this.#meta.streams[stream], logical);
+    return segment.file === FILES.spool(stream) ? at : 0;
+  }
+
+  /**
+   * Stores batches: writes their index records in one call. When that fails nothing is
+   * stored (the write is undone) and the error is thrown: the caller retries later from the
+   * same place.
+   */
+  store(batches: readonly Batch[]): void {
+    this.#append(batches);
+    for (const batch of batches) {
+      this.end[batch.kind] = { byte: batch.end, line: batch.firstLine + batch.lines };
+    }
+  }
+
+  /** Records that a run begins now, at the current end of both streams; returns its number. */
+  markRun(reason: RunReason, time = Date.now()): number {
+    const run = this.runs + 1;
+    this.#append([{
+      kind: "run",
+      run,
+      reason,
+      time,
+      stdout: this.end.stdout.byte,
+      stderr: this.end.stderr.byte,
+    }]);
+    this.runs = run;
+    return run;
+  }
+
+  /**
+   * Keeps `stream` within the cap: once more than two caps are retained, punches out its
+   * oldest output; without hole punching, rotates the spool once it passes the cap and has
+   * been read (to `readTo`) to its end.
+   */
+  retain(stream: Stream, readTo: number): void {
+    const meta = this.#meta.streams[stream];
+    if (!this.#puncher) {
+      const size = this.spoolOffset(stream, readTo);
+      if (size > this.maxBytes && size === this.#spoolSize(stream)) {
+        this.#rotate(stream, readTo, size);
+      }
+      return;
+    }
+    if (this.end[stream].byte - meta.retained.byte <= 2 * this.maxBytes) return;
+    this.#retainFrom(stream, this.end[stream].byte - this.maxBytes);
+    // Files wholly older than the retained output (a migrated history) go.
+    while (meta.segments.length > 1 && meta.segments[1].logical <= meta.retained.byte) {
+      const [gone] = meta.segments.splice(0, 1);
+      if (gone.file !== FILES.spool(stream)) {
+        try {
+          Deno.removeSync(join(this.dir, gone.file));
+        } catch { /* already gone */ }
+      }
+    }
+    saveMeta(this.dir, this.#meta);
+    const { segment, at } = locate(meta, meta.retained.byte);
+    const upTo = Math.floor(at / BLOCK) * BLOCK;
+    if (segment.file === FILES.spool(stream) && upTo > 0) {
+      this.#puncher.punch(this.spoolPath(stream), 0, upTo);
+    }
+    this.#compact();
+  }
+
+  #spoolSize(stream: Stream): number {
+    return Deno.statSync(this.spoolPath(stream)).size;
+  }
+
+  /** Closes the index. */
+  close(): void {
+    try {
+      this.#index.close();
+    } catch { /* already closed */ }
+  }
+
+  /** Copies the spool to `<stream>.1` and empties it, all of it having been read. */
+  #rotate(stream: Stream, readTo: number, spoolSize: number): void {
+    const meta = this.#meta.streams[stream];
+    const spoolPath = this.spoolPath(stream);
+    const olderPath = join(this.dir, FILES.older(stream));
+    const spool = meta.segments[meta.segments.length - 1];
+    Deno.copyFileSync(spoolPath, `${olderPath}.tmp`);
+    Deno.renameSync(`${olderPath}.tmp`, olderPath);
+    const file = Deno.openSync(spoolPath, { write: true });
+    try {
+      // Written to meanwhile: the copy is incomplete; try again after the next read.
+      if (file.statSync().size !== spoolSize) return;
+      file.truncateSync(0);
+    } finally {
+      file.close();
+    }
+    for (const segment of meta.segments.slice(0, -1)) {
+      if (segment.file !== FILES.older(stream)) {
+        try {
+          Deno.removeSync(join(this.dir, segment.file));
+        } catch { /* already gone */ }
+      }
+    }
+    meta.segments = [
+      { file: FILES.older(stream), logical: spool.logical, offset: spool.offset },
+      { file: FILES.spool(stream), logical: readTo, offset: 0 },
+    ];
+    this.#retainFrom(stream, spool.logical);
+    saveMeta(this.dir, this.#meta);
+    this.#compact();
+  }
+
+  /** Moves the retained start of `stream` to its first batch that begins at or after `byte`. */
+  #retainFrom(stream: Stream, byte: number): void {
+    const meta = this.#meta.streams[stream];
+    using index = new IndexReader(join(this.dir, FILES.index));
+    let found: Batch | null = null;
+    for (let i = index.count - 1; i >= 0; i--) {
+      const record = index.get(i);
+      if (!record || record.kind !== stream) continue;
+      if (record.start < byte) break;
+      found = record;
+    }
+    const retained = found ? { byte: found.start, line: found.firstLine } : { ...this.end[stream] };
+    if (retained.byte > meta.retained.byte) meta.retained = retained;
+  }
+
+  /** Rewrites the index without the records of output no longer retained, once many are. */
+  #compact(): void {
+    if (this.#indexBytes / RECORD_BYTES < 2 * COMPACT_RECORDS) return;
+    const kept: IndexRecord[] = [];
+    let dropped = 0;
+    {
+      using index = new IndexReader(join(this.dir, FILES.index));
+      for (let i = 0; i < index.count; i++) {
+        const record = index.get(i);
+        if (!record) continue;
+        if (record.kind !== "run" && record.end <= this.#meta.streams[record.kind].retained.byte) {
+          dropped++;
+        } else kept.push(record);
+      }
+    }
+    if (dropped < COMPACT_RECORDS) return;
+    const path = join(this.dir, FILES.index);
+    Deno.writeFileSync(`${path}.tmp`, encodeRecords(kept), { mode: 0o600 });
+    Deno.renameSync(`${path}.tmp`, path);
+    this.#index.close();
+    this.#index = Deno.openSync(path, { read: true, write: true });
+    this.#indexBytes = kept.length * RECORD_BYTES;
+  }
+
+  #append(records: readonly IndexRecord[]): void {
+    if (records.length === 0) return;
+    const bytes = encodeRecords(records);
+    try {
+      this.#index.seekSync(this.#indexBytes, Deno.SeekMode.Start);
+      let done = 0;
+      while (done < bytes.length) done += this.#index.writeSync(bytes.subarray(done));
+      this.#indexBytes += bytes.length;
+    } catch (error) {
+      try {
+        this.#index.truncateSync(this.#indexBytes);
+      } catch { /* the records are ignored on reading anyway: a torn one is dropped at open */ }
+      throw error;
+    }
+  }
+}
+
+/** What the index holds: its whole records, the end of each stream, and the newest run. */
+function scanIndex(path: string): { count: number; end: Position; runs: number; valid: boolean } {
+  const end: Position = { stdout: { byte: 0, line: 0 }, stderr: { byte: 0, line: 0 } };
+  using index = new IndexReader(path);
+  let runs = 0;
+  for (let i = 0; i < index.count; i++) {
+    const record = index.get(i);
+    if (!record) return { count: 0, end, runs: 0, valid: false };
+    if (record.kind === "run") runs = Math.max(runs, record.run);
+    else end[record.kind] = { byte: record.end, line: record.firstLine + record.lines };
+  }
+  let exists = true;
+  try {
+    Deno.statSync(path);
+  } catch {
+    exists = false;
+  }
+  return { count: index.count, end, runs, valid: exists };
+}
