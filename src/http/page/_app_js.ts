@@ -230,8 +230,8 @@ byId("start-form").addEventListener("submit", async (event) => {
     remember("directory", directory);
     byId("start-command").value = "";
     byId("start-label").value = "";
-    state.selected = result.process.label;
-    history.replaceState(null, "", "#" + encodeURIComponent(result.process.label));
+    state.selected = result.label;
+    history.replaceState(null, "", "#" + encodeURIComponent(result.label));
   } catch (error) {
     showError(error.message);
   } finally {
