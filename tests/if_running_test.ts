@@ -40,7 +40,7 @@ hubTest("if_running keep, twice, returns the one running process", async (hub) =
   const restarted = await call(client, "ctrl", { ...args, if_running: "restart" });
   assert.equal(restarted.isError, undefined, text(restarted));
   assert.notEqual(restarted.structuredContent.pid, first.structuredContent.pid);
-  assert.equal(restarted.structuredContent.process.restarts, 1);
+  assert.equal(restarted.structuredContent.restarts, 1);
   const { structuredContent } = await call(client, "list", {});
   assert.equal(structuredContent.processes.length, 1);
 });
@@ -80,7 +80,7 @@ hubTest("started_by names the MCP client, or cli; list and ls filter and show it
     working_directory: hub.dataDir,
     label: "by-agent",
   });
-  assert.equal(started.structuredContent.process.started_by, "agent-a/1.2.3");
+  assert.equal(started.structuredContent.started_by, "agent-a/1.2.3");
   assert.equal((await cli(hub, ["start", "--label", "by-cli", "sleep", "30"])).code, 0);
   const restarted = await cli(hub, ["restart", "by-agent"]);
   assert.equal(restarted.code, 0, restarted.stderr);

@@ -50,7 +50,7 @@ hubTest("wait_for_log counts only lines after the call began, with progress", as
   const page = result.structuredContent;
   assert.equal(page.wait_result, "ready");
   assert.equal(page.matched_line, "compiled 2");
-  assert.match(page.output.at(-1), /\[stdout\] compiled 2$/);
+  assert.match(page.output.at(-1), /^compiled 2$/);
   assert.match(text(result), /matched after [\d.]+ s: compiled 2/);
 });
 
@@ -99,7 +99,7 @@ hubTest("wait_for_exit on a one-shot returns its exit code 4 and its output", as
   assert.equal(page.wait_result, "exited", text(result));
   assert.equal(page.exit_code, 4);
   assert.equal(page.status, "failed");
-  assert.match(page.output.at(-1), /\[stdout\] done$/);
+  assert.match(page.output.at(-1), /^done$/);
   const bad = await call(client, "output", { command_or_label: "job", wait_timeout: 3 });
   assert.equal(bad.isError, true, "wait_timeout alone is refused");
 });
@@ -109,7 +109,7 @@ hubTest("output --wait-for-exit exits with the process's code; timeouts exit 124
   assert.equal(job.code, 0, job.stderr);
   const exited = await cli(hub, ["output", "--wait-for-exit", "job"]);
   assert.equal(exited.code, 4, exited.stderr);
-  assert.match(exited.stdout, /\[stdout\] done$/m);
+  assert.match(exited.stdout, /^done$/m);
   assert.match(exited.stderr, /^process exited with code 4$/m);
 
   assert.equal((await cli(hub, ["start", "--label", "t", "tests/fixtures/ticker.sh"])).code, 0);

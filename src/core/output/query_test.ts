@@ -5,7 +5,7 @@ import { type OutputHub, readOutput } from "./query.ts";
 import type { ProcessInfo } from "../types.ts";
 
 /** Writes lines into a store as the capture does: raw bytes in the spool, then the index. */
-export class TestLog {
+class TestLog {
   readonly store: OutputStore;
 
   constructor(dir: string) {
@@ -152,25 +152,6 @@ Deno.test("output refuses bad options with messages that say what to send", asyn
     readOutput(f.hub, { pid: 42, cursor: stdout.next_cursor }),
     /another process or stream/,
   );
-});
-
-Deno.test("a result for 100 short lines costs little more than the lines themselves", async () => {
-  using f = fixture();
-  const lines = Array.from(
-    { length: 100 },
-    (_, i) => `GET /api/items/${i} 200 in 12ms`.padEnd(37, "."),
-  );
-  f.log.append("stdout", lines, at(0));
-  const raw = lines.reduce((sum, line) => sum + line.length + 1, 0); // 38 bytes a line
-  const page = await readOutput(f.hub, { pid: 42, lines: 100 });
-  const { outputHeader } = await import("../../mcp/tools.ts");
-  const text = [outputHeader(page), ...page.output].join("\n");
-  assert.ok(text.length <= 1.15 * raw, `text ${text.length} bytes for ${raw}`);
-  const json = JSON.stringify(page);
-  assert.ok(json.length <= 1.3 * raw, `structured ${json.length} bytes for ${raw}`);
-  const stamped = await readOutput(f.hub, { pid: 42, lines: 100, timestamps: true });
-  assert.equal(stamped.times?.length, 100);
-  assert.equal(stamped.times?.[0], at(0).toISOString());
 });
 
 Deno.test("the combined stream marks stderr lines and where a new run began", async () => {
