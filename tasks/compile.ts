@@ -39,7 +39,7 @@ import { parseArgs } from "node:util";
  *   environment to the program.
  * - `--allow-ffi`: stored output is bounded on disk by punching holes in its files, a system
  *   call Deno lacks, reached in libc (`fallocate` on Linux, `fcntl(F_PUNCHHOLE)` on macOS;
- *   src/core/output/hole_punch.ts). Without it, disk use is bounded by copying rotation.
+ *   src/core/system/hole_punch.ts). Without it, disk use is bounded by copying rotation.
  *
  * Not `--allow-all`, although `--allow-run` already lets the program start anything: the
  * limits still bind persistproc's own code and its npm dependencies (no network beyond

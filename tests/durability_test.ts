@@ -1,6 +1,7 @@
 /**
  * Fault tests: a server that dies by SIGKILL, pid reuse, crashes, signals, autorestart.
  */
+import { OutputReader } from "../src/core/output/output_reader.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { FIXTURES, freePort, hubTest, MAIN, startHub, type TestHub, waitFor } from "./_hub.ts";
@@ -269,6 +270,71 @@ Deno.test("output printed while no server runs is kept, even when the process en
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+Deno.test("recovery after a SIGKILL survives being killed again, twice, and stores each line once", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "persistproc-test-" });
+  let pid = 0;
+  const lines = 1_000_000;
+  try {
+    await using first = await startHub([], { dataDir });
+    const { body } = await first.api("ctrl", {
+      action: "start",
+      command_or_label: `while [ ! -e go ]; do sleep 0.02; done; seq 1 ${lines}`,
+      working_directory: dataDir,
+      label: "flood",
+    });
+    pid = body.pid;
+    await first.crash();
+    await Deno.writeTextFile(join(dataDir, "go"), "");
+    await waitFor("the child to finish alone", () => {
+      try {
+        Deno.kill(pid, "SIGCONT");
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    // Two servers killed as soon as they listen, while they store what the child left.
+    for (let i = 0; i < 2; i++) {
+      await using interrupted = await startHub([], { dataDir, port: first.port });
+      await interrupted.crash();
+    }
+    await using last = await startHub([], { dataDir, port: first.port });
+    const reader = () => new OutputReader(body.log_dir);
+    await waitFor("every line stored", () => reader().lineCount("stdout") >= lines, 30_000);
+    const newest = reader().newest("stdout", 2).map((entry) => entry.kind === "line" && entry.text);
+    assert.deepEqual(newest, [String(lines - 1), String(lines)]);
+    assert.equal(reader().lineCount("stdout"), lines, "no line stored twice");
+    const page = (await last.api("output", { pid: body.pid, stream: "stdout", lines: 1 })).body;
+    assert.deepEqual(page.output, [String(lines)]);
+  } finally {
+    if (pid) killGroup(pid);
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+hubTest(
+  "a program's background children are captured until the whole group is gone",
+  async (hub) => {
+    const { body } = await hub.api("ctrl", {
+      action: "start",
+      command_or_label: "(for i in 1 2 3 4 5 6; do echo tick$i; sleep 0.3; done) & echo done",
+      working_directory: hub.dataDir,
+    });
+    const output = await waitFor("the last tick", async () => {
+      const page = (await hub.api("output", { pid: body.pid, stream: "stdout" })).body;
+      return page.output.includes("tick6") && page.output;
+    }, 20_000);
+    assert.deepEqual(output.filter((line: string) => line.startsWith("tick")), [
+      "tick1",
+      "tick2",
+      "tick3",
+      "tick4",
+      "tick5",
+      "tick6",
+    ]);
+  },
+);
 
 hubTest("a second server on the same data directory refuses before it listens", async (hub) => {
   const second = await new Deno.Command(Deno.execPath(), {

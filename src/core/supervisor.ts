@@ -114,18 +114,22 @@ export class Supervisor {
       entry.status = record.status;
       // What it left running, if anything; checked against the start tokens before any use.
       entry.tree = new ProcessTree(record.pid, null, validMembers(record.tree));
-      if (record.status === "running") {
-        if (entry.adopt(record.pid, record.pid_token, validMembers(record.tree))) summary.adopted++;
-        else {
-          // It ended while no server watched it: when and how cannot be known, but what it
-          // printed is still in its spool.
-          entry.status = "exited";
-          entry.endTime = new Date();
-          summary.ended++;
-          entry.recoverOutput().catch((error) =>
-            logger.error(`Recovering the output of "${entry.spec.label}"`, error)
-          );
-        }
+      const adopted = record.status === "running" &&
+        entry.adopt(record.pid, record.pid_token, validMembers(record.tree));
+      if (adopted) summary.adopted++;
+      else if (record.status === "running") {
+        // It ended while no server watched it: when and how cannot be known, but what it
+        // printed is still in its spool.
+        entry.status = "exited";
+        entry.endTime = new Date();
+        summary.ended++;
+      }
+      // Output not yet stored is stored now, also when an earlier server was stopped or killed
+      // while storing it (its record already says the run ended).
+      if (!adopted) {
+        entry.recoverOutput().catch((error) =>
+          logger.error(`Recovering the output of "${entry.spec.label}"`, error)
+        );
       }
     }
     this.#save();

@@ -40,7 +40,7 @@ import {
   STREAMS,
 } from "./_store_meta.ts";
 import { migrateIfOld, rebuildIndex } from "./_store_migrate.ts";
-import type { HolePuncher } from "./hole_punch.ts";
+import type { HolePuncher } from "../system/hole_punch.ts";
 
 export type { Batch, Position, RunReason, Stream };
 
@@ -120,6 +120,20 @@ export class OutputStore {
   spoolOffset(stream: Stream, logical: number): number {
     const { segment, at } = locate(this.#meta.streams[stream], logical);
     return segment.file === FILES.spool(stream) ? at : 0;
+  }
+
+  /** Whether a spool holds bytes beyond what is stored (a run's output not yet indexed). */
+  unstored(): boolean {
+    return STREAMS.some((stream) => {
+      const meta = this.#meta.streams[stream];
+      const live = meta.segments[meta.segments.length - 1];
+      if (live.file !== FILES.spool(stream)) return false;
+      try {
+        return this.#spoolSize(stream) > this.spoolOffset(stream, this.end[stream].byte);
+      } catch {
+        return false;
+      }
+    });
   }
 
   /**

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { OutputReader } from "./output_reader.ts";
 import { OutputStore } from "./output_store.ts";
 import { RECORD_BYTES } from "./_store_index.ts";
-import type { HolePuncher } from "./hole_punch.ts";
+import type { HolePuncher } from "../system/hole_punch.ts";
 
 function tempDir(): { dir: string } & Disposable {
   const dir = Deno.makeTempDirSync({ prefix: "persistproc-store-" });

@@ -7,7 +7,7 @@
  * run has ended and its output is stored. Children the program left running in its group go
  * on being captured until the group is gone or the next run begins.
  */
-import { openPuncher } from "./hole_punch.ts";
+import { openPuncher } from "../system/hole_punch.ts";
 import { logger } from "../logger.ts";
 import { OutputStore, type RunReason, type Stream } from "./output_store.ts";
 import { SPOOL_SUPPORTED, wrapWithSpool } from "./spool.ts";
@@ -98,7 +98,7 @@ export class ProcessOutput {
 
   /** Stores what a run that ended while no server ran left in its spool. */
   recover(): Promise<void> {
-    if (!SPOOL_SUPPORTED) return Promise.resolve();
+    if (!SPOOL_SUPPORTED || !this.store.unstored()) return Promise.resolve();
     const recovery = this.#follow(Promise.resolve()).finally(() => this.#recovery = null);
     this.#recovery = recovery;
     return recovery;

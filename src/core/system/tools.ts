@@ -1,5 +1,5 @@
 /**
- * Running the operating system's own tools (`ps`, `ss`, `lsof`, `fallocate`, `taskkill`,
+ * Running the operating system's own tools (`ps`, `ss`, `lsof`, `taskkill`,
  * `sysctl`): the one place in the core that spawns a program other than a managed process.
  */
 

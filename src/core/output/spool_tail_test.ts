@@ -1,0 +1,85 @@
+import assert from "node:assert/strict";
+import { OutputReader } from "./output_reader.ts";
+import { OutputStore } from "./output_store.ts";
+import { tailSpool } from "./spool_tail.ts";
+
+function tempStore(): { store: OutputStore; dir: string } & Disposable {
+  const dir = Deno.makeTempDirSync({ prefix: "persistproc-tail-" });
+  const store = new OutputStore(dir);
+  return {
+    store,
+    dir,
+    [Symbol.dispose]() {
+      store.close();
+      Deno.removeSync(dir, { recursive: true });
+    },
+  };
+}
+
+function lines(dir: string): string[] {
+  return new OutputReader(dir).newest("combined", 100_000)
+    .flatMap((entry) => entry.kind === "line" ? [entry.text] : []);
+}
+
+Deno.test("a store that fails is retried from the same place: nothing is lost or repeated", async () => {
+  using t = tempStore();
+  Deno.writeTextFileSync(t.store.spoolPath("stdout"), "one\ntwo\n");
+  const store = t.store.store.bind(t.store);
+  let failures = 2;
+  t.store.store = (batches) => {
+    if (failures-- > 0) throw new Error("No space left on device (os error 28)");
+    store(batches);
+  };
+  const errors: (string | null)[] = [];
+  const tail = tailSpool({
+    store: t.store,
+    ended: Promise.resolve(),
+    writersGone: () => true,
+    stored: () => {},
+    onError: (error) => errors.push(error ? error.message : null),
+  });
+  await tail.finished;
+  assert.deepEqual(errors, ["No space left on device (os error 28)", null]);
+  assert.deepEqual(lines(t.dir), ["one", "two"]);
+});
+
+Deno.test("a spool that cannot be read is reported, not thrown, and read once it returns", async () => {
+  using t = tempStore();
+  Deno.removeSync(t.store.spoolPath("stderr"));
+  const errors: (string | null)[] = [];
+  let gone = false;
+  const tail = tailSpool({
+    store: t.store,
+    ended: Promise.resolve(),
+    writersGone: () => gone,
+    stored: () => {},
+    onError: (error) => {
+      errors.push(error ? "failed" : null);
+      if (error) Deno.writeTextFileSync(t.store.spoolPath("stderr"), "late\n");
+      else gone = true;
+    },
+  });
+  await tail.finished;
+  assert.deepEqual(errors, ["failed", null]);
+  assert.deepEqual(lines(t.dir), ["late"]);
+});
+
+Deno.test("a line over 64 KiB is stored in pieces cut at character boundaries", async () => {
+  using t = tempStore();
+  const long = "é".repeat(100_000); // 200,000 bytes
+  Deno.writeTextFileSync(t.store.spoolPath("stdout"), `${long}\nend`);
+  const tail = tailSpool({
+    store: t.store,
+    ended: Promise.resolve(),
+    writersGone: () => true,
+    stored: () => {},
+    onError: (error) => assert.fail(String(error)),
+  });
+  await tail.finished;
+  const stored = lines(t.dir);
+  assert.equal(stored.at(-1), "end", "a last line without newline is kept");
+  const pieces = stored.slice(0, -1);
+  assert.ok(pieces.length >= 4, `${pieces.length} pieces`);
+  assert.equal(pieces.join(""), long);
+  assert.ok(pieces.every((piece) => !piece.includes("\uFFFD")));
+});
