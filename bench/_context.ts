@@ -26,6 +26,10 @@ export interface Sizes {
   settleMs: number;
   /** Runs of each CLI command. */
   cliRuns: number;
+  /** Quiet processes, processes printing a line a second, and seconds each load is measured. */
+  manyQuiet: number;
+  manyBusy: number;
+  manySeconds: number;
 }
 
 /** The sizes of `deno task bench`. */
@@ -41,6 +45,9 @@ export const FULL: Sizes = {
   memoryProcesses: 50,
   settleMs: 2_000,
   cliRuns: 7,
+  manyQuiet: 200,
+  manyBusy: 150,
+  manySeconds: 15,
 };
 
 /** Tiny sizes for the smoke test: every code path, no meaningful timing. */
@@ -56,6 +63,9 @@ export const SMOKE: Sizes = {
   memoryProcesses: 2,
   settleMs: 50,
   cliRuns: 1,
+  manyQuiet: 3,
+  manyBusy: 3,
+  manySeconds: 2,
 };
 
 /** What a measure runs with. */

@@ -15,6 +15,7 @@ import { capture } from "./capture.ts";
 import { cliStart } from "./cli_start.ts";
 import { control } from "./control.ts";
 import { mcpList } from "./mcp_list.ts";
+import { many } from "./many.ts";
 import { memory } from "./memory.ts";
 import { reading } from "./reading.ts";
 import { slowdown } from "./slowdown.ts";
@@ -28,6 +29,7 @@ export const MEASURES: Record<string, Measure> = {
   control,
   memory,
   cli: cliStart,
+  many,
 };
 
 const encoder = new TextEncoder();
