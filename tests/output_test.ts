@@ -108,3 +108,30 @@ hubTest("colours are stripped by default, and replies stay within max_bytes", as
   assert.equal(all.structuredContent.omitted_lines, 5001 - texts(all).length);
   assert.match(all.content[0].text, /\d+ more not shown/);
 });
+
+hubTest(
+  "the combined stream keeps the order in which stdout and stderr lines were written",
+  async (hub) => {
+    await using client = await connectMcp(hub);
+    const pid = await start(
+      client,
+      "i=0; while [ $i -lt 1000 ]; do echo o$i; echo e$i >&2; i=$((i+1)); done",
+      hub.dataDir,
+    );
+    const lines = await waitFor("all 2,000 lines", async () => {
+      const r = await output(client, { pid, lines: 5_000, max_bytes: 1 << 20 });
+      const got = texts(r).filter((line: string) => !line.startsWith("---"));
+      return got.length === 2_000 && got;
+    });
+    const position = new Map(lines.map((line, i) => [line.replace("[err] ", ""), i]));
+    const written = Array.from({ length: 1_000 }, (_, i) => [`o${i}`, `e${i}`]).flat();
+    let inOrder = 0;
+    for (let i = 0; i + 1 < written.length; i++) {
+      if (position.get(written[i])! < position.get(written[i + 1])!) inOrder++;
+    }
+    // Linux reads the order of the writes from inotify; elsewhere each poll is stdout first.
+    if (Deno.build.os === "linux") {
+      assert.ok(inOrder / (written.length - 1) >= 0.99, `${inOrder} of ${written.length - 1}`);
+    }
+  },
+);

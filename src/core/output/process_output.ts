@@ -40,6 +40,8 @@ export class ProcessOutput {
   readonly warning: string | null;
   readonly #hooks: CaptureHooks;
   #tail: Tail | null = null;
+  /** Between prepare() and capture(): the new run's tail and how to tell it the run ended. */
+  #launch: { drained: Promise<void>; ended: (ended: unknown) => void } | null = null;
   #recovery: Promise<void> | null = null;
 
   constructor(dir: string, maxBytes: number | undefined, hooks: CaptureHooks) {
@@ -71,6 +73,9 @@ export class ProcessOutput {
     } catch (error) {
       logger.error(`Cannot mark the new run in ${this.dir}`, error);
     }
+    // The tail starts before the program does, so that it sees the order of its first writes.
+    const { promise, resolve } = Promise.withResolvers<unknown>();
+    this.#launch = { drained: this.#follow(promise), ended: resolve };
     if (!SPOOL_SUPPORTED) return { argv: [...argv], piped: true };
     const paths = {
       stdout: this.store.spoolPath("stdout"),
@@ -87,8 +92,17 @@ export class ProcessOutput {
     ended: Promise<unknown>,
     pipes?: readonly [ReadableStream<Uint8Array>, ReadableStream<Uint8Array>],
   ): Promise<void> {
-    if (!pipes) return this.#follow(ended);
-    return this.#follow(Promise.all([ended, this.#copy(pipes)]));
+    const launch = this.#launch;
+    this.#launch = null;
+    if (!launch) throw new TypeError("capture() follows prepare()");
+    launch.ended(pipes ? Promise.all([ended, this.#copy(pipes)]) : ended);
+    return launch.drained;
+  }
+
+  /** Ends the capture prepare() began, for a program that could not be spawned. */
+  abandon(): void {
+    this.#launch?.ended(undefined);
+    this.#launch = null;
   }
 
   /** Resumes capturing an adopted run where the previous server stopped, until it has `ended`. */

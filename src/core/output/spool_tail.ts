@@ -5,6 +5,10 @@
  * process costs two empty reads per poll. A tail polls every 10 ms while output flows,
  * every 50 ms for two seconds after, then every 200 ms.
  *
+ * Where the kernel can say in which order the two spool files were written (Linux: one shared
+ * inotify instance, system/write_order.ts), lines both streams printed within one poll are
+ * stored in that order; elsewhere stdout's come first.
+ *
  * Nothing here rejects: a failing read or store is reported through `onError`, retried after
  * a second, and cleared once a store succeeds again; the position only advances past batches
  * that were stored.
@@ -12,6 +16,8 @@
 import { batchLines } from "./output_reader.ts";
 import type { Batch, OutputStore, Stream } from "./output_store.ts";
 import { MAX_LINE_BYTES } from "./line_splitter.ts";
+import { interleave, type ReadBatch } from "./_interleave.ts";
+import { openWriteOrder } from "../system/write_order.ts";
 
 const BUSY_POLL_MS = 10;
 const IDLE_POLL_MS = 50;
@@ -57,7 +63,14 @@ class SpoolTail implements Tail {
   readonly drained: Promise<void>;
   readonly finished: Promise<void>;
   nextPoll = 0;
+  /** The streams of the writes seen since the last read (see the poller). */
+  writes: Stream[] = [];
+  /** The write-order watches of the two spool files. */
+  readonly watchIds: number[] = [];
   readonly #options: TailOptions;
+  get store(): OutputStore {
+    return this.#options.store;
+  }
   readonly #files: Partial<Record<Stream, Deno.FsFile>> = {};
   readonly #readTo: Record<Stream, number>;
   readonly #pending: Record<Stream, Uint8Array> = {
@@ -65,6 +78,7 @@ class SpoolTail implements Tail {
     stderr: new Uint8Array(0),
   };
   #ended = false;
+  #held = false;
   #endedAt = 0;
   #lastDataAt = Date.now();
   #lastGroupCheck = 0;
@@ -161,17 +175,34 @@ class SpoolTail implements Tail {
   #readAll(now: number): number {
     let total = 0;
     for (let round = 0; round < 16; round++) {
-      const batches: Batch[] = [];
+      const got: Record<Stream, ReadBatch[]> = { stdout: [], stderr: [] };
       let read = 0;
-      for (const stream of STREAMS) read += this.#readStream(stream, batches, now);
-      this.#store(batches, now);
+      // stdout again after stderr: what it wrote meanwhile is ordered too (see interleave).
+      for (const stream of [...STREAMS, "stdout"] as const) {
+        read += this.#readStream(stream, got[stream], now);
+      }
+      if (read > 0) {
+        const writes = poller.takeWrites(this);
+        // Holding lines back for the next read never happens twice in a row: no livelock.
+        const ordered = interleave(got.stdout, got.stderr, writes, !this.#held);
+        this.writes = ordered.unread.length > 4_096 ? [] : ordered.unread;
+        this.#held = ordered.held !== null;
+        this.#store(ordered.batches, now);
+        if (ordered.held) {
+          // Read again next time, after the other stream's line written before them.
+          this.#readTo[ordered.held] = this.#options.store.end[ordered.held].byte;
+          this.#pending[ordered.held] = new Uint8Array(0);
+          total += read;
+          continue;
+        }
+      }
       total += read;
       if (read < BUFFER.length) break;
     }
     return total;
   }
 
-  #readStream(stream: Stream, batches: Batch[], now: number): number {
+  #readStream(stream: Stream, batches: ReadBatch[], now: number): number {
     const store = this.#options.store;
     const file = this.#files[stream] ??= Deno.openSync(store.spoolPath(stream), { read: true });
     file.seekSync(store.spoolOffset(stream, this.#readTo[stream]), Deno.SeekMode.Start);
@@ -187,7 +218,7 @@ class SpoolTail implements Tail {
   }
 
   /** Turns a chunk into batches of whole lines; returns the unfinished rest. */
-  #split(stream: Stream, chunk: Uint8Array, batches: Batch[], now: number): Uint8Array {
+  #split(stream: Stream, chunk: Uint8Array, batches: ReadBatch[], now: number): Uint8Array {
     let batchStart = 0;
     let lines = 0;
     let lineStart = 0;
@@ -278,19 +309,56 @@ class SpoolTail implements Tail {
 
 const BUFFER = new Uint8Array(64 * 1024);
 
-/** The one timer that polls every tail when it is due. */
+/** The one timer that polls every tail when it is due, and the one write-order watch. */
 const poller = new (class {
   readonly #tails = new Set<SpoolTail>();
+  readonly #order = openWriteOrder();
+  readonly #watched = new Map<number, { tail: SpoolTail; stream: Stream }>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #due = Infinity;
 
   add(tail: SpoolTail): void {
     this.#tails.add(tail);
+    for (const stream of STREAMS) {
+      try {
+        const id = this.#order?.watch(tail.store.spoolPath(stream));
+        if (id === undefined) break;
+        this.#watched.set(id, { tail, stream });
+        tail.watchIds.push(id);
+      } catch { /* no order for this spool: its streams are stored stdout first */ }
+    }
     this.wake();
   }
 
   remove(tail: SpoolTail): void {
     this.#tails.delete(tail);
+    for (const id of tail.watchIds) {
+      if (this.#watched.get(id)?.tail !== tail) continue;
+      this.#watched.delete(id);
+      this.#order?.unwatch(id);
+    }
+  }
+
+  /** The writes a tail's spool saw since its last read, in order; forgets them. */
+  takeWrites(tail: SpoolTail): Stream[] {
+    this.#drain();
+    return tail.writes;
+  }
+
+  #drain(): void {
+    if (!this.#order) return;
+    const ids = this.#order.drain();
+    if (ids === null) {
+      for (const tail of this.#tails) tail.writes = []; // some writes were not seen
+      return;
+    }
+    for (const id of ids) {
+      const watched = this.#watched.get(id);
+      if (!watched) continue;
+      const writes = watched.tail.writes;
+      writes.push(watched.stream);
+      if (writes.length > 100_000) writes.splice(0, writes.length - 50_000);
+    }
   }
 
   /** Polls the due tails now (soon), not at the next planned time. */
@@ -309,6 +377,7 @@ const poller = new (class {
   #run(): void {
     this.#timer = undefined;
     this.#due = Infinity;
+    this.#drain();
     const now = Date.now();
     let next = Infinity;
     for (const tail of [...this.#tails]) {

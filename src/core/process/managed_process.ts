@@ -96,6 +96,7 @@ export class ManagedProcess {
         detached: true, // own session and process group, so the whole tree can be signalled
       }).spawn();
     } catch (error) {
+      this.output.abandon();
       throw new CommandNotFoundError(`Cannot run "${program}": ${(error as Error).message}`, {
         cause: error,
       });

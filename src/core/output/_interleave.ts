@@ -1,0 +1,109 @@
+/**
+ * Puts the lines two streams printed within one read back in the order they were written,
+ * from the order of the writes (see system/write_order.ts). Internal to the spool tail.
+ */
+import type { Batch, Stream } from "./output_store.ts";
+
+/** A batch with its bytes, as the tail makes them. */
+export type ReadBatch = Batch & { bytes: Uint8Array };
+
+/** Above this many lines in one read, the streams are not interleaved (a flood: stdout first). */
+const MAX_LINES = 20_000;
+
+/**
+ * Orders the batches of stdout and stderr read together by `writes`, the streams of the
+ * writes in the order they happened: each write takes the next line of its stream (a program
+ * that prints line by line writes once per line). Lines left over (a write of several lines)
+ * follow, stdout first; consecutive lines of one stream are joined into one batch again.
+ */
+export function interleave(
+  stdout: readonly ReadBatch[],
+  stderr: readonly ReadBatch[],
+  writes: readonly Stream[],
+  hold = true,
+): { batches: ReadBatch[]; unread: Stream[]; held: Stream | null } {
+  const lines = [...stdout, ...stderr].reduce((sum, batch) => sum + batch.lines, 0);
+  if (stdout.length === 0 || stderr.length === 0 || lines > MAX_LINES) {
+    // Nothing to order: the writes of a stream with nothing read are for bytes still unread.
+    const unread = writes.filter((s) => (s === "stdout" ? stdout : stderr).length === 0);
+    return { batches: [...stdout, ...stderr], unread, held: null };
+  }
+  const units = { stdout: lineUnits(stdout), stderr: lineUnits(stderr) };
+  const next = { stdout: 0, stderr: 0 };
+  const out: ReadBatch[] = [];
+  const unread: Stream[] = [];
+  const take = (stream: Stream) => join(out, units[stream][next[stream]++]);
+  let held: Stream | null = null;
+  for (const [i, stream] of writes.entries()) {
+    if (next[stream] < units[stream].length) {
+      take(stream);
+      continue;
+    }
+    // Written after that stream was read: its line comes with the next read. The other
+    // stream's lines after it were written later still, so with `hold` they wait too.
+    const other = stream === "stdout" ? "stderr" : "stdout";
+    if (hold && next[other] < units[other].length && next[other] > 0) {
+      held = other;
+      unread.push(...writes.slice(i));
+      break;
+    }
+    unread.push(stream);
+  }
+  if (held) return { batches: out, unread, held };
+  for (const s of ["stdout", "stderr"] as const) {
+    while (next[s] < units[s].length) take(s);
+  }
+  return { batches: out, unread, held };
+}
+
+/** Splits batches into one batch per line. */
+function lineUnits(batches: readonly ReadBatch[]): ReadBatch[] {
+  const units: ReadBatch[] = [];
+  for (const batch of batches) {
+    if (batch.lines <= 1) {
+      units.push(batch);
+      continue;
+    }
+    let at = 0;
+    for (let i = 0; i < batch.lines; i++) {
+      const nl = batch.bytes.indexOf(0x0a, at);
+      const end = nl === -1 || i === batch.lines - 1 ? batch.bytes.length : nl + 1;
+      units.push({
+        ...batch,
+        start: batch.start + at,
+        end: batch.start + end,
+        lines: 1,
+        firstLine: batch.firstLine + i,
+        bytes: batch.bytes.subarray(at, end),
+      });
+      at = end;
+    }
+  }
+  return units;
+}
+
+/** Appends a line, joining it to the last batch when that is the same stream's previous line. */
+function join(out: ReadBatch[], unit: ReadBatch): void {
+  const last = out.at(-1);
+  if (!last || last.kind !== unit.kind || last.end !== unit.start) {
+    out.push({ ...unit });
+    return;
+  }
+  const adjacent = last.bytes.buffer === unit.bytes.buffer &&
+    last.bytes.byteOffset + last.bytes.length === unit.bytes.byteOffset;
+  let bytes: Uint8Array;
+  if (adjacent) {
+    bytes = new Uint8Array(
+      last.bytes.buffer,
+      last.bytes.byteOffset,
+      last.bytes.length + unit.bytes.length,
+    );
+  } else {
+    bytes = new Uint8Array(last.bytes.length + unit.bytes.length);
+    bytes.set(last.bytes);
+    bytes.set(unit.bytes, last.bytes.length);
+  }
+  last.bytes = bytes;
+  last.end = unit.end;
+  last.lines += unit.lines;
+}
