@@ -4,10 +4,11 @@
  * dir, disposable so it is shut down, with every process it started, even when a test fails.
  */
 import { fileURLToPath } from "node:url";
-// @ts-types="@modelcontextprotocol/sdk/client/index"
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import {
+  Client,
+  StreamableHTTPClientTransport,
+  type VersionNegotiationMode,
+} from "@modelcontextprotocol/client";
 
 /** Absolute path of main.ts. */
 export const MAIN = fileURLToPath(new URL("../main.ts", import.meta.url));
@@ -204,18 +205,40 @@ export function hubTest(name: string, body: (hub: TestHub) => Promise<void>): vo
   });
 }
 
+/** The protocol revision the test clients speak unless told otherwise. */
+export const MODERN_PROTOCOL = "2026-07-28";
+
+/** How {@link connectMcp} connects. */
+export interface McpConnectOptions {
+  /**
+   * Version negotiation: pinned to 2026-07-28 (the default), `"auto"` (probe with
+   * `server/discover`, fall back to `initialize`) or `"legacy"` (the 2025 handshake only).
+   */
+  mode?: VersionNegotiationMode;
+  /** Endpoint path, `/mcp/` unless told otherwise. */
+  path?: "/mcp" | "/mcp/";
+  /**
+   * The client's name and version: in each 2026-07-28 request's `_meta`, and in the
+   * User-Agent header, where a 2025-era server learns who calls.
+   */
+  as?: { name: string; version: string };
+}
+
 /**
- * An MCP client connected to the server with the SDK's real Streamable HTTP transport, naming
- * itself `as` (also in its User-Agent, where a 2025-era server learns who calls) and sending
- * the server's token.
+ * An MCP client (SDK 2.x) connected to the server with its real Streamable HTTP transport,
+ * sending the server's token.
  */
 export async function connectMcp(
-  hub: TestHub,
-  as = { name: "persistproc-test", version: "0.0.0" },
+  hub: Pick<TestHub, "base" | "auth">,
+  options: McpConnectOptions = {},
 ): Promise<Client & AsyncDisposable> {
-  const client = new Client(as);
+  const as = options.as ?? { name: "persistproc-test", version: "0.0.0" };
+  const client = new Client(as, {
+    versionNegotiation: { mode: options.mode ?? { pin: MODERN_PROTOCOL } },
+  });
+  const url = new URL(`${hub.base}${options.path ?? "/mcp/"}`);
   await client.connect(
-    new StreamableHTTPClientTransport(new URL(`${hub.base}/mcp/`), {
+    new StreamableHTTPClientTransport(url, {
       requestInit: { headers: { "user-agent": `${as.name}/${as.version}`, ...hub.auth } },
     }),
   );

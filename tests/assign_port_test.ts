@@ -75,7 +75,7 @@ Deno.test("a server restart keeps the assigned port and who started the process"
     let port: number;
     {
       await using first = await startHub([], { dataDir });
-      await using client = await connectMcp(first, { name: "agent-b", version: "2" });
+      await using client = await connectMcp(first, { as: { name: "agent-b", version: "2" } });
       const started = await startApp(client, dataDir, { label: "app" });
       assert.equal(started.structuredContent.wait_result, "ready", text(started));
       port = started.structuredContent.assigned_port;

@@ -73,7 +73,7 @@ hubTest("start --if-running keep prints the running one and succeeds", async (hu
 });
 
 hubTest("started_by names the MCP client, or cli; list and ls filter and show it", async (hub) => {
-  await using client = await connectMcp(hub, { name: "agent-a", version: "1.2.3" });
+  await using client = await connectMcp(hub, { as: { name: "agent-a", version: "1.2.3" } });
   const started = await call(client, "ctrl", {
     action: "start",
     command_or_label: `${FIXTURES}ticker.sh`,
@@ -102,7 +102,7 @@ hubTest("started_by names the MCP client, or cli; list and ls filter and show it
 });
 
 hubTest("an autorestart keeps started_by and counts in restarts", async (hub) => {
-  await using client = await connectMcp(hub, { name: "agent-c", version: "3.0" });
+  await using client = await connectMcp(hub, { as: { name: "agent-c", version: "3.0" } });
   const started = await call(client, "ctrl", {
     action: "start",
     command_or_label: "echo run; exit 1",

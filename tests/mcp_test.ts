@@ -1,13 +1,30 @@
 // deno-lint-ignore-file no-explicit-any
 /**
- * End-to-end: the real server driven by the MCP SDK's own client, as an agent would.
+ * End-to-end: the real server driven by the MCP SDK's own clients, as an agent would: the 2.x
+ * client on the 2026-07-28 revision, and the 1.x client on 2025-11-25.
  */
 import assert from "node:assert/strict";
-import { connectMcp, FIXTURES, hubTest, startHub, waitFor } from "./_hub.ts";
+// @ts-types="@modelcontextprotocol/sdk/client/index"
+import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
+// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
+import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import {
+  connectMcp,
+  FIXTURES,
+  hubTest,
+  MODERN_PROTOCOL,
+  startHub,
+  type TestHub,
+  waitFor,
+} from "./_hub.ts";
 
-type Client = Awaited<ReturnType<typeof connectMcp>>;
+/** What both SDK lines' clients offer: call a tool, list the tools. */
+interface AnyClient {
+  callTool(params: { name: string; arguments?: Record<string, unknown> }): Promise<unknown>;
+  listTools(): Promise<{ tools: { name: string }[] }>;
+}
 
-async function call(client: Client, name: string, args: Record<string, unknown>) {
+async function call(client: AnyClient, name: string, args: Record<string, unknown>) {
   return (await client.callTool({ name, arguments: args })) as any;
 }
 
@@ -42,6 +59,60 @@ hubTest("tools/list offers exactly ctrl, list and output, described and annotate
       assert.ok((schema as any).description, `${tool.name}.${field} has a description`);
     }
     assert.ok(tool.outputSchema, `${tool.name} declares an output schema`);
+  }
+});
+
+/** Lists the tools, then starts, lists, reads and stops a process: each tool once. */
+async function useEveryTool(client: AnyClient, hub: TestHub, label: string) {
+  const { tools } = await client.listTools();
+  assert.deepEqual(tools.map((t) => t.name), ["ctrl", "list", "output"]);
+  const started = await call(client, "ctrl", {
+    action: "start",
+    command_or_label: `${FIXTURES}ticker.sh`,
+    working_directory: hub.dataDir,
+    label,
+  });
+  assert.equal(started.isError, undefined, text(started));
+  assert.equal(started.structuredContent.status, "running");
+  const listed = await call(client, "list", { command_or_label: label });
+  assert.deepEqual(listed.structuredContent.processes.map((p: any) => p.label), [label]);
+  await waitFor(`a tick of ${label}`, async () => {
+    const r = await call(client, "output", { command_or_label: label, stream: "stdout" });
+    return r.structuredContent.output.some((l: string) => l.endsWith(" tick 1"));
+  });
+  const refused = await call(client, "output", { pid: 999999 });
+  assert.equal(refused.isError, true);
+  const stopped = await call(client, "ctrl", { action: "stop", command_or_label: label });
+  assert.equal(stopped.structuredContent.status, "stopped");
+}
+
+hubTest("a client pinned to 2026-07-28 uses every tool, at /mcp and at /mcp/", async (hub) => {
+  for (const path of ["/mcp", "/mcp/"] as const) {
+    await using client = await connectMcp(hub, { path });
+    assert.equal(client.getProtocolEra(), "modern");
+    assert.equal(client.getNegotiatedProtocolVersion(), MODERN_PROTOCOL);
+    await useEveryTool(client, hub, `pinned${path}`);
+  }
+});
+
+hubTest("a negotiating client settles on 2026-07-28 and uses every tool", async (hub) => {
+  await using client = await connectMcp(hub, { mode: "auto" });
+  assert.equal(client.getProtocolEra(), "modern");
+  assert.equal(client.getNegotiatedProtocolVersion(), MODERN_PROTOCOL);
+  await useEveryTool(client, hub, "auto");
+});
+
+hubTest("a 1.x SDK client on 2025-11-25 uses every tool, at /mcp and at /mcp/", async (hub) => {
+  for (const path of ["/mcp", "/mcp/"]) {
+    const client = new LegacyClient({ name: "persistproc-test-1x", version: "0.0.0" });
+    await client.connect(new LegacyTransport(new URL(`${hub.base}${path}`)));
+    try {
+      assert.equal(client.getServerVersion()?.name, "persistproc");
+      assert.equal((client.transport as LegacyTransport).protocolVersion, "2025-11-25");
+      await useEveryTool(client, hub, `legacy${path}`);
+    } finally {
+      await client.close();
+    }
   }
 });
 

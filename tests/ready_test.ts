@@ -209,7 +209,6 @@ hubTest(
           wait_for_port: port,
         },
       },
-      undefined,
       { onprogress: (p) => void progress.push(p) },
     ).finally(() => waitDone = true) as Promise<any>;
     waiting.catch(() => {}); // if an assertion below fails first, the closing client rejects it

@@ -93,7 +93,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     throw error;
   }
 
-  let mcp: Promise<typeof import("../mcp/server.ts")> | undefined;
+  let mcp: Promise<(request: Request) => Promise<Response>> | undefined;
   let server: Deno.HttpServer;
   try {
     server = Deno.serve({
@@ -109,8 +109,10 @@ export async function serve(options: ServeOptions): Promise<void> {
         const capped = await capBody(request);
         if (capped instanceof Response) return capped;
         // Loaded on the first MCP request: the SDK is most of an idle server's memory.
-        mcp ??= import("../mcp/server.ts");
-        return await (await mcp).handleMcpRequest(supervisor, identity, capped);
+        mcp ??= import("../mcp/server.ts").then(({ createMcpDoor }) =>
+          createMcpDoor(supervisor, identity, { anyHost: policy.anyHost })
+        );
+        return await (await mcp)(capped);
       }
       if (url.pathname.startsWith("/api/")) {
         const response = await handleApi(ctx, request, url);

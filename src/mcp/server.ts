@@ -1,28 +1,26 @@
 /**
- * Serves the tool table over MCP's Streamable HTTP transport, statelessly: every request gets
- * a fresh server and transport, so no session can go stale and an agent connected before a
- * server restart keeps working after it without reconnecting.
+ * Serves the tool table over MCP's Streamable HTTP transport, in both protocol eras, from one
+ * per-request server factory: 2026-07-28 requests (each carries its version and client info
+ * in `_meta`, no handshake, no session) and, as a fallback, 2025-era requests, statelessly.
+ * Nothing outlives a request, so an agent connected before a server restart keeps working
+ * after it without reconnecting.
  */
-// @ts-types="@modelcontextprotocol/sdk/validation/ajv"
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
-// @ts-types="@modelcontextprotocol/sdk/server/mcp"
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-// @ts-types="@modelcontextprotocol/sdk/server/webStandardStreamableHttp"
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-// @ts-types="@modelcontextprotocol/sdk/shared/protocol"
-import type { RequestHandlerExtra } from "@modelcontextprotocol/sdk/shared/protocol.js";
-// @ts-types="@modelcontextprotocol/sdk/types"
-import type { ServerNotification, ServerRequest } from "@modelcontextprotocol/sdk/types.js";
-// @ts-types="@modelcontextprotocol/sdk/server/requestBody"
 import {
+  CLIENT_INFO_META_KEY,
+  createMcpHandler,
   DEFAULT_MAX_REQUEST_BODY_SIZE,
-  readRequestBody,
-  requestBodyTooLargeMessage,
-} from "@modelcontextprotocol/sdk/server/requestBody.js";
+  hostHeaderValidationResponse,
+  localhostAllowedHostnames,
+  localhostAllowedOrigins,
+  McpServer,
+  originValidationResponse,
+  type ServerContext,
+} from "@modelcontextprotocol/server";
+import { z } from "zod";
 import { logger } from "../core/logger.ts";
-import { clientFromUserAgent } from "./client_info.ts";
+import { clientFromImplementation, clientFromUserAgent, type ClientInfo } from "./client_info.ts";
 import { reportError } from "./tool_errors.ts";
-import { type Hub, type ToolContext, TOOLS } from "./tools.ts";
+import { type Hub, type ToolContext, type ToolDefinition, TOOLS } from "./tools.ts";
 
 /** Name and version the server announces to MCP clients. */
 export interface ServerIdentity {
@@ -34,67 +32,66 @@ const INSTRUCTIONS =
   "persistproc owns the long-running processes of this machine (dev servers, watchers, databases) and shares them between agents and terminals. Before starting a server, call list: it may already run. Use output to read its logs, ctrl to start, stop or restart it.";
 
 /**
- * One JSON-schema validator for every request: a stateless server is built per request, and
- * building a validator each time was a quarter of the server's work under load (measured).
+ * Each tool's schemas as zod objects, built once: a server is built per request, and wrapping
+ * the shapes there would redo that work on every call.
  */
-const SHARED_VALIDATOR = new AjvJsonSchemaValidator();
+const SCHEMAS = new Map(TOOLS.map((tool) => [tool, schemasOf(tool)]));
 
-/**
- * Builds an MCP server exposing the tool table over the given hub. `signal` tells a waiting
- * tool that its caller has gone away.
- */
+function schemasOf(tool: ToolDefinition) {
+  return { input: z.object(tool.inputSchema), output: z.object(tool.outputSchema) };
+}
+
+/** Builds an MCP server exposing a tool table (the three tools unless told) over the hub. */
 export function createMcpServer(
   hub: Hub,
   identity: ServerIdentity,
-  signal?: AbortSignal,
+  tools: readonly ToolDefinition[] = TOOLS,
 ): McpServer {
-  const server = new McpServer(identity, {
-    instructions: INSTRUCTIONS,
-    jsonSchemaValidator: SHARED_VALIDATOR,
-  });
-  for (const tool of TOOLS) {
+  const server = new McpServer(identity, { instructions: INSTRUCTIONS });
+  for (const tool of tools) {
+    const { input, output } = SCHEMAS.get(tool) ?? schemasOf(tool);
     server.registerTool(
       tool.name,
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: tool.inputSchema,
-        outputSchema: tool.outputSchema,
+        inputSchema: input,
+        outputSchema: output,
         annotations: { title: tool.title, ...tool.annotations },
       },
-      async (args: Record<string, unknown>, extra: RequestExtra) => {
-        try {
-          const result = await tool.run(hub, args as never, toolContext(extra, signal));
-          return {
-            content: [{ type: "text" as const, text: result.text }],
-            structuredContent: result.structured,
-          };
-        } catch (error) {
-          const reported = reportError(error);
-          if (reported.code === "internal") logger.error(`Tool ${tool.name} failed`, error);
-          return { content: [{ type: "text" as const, text: reported.message }], isError: true };
-        }
-      },
+      (args, ctx) => runTool(tool, hub, args, ctx),
     );
   }
   return server;
 }
 
-type RequestExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
+/** Runs a tool and shapes its result: structured content plus text, or an `isError` message. */
+async function runTool(tool: ToolDefinition, hub: Hub, args: unknown, ctx: ServerContext) {
+  try {
+    const result = await tool.run(hub, args as never, toolContext(ctx));
+    return {
+      content: [{ type: "text" as const, text: result.text }],
+      structuredContent: result.structured,
+    };
+  } catch (error) {
+    const reported = reportError(error);
+    if (reported.code === "internal") logger.error(`Tool ${tool.name} failed`, error);
+    return { content: [{ type: "text" as const, text: reported.message }], isError: true };
+  }
+}
 
 /**
- * Who called (this stateless server never sees a tool caller's handshake, so the User-Agent
- * header names it), the caller's abort signal, and progress notifications when the client
- * sent a token.
+ * Who called, the caller's abort signal (a 2026-07-28 exchange is aborted when its client
+ * disconnects), and progress notifications when the client sent a token: they turn the reply
+ * into an event stream, so the progress of a long wait arrives before the result.
  */
-function toolContext(extra: RequestExtra, signal?: AbortSignal): ToolContext {
-  const token = extra._meta?.progressToken;
-  const userAgent = extra.requestInfo?.headers["user-agent"];
+function toolContext(ctx: ServerContext): ToolContext {
+  const token = ctx.mcpReq._meta?.progressToken;
   return {
-    client: clientFromUserAgent(typeof userAgent === "string" ? userAgent : null),
-    signal: signal ? AbortSignal.any([extra.signal, signal]) : extra.signal,
+    client: callerOf(ctx),
+    signal: ctx.mcpReq.signal,
     onProgress: token === undefined ? undefined : (progress) => {
-      extra.sendNotification({
+      ctx.mcpReq.notify({
         method: "notifications/progress",
         params: { progressToken: token, ...progress },
       }).catch(() => {}); // the client went away; the tool's own result tells the rest
@@ -102,84 +99,44 @@ function toolContext(extra: RequestExtra, signal?: AbortSignal): ToolContext {
   };
 }
 
-/** A JSON-RPC error reply without an id, as the transport itself sends them. */
-function rpcError(status: number, message: string, code = -32000): Response {
-  return Response.json({ jsonrpc: "2.0", error: { code, message }, id: null }, { status });
+/**
+ * The client info a 2026-07-28 request carries in its `_meta` envelope; else (a 2025-era
+ * request, whose handshake a stateless server never sees again) the User-Agent header.
+ */
+function callerOf(ctx: ServerContext): ClientInfo | null {
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  return clientFromImplementation(envelope?.[CLIENT_INFO_META_KEY]) ??
+    clientFromUserAgent(ctx.http?.req?.headers.get("user-agent") ?? null);
 }
 
-/** Whether a JSON-RPC body holds a tool call whose caller asked for progress notifications. */
-function wantsProgress(body: unknown): boolean {
-  return (Array.isArray(body) ? body : [body]).some((message) =>
-    message?.method === "tools/call" && message?.params?._meta?.progressToken !== undefined
-  );
+/** Settings of {@link createMcpDoor}. */
+export interface McpDoorOptions {
+  /** Accept any Host and Origin here: the server listens beyond loopback, behind a token. */
+  anyHost?: boolean;
+  /** The tool table served; the three tools unless told. */
+  tools?: readonly ToolDefinition[];
 }
 
 /**
- * Answers one HTTP request on the MCP endpoint. Replies are plain JSON, except for a tool call
- * that carries a progress token: that one is answered as a server-sent event stream, so the
- * progress of a long wait reaches the client before the result does.
+ * Returns the MCP endpoint's request handler. A request whose Host is not loopback (DNS
+ * rebinding) or whose Origin is a foreign page is refused before anything is read, with a
+ * JSON-RPC error as MCP clients expect. (The HTTP guard in front of the door checks the same,
+ * and the token; these checks keep the door safe wherever it is mounted.) Bodies are capped
+ * at 4 MiB.
  */
-export async function handleMcpRequest(
+export function createMcpDoor(
   hub: Hub,
   identity: ServerIdentity,
-  request: Request,
-): Promise<Response> {
-  if (request.method !== "POST") {
-    // Stateless: there is never a stream to resume (GET) or a session to end (DELETE).
-    const refused = rpcError(405, "Method not allowed: use POST");
-    refused.headers.set("allow", "POST");
-    return refused;
-  }
-  // Read here (with the transport's own size cap) to see whether progress is wanted.
-  const read = await readRequestBody(request);
-  if (read.tooLarge) {
-    return rpcError(413, requestBodyTooLargeMessage(DEFAULT_MAX_REQUEST_BODY_SIZE));
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(read.text);
-  } catch {
-    return rpcError(400, "Parse error: Invalid JSON", -32700);
-  }
-  const streaming = wantsProgress(body);
-  // An event stream's cancel is how we learn that its client went away: a wait then ends early.
-  // (Plain JSON replies end when the tool does; a wait is bounded by its timeout anyway.)
-  const gone = new AbortController();
-  const server = createMcpServer(hub, identity, streaming ? gone.signal : undefined);
-  const transport = new WebStandardStreamableHTTPServerTransport({
-    sessionIdGenerator: undefined,
-    enableJsonResponse: !streaming,
+  options: McpDoorOptions = {},
+): (request: Request) => Promise<Response> {
+  const handler = createMcpHandler(() => createMcpServer(hub, identity, options.tools), {
+    maxRequestBodySize: DEFAULT_MAX_REQUEST_BODY_SIZE,
   });
-  await server.connect(transport);
-  let response: Response;
-  try {
-    response = await transport.handleRequest(request, { parsedBody: body });
-  } catch (error) {
-    await server.close();
-    throw error;
-  }
-  if (!streaming || !response.body) {
-    // A JSON response is complete once handleRequest resolves; free the per-request pair.
-    await server.close();
-    return response;
-  }
-  // An event stream ends once the tool has answered; free the pair then, or when the client
-  // goes away first.
-  const close = () => void server.close().catch(() => {});
-  const source = response.body.getReader();
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { done, value } = await source.read();
-      if (done) {
-        controller.close();
-        close();
-      } else controller.enqueue(value);
-    },
-    async cancel(reason) {
-      gone.abort();
-      await source.cancel(reason);
-      close();
-    },
-  });
-  return new Response(stream, { status: response.status, headers: response.headers });
+  const hosts = localhostAllowedHostnames();
+  const origins = localhostAllowedOrigins();
+  return async (request) => {
+    const refused = options.anyHost ? undefined : hostHeaderValidationResponse(request, hosts) ??
+      originValidationResponse(request, origins);
+    return refused ?? await handler.fetch(request);
+  };
 }
