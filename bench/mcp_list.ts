@@ -1,6 +1,6 @@
 /**
- * Measure 4, MCP round trip of `list`: the SDK's Client over Streamable HTTP, connected before
- * the clock starts, calling `list` with 10 processes running; one client calling in turn, then
+ * Measure 4, MCP round trip of `list`: the SDK's Client over Streamable HTTP on protocol
+ * revision 2026-07-28, connected before the clock starts, calling `list` with 10 processes running; one client calling in turn, then
  * many clients calling at once. Only the calls are timed. The limit is the same clients against
  * an endpoint that replays a canned answer (bench/_canned_mcp.ts).
  */
@@ -44,20 +44,38 @@ export const mcpList: Measure = async (ctx) => {
     await floor.status;
   }
 
-  const row = (what: string, p: number, key: keyof RoundTrips, below?: number): Result => ({
-    measure: `MCP list round trip, ${what}, p${p * 100}`,
-    unit: "ms",
-    persistproc: percentile(persistproc[key], p),
-    limit: percentile(limit[key], p),
-    target: below ? `< ${below} ms` : "–",
-    met: below ? percentile(persistproc[key], p) < below : null,
-  });
+  /** A row; the target is an absolute bound in ms, or a ratio to the canned endpoint. */
+  const row = (
+    what: string,
+    p: number,
+    key: keyof RoundTrips,
+    target?: { belowMs: number } | { timesLimit: number },
+  ): Result => {
+    const ours = percentile(persistproc[key], p);
+    const floor = percentile(limit[key], p);
+    return {
+      measure: `MCP list round trip, ${what}, p${p * 100}`,
+      unit: "ms",
+      persistproc: ours,
+      limit: floor,
+      target: !target
+        ? "–"
+        : "belowMs" in target
+        ? `< ${target.belowMs} ms`
+        : `≤ ${target.timesLimit} × limit`,
+      met: !target
+        ? null
+        : "belowMs" in target
+        ? ours < target.belowMs
+        : ours <= target.timesLimit * floor,
+    };
+  };
   const many = `${ctx.sizes.listClients} concurrent clients`;
   return [
     row("1 client", 0.5, "one"),
     row("1 client", 0.99, "one"),
-    row(many, 0.5, "many", 3),
-    row(many, 0.99, "many", 50),
+    row(many, 0.5, "many", { timesLimit: 1.5 }),
+    row(many, 0.99, "many", { belowMs: 50 }),
   ];
 };
 
