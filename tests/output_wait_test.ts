@@ -38,7 +38,6 @@ hubTest("wait_for_log counts only lines after the call began, with progress", as
   const progress: unknown[] = [];
   const waiting = client.callTool(
     { name: "output", arguments: { command_or_label: "dev", wait_for_log: "compiled \\d" } },
-    undefined,
     { onprogress: (p) => void progress.push(p) },
   ) as Promise<any>;
   waiting.catch(() => {});
