@@ -78,7 +78,7 @@ async function useEveryTool(client: AnyClient, hub: TestHub, label: string) {
   assert.deepEqual(listed.structuredContent.processes.map((p: any) => p.label), [label]);
   await waitFor(`a tick of ${label}`, async () => {
     const r = await call(client, "output", { command_or_label: label, stream: "stdout" });
-    return r.structuredContent.output.some((l: string) => l.endsWith(" tick 1"));
+    return r.structuredContent.output.includes("tick 1");
   });
   const refused = await call(client, "output", { pid: 999999 });
   assert.equal(refused.isError, true);
@@ -105,7 +105,11 @@ hubTest("a negotiating client settles on 2026-07-28 and uses every tool", async 
 hubTest("a 1.x SDK client on 2025-11-25 uses every tool, at /mcp and at /mcp/", async (hub) => {
   for (const path of ["/mcp", "/mcp/"]) {
     const client = new LegacyClient({ name: "persistproc-test-1x", version: "0.0.0" });
-    await client.connect(new LegacyTransport(new URL(`${hub.base}${path}`)));
+    await client.connect(
+      new LegacyTransport(new URL(`${hub.base}${path}`), {
+        requestInit: { headers: hub.auth },
+      }),
+    );
     try {
       assert.equal(client.getServerVersion()?.name, "persistproc");
       assert.equal((client.transport as LegacyTransport).protocolVersion, "2025-11-25");
