@@ -66,6 +66,8 @@ export class OutputStore {
   readonly end: Position;
   /** The number of the newest run (0 before the first). */
   runs = 0;
+  /** Counts rotations: files a reader holds open may have been replaced. */
+  generation = 0;
   #meta: StoreMeta;
   #index: Deno.FsFile;
   #indexBytes: number;
@@ -114,6 +116,18 @@ export class OutputStore {
   /** The spool file a child's `stream` is appended to. */
   spoolPath(stream: Stream): string {
     return join(this.dir, FILES.spool(stream));
+  }
+
+  /**
+   * Where to read logical offset `logical` of `stream`: the file, the offset in it, and how
+   * many bytes from there belong to the stream before the next file takes over.
+   */
+  locateRead(stream: Stream, logical: number): { path: string; at: number; length: number } {
+    const meta = this.#meta.streams[stream];
+    const { segment, at } = locate(meta, logical);
+    const next = meta.segments[meta.segments.indexOf(segment) + 1];
+    const length = next ? Math.max(0, next.logical - logical) : Infinity;
+    return { path: join(this.dir, segment.file), at, length };
   }
 
   /** Where logical offset `logical` of `stream` lies in its spool file (when it is there). */
@@ -171,9 +185,10 @@ export class OutputStore {
   retain(stream: Stream, readTo: number): void {
     const meta = this.#meta.streams[stream];
     if (!this.#puncher) {
-      const size = this.spoolOffset(stream, readTo);
-      if (size > this.maxBytes && size === this.#spoolSize(stream)) {
-        this.#rotate(stream, readTo, size);
+      // The older generation is replaced only once all of it has been read.
+      const spool = meta.segments[meta.segments.length - 1];
+      if (readTo >= spool.logical && this.#spoolSize(stream) - spool.offset > this.maxBytes) {
+        this.#rotate(stream);
       }
       return;
     }
@@ -208,35 +223,60 @@ export class OutputStore {
     } catch { /* already closed */ }
   }
 
-  /** Copies the spool to `<stream>.1` and empties it, all of it having been read. */
-  #rotate(stream: Stream, readTo: number, spoolSize: number): void {
+  /**
+   * Copies the spool to `<stream>.1` (replacing the older generation) and empties it: first
+   * what it holds, then what arrived during the copy, until nothing more did. What the child
+   * writes between that last check and the emptying is lost: the price of rotation.
+   */
+  #rotate(stream: Stream): void {
     const meta = this.#meta.streams[stream];
-    const spoolPath = this.spoolPath(stream);
-    const olderPath = join(this.dir, FILES.older(stream));
     const spool = meta.segments[meta.segments.length - 1];
-    Deno.copyFileSync(spoolPath, `${olderPath}.tmp`);
-    Deno.renameSync(`${olderPath}.tmp`, olderPath);
-    const file = Deno.openSync(spoolPath, { write: true });
+    const olderPath = join(this.dir, FILES.older(stream));
+    const source = Deno.openSync(this.spoolPath(stream), { read: true, write: true });
+    let copied = 0;
     try {
-      // Written to meanwhile: the copy is incomplete; try again after the next read.
-      if (file.statSync().size !== spoolSize) return;
-      file.truncateSync(0);
-    } finally {
-      file.close();
-    }
-    for (const segment of meta.segments.slice(0, -1)) {
-      if (segment.file !== FILES.older(stream)) {
+      const target = Deno.openSync(`${olderPath}.tmp`, {
+        write: true,
+        create: true,
+        truncate: true,
+        mode: 0o600,
+      });
+      try {
+        const buffer = new Uint8Array(1024 * 1024);
+        for (let size = source.statSync().size; size > copied; size = source.statSync().size) {
+          source.seekSync(copied, Deno.SeekMode.Start);
+          while (copied < size) {
+            const n = source.readSync(buffer.subarray(0, Math.min(buffer.length, size - copied)));
+            if (n === null) break;
+            let written = 0;
+            while (written < n) written += target.writeSync(buffer.subarray(written, n));
+            copied += n;
+          }
+        }
+      } finally {
+        target.close();
+      }
+      Deno.renameSync(`${olderPath}.tmp`, olderPath);
+      for (const segment of meta.segments.slice(0, -1)) {
+        if (segment.file === FILES.older(stream)) continue;
         try {
           Deno.removeSync(join(this.dir, segment.file));
         } catch { /* already gone */ }
       }
+      const next = spool.logical + copied - spool.offset;
+      meta.segments = [
+        { file: FILES.older(stream), logical: spool.logical, offset: spool.offset },
+        { file: FILES.spool(stream), logical: next, offset: copied },
+      ];
+      this.#retainFrom(stream, spool.logical);
+      saveMeta(this.dir, this.#meta); // valid before the emptying, and after it but for the offset
+      source.truncateSync(0);
+      meta.segments[1].offset = 0;
+      saveMeta(this.dir, this.#meta);
+    } finally {
+      source.close();
     }
-    meta.segments = [
-      { file: FILES.older(stream), logical: spool.logical, offset: spool.offset },
-      { file: FILES.spool(stream), logical: readTo, offset: 0 },
-    ];
-    this.#retainFrom(stream, spool.logical);
-    saveMeta(this.dir, this.#meta);
+    this.generation++;
     this.#compact();
   }
 

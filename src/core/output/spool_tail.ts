@@ -71,7 +71,9 @@ class SpoolTail implements Tail {
   get store(): OutputStore {
     return this.#options.store;
   }
-  readonly #files: Partial<Record<Stream, Deno.FsFile>> = {};
+  /** Open files by path, from the store generation they were opened in. */
+  readonly #files = new Map<string, Deno.FsFile>();
+  #generation = 0;
   readonly #readTo: Record<Stream, number>;
   readonly #pending: Record<Stream, Uint8Array> = {
     stdout: new Uint8Array(0),
@@ -166,7 +168,8 @@ class SpoolTail implements Tail {
   #close(): void {
     this.#done = true;
     poller.remove(this);
-    for (const file of Object.values(this.#files)) file?.close();
+    for (const file of this.#files.values()) file.close();
+    this.#files.clear();
     this.#resolveDrained();
     this.#resolveFinished();
   }
@@ -204,9 +207,20 @@ class SpoolTail implements Tail {
 
   #readStream(stream: Stream, batches: ReadBatch[], now: number): number {
     const store = this.#options.store;
-    const file = this.#files[stream] ??= Deno.openSync(store.spoolPath(stream), { read: true });
-    file.seekSync(store.spoolOffset(stream, this.#readTo[stream]), Deno.SeekMode.Start);
-    const n = file.readSync(BUFFER) ?? 0;
+    if (store.generation !== this.#generation) {
+      // A rotation replaced the older generation's file: open files afresh.
+      for (const file of this.#files.values()) file.close();
+      this.#files.clear();
+      this.#generation = store.generation;
+    }
+    const { path, at, length } = store.locateRead(stream, this.#readTo[stream]);
+    let file = this.#files.get(path);
+    if (!file) {
+      file = Deno.openSync(path, { read: true });
+      this.#files.set(path, file);
+    }
+    file.seekSync(at, Deno.SeekMode.Start);
+    const n = file.readSync(BUFFER.subarray(0, Math.min(BUFFER.length, length))) ?? 0;
     if (n === 0) return 0;
     this.#readTo[stream] += n;
     const pending = this.#pending[stream];
