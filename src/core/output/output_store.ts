@@ -14,10 +14,10 @@
  *
  * Disk use is bounded per stream by `maxBytes`, keeping between one and two caps of the
  * newest output: where the file system can punch holes, the oldest bytes of the spool are
- * punched out (offsets stay valid); elsewhere the spool is copied to `<stream>.1` and
- * emptied once the server has read all of it ("copy-truncate"). The latter may lose what the
- * child writes in the instant between the copy and the truncation, which is why punching is
- * preferred.
+ * punched out (offsets stay valid); elsewhere a spool past the cap is copied to
+ * `<stream>.1`, replacing the older generation once that has been read, and emptied
+ * ("copy-truncate"). The latter may lose what the child writes in the instant between the last
+ * copy and the truncation, which is why punching is preferred.
  */
 import { join } from "node:path";
 import {
