@@ -336,6 +336,60 @@ hubTest(
   },
 );
 
+Deno.test("a 0.3 data directory's stamped logs are read after the upgrade, and the log goes on", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "persistproc-test-" });
+  try {
+    const logDir = join(dataDir, "logs", "20260101T000000Z-1-old");
+    await Deno.mkdir(logDir, { recursive: true });
+    await Deno.writeTextFile(
+      join(logDir, "combined.log"),
+      "2026-01-01T00:00:00.000Z [stdout] old out\n2026-01-01T00:00:01.000Z [stderr] old err\n",
+    );
+    await Deno.writeTextFile(join(logDir, "stdout.log"), "2026-01-01T00:00:00.000Z old out\n");
+    await Deno.writeTextFile(join(logDir, "stderr.log"), "2026-01-01T00:00:01.000Z old err\n");
+    await Deno.writeTextFile(join(logDir, "stdout.spool"), "old out\n");
+    await Deno.writeTextFile(join(logDir, "stderr.spool"), "old err\n");
+    await Deno.writeTextFile(join(logDir, "spool.position"), "8 8\n");
+    const record = {
+      label: "old",
+      command_line: "echo new",
+      argv: ["/bin/sh", "-c", "echo new"],
+      working_directory: dataDir,
+      environment: {},
+      autorestart: "no",
+      pid: 999_999,
+      pid_token: null,
+      status: "exited",
+      start_time: "2026-01-01T00:00:00.000Z",
+      end_time: "2026-01-01T00:00:02.000Z",
+      exit_code: 0,
+      exit_signal: null,
+      restarts: 0,
+      log_dir: logDir,
+    };
+    await Deno.writeTextFile(
+      join(dataDir, "state.json"),
+      JSON.stringify({ version: 1, processes: [record] }),
+    );
+    await using hub = await startHub([], { dataDir });
+    const old = (await hub.api("output", { command_or_label: "old", timestamps: true })).body;
+    assert.deepEqual(old.output, ["old out", "[err] old err"]);
+    assert.deepEqual(old.times, ["2026-01-01T00:00:00.000Z", "2026-01-01T00:00:01.000Z"]);
+    const restarted = await hub.api("ctrl", { action: "restart", command_or_label: "old" });
+    assert.equal(restarted.status, 200, JSON.stringify(restarted.body));
+    const output = await waitFor("the new run's line", async () => {
+      const page = (await hub.api("output", { command_or_label: "old" })).body;
+      return page.output.at(-1) === "new" && page.output;
+    });
+    assert.equal(output.length, 4);
+    assert.match(output[2], /^--- run \d+ \(restart\) /);
+    const current = (await hub.api("output", { command_or_label: "old", run: "current" })).body;
+    assert.deepEqual(current.output, ["new"]);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
 hubTest("a second server on the same data directory refuses before it listens", async (hub) => {
   const second = await new Deno.Command(Deno.execPath(), {
     args: [

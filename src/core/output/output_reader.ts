@@ -30,7 +30,7 @@ export interface LineEntry {
   text: string;
 }
 
-/** Where a run (after the first) began. */
+/** Where a run began (shown when output was stored before it). */
 export interface RunEntry {
   kind: "run";
   run: number;
@@ -137,7 +137,9 @@ export class OutputReader {
       if (!record) continue;
       if (record.kind === "run") {
         if (window.currentRun) break;
-        if (record.run > 1 && inWindow(record.time, window)) picked.push(record);
+        if ((record.stdout > 0 || record.stderr > 0) && inWindow(record.time, window)) {
+          picked.push(record);
+        }
         continue;
       }
       if (!wanted.has(record.kind)) continue;
@@ -229,7 +231,7 @@ export class OutputReader {
       const record = index.get(i);
       if (!record) continue;
       if (record.kind === "run") {
-        if (record.run > 1 && inWindow(record.time, window)) {
+        if ((record.stdout > 0 || record.stderr > 0) && inWindow(record.time, window)) {
           const entry = { kind: "run", run: record.run, reason: record.reason, time: record.time };
           if (!visit(entry as RunEntry, structuredClone(position))) break;
         }

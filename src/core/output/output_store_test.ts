@@ -128,3 +128,20 @@ Deno.test("without hole punching, a read spool is rotated to one older generatio
   assert.ok(lines.at(-1)!.startsWith("line 049"));
   assert.ok(lines.length >= 10 && lines.length < 50, `${lines.length} lines`);
 });
+
+Deno.test("the index drops the records of punched-out output once there are many", () => {
+  using tmp = tempDir();
+  const puncher: HolePuncher = { punch: () => {} };
+  const store = new OutputStore(tmp.dir, { maxBytes: 4096, puncher });
+  for (let i = 0; i < 12_000; i++) {
+    write(store, "stdout", `${String(i).padStart(9)}\n`, i); // one 10-byte line a batch
+    store.retain("stdout", store.end.stdout.byte);
+  }
+  store.close();
+  const records = Deno.statSync(join(tmp.dir, "output.index")).size / RECORD_BYTES;
+  assert.ok(records < 9_000, `${records} records kept`);
+  const reader = new OutputReader(tmp.dir);
+  const newest = reader.newest("stdout", 3).map((e) => e.kind === "line" && e.text.trim());
+  assert.deepEqual(newest, ["11997", "11998", "11999"]);
+  assert.ok(reader.lineCount("stdout") <= 820, `${reader.lineCount("stdout")} lines retained`);
+});
