@@ -17,6 +17,7 @@ export const capture: Measure = async (ctx) => {
   ctx.note(`capture: persistproc, ${runs} x seq 1 ${n}`);
   const lost: Record<string, number> = {};
   let persistproc: number[];
+  let onDisk = 0;
   {
     await using hub = await benchHub(NO_ROTATION);
     const logs: string[] = [];
@@ -45,6 +46,7 @@ export const capture: Measure = async (ctx) => {
     lost.persistproc = Math.max(
       ...logs.map((l) => n - new OutputReader(l).lineCount("stdout")),
     );
+    onDisk = allocated(logs[0]);
   }
 
   let pm2: number[] | null = null;
@@ -90,6 +92,28 @@ export const capture: Measure = async (ctx) => {
     limit: lost.limit,
     target: "0",
     met: lost.persistproc === 0,
+  }, {
+    measure: "capture: bytes on disk ÷ bytes of output",
+    unit: "×",
+    persistproc: onDisk / bytes,
+    limit: allocated(file) / bytes,
+    target: "≤ 1.25 ×",
+    met: onDisk / bytes <= 1.25,
+  }, {
+    measure: "capture: start until all in log ÷ seq > file",
+    unit: "×",
+    persistproc: p / l,
+    target: "≤ 3 ×",
+    met: p / l <= 3,
   }];
   return rows;
 };
+
+/** Bytes a file, or a directory's files, take on disk (allocated blocks). */
+function allocated(path: string): number {
+  const info = Deno.statSync(path);
+  if (!info.isDirectory) return (info.blocks ?? 0) * 512;
+  let total = 0;
+  for (const entry of Deno.readDirSync(path)) total += allocated(join(path, entry.name));
+  return total;
+}
