@@ -3,7 +3,7 @@
  * restarts, and end with its exit code; on Ctrl+C ask, stop or detach.
  */
 
-import { HubError } from "../client/errors.ts";
+import { HubError, ServerUnreachableError } from "../client/errors.ts";
 import type { HubClient } from "../client/hub_client.ts";
 import type { ProcessEvent, ProcessInfo } from "../core/types.ts";
 import { describeEnding, exitCodeOf } from "./exit_status.ts";
@@ -69,18 +69,45 @@ class FollowSession {
     }
   }
 
+  /**
+   * Prints the process's events. When the server goes away (killed, say), waits for the next
+   * one on the same port and follows on from there, skipping the lines already shown.
+   */
   async #pump(): Promise<void> {
-    const { client, backlog } = this.#options;
-    for await (const event of client.follow(this.#current.pid, backlog, this.#abort.signal)) {
-      if (this.#held === null) this.#show(event);
-      else {
-        this.#held.push(event);
-        // Nothing is left to decide once the process has ended.
-        if (event.type === "exit" && !event.restarting) this.#closeQuestion(true);
+    const { client } = this.#options;
+    let backlog = this.#options.backlog;
+    // The newest line time shown, and how many lines with that time were shown.
+    let lastTime = "";
+    let atLastTime = 0;
+    let skip = 0;
+    for (;;) {
+      try {
+        for await (const event of client.follow(this.#current.pid, backlog, this.#abort.signal)) {
+          if (event.type === "line") {
+            // Shown before the server went away: older lines, and as many of the same time.
+            if (event.time < lastTime || (event.time === lastTime && skip-- > 0)) continue;
+            if (event.time === lastTime) atLastTime++;
+            else [lastTime, atLastTime] = [event.time, 1];
+          }
+          if (this.#held === null) this.#show(event);
+          else {
+            this.#held.push(event);
+            // Nothing is left to decide once the process has ended.
+            if (event.type === "exit" && !event.restarting) this.#closeQuestion(true);
+          }
+        }
+      } catch (error) {
+        if (!(error instanceof ServerUnreachableError) || this.#abort.signal.aborted) throw error;
       }
-    }
-    if (!this.#finished) {
-      throw new Error(`The server closed the output of PID ${this.#current.pid} before it ended`);
+      if (this.#finished || this.#abort.signal.aborted) return;
+      printErr(
+        `the persistproc server on port ${client.port} went away; waiting for the next one`,
+      );
+      await waitForServer(client, this.#abort.signal);
+      if (this.#finished || this.#abort.signal.aborted) return;
+      printErr("following on");
+      backlog = RESUME_BACKLOG;
+      skip = atLastTime;
     }
   }
 
@@ -176,5 +203,20 @@ class FollowSession {
     if (this.#finished) return;
     this.#finished = true;
     this.#done.reject(error);
+  }
+}
+
+/** Stored lines asked for again after a server came back, to find those not yet shown. */
+const RESUME_BACKLOG = 10_000;
+
+/** Waits until a server answers on the client's port, or `signal` is aborted. */
+async function waitForServer(client: HubClient, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    try {
+      await client.health();
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
   }
 }

@@ -32,6 +32,10 @@ export interface ProcessRecord extends
   environment: Record<string, string>;
   environment_whole?: boolean;
   autorestart: AutorestartPolicy;
+  /** Quick failures in a row so far (see Autorestarter). */
+  autorestart_streak?: number;
+  /** While it waits to be restarted by its policy: when the next run is due. */
+  next_attempt?: string | null;
   /** Start token of the pid, so a reused pid is never taken for ours. */
   pid_token: string | null;
   /**

@@ -5,13 +5,13 @@
 import { join } from "node:path";
 import { toArgv } from "./process/command_line.ts";
 import { AlreadyRunningError, PersistprocError, ShuttingDownError } from "./errors.ts";
-import { Autorestarter } from "./process/autorestart.ts";
+import { Autorestarter, type AutorestartState } from "./process/autorestart.ts";
 import { logger } from "./logger.ts";
 import { OutputReader } from "./output/output_reader.ts";
 import { entryText } from "./output/query.ts";
 import { ManagedProcess, type ProcessSpec } from "./process/managed_process.ts";
 import { DEFAULT_LOG_MAX_BYTES } from "./output/output_store.ts";
-import { type AutorestartPolicy, loadState, type ProcessRecord, saveState } from "./state_file.ts";
+import { loadState, type ProcessRecord, saveState } from "./state_file.ts";
 import { matchesFilter, resolveTarget } from "./target.ts";
 import { realDirectory } from "./process/working_directory.ts";
 import { startEnvironment } from "./process/environment.ts";
@@ -23,7 +23,7 @@ import type {
   StartRequest,
   StopReport,
 } from "./types.ts";
-import { ProcessTree, type TreeMember } from "./process/tree.ts";
+import type { TreeMember } from "./process/tree.ts";
 import { processTable } from "./system/processes.ts";
 import { listeningPorts } from "./ports/listeners.ts";
 import { portsAfterStop } from "./ports/conflict.ts";
@@ -41,6 +41,8 @@ export interface SupervisorOptions {
   stopGraceMs?: number;
   /** The same grace during shutdown, shorter so shutdown finishes in seconds (default 3000). */
   shutdownGraceMs?: number;
+  /** How long a tree gets to vanish after SIGKILL before its survivors are reported (5000). */
+  killWaitMs?: number;
   /** How many ended processes stay listed (default 50); older ones are pruned with their logs. */
   maxEnded?: number;
   /** Cap of each log file before it rotates (default 16 MiB). */
@@ -72,7 +74,10 @@ export interface Following {
 export class Supervisor {
   readonly #options: Required<SupervisorOptions>;
   readonly #entries = new Map<string, ManagedProcess>(); // by label
-  readonly #autorestart = new Autorestarter(() => this.#shuttingDown);
+  readonly #autorestart = new Autorestarter(
+    () => this.#shuttingDown,
+    (entry) => this.#relaunch(entry),
+  );
   readonly #statePath: string;
   #shuttingDown = false;
   #treeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -81,6 +86,7 @@ export class Supervisor {
     this.#options = {
       stopGraceMs: 8_000,
       shutdownGraceMs: 3_000,
+      killWaitMs: 5_000,
       maxEnded: 50,
       logMaxBytes: DEFAULT_LOG_MAX_BYTES,
       baseEnvironment: Deno.env.toObject(),
@@ -104,32 +110,37 @@ export class Supervisor {
           this.#options.logMaxBytes,
         ),
       );
-      this.#autorestart.set(entry, record.autorestart);
-      entry.pid = record.pid;
-      entry.startTime = new Date(record.start_time);
-      entry.endTime = record.end_time ? new Date(record.end_time) : null;
-      entry.exitCode = record.exit_code;
-      entry.exitSignal = record.exit_signal;
-      entry.restarts = record.restarts;
-      entry.status = record.status;
-      // What it left running, if anything; checked against the start tokens before any use.
-      entry.tree = new ProcessTree(record.pid, null, validMembers(record.tree));
-      const adopted = record.status === "running" &&
-        entry.adopt(record.pid, record.pid_token, validMembers(record.tree));
-      if (adopted) summary.adopted++;
-      else if (record.status === "running") {
-        // It ended while no server watched it: when and how cannot be known, but what it
-        // printed is still in its spool.
-        entry.status = "exited";
-        entry.endTime = new Date();
-        summary.ended++;
+      const members = validMembers(record.tree);
+      entry.restoreRun({
+        pid: record.pid,
+        status: record.status,
+        startTime: new Date(record.start_time),
+        endTime: record.end_time ? new Date(record.end_time) : null,
+        exitCode: record.exit_code,
+        exitSignal: record.exit_signal,
+        restarts: record.restarts,
+        tree: members,
+      });
+      this.#autorestart.restore(entry, {
+        policy: record.autorestart,
+        streak: Number.isInteger(record.autorestart_streak) ? record.autorestart_streak! : 0,
+        next_attempt: typeof record.next_attempt === "string" ? record.next_attempt : null,
+      });
+      if (record.status === "running" && entry.adopt(record.pid, record.pid_token, members)) {
+        summary.adopted++;
+        continue;
       }
       // Output not yet stored is stored now, also when an earlier server was stopped or killed
       // while storing it (its record already says the run ended).
-      if (!adopted) {
-        entry.recoverOutput().catch((error) =>
-          logger.error(`Recovering the output of "${entry.spec.label}"`, error)
-        );
+      entry.recoverOutput().catch((error) =>
+        logger.error(`Recovering the output of "${entry.spec.label}"`, error)
+      );
+      if (record.status === "running") {
+        // It ended while no server watched it: when and how cannot be known, but its policy
+        // may want it back.
+        entry.endedUnseen();
+        summary.ended++;
+        this.#autorestart.ended(entry);
       }
     }
     this.#save();
@@ -163,32 +174,32 @@ export class Supervisor {
     };
     // Output a run left while no server watched must be stored before the spool is reused.
     await this.#entries.get(label)?.recovery?.catch(() => {});
-    // From here to launch() nothing awaits: this is what makes check-and-spawn atomic.
     this.#assertOpen();
+    // Registered before anything is spawned, so that a concurrent start of the same label
+    // queues behind this one and then finds it running.
     const existing = this.#entries.get(label);
-    if (existing && (existing.status === "running" || existing.restarting)) {
-      throw new AlreadyRunningError(label, existing.pid);
-    }
-    const entry = existing ?? this.#create(spec);
-    this.#autorestart.cancel(existing);
-    entry.spec = spec;
-    try {
-      entry.launch();
-      this.#watchTrees(true);
-    } catch (error) {
-      if (!existing) {
-        // Never registered: nothing may be left of it, not its open files nor its folder.
-        entry.output.close();
-        Deno.remove(entry.output.dir, { recursive: true }).catch(() => {});
+    const entry = existing ?? this.#track(this.#create(spec));
+    return await entry.enqueue(() => {
+      if (this.#entries.get(label) !== entry) return this.start(request); // removed meanwhile
+      this.#assertOpen();
+      if (entry.status === "running") throw new AlreadyRunningError(label, entry.pid);
+      this.#autorestart.cancel(entry);
+      const before = entry.spec;
+      entry.spec = spec;
+      try {
+        entry.launch(() => this.#saveOrThrow());
+      } catch (error) {
+        entry.spec = before;
+        if (!existing && entry.state === "idle" && entry.pid === 0) this.#discard(entry);
+        throw error;
       }
-      throw error;
-    }
-    if (!existing) this.#track(entry);
-    this.#autorestart.set(entry, request.autorestart ?? "no");
-    this.#prune();
-    this.#save();
-    entry.emit({ type: "start", process: entry.info() });
-    return entry.info();
+      this.#watchTrees(true);
+      this.#autorestart.set(entry, request.autorestart ?? "no");
+      this.#prune();
+      this.#save();
+      entry.emit({ type: "start", process: entry.info() });
+      return entry.info();
+    });
   }
 
   /**
@@ -210,12 +221,14 @@ export class Supervisor {
     options: { force?: boolean } = {},
   ): Promise<ProcessInfo & StopReport> {
     const entry = this.#resolve(target);
-    this.#autorestart.cancel(entry);
-    // A stop during a restart wins: the restart finishes its stop and does not launch again.
-    if (entry.restarting) entry.cancelRelaunch = true;
-    const report = await this.#stopTree(entry, this.#options.stopGraceMs, options.force);
-    await entry.exited;
-    return { ...entry.info(), ...report };
+    // Noted now: a restart already under way sees it and does not launch again.
+    entry.requestStop();
+    return await entry.enqueue(async () => {
+      this.#autorestart.cancel(entry);
+      const report = await this.#stopTree(entry, this.#options.stopGraceMs, options.force);
+      await entry.exited;
+      return { ...entry.info(), ...report };
+    });
   }
 
   /** The pids of a process's tree: the program and every descendant seen. */
@@ -231,35 +244,29 @@ export class Supervisor {
   async restart(target: ProcessTarget, options: { force?: boolean } = {}): Promise<ProcessInfo> {
     this.#assertOpen();
     const entry = this.#resolve(target);
-    if (entry.restarting) {
-      throw new PersistprocError("busy", `"${entry.spec.label}" is already being restarted`);
-    }
-    entry.restarting = true;
-    entry.cancelRelaunch = false;
-    this.#autorestart.cancel(entry);
-    try {
-      await entry.recovery?.catch(() => {});
-      await this.#stopTree(entry, this.#options.stopGraceMs, options.force);
+    const stops = entry.stops;
+    return await entry.enqueue(async () => {
       this.#assertOpen();
-      if (entry.cancelRelaunch) {
-        entry.cancelRelaunch = false;
-        entry.restarting = false;
+      this.#autorestart.cancel(entry);
+      await entry.recovery?.catch(() => {});
+      try {
+        await this.#stopTree(entry, this.#options.stopGraceMs, options.force, true);
+        this.#assertOpen();
+        // A stop asked for since this restart was: it wins, nothing is launched again.
+        if (entry.stops !== stops) {
+          entry.emit({ type: "exit", process: entry.info(), restarting: false });
+          return entry.info();
+        }
+        entry.launch(() => this.#saveOrThrow(), { restart: true });
+      } catch (error) {
+        // Followers were told a start would follow; tell them none will.
         entry.emit({ type: "exit", process: entry.info(), restarting: false });
-        return entry.info();
+        throw error;
       }
-      entry.restarts++;
-      entry.launch();
       this.#watchTrees(true);
-    } catch (error) {
-      // Followers were told a start would follow; tell them none will.
-      entry.restarting = false;
-      entry.emit({ type: "exit", process: entry.info(), restarting: false });
-      throw error;
-    } finally {
-      entry.restarting = false;
-    }
-    entry.emit({ type: "start", process: entry.info() });
-    return entry.info();
+      entry.emit({ type: "start", process: entry.info() });
+      return entry.info();
+    });
   }
 
   /** Every process matching the filter (all when empty), oldest start first. */
@@ -304,6 +311,7 @@ export class Supervisor {
     clearTimeout(this.#treeTimer);
     const graceMs = this.#options.shutdownGraceMs;
     const entries = [...this.#entries.values()];
+    // Not queued: a shutdown does not wait for a restart under way (which then does not launch).
     const results = await Promise.allSettled(
       entries.map((entry) => this.#stopTree(entry, graceMs)),
     );
@@ -321,12 +329,17 @@ export class Supervisor {
    * Stops one entry's tree and reports on the ports it held; a port still held is also logged,
    * since a restart or shutdown has no caller to tell.
    */
-  async #stopTree(entry: ManagedProcess, graceMs: number, force?: boolean): Promise<StopReport> {
+  async #stopTree(
+    entry: ManagedProcess,
+    graceMs: number,
+    force?: boolean,
+    relaunch?: boolean,
+  ): Promise<StopReport> {
     const pids = entry.treePids();
     const ports = pids.length === 0
       ? []
       : (await listeningPorts([entry.pid], () => pids)).get(entry.pid) ?? [];
-    await entry.stop({ graceMs, force });
+    await entry.stop({ graceMs, force, relaunch, killWaitMs: this.#options.killWaitMs });
     const report = await portsAfterStop(ports, this.list());
     for (const held of report.held_ports) {
       logger.error(
@@ -383,24 +396,54 @@ export class Supervisor {
   #track(entry: ManagedProcess): ManagedProcess {
     this.#entries.set(entry.spec.label, entry);
     entry.onChange = () => this.#save();
-    entry.subscribe((event) => {
-      if (event.type === "exit" && !event.restarting) this.#autorestart.ended(entry);
+    entry.onTransition(({ from, to }) => {
+      if (to === "idle" && (from === "running" || from === "stopping")) {
+        this.#autorestart.ended(entry);
+      }
     });
     return entry;
+  }
+
+  /** Removes an entry that never ran, leaving nothing of it: not its open files nor its folder. */
+  #discard(entry: ManagedProcess): void {
+    this.#entries.delete(entry.spec.label);
+    this.#autorestart.forget(entry);
+    entry.output.close();
+    Deno.remove(entry.output.dir, { recursive: true }).catch(() => {});
+    this.#save();
+  }
+
+  /** Launches a process whose autorestart delay is over, queued like any other operation. */
+  #relaunch(entry: ManagedProcess): void {
+    entry.enqueue(() => {
+      if (this.#shuttingDown || entry.state !== "backoff") return;
+      this.#autorestart.launched(entry);
+      try {
+        entry.launch(() => this.#saveOrThrow(), { restart: true });
+      } catch (error) {
+        entry.leaveBackoff("failed");
+        throw error;
+      }
+      this.#watchTrees(true);
+      entry.emit({ type: "start", process: entry.info() });
+    }).catch((error) => logger.error(`Autorestart of "${entry.spec.label}" failed`, error));
   }
 
   /** Saves the registry; a failure is logged and the server carries on. */
   #save(): void {
     try {
-      saveState(
-        this.#statePath,
-        [...this.#entries.values()].map((entry) =>
-          toRecord(entry, this.#autorestart.policy(entry))
-        ),
-      );
+      this.#saveOrThrow();
     } catch (error) {
       logger.error(`Cannot save the state file ${this.#statePath}`, error);
     }
+  }
+
+  /** Saves the registry; throws when it cannot (a full disk), for a launch to refuse. */
+  #saveOrThrow(): void {
+    saveState(
+      this.#statePath,
+      [...this.#entries.values()].map((entry) => toRecord(entry, this.#autorestart.state(entry))),
+    );
   }
 
   #resolve(target: ProcessTarget): ManagedProcess {
@@ -439,7 +482,7 @@ export class Supervisor {
   /** Forgets the oldest ended processes beyond the limit, removing their logs. */
   #prune(): void {
     const ended = [...this.#entries.values()]
-      .filter((entry) => entry.status !== "running" && !entry.restarting)
+      .filter((entry) => entry.state === "idle")
       .sort((a, b) => (a.endTime?.getTime() ?? 0) - (b.endTime?.getTime() ?? 0));
     for (const entry of ended.slice(0, Math.max(0, ended.length - this.#options.maxEnded))) {
       this.#entries.delete(entry.spec.label);
@@ -459,7 +502,7 @@ function defaultLabel(request: StartRequest, directory: string): string {
   return request.label?.trim() || `${request.command.trim()} in ${directory}`;
 }
 
-function toRecord(entry: ManagedProcess, autorestart: AutorestartPolicy): ProcessRecord {
+function toRecord(entry: ManagedProcess, autorestart: AutorestartState): ProcessRecord {
   const info = entry.info();
   return {
     label: info.label,
@@ -468,7 +511,9 @@ function toRecord(entry: ManagedProcess, autorestart: AutorestartPolicy): Proces
     working_directory: info.working_directory,
     environment: entry.spec.environment,
     environment_whole: true,
-    autorestart,
+    autorestart: autorestart.policy,
+    autorestart_streak: autorestart.streak,
+    next_attempt: autorestart.next_attempt,
     pid: info.pid,
     pid_token: entry.pidToken,
     tree: entry.tree.members,

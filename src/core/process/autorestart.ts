@@ -1,5 +1,7 @@
 /**
  * Restart policies: which processes are started again when they end on their own, and when.
+ * The Autorestarter only decides and asks: the launch itself is the supervisor's, queued on
+ * the process like any other operation.
  */
 import { logger } from "../logger.ts";
 import type { ManagedProcess } from "./managed_process.ts";
@@ -10,40 +12,72 @@ const MAX_AUTORESTARTS = 10;
 /** A run this long resets the backoff. */
 const STABLE_RUN_MS = 30_000;
 
+/** A process's autorestart state, as saved so that a later server carries it on. */
+export interface AutorestartState {
+  policy: AutorestartPolicy;
+  /** Quick failures in a row so far. */
+  streak: number;
+  /** When the next run is due, while one is waited for (the process is in `backoff`). */
+  next_attempt: string | null;
+}
+
 /**
- * Keeps each process's policy and restarts it after it ends on its own: `always`, or
- * `on-failure` after a non-zero exit or a signal; never after a stop. The delay doubles from
- * 0.5 s to 30 s with each quick failure in a row, and it gives up after ten of them.
+ * Keeps each process's policy and asks for a restart after it ends on its own: `always`, or
+ * `on-failure` after a non-zero exit, a signal, or an end no server saw (its exit cannot be
+ * known); never after a stop. The delay doubles from 0.5 s to 30 s with each quick failure in a
+ * row, and it gives up after ten of them.
  */
 export class Autorestarter {
-  readonly #policies = new Map<ManagedProcess, AutorestartPolicy>();
-  readonly #streaks = new Map<ManagedProcess, number>();
+  readonly #states = new Map<ManagedProcess, AutorestartState>();
   readonly #pending = new Map<ManagedProcess, ReturnType<typeof setTimeout>>();
   readonly #closed: () => boolean;
+  readonly #relaunch: (entry: ManagedProcess) => void;
 
-  /** `closed` says when no restart may happen any more (the server is shutting down). */
-  constructor(closed: () => boolean) {
+  /**
+   * `closed` says when no restart may happen any more (the server is shutting down);
+   * `relaunch` is asked to start a process whose delay is over.
+   */
+  constructor(closed: () => boolean, relaunch: (entry: ManagedProcess) => void) {
     this.#closed = closed;
+    this.#relaunch = relaunch;
   }
 
   /** Sets the policy of a process that was just started, resetting its backoff. */
   set(entry: ManagedProcess, policy: AutorestartPolicy): void {
     this.cancel(entry);
-    this.#policies.set(entry, policy);
-    this.#streaks.set(entry, 0);
+    this.#states.set(entry, { policy, streak: 0, next_attempt: null });
   }
 
   /** The policy of a process (`no` when none was set). */
   policy(entry: ManagedProcess): AutorestartPolicy {
-    return this.#policies.get(entry) ?? "no";
+    return this.#states.get(entry)?.policy ?? "no";
   }
 
-  /** Cancels a pending restart, if any. */
+  /** What to save of a process's autorestart state. */
+  state(entry: ManagedProcess): AutorestartState {
+    return { ...(this.#states.get(entry) ?? { policy: "no", streak: 0, next_attempt: null }) };
+  }
+
+  /**
+   * Takes back a saved state. A process that was waiting for its next run waits for what is
+   * left of the delay (none, if it is already due).
+   */
+  restore(entry: ManagedProcess, saved: AutorestartState): void {
+    this.#states.set(entry, { ...saved, next_attempt: null });
+    if (saved.next_attempt === null || saved.policy === "no") return;
+    const due = Date.parse(saved.next_attempt);
+    this.#schedule(entry, Number.isNaN(due) ? 0 : Math.max(0, due - Date.now()));
+  }
+
+  /** Cancels a pending restart, if any; the process leaves its backoff as stopped. */
   cancel(entry: ManagedProcess | undefined): void {
-    const timer = entry && this.#pending.get(entry);
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    this.#pending.delete(entry!);
+    if (!entry) return;
+    const timer = this.#pending.get(entry);
+    if (timer !== undefined) clearTimeout(timer);
+    this.#pending.delete(entry);
+    const state = this.#states.get(entry);
+    if (state) state.next_attempt = null;
+    entry.leaveBackoff();
   }
 
   /** Cancels every pending restart. */
@@ -54,36 +88,43 @@ export class Autorestarter {
   /** Forgets a process entirely. */
   forget(entry: ManagedProcess): void {
     this.cancel(entry);
-    this.#policies.delete(entry);
-    this.#streaks.delete(entry);
+    this.#states.delete(entry);
   }
 
   /** Called when a run ended for good: schedules a restart if the policy asks for one. */
   ended(entry: ManagedProcess): void {
-    const policy = this.policy(entry);
-    if (this.#closed() || entry.status === "stopped" || policy === "no") return;
-    if (policy === "on-failure" && entry.status !== "failed") return;
+    const state = this.#states.get(entry);
+    if (!state || this.#closed() || entry.status === "stopped" || state.policy === "no") return;
+    const failed = entry.status === "failed" || !entry.exitKnown;
+    if (state.policy === "on-failure" && !failed) return;
     const ranMs = (entry.endTime?.getTime() ?? Date.now()) - entry.startTime.getTime();
-    const streak = ranMs >= STABLE_RUN_MS ? 0 : this.#streaks.get(entry) ?? 0;
-    if (streak >= MAX_AUTORESTARTS) {
-      logger.info(`"${entry.spec.label}" failed ${streak} times in a row; not restarting it again`);
+    if (ranMs >= STABLE_RUN_MS) state.streak = 0;
+    if (state.streak >= MAX_AUTORESTARTS) {
+      logger.info(
+        `"${entry.spec.label}" failed ${state.streak} times in a row; not restarting it again`,
+      );
       return;
     }
-    const delay = Math.min(30_000, 500 * 2 ** streak);
+    this.#schedule(entry, Math.min(30_000, 500 * 2 ** state.streak));
+  }
+
+  /** Counts a launch that the autorestart asked for. */
+  launched(entry: ManagedProcess): void {
+    const state = this.#states.get(entry);
+    if (state) state.streak++;
+  }
+
+  #schedule(entry: ManagedProcess, delayMs: number): void {
+    const state = this.#states.get(entry)!;
+    state.next_attempt = new Date(Date.now() + delayMs).toISOString();
+    if (entry.state === "idle") entry.enterBackoff();
     this.#pending.set(
       entry,
       setTimeout(() => {
         this.#pending.delete(entry);
-        if (this.#closed() || entry.status === "running" || entry.restarting) return;
-        try {
-          this.#streaks.set(entry, streak + 1);
-          entry.restarts++;
-          entry.launch();
-          entry.emit({ type: "start", process: entry.info() });
-        } catch (error) {
-          logger.error(`Autorestart of "${entry.spec.label}" failed`, error);
-        }
-      }, delay),
+        state.next_attempt = null;
+        if (!this.#closed()) this.#relaunch(entry);
+      }, delayMs),
     );
   }
 }

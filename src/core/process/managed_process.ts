@@ -1,13 +1,18 @@
 /**
- * One supervised program: its spawn (or adoption after a server restart) and the events its
- * followers receive; capturing its output is its ProcessOutput's business. A restart relaunches the same
- * entry, so its label, its log files and its followers carry over to the new pid.
+ * One supervised program: its spawn (or adoption after a server restart), its life as the
+ * state machine of ./lifecycle.ts says, and the events its followers receive; capturing its
+ * output is its ProcessOutput's business. A restart relaunches the same entry, so its label,
+ * its log files and its followers carry over to the new pid.
+ *
+ * The process owns its state: the fields are read-only from outside, every change goes through
+ * its Lifecycle (one event per change), and operations on it are queued (see enqueue).
  */
-import { CommandNotFoundError, StopFailedError } from "../errors.ts";
+import { CommandNotFoundError, PersistprocError, StopFailedError } from "../errors.ts";
 import { findExecutable } from "./executable.ts";
 import { ProcessOutput } from "../output/process_output.ts";
 import { logger } from "../logger.ts";
 import { isGroupAlive } from "./group.ts";
+import { Lifecycle, type LifeState, OperationQueue, type Transition } from "./lifecycle.ts";
 import { ProcessTree, type TreeMember } from "./tree.ts";
 import { refreshTree, stopTree } from "./tree_stop.ts";
 import { isSameProcess, processStartToken } from "../system/processes.ts";
@@ -27,35 +32,53 @@ export interface ProcessSpec {
   assigned_port: { variable: string; port: number } | null;
 }
 
+/** A run as a previous server saved it, to take back on restore. */
+export interface SavedRun {
+  pid: number;
+  status: ProcessStatus;
+  startTime: Date;
+  endTime: Date | null;
+  exitCode: number | null;
+  exitSignal: string | null;
+  restarts: number;
+  tree: readonly TreeMember[];
+}
+
 /** How often an adopted process (not our child, so no exit notice) is checked for life. */
 const ADOPTED_POLL_MS = 250;
+
+/**
+ * Holds the program back until the server has recorded it: the child reads one line from a
+ * pipe the server writes once the state file names the child, then becomes the program (same
+ * pid). A server killed before that closes the pipe, and the child exits without running
+ * anything, so no SIGKILL of the server can leave a program running that no state file lists.
+ */
+const GATE = 'IFS= read -r _ || exit 111; exec "$@" </dev/null';
 
 /** A managed program and its log; see the module comment. */
 export class ManagedProcess {
   spec: ProcessSpec;
   /** Its output's capture and log. */
   readonly output: ProcessOutput;
-  pid = 0;
-  /** Identifies this pid's process against a later one reusing the pid. */
-  pidToken: string | null = null;
-  status: ProcessStatus = "running";
-  startTime = new Date();
-  endTime: Date | null = null;
-  exitCode: number | null = null;
-  exitSignal: string | null = null;
-  restarts = 0;
-  /** Set while a restart is between its stop and its launch. */
-  restarting = false;
-  /** Set when a stop arrives during a restart: the restart then does not launch again. */
-  cancelRelaunch = false;
-  /**
-   * Its whole tree as last seen: the program and every descendant, also those that left its
-   * group. What outlives the program (background children) is stopped by a stop or shutdown.
-   */
-  tree: ProcessTree = new ProcessTree(0, null);
   /** Called after every change of state, so the registry can be saved. */
   onChange: () => void = () => {};
-  #stopRequested = false;
+  readonly #life = new Lifecycle();
+  readonly #queue = new OperationQueue();
+  #pid = 0;
+  #pidToken: string | null = null;
+  #tree = new ProcessTree(0, null);
+  #outcome: Exclude<ProcessStatus, "running"> = "exited";
+  #startTime = new Date();
+  #endTime: Date | null = null;
+  #exitCode: number | null = null;
+  #exitSignal: string | null = null;
+  #exitKnown = true;
+  #restarts = 0;
+  #stops = 0;
+  /** Set by a restart while it stops the run it replaces, so followers learn a start follows. */
+  #relaunching = false;
+  /** Set while launch() records the new run itself, which must not be saved twice. */
+  #recording = false;
   #exited: Promise<void> = Promise.resolve();
   readonly #listeners = new Set<(event: ProcessEvent) => void>();
 
@@ -63,17 +86,111 @@ export class ManagedProcess {
     this.spec = spec;
     this.output = new ProcessOutput(logDir, logMaxBytes, {
       stored: (stream, lines, time) => this.#stored(stream, lines, time),
-      writersGone: () => this.pid <= 1 || !isGroupAlive(this.pid),
+      writersGone: () => this.#pid <= 1 || !isGroupAlive(this.#pid),
+    });
+    this.#life.onChange(() => {
+      if (!this.#recording) this.onChange();
     });
   }
 
+  get pid(): number {
+    return this.#pid;
+  }
+  /** Identifies this pid's process against a later one reusing the pid. */
+  get pidToken(): string | null {
+    return this.#pidToken;
+  }
+  /** Where it is in its life (see ./lifecycle.ts). */
+  get state(): LifeState {
+    return this.#life.state;
+  }
+  /** What the doors report: running while it runs or is being stopped, else how it ended. */
+  get status(): ProcessStatus {
+    const state = this.#life.state;
+    return state === "running" || state === "stopping" ? "running" : this.#outcome;
+  }
+  get startTime(): Date {
+    return this.#startTime;
+  }
+  get endTime(): Date | null {
+    return this.#endTime;
+  }
+  /** False when the run ended while it was not this server's child: how is unknown. */
+  get exitKnown(): boolean {
+    return this.#exitKnown;
+  }
+  get restarts(): number {
+    return this.#restarts;
+  }
+  /** How many stops were asked for so far: a restart that sees it change does not relaunch. */
+  get stops(): number {
+    return this.#stops;
+  }
+  /**
+   * Its whole tree as last seen: the program and every descendant, also those that left its
+   * group. What outlives the program (background children) is stopped by a stop or shutdown.
+   */
+  get tree(): ProcessTree {
+    return this.#tree;
+  }
   /** Set while output left by a run that ended with no server watching is being stored. */
   get recovery(): Promise<void> | null {
     return this.output.recovery;
   }
+  /** Resolves when the current run has ended and its output has been stored. */
+  get exited(): Promise<void> {
+    return this.#exited;
+  }
 
-  /** Spawns the program; throws CommandNotFoundError when it cannot be executed. */
-  launch(): void {
+  /** Adds a listener of state changes (one call per transition). */
+  onTransition(listener: (transition: Transition) => void): () => void {
+    return this.#life.onChange(listener);
+  }
+
+  /** Runs `operation` after every operation queued before it on this process. */
+  enqueue<T>(operation: () => Promise<T> | T): Promise<T> {
+    return this.#queue.run(operation);
+  }
+
+  /** Notes that a stop was asked for (see stops). */
+  requestStop(): void {
+    this.#stops++;
+  }
+
+  /** Takes back what a previous server saved, before anything else is done with the entry. */
+  restoreRun(run: SavedRun): void {
+    this.#pid = run.pid;
+    this.#startTime = run.startTime;
+    this.#endTime = run.endTime;
+    this.#exitCode = run.exitCode;
+    this.#exitSignal = run.exitSignal;
+    this.#restarts = run.restarts;
+    this.#outcome = run.status === "running" ? "exited" : run.status;
+    // What it left running, if anything; checked against the start tokens before any use.
+    this.#tree = new ProcessTree(run.pid, null, run.tree);
+  }
+
+  /**
+   * Records that a run which was running when the last server died has ended meanwhile: when
+   * and how cannot be known.
+   */
+  endedUnseen(): void {
+    this.#endTime = new Date();
+    this.#exitKnown = false;
+    this.#outcome = "exited";
+    this.onChange();
+  }
+
+  /**
+   * Spawns the program (from `idle` or `backoff`), counting a restart when `restart` is set.
+   * `record` must save the registry with this run in it: only then is the program let run
+   * (see GATE); if it throws, the child is killed before it ran anything and the error says
+   * so. Throws CommandNotFoundError when the program cannot be executed.
+   */
+  launch(record: () => void, options: { restart?: boolean } = {}): void {
+    if (!this.#life.can("running")) {
+      throw new PersistprocError("busy", `"${this.spec.label}" is ${this.#life.state}`);
+    }
     const program = this.spec.argv[0];
     const env = this.spec.environment;
     if (!findExecutable(program, this.spec.working_directory, env)) {
@@ -81,8 +198,9 @@ export class ManagedProcess {
         `Cannot run "${program}": command not found or not executable (working directory ${this.spec.working_directory})`,
       );
     }
-    const plan = this.output.prepare(this.spec.argv, this.restarting ? "restart" : "start");
-    const argv = plan.argv;
+    const plan = this.output.prepare(this.spec.argv, options.restart ? "restart" : "start");
+    const gated = Deno.build.os !== "windows";
+    const argv = gated ? ["/bin/sh", "-c", GATE, "persistproc", ...plan.argv] : plan.argv;
     let child: Deno.ChildProcess;
     try {
       child = new Deno.Command(argv[0], {
@@ -90,7 +208,7 @@ export class ManagedProcess {
         cwd: this.spec.working_directory,
         env,
         clearEnv: true,
-        stdin: "null",
+        stdin: gated ? "piped" : "null",
         stdout: plan.piped ? "piped" : "null",
         stderr: plan.piped ? "piped" : "null",
         detached: true, // own session and process group, so the whole tree can be signalled
@@ -101,16 +219,41 @@ export class ManagedProcess {
         cause: error,
       });
     }
-    this.pid = child.pid;
-    this.pidToken = processStartToken(child.pid);
-    this.tree = new ProcessTree(child.pid, this.pidToken);
-    this.#reset();
+    const gate = gated ? child.stdin.getWriter() : null;
+    this.#pid = child.pid;
+    this.#pidToken = processStartToken(child.pid);
+    this.#tree = new ProcessTree(child.pid, this.#pidToken);
+    if (options.restart) this.#restarts++;
+    this.#startTime = new Date();
+    this.#endTime = null;
+    this.#exitCode = null;
+    this.#exitSignal = null;
+    this.#exitKnown = true;
     const status = child.status.then((s) => ({ ...s, signal: s.signal ?? null }));
     this.#exited = this.#watch(
       this.output.capture(status, plan.piped ? [child.stdout, child.stderr] : undefined),
       status,
     );
-    this.onChange();
+    try {
+      this.#recording = true;
+      this.#life.to("running");
+      record();
+    } catch (error) {
+      try {
+        child.kill("SIGKILL");
+      } catch { /* gone already */ }
+      gate?.close().catch(() => {});
+      throw new PersistprocError(
+        "state_unwritable",
+        `Cannot record "${this.spec.label}" in the state file: ${
+          (error as Error).message
+        }; its program was not run`,
+        { cause: error },
+      );
+    } finally {
+      this.#recording = false;
+    }
+    gate?.write(new Uint8Array([10])).then(() => gate.close()).catch(() => {});
   }
 
   /**
@@ -121,16 +264,16 @@ export class ManagedProcess {
     if (!ProcessOutput.resumable || token === null || !isSameProcess(pid, token)) {
       return false;
     }
-    this.pid = pid;
-    this.pidToken = token;
-    this.tree = new ProcessTree(pid, token, members);
-    this.status = "running";
-    this.#stopRequested = false;
+    this.#pid = pid;
+    this.#pidToken = token;
+    this.#tree = new ProcessTree(pid, token, members);
+    this.#exitKnown = false;
     const gone = this.#whenGone(pid, token);
     this.#exited = this.#watch(
       this.output.resume(gone),
       gone.then(() => ({ success: true, code: null, signal: null })),
     );
+    this.#life.to("running");
     return true;
   }
 
@@ -144,29 +287,47 @@ export class ManagedProcess {
     return recovery;
   }
 
-  /** Resolves when the current run has ended and its output has been stored. */
-  get exited(): Promise<void> {
-    return this.#exited;
+  /** Waits before another run: `idle` -> `backoff`. */
+  enterBackoff(): void {
+    this.#life.to("backoff");
+  }
+
+  /**
+   * Ends a wait before another run: by default because a stop, a restart or a shutdown came,
+   * so it is stopped; `failed` when the run it waited for could not be launched.
+   */
+  leaveBackoff(outcome: "stopped" | "failed" = "stopped"): void {
+    if (this.#life.state !== "backoff") return;
+    this.#outcome = outcome;
+    this.#life.to("idle");
   }
 
   /**
    * Stops the whole tree (see stopTree), also what the program left running after it ended,
-   * and resolves once the run has ended. Throws StopFailedError, naming them, when members
-   * survive SIGKILL (a kill refused with EPERM).
+   * and resolves once the run has ended. `relaunch` tells followers a start will follow.
+   * Throws StopFailedError, naming them, when members survive SIGKILL (a kill refused: EPERM).
    */
-  async stop(options: { graceMs: number; force?: boolean }): Promise<void> {
-    const running = this.status === "running";
-    if (running) this.#stopRequested = true;
-    const { survivors } = await stopTree(this.tree, options);
-    this.onChange();
-    if (survivors.length > 0) throw new StopFailedError(this.spec.label, survivors);
-    if (running) await this.#exited;
+  async stop(
+    options: { graceMs: number; force?: boolean; relaunch?: boolean; killWaitMs?: number },
+  ): Promise<void> {
+    this.leaveBackoff();
+    const running = this.#life.state === "running";
+    if (running) this.#life.to("stopping");
+    this.#relaunching = options.relaunch ?? false;
+    try {
+      const { survivors } = await stopTree(this.#tree, options);
+      this.onChange();
+      if (survivors.length > 0) throw new StopFailedError(this.spec.label, survivors);
+      if (this.#life.state === "stopping") await this.#exited;
+    } finally {
+      this.#relaunching = false;
+    }
   }
 
   /** The pids of the tree as it is now (the program first, if it runs). */
   treePids(): number[] {
-    refreshTree(this.tree);
-    return this.tree.pids;
+    refreshTree(this.#tree);
+    return this.#tree.pids;
   }
 
   /** Adds a follower; returns the function that removes it. */
@@ -184,32 +345,23 @@ export class ManagedProcess {
   info(): ProcessInfo {
     const { error, warning } = this.output;
     return {
-      pid: this.pid,
+      pid: this.#pid,
       label: this.spec.label,
       command_line: this.spec.command_line,
       command: this.spec.argv,
       working_directory: this.spec.working_directory,
       status: this.status,
-      start_time: this.startTime.toISOString(),
-      end_time: this.endTime?.toISOString() ?? null,
-      exit_code: this.exitCode,
-      exit_signal: this.exitSignal,
-      restarts: this.restarts,
+      start_time: this.#startTime.toISOString(),
+      end_time: this.#endTime?.toISOString() ?? null,
+      exit_code: this.#exitCode,
+      exit_signal: this.#exitSignal,
+      restarts: this.#restarts,
       started_by: this.spec.started_by,
       assigned_port: this.spec.assigned_port?.port ?? null,
       log_dir: this.output.dir,
       ...(error ? { log_error: error } : {}),
       ...(warning ? { log_warning: warning } : {}),
     };
-  }
-
-  #reset(): void {
-    this.status = "running";
-    this.startTime = new Date();
-    this.endTime = null;
-    this.exitCode = null;
-    this.exitSignal = null;
-    this.#stopRequested = false;
   }
 
   async #whenGone(pid: number, token: string): Promise<void> {
@@ -232,15 +384,16 @@ export class ManagedProcess {
   ): Promise<void> {
     const status = await ended;
     // What it left in its group: the group is still ours, since the program has only just ended.
-    refreshTree(this.tree, true);
+    refreshTree(this.#tree, true);
     await output.catch((error) =>
       logger.error(`Reading the output of "${this.spec.label}"`, error)
     );
-    this.endTime = new Date();
-    this.exitCode = status.code;
-    this.exitSignal = status.signal;
-    this.status = this.#stopRequested ? "stopped" : status.success ? "exited" : "failed";
-    this.onChange();
-    this.emit({ type: "exit", process: this.info(), restarting: this.restarting });
+    this.#endTime = new Date();
+    this.#exitCode = status.code;
+    this.#exitSignal = status.signal;
+    const stopped = this.#life.state === "stopping";
+    this.#outcome = stopped ? "stopped" : status.success ? "exited" : "failed";
+    this.#life.to("idle");
+    this.emit({ type: "exit", process: this.info(), restarting: this.#relaunching });
   }
 }

@@ -9,7 +9,7 @@ import type { ProcessTree } from "./tree.ts";
 
 /** How often a stop looks again whether the tree is gone. */
 const POLL_MS = 50;
-/** How long members get to vanish after SIGKILL. */
+/** How long members get to vanish after SIGKILL, unless told. */
 const KILL_WAIT_MS = 5_000;
 
 /** How a tree stop ended. */
@@ -39,7 +39,7 @@ export function refreshTree(tree: ProcessTree, groupIsOurs = false): boolean {
  */
 export async function stopTree(
   tree: ProcessTree,
-  options: StopGroupOptions,
+  options: StopGroupOptions & { killWaitMs?: number },
 ): Promise<TreeStopResult> {
   const plan = treeStopPlan(Deno.build.os, tree.root, options.force ?? false);
   if (plan.kind === "command") return { signal: await runStopCommand(plan), survivors: [] };
@@ -51,7 +51,7 @@ export async function stopTree(
     if (signal === "SIGKILL") break;
     if (await waitTreeGone(tree, options.graceMs)) return { signal, survivors: [] };
   }
-  await waitTreeGone(tree, KILL_WAIT_MS);
+  await waitTreeGone(tree, options.killWaitMs ?? KILL_WAIT_MS);
   return {
     signal: "SIGKILL",
     survivors: tree.members.map(({ pid }) => ({ pid, error: errors.get(pid) ?? null })),

@@ -240,7 +240,8 @@ async function settle(
   options: WaitOptions,
 ): Promise<ControlOutcome> {
   const wait = conditions ? await waitUntilReady(hub, started, conditions, options) : null;
-  const process = hub.get({ pid: started.pid });
+  // By label: another caller may have restarted it meanwhile, giving it another pid.
+  const process = hub.get({ command_or_label: started.label });
   const ports = process.status === "running"
     ? (await listeningPorts([process.pid], (pid) => hub.treeMembers(pid))).get(process.pid) ?? []
     : [];
@@ -281,21 +282,24 @@ async function waitUntilReady(
       check();
     }
   };
+  // The run waited for: another caller may restart the process meanwhile, and the wait then
+  // goes on with the new run.
+  let current = started.pid;
   const onEvent = (event: ProcessEvent) => {
     if (event.type === "line") onLine(event.text);
-    else if (event.type === "exit" && event.process.pid === started.pid) finish("exited");
+    else if (event.type === "start") current = event.process.pid;
+    else if (event.process.pid === current && !event.restarting) finish("exited");
   };
   // Subscribing and reading the backlog happen in one step: no line is missed in between.
-  const following = hub.follow({ pid: started.pid }, log ? 1_000 : 0, onEvent);
+  const following = hub.follow({ command_or_label: started.label }, log ? 1_000 : 0, onEvent);
   const onAbort = () => finish("timeout");
   const timers: ReturnType<typeof setTimeout>[] = [];
   try {
     for (const event of following.backlog) {
       if (event.time >= started.start_time) onLine(event.text);
     }
-    if (following.process.pid !== started.pid || following.process.status !== "running") {
-      finish("exited");
-    }
+    current = following.process.pid;
+    if (following.process.status !== "running") finish("exited");
     timers.push(setTimeout(() => finish("timeout"), timeoutMs));
     const { onProgress } = options;
     if (onProgress) {
@@ -307,7 +311,7 @@ async function waitUntilReady(
     options.signal?.addEventListener("abort", onAbort);
     check();
     while (!done) {
-      if (!portOk) portOk = await portListens(hub.list(), port!, started.pid);
+      if (!portOk) portOk = await portListens(hub.list(), port!, current);
       if (!urlOk && !done) urlOk = await urlAnswers(url!, begun + timeoutMs, options.signal);
       check();
       await pause(POLL_MS, finished);
