@@ -179,7 +179,7 @@ export class Supervisor {
     // queues behind this one and then finds it running.
     const existing = this.#entries.get(label);
     const entry = existing ?? this.#track(this.#create(spec));
-    return await entry.enqueue(() => {
+    return await entry.enqueue(async () => {
       if (this.#entries.get(label) !== entry) return this.start(request); // removed meanwhile
       this.#assertOpen();
       if (entry.status === "running") throw new AlreadyRunningError(label, entry.pid);
@@ -187,7 +187,7 @@ export class Supervisor {
       const before = entry.spec;
       entry.spec = spec;
       try {
-        entry.launch(() => this.#saveOrThrow());
+        await entry.launch(() => this.#saveOrThrow());
       } catch (error) {
         entry.spec = before;
         if (!existing && entry.state === "idle" && entry.pid === 0) this.#discard(entry);
@@ -257,7 +257,7 @@ export class Supervisor {
           entry.emit({ type: "exit", process: entry.info(), restarting: false });
           return entry.info();
         }
-        entry.launch(() => this.#saveOrThrow(), { restart: true });
+        await entry.launch(() => this.#saveOrThrow(), { restart: true });
       } catch (error) {
         // Followers were told a start would follow; tell them none will.
         entry.emit({ type: "exit", process: entry.info(), restarting: false });
@@ -415,11 +415,11 @@ export class Supervisor {
 
   /** Launches a process whose autorestart delay is over, queued like any other operation. */
   #relaunch(entry: ManagedProcess): void {
-    entry.enqueue(() => {
+    entry.enqueue(async () => {
       if (this.#shuttingDown || entry.state !== "backoff") return;
       this.#autorestart.launched(entry);
       try {
-        entry.launch(() => this.#saveOrThrow(), { restart: true });
+        await entry.launch(() => this.#saveOrThrow(), { restart: true });
       } catch (error) {
         entry.leaveBackoff("failed");
         throw error;

@@ -185,9 +185,10 @@ export class ManagedProcess {
    * Spawns the program (from `idle` or `backoff`), counting a restart when `restart` is set.
    * `record` must save the registry with this run in it: only then is the program let run
    * (see GATE); if it throws, the child is killed before it ran anything and the error says
-   * so. Throws CommandNotFoundError when the program cannot be executed.
+   * so. Resolves once the program is let run. Throws CommandNotFoundError when the program
+   * cannot be executed.
    */
-  launch(record: () => void, options: { restart?: boolean } = {}): void {
+  async launch(record: () => void, options: { restart?: boolean } = {}): Promise<void> {
     if (!this.#life.can("running")) {
       throw new PersistprocError("busy", `"${this.spec.label}" is ${this.#life.state}`);
     }
@@ -253,7 +254,10 @@ export class ManagedProcess {
     } finally {
       this.#recording = false;
     }
-    gate?.write(new Uint8Array([10])).then(() => gate.close()).catch(() => {});
+    // Resolves once the program is let run: a caller told "started" may kill the server at once.
+    if (gate) {
+      await gate.write(new Uint8Array([10])).then(() => gate.close()).catch(() => {});
+    }
   }
 
   /**
