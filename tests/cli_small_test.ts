@@ -3,7 +3,9 @@
  */
 import assert from "node:assert/strict";
 import { cli } from "./_cli.ts";
-import { hubTest } from "./_hub.ts";
+import { FIXTURES, hubTest } from "./_hub.ts";
+
+const TICKER = `${FIXTURES}ticker.sh`;
 
 hubTest("persistproc help is --help, and help SUBCOMMAND is its --help", async (hub) => {
   const help = await cli(hub, ["help"]);
@@ -12,4 +14,39 @@ hubTest("persistproc help is --help, and help SUBCOMMAND is its --help", async (
   const ls = await cli(hub, ["help", "ls"]);
   assert.equal(ls.code, 0, ls.stderr);
   assert.equal(ls.stdout, (await cli(hub, ["ls", "--help"])).stdout);
+});
+
+hubTest("stop of a process that already ended says it was not running", async (hub) => {
+  assert.equal((await cli(hub, ["start", "--label", "web", TICKER])).code, 0);
+  assert.equal((await cli(hub, ["stop", "web"])).code, 0);
+  const again = await cli(hub, ["stop", "web"]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /^'web' \(PID \d+\) was not running \(stopped: killed by SIGTERM\)$/m);
+  assert.doesNotMatch(again.stdout, /^stopped/m);
+});
+
+hubTest("a stop waiting out a process that ignores SIGTERM says what it waits for", async (hub) => {
+  const stubborn = ["sh", "-c", "trap '' TERM; while :; do sleep 0.1; done"];
+  assert.equal((await cli(hub, ["start", "--label", "stubborn", ...stubborn])).code, 0);
+  const stopped = await cli(hub, ["stop", "stubborn"]);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.match(stopped.stderr, /^waiting for "stubborn" to exit after SIGTERM; SIGKILL follows/m);
+  assert.match(stopped.stdout, /^stopped 'stubborn' \(PID \d+\): killed by SIG[A-Z]+$/m);
+});
+
+hubTest("a start whose wait times out says the process keeps running", async (hub) => {
+  const result = await cli(hub, [
+    "start",
+    "--wait-for-log",
+    "never printed",
+    "--wait-timeout",
+    "1",
+    TICKER,
+  ]);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /^not ready after /m);
+  assert.match(
+    result.stderr,
+    /^it keeps running \(PID (\d+)\); stop it with: persistproc stop \1$/m,
+  );
 });

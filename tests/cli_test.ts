@@ -97,8 +97,10 @@ hubTest("output prints a process's stored lines, with their times when asked", a
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, "out before exit\n");
   const stamped = await cli(hub, ["output", "--timestamps", "tests/fixtures/exit_with.sh", "0"]);
-  assert.match(stamped.stdout, /^\d{4}-\d\d-\d\dT\S+Z out before exit$/m);
-  assert.match(stamped.stdout, /^\d{4}-\d\d-\d\dT\S+Z \[err\] err before exit$/m);
+  // Local time, with its offset.
+  const local = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}[+-]\\d\\d:\\d\\d";
+  assert.match(stamped.stdout, new RegExp(`^${local} out before exit$`, "m"));
+  assert.match(stamped.stdout, new RegExp(`^${local} \\[err\\] err before exit$`, "m"));
 });
 
 hubTest("stop ends a running process and says how", async (hub) => {
@@ -137,7 +139,7 @@ hubTest("serve refuses a port another persistproc already holds", async (hub) =>
   );
 });
 
-Deno.test("a client command starts a server in the background, and shutdown stops it", async () => {
+Deno.test("run and start start a server in the background, ls does not, and shutdown stops it", async () => {
   const target = {
     port: freePort(),
     dataDir: await Deno.makeTempDir({ prefix: "persistproc-test-" }),
@@ -151,15 +153,25 @@ Deno.test("a client command starts a server in the background, and shutdown stop
     },
   };
   try {
-    const listed = await cli(target, ["list"]);
-    assert.equal(listed.code, 0, listed.stderr);
+    // A read-only command says so and changes nothing: no server, not even its log.
+    for (const command of [["ls"], ["output", "web"]]) {
+      const refused = await cli(target, command);
+      assert.equal(refused.code, 1, command.join(" "));
+      assert.match(
+        refused.stderr,
+        new RegExp(`^error: no persistproc server runs on port ${target.port}.*persistproc serve`),
+      );
+      assert.equal(await Deno.stat(logFile).catch(() => null), null, "no server was started");
+    }
+    const started = await cli(target, ["start", "--label", "web", "echo", "hi"]);
+    assert.equal(started.code, 0, started.stderr);
     assert.equal(
-      listed.stderr,
+      started.stderr,
       `started persistproc server on port ${target.port} (log: ${logFile})\n`,
     );
-    assert.equal(listed.stdout, "no processes\n");
     const again = await cli(target, ["list"]);
     assert.equal(again.stderr, "");
+    assert.match(again.stdout, / web$/m);
     const shutdown = await cli(target, ["shutdown"]);
     assert.equal(shutdown.code, 0, shutdown.stderr);
     assert.match(shutdown.stderr, /stopped/);

@@ -42,7 +42,8 @@ Deno.test("an autostarted server does not pass the environment of the call that 
     },
   };
   try {
-    const listed = await cli(target, ["list"], { DATABASE_URL: "prod" });
+    // A start autostarts the server (a read-only command such as list would not).
+    const listed = await cli(target, ["start", "true"], { DATABASE_URL: "prod" });
     assert.equal(listed.code, 0, listed.stderr);
     // The CLI's own call: exactly its caller's environment.
     const run = await cli(target, ["run", "sh", "-c", 'echo "db=[$DATABASE_URL] v=[$V]"'], {

@@ -5,7 +5,7 @@
  */
 
 import denoJson from "../../deno.json" with { type: "json" };
-import { HubError, ServerStartError, ServerUnreachableError } from "../client/errors.ts";
+import { HubError } from "../client/errors.ts";
 import { parseFlags, splitAtFirstPositional, UsageError } from "./args.ts";
 import { type Command, invoke } from "./command.ts";
 import { ctrlCommand, restartCommand, startCommand, stopCommand } from "./commands/ctrl.ts";
@@ -18,7 +18,8 @@ import { setupCommand } from "./commands/setup.ts";
 import { shutdownCommand } from "./commands/shutdown.ts";
 import { tokenCommand } from "./commands/token.ts";
 import { globalHelp } from "./help.ts";
-import { printErr, printError, printOut } from "./output.ts";
+import { inCliWords, NoTargetError } from "./folder.ts";
+import { printError, printErrorsAsJson, printOut } from "./output.ts";
 import { GLOBAL_FLAGS } from "./settings.ts";
 
 /** Every subcommand, in the order the help lists them. */
@@ -53,6 +54,14 @@ export const EXIT_USAGE = 2;
  * never throws; main.ts exits with what it returns.
  */
 export async function runCli(args: string[]): Promise<number> {
+  // Known before any parsing, so that even a usage error comes out as JSON when asked.
+  const formatAt = args.findIndex((arg) => arg === "--format" || arg.startsWith("--format="));
+  const format = formatAt === -1
+    ? Deno.env.get("PERSISTPROC_FORMAT")
+    : args[formatAt].includes("=")
+    ? args[formatAt].slice("--format=".length)
+    : args[formatAt + 1];
+  printErrorsAsJson(format === "json");
   try {
     return await dispatch(args);
   } catch (error) {
@@ -116,19 +125,29 @@ function helpFor(
 /** Prints an error the way a user should see it and picks the exit code. */
 function report(error: unknown): number {
   if (error instanceof UsageError) {
-    printError(error.message);
     const help = error.command === undefined ? "--help" : `${error.command} --help`;
-    printErr(`Run 'persistproc ${help}' for usage.`);
+    printError(error.message, "usage", `Run 'persistproc ${help}' for usage.`);
     return EXIT_USAGE;
   }
   if (error instanceof HubError) {
-    printError(error.message);
+    printError(inCliWords(hubMessage(error)), error.code);
     return error.code === "invalid_argument" ? EXIT_USAGE : EXIT_FAILURE;
   }
-  if (error instanceof ServerUnreachableError || error instanceof ServerStartError) {
-    printError(error.message);
-    return EXIT_FAILURE;
-  }
-  printError(error instanceof Error ? error.message : String(error));
+  const code = (error as { code?: unknown })?.code;
+  printError(
+    error instanceof Error ? error.message : String(error),
+    typeof code === "string" ? code : error instanceof NoTargetError ? "no_target" : "failed",
+  );
   return EXIT_FAILURE;
+}
+
+/** The server's message, with the CLI's way to do what it advises. */
+function hubMessage(error: HubError): string {
+  if (error.code === "already_running" && error.pid !== undefined) {
+    return error.message.replace(
+      /; stop or restart it instead$/,
+      `; to start it anew: persistproc restart ${error.pid}`,
+    );
+  }
+  return error.message;
 }

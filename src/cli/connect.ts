@@ -6,18 +6,37 @@
 import { basename } from "node:path";
 import { readToken, tokenFile } from "../core/access_token.ts";
 import { connectOrStart } from "../client/autostart.ts";
-import { HubError } from "../client/errors.ts";
-import type { HubClient } from "../client/hub_client.ts";
+import { HubError, ServerUnreachableError } from "../client/errors.ts";
+import { HubClient } from "../client/hub_client.ts";
 import { printErr } from "./output.ts";
 import type { Settings } from "./settings.ts";
 
+/** No server answers, and the command is not one that starts it. */
+export class NoServerError extends Error {
+  constructor(port: number, options?: ErrorOptions) {
+    super(
+      `No persistproc server runs on port ${port}, so nothing is managed and nothing was changed; ` +
+        `start one with 'persistproc serve' (or let 'persistproc run' or 'start' start it)`,
+      options,
+    );
+    this.name = "NoServerError";
+  }
+}
+
 /**
- * Connects to the server on the configured port, autostarting one (and saying so on stderr)
- * when the port refuses connections. The token is `--token`/`PERSISTPROC_TOKEN`, else the one
- * in the data dir; a server that refuses it is reported with what to do.
+/**
+ * Connects to the server on the configured port. With `autostart` (run, start) it starts one
+ * in the background (and says so on stderr) when the port refuses connections; otherwise that
+ * is a NoServerError: a command that reads or stops something has nothing to do without one.
+ * The token is `--token`/`PERSISTPROC_TOKEN`, else the one in the data dir; a server that
+ * refuses it is reported with what to do.
  */
-export async function connect(settings: Settings): Promise<HubClient> {
+export async function connect(
+  settings: Settings,
+  options: { autostart: boolean },
+): Promise<HubClient> {
   try {
+    if (!options.autostart) return await connectRunning(settings);
     return await connectOrStart({
       port: settings.port,
       dataDir: settings.dataDir,
@@ -29,6 +48,22 @@ export async function connect(settings: Settings): Promise<HubClient> {
   } catch (error) {
     throw explainRefusal(settings, error);
   }
+}
+
+async function connectRunning(settings: Settings): Promise<HubClient> {
+  const client = new HubClient({
+    port: settings.port,
+    token: settings.token ?? readToken(settings.dataDir) ?? undefined,
+  });
+  try {
+    await client.health();
+  } catch (error) {
+    if (error instanceof ServerUnreachableError) {
+      throw new NoServerError(settings.port, { cause: error });
+    }
+    throw error;
+  }
+  return client;
 }
 
 /**

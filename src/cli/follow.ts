@@ -42,7 +42,9 @@ export function followProcess(options: FollowOptions): Promise<number> {
 
 class FollowSession {
   readonly #options: FollowOptions;
-  readonly #sinceMs: number;
+  #sinceMs: number;
+  /** After a final exit: the next run autorestart started, or null when there is none. */
+  #nextRun: Promise<ProcessInfo | null> | null = null;
   readonly #done = Promise.withResolvers<number>();
   readonly #abort = new AbortController();
   #current: ProcessInfo;
@@ -99,7 +101,15 @@ class FollowSession {
       } catch (error) {
         if (!(error instanceof ServerUnreachableError) || this.#abort.signal.aborted) throw error;
       }
+      const next = await this.#nextRun;
+      this.#nextRun = null;
       if (this.#finished || this.#abort.signal.aborted) return;
+      if (next !== null) {
+        // Autorestart started it again: follow the new run from its first line.
+        this.#sinceMs = Date.parse(next.start_time);
+        [backlog, lastTime, atLastTime, skip] = [10_000, "", 0, 0];
+        continue;
+      }
       printErr(
         `the persistproc server on port ${client.port} went away; waiting for the next one`,
       );
@@ -109,6 +119,39 @@ class FollowSession {
       backlog = RESUME_BACKLOG;
       skip = atLastTime;
     }
+  }
+
+  /**
+   * After a final exit: when autorestart will start the process again, says when and waits
+   * for that run (null when it does not come); otherwise reports the ending and finishes.
+   */
+  async #afterExit(ended: ProcessInfo): Promise<ProcessInfo | null> {
+    const { client } = this.#options;
+    const find = async () =>
+      (await client.list({ command_or_label: ended.label })).processes
+        .find((p) => p.label === ended.label);
+    const due = (await find().catch(() => undefined))?.restart_at;
+    if (!due) {
+      printErr(`process ${describeEnding(ended)}`);
+      this.#finish(exitCodeOf(ended));
+      return null;
+    }
+    const at = new Date(due).toLocaleTimeString();
+    printErr(`process ${describeEnding(ended)}; autorestart starts it again at ${at}`);
+    while (!this.#finished) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const now = await find();
+      if (now && now.pid !== ended.pid && now.start_time > ended.start_time) {
+        this.#current = now;
+        printErr(`restarted ${displayName(now)} (PID ${now.pid})`);
+        return now;
+      }
+      if (!now || (!now.restart_at && now.status !== "running")) {
+        this.#finish(exitCodeOf(now ?? ended));
+        return null;
+      }
+    }
+    return null;
   }
 
   #show(event: ProcessEvent): void {
@@ -128,8 +171,8 @@ class FollowSession {
     if (event.type === "start") {
       printErr(`restarted ${displayName(event.process)} (PID ${event.process.pid})`);
     } else if (!event.restarting) {
-      printErr(`process ${describeEnding(event.process)}`);
-      this.#finish(exitCodeOf(event.process));
+      this.#nextRun = this.#afterExit(event.process);
+      this.#nextRun.catch((error) => this.#fail(error));
     }
   }
 

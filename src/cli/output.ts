@@ -48,12 +48,26 @@ export function printPrompt(text: string): void {
   writeAll(Deno.stderr, text);
 }
 
+let errorsAsJson = false;
+
+/** Makes printError write `{"error": {"code", "message"}}` lines (for `--format json`). */
+export function printErrorsAsJson(json: boolean): void {
+  errorsAsJson = json;
+}
+
 /**
- * Prints `error: <message>`. Messages from the server are written in sentence case; after
- * `error:` they read better starting in lower case, unless they start with an acronym.
+ * Prints `error: <message>` (and a hint line after it) to stderr, or with `--format json` one
+ * line `{"error": {"code": ..., "message": ...}}`. Messages from the server are written in
+ * sentence case; after `error:` they read better starting in lower case, unless they start
+ * with an acronym.
  */
-export function printError(message: string): void {
+export function printError(message: string, code = "failed", hint?: string): void {
+  if (errorsAsJson) {
+    printErr(JSON.stringify({ error: { code, message: hint ? `${message}. ${hint}` : message } }));
+    return;
+  }
   printErr(`error: ${message.replace(/^[A-Z](?![A-Z])/, (first) => first.toLowerCase())}`);
+  if (hint) printErr(hint);
 }
 
 /** Whether stdout wants colour: a terminal, and NO_COLOR is not set. */

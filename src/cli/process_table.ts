@@ -30,11 +30,15 @@ export function formatProcessTable(
   processes: (ProcessInfo & { ports?: number[] })[],
   options: TableOptions,
 ): string[] {
-  const header = ["PID", "STATUS", "EXIT", "STARTED", "PORTS", "BY", "LABEL"];
+  // Restarts get a column only when there are any to show.
+  const restarts = processes.some((p) => p.restarts > 0 || p.restart_at);
+  const header = ["PID", "STATUS", "EXIT", ...(restarts ? ["RESTARTS"] : []), "STARTED"];
+  header.push("PORTS", "BY", "LABEL");
   const rows = processes.map((p) => [
     String(p.pid),
-    p.status,
+    p.restart_at ? "backoff" : p.status,
     exitColumn(p),
+    ...(restarts ? [restartsColumn(p, options.now)] : []),
     formatStarted(new Date(p.start_time), options.now),
     p.ports?.length ? p.ports.join(",") : "-",
     p.started_by ?? "-",
@@ -47,12 +51,19 @@ export function formatProcessTable(
     cells.map((cell, column) => {
       const padded = column === cells.length - 1 ? cell : cell.padEnd(widths[column]);
       const colour = column === 1 && status ? STATUS_COLOURS[status] : null;
+      // (A process backing off is coloured as the failure it is recovering from.)
       return colour ? paint(colour, padded, options.colour) : padded;
     }).join("  ");
   return [
     line(header),
     ...rows.map((row, i) => line(row, processes[i].status)),
   ];
+}
+
+/** The RESTARTS column: how many, and while backing off when the next attempt comes. */
+function restartsColumn(process: ProcessInfo, now: Date): string {
+  if (!process.restart_at) return String(process.restarts);
+  return `${process.restarts}, next ${formatStarted(new Date(process.restart_at), now)}`;
 }
 
 /** The EXIT column: the signal, else the code, else `-` while running. */

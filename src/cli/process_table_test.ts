@@ -55,3 +55,22 @@ Deno.test("a start time from another day shows its date", () => {
   assert.equal(formatStarted(new Date(2026, 10, 21, 23, 59, 1), now), "2026-11-21 23:59");
   assert.equal(formatStarted(new Date(2026, 10, 22, 0, 0, 1), now), "00:00:01");
 });
+
+Deno.test("restarts get a column, and a process backing off says when it tries again", () => {
+  const lines = formatProcessTable([
+    info({ pid: 5, label: "api", restarts: 2 }),
+    info({
+      pid: 6,
+      label: "flaky",
+      status: "failed",
+      exit_code: 1,
+      restarts: 3,
+      restart_at: new Date(2026, 10, 22, 18, 0, 4).toISOString(),
+    }),
+  ], { colour: false, now });
+  assert.deepEqual(lines, [
+    "PID  STATUS   EXIT  RESTARTS          STARTED   PORTS  BY  LABEL",
+    "5    running  -     2                 09:05:07  -      -   api",
+    "6    backoff  1     3, next 18:00:04  09:05:07  -      -   flaky",
+  ]);
+});

@@ -26,3 +26,9 @@ export function parseTarget(positionals: string[], workingDirectory?: string): P
 export const WORKING_DIRECTORY_FLAG = {
   "working-directory": { type: "string", short: "C" },
 } as const;
+
+/** How a TARGET is found, for the help of the commands that take one. */
+export const TARGET_HELP = `
+TARGET is a PID, a label or a command line. When a command line matches processes in
+several folders, the one started in the current folder is meant; -C DIR names another.
+`;

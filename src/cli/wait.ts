@@ -123,6 +123,12 @@ function printWaitOutcome(result: WaitedCtrlResult, tails: boolean): void {
     );
   } else {
     printErr(paint("yellow", `not ready after ${seconds}${notMet}`, colour));
+    // The wait gave up, not the process: say so, or someone starts a second copy.
+    if (result.status === "running") {
+      printErr(
+        `it keeps running (PID ${result.pid}); stop it with: persistproc stop ${result.pid}`,
+      );
+    }
   }
   const holder = result.port_conflict;
   if (holder) printErr(`port ${holder.port} is held by ${describeHolder(holder)}`);

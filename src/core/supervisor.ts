@@ -274,7 +274,10 @@ export class Supervisor {
     return [...this.#entries.values()]
       .filter((entry) => matchesFilter(entry, filter))
       .sort((a, b) => a.startTime.getTime() - b.startTime.getTime())
-      .map((entry) => entry.info());
+      .map((entry) => ({
+        ...entry.info(),
+        restart_at: this.#autorestart.state(entry).next_attempt,
+      }));
   }
 
   /** The record of the one process the target names (see resolveTarget). */

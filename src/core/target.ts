@@ -17,6 +17,19 @@ export interface Addressable {
   };
 }
 
+/**
+ * The directory as processes are recorded under it: its real path (a start resolves symlinks,
+ * so `/tmp/link` must match what was started there), or the path as given, less a trailing
+ * slash, when it does not exist (any more).
+ */
+export function canonicalDirectory(path: string): string {
+  try {
+    return Deno.realPathSync(path);
+  } catch {
+    return path.length > 1 ? path.replace(/\/+$/, "") : path;
+  }
+}
+
 /** Whether an entry matches a `list` filter; an empty filter matches everything. */
 export function matchesFilter(entry: Addressable, filter: ProcessFilter): boolean {
   if (filter.pid !== undefined && entry.pid !== filter.pid) return false;
@@ -25,7 +38,7 @@ export function matchesFilter(entry: Addressable, filter: ProcessFilter): boolea
   if (by !== undefined && started !== by && !started?.startsWith(`${by}/`)) return false;
   if (
     filter.working_directory !== undefined &&
-    entry.spec.working_directory !== stripSlash(filter.working_directory)
+    entry.spec.working_directory !== canonicalDirectory(filter.working_directory)
   ) return false;
   const name = filter.command_or_label;
   return name === undefined || entry.spec.label === name || entry.spec.command_line === name;
@@ -52,9 +65,12 @@ export function resolveTarget<T extends Addressable>(entries: T[], target: Proce
   if (!name) {
     throw new TypeError("Name the process: give pid, or command_or_label (a label or command)");
   }
-  const inDir = target.working_directory === undefined
+  const directory = target.working_directory === undefined
+    ? undefined
+    : canonicalDirectory(target.working_directory);
+  const inDir = directory === undefined
     ? entries
-    : entries.filter((e) => e.spec.working_directory === stripSlash(target.working_directory!));
+    : entries.filter((e) => e.spec.working_directory === directory);
   const byLabel = inDir.filter((entry) => entry.spec.label === name);
   if (byLabel.length === 1) return byLabel[0];
   const byCommand = inDir.filter((entry) => entry.spec.command_line === name);
@@ -62,8 +78,8 @@ export function resolveTarget<T extends Addressable>(entries: T[], target: Proce
   const matches = byLabel.length > 1 ? byLabel : byCommand;
   if (matches.length > 1) {
     throw new AmbiguousTargetError(
-      `"${name}" matches ${matches.length} processes; give a pid or working_directory: ${
-        describe(matches)
+      `"${name}" matches ${matches.length} processes; give pid or working_directory:\n${
+        candidateLines(matches)
       }`,
     );
   }
@@ -73,12 +89,19 @@ export function resolveTarget<T extends Addressable>(entries: T[], target: Proce
   );
 }
 
-function stripSlash(path: string): string {
-  return path.length > 1 ? path.replace(/\/+$/, "") : path;
+/** One candidate a line, running ones first, so the one that is meant stands out. */
+function candidateLines(entries: Addressable[]): string {
+  const running = entries.filter((e) => e.status === "running");
+  const ended = entries.filter((e) => e.status !== "running");
+  return [...running, ...ended].map((e) => `  ${describeOne(e)}`).join("\n");
+}
+
+function describeOne(e: Addressable): string {
+  return `PID ${e.pid} "${e.spec.label}" (${e.status})`;
 }
 
 function describe(entries: Addressable[]): string {
-  return entries.map((e) => `PID ${e.pid} "${e.spec.label}" (${e.status})`).join("; ");
+  return entries.map(describeOne).join("; ");
 }
 
 function known(entries: Addressable[]): string {

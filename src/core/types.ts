@@ -40,6 +40,8 @@ export interface ProcessInfo {
   log_error?: string;
   /** Why disk use is bounded by rotation rather than hole punching, when that is so. */
   log_warning?: string;
+  /** In `list`: while autorestart backs off, when it will start the process again. */
+  restart_at?: string | null;
 }
 
 /** How a caller names a process: a pid, else a label, else a command (+ directory). */

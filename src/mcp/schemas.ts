@@ -45,7 +45,12 @@ const ports = z.array(z.number()).describe(
 );
 
 /** A listed process: ProcessInfo plus its listening ports. */
-export const listedProcessSchema = processInfoSchema.extend({ ports });
+export const listedProcessSchema = processInfoSchema.extend({
+  ports,
+  restart_at: z.string().nullable().optional().describe(
+    "While autorestart waits to start it again (backing off after it ended): the UTC ISO-8601 time of the next attempt; else null",
+  ),
+});
 
 /** Who holds a port the process needed. */
 const portHolderSchema = z.object({

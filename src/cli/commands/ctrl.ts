@@ -5,25 +5,30 @@
 
 import { callerEnvironment } from "../settings.ts";
 import { resolve } from "node:path";
-import type { CtrlArgs, CtrlResult, IfRunning } from "../../client/api.ts";
+import type { CtrlArgs, CtrlResult, IfRunning, WaitedCtrlResult } from "../../client/api.ts";
+import type { HubClient } from "../../client/hub_client.ts";
+import type { ProcessTarget } from "../../core/types.ts";
 import { UsageError } from "../args.ts";
 import { type Command, defineCommand, invoke } from "../command.ts";
 import { connect } from "../connect.ts";
 import { describeEnding } from "../exit_status.ts";
-import { printOut } from "../output.ts";
+import { actOnTarget } from "../folder.ts";
+import { printErr, printOut } from "../output.ts";
 import { displayName } from "../process_name.ts";
 import type { Settings } from "../settings.ts";
 import { joinCommand } from "../shell_quote.ts";
-import { parseTarget, WORKING_DIRECTORY_FLAG } from "../target.ts";
+import { TARGET_HELP, WORKING_DIRECTORY_FLAG } from "../target.ts";
 import { awaitReady, WAIT_FLAGS, WAIT_HELP, waitConditions } from "../wait.ts";
+import { AUTORESTART_FLAG, AUTORESTART_HELP, autorestartPolicy } from "../autorestart.ts";
 
 /** The `start` subcommand. */
 export const startCommand = defineCommand({
   names: ["start"],
   summary: "start a command without following it",
   usage: "persistproc start [--label L] [--if-running error|keep|restart] [--assign-port VAR]\n" +
-    "                [--wait-for-port N] [--wait-for-log RE] [--wait-for-url URL]\n" +
-    "                [--wait-timeout S] [-C DIR] COMMAND [ARGS...]",
+    "                [--autorestart no|on-failure|always] [--wait-for-port N]\n" +
+    "                [--wait-for-log RE] [--wait-for-url URL] [--wait-timeout S] [-C DIR]\n" +
+    "                COMMAND [ARGS...]",
   details: `Starts COMMAND in the current directory with your environment and prints its PID
 and log file. Use 'persistproc run' to follow its output instead.
 
@@ -34,6 +39,7 @@ Flags (before COMMAND):
                                 restart (restart it, then wait)
   --assign-port VAR             pass a free TCP port in variable VAR (e.g. PORT): the same
                                 one for this label and directory while it is free
+${AUTORESTART_HELP}
   -C, --working-directory DIR   start in DIR instead of the current directory
 
 To return only once it is ready (exit code 1 if it exits first or the wait times out):
@@ -42,11 +48,12 @@ ${WAIT_HELP}`,
     label: { type: "string" },
     "if-running": { type: "string" },
     "assign-port": { type: "string" },
+    ...AUTORESTART_FLAG,
     ...WAIT_FLAGS,
     ...WORKING_DIRECTORY_FLAG,
   },
   flagsEndAtCommand: true,
-  run({ values, positionals, settings }) {
+  async run({ values, positionals, settings }) {
     if (positionals.length === 0) throw new UsageError("Missing the command to start");
     const ifRunning = values["if-running"];
     if (ifRunning !== undefined && !IF_RUNNING.includes(ifRunning as IfRunning)) {
@@ -54,7 +61,10 @@ ${WAIT_HELP}`,
         `Invalid --if-running "${ifRunning}": expected ${IF_RUNNING.join(", ")}`,
       );
     }
-    return act(settings, {
+    const autorestart = autorestartPolicy(values.autorestart);
+    return await act(settings, {
+      autostart: true,
+    }, {
       action: "start",
       command_or_label: joinCommand(positionals),
       working_directory: resolve(values["working-directory"] ?? Deno.cwd()),
@@ -63,6 +73,7 @@ ${WAIT_HELP}`,
       ...(values.label === undefined ? {} : { label: values.label }),
       ...(ifRunning === undefined ? {} : { if_running: ifRunning as IfRunning }),
       ...(values["assign-port"] === undefined ? {} : { assign_port: values["assign-port"] }),
+      ...(autorestart === undefined ? {} : { autorestart }),
       ...waitConditions(values),
     });
   },
@@ -74,19 +85,22 @@ const IF_RUNNING: readonly IfRunning[] = ["error", "keep", "restart"];
 export const stopCommand = defineCommand({
   names: ["stop"],
   summary: "stop a process and its whole tree (descendants that left its group too)",
-  usage: "persistproc stop [--force] [-C DIR] TARGET",
+  usage: "persistproc stop [--force] [-C DIR] [TARGET]",
   details: `Stops TARGET: SIGTERM to its whole tree (its process group and every descendant that
-left it, such as a server started with setsid), then SIGKILL if any of it lingers. Then says
-which ports the tree listened on are free, or who still holds one.
-
+left it, such as a server started with setsid), then SIGKILL if any of it lingers (8 s).
+Then says which ports the tree listened on are free, or who still holds one. Without
+TARGET, the process started in the current folder (or DIR), if there is one.
+${TARGET_HELP}
 Flags:
   --force                       kill at once with SIGKILL
   -C, --working-directory DIR   narrow a command TARGET to DIR`,
   flags: { force: { type: "boolean" }, ...WORKING_DIRECTORY_FLAG },
   run({ values, positionals, settings }) {
     return act(settings, {
+      positionals,
+      directory: values["working-directory"],
+    }, {
       action: "stop",
-      ...requiredTarget("stop", positionals, values["working-directory"]),
       ...(values.force ? { force: true } : {}),
     });
   },
@@ -97,17 +111,20 @@ export const restartCommand = defineCommand({
   names: ["restart"],
   summary: "restart a process with its command, directory and environment",
   usage: "persistproc restart [--wait-for-port N] [--wait-for-log RE] [--wait-for-url URL]\n" +
-    "                  [--wait-timeout S] [-C DIR] TARGET",
+    "                  [--wait-timeout S] [-C DIR] [TARGET]",
   details: `Stops TARGET and starts it again as it was started; prints the new PID.
-
+Without TARGET, the process started in the current folder (or DIR), if there is one.
+${TARGET_HELP}
 Flags:
   -C, --working-directory DIR   narrow a command TARGET to DIR
 ${WAIT_HELP}`,
   flags: { ...WAIT_FLAGS, ...WORKING_DIRECTORY_FLAG },
   run({ values, positionals, settings }) {
     return act(settings, {
+      positionals,
+      directory: values["working-directory"],
+    }, {
       action: "restart",
-      ...requiredTarget("restart", positionals, values["working-directory"]),
       ...waitConditions(values),
     });
   },
@@ -144,24 +161,53 @@ export const ctrlCommand = defineCommand({
   },
 });
 
-function requiredTarget(action: string, positionals: string[], workingDirectory?: string) {
-  if (positionals.length === 0) throw new UsageError(`Missing the process to ${action}`);
-  return parseTarget(positionals, workingDirectory);
-}
+/** Where the action goes: a new command (start), or a TARGET and `-C DIR` (stop, restart). */
+type Addressing = { autostart: true } | { positionals: string[]; directory?: string };
 
 /**
  * Sends the action and prints its result: a sentence, or the API's object as JSON. A start
  * or restart that waits shows a spinner meanwhile and fails (1) when it did not get ready.
  */
-async function act(settings: Settings, args: CtrlArgs): Promise<number> {
-  const client = await connect(settings);
+async function act(settings: Settings, to: Addressing, args: CtrlArgs): Promise<number> {
+  const client = await connect(settings, { autostart: "autostart" in to });
   const text = settings.format === "text";
-  const result = await awaitReady(args, client.ctrl(args), { show: text, tails: true });
+  const send = (target: ProcessTarget) =>
+    sendAction(client, { ...args, ...target }, text, "positionals" in to ? to.positionals : []);
+  const result = "positionals" in to
+    ? await actOnTarget(client, to.positionals, to.directory, send)
+    : await send({});
   printOut(text ? describe(result) : JSON.stringify(result, null, 2));
   return result.ready === false ? 1 : 0;
 }
 
-function describe(result: CtrlResult): string {
+/** How long a stop may take before the CLI says what it is waiting for. */
+const STOP_NOTICE_MS = 1_000;
+
+async function sendAction(
+  client: HubClient,
+  args: CtrlArgs,
+  text: boolean,
+  positionals: string[],
+): Promise<WaitedCtrlResult & { was_running?: boolean }> {
+  const sent = Date.now();
+  const call = client.ctrl(args);
+  if (args.action !== "stop") return await awaitReady(args, call, { show: text, tails: true });
+  // A process that ignores SIGTERM takes the whole grace period: say why nothing happens.
+  const name = positionals.length ? ` "${positionals.join(" ")}"` : "";
+  const notice = !text || args.force ? undefined : setTimeout(() => {
+    printErr(`waiting for${name} to exit after SIGTERM; SIGKILL follows 8 s after it was sent`);
+  }, STOP_NOTICE_MS);
+  try {
+    const result = await call;
+    // It had ended before this stop was sent: nothing was stopped, and the ending is old news.
+    const endedAt = result.end_time ? Date.parse(result.end_time) : NaN;
+    return { ...result, was_running: !(endedAt < sent) };
+  } finally {
+    clearTimeout(notice);
+  }
+}
+
+function describe(result: WaitedCtrlResult & { was_running?: boolean }): string {
   const name = `${displayName(result)} (PID ${result.pid})`;
   switch (result.action) {
     case "start":
@@ -169,6 +215,9 @@ function describe(result: CtrlResult): string {
         listening(result)
       }\nlog: ${result.log_dir}`;
     case "stop":
+      if (result.was_running === false) {
+        return `${name} was not running (${result.status}: ${describeEnding(result)})`;
+      }
       return `stopped ${name}: ${describeEnding(result)}${released(result)}`;
     case "restart":
       return `restarted ${name}${listening(result)}`;

@@ -27,7 +27,7 @@ Flags:
   flags: { print: { type: "boolean" } },
   async run({ values, positionals, settings }) {
     if (positionals.length > 0) throw new UsageError("open takes no arguments");
-    const client = await connect(settings);
+    const client = await connect(settings, { autostart: true });
     const token = settings.token ?? ensureToken(settings.dataDir).token;
     const url = `${client.baseUrl}/#token=${encodeURIComponent(token)}`;
     if (values.print) {

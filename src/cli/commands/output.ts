@@ -16,7 +16,10 @@ import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
 import { printErr, printOut, stdoutHasColor, stdoutIsGone } from "../output.ts";
-import { parseTarget, WORKING_DIRECTORY_FLAG } from "../target.ts";
+import { actOnTarget } from "../folder.ts";
+import { lastFrameOfStored } from "../frames.ts";
+import { TARGET_HELP, WORKING_DIRECTORY_FLAG } from "../target.ts";
+import { localizeLine, parseCliTime } from "../time.ts";
 
 const STREAMS: readonly StreamName[] = ["stdout", "stderr", "combined"];
 /** A person asked for these lines: let the server send up to its limit, not an agent's page. */
@@ -31,22 +34,25 @@ export const outputCommand = defineCommand({
   usage: "persistproc output [--stream S] [--lines N] [--since T] [--before T]\n" +
     "                 [--grep RE [--context N]] [--cursor C] [--run current|all]\n" +
     "                 [--timestamps] [--follow] [--wait-for-log RE] [--wait-for-exit]\n" +
-    "                 [--wait-timeout S] [-C DIR] TARGET",
+    "                 [--wait-timeout S] [-C DIR] [TARGET]",
   details: `Prints stored output lines of TARGET, oldest first, as the program printed them. In
 the combined stream, stderr lines start with "[err] ", and a restart shows as a line
-"--- run N (reason) <time> ---".
-
+"--- run N (reason) <time> ---". Without TARGET, the process started in the current folder
+(or DIR), if there is one. A line that redraws itself with carriage returns (a progress
+bar) is shown as it ended up.
+${TARGET_HELP}
 Flags:
   --stream S      stdout, stderr or combined (the server's default when left out)
   --lines N       only the last N lines (with --grep: the last N matches)
-  --since T       only lines at or after T (an ISO time, or as the server accepts)
-  --before T      only lines before T
+  --since T       only lines at or after T: a local time (16:19, 2026-11-22 16:19), a
+                  duration ago (90s, 5m, 2h, 1d), or ISO-8601 with an offset
+  --before T      only lines before T (the same forms)
   --grep RE       only lines matching RE (RE2 syntax; (?i) ignores case), searched over the
                   whole stored log, not only the last lines
   --context N     with --grep: also N lines before and after each match ("--" between groups)
   --cursor C      only lines stored after the read that returned next_cursor C (--format json)
   --run R         current: only output since the latest (re)start; all (default)
-  --timestamps    put each line's arrival time (UTC) before it
+  --timestamps    put each line's arrival time before it (local, with its offset)
   -f, --follow    keep printing new lines (matching --grep) until the process ends
   -C, --working-directory DIR   narrow a command TARGET to DIR
 
@@ -86,13 +92,16 @@ Colours the program printed are kept when stdout is a terminal and removed other
     }
     const wait = outputWait(values);
     if (wait && values.follow) throw new UsageError("--follow does not go with --wait-for-*");
-    const client = await connect(settings);
+    const since = values.since === undefined ? undefined : parseCliTime("--since", values.since);
+    const before = values.before === undefined
+      ? undefined
+      : parseCliTime("--before", values.before);
+    const client = await connect(settings, { autostart: false });
     const query: OutputRequest = {
-      ...parseTarget(positionals, values["working-directory"]),
       ...(stream === undefined ? {} : { stream }),
       ...(lines === undefined ? {} : { lines }),
-      ...(values.since === undefined ? {} : { since_time: values.since }),
-      ...(values.before === undefined ? {} : { before_time: values.before }),
+      ...(since === undefined ? {} : { since_time: since.toISOString() }),
+      ...(before === undefined ? {} : { before_time: before.toISOString() }),
       ...(values.grep === undefined ? {} : { grep: values.grep }),
       ...(context === undefined ? {} : { context }),
       ...(values.cursor === undefined ? {} : { cursor: values.cursor }),
@@ -102,9 +111,15 @@ Colours the program printed are kept when stdout is a terminal and removed other
       max_bytes: MAX_BYTES,
     };
     const json = settings.format === "json";
-    const first = await client.output({ ...query, ...wait });
+    let asked = query;
+    const first = await actOnTarget(
+      client,
+      positionals,
+      values["working-directory"],
+      (target) => client.output({ ...(asked = { ...query, ...target }), ...wait }),
+    );
     show(first, json && !values.follow ? "pretty" : json ? "line" : "text");
-    if (values.follow) await follow(client, query, first, json);
+    if (values.follow) await follow(client, asked, first, json);
     if (!wait) return 0;
     if (!json) printErr(describeWait(first));
     return waitExitCode(first, wait.wait_for_log !== undefined);
@@ -189,9 +204,11 @@ function show(page: OutputPage, form: "text" | "line" | "pretty"): void {
     printErr(`(${page.skipped_lines} line(s) were rotated out of the log before they were read)`);
   }
   const times = page.times;
-  const lines = times
-    ? page.output.map((line, i) => times[i] ? `${times[i]} ${line}` : line)
-    : page.output;
+  const lines = page.output.map((line, i) => {
+    const shown = lastFrameOfStored(line);
+    const time = times?.[i];
+    return time ? `${localizeLine(time)} ${shown}` : shown;
+  });
   if (lines.length > 0) printOut(lines.join("\n"));
   if (page.search_cut) {
     printErr("(the search stopped at its time budget; narrow it with --since or --cursor)");

@@ -15,6 +15,7 @@ import { callerEnvironment } from "../settings.ts";
 import { printErr } from "../output.ts";
 import { joinCommand } from "../shell_quote.ts";
 import { WORKING_DIRECTORY_FLAG } from "../target.ts";
+import { AUTORESTART_FLAG, type AutorestartPolicy, autorestartPolicy } from "../autorestart.ts";
 import { awaitReady, WAIT_FLAGS, WAIT_HELP, waitConditions } from "../wait.ts";
 import type { ReadyConditions, WaitedCtrlResult } from "../../client/api.ts";
 
@@ -30,8 +31,9 @@ export const runCommand = defineCommand({
   names: ["run"],
   summary: "start a command here (or attach to it) and follow its output",
   usage: "persistproc run [--fresh|--restart] [--on-exit ask|stop|detach] [--raw] [--label L]\n" +
-    "                [--assign-port VAR] [--wait-for-port N] [--wait-for-log RE]\n" +
-    "                [--wait-for-url URL] [-C DIR] COMMAND [ARGS...]",
+    "                [--assign-port VAR] [--autorestart no|on-failure|always]\n" +
+    "                [--wait-for-port N] [--wait-for-log RE] [--wait-for-url URL]\n" +
+    "                [-C DIR] COMMAND [ARGS...]",
   details: `Starts COMMAND in the current directory with your environment, or attaches to it if it
 is already running there, prints its recent output and follows it, through restarts, until
 it ends; then exits with its exit code (128 + N when killed by signal N).
@@ -49,6 +51,8 @@ Flags (before COMMAND; everything after it belongs to COMMAND):
   --label L           name the process L (default: "COMMAND in DIR")
   --assign-port VAR   pass a free TCP port in variable VAR (e.g. PORT), the same one for
                       this label and directory while it is free
+  --autorestart P     no (default), on-failure or always: the server starts it again
+                      when it ends by itself (backing off from 0.5 s to 30 s)
   -C, --working-directory DIR   run in DIR instead of the current directory
 
 When it starts (or restarts) it, run can first wait until it is ready, saying how the wait
@@ -61,6 +65,7 @@ ${WAIT_HELP}`,
     raw: { type: "boolean" },
     label: { type: "string" },
     "assign-port": { type: "string" },
+    ...AUTORESTART_FLAG,
     ...WAIT_FLAGS,
     ...WORKING_DIRECTORY_FLAG,
   },
@@ -75,12 +80,14 @@ ${WAIT_HELP}`,
       throw new UsageError(`Invalid --on-exit "${onInterrupt}": expected ask, stop or detach`);
     }
     const conditions = waitConditions(values);
-    const client = await connect(settings);
+    const autorestart = autorestartPolicy(values.autorestart);
+    const client = await connect(settings, { autostart: true });
     const { process, attached } = await startOrAttach(client, {
       command: joinCommand(positionals),
       workingDirectory: resolve(values["working-directory"] ?? Deno.cwd()),
       label: values.label,
       assignPort: values["assign-port"],
+      autorestart,
       ifRunning: values.fresh ? "fresh" : values.restart ? "restart" : "attach",
       conditions,
       showWait: settings.format === "text",
@@ -103,6 +110,7 @@ interface StartRequest {
   label: string | undefined;
   /** The variable in which to pass an assigned port, if any. */
   assignPort: string | undefined;
+  autorestart: AutorestartPolicy | undefined;
   ifRunning: "attach" | "restart" | "fresh";
   /** What to wait for after a start or restart (not when attaching: it is running already). */
   conditions: ReadyConditions;
@@ -130,6 +138,7 @@ async function startOrAttach(
       inherit_environment: false,
       ...(request.label === undefined ? {} : { label: request.label }),
       ...(request.assignPort === undefined ? {} : { assign_port: request.assignPort }),
+      ...(request.autorestart === undefined ? {} : { autorestart: request.autorestart }),
       ...request.conditions,
     }),
   ));

@@ -77,9 +77,12 @@ Flags:
     } catch (error) {
       if (!isPortInUse(error)) throw error;
       if (error.isPersistproc) {
-        printError(`persistproc is already running on port ${settings.port}`);
+        printError(`persistproc is already running on port ${settings.port}`, "port_in_use");
       } else {
-        printError(`port ${settings.port} is in use by ${error.holder ?? "another program"}`);
+        printError(
+          `port ${settings.port} is in use by ${error.holder ?? "another program"}`,
+          "port_in_use",
+        );
       }
       return 1;
     }

@@ -1,0 +1,95 @@
+/**
+ * The current folder as the CLI's context: a TARGET that names several processes means the one
+ * started here, and no TARGET at all means this folder's process, when that is unambiguous.
+ */
+
+import { resolve } from "node:path";
+import { HubError } from "../client/errors.ts";
+import type { HubClient } from "../client/hub_client.ts";
+import type { ProcessInfo, ProcessTarget } from "../core/types.ts";
+import { parseTarget } from "./target.ts";
+
+/** Thrown when the CLI cannot tell which process is meant; printed as `error: ...`. */
+export class NoTargetError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "NoTargetError";
+  }
+}
+
+/**
+ * Calls `act` on the process TARGET names (`positionals`, narrowed by `-C DIR` when given).
+ * When TARGET matches several processes, the one whose working directory is the current
+ * folder wins; when there is no TARGET, the current folder's (or DIR's) process is meant.
+ */
+export async function actOnTarget<T>(
+  client: HubClient,
+  positionals: string[],
+  directory: string | undefined,
+  act: (target: ProcessTarget) => Promise<T>,
+): Promise<T> {
+  if (positionals.length === 0) {
+    return await act({ pid: await folderProcess(client, resolve(directory ?? Deno.cwd())) });
+  }
+  const target = parseTarget(positionals, directory);
+  try {
+    return await act(target);
+  } catch (error) {
+    const ambiguous = error instanceof HubError && error.code === "ambiguous";
+    if (!ambiguous || target.working_directory !== undefined) throw error;
+    let narrowed: T;
+    try {
+      narrowed = await act({ ...target, working_directory: Deno.cwd() });
+    } catch (retry) {
+      // Nothing (or still several) here: the first answer, listing them all, says most.
+      if (retry instanceof HubError && ["ambiguous", "not_found"].includes(retry.code)) {
+        throw error;
+      }
+      throw retry;
+    }
+    return narrowed;
+  }
+}
+
+/**
+ * The pid of the process a command without TARGET means in `directory`: its only process, or
+ * its only running one. Anything else is a NoTargetError that lists what there is.
+ */
+export async function folderProcess(client: HubClient, directory: string): Promise<number> {
+  const { processes } = await client.list({ working_directory: directory });
+  const running = processes.filter((p) => p.status === "running");
+  if (running.length === 1) return running[0].pid;
+  if (running.length === 0 && processes.length === 1) return processes[0].pid;
+  if (processes.length === 0) {
+    throw new NoTargetError(
+      `No TARGET given, and no process was started in ${directory}; name one (persistproc ls --all lists them)`,
+    );
+  }
+  const several = running.length > 1 ? running : processes;
+  throw new NoTargetError(
+    `No TARGET given, and ${several.length} processes ${
+      running.length > 1 ? "run" : "were started"
+    } in ${directory}; name one by PID or label:\n${candidateLines(several)}`,
+  );
+}
+
+function candidateLines(processes: ProcessInfo[]): string {
+  return processes.map((p) => `  PID ${p.pid} "${p.label}" (${p.status})`).join("\n");
+}
+
+/**
+ * A server message in the CLI's words: the MCP tool's parameter names become the flags and
+ * arguments a person types.
+ */
+export function inCliWords(message: string): string {
+  return message
+    .replace("; give pid or working_directory:", "; name one by PID, or with -C DIR:")
+    .replace(/\bworking_directory\b/g, "-C DIR")
+    .replace(/\bcommand_or_label\b/g, "TARGET")
+    .replace(/\bsince_time\b/g, "--since")
+    .replace(/\bbefore_time\b/g, "--before")
+    .replace(/\bwait_for_port\b/g, "--wait-for-port")
+    .replace(/\bwait_for_log\b/g, "--wait-for-log")
+    .replace(/\bwait_for_url\b/g, "--wait-for-url")
+    .replace(/\bwait_timeout\b/g, "--wait-timeout");
+}
