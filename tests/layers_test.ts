@@ -7,10 +7,11 @@ import { join, relative } from "node:path";
 
 const SRC = fileURLToPath(new URL("../src/", import.meta.url));
 const FORBIDDEN: Record<string, string[]> = {
-  core: ["mcp", "http", "client", "cli"],
-  mcp: ["http", "client", "cli"],
-  http: ["client", "cli"],
-  client: ["core/supervisor", "mcp", "http", "cli"],
+  core: ["mcp", "http", "client", "cli", "server"],
+  mcp: ["http", "client", "cli", "server"],
+  http: ["client", "cli", "server"],
+  client: ["core/supervisor", "mcp", "http", "cli", "server"],
+  server: ["client", "cli"],
 };
 
 function* sources(dir: string): Generator<string> {

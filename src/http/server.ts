@@ -1,19 +1,17 @@
 /**
- * The one HTTP server: MCP at `/mcp`, the JSON API at `/api/`, on loopback only. It owns the
- * supervisor's life: created at start, shut down (every process tree stopped) on SIGINT,
- * SIGTERM or `POST /api/shutdown`.
+ * The one HTTP server: MCP at `/mcp`, the JSON API at `/api/`, the page, on loopback only. It
+ * serves a supervisor it is given; the supervisor's life (the data-dir lock, restore, signals,
+ * shutdown) is the composition root's, in src/server/.
  */
 import denoJson from "../../deno.json" with { type: "json" };
-import { logger } from "../core/logger.ts";
-import { lockDataDir } from "../core/data_dir_lock.ts";
 import { findPortHolders } from "../core/ports/listeners.ts";
-import { Supervisor } from "../core/supervisor.ts";
+import type { Supervisor } from "../core/supervisor.ts";
 import { type ApiContext, handleApi } from "./api.ts";
 import { BodyTooLargeError, readBody } from "./body_limit.ts";
 import { AUTH_CHALLENGE, isLoopbackHost, refuseForeign } from "./guard.ts";
 import { handlePage } from "./page/page.ts";
 
-/** Settings of {@link serve}. */
+/** Settings of the server (see src/server/run.ts). */
 export interface ServeOptions {
   port: number;
   dataDir: string;
@@ -50,11 +48,26 @@ export class PortInUseError extends Error {
   }
 }
 
+/** What {@link listen} needs besides the settings: the core to serve, and how to stop. */
+export interface DoorContext {
+  supervisor: Supervisor;
+  /** Begins a graceful shutdown of the whole server (`POST /api/shutdown`). */
+  requestShutdown: () => void;
+}
+
+/** The listening door: ends when closed. */
+export interface HttpDoor {
+  /** Resolves once the server has stopped listening. */
+  finished: Promise<void>;
+  /** Ends every open follow stream and stops listening. */
+  close(): void;
+}
+
 /**
- * Runs the hub until it is asked to stop, then stops every managed process tree and closes
- * open streams. Throws PortInUseError when the port is taken.
+ * Checks that the settings may be served: a non-loopback host needs a token. Throws a
+ * TypeError saying why not.
  */
-export async function serve(options: ServeOptions): Promise<void> {
+export function checkExposure(options: Pick<ServeOptions, "hostname" | "token">): void {
   const hostname = options.hostname ?? "127.0.0.1";
   const loopback = hostname === "::1" || isLoopbackHost(hostname);
   if (!loopback && !options.token) {
@@ -62,37 +75,26 @@ export async function serve(options: ServeOptions): Promise<void> {
       `Refusing to listen on "${hostname}" without a token: anyone who can reach it could run programs. Set --token or PERSISTPROC_TOKEN`,
     );
   }
+}
+
+/**
+ * Listens on the port and serves the MCP door, the JSON API and the page over `context`'s
+ * supervisor. Throws PortInUseError when the port is taken.
+ */
+export async function listen(options: ServeOptions, context: DoorContext): Promise<HttpDoor> {
+  checkExposure(options);
+  const hostname = options.hostname ?? "127.0.0.1";
+  const loopback = hostname === "::1" || isLoopbackHost(hostname);
   const policy = { token: options.token, anyHost: !loopback };
-  await Deno.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  const supervisor = new Supervisor({
-    dataDir: options.dataDir,
-    logMaxBytes: options.logMaxBytes,
-    // The token must never reach a child, even one whose caller sent it.
-    hiddenVariables: ["PERSISTPROC_TOKEN"],
-  });
+  const { supervisor } = context;
   const identity = { name: "persistproc", version: denoJson.version };
   const abort = new AbortController();
-  let stopping: Promise<void> | null = null;
   const ctx: ApiContext = {
     supervisor,
     health: { ...identity, pid: Deno.pid, port: options.port, data_dir: options.dataDir },
-    requestShutdown: () => void shutdown(),
+    requestShutdown: context.requestShutdown,
     streams: new Set(),
   };
-
-  // The lock comes before the listen: a refused second server must say nothing but its
-  // refusal, not announce an address it will never serve.
-  let unlock: () => void;
-  try {
-    unlock = lockDataDir(options.dataDir, options.port);
-  } catch (error) {
-    // Same data directory and same port: that is simply the server already running.
-    if (await probePersistproc(options.port)) {
-      throw new PortInUseError(options.port, null, true, { cause: error });
-    }
-    throw error;
-  }
-
   let mcp: Promise<(request: Request) => Promise<Response>> | undefined;
   let server: Deno.HttpServer;
   try {
@@ -126,7 +128,6 @@ export async function serve(options: ServeOptions): Promise<void> {
       );
     });
   } catch (error) {
-    unlock();
     if (error instanceof Deno.errors.AddrInUse) {
       const isPersistproc = await probePersistproc(options.port);
       const holder = isPersistproc ? null : describeHolder(await findPortHolders(options.port));
@@ -134,33 +135,13 @@ export async function serve(options: ServeOptions): Promise<void> {
     }
     throw error;
   }
-
-  const restored = supervisor.restore();
-  if (restored.adopted + restored.ended > 0) {
-    logger.info(
-      `Restored the registry: ${restored.adopted} process(es) still running were adopted, ${restored.ended} had ended`,
-    );
-  }
-
-  function shutdown(): Promise<void> {
-    stopping ??= (async () => {
-      logger.info("Shutting down: stopping every managed process");
-      await supervisor.shutdown();
+  return {
+    finished: server.finished,
+    close() {
       for (const close of [...ctx.streams]) close();
       abort.abort();
-    })();
-    return stopping;
-  }
-  const onSignal = () => void shutdown();
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
-  try {
-    await server.finished;
-    await stopping;
-  } finally {
-    for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
-    unlock();
-  }
+    },
+  };
 }
 
 /** Names the first holder with a known pid, e.g. `python3 (PID 42)`; null when none is known. */
@@ -196,7 +177,7 @@ function isStaticAsset(request: Request, url: URL): boolean {
  * Whether the program on the port answers as persistproc: its health, or the challenge of a
  * persistproc that wants a token.
  */
-async function probePersistproc(port: number): Promise<boolean> {
+export async function probePersistproc(port: number): Promise<boolean> {
   try {
     const response = await fetch(`http://127.0.0.1:${port}/api/health`, {
       signal: AbortSignal.timeout(1_000),

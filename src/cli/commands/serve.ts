@@ -44,7 +44,7 @@ Flags:
     }
     const token = serverToken(settings, values["no-auth"] ?? false, values.host);
     // Imported here so that client commands do not load the server and its MCP SDK.
-    const { serve } = await import("../../http/server.ts");
+    const { serve } = await import("../../server/run.ts");
     const cap = values["log-max-bytes"] ?? Deno.env.get("PERSISTPROC_LOG_MAX_BYTES") ??
       "16777216";
     if (!/^\d+$/.test(cap) || Number(cap) < 1024) {

@@ -1,0 +1,78 @@
+/**
+ * The composition root: puts a persistproc server together and runs it. It takes the data
+ * directory's lock (before listening, so a refused second server announces nothing), builds
+ * the supervisor, opens the HTTP door over it, takes back the registry a previous server left,
+ * and on SIGINT, SIGTERM or `POST /api/shutdown` stops every process tree, closes the door and
+ * lets the lock go.
+ */
+import { lockDataDir } from "../core/data_dir_lock.ts";
+import { logger } from "../core/logger.ts";
+import { Supervisor } from "../core/supervisor.ts";
+import {
+  checkExposure,
+  listen,
+  PortInUseError,
+  probePersistproc,
+  type ServeOptions,
+} from "../http/server.ts";
+
+export { PortInUseError, type ServeOptions };
+
+/**
+ * Runs the server until it is asked to stop, then stops every managed process tree. Throws
+ * PortInUseError when the port is taken, and a PersistprocError `data_dir_in_use` when another
+ * server holds the data directory.
+ */
+export async function serve(options: ServeOptions): Promise<void> {
+  checkExposure(options);
+  await Deno.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  let unlock: () => void;
+  try {
+    unlock = lockDataDir(options.dataDir, options.port);
+  } catch (error) {
+    // Same data directory and same port: that is simply the server already running.
+    if (await probePersistproc(options.port)) {
+      throw new PortInUseError(options.port, null, true, { cause: error });
+    }
+    throw error;
+  }
+  try {
+    await run(options);
+  } finally {
+    unlock();
+  }
+}
+
+async function run(options: ServeOptions): Promise<void> {
+  const supervisor = new Supervisor({
+    dataDir: options.dataDir,
+    logMaxBytes: options.logMaxBytes,
+    // The token must never reach a child, even one whose caller sent it.
+    hiddenVariables: ["PERSISTPROC_TOKEN"],
+  });
+  let stopping: Promise<void> | null = null;
+  const door = await listen(options, { supervisor, requestShutdown: () => void shutdown() });
+  const restored = supervisor.restore();
+  if (restored.adopted + restored.ended > 0) {
+    logger.info(
+      `Restored the registry: ${restored.adopted} process(es) still running were adopted, ${restored.ended} had ended`,
+    );
+  }
+  function shutdown(): Promise<void> {
+    stopping ??= (async () => {
+      logger.info("Shutting down: stopping every managed process");
+      await supervisor.shutdown();
+      door.close();
+    })();
+    return stopping;
+  }
+  const onSignal = () => void shutdown();
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+  try {
+    await door.finished;
+    await stopping;
+  } finally {
+    for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+  }
+}
