@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ANSI_JS } from "./_ansi_js.ts";
+import ANSI_JS from "./assets/ansi.js" with { type: "text" };
 
 interface Segment {
   text: string;

@@ -1,16 +1,17 @@
 /**
  * The dashboard's three files: the page at `/`, its script at `/app.js` and its style sheet at
- * `/app.css`. They live in string modules so a compiled binary carries them and the page works
- * offline. Every answer forbids framing and inline code, so another site can neither embed the
- * page nor inject into it; the page talks only to its own origin.
+ * `/app.css`. They are real files in ./assets/, seen by fmt and lint, imported as text so that
+ * a compiled binary carries them and the page works offline. Every answer forbids framing and
+ * inline code, so another site can neither embed the page nor inject into it; the page talks
+ * only to its own origin.
  */
-import { APP_CSS } from "./_css.ts";
-import { INDEX_HTML } from "./_html.ts";
-import { ANSI_JS } from "./_ansi_js.ts";
-import { APP_JS } from "./_app_js.ts";
-import { LOG_LINE_JS } from "./_log_line_js.ts";
-import { LOG_VIEW_JS } from "./_log_view_js.ts";
-import { PROCESS_TABLE_JS } from "./_process_table_js.ts";
+import APP_CSS from "./assets/app.css" with { type: "text" };
+import INDEX_HTML from "./assets/index.html" with { type: "text" };
+import ANSI_JS from "./assets/ansi.js" with { type: "text" };
+import APP_JS from "./assets/app.js" with { type: "text" };
+import LOG_LINE_JS from "./assets/log_line.js" with { type: "text" };
+import LOG_VIEW_JS from "./assets/log_view.js" with { type: "text" };
+import PROCESS_TABLE_JS from "./assets/process_table.js" with { type: "text" };
 
 /** The Content-Security-Policy of the dashboard: own scripts and styles only, never framed. */
 export const CONTENT_SECURITY_POLICY = [

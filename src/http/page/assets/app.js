@@ -1,10 +1,7 @@
-/**
- * The page's main part, as browser JavaScript in a string: the one request wrapper, polling the
+/*
+ * The page's main part: the one request wrapper, polling the
  * process list, the start form, the row actions and the wiring of table and log view.
  */
-
-/** Wires the page together; runs last, after the other parts have defined their classes. */
-export const APP_JS = String.raw`
 const TOKEN_KEY = "persistproc.token";
 
 /** The server's access token, when it has one: from this tab's storage or a link's fragment. */
@@ -33,7 +30,10 @@ function request(path, init) {
   if (token) headers.authorization = "Bearer " + token;
   // Processes started here are listed as started by the dashboard.
   headers["x-persistproc-client"] = "dashboard";
-  return fetch(path, Object.assign({ cache: "no-store", credentials: "same-origin" }, init, { headers }));
+  return fetch(
+    path,
+    Object.assign({ cache: "no-store", credentials: "same-origin" }, init, { headers }),
+  );
 }
 
 async function callTool(name, args) {
@@ -190,10 +190,18 @@ async function poll() {
 const BUSY_TEXT = { restart: "restarting", stop: "stopping", kill: "killing" };
 
 async function act(p, action) {
-  if (action === "stop" && !confirm("Stop \u201c" + p.label + "\u201d (PID " + p.pid + ")?\n\n" +
-    "Its process group gets SIGTERM, then SIGKILL after 8 seconds.")) return;
-  if (action === "kill" && !confirm("Kill \u201c" + p.label + "\u201d (PID " + p.pid + ") now?\n\n" +
-    "Its whole process group gets SIGKILL, with no chance to clean up.")) return;
+  if (
+    action === "stop" && !confirm(
+      "Stop \u201c" + p.label + "\u201d (PID " + p.pid + ")?\n\n" +
+        "Its process group gets SIGTERM, then SIGKILL after 8 seconds.",
+    )
+  ) return;
+  if (
+    action === "kill" && !confirm(
+      "Kill \u201c" + p.label + "\u201d (PID " + p.pid + ") now?\n\n" +
+        "Its whole process group gets SIGKILL, with no chance to clean up.",
+    )
+  ) return;
   state.busy.set(p.label, BUSY_TEXT[action]);
   render();
   try {
@@ -251,4 +259,3 @@ document.addEventListener("keydown", (event) => {
 });
 
 poll();
-`;

@@ -1,17 +1,14 @@
-/**
- * The page's reader of terminal colour codes, as browser JavaScript in a string. It turns a line
+// deno-lint-ignore-file no-unused-vars no-control-regex
+// The page's parts share one scope (see page.ts): what one defines, another uses.
+// Matching control characters is the point of this file.
+/*
+ * The page's reader of terminal colour codes. It turns a line
  * with ANSI SGR sequences into styled segments of plain text; the page puts each segment into
  * a span with `textContent`, so a line can never inject markup. Other escape sequences and
  * control characters are dropped. Colour state does not carry from one line to the next.
  */
-
-/**
- * Defines `parseAnsi(text)` -> `[{ text, fg, bg, bold, dim, italic, underline, strike }]`, where
- * `fg`/`bg` are null (default), a palette index 0-15, or an `rgb(r, g, b)` string; and
- * `stripAnsi(text)` -> the text a reader sees.
- */
-export const ANSI_JS = String.raw`
-const ANSI_SEQUENCE = /\x1b\[([0-?]*)[ -\/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -\/]*[0-~]?/g;
+const ANSI_SEQUENCE =
+  /\x1b\[([0-?]*)[ -\/]*([@-~])|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[ -\/]*[0-~]?/g;
 const CONTROL_CHARACTERS = /[\x00-\x08\x0b-\x1f\x7f]/g;
 
 /** What a terminal would leave visible of a line that uses carriage returns to redraw itself. */
@@ -98,15 +95,26 @@ function applySgr(style, paramText) {
 }
 
 const ANSI_PLAIN = {
-  fg: null, bg: null, bold: false, dim: false, italic: false, underline: false, strike: false,
+  fg: null,
+  bg: null,
+  bold: false,
+  dim: false,
+  italic: false,
+  underline: false,
+  strike: false,
   inverse: false,
 };
 
 function segmentOf(text, style) {
   const segment = {
     text: text.replace(CONTROL_CHARACTERS, ""),
-    fg: style.fg, bg: style.bg, bold: style.bold, dim: style.dim, italic: style.italic,
-    underline: style.underline, strike: style.strike,
+    fg: style.fg,
+    bg: style.bg,
+    bold: style.bold,
+    dim: style.dim,
+    italic: style.italic,
+    underline: style.underline,
+    strike: style.strike,
   };
   // Inverse video swaps the colours; "default" on either side means the theme's own.
   if (style.inverse) {
@@ -142,4 +150,3 @@ function sameLook(a, b) {
   return a.fg === b.fg && a.bg === b.bg && a.bold === b.bold && a.dim === b.dim &&
     a.italic === b.italic && a.underline === b.underline && a.strike === b.strike;
 }
-`;

@@ -1,11 +1,10 @@
-/**
- * The page's process table, as browser JavaScript in a string. Rows are keyed by label and
+// deno-lint-ignore-file no-unused-vars
+// The page's parts share one scope (see page.ts): what one defines, another uses.
+/*
+ * The page's process table. Rows are keyed by label and
  * updated in place, cell by cell, so a poll every second neither flickers nor swallows a click
  * that lands while it runs.
  */
-
-/** Defines `class ProcessTable` and the time and exit formatting it uses. */
-export const PROCESS_TABLE_JS = String.raw`
 function formatDuration(ms) {
   const s = Math.max(0, Math.floor(ms / 1000));
   if (s < 60) return s + "s";
@@ -58,13 +57,26 @@ function setText(el, text) {
 }
 
 const ACTION_BUTTONS = [
-  ["restart", "Restart", "Stop if running, then start again with the same command, directory and label"],
+  [
+    "restart",
+    "Restart",
+    "Stop if running, then start again with the same command, directory and label",
+  ],
   ["stop", "Stop", "SIGTERM to the whole process group, SIGKILL after 8 seconds"],
   ["kill", "Kill", "SIGKILL the whole process group now"],
 ];
 
 const COLUMNS = [
-  "status", "label", "command", "dir", "pid", "ports", "uptime", "exit", "restarts", "by",
+  "status",
+  "label",
+  "command",
+  "dir",
+  "pid",
+  "ports",
+  "uptime",
+  "exit",
+  "restarts",
+  "by",
 ];
 
 class ProcessTable {
@@ -113,7 +125,10 @@ class ProcessTable {
     }
     this.empty.hidden = processes.length > 0;
     // The ports column shows once anything listens (and once the server reports ports).
-    this.tbody.parentElement.classList.toggle("has-ports", processes.some((p) => portsOf(p).length));
+    this.tbody.parentElement.classList.toggle(
+      "has-ports",
+      processes.some((p) => portsOf(p).length),
+    );
   }
 
   createRow(label) {
@@ -128,7 +143,8 @@ class ProcessTable {
       row.appendChild(td);
     }
     const status = row.cells_.status;
-    status.innerHTML = '<span class="status"><span class="dot"></span><span class="status-text"></span></span>';
+    status.innerHTML =
+      '<span class="status"><span class="dot"></span><span class="status-text"></span></span>';
     const actions = document.createElement("td");
     actions.className = "c-actions";
     for (const [action, text, title] of ACTION_BUTTONS) {
@@ -189,4 +205,3 @@ class ProcessTable {
     }
   }
 }
-`;

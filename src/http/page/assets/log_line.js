@@ -1,11 +1,11 @@
-/**
- * How the page draws one log line, as browser JavaScript in a string: time, stream tag and
+// deno-lint-ignore-file no-unused-vars no-control-regex
+// The page's parts share one scope (see page.ts): what one defines, another uses.
+// A line's control characters are looked for on purpose.
+/*
+ * How the page draws one log line: time, stream tag and
  * text, with terminal colours as spans. Text only ever enters the page through `textContent`,
  * and colours outside the palette through the CSSOM, which the Content-Security-Policy allows.
  */
-
-/** Defines `renderEntry(entry)` -> a line element, and `endText(process)` for exit notes. */
-export const LOG_LINE_JS = String.raw`
 function pad(n, width) {
   return String(n).padStart(width, "0");
 }
@@ -20,7 +20,9 @@ function clock(iso) {
 function endText(p) {
   const how = p.exit_signal
     ? " by " + p.exit_signal
-    : p.exit_code !== null ? " with code " + p.exit_code : "";
+    : p.exit_code !== null
+    ? " with code " + p.exit_code
+    : "";
   return "PID " + p.pid + " " + p.status + how;
 }
 
@@ -55,7 +57,11 @@ function renderEntry(entry) {
   time.textContent = clock(entry.time);
   const tag = document.createElement("span");
   tag.className = "g";
-  tag.textContent = entry.kind === "note" ? "\u2500\u2500" : entry.stream === "stderr" ? "err" : "out";
+  tag.textContent = entry.kind === "note"
+    ? "\u2500\u2500"
+    : entry.stream === "stderr"
+    ? "err"
+    : "out";
   const text = document.createElement("span");
   text.className = "x";
   if (/[\x00-\x08\x0b-\x1f\x7f]/.test(entry.text)) {
@@ -66,4 +72,3 @@ function renderEntry(entry) {
   line.append(time, tag, text);
   return line;
 }
-`;

@@ -1,12 +1,11 @@
-/**
- * The page's log view, as browser JavaScript in a string. It follows one process over the
+// deno-lint-ignore-file no-unused-vars
+// The page's parts share one scope (see page.ts): what one defines, another uses.
+/*
+ * The page's log view. It follows one process over the
  * NDJSON follow stream and stays responsive when a child prints thousands of lines a second:
  * events are queued and drawn once per animation frame, and both the queue and the drawn
  * lines are capped, so the page never holds more than a few thousand lines.
  */
-
-/** Defines `class LogView` (uses `renderEntry` and `stripAnsi` from the parts before it). */
-export const LOG_VIEW_JS = String.raw`
 const MAX_LOG_LINES = 5000;
 const BACKLOG_LINES = 500;
 
@@ -96,7 +95,11 @@ class LogView {
       .catch((error) => {
         if (controller.signal.aborted) return;
         this.lost = error.message || String(error);
-        this.push({ kind: "note", time: new Date().toISOString(), text: "Output stream lost: " + this.lost });
+        this.push({
+          kind: "note",
+          time: new Date().toISOString(),
+          text: "Output stream lost: " + this.lost,
+        });
       })
       .finally(() => {
         if (this.controller !== controller) return;
@@ -133,7 +136,11 @@ class LogView {
     if (event.type === "line") {
       this.push({ kind: "line", stream: event.stream, time: event.time, text: event.text });
     } else if (event.type === "start") {
-      this.push({ kind: "note", time: event.process.start_time, text: "restarted as PID " + event.process.pid });
+      this.push({
+        kind: "note",
+        time: event.process.start_time,
+        text: "restarted as PID " + event.process.pid,
+      });
     } else if (event.type === "exit") {
       const p = event.process;
       const text = endText(p) + (event.restarting ? ", restarting" : "");
@@ -146,7 +153,9 @@ class LogView {
     this.pending.push(entry);
     // Lines beyond the cap would be dropped on the next frame anyway; drop them now, so a
     // hidden tab (no animation frames) cannot pile up memory.
-    if (this.pending.length > 2 * MAX_LOG_LINES) this.pending.splice(0, this.pending.length - MAX_LOG_LINES);
+    if (this.pending.length > 2 * MAX_LOG_LINES) {
+      this.pending.splice(0, this.pending.length - MAX_LOG_LINES);
+    }
     this.schedule();
   }
 
@@ -274,9 +283,11 @@ class LogView {
     const shown = this.el.childElementCount;
     const parts = [];
     const filtered = this.query.test || this.query.stream;
-    parts.push(filtered
-      ? shown.toLocaleString() + " of " + this.retained.length.toLocaleString() + " lines match"
-      : this.retained.length.toLocaleString() + (this.retained.length === 1 ? " line" : " lines"));
+    parts.push(
+      filtered
+        ? shown.toLocaleString() + " of " + this.retained.length.toLocaleString() + " lines match"
+        : this.retained.length.toLocaleString() + (this.retained.length === 1 ? " line" : " lines"),
+    );
     if (this.paused) parts.push("paused, " + this.unseen.toLocaleString() + " new");
     else if (this.streaming) parts.push(this.stick ? "following" : "scrolled up");
     else if (this.lost) parts.push("stream lost: " + this.lost);
@@ -288,4 +299,3 @@ class LogView {
     if (this.ui.footFile.textContent !== file) this.ui.footFile.textContent = file;
   }
 }
-`;
