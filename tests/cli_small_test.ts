@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { cli } from "./_cli.ts";
-import { FIXTURES, hubTest } from "./_hub.ts";
+import { FIXTURES, hubTest, waitFor } from "./_hub.ts";
 
 const TICKER = `${FIXTURES}ticker.sh`;
 
@@ -50,3 +50,28 @@ hubTest("a start whose wait times out says the process keeps running", async (hu
     /^it keeps running \(PID (\d+)\); stop it with: persistproc stop \1$/m,
   );
 });
+
+hubTest(
+  "forget removes an ended process and its output, and refuses a running one",
+  async (hub) => {
+    const ran = await cli(hub, ["run", "--label", "once", "echo", "done"]);
+    assert.equal(ran.code, 0, ran.stderr);
+    const [once] = (await hub.api("list", { command_or_label: "once" })).body.processes;
+    assert.ok(await Deno.stat(once.log_dir));
+    const forgotten = await cli(hub, ["forget", "once"]);
+    assert.equal(forgotten.code, 0, forgotten.stderr);
+    assert.match(forgotten.stdout, /^forgot 'once' \(PID \d+\) and its stored output$/m);
+    assert.equal((await hub.api("list", {})).body.processes.length, 0);
+    await waitFor(
+      "its output to be removed",
+      async () => !(await Deno.stat(once.log_dir).catch(() => null)),
+    );
+    assert.equal((await cli(hub, ["start", "--label", "live", TICKER])).code, 0);
+    const refused = await cli(hub, ["forget", "live"]);
+    assert.equal(refused.code, 1);
+    assert.match(
+      refused.stderr,
+      /^error: cannot forget "live": it is running \(PID \d+\); stop it first$/m,
+    );
+  },
+);

@@ -9,6 +9,7 @@ import { HubError } from "../client/errors.ts";
 import { parseFlags, splitAtFirstPositional, UsageError } from "./args.ts";
 import { type Command, invoke } from "./command.ts";
 import { ctrlCommand, restartCommand, startCommand, stopCommand } from "./commands/ctrl.ts";
+import { forgetCommand } from "./commands/forget.ts";
 import { listCommand } from "./commands/list.ts";
 import { openCommand } from "./commands/open.ts";
 import { outputCommand } from "./commands/output.ts";
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   startCommand,
   stopCommand,
   restartCommand,
+  forgetCommand,
   ctrlCommand,
   shutdownCommand,
   setupCommand,
@@ -145,8 +147,17 @@ function report(error: unknown): number {
 function hubMessage(error: HubError): string {
   if (error.code === "already_running" && error.pid !== undefined) {
     return error.message.replace(
-      /; stop or restart it instead$/,
+      /: use it, or restart it to start it anew$/,
       `; to start it anew: persistproc restart ${error.pid}`,
+    );
+  }
+  if (error.code === "port_in_use") {
+    return error.message.replace(
+      /restart "(.*)" instead of starting another$/,
+      (_, label: string) =>
+        `restart it instead of starting another: persistproc restart ${
+          /^[\w./:-]+$/.test(label) ? label : JSON.stringify(label)
+        }`,
     );
   }
   return error.message;

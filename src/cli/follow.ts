@@ -6,6 +6,7 @@
 import { HubError, ServerUnreachableError } from "../client/errors.ts";
 import type { HubClient } from "../client/hub_client.ts";
 import type { ProcessEvent, ProcessInfo } from "../core/types.ts";
+import { describeHolder } from "../core/errors.ts";
 import { describeEnding, exitCodeOf } from "./exit_status.ts";
 import { printErr, printOut, stdoutIsGone } from "./output.ts";
 import { displayName } from "./process_name.ts";
@@ -131,6 +132,11 @@ class FollowSession {
       (await client.list({ command_or_label: ended.label })).processes
         .find((p) => p.label === ended.label);
     const due = (await find().catch(() => undefined))?.restart_at;
+    // A program that died because its port was taken: say who has it.
+    const conflict = exitCodeOf(ended) === 0
+      ? null
+      : await client.portConflict(ended.pid).catch(() => null);
+    if (conflict) printErr(`port ${conflict.port} is held by ${describeHolder(conflict)}`);
     if (!due) {
       printErr(`process ${describeEnding(ended)}`);
       this.#finish(exitCodeOf(ended));

@@ -4,7 +4,8 @@
  * itself.
  */
 
-import type { ProcessEvent } from "../core/types.ts";
+import type { PortHolderInfo } from "../core/errors.ts";
+import type { ProcessEvent, ProcessInfo } from "../core/types.ts";
 import type {
   CtrlArgs,
   Health,
@@ -95,6 +96,20 @@ export class HubClient {
       if (signal?.aborted || error instanceof SyntaxError) throw error;
       throw new ServerUnreachableError(this.port, { cause: error });
     }
+  }
+
+  /** Removes an ended process and its stored output; resolves with its last record. */
+  async forget(target: ProcessTarget): Promise<ProcessInfo> {
+    const response = await this.#request("POST", "/api/forget", target);
+    if (!response.ok) throw await errorFrom(response);
+    return (await response.json() as { forgotten: ProcessInfo }).forgotten;
+  }
+
+  /** Who holds the port that process `pid` reported in use (say, as it died), or null. */
+  async portConflict(pid: number): Promise<PortHolderInfo | null> {
+    const response = await this.#request("GET", `/api/port_conflict?pid=${pid}`);
+    if (!response.ok) throw await errorFrom(response);
+    return (await response.json() as { port_conflict: PortHolderInfo | null }).port_conflict;
   }
 
   /** Asks the server to stop every managed process and exit. */

@@ -33,10 +33,12 @@ export class AmbiguousTargetError extends PersistprocError {
 export class AlreadyRunningError extends PersistprocError {
   readonly pid: number;
   readonly label: string;
-  constructor(label: string, pid: number, options?: ErrorOptions) {
+  /** `ports`: the ports it listens on, when the caller asked about one. */
+  constructor(label: string, pid: number, options?: ErrorOptions & { ports?: number[] }) {
+    const listening = options?.ports?.length ? `, listening on ${options.ports.join(", ")}` : "";
     super(
       "already_running",
-      `"${label}" is already running (PID ${pid}); stop or restart it instead`,
+      `"${label}" is already running (PID ${pid}${listening}): use it, or restart it to start it anew`,
       options,
     );
     this.name = "AlreadyRunningError";
@@ -85,9 +87,12 @@ export class PortConflictError extends PersistprocError {
   constructor(holder: PortHolderInfo, options?: ErrorOptions) {
     super(
       "port_in_use",
-      `Port ${holder.port} is already in use by ${
-        describeHolder(holder)
-      }; stop it or choose another port`,
+      `Port ${holder.port} is already in use by ${describeHolder(holder)}; ${
+        holder.label
+          // Another copy on another port is what persistproc exists to prevent.
+          ? `to run it anew, restart "${holder.label}" instead of starting another`
+          : "stop it or choose another port"
+      }`,
       options,
     );
     this.name = "PortConflictError";

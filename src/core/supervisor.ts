@@ -231,6 +231,31 @@ export class Supervisor {
     });
   }
 
+  /**
+   * Removes an ended process from the registry, with its stored output: what `list` keeps of
+   * the last 50 ended processes, on request. A running one is refused (stop it first); one
+   * waiting to be restarted by autorestart is not restarted.
+   */
+  async forget(target: ProcessTarget): Promise<ProcessInfo> {
+    const entry = this.#resolve(target);
+    return await entry.enqueue(() => {
+      if (entry.state === "running" || entry.state === "stopping") {
+        throw new PersistprocError(
+          "busy",
+          `Cannot forget "${entry.spec.label}": it is running (PID ${entry.pid}); stop it first`,
+        );
+      }
+      const info = entry.info();
+      this.#autorestart.cancel(entry);
+      this.#autorestart.forget(entry);
+      if (this.#entries.get(entry.spec.label) === entry) this.#entries.delete(entry.spec.label);
+      entry.output.close();
+      Deno.remove(entry.output.dir, { recursive: true }).catch(() => {});
+      this.#save();
+      return info;
+    });
+  }
+
   /** The pids of a process's tree: the program and every descendant seen. */
   treeMembers(pid: number): number[] {
     const entry = [...this.#entries.values()].find((e) => e.pid === pid);

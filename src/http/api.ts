@@ -5,6 +5,7 @@
 import type { Supervisor } from "../core/supervisor.ts";
 import type { ProcessEvent } from "../core/types.ts";
 import { clientFromUserAgent } from "../mcp/client_info.ts";
+import { portConflictOf } from "../core/ready/readiness.ts";
 import { reportError } from "../mcp/tool_errors.ts";
 import { TOOLS } from "../mcp/tools.ts";
 import { z } from "zod";
@@ -36,6 +37,7 @@ export async function handleApi(
   const path = url.pathname.replace(/\/+$/, "");
   if (path === "/api/health" && request.method === "GET") return Response.json(ctx.health);
   if (path === "/api/follow" && request.method === "GET") return follow(ctx, url);
+  if (path === "/api/port_conflict" && request.method === "GET") return portConflict(ctx, url);
   if (request.method !== "POST") return null;
   // A JSON content type cannot be sent cross-site without a CORS preflight, which we never grant.
   const mediaType = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
@@ -49,6 +51,7 @@ export async function handleApi(
     queueMicrotask(ctx.requestShutdown);
     return Response.json({ ok: true }, { status: 202 });
   }
+  if (path === "/api/forget") return await forget(ctx, request);
   const name = path.startsWith("/api/tools/") ? path.slice("/api/tools/".length) : "";
   const tool = TOOLS.find((t) => t.name === name);
   if (!tool) return null;
@@ -159,4 +162,39 @@ function follow(ctx: ApiContext, url: URL): Response {
   return new Response(body, {
     headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" },
   });
+}
+
+const forgetInput = z.object({
+  pid: z.number().int().positive().optional(),
+  command_or_label: z.string().min(1).max(10_000).optional(),
+  working_directory: z.string().min(1).max(4_096).optional(),
+}).strict();
+
+/** Removes an ended process and its stored output; answers with its last record. */
+async function forget(ctx: ApiContext, request: Request): Promise<Response> {
+  let body: unknown;
+  try {
+    body = JSON.parse(new TextDecoder().decode(await readBody(request)));
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return tooLarge(error);
+  }
+  const parsed = forgetInput.safeParse(body);
+  if (!parsed.success) {
+    return errorResponse(new TypeError("Send the process as {pid} or {command_or_label}"));
+  }
+  try {
+    return Response.json({ forgotten: await ctx.supervisor.forget(parsed.data) });
+  } catch (error) {
+    return errorResponse(error);
+  }
+}
+
+/** Who holds the port that process `pid` reported in use, if it did: `{ port_conflict }`. */
+async function portConflict(ctx: ApiContext, url: URL): Promise<Response> {
+  try {
+    const pid = Number(url.searchParams.get("pid"));
+    return Response.json({ port_conflict: await portConflictOf(ctx.supervisor, { pid }) });
+  } catch (error) {
+    return errorResponse(error);
+  }
 }

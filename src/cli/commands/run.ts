@@ -128,9 +128,13 @@ async function startOrAttach(
   client: HubClient,
   request: StartRequest,
 ): Promise<{ process: ProcessInfo; attached: boolean }> {
+  // Attaching is asking to keep what runs: its waits are then met at once when it is ready,
+  // and its own port is never a conflict.
+  const keep = request.ifRunning === "attach" ? { if_running: "keep" as const } : {};
   const start = async () => (await waited(
     request,
     client.ctrl({
+      ...keep,
       action: "start",
       command_or_label: request.command,
       working_directory: request.workingDirectory,
@@ -143,7 +147,9 @@ async function startOrAttach(
     }),
   ));
   try {
-    return { process: await start(), attached: false };
+    const result = await start();
+    if (result.already_running) printErr(`already running (PID ${result.pid}), attaching`);
+    return { process: result, attached: result.already_running === true };
   } catch (error) {
     if (!(error instanceof HubError && error.code === "already_running" && error.pid)) {
       throw error;

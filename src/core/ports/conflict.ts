@@ -48,9 +48,33 @@ export async function assertPortFree(
 }
 
 /**
+ * The line in which a program reports that an address is in use, and the port it names: the
+ * first such line naming a port (Node's `Error: listen EADDRINUSE: address already in use
+ * :::3000`, before its stack and its `code: 'EADDRINUSE'`), else any such line with the port
+ * from a `port: 3000` line of the same report. Null when the output says nothing of the kind.
+ */
+export function addressInUse(
+  lines: readonly string[],
+): { line: string; port: number | null } | null {
+  const reports = lines.filter((line) => ADDRESS_IN_USE.test(line));
+  if (reports.length === 0) return null;
+  const portsIn = (line: string) =>
+    [...line.matchAll(PORT_IN_MESSAGE)].map((m) => Number(m[1])).filter(isPort);
+  const naming = reports.find((line) => portsIn(line).length > 0);
+  if (naming !== undefined) return { line: naming, port: portsIn(naming).at(-1)! };
+  const field = lines.map((line) => /^\s*port:\s*(\d{1,5})\b/.exec(line)?.[1])
+    .map(Number).find(isPort);
+  return { line: reports[0], port: field ?? null };
+}
+
+function isPort(n: number): boolean {
+  return Number.isInteger(n) && n >= 1 && n <= 65_535;
+}
+
+/**
  * When the child's output says an address is in use, the holder of the port it was after: the
- * port waited for, else the last port the message names. Null when the output says nothing of
- * the kind or the port is free again.
+ * port waited for, else the port the report names. Null when the output says nothing of the
+ * kind or the port is free again.
  */
 export async function conflictFromOutput(
   lines: readonly string[],
@@ -58,11 +82,9 @@ export async function conflictFromOutput(
   processes: readonly ProcessInfo[],
   ownGroup: number,
 ): Promise<PortHolderInfo | null> {
-  const message = lines.findLast((line) => ADDRESS_IN_USE.test(line));
-  if (message === undefined) return null;
-  const named = [...message.matchAll(PORT_IN_MESSAGE)].map((m) => Number(m[1]))
-    .filter((n) => n >= 1 && n <= 65_535);
-  const wanted = port ?? named.at(-1);
+  const report = addressInUse(lines);
+  if (report === null) return null;
+  const wanted = port ?? report.port ?? undefined;
   return wanted === undefined ? null : await foreignHolder(wanted, processes, ownGroup);
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { conflictFromOutput, nameHolder } from "./conflict.ts";
+import { addressInUse, conflictFromOutput, nameHolder } from "./conflict.ts";
 import type { ProcessInfo } from "../types.ts";
 
 const managed = [
@@ -29,4 +29,37 @@ Deno.test("conflictFromOutput names the holder of the port an address-in-use mes
   const python = ["OSError: [Errno 98] Address already in use"];
   assert.equal((await conflictFromOutput(python, port, [], 999_999_999))?.pid, Deno.pid);
   assert.equal(await conflictFromOutput(["all fine"], port, [], 999_999_999), null);
+});
+
+/** What Node 20 prints when a server's port is taken: the report, a stack, then its fields. */
+const NODE_REPORT = [
+  "node:events:497",
+  "      throw er; // Unhandled 'error' event",
+  "      ^",
+  "",
+  "Error: listen EADDRINUSE: address already in use :::3000",
+  "    at Server.setupListenHandle [as _listen2] (node:net:1908:16)",
+  "    at listenInCluster (node:net:1965:12)",
+  "Emitted 'error' event on Server instance at:",
+  "    at emitErrorNT (node:net:1944:8)",
+  "  code: 'EADDRINUSE',",
+  "  errno: -98,",
+  "  syscall: 'listen',",
+  "  address: '::',",
+  "  port: 3000",
+  "}",
+  "",
+  "Node.js v20.19.0",
+];
+
+Deno.test("addressInUse finds Node's report line and its port, not the fields after it", () => {
+  assert.deepEqual(addressInUse(NODE_REPORT), {
+    line: "Error: listen EADDRINUSE: address already in use :::3000",
+    port: 3000,
+  });
+  assert.deepEqual(addressInUse(["  code: 'EADDRINUSE',", "  port: 8080"]), {
+    line: "  code: 'EADDRINUSE',",
+    port: 8080,
+  });
+  assert.equal(addressInUse(["all good"]), null);
 });

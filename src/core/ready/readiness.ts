@@ -7,7 +7,12 @@ import { stripAnsi } from "../output/ansi.ts";
 import { compilePattern, type LinePattern } from "../output/line_pattern.ts";
 import { OutputReader } from "../output/output_reader.ts";
 import { withAssignedPort } from "../ports/assign.ts";
-import { assertPortFree, conflictFromOutput, foreignHolder } from "../ports/conflict.ts";
+import {
+  addressInUse,
+  assertPortFree,
+  conflictFromOutput,
+  foreignHolder,
+} from "../ports/conflict.ts";
 import { listeningPorts } from "../ports/listeners.ts";
 import { portListens, urlAnswers } from "./probes.ts";
 import { AlreadyRunningError, type PortHolderInfo } from "../errors.ts";
@@ -22,6 +27,8 @@ const POLL_MS = 200;
 /** Lines of each stream returned when the program exited or never became ready. */
 const TAIL_LINES = 20;
 const TAIL_LINE_CHARS = 500;
+/** Lines of each stream searched for a report of a port in use. */
+const SCAN_LINES = 200;
 
 /** What to wait for, as callers give it; every condition given must hold. */
 export interface ReadyConditions {
@@ -169,11 +176,16 @@ export async function startWhenReady(
     return { ...kept, already_running: true };
   };
   const place = await hub.placeOf(request);
-  if (ifRunning !== "error") {
-    // Found before the port check: a process kept or restarted may hold its own port.
-    const found = hub.list({ command_or_label: place.label })
-      .find((p) => p.label === place.label && p.status === "running");
-    if (found) return await running(found.pid);
+  // Found before the port check: a process is never its own port conflict.
+  const found = hub.list({ command_or_label: place.label })
+    .find((p) => p.label === place.label && p.status === "running");
+  if (found && ifRunning !== "error") return await running(found.pid);
+  if (found) {
+    const wanted = typeof raw.wait_for_port === "number" ? raw.wait_for_port : undefined;
+    const ports = wanted === undefined
+      ? []
+      : (await listeningPorts([found.pid])).get(found.pid) ?? [];
+    throw new AlreadyRunningError(place.label, found.pid, { ports });
   }
   if (how.assignPort !== undefined) {
     request = await withAssignedPort(request, how.assignPort, place, hub.list());
@@ -345,25 +357,58 @@ async function explain(
 ): Promise<void> {
   const reader = new OutputReader(started.log_dir);
   const since = new Date(started.start_time).getTime();
-  const tail = (stream: "stdout" | "stderr") =>
-    reader.newest(stream, TAIL_LINES, { since }).flatMap((entry) =>
+  // Read further back than the tails show: a report of a port in use comes before the stack
+  // trace that follows it, and must be found, and shown, however long that trace is.
+  const recent = (stream: "stdout" | "stderr") =>
+    reader.newest(stream, SCAN_LINES, { since }).flatMap((entry) =>
       entry.kind === "line" ? [stripAnsi(entry.text).slice(0, TAIL_LINE_CHARS)] : []
     );
-  outcome.stderr_tail = tail("stderr");
-  outcome.stdout_tail = tail("stdout");
+  const stderr = recent("stderr");
+  const stdout = recent("stdout");
   const processes = hub.list();
   outcome.port_conflict = await conflictFromOutput(
-    [...outcome.stdout_tail, ...outcome.stderr_tail],
+    [...stdout, ...stderr],
     port,
     processes,
     started.pid,
   );
+  const report = addressInUse([...stdout, ...stderr])?.line;
+  outcome.stderr_tail = tailWith(stderr, report);
+  outcome.stdout_tail = tailWith(stdout, report);
   if (!outcome.port_conflict && port !== undefined && outcome.wait_result === "timeout") {
     const holder = await foreignHolder(port, processes, started.pid);
     // A holder outside the tree counts as a conflict only when it is another managed process:
     // an unmanaged one (a container proxy, a daemon the program forked) made the port ready.
     if (holder?.label) outcome.port_conflict = holder;
   }
+}
+
+/**
+ * Who holds the port a process could not get, when its output since its latest start reports
+ * an address in use (it died of it, say); null when it reports nothing of the kind or the port
+ * is free again.
+ */
+export async function portConflictOf(
+  hub: Pick<Supervisor, "get" | "list">,
+  target: ProcessTarget,
+): Promise<PortHolderInfo | null> {
+  const info = hub.get(target);
+  const reader = new OutputReader(info.log_dir);
+  const since = new Date(info.start_time).getTime();
+  const lines = (["stdout", "stderr"] as const).flatMap((stream) =>
+    reader.newest(stream, SCAN_LINES, { since }).flatMap((entry) =>
+      entry.kind === "line" ? [stripAnsi(entry.text)] : []
+    )
+  );
+  return await conflictFromOutput(lines, undefined, hub.list(), info.pid);
+}
+
+/** The last TAIL_LINES lines, beginning with `line` (then `...`) when it is older than those. */
+function tailWith(lines: string[], line: string | undefined): string[] {
+  const tail = lines.slice(-TAIL_LINES);
+  const at = line === undefined ? -1 : lines.lastIndexOf(line);
+  if (at === -1 || at >= lines.length - tail.length) return tail;
+  return [line!, "...", ...lines.slice(-(TAIL_LINES - 2))];
 }
 
 /** Waits `ms`, or less when `until` settles first, leaving no timer behind. */

@@ -1,0 +1,111 @@
+// deno-lint-ignore-file no-explicit-any
+/**
+ * End-to-end: ports as a user meets them from a project folder: the port a process holds is
+ * never its own conflict, and a program that dies because its port is taken is told who has it.
+ */
+import assert from "node:assert/strict";
+import { cli, CliProcess } from "./_cli.ts";
+import { connectMcp, FIXTURES, freePort, hubTest } from "./_hub.ts";
+
+const SERVER = `${FIXTURES}slow_http.ts`;
+const PORT_TAKEN = `${FIXTURES}port_taken.sh`;
+
+hubTest("a process is never its own port conflict: start, run and MCP", async (hub) => {
+  const project = await Deno.makeTempDir({ dir: hub.dataDir });
+  const port = freePort();
+  const server = [Deno.execPath(), "run", "-A", SERVER, String(port)];
+  const start = ["start", "--label", "web", "--wait-for-port", String(port), ...server];
+  const first = await cli(hub, start, {}, project);
+  assert.equal(first.code, 0, first.stderr);
+  const pid = Number(/\(PID (\d+)\)/.exec(first.stdout)![1]);
+  // Again: already running, with how to restart it; not "port in use".
+  const again = await cli(hub, start, {}, project);
+  assert.equal(again.code, 1);
+  assert.match(
+    again.stderr,
+    new RegExp(
+      `^error: "web" is already running \\(PID ${pid}, listening on ${port}\\); to start it anew: persistproc restart ${pid}$`,
+      "m",
+    ),
+  );
+  assert.doesNotMatch(again.stderr, /in use/);
+  // run attaches, and the wait is met at once since the port listens.
+  await using run = new CliProcess(
+    hub,
+    ["run", "--label", "web", "--wait-for-port", String(port), ...server],
+    { cwd: project },
+  );
+  await run.waitForOutput(
+    new RegExp(`^already running \\(PID ${pid}\\), attaching$`, "m"),
+    "stderr",
+  );
+  run.kill("SIGINT");
+  assert.equal((await run.result()).code, 0);
+  // MCP says the same.
+  await using client = await connectMcp(hub);
+  const mcp = await client.callTool({
+    name: "ctrl",
+    arguments: {
+      action: "start",
+      command_or_label: server.join(" "),
+      label: "web",
+      working_directory: project,
+      wait_for_port: port,
+    },
+  }) as any;
+  assert.equal(mcp.isError, true);
+  assert.match(mcp.content[0].text, new RegExp(`"web" is already running \\(PID ${pid}`));
+  assert.doesNotMatch(mcp.content[0].text, /in use/);
+  // Another label wanting that port is told to restart the one that has it.
+  const other = await cli(
+    hub,
+    [
+      "start",
+      "--label",
+      "web2",
+      "--wait-for-port",
+      String(port),
+      ...server,
+    ],
+    {},
+    project,
+  );
+  assert.equal(other.code, 1);
+  assert.match(
+    other.stderr,
+    /managed process "web"\); to run it anew, restart it instead of starting another: persistproc restart web$/m,
+  );
+});
+
+hubTest("a program that dies because its port is taken is told who holds it", async (hub) => {
+  using holder = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = holder.addr.port;
+  const run = await cli(hub, ["run", PORT_TAKEN, String(port)]);
+  assert.equal(run.code, 1);
+  assert.match(run.stderr, new RegExp(`^port ${port} is held by PID ${Deno.pid}\\b`, "m"));
+  const start = await cli(hub, [
+    "start",
+    "--label",
+    "taken",
+    "--wait-for-log",
+    "listening",
+    PORT_TAKEN,
+    String(port),
+  ]);
+  assert.equal(start.code, 1);
+  assert.match(start.stderr, new RegExp(`^port ${port} is held by PID ${Deno.pid}\\b`, "m"));
+  // The report line is in the tail, though the stack after it is longer than the tail.
+  assert.match(start.stderr, /^ {2}Error: listen EADDRINUSE: address already in use :::\d+$/m);
+  await using client = await connectMcp(hub);
+  const result = await client.callTool({
+    name: "ctrl",
+    arguments: { action: "restart", command_or_label: "taken", wait_for_log: "listening" },
+  }) as any;
+  const structured = result.structuredContent;
+  assert.equal(structured.port_conflict?.port, port);
+  assert.equal(structured.port_conflict?.pid, Deno.pid);
+  assert.ok(
+    structured.stderr_tail.some((line: string) => line.startsWith("Error: listen EADDRINUSE")),
+    structured.stderr_tail.join("\n"),
+  );
+});
