@@ -251,7 +251,7 @@ const list = define({
   name: "list",
   title: "List managed processes",
   description:
-    "List managed processes, running and recently ended: PID, label, status, exit code, TCP ports, who started them, log paths. Check here before starting a dev server: it may be running.",
+    "List managed processes, running and recently ended: PID, label, status, exit code, TCP ports, who started them, output errors. Check here before starting a dev server: it may be running.",
   inputSchema: listInput,
   outputSchema: listOutput,
   annotations: READ_ONLY,
@@ -272,7 +272,7 @@ const output = define({
   name: "output",
   title: "Read a process's output",
   description:
-    "Read a managed process's output (running or ended): the newest lines; with cursor, only what came since; with grep (+context), matches from the whole log; optionally one stream or a time window; colours stripped, within max_bytes. wait_for_log/wait_for_exit first wait on the running process (edit, wait, read in one call).",
+    "Read a managed process's output (running or ended): the newest lines; with cursor, only what came since; with grep (+context), matches from the whole log; optionally one stream, a time window or the current run; stderr marked [err], colours stripped, within max_bytes. wait_for_log/wait_for_exit first wait on the running process (edit, wait, read in one call).",
   inputSchema: outputInput,
   outputSchema: outputOutput,
   annotations: READ_ONLY,
