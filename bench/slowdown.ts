@@ -86,8 +86,8 @@ export const slowdown: Measure = async (ctx) => {
     unit: "×",
     persistproc: p / l,
     pm2: q === null ? null : q / l,
-    target: "≤ 1.5 ×",
-    met: p / l <= 1.5,
+    target: "≤ 1.2 ×",
+    met: p / l <= 1.2,
   }];
   return rows;
 };

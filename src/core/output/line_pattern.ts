@@ -14,6 +14,8 @@ export interface LinePattern {
   readonly source: string;
   /** Whether the pattern matches anywhere in the text. */
   test(text: string): boolean;
+  /** The pattern's UTF-8 bytes when it is a plain string (no special character), else null. */
+  readonly literal: Uint8Array | null;
 }
 
 /**
@@ -38,5 +40,6 @@ export function compilePattern(field: string, source: string): LinePattern {
       { cause: error },
     );
   }
-  return { source, test: (text) => compiled.test(text) };
+  const literal = /[\\^$.|?*+()[\]{}]/.test(source) ? null : new TextEncoder().encode(source);
+  return { source, test: (text) => compiled.test(text), literal };
 }

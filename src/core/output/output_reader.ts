@@ -51,6 +51,14 @@ export interface ReadWindow {
   currentRun?: boolean;
 }
 
+/** Lets a search pass over batches that cannot hold a match without decoding their lines. */
+export interface BatchSkip {
+  /** Whether a line among these raw bytes may match. */
+  mayMatch(bytes: Uint8Array): boolean;
+  /** Told how many lines were passed over. */
+  skipped(lines: number): void;
+}
+
 /** What a forward read covered. */
 export interface ForwardRead {
   /** The position after the last line visited: where the next read starts. */
@@ -177,7 +185,8 @@ export class OutputReader {
 
   /**
    * Visits the lines of `stream` stored after `from` (all retained lines when null), oldest
-   * first, with the position after each; `visit` returning false stops the read. A position
+   * first; `after()` gives the position after the line being visited (a copy, made only when
+   * asked: most visits never need it). `visit` returning false stops the read. A position
    * older than the retained output starts at its oldest line and counts the lines lost; one
    * past the end is a RangeError. Awaits between batches, so other requests are served, and
    * stops at `deadline` (epoch ms).
@@ -185,14 +194,16 @@ export class OutputReader {
   async forward(
     stream: StreamChoice,
     from: Position | null,
-    visit: (entry: Entry, after: Position) => boolean,
+    visit: (entry: Entry, after: () => Position) => boolean,
     deadline = Infinity,
     window: ReadWindow = {},
+    skip?: BatchSkip,
   ): Promise<ForwardRead> {
     const first = this.#retained();
     const { end } = this.extent();
     const streams = streamsOf(stream);
-    const position = structuredClone(from ?? first);
+    const position = copy(from ?? first);
+    const after = () => copy(position);
     let skippedLines = 0;
     for (const s of streams) {
       if (position[s].byte > end[s].byte) {
@@ -233,7 +244,7 @@ export class OutputReader {
       if (record.kind === "run") {
         if ((record.stdout > 0 || record.stderr > 0) && inWindow(record.time, window)) {
           const entry = { kind: "run", run: record.run, reason: record.reason, time: record.time };
-          if (!visit(entry as RunEntry, structuredClone(position))) break;
+          if (!visit(entry as RunEntry, after)) break;
         }
         continue;
       }
@@ -245,14 +256,21 @@ export class OutputReader {
       }
       const startByte = Math.max(record.start, position[s].byte);
       const bytes = readRange(meta.streams[s], startByte, record.end, files.open);
+      if (skip && !skip.mayMatch(bytes)) {
+        const lines = record.firstLine + record.lines - position[s].line;
+        position[s] = { byte: record.end, line: record.firstLine + record.lines };
+        skip.skipped(lines);
+        continue;
+      }
       let offset = 0;
       let stopped = false;
+      const here = position[s];
       for (const text of batchLines(bytes)) {
         const nl = bytes.indexOf(0x0a, offset);
         offset = nl === -1 ? bytes.length : nl + 1;
-        position[s] = { byte: startByte + offset, line: position[s].line + 1 };
-        const entry: LineEntry = { kind: "line", stream: s, time: record.time, text };
-        if (!visit(entry, structuredClone(position))) {
+        here.byte = startByte + offset;
+        here.line++;
+        if (!visit({ kind: "line", stream: s, time: record.time, text }, after)) {
           stopped = true;
           break;
         }
@@ -270,6 +288,10 @@ export class OutputReader {
       stderr: { ...(meta?.streams.stderr.retained ?? { byte: 0, line: 0 }) },
     };
   }
+}
+
+function copy(position: Position): Position {
+  return { stdout: { ...position.stdout }, stderr: { ...position.stderr } };
 }
 
 function streamsOf(stream: StreamChoice): readonly Stream[] {

@@ -17,6 +17,8 @@ import type { OutputQuery, OutputResult, ProcessInfo, ProcessTarget } from "../t
 export const DEFAULT_MAX_BYTES = 16 * 1024;
 /** How long one read may scan before it stops and says where (grep over a huge log). */
 export const SCAN_BUDGET_MS = 3_000;
+const decoder = new TextDecoder();
+
 /** What starts a stderr line in the combined stream. */
 export const ERR_MARK = "[err] ";
 
@@ -177,27 +179,43 @@ async function scan(
   let consumed: Position | null = null; // after the last line before `before`
   let number = 0;
   let stopped = false;
-  const visit = (entry: Entry, after: Position): boolean => {
-    if (window.before !== undefined && entry.time >= window.before) {
-      stopped = true; // this line is for a later read
-      return false;
+  const visit = (entry: Entry, after: () => Position): boolean => {
+    if (window.before !== undefined) {
+      if (entry.time >= window.before) {
+        stopped = true; // this line is for a later read
+        return false;
+      }
+      consumed = after();
     }
-    consumed = after;
     if (window.since !== undefined && entry.time < window.since) return true;
-    const text = clean(entryText(entry, combined));
     if (entry.kind === "run") {
-      if (!pattern) newest.push(text, entry.time);
+      if (!pattern) newest.push(clean(entryText(entry, combined)), entry.time);
       return true;
     }
-    if (pattern) groups.push(number++, text, pattern.test(clean(entry.text)), entry.time);
+    const text = clean(entry.text);
+    const shown = combined && entry.stream === "stderr" ? ERR_MARK + text : text;
+    if (pattern) groups.push(number++, shown, pattern.test(text), entry.time);
     else {
       matched++;
-      newest.push(text, entry.time);
+      newest.push(shown, entry.time);
     }
     return true;
   };
   const deadline = Date.now() + SCAN_BUDGET_MS;
-  const read = await reader.forward(stream, from, visit, deadline, window);
+  // A plain-string grep without context passes over batches whose raw bytes lack the string
+  // (and any escape sequence that could hide it) without decoding them.
+  const literal = pattern?.literal ? pattern.source : null;
+  const skip = literal && filter.context === 0 && window.before === undefined &&
+      window.since === undefined
+    ? {
+      mayMatch: (bytes: Uint8Array) => {
+        const text = decoder.decode(bytes);
+        return text.includes(literal) || text.includes("\x1b");
+      },
+      skipped: (lines: number) => number += lines,
+    }
+    : undefined;
+  const read = await reader.forward(stream, from, visit, deadline, window, skip);
   return {
     kept: pattern ? groups.lines() : newest.lines(),
     next: stopped ? consumed ?? from ?? reader.extent().first : read.end,

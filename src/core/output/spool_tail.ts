@@ -1,9 +1,10 @@
 /**
  * Follows processes' spool files (see spool.ts) into their output stores: reads what was
  * appended, finds the line boundaries, and stores complete lines as batches. One shared
- * poller serves every tail, with synchronous reads: no file watcher per process, and a quiet
- * process costs two empty reads per poll. A tail polls every 10 ms while output flows,
- * every 50 ms for two seconds after, then every 200 ms.
+ * poller serves every tail, with synchronous reads: no file watcher per process. A tail polls
+ * every 10 ms while output flows, every 50 ms for two seconds after, then every 200 ms; where
+ * the write order is known (Linux, below), a write wakes its tail within 50 ms, and a quiet
+ * tail is polled once a second only.
  *
  * Where the kernel can say in which order the two spool files were written (Linux: one shared
  * inotify instance, system/write_order.ts), lines both streams printed within one poll are
@@ -22,6 +23,10 @@ import { openWriteOrder } from "../system/write_order.ts";
 const BUSY_POLL_MS = 10;
 const IDLE_POLL_MS = 50;
 const QUIET_POLL_MS = 200;
+/** Where writes wake the tail (see the poller), a quiet tail is polled once a second only. */
+const SLEEP_POLL_MS = 1_000;
+/** How often the poller looks for writes, where it can. */
+const WRITE_CHECK_MS = 50;
 const RETRY_MS = 1_000;
 /** After the program ends, how long its spool must stay quiet before its end is told. */
 const DRAIN_QUIET_MS = 100;
@@ -81,6 +86,7 @@ class SpoolTail implements Tail {
   };
   #ended = false;
   #held = false;
+  #drained = false;
   #endedAt = 0;
   #lastDataAt = Date.now();
   #lastGroupCheck = 0;
@@ -125,19 +131,33 @@ class SpoolTail implements Tail {
     if (this.#ended) {
       const quiet = now - Math.max(this.#lastDataAt, this.#endedAt) >= DRAIN_QUIET_MS;
       let gone = false;
-      if (read === 0 && now - this.#lastGroupCheck >= GROUP_CHECK_MS) {
+      // Until the end is told, the group is checked at every poll: a stop waits for it.
+      if (read === 0 && (!this.#drained || now - this.#lastGroupCheck >= GROUP_CHECK_MS)) {
         this.#lastGroupCheck = now;
         gone = this.#options.writersGone();
       }
-      if (gone || quiet) this.#resolveDrained();
+      if (gone || quiet) {
+        this.#drained = true;
+        this.#resolveDrained();
+      }
       if (gone) {
         this.#finish(now);
         return false;
       }
+      if (!this.#drained) {
+        this.nextPoll = now + BUSY_POLL_MS;
+        return true;
+      }
     }
     const quietMs = now - this.#lastDataAt;
     this.nextPoll = now +
-      (read > 0 || quietMs < 100 ? BUSY_POLL_MS : quietMs < 2_000 ? IDLE_POLL_MS : QUIET_POLL_MS);
+      (read > 0 || quietMs < 100
+        ? BUSY_POLL_MS
+        : quietMs < 2_000
+        ? IDLE_POLL_MS
+        : poller.wokenByWrites
+        ? SLEEP_POLL_MS
+        : QUIET_POLL_MS);
     return true;
   }
 
@@ -328,6 +348,8 @@ const poller = new (class {
   readonly #tails = new Set<SpoolTail>();
   readonly #order = openWriteOrder();
   readonly #watched = new Map<number, { tail: SpoolTail; stream: Stream }>();
+  /** Whether writes wake tails (a quiet tail then needs no frequent polls). */
+  readonly wokenByWrites = this.#order !== null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #due = Infinity;
 
@@ -371,6 +393,7 @@ const poller = new (class {
       if (!watched) continue;
       const writes = watched.tail.writes;
       writes.push(watched.stream);
+      watched.tail.nextPoll = Math.min(watched.tail.nextPoll, Date.now());
       if (writes.length > 100_000) writes.splice(0, writes.length - 50_000);
     }
   }
@@ -398,6 +421,7 @@ const poller = new (class {
       if (tail.nextPoll <= now && !tail.poll(now)) continue;
       next = Math.min(next, tail.nextPoll);
     }
+    if (this.#order && this.#tails.size > 0) next = Math.min(next, now + WRITE_CHECK_MS);
     if (next < Infinity) this.#plan(Math.max(0, next - Date.now()));
   }
 })();
