@@ -3,6 +3,7 @@
  * them. It knows nothing of MCP, HTTP or the CLI; they call it and translate its errors.
  */
 import { join } from "node:path";
+import type { Following, Hub } from "./hub.ts";
 import { toArgv } from "./process/command_line.ts";
 import { AlreadyRunningError, PersistprocError, ShuttingDownError } from "./errors.ts";
 import { Autorestarter, type AutorestartState } from "./process/autorestart.ts";
@@ -62,16 +63,10 @@ export interface RestoreSummary {
   ended: number;
 }
 
-/** What a follower gets: the backlog read at subscription time, and the live feed after it. */
-export interface Following {
-  process: ProcessInfo;
-  /** The newest stored lines (and run starts among them), as line events. */
-  backlog: Extract<ProcessEvent, { type: "line" }>[];
-  unsubscribe: () => void;
-}
+export type { Following };
 
 /** The process registry; see the module comment. */
-export class Supervisor {
+export class Supervisor implements Hub {
   readonly #options: Required<SupervisorOptions>;
   readonly #entries = new Map<string, ManagedProcess>(); // by label
   readonly #autorestart = new Autorestarter(

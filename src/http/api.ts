@@ -2,7 +2,7 @@
  * The small HTTP/JSON API the CLI (and the page) use: the same tool table as MCP, a live
  * follow stream, health and shutdown.
  */
-import type { Supervisor } from "../core/supervisor.ts";
+import type { Hub } from "../core/hub.ts";
 import type { ProcessEvent } from "../core/types.ts";
 import { clientFromUserAgent } from "../mcp/client_info.ts";
 import { portConflictOf } from "../core/ready/readiness.ts";
@@ -11,9 +11,9 @@ import { TOOLS } from "../mcp/tools.ts";
 import { z } from "zod";
 import { BodyTooLargeError, readBody, tooLarge } from "./body_limit.ts";
 
-/** What the API answers from, besides the supervisor. */
+/** What the API answers from, besides the hub. */
 export interface ApiContext {
-  supervisor: Supervisor;
+  hub: Hub;
   health: Record<string, unknown>;
   /** Begins a graceful shutdown of the whole server. */
   requestShutdown: () => void;
@@ -74,7 +74,7 @@ export async function handleApi(
     const door = request.headers.get("x-persistproc-client");
     const context = { client: clientFromUserAgent(door ?? request.headers.get("user-agent")) };
     return Response.json(
-      (await tool.run(ctx.supervisor, parsed.data as never, context)).structured,
+      (await tool.run(ctx.hub, parsed.data as never, context)).structured,
     );
   } catch (error) {
     return errorResponse(error);
@@ -110,7 +110,7 @@ function follow(ctx: ApiContext, url: URL): Response {
   let close = () => {};
   let following;
   try {
-    following = ctx.supervisor.follow({ pid }, lines, (event) => send(event));
+    following = ctx.hub.follow({ pid }, lines, (event) => send(event));
   } catch (error) {
     return errorResponse(error);
   }
@@ -183,7 +183,7 @@ async function forget(ctx: ApiContext, request: Request): Promise<Response> {
     return errorResponse(new TypeError("Send the process as {pid} or {command_or_label}"));
   }
   try {
-    return Response.json({ forgotten: await ctx.supervisor.forget(parsed.data) });
+    return Response.json({ forgotten: await ctx.hub.forget(parsed.data) });
   } catch (error) {
     return errorResponse(error);
   }
@@ -193,7 +193,7 @@ async function forget(ctx: ApiContext, request: Request): Promise<Response> {
 async function portConflict(ctx: ApiContext, url: URL): Promise<Response> {
   try {
     const pid = Number(url.searchParams.get("pid"));
-    return Response.json({ port_conflict: await portConflictOf(ctx.supervisor, { pid }) });
+    return Response.json({ port_conflict: await portConflictOf(ctx.hub, { pid }) });
   } catch (error) {
     return errorResponse(error);
   }

@@ -1,11 +1,11 @@
 /**
  * The one HTTP server: MCP at `/mcp`, the JSON API at `/api/`, the page, on loopback only. It
- * serves a supervisor it is given; the supervisor's life (the data-dir lock, restore, signals,
+ * serves the hub it is given; the supervisor's life (the data-dir lock, restore, signals,
  * shutdown) is the composition root's, in src/server/.
  */
 import denoJson from "../../deno.json" with { type: "json" };
 import { findPortHolders } from "../core/ports/listeners.ts";
-import type { Supervisor } from "../core/supervisor.ts";
+import type { Hub } from "../core/hub.ts";
 import { type ApiContext, handleApi } from "./api.ts";
 import { BodyTooLargeError, readBody } from "./body_limit.ts";
 import { AUTH_CHALLENGE, isLoopbackHost, refuseForeign } from "./guard.ts";
@@ -48,9 +48,9 @@ export class PortInUseError extends Error {
   }
 }
 
-/** What {@link listen} needs besides the settings: the core to serve, and how to stop. */
+/** What {@link listen} needs besides the settings: the hub to serve, and how to stop. */
 export interface DoorContext {
-  supervisor: Supervisor;
+  hub: Hub;
   /** Begins a graceful shutdown of the whole server (`POST /api/shutdown`). */
   requestShutdown: () => void;
 }
@@ -79,18 +79,18 @@ export function checkExposure(options: Pick<ServeOptions, "hostname" | "token">)
 
 /**
  * Listens on the port and serves the MCP door, the JSON API and the page over `context`'s
- * supervisor. Throws PortInUseError when the port is taken.
+ * hub. Throws PortInUseError when the port is taken.
  */
 export async function listen(options: ServeOptions, context: DoorContext): Promise<HttpDoor> {
   checkExposure(options);
   const hostname = options.hostname ?? "127.0.0.1";
   const loopback = hostname === "::1" || isLoopbackHost(hostname);
   const policy = { token: options.token, anyHost: !loopback };
-  const { supervisor } = context;
+  const { hub } = context;
   const identity = { name: "persistproc", version: denoJson.version };
   const abort = new AbortController();
   const ctx: ApiContext = {
-    supervisor,
+    hub,
     health: { ...identity, pid: Deno.pid, port: options.port, data_dir: options.dataDir },
     requestShutdown: context.requestShutdown,
     streams: new Set(),
@@ -112,7 +112,7 @@ export async function listen(options: ServeOptions, context: DoorContext): Promi
         if (capped instanceof Response) return capped;
         // Loaded on the first MCP request: the SDK is most of an idle server's memory.
         mcp ??= import("../mcp/server.ts").then(({ createMcpDoor }) =>
-          createMcpDoor(supervisor, identity, { anyHost: policy.anyHost })
+          createMcpDoor(hub, identity, { anyHost: policy.anyHost })
         );
         return await (await mcp)(capped);
       }

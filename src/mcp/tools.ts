@@ -13,7 +13,7 @@ import {
   restartWhenReady,
   startWhenReady,
 } from "../core/ready/readiness.ts";
-import type { Supervisor } from "../core/supervisor.ts";
+import type { Hub } from "../core/hub.ts";
 import type { ProcessInfo, StopReport } from "../core/types.ts";
 import type { ClientInfo } from "./client_info.ts";
 import {
@@ -25,11 +25,8 @@ import {
   outputOutput,
 } from "./schemas.ts";
 
-/** What the tools need of the core. */
-export type Hub = Pick<
-  Supervisor,
-  "start" | "stop" | "restart" | "list" | "get" | "follow" | "placeOf" | "treeMembers"
->;
+/** What the tools need of the core: the hub (see src/core/hub.ts). */
+export type { Hub };
 
 /**
  * What a door passes to a tool besides its arguments: who is calling, and how to reach the

@@ -51,7 +51,7 @@ async function run(options: ServeOptions): Promise<void> {
     hiddenVariables: ["PERSISTPROC_TOKEN"],
   });
   let stopping: Promise<void> | null = null;
-  const door = await listen(options, { supervisor, requestShutdown: () => void shutdown() });
+  const door = await listen(options, { hub: supervisor, requestShutdown: () => void shutdown() });
   const restored = supervisor.restore();
   if (restored.adopted + restored.ended > 0) {
     logger.info(

@@ -16,7 +16,7 @@ import {
 import { listeningPorts } from "../ports/listeners.ts";
 import { portListens, urlAnswers } from "./probes.ts";
 import { AlreadyRunningError, type PortHolderInfo } from "../errors.ts";
-import type { Supervisor } from "../supervisor.ts";
+import type { Hub } from "../hub.ts";
 import type { ProcessEvent, ProcessInfo, ProcessTarget, StartRequest } from "../types.ts";
 
 /** Default and longest wait, in seconds. */
@@ -77,12 +77,6 @@ export interface WaitOptions {
   /** Called about once a second while waiting. */
   onProgress?: (progress: { elapsed_ms: number; timeout_ms: number; pending: string[] }) => void;
 }
-
-/** What waiting needs of the supervisor. */
-export type ReadinessHub = Pick<
-  Supervisor,
-  "start" | "restart" | "get" | "list" | "follow" | "placeOf" | "treeMembers"
->;
 
 interface Conditions {
   port?: number;
@@ -160,7 +154,7 @@ export interface StartOptions {
  * or restarted.
  */
 export async function startWhenReady(
-  hub: ReadinessHub,
+  hub: Hub,
   request: StartRequest,
   raw: ReadyConditions,
   options: WaitOptions = {},
@@ -216,7 +210,7 @@ export async function startWhenReady(
 
 /** Restarts a process and, when conditions are given, waits until it is ready again. */
 export async function restartWhenReady(
-  hub: ReadinessHub,
+  hub: Hub,
   target: ProcessTarget,
   restart: { force?: boolean },
   raw: ReadyConditions,
@@ -246,7 +240,7 @@ function withPort(
 }
 
 async function settle(
-  hub: ReadinessHub,
+  hub: Hub,
   started: ProcessInfo,
   conditions: Conditions | null,
   options: WaitOptions,
@@ -262,7 +256,7 @@ async function settle(
 
 /** Waits for the conditions on the run that `started` describes; see the module comment. */
 async function waitUntilReady(
-  hub: ReadinessHub,
+  hub: Hub,
   started: ProcessInfo,
   conditions: Conditions,
   options: WaitOptions,
@@ -350,7 +344,7 @@ async function waitUntilReady(
 
 /** Adds the output tails and, if the program could not get its port, who holds it. */
 async function explain(
-  hub: ReadinessHub,
+  hub: Hub,
   started: ProcessInfo,
   port: number | undefined,
   outcome: ReadyOutcome,
@@ -389,7 +383,7 @@ async function explain(
  * is free again.
  */
 export async function portConflictOf(
-  hub: Pick<Supervisor, "get" | "list">,
+  hub: Pick<Hub, "get" | "list">,
   target: ProcessTarget,
 ): Promise<PortHolderInfo | null> {
   const info = hub.get(target);

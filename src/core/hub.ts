@@ -1,0 +1,50 @@
+/**
+ * The hub: the verbs every door calls on the core. The MCP tools, the HTTP API (and through it
+ * the CLI and the page) and the start-and-wait helpers take a Hub, never the Supervisor itself,
+ * so each door sees the same operations; the Supervisor is the one implementation in the
+ * server.
+ */
+import type {
+  ProcessEvent,
+  ProcessFilter,
+  ProcessInfo,
+  ProcessTarget,
+  StartRequest,
+  StopReport,
+} from "./types.ts";
+
+/** What a follower gets: the backlog read at subscription time, and the live feed after it. */
+export interface Following {
+  process: ProcessInfo;
+  /** The newest stored lines (and run starts among them), as line events. */
+  backlog: Extract<ProcessEvent, { type: "line" }>[];
+  unsubscribe: () => void;
+}
+
+/** The operations on managed processes that the doors offer. */
+export interface Hub {
+  /** Starts a command; refuses a label that is running (AlreadyRunningError). */
+  start(request: StartRequest): Promise<ProcessInfo>;
+  /** Stops a process's whole tree and says which of its ports are free now. */
+  stop(target: ProcessTarget, options?: { force?: boolean }): Promise<ProcessInfo & StopReport>;
+  /** Stops the process if it runs and starts it again as it was started. */
+  restart(target: ProcessTarget, options?: { force?: boolean }): Promise<ProcessInfo>;
+  /** Every process matching the filter, oldest start first. */
+  list(filter?: ProcessFilter): ProcessInfo[];
+  /** The one process the target names. */
+  get(target: ProcessTarget): ProcessInfo;
+  /** Subscribes to a process's events and reads its backlog in the same step. */
+  follow(
+    target: ProcessTarget,
+    backlogLines: number,
+    listener: (event: ProcessEvent) => void,
+  ): Following;
+  /** Removes an ended process from the registry, with its logs; refuses a running one. */
+  forget(target: ProcessTarget): Promise<ProcessInfo>;
+  /** The label and real directory a start request would get. */
+  placeOf(request: StartRequest): Promise<{ label: string; working_directory: string }>;
+  /** The pids of a process's tree: the program and every descendant seen. */
+  treeMembers(pid: number): number[];
+  /** Stops every process tree and refuses new work. */
+  shutdown(): Promise<void>;
+}
