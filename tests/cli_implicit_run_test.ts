@@ -31,7 +31,7 @@ hubTest("persistproc --restart COMMAND restarts it as run --restart does", async
 hubTest("--label, --raw and --fresh may come before an implicit run's command", async (hub) => {
   const first = await cli(hub, ["--label", "once", "--raw", "tests/fixtures/exit_with.sh", "3"]);
   assert.equal(first.code, 3, first.stderr);
-  assert.match(first.stdout, /^\S+Z \[stdout\] out before exit$/m, "raw lines");
+  assert.match(first.stdout, /^\d{4}-\d\d-\d\d \S+ \[stdout\] out before exit$/m, "raw lines");
   const again = await cli(hub, ["--fresh", "--label", "once", "tests/fixtures/exit_with.sh"]);
   assert.equal(again.code, 0, again.stderr);
   const { body } = await hub.api("list", {});

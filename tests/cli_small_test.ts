@@ -75,3 +75,14 @@ hubTest(
     );
   },
 );
+
+hubTest("a line redrawn with \\r is shown as it ended up, by run and output", async (hub) => {
+  const bar = "printf 'Building [#    ] 10%%\\rBuilding [#####] 100%%\\n'; echo next";
+  const ran = await cli(hub, ["run", "--label", "bar", "sh", "-c", bar]);
+  assert.equal(ran.code, 0, ran.stderr);
+  assert.equal(ran.stdout, "Building [#####] 100%\nnext\n");
+  const output = await cli(hub, ["output", "--timestamps", "bar"]);
+  assert.equal(output.code, 0, output.stderr);
+  assert.ok(!output.stdout.includes("\r"), JSON.stringify(output.stdout));
+  assert.match(output.stdout, /^\d{4}-\d\d-\d\d \S+ Building \[#####\] 100%$/m);
+});

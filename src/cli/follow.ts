@@ -8,6 +8,8 @@ import type { HubClient } from "../client/hub_client.ts";
 import type { ProcessEvent, ProcessInfo } from "../core/types.ts";
 import { describeHolder } from "../core/errors.ts";
 import { describeEnding, exitCodeOf } from "./exit_status.ts";
+import { lastFrame } from "./frames.ts";
+import { localizeLine } from "./time.ts";
 import { printErr, printOut, stdoutIsGone } from "./output.ts";
 import { displayName } from "./process_name.ts";
 import { ask } from "./prompt.ts";
@@ -166,9 +168,13 @@ class FollowSession {
     const { rendering } = this.#options;
     if (rendering === "json") printOut(JSON.stringify(event));
     else if (event.type === "line") {
-      if (rendering === "raw") printOut(`${event.time} [${event.stream}] ${event.text}`);
-      else if (event.stream === "stderr") printErr(event.text);
-      else printOut(event.text);
+      // A line that redrew itself with `\r` is shown as it ended up: a raw `\r` would let its
+      // frames overwrite whatever the terminal shows before them.
+      const text = lastFrame(event.text);
+      if (rendering === "raw") {
+        printOut(`${localizeLine(event.time)} [${event.stream}] ${text}`);
+      } else if (event.stream === "stderr") printErr(text);
+      else printOut(text);
     }
     // Whoever read our stdout has gone (`persistproc run x | head`): stop following.
     if (stdoutIsGone()) return this.#detach();
