@@ -17,7 +17,7 @@ hubTest("a process is never its own port conflict: start, run and MCP", async (h
   const start = ["start", "--label", "web", "--wait-for-port", String(port), ...server];
   const first = await cli(hub, start, {}, project);
   assert.equal(first.code, 0, first.stderr);
-  const pid = Number(/\(PID (\d+)\)/.exec(first.stdout)![1]);
+  let pid = Number(/\(PID (\d+)\)/.exec(first.stdout)![1]);
   // Again: already running, with how to restart it; not "port in use".
   const again = await cli(hub, start, {}, project);
   assert.equal(again.code, 1);
@@ -41,6 +41,20 @@ hubTest("a process is never its own port conflict: start, run and MCP", async (h
   );
   run.kill("SIGINT");
   assert.equal((await run.result()).code, 0);
+  // run --restart with the same wait restarts it and waits for its own port again.
+  await using restart = new CliProcess(
+    hub,
+    ["run", "--restart", "--label", "web", "--wait-for-port", String(port), ...server],
+    { cwd: project },
+  );
+  await restart.waitForOutput(/^ready after /m, "stderr");
+  await restart.waitForOutput(
+    new RegExp(`^already running \\(PID ${pid}\\), restarting$`, "m"),
+    "stderr",
+  );
+  restart.kill("SIGINT");
+  assert.equal((await restart.result()).code, 0);
+  pid = (await hub.api("list", { command_or_label: "web" })).body.processes[0].pid;
   // MCP says the same.
   await using client = await connectMcp(hub);
   const mcp = await client.callTool({

@@ -86,3 +86,23 @@ hubTest("a line redrawn with \\r is shown as it ended up, by run and output", as
   assert.ok(!output.stdout.includes("\r"), JSON.stringify(output.stdout));
   assert.match(output.stdout, /^\d{4}-\d\d-\d\d \S+ Building \[#####\] 100%$/m);
 });
+
+hubTest("output shows local times and takes local clock times and durations", async (hub) => {
+  assert.equal((await cli(hub, ["run", "--label", "hello", "echo", "hello"])).code, 0);
+  const tokyo = await cli(hub, ["output", "--timestamps", "hello"], { TZ: "Asia/Tokyo" });
+  assert.equal(tokyo.code, 0, tokyo.stderr);
+  assert.match(tokyo.stdout, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}\+09:00 hello$/m);
+  const since = await cli(hub, ["output", "--since", "5m", "hello"]);
+  assert.match(since.stdout, /^hello$/m);
+  const before = await cli(hub, ["output", "--before", "2h", "hello"]);
+  assert.doesNotMatch(before.stdout, /hello/);
+  // A clock time a minute ago, as `ls` shows times, in the CLI's zone.
+  const minuteAgo = new Date(Date.now() - 60_000);
+  const clock = `${minuteAgo.getHours()}:${String(minuteAgo.getMinutes()).padStart(2, "0")}`;
+  const fromClock = await cli(hub, ["output", "--since", clock, "hello"]);
+  assert.match(fromClock.stdout, /^hello$/m, clock);
+  const bad = await cli(hub, ["output", "--since", "yesterday", "hello"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^error: invalid --since "yesterday": expected a local time/m);
+  assert.doesNotMatch(bad.stderr, /since_time/);
+});

@@ -9,7 +9,7 @@ import type { ProcessEvent, ProcessInfo } from "../core/types.ts";
 import { describeHolder } from "../core/errors.ts";
 import { describeEnding, exitCodeOf } from "./exit_status.ts";
 import { lastFrame } from "./frames.ts";
-import { localizeLine } from "./time.ts";
+import { localizeLine, localizeMarker } from "./time.ts";
 import { printErr, printOut, stdoutIsGone } from "./output.ts";
 import { displayName } from "./process_name.ts";
 import { ask } from "./prompt.ts";
@@ -170,7 +170,7 @@ class FollowSession {
     else if (event.type === "line") {
       // A line that redrew itself with `\r` is shown as it ended up: a raw `\r` would let its
       // frames overwrite whatever the terminal shows before them.
-      const text = lastFrame(event.text);
+      const text = localizeMarker(lastFrame(event.text));
       if (rendering === "raw") {
         printOut(`${localizeLine(event.time)} [${event.stream}] ${text}`);
       } else if (event.stream === "stderr") printErr(text);

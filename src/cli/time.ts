@@ -94,12 +94,19 @@ const RUN_MARKER = new RegExp(`^(--- run \\d+ \\(.*\\) )(${UTC_STAMP})( ---)$`);
  * (`--timestamps`), or the time in a run's marker (`--- run 2 (restart) <time> ---`).
  */
 export function localizeLine(line: string): string {
-  const local = (stamp: string) => {
-    const time = new Date(stamp);
-    return Number.isNaN(time.getTime()) ? stamp : formatLocalTime(time);
-  };
-  return line.replace(LEADING_STAMP, local).replace(
+  return localizeMarker(line.replace(LEADING_STAMP, local));
+}
+
+/** A line of output with the time of a run's marker, if it is one, in local time. */
+export function localizeMarker(line: string): string {
+  if (!line.startsWith("--- run ")) return line;
+  return line.replace(
     RUN_MARKER,
     (_, before: string, stamp: string, after: string) => before + local(stamp) + after,
   );
+}
+
+function local(stamp: string): string {
+  const time = new Date(stamp);
+  return Number.isNaN(time.getTime()) ? stamp : formatLocalTime(time);
 }

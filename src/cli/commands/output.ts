@@ -19,7 +19,7 @@ import { printErr, printOut, stdoutHasColor, stdoutIsGone } from "../output.ts";
 import { actOnTarget } from "../folder.ts";
 import { lastFrameOfStored } from "../frames.ts";
 import { TARGET_HELP, WORKING_DIRECTORY_FLAG } from "../target.ts";
-import { localizeLine, parseCliTime } from "../time.ts";
+import { localizeLine, localizeMarker, parseCliTime } from "../time.ts";
 
 const STREAMS: readonly StreamName[] = ["stdout", "stderr", "combined"];
 /** A person asked for these lines: let the server send up to its limit, not an agent's page. */
@@ -205,7 +205,7 @@ function show(page: OutputPage, form: "text" | "line" | "pretty"): void {
   }
   const times = page.times;
   const lines = page.output.map((line, i) => {
-    const shown = lastFrameOfStored(line);
+    const shown = localizeMarker(lastFrameOfStored(line));
     const time = times?.[i];
     return time ? `${localizeLine(time)} ${shown}` : shown;
   });
