@@ -93,6 +93,7 @@ hubTest("a client pinned to 2026-07-28 uses every tool, at /mcp and at /mcp/", a
     assert.equal(client.getNegotiatedProtocolVersion(), MODERN_PROTOCOL);
     await useEveryTool(client, hub, `pinned${path}`);
   }
+  assert.doesNotMatch(hub.output(), /Deno\.serve|warning/i, "the server's log stays quiet");
 });
 
 hubTest("a negotiating client settles on 2026-07-28 and uses every tool", async (hub) => {

@@ -103,12 +103,16 @@ export async function listen(options: ServeOptions, context: DoorContext): Promi
       port: options.port,
       signal: abort.signal,
       onListen: () => options.onListen?.(`http://${hostname}:${options.port}/mcp/`),
-    }, async (request) => {
+    }, async (request, info) => {
       const url = new URL(request.url);
       const refused = refuseForeign(request, policy, !isStaticAsset(request, url));
       if (refused) return refused;
       if (url.pathname === "/mcp" || url.pathname === "/mcp/") {
-        const capped = await capBody(request);
+        // The MCP exchange's own signal, aborted when its client goes away before the answer is
+        // delivered: Deno's request.signal also aborts after every answer it delivers.
+        const gone = new AbortController();
+        info.completed.catch(() => gone.abort());
+        const capped = await capBody(request, gone.signal);
         if (capped instanceof Response) return capped;
         // Loaded on the first MCP request: the SDK is most of an idle server's memory.
         mcp ??= import("../mcp/server.ts").then(({ createMcpDoor }) =>
@@ -152,12 +156,15 @@ function describeHolder(holders: { pid: number | null; command: string | null }[
 
 /**
  * The request with its body read under the size cap (413 past it), so that the MCP transport
- * never reads an unbounded body. A request without a body passes as it is.
+ * never reads an unbounded body, and with `signal` as its abort signal.
  */
-async function capBody(request: Request): Promise<Request | Response> {
-  if (request.body === null) return request;
+async function capBody(request: Request, signal: AbortSignal): Promise<Request | Response> {
+  // Built from its parts: copying the Request itself would read its signal, which makes Deno
+  // warn that the signal aborts after every answer.
+  const { url, method, headers } = request;
   try {
-    return new Request(request, { body: await readBody(request) });
+    const body = request.body === null ? null : await readBody(request);
+    return new Request(url, { method, headers, body, signal });
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error;
     // In JSON-RPC's shape, which is what an MCP client reads.
