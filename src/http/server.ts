@@ -9,6 +9,7 @@ import type { Hub } from "../core/hub.ts";
 import { type ApiContext, handleApi } from "./api.ts";
 import { BodyTooLargeError, readBody } from "./body_limit.ts";
 import { AUTH_CHALLENGE, isLoopbackHost, refuseForeign } from "./guard.ts";
+import { reduceMemorySoon } from "./memory.ts";
 import { handlePage } from "./page/page.ts";
 
 /** Settings of the server (see src/server/run.ts). */
@@ -95,7 +96,7 @@ export async function listen(options: ServeOptions, context: DoorContext): Promi
     requestShutdown: context.requestShutdown,
     streams: new Set(),
   };
-  let mcp: Promise<(request: Request) => Promise<Response>> | undefined;
+  let mcp: Promise<(request: Request, parsedBody?: unknown) => Promise<Response>> | undefined;
   let server: Deno.HttpServer;
   try {
     server = Deno.serve({
@@ -112,13 +113,14 @@ export async function listen(options: ServeOptions, context: DoorContext): Promi
         // delivered: Deno's request.signal also aborts after every answer it delivers.
         const gone = new AbortController();
         info.completed.catch(() => gone.abort());
-        const capped = await capBody(request, gone.signal);
-        if (capped instanceof Response) return capped;
+        const exchange = await capBody(request, gone.signal);
+        if (exchange instanceof Response) return exchange;
         // Loaded on the first MCP request: the SDK is most of an idle server's memory.
-        mcp ??= import("../mcp/server.ts").then(({ createMcpDoor }) =>
-          createMcpDoor(hub, identity, { anyHost: policy.anyHost })
-        );
-        return await (await mcp)(capped);
+        mcp ??= import("../mcp/server.ts").then(({ createMcpDoor }) => {
+          reduceMemorySoon(); // the SDK's load is the largest burst the server ever makes
+          return createMcpDoor(hub, identity, { anyHost: policy.anyHost });
+        });
+        return await (await mcp)(exchange.request, exchange.parsedBody);
       }
       if (url.pathname.startsWith("/api/")) {
         const response = await handleApi(ctx, request, url);
@@ -139,6 +141,7 @@ export async function listen(options: ServeOptions, context: DoorContext): Promi
     }
     throw error;
   }
+  reduceMemorySoon(); // start-up's module loading is a burst too
   return {
     finished: server.finished,
     close() {
@@ -156,15 +159,19 @@ function describeHolder(holders: { pid: number | null; command: string | null }[
 
 /**
  * The request with its body read under the size cap (413 past it), so that the MCP transport
- * never reads an unbounded body, and with `signal` as its abort signal.
+ * never reads an unbounded body, and with `signal` as its abort signal. A JSON body comes back
+ * parsed, for the transport not to read it again; any other is left for it to refuse.
  */
-async function capBody(request: Request, signal: AbortSignal): Promise<Request | Response> {
+async function capBody(
+  request: Request,
+  signal: AbortSignal,
+): Promise<{ request: Request; parsedBody?: unknown } | Response> {
   // Built from its parts: copying the Request itself would read its signal, which makes Deno
   // warn that the signal aborts after every answer.
   const { url, method, headers } = request;
+  let body: Uint8Array<ArrayBuffer> | null;
   try {
-    const body = request.body === null ? null : await readBody(request);
-    return new Request(url, { method, headers, body, signal });
+    body = request.body === null ? null : await readBody(request);
   } catch (error) {
     if (!(error instanceof BodyTooLargeError)) throw error;
     // In JSON-RPC's shape, which is what an MCP client reads.
@@ -173,6 +180,13 @@ async function capBody(request: Request, signal: AbortSignal): Promise<Request |
       { status: 413, headers: { connection: "close" } },
     );
   }
+  if (body !== null) {
+    try {
+      const parsedBody = JSON.parse(new TextDecoder().decode(body));
+      return { request: new Request(url, { method, headers, signal }), parsedBody };
+    } catch { /* not JSON: the transport answers with its parse error */ }
+  }
+  return { request: new Request(url, { method, headers, body, signal }) };
 }
 
 /** The page's files act on nothing, so they are served without the token. */
