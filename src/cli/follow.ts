@@ -10,7 +10,7 @@ import { describeHolder } from "../core/errors.ts";
 import { describeEnding, exitCodeOf } from "./exit_status.ts";
 import { lastFrame } from "./frames.ts";
 import { localizeLine, localizeMarker } from "./time.ts";
-import { printErr, printOut, stdoutIsGone } from "./output.ts";
+import { printErr, printFrame, printOut, stdoutIsGone } from "./output.ts";
 import { displayName } from "./process_name.ts";
 import { ask } from "./prompt.ts";
 
@@ -53,6 +53,8 @@ class FollowSession {
   #current: ProcessInfo;
   #finished = false;
   #stopping = false;
+  /** The stream on which a progress frame is drawn and not yet cleared, if any. */
+  #frameOpen: "stdout" | "stderr" | null = null;
   /** Events held back while a question is open; null when none is. */
   #held: ProcessEvent[] | null = null;
 
@@ -95,6 +97,7 @@ class FollowSession {
             else [lastTime, atLastTime] = [event.time, 1];
           }
           if (this.#held === null) this.#show(event);
+          else if (event.type === "frame") continue; // superseded by the line it becomes
           else {
             this.#held.push(event);
             // Nothing is left to decide once the process has ended.
@@ -164,6 +167,8 @@ class FollowSession {
 
   #show(event: ProcessEvent): void {
     if (this.#finished) return;
+    if (event.type === "frame") return this.#showFrame(event);
+    this.#closeFrame();
     if (event.type === "line" && Date.parse(event.time) < this.#sinceMs) return;
     const { rendering } = this.#options;
     if (rendering === "json") printOut(JSON.stringify(event));
@@ -188,6 +193,24 @@ class FollowSession {
     }
   }
 
+  /**
+   * Redraws a progress line in place, at a terminal only (elsewhere the finished line is
+   * enough); the frame is cleared before anything else is printed.
+   */
+  #showFrame(event: Extract<ProcessEvent, { type: "frame" }>): void {
+    const file = event.stream === "stdout" ? Deno.stdout : Deno.stderr;
+    if (this.#options.rendering !== "text" || !file.isTerminal()) return;
+    if (this.#frameOpen !== null && this.#frameOpen !== event.stream) this.#closeFrame();
+    printFrame(event.stream, localizeMarker(lastFrame(event.text)));
+    this.#frameOpen = event.stream;
+  }
+
+  #closeFrame(): void {
+    if (this.#frameOpen === null) return;
+    printFrame(this.#frameOpen, "");
+    this.#frameOpen = null;
+  }
+
   #interrupt(): void {
     if (this.#finished) return;
     // A second Ctrl+C, at the question or while a stop is under way, means: let me go.
@@ -203,6 +226,7 @@ class FollowSession {
   }
 
   async #ask(): Promise<void> {
+    this.#closeFrame();
     this.#held = [];
     const process = this.#current;
     const answer = await ask(`\nStop ${displayName(process)} (PID ${process.pid})? [y/N] `);

@@ -43,6 +43,24 @@ export function printErr(text: string): void {
   }
 }
 
+/**
+ * Draws `text` over the current line of stdout or stderr (a terminal), without a newline: a
+ * progress line redrawn in place. It is cut to the terminal's width so that it never wraps,
+ * which would leave the old frames on the screen. Empty text clears the line.
+ */
+export function printFrame(stream: "stdout" | "stderr", text: string): void {
+  const file = stream === "stdout" ? Deno.stdout : Deno.stderr;
+  let columns = 80;
+  try {
+    columns = Deno.consoleSize().columns;
+  } catch { /* not a terminal after all: the default will do */ }
+  try {
+    writeAll(file, `\r\x1b[2K${[...text].slice(0, Math.max(1, columns - 1)).join("")}`);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+  }
+}
+
 /** Prints a question to stderr without a newline, leaving the cursor after it. */
 export function printPrompt(text: string): void {
   writeAll(Deno.stderr, text);

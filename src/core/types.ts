@@ -99,6 +99,8 @@ export interface OutputResult {
 /** One event of a process's life, as followers see it. */
 export type ProcessEvent =
   | { type: "line"; stream: "stdout" | "stderr"; time: string; text: string }
+  /** The newest frame of a line still being redrawn with `\r`; stored as a line once it ends. */
+  | { type: "frame"; stream: "stdout" | "stderr"; time: string; text: string }
   | { type: "start"; process: ProcessInfo }
   | { type: "exit"; process: ProcessInfo; restarting: boolean };
 

@@ -123,6 +123,8 @@ function follow(ctx: ApiContext, url: URL): Response {
     if (!controller) return void pending.push(event);
     const backlogged = (controller.desiredSize ?? 0) < -FOLLOW_QUEUE_LIMIT;
     if (event.type === "line" && backlogged) return void skipped++;
+    // A frame is superseded by the next one: a reader behind does without.
+    if (event.type === "frame" && backlogged) return;
     // The notice goes out as soon as there is room, and before any event that is not a line
     // (an exit, say, after which the stream ends), however full the queue is.
     if (skipped > 0 && (!backlogged || event.type !== "line")) {

@@ -17,6 +17,8 @@ import { type Tail, tailSpool } from "./spool_tail.ts";
 export interface CaptureHooks {
   /** Lines of one stream, just stored, with the time they were stored; `lines()` decodes. */
   stored(stream: Stream, lines: () => string[], time: Date): void;
+  /** The newest frame of an unfinished line redrawn with `\r` (see TailOptions.partial). */
+  partial?(stream: Stream, frame: string): void;
   /** Whether nothing can write the output any more (the whole process group is gone). */
   writersGone(): boolean;
 }
@@ -132,6 +134,7 @@ export class ProcessOutput {
       ended,
       writersGone: () => this.#hooks.writersGone(),
       stored: (stream, lines, time) => this.#hooks.stored(stream, lines, time),
+      partial: (stream, frame) => this.#hooks.partial?.(stream, frame),
       onError: (error) => {
         if (error) logger.error(`Cannot store the output in ${this.dir}; retrying`, error);
         else logger.info(`Storing the output in ${this.dir} works again`);

@@ -43,6 +43,11 @@ export interface TailOptions {
   writersGone: () => boolean;
   /** Told of each stored batch; `lines()` decodes it. */
   stored(stream: Stream, lines: () => string[], time: Date): void;
+  /**
+   * Told of the newest frame of an unfinished line that redraws itself with `\r` (a progress
+   * bar), each time more of it arrives. Frames are not stored: the line is, once it ends.
+   */
+  partial?(stream: Stream, frame: string): void;
   /** Told when storing fails (with the error) and when it works again (null). */
   onError(error: Error | null): void;
 }
@@ -248,6 +253,8 @@ class SpoolTail implements Tail {
     chunk.set(pending);
     chunk.set(BUFFER.subarray(0, n), pending.length);
     this.#pending[stream] = this.#split(stream, chunk, batches, now);
+    const frame = newestFrame(this.#pending[stream]);
+    if (frame !== null) this.#options.partial?.(stream, frame);
     return n;
   }
 
@@ -342,6 +349,20 @@ class SpoolTail implements Tail {
 }
 
 const BUFFER = new Uint8Array(64 * 1024);
+const CARRIAGE_RETURN = 0x0d;
+const frameDecoder = new TextDecoder();
+
+/**
+ * The newest complete frame of an unfinished line that holds a `\r`: the text after the last
+ * `\r`, or before it when nothing follows it yet. Null for a line without `\r`.
+ */
+function newestFrame(pending: Uint8Array): string | null {
+  const last = pending.lastIndexOf(CARRIAGE_RETURN);
+  if (last === -1) return null;
+  if (last < pending.length - 1) return frameDecoder.decode(pending.subarray(last + 1));
+  const before = pending.subarray(0, last).lastIndexOf(CARRIAGE_RETURN);
+  return frameDecoder.decode(pending.subarray(before + 1, last));
+}
 
 /** The one timer that polls every tail when it is due, and the one write-order watch. */
 const poller = new (class {

@@ -86,6 +86,11 @@ export class ManagedProcess {
     this.spec = spec;
     this.output = new ProcessOutput(logDir, logMaxBytes, {
       stored: (stream, lines, time) => this.#stored(stream, lines, time),
+      partial: (stream, text) => {
+        if (this.#listeners.size > 0) {
+          this.emit({ type: "frame", stream, time: new Date().toISOString(), text });
+        }
+      },
       writersGone: () => this.#pid <= 1 || !isGroupAlive(this.#pid),
     });
     this.#life.onChange(() => {

@@ -294,7 +294,9 @@ async function waitUntilReady(
   const onEvent = (event: ProcessEvent) => {
     if (event.type === "line") onLine(event.text);
     else if (event.type === "start") current = event.process.pid;
-    else if (event.process.pid === current && !event.restarting) finish("exited");
+    else if (event.type === "exit" && event.process.pid === current && !event.restarting) {
+      finish("exited");
+    }
   };
   // Subscribing and reading the backlog happen in one step: no line is missed in between.
   const following = hub.follow({ command_or_label: started.label }, log ? 1_000 : 0, onEvent);
