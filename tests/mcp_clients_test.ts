@@ -2,7 +2,8 @@
  * End-to-end with the MCP project's own tools, fetched from npm at pinned versions: the
  * official Inspector's CLI lists the tools of a server that requires its token, and the
  * conformance suite's scenarios that apply to a server without fixture tools pass against a
- * `--no-auth` server. Where a tool cannot be fetched or run here, its test is skipped, its name
+ * `--no-auth` server, at `/mcp` and at `/mcp/`. (The conformance suite speaks the 2025 revisions;
+ * tests/mcp_test.ts covers 2026-07-28 with the SDK's own client.) Where a tool cannot be fetched or run here, its test is skipped, its name
  * saying why.
  */
 import assert from "node:assert/strict";
@@ -67,24 +68,28 @@ Deno.test({
   ...named("the official Inspector CLI lists the tools when given the token", inspectorMissing),
   async fn() {
     await using hub = await startHub();
-    const inspect = (...extra: string[]) =>
+    const inspect = (url: string, ...extra: string[]) =>
       runIn(work, "npx", [
         "-y",
         INSPECTOR,
         "--cli",
-        `${hub.base}/mcp/`,
-        "--transport",
-        "http",
+        url,
         "--method",
         "tools/list",
         ...extra,
       ]);
-    const listed = await inspect("--header", `Authorization: Bearer ${hub.token}`);
-    assert.equal(listed.code, 0, listed.stderr);
-    const names = JSON.parse(listed.stdout).tools.map((tool: { name: string }) => tool.name);
-    assert.deepEqual(names.sort(), ["ctrl", "list", "output"]);
+    const token = ["--header", `Authorization: Bearer ${hub.token}`];
+    // The Inspector guesses the transport from a URL ending in /mcp; /mcp/ needs it named.
+    for (
+      const [url, ...extra] of [[`${hub.base}/mcp`], [`${hub.base}/mcp/`, "--transport", "http"]]
+    ) {
+      const listed = await inspect(url, ...extra, ...token);
+      assert.equal(listed.code, 0, `${url}: ${listed.stderr}`);
+      const names = JSON.parse(listed.stdout).tools.map((tool: { name: string }) => tool.name);
+      assert.deepEqual(names.sort(), ["ctrl", "list", "output"], url);
+    }
     // Without the token it gets nothing.
-    const refused = await inspect();
+    const refused = await inspect(`${hub.base}/mcp`);
     assert.doesNotMatch(refused.stdout, /"tools"/);
   },
 });
@@ -94,19 +99,21 @@ Deno.test({
   async fn() {
     await using hub = await startHub(["--no-auth"]);
     for (const scenario of SCENARIOS) {
-      const result = await runIn(work, Deno.execPath(), [
-        "run",
-        "-A",
-        CONFORMANCE,
-        "server",
-        "--url",
-        `${hub.base}/mcp/`,
-        "--scenario",
-        scenario,
-      ]);
-      const report = `${scenario}:\n${result.stdout}\n${result.stderr}`;
-      assert.equal(result.code, 0, report);
-      assert.match(result.stdout, / 0 failed, 0 warnings/, report);
+      for (const path of ["/mcp", "/mcp/"]) {
+        const result = await runIn(work, Deno.execPath(), [
+          "run",
+          "-A",
+          CONFORMANCE,
+          "server",
+          "--url",
+          `${hub.base}${path}`,
+          "--scenario",
+          scenario,
+        ]);
+        const report = `${scenario} at ${path}:\n${result.stdout}\n${result.stderr}`;
+        assert.equal(result.code, 0, report);
+        assert.match(result.stdout, / 0 failed, 0 warnings/, report);
+      }
     }
   },
 });
