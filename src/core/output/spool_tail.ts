@@ -4,7 +4,7 @@
  * poller serves every tail, with synchronous reads: no file watcher per process. A tail polls
  * every 10 ms while output flows, every 50 ms for two seconds after, then every 200 ms; where
  * the write order is known (Linux, below), a write wakes its tail within 50 ms, and a quiet
- * tail is polled once a second only.
+ * tail is polled every five seconds only, in case a wake-up was missed.
  *
  * Where the kernel can say in which order the two spool files were written (Linux: one shared
  * inotify instance, system/write_order.ts), lines both streams printed within one poll are
@@ -23,8 +23,8 @@ import { openWriteOrder } from "../system/write_order.ts";
 const BUSY_POLL_MS = 10;
 const IDLE_POLL_MS = 50;
 const QUIET_POLL_MS = 200;
-/** Where writes wake the tail (see the poller), a quiet tail is polled once a second only. */
-const SLEEP_POLL_MS = 1_000;
+/** Where writes wake the tail (see the poller), a quiet tail is polled every 5 s only. */
+const SLEEP_POLL_MS = 5_000;
 /** How often the poller looks for writes, where it can. */
 const WRITE_CHECK_MS = 50;
 const RETRY_MS = 1_000;
@@ -160,7 +160,7 @@ class SpoolTail implements Tail {
         ? BUSY_POLL_MS
         : quietMs < 2_000
         ? IDLE_POLL_MS
-        : poller.wokenByWrites
+        : this.watchIds.length === 2
         ? SLEEP_POLL_MS
         : QUIET_POLL_MS);
     return true;
@@ -205,10 +205,11 @@ class SpoolTail implements Tail {
     for (let round = 0; round < 16; round++) {
       const got: Record<Stream, ReadBatch[]> = { stdout: [], stderr: [] };
       let read = 0;
+      read += this.#readStream("stdout", got.stdout, now);
+      const stderr = this.#readStream("stderr", got.stderr, now);
+      read += stderr;
       // stdout again after stderr: what it wrote meanwhile is ordered too (see interleave).
-      for (const stream of [...STREAMS, "stdout"] as const) {
-        read += this.#readStream(stream, got[stream], now);
-      }
+      if (stderr > 0) read += this.#readStream("stdout", got.stdout, now);
       if (read > 0) {
         const writes = poller.takeWrites(this);
         // Holding lines back for the next read never happens twice in a row: no livelock.
@@ -369,8 +370,6 @@ const poller = new (class {
   readonly #tails = new Set<SpoolTail>();
   readonly #order = openWriteOrder();
   readonly #watched = new Map<number, { tail: SpoolTail; stream: Stream }>();
-  /** Whether writes wake tails (a quiet tail then needs no frequent polls). */
-  readonly wokenByWrites = this.#order !== null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #due = Infinity;
 
