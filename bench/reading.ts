@@ -3,6 +3,7 @@
  * and on a large log, through the JSON API as the CLI reads. The plain shell's `tail -n 100`
  * and `grep -F` on the same file are the limit.
  */
+import { OutputReader } from "../src/core/output/output_reader.ts";
 import type { Measure, Result } from "./_context.ts";
 import { type BenchHub, benchHub, fileSize } from "./_hub.ts";
 import { median, timed, until } from "./_stats.ts";
@@ -21,7 +22,8 @@ async function fillLog(hub: BenchHub, dir: string, bytes: number) {
     label: `reading-${bytes}`,
   });
   const log = `${started.log_dir as string}/stdout.spool`;
-  await until("the log to fill", () => fileSize(log) >= lines * LINE_BYTES, { everyMs: 20 });
+  const reader = () => new OutputReader(started.log_dir as string);
+  await until("the log to be stored", () => reader().lineCount("stdout") >= lines, { everyMs: 20 });
   return { pid: started.pid as number, log };
 }
 

@@ -90,7 +90,6 @@ class SpoolTail implements Tail {
     stderr: new Uint8Array(0),
   };
   #ended = false;
-  #held = false;
   #drained = false;
   #endedAt = 0;
   #lastDataAt = Date.now();
@@ -212,10 +211,9 @@ class SpoolTail implements Tail {
       if (stderr > 0) read += this.#readStream("stdout", got.stdout, now);
       if (read > 0) {
         const writes = poller.takeWrites(this);
-        // Holding lines back for the next read never happens twice in a row: no livelock.
-        const ordered = interleave(got.stdout, got.stderr, writes, !this.#held);
+        // A read that holds lines back has stored some (see interleave): no livelock.
+        const ordered = interleave(got.stdout, got.stderr, writes);
         this.writes = ordered.unread.length > 4_096 ? [] : ordered.unread;
-        this.#held = ordered.held !== null;
         this.#store(ordered.batches, now);
         if (ordered.held) {
           // Read again next time, after the other stream's line written before them.
