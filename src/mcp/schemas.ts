@@ -5,7 +5,7 @@
 import { z } from "zod";
 
 const pid = z.number().int().positive().describe(
-  "PID of a managed process (from list); wins over command_or_label",
+  "PID (from list); wins over command_or_label",
 );
 const commandOrLabel = z.string().min(1).max(10_000);
 const workingDirectory = z.string().min(1).max(4_096);
@@ -91,7 +91,7 @@ export const ctrlInput = {
     "start, if the label runs: error (default); keep (return it, already_running: true; waits apply); restart",
   ),
   assign_port: z.string().min(1).max(100).optional().describe(
-    "start: pass a free TCP port, stable for this label and directory, in this variable (e.g. PORT); see assigned_port",
+    "start: env var (e.g. PORT) to pass a free TCP port in, stable per label and directory",
   ),
   wait_for_port: z.union([z.number().int().min(1).max(65_535), z.literal(true)]).optional()
     .describe(
@@ -159,7 +159,7 @@ export const listInput = {
     "Only processes running in this directory",
   ),
   started_by: z.string().min(1).max(400).optional().describe(
-    "Only those started by this client (name or name/version), cli or dashboard",
+    "Only those started by this client (name[/version]), cli or dashboard",
   ),
 };
 
