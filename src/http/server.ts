@@ -9,7 +9,7 @@ import type { Hub } from "../core/hub.ts";
 import { type ApiContext, handleApi } from "./api.ts";
 import { BodyTooLargeError, readBody } from "./body_limit.ts";
 import { AUTH_CHALLENGE, isLoopbackHost, refuseForeign } from "./guard.ts";
-import { reduceMemorySoon } from "./memory.ts";
+import { noteActivity, reduceMemoryWhenIdle } from "./memory.ts";
 import { handlePage } from "./page/page.ts";
 
 /** Settings of the server (see src/server/run.ts). */
@@ -105,6 +105,7 @@ export async function listen(options: ServeOptions, context: DoorContext): Promi
       signal: abort.signal,
       onListen: () => options.onListen?.(`http://${hostname}:${options.port}/mcp/`),
     }, async (request, info) => {
+      noteActivity();
       const url = new URL(request.url);
       const refused = refuseForeign(request, policy, !isStaticAsset(request, url));
       if (refused) return refused;
@@ -117,7 +118,7 @@ export async function listen(options: ServeOptions, context: DoorContext): Promi
         if (exchange instanceof Response) return exchange;
         // Loaded on the first MCP request: the SDK is most of an idle server's memory.
         mcp ??= import("../mcp/server.ts").then(({ createMcpDoor }) => {
-          reduceMemorySoon(); // the SDK's load is the largest burst the server ever makes
+          reduceMemoryWhenIdle(); // the SDK's load is the largest burst the server ever makes
           return createMcpDoor(hub, identity, { anyHost: policy.anyHost });
         });
         return await (await mcp)(exchange.request, exchange.parsedBody);
@@ -141,7 +142,7 @@ export async function listen(options: ServeOptions, context: DoorContext): Promi
     }
     throw error;
   }
-  reduceMemorySoon(); // start-up's module loading is a burst too
+  reduceMemoryWhenIdle(); // start-up's module loading is a burst too
   return {
     finished: server.finished,
     close() {
