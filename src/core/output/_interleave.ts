@@ -20,12 +20,26 @@ export function interleave(
   stdout: readonly ReadBatch[],
   stderr: readonly ReadBatch[],
   writes: readonly Stream[],
-  hold = true,
+  lag: WriteLag = { stdout: 0, stderr: 0 },
 ): { batches: ReadBatch[]; unread: Stream[]; held: Stream | null } {
-  const lines = [...stdout, ...stderr].reduce((sum, batch) => sum + batch.lines, 0);
-  if (stdout.length === 0 || stderr.length === 0 || lines > MAX_LINES) {
-    // Nothing to order: the writes of a stream with nothing read are for bytes still unread.
-    const unread = writes.filter((s) => (s === "stdout" ? stdout : stderr).length === 0);
+  // The kernel queues a write's event just after its bytes can be read: lines stored before
+  // their event was seen make that many of the stream's next events stale.
+  const fresh: Stream[] = [];
+  for (const stream of writes) {
+    if (lag[stream] > 0) lag[stream]--;
+    else fresh.push(stream);
+  }
+  const counts = { stdout: lineCount(stdout), stderr: lineCount(stderr) };
+  if (stdout.length === 0 || stderr.length === 0 || counts.stdout + counts.stderr > MAX_LINES) {
+    // Nothing to order. Each read line takes its stream's next write; the writes left over are
+    // for bytes still unread.
+    const unread: Stream[] = [];
+    const taken = { stdout: 0, stderr: 0 };
+    for (const stream of fresh) {
+      if (taken[stream] < counts[stream]) taken[stream]++;
+      else unread.push(stream);
+    }
+    for (const s of STREAMS) addLag(lag, s, counts[s] - taken[s]);
     return { batches: [...stdout, ...stderr], unread, held: null };
   }
   const units = { stdout: lineUnits(stdout), stderr: lineUnits(stderr) };
@@ -33,27 +47,41 @@ export function interleave(
   const out: ReadBatch[] = [];
   const unread: Stream[] = [];
   const take = (stream: Stream) => join(out, units[stream][next[stream]++]);
-  let held: Stream | null = null;
-  for (const [i, stream] of writes.entries()) {
+  for (const [i, stream] of fresh.entries()) {
     if (next[stream] < units[stream].length) {
       take(stream);
       continue;
     }
     // Written after that stream was read: its line comes with the next read. The other
-    // stream's lines after it were written later still, so with `hold` they wait too.
+    // stream's lines after it were written later still, so they wait too (some lines were
+    // stored: the next read makes progress).
     const other = stream === "stdout" ? "stderr" : "stdout";
-    if (hold && next[other] < units[other].length && next[other] > 0) {
-      held = other;
-      unread.push(...writes.slice(i));
-      break;
+    if (next[other] < units[other].length && next[other] > 0) {
+      unread.push(...fresh.slice(i));
+      return { batches: out, unread, held: other };
     }
     unread.push(stream);
   }
-  if (held) return { batches: out, unread, held };
-  for (const s of ["stdout", "stderr"] as const) {
+  for (const s of STREAMS) {
+    addLag(lag, s, units[s].length - next[s]);
     while (next[s] < units[s].length) take(s);
   }
-  return { batches: out, unread, held };
+  return { batches: out, unread, held: null };
+}
+
+/** Per stream, how many of its next write events are for lines already stored. */
+export type WriteLag = Record<Stream, number>;
+
+const STREAMS = ["stdout", "stderr"] as const;
+/** Lag beyond this is not a late event but a write of several lines: it is forgotten. */
+const MAX_LAG = 16;
+
+function addLag(lag: WriteLag, stream: Stream, lines: number): void {
+  lag[stream] = Math.min(MAX_LAG, lag[stream] + Math.max(0, lines));
+}
+
+function lineCount(batches: readonly ReadBatch[]): number {
+  return batches.reduce((sum, batch) => sum + batch.lines, 0);
 }
 
 /** Splits batches into one batch per line. */

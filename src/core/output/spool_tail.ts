@@ -17,7 +17,7 @@
 import { batchLines } from "./output_reader.ts";
 import type { Batch, OutputStore, Stream } from "./output_store.ts";
 import { MAX_LINE_BYTES } from "./line_splitter.ts";
-import { interleave, type ReadBatch } from "./_interleave.ts";
+import { interleave, type ReadBatch, type WriteLag } from "./_interleave.ts";
 import { openWriteOrder } from "../system/write_order.ts";
 
 const BUSY_POLL_MS = 10;
@@ -90,6 +90,7 @@ class SpoolTail implements Tail {
     stderr: new Uint8Array(0),
   };
   #ended = false;
+  readonly #lag: WriteLag = { stdout: 0, stderr: 0 };
   #drained = false;
   #endedAt = 0;
   #lastDataAt = Date.now();
@@ -132,6 +133,11 @@ class SpoolTail implements Tail {
       return true;
     }
     if (read > 0) this.#lastDataAt = now;
+    // A flood that filled every round of the read is read on at once, after other work.
+    if (read >= ROUNDS * BUFFER.length) {
+      this.nextPoll = now;
+      return true;
+    }
     if (this.#ended) {
       const quiet = now - Math.max(this.#lastDataAt, this.#endedAt) >= DRAIN_QUIET_MS;
       let gone = false;
@@ -201,7 +207,7 @@ class SpoolTail implements Tail {
   /** Reads both spools to their end (a flood: in rounds of 64 KiB each) and stores batches. */
   #readAll(now: number): number {
     let total = 0;
-    for (let round = 0; round < 16; round++) {
+    for (let round = 0; round < ROUNDS; round++) {
       const got: Record<Stream, ReadBatch[]> = { stdout: [], stderr: [] };
       let read = 0;
       read += this.#readStream("stdout", got.stdout, now);
@@ -212,7 +218,7 @@ class SpoolTail implements Tail {
       if (read > 0) {
         const writes = poller.takeWrites(this);
         // A read that holds lines back has stored some (see interleave): no livelock.
-        const ordered = interleave(got.stdout, got.stderr, writes);
+        const ordered = interleave(got.stdout, got.stderr, writes, this.#lag);
         this.writes = ordered.unread.length > 4_096 ? [] : ordered.unread;
         this.#store(ordered.batches, now);
         if (ordered.held) {
@@ -259,6 +265,23 @@ class SpoolTail implements Tail {
 
   /** Turns a chunk into batches of whole lines; returns the unfinished rest. */
   #split(stream: Stream, chunk: Uint8Array, batches: ReadBatch[], now: number): Uint8Array {
+    // The common case, short lines, in one pass that only counts newlines.
+    let count = 0;
+    let previous = -1;
+    let long = false;
+    for (let i = 0; i < chunk.length; i++) {
+      if (chunk[i] !== 0x0a) continue;
+      if (i - previous - 1 > MAX_LINE_BYTES) {
+        long = true;
+        break;
+      }
+      count++;
+      previous = i;
+    }
+    if (!long && chunk.length - previous - 1 <= MAX_LINE_BYTES) {
+      if (count > 0) batches.push(this.#batch(stream, chunk.subarray(0, previous + 1), count, now));
+      return chunk.slice(previous + 1);
+    }
     let batchStart = 0;
     let lines = 0;
     let lineStart = 0;
@@ -348,6 +371,8 @@ class SpoolTail implements Tail {
 }
 
 const BUFFER = new Uint8Array(64 * 1024);
+/** Reads of a buffer's worth per stream in one poll, before other work gets its turn. */
+const ROUNDS = 64;
 const CARRIAGE_RETURN = 0x0d;
 const frameDecoder = new TextDecoder();
 
