@@ -57,16 +57,22 @@ function eperm(): never {
 
 Deno.test("a stop then a restart of a slow-to-exit process: each does its own part, in order", async () => {
   await using sup = await tempSupervisor();
-  const first = await sup.start({ command: SLOW_TERM, working_directory: sup.dir, label: "slow" });
-  const stopping = sup.stop({ command_or_label: "slow" });
-  const restarting = sup.restart({ command_or_label: "slow" });
-  const stopped = await stopping;
-  assert.equal(stopped.status, "stopped");
-  assert.equal(stopped.pid, first.pid, "the stop reports the run it stopped");
-  const restarted = await restarting;
-  assert.equal(restarted.status, "running");
-  assert.notEqual(restarted.pid, first.pid);
-  assert.equal(sup.list()[0].status, "running");
+  // The restart comes at one of several moments around the end of the stop: the old code
+  // returned the relaunched run from the stop, or hung, when it came as the program exited.
+  const slow = `trap 'sleep 1.5; exit 0' TERM; while true; do sleep 0.05; done`;
+  const offsets = Array.from({ length: 12 }, (_, i) => 1_380 + i * 20);
+  await Promise.all(offsets.map(async (offset, i) => {
+    const label = `slow${i}`;
+    const first = await sup.start({ command: slow, working_directory: sup.dir, label });
+    const stopping = sup.stop({ command_or_label: label });
+    await new Promise((resolve) => setTimeout(resolve, offset));
+    const restarted = await sup.restart({ command_or_label: label });
+    const stopped = await stopping;
+    assert.equal(stopped.pid, first.pid, `the stop (restart after ${offset} ms) reports its run`);
+    assert.equal(stopped.status, "stopped");
+    assert.equal(restarted.status, "running");
+    assert.notEqual(restarted.pid, first.pid);
+  }));
 });
 
 Deno.test("a wait for readiness survives another caller restarting the process", async () => {
