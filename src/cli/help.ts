@@ -41,8 +41,13 @@ run's own flags may come before COMMAND, as after 'run':
   persistproc --restart npm run dev
 To run a program named like a subcommand, use 'persistproc run NAME'.
 
-TARGET names a managed process: a PID, a label, or a command line; -C DIR narrows a
-command line to the one started in DIR.
+TARGET names a managed process: a PID, a label, or a command line. A command line that
+matches processes in several folders means the one started in the current folder; -C DIR
+names another. Without TARGET, output, stop and restart act on the current folder's
+process, and ls lists the current folder's processes (ls --all: every one).
+
+Only run, start and serve (and open) start a server; the others say when none runs.
+Times are shown in local time; --since and --before take 16:19, 5m, 2h or ISO-8601.
 
 Run 'persistproc SUBCOMMAND --help' for more.`;
 }
