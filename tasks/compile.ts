@@ -26,47 +26,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
-/**
- * The permissions compiled into the binary, as narrow as the program allows:
- * - `--allow-run`: unrestricted, as running the user's commands is the program's purpose (it
- *   also runs `/bin/sh` to wire a child's output to its spool files, `ps`, `ss`/`lsof`, `taskkill`
- *   on Windows, and itself to start a server in the background). Programs it starts are not
- *   sandboxed by Deno.
- * - `--allow-net=127.0.0.1`: the server listens on loopback, and the CLI talks to it there.
- * - `--allow-read`, `--allow-write`: the data dir and log files live wherever the user says,
- *   and a start checks the working directory it is given.
- * - `--allow-env`: settings come from PERSISTPROC_* variables, and a start passes the caller's
- *   environment to the program.
- * - `--allow-ffi`: stored output is bounded on disk by punching holes in its files, a system
- *   call Deno lacks, reached in libc (`fallocate` on Linux, `fcntl(F_PUNCHHOLE)` on macOS;
- *   src/core/system/hole_punch.ts). Without it, disk use is bounded by copying rotation.
- *
- * Not `--allow-all`, although `--allow-run` already lets the program start anything: the
- * limits still bind persistproc's own code and its npm dependencies (no network beyond
- * loopback). Deno 2.9 lets only `--allow-all` read /proc, which the server reads on
- * Linux to tell a process group's zombies from live members while a stop waits; without it
- * the server asks `ps` instead (measured here, stopping a tree with an orphaned grandchild
- * under a slow-reaping PID 1: 0.1-0.3 s, against 1.3-2 s when zombies count as alive). Where
- * `ps` is missing too (minimal containers), a stop waits until init reaps the zombies, at
- * worst the grace period plus 5 s. The pid-reuse check of a restarted server adopting its
- * processes (src/core/process/identity.ts) falls back to `ps` the same way.
- */
-export const PERMISSIONS: readonly string[] = [
-  "--allow-run",
-  "--allow-net=127.0.0.1",
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-ffi",
-];
+import { PERMISSIONS, SERVER_V8_FLAGS } from "../src/cli/permissions.ts";
 
-/**
- * Semi-spaces of 4 MB for V8's young generation. A flood of output makes many short-lived
- * strings; measured on the server under floods (1 KB lines / 1M short lines), peak resident
- * size was about 100 / 120 MB with V8's default, 81 / 140 MB with 1 MB semi-spaces (more gets
- * promoted to the old generation), and 87 / 95-110 MB with 4 MB.
- */
-export const SERVER_V8_FLAGS = "--v8-flags=--max-semi-space-size=4";
+export { PERMISSIONS, SERVER_V8_FLAGS };
 
 /** Every target a release ships, as `deno compile --target` names them. */
 export const TARGETS: readonly string[] = [

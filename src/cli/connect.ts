@@ -9,6 +9,7 @@ import { connectOrStart } from "../client/autostart.ts";
 import { HubError, ServerUnreachableError } from "../client/errors.ts";
 import { HubClient } from "../client/hub_client.ts";
 import { printErr } from "./output.ts";
+import { PERMISSIONS, SERVER_V8_FLAGS } from "./permissions.ts";
 import type { Settings } from "./settings.ts";
 
 /** No server answers, and the command is not one that starts it. */
@@ -107,15 +108,8 @@ export function serverArgv(
   ];
   const program = basename(execPath).toLowerCase();
   if (program === "deno" || program === "deno.exe") {
-    // The same V8 setting as `deno task serve` and the compiled binary (see tasks/compile.ts).
-    return [
-      execPath,
-      "run",
-      "--allow-all",
-      "--v8-flags=--max-semi-space-size=4",
-      mainModule,
-      ...serveArgs,
-    ];
+    // The same permissions and V8 setting as the compiled binary and the installed script.
+    return [execPath, "run", ...PERMISSIONS, SERVER_V8_FLAGS, mainModule, ...serveArgs];
   }
   return [execPath, ...serveArgs];
 }

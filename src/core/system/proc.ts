@@ -2,8 +2,10 @@
  * Reading `/proc` on Linux: the one module that opens its files and parses
  * `/proc/<pid>/stat`. Deno 2.9 refuses every path under `/proc` without `--allow-all` (even
  * with `--allow-read`), so each function says when it cannot read, and the callers then ask
- * the tools instead (see ./processes.ts).
+ * the tools instead (see ./processes.ts). On Linux "the tools" is `cat` of the same files, so
+ * what a process is called does not depend on the server's permissions.
  */
+import { runToolSync } from "./tools.ts";
 
 /** What `/proc/<pid>/stat` says about a process. */
 export interface ProcStat {
@@ -55,7 +57,12 @@ export function parseProcStat(pid: number, text: string): ProcStat | null {
  * read here.
  */
 export function readProcStat(pid: number): ProcStat | null | undefined {
-  if (!procReadable()) return undefined;
+  if (!procReadable()) {
+    // Read through `cat`, so a server with narrow permissions names a process exactly as one
+    // with --allow-all does: their tokens must match when one adopts the other's children.
+    const text = catProc([`/proc/${pid}/stat`]);
+    return text === undefined ? undefined : text ? parseProcStat(pid, text) : null;
+  }
   try {
     return parseProcStat(pid, Deno.readTextFileSync(`/proc/${pid}/stat`));
   } catch {
@@ -65,7 +72,16 @@ export function readProcStat(pid: number): ProcStat | null | undefined {
 
 /** The stat of every process this server can see; null when `/proc` cannot be read. */
 export function readAllProcStats(): ProcStat[] | null {
-  if (!procReadable()) return null;
+  if (!procReadable()) {
+    const text = catProc(["-c", "cd /proc && cat [0-9]*/stat 2>/dev/null"], "sh");
+    if (!text) return null;
+    const stats: ProcStat[] = [];
+    for (const line of text.split("\n")) {
+      const stat = parseProcStat(Number(/^\d+/.exec(line)?.[0] ?? 0), line);
+      if (stat && stat.pid > 0) stats.push(stat);
+    }
+    return stats;
+  }
   const stats: ProcStat[] = [];
   let entries: Iterable<Deno.DirEntry>;
   try {
@@ -79,6 +95,27 @@ export function readAllProcStats(): ProcStat[] | null {
     if (stat) stats.push(stat);
   }
   return stats;
+}
+
+/**
+ * What `cat` (or `sh -c`) prints of files under `/proc` on Linux, for a server that may not
+ * read them itself: "" when the process is gone, undefined when there is no such way here.
+ */
+function catProc(args: string[], program = "cat"): string | undefined {
+  if (Deno.build.os !== "linux" || !procMounted()) return undefined;
+  const output = runToolSync(program, args);
+  if (output === null) return undefined;
+  return output.code === 0 || program === "sh" ? output.stdout : "";
+}
+
+let mounted: boolean | undefined;
+
+function procMounted(): boolean {
+  if (mounted === undefined) {
+    const output = runToolSync("cat", ["/proc/self/stat"]);
+    mounted = output !== null && output.code === 0 && output.stdout.length > 0;
+  }
+  return mounted;
 }
 
 /** Inodes of the sockets among a process's open files; empty for another user's process. */

@@ -59,6 +59,11 @@ export function processStartToken(pid: number): string | null {
   if (!Number.isInteger(pid) || pid < 1) return null;
   const stat = readProcStat(pid);
   if (stat !== undefined) return stat === null || stat.state === "Z" ? null : procToken(stat.start);
+  return psStartToken(pid);
+}
+
+/** The token `ps` gives (macOS, the BSDs; on Linux only for tokens a 0.3 server saved). */
+function psStartToken(pid: number): string | null {
   const output = runToolSync("ps", ["-o", "stat=,lstart=", "-p", String(pid)], PS_ENV);
   const match = output?.code === 0 ? /^\s*(\S+)\s+(.+?)\s*$/.exec(output.stdout) : null;
   if (!match || match[1].startsWith("Z")) return null;
@@ -71,7 +76,8 @@ export function processStartToken(pid: number): string | null {
  */
 export function isSameProcess(pid: number, token: string | null): boolean {
   if (token === null) return false;
-  const current = processStartToken(pid);
+  // A token is compared with one taken the same way: `ps` and /proc word start times apart.
+  const current = /(^|\/)ps:/.test(token) ? psStartToken(pid) : processStartToken(pid);
   if (current === null) return false;
   if (current === token) return true;
   return !token.includes("/") && current.slice(current.indexOf("/") + 1) === token;

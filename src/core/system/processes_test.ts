@@ -38,3 +38,39 @@ Deno.test("a start token names the boot, and a pid's token stays its own", () =>
   assert.equal(isSameProcess(Deno.pid, `${bootId()}/proc:1`), false);
   assert.equal(isSameProcess(Deno.pid, null), false);
 });
+
+Deno.test({
+  name: "a server with narrow permissions names a process as one with --allow-all does",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    // A server of one kind must adopt what a crashed server of the other kind started.
+    const child = new Deno.Command("sleep", { args: ["30"], stdout: "null" }).spawn();
+    try {
+      const script = `import { processStartToken, processTable } from ${
+        JSON.stringify(new URL("./processes.ts", import.meta.url).href)
+      };
+        const pid = ${child.pid};
+        console.log(JSON.stringify([processStartToken(pid),
+          processTable()?.find((entry) => entry.pid === pid)?.token]));`;
+      const tokens = async (permissions: string[]) => {
+        const file = await Deno.makeTempFile({ suffix: ".ts" });
+        await Deno.writeTextFile(file, script);
+        const { stdout, success } = await new Deno.Command(Deno.execPath(), {
+          args: ["run", "--quiet", ...permissions, file],
+          stderr: "inherit",
+        }).output().finally(() => Deno.remove(file));
+        assert.ok(success);
+        return JSON.parse(new TextDecoder().decode(stdout));
+      };
+      const narrow = await tokens(["--allow-run", "--allow-read", "--allow-env"]);
+      const wide = await tokens(["--allow-all"]);
+      assert.ok(narrow[0], "the narrow server sees the process");
+      assert.deepEqual(narrow, [narrow[0], narrow[0]]);
+      assert.deepEqual(wide, narrow);
+      assert.ok(isSameProcess(child.pid, narrow[0]));
+    } finally {
+      child.kill("SIGKILL");
+      await child.status;
+    }
+  },
+});
