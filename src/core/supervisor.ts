@@ -240,6 +240,16 @@ export class Supervisor implements Hub {
           `Cannot forget "${entry.spec.label}": it is running (PID ${entry.pid}); stop it first`,
         );
       }
+      const left = entry.treePids();
+      if (left.length > 0) {
+        // Forgotten, they could never be stopped again: stop ends what a program left.
+        throw new PersistprocError(
+          "busy",
+          `Cannot forget "${entry.spec.label}": programs it left running are still alive (PID ${
+            left.join(", ")
+          }); stop it first`,
+        );
+      }
       const info = entry.info();
       this.#autorestart.cancel(entry);
       this.#autorestart.forget(entry);
@@ -502,12 +512,17 @@ export class Supervisor implements Hub {
     };
   }
 
-  /** Forgets the oldest ended processes beyond the limit, removing their logs. */
+  /**
+   * Forgets the oldest ended processes beyond the limit, removing their logs; not one whose
+   * leftover children still run.
+   */
   #prune(): void {
     const ended = [...this.#entries.values()]
       .filter((entry) => entry.state === "idle")
       .sort((a, b) => (a.endTime?.getTime() ?? 0) - (b.endTime?.getTime() ?? 0));
     for (const entry of ended.slice(0, Math.max(0, ended.length - this.#options.maxEnded))) {
+      // One whose leftovers still run stays listed, so that a stop can still end them.
+      if (entry.treePids().length > 0) continue;
       this.#entries.delete(entry.spec.label);
       this.#autorestart.forget(entry);
       entry.output.close();
