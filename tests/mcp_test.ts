@@ -462,3 +462,17 @@ hubTest("shutdown stops every managed process", async (hub) => {
   await response.body?.cancel();
   await waitFor("the child to be stopped", () => !isAlive(body.pid), 10_000);
 });
+
+hubTest(
+  "an argument a tool does not know is an error naming it, not silently dropped",
+  async (hub) => {
+    await using client = await connectMcp(hub);
+    const guessed = await call(client, "list", { status: "running" });
+    assert.equal(guessed.isError, true);
+    assert.match(text(guessed), /Unknown parameter "status" for list; it takes .*command_or_label/);
+    const misspelt = await call(client, "output", { command_or_label: "x", wait_for_logs: "ok" });
+    assert.equal(misspelt.isError, true);
+    assert.match(text(misspelt), /Unknown parameter "wait_for_logs" for output/);
+    assert.equal((await call(client, "list", {})).isError, undefined);
+  },
+);

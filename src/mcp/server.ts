@@ -42,9 +42,34 @@ const SCHEMAS = new Map(TOOLS.map((tool) => [tool, schemasOf(tool)]));
 
 function schemasOf(tool: ToolDefinition) {
   return {
-    input: withCachedJsonSchema(z.object(tool.inputSchema)),
+    input: refusingUnknownKeys(withCachedJsonSchema(z.object(tool.inputSchema)), tool),
     output: withCachedJsonSchema(z.object(tool.outputSchema)),
   };
+}
+
+/**
+ * The input schema, validating strictly: an argument the tool does not know (a guessed
+ * `status` filter on list, a misspelt `wait_for_logs`) is an error naming it, not silently
+ * dropped. tools/list still shows the lenient rendering, as `additionalProperties: false`
+ * would cost every conversation bytes for what this check already says.
+ */
+function refusingUnknownKeys<T extends StandardSchemaWithJSON>(schema: T, tool: ToolDefinition): T {
+  const standard = schema["~standard"];
+  const known = new Set(Object.keys(tool.inputSchema));
+  const validate = (value: unknown) => {
+    const unknown = value && typeof value === "object" && !Array.isArray(value)
+      ? Object.keys(value).filter((key) => !known.has(key))
+      : [];
+    if (unknown.length === 0) return standard.validate(value);
+    return {
+      issues: [{
+        message: `Unknown parameter${unknown.length > 1 ? "s" : ""} ${
+          unknown.map((key) => `"${key}"`).join(", ")
+        } for ${tool.name}; it takes ${[...known].join(", ")}`,
+      }],
+    };
+  };
+  return { "~standard": { ...standard, validate } } as T;
 }
 
 /**
