@@ -267,10 +267,12 @@ hubTest(
   async (hub) => {
     const { body } = await hub.api("ctrl", {
       action: "start",
-      command_or_label: "sleep 0.3; seq 1 1000000",
+      // The flood begins once the follower is attached (a sleep would race a loaded machine).
+      command_or_label: "while [ ! -e go ]; do sleep 0.05; done; seq 1 1000000",
       working_directory: hub.dataDir,
     });
     const response = await hub.fetch(`/api/follow?pid=${body.pid}&lines=0`);
+    await Deno.writeTextFile(`${hub.dataDir}/go`, "");
     // Read nothing until the flood is over.
     await peakRssUntilEnded(hub, body.pid);
     const rssKb = await serverRssKb(hub);
@@ -293,11 +295,13 @@ hubTest(
     const { body } = await hub.api("ctrl", {
       action: "start",
       // 1.2 GB in lines of 60 kB
-      command_or_label: `sleep 0.3; yes "$(head -c 60000 /dev/zero | tr '\\0' z)" | head -n 20000`,
+      command_or_label:
+        `while [ ! -e go-long ]; do sleep 0.05; done; yes "$(head -c 60000 /dev/zero | tr '\\0' z)" | head -n 20000`,
       working_directory: hub.dataDir,
     });
     assert.ok(body.pid, JSON.stringify(body));
     const response = await hub.fetch(`/api/follow?pid=${body.pid}&lines=0`);
+    await Deno.writeTextFile(`${hub.dataDir}/go-long`, "");
     try {
       const peakKb = await peakRssUntilEnded(hub, body.pid);
       // Counted in events, this queue once reached 5 GB; counted in bytes it stays small.

@@ -97,7 +97,8 @@ Deno.test("an adopted `on-failure` process that ends is restarted: its exit cann
   await crashScene(async (first, dataDir, pids) => {
     const { body } = await first.api("ctrl", {
       action: "start",
-      command_or_label: "sleep 2; exit 1",
+      // It fails once told to, so that it surely still runs when the next server adopts it.
+      command_or_label: "while [ ! -e fail-now ]; do sleep 0.05; done; exit 1",
       working_directory: dataDir,
       label: "adopted",
       autorestart: "on-failure",
@@ -106,6 +107,7 @@ Deno.test("an adopted `on-failure` process that ends is restarted: its exit cann
     await first.crash();
     await using second = await startHub([], { dataDir, port: first.port });
     assert.equal((await listed(second, "adopted")).status, "running", "adopted");
+    await Deno.writeTextFile(`${dataDir}/fail-now`, "");
     const again = await waitFor("a new run", async () => {
       const p = await listed(second, "adopted");
       return p.restarts >= 1 && p;
