@@ -428,7 +428,12 @@ const poller = new (class {
     if (!this.#order) return;
     const ids = this.#order.drain();
     if (ids === null) {
-      for (const tail of this.#tails) tail.writes = []; // some writes were not seen
+      // Some writes were not seen: every tail may have output waiting, so each reads now.
+      const now = Date.now();
+      for (const tail of this.#tails) {
+        tail.writes = [];
+        tail.nextPoll = Math.min(tail.nextPoll, now);
+      }
       return;
     }
     for (const id of ids) {
