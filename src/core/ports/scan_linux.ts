@@ -3,7 +3,13 @@
  * kernel's socket tables give the port of each listening socket inode, and each process's
  * `fd/` links name the socket inodes it holds. No subprocess, so a scan costs milliseconds.
  */
-import { readAllProcStats, readCommandLine, readTcpTables, socketInodes } from "../system/proc.ts";
+import {
+  procReadable,
+  readAllProcStats,
+  readCommandLine,
+  readTcpTables,
+  socketInodes,
+} from "../system/proc.ts";
 
 /** A listening TCP socket and the process that holds it. */
 export interface Listener {
@@ -56,6 +62,9 @@ export function scanProcListeners(
   wantGroup: (pgid: number, pid: number) => boolean,
   inodes?: ReadonlyMap<string, number>,
 ): Listener[] | null {
+  // Sockets are found through /proc/<pid>/fd, which only direct access reads: without it the
+  // caller asks `ss` (the process table alone would be read, and every socket missed).
+  if (!procReadable()) return null;
   const stats = readAllProcStats();
   if (stats === null) return null;
   const holders: { pid: number; pgid: number; sockets: string[] }[] = [];
