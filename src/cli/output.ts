@@ -52,7 +52,8 @@ export function printFrame(stream: "stdout" | "stderr", text: string): void {
   const file = stream === "stdout" ? Deno.stdout : Deno.stderr;
   let columns = 80;
   try {
-    columns = Deno.consoleSize().columns;
+    // A terminal that reports no width (some CI and container ptys say 0) gets the default.
+    columns = Deno.consoleSize().columns || columns;
   } catch { /* not a terminal after all: the default will do */ }
   try {
     writeAll(file, `\r\x1b[2K${[...text].slice(0, Math.max(1, columns - 1)).join("")}`);
