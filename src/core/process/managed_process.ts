@@ -9,6 +9,7 @@
  */
 import { CommandNotFoundError, PersistprocError, StopFailedError } from "../errors.ts";
 import { findExecutable } from "./executable.ts";
+import { type GatedChild, spawnGated } from "./gated_spawn.ts";
 import { ProcessOutput } from "../output/process_output.ts";
 import { logger } from "../logger.ts";
 import { isGroupAlive } from "./group.ts";
@@ -46,14 +47,6 @@ export interface SavedRun {
 
 /** How often an adopted process (not our child, so no exit notice) is checked for life. */
 const ADOPTED_POLL_MS = 250;
-
-/**
- * Holds the program back until the server has recorded it: the child reads one line from a
- * pipe the server writes once the state file names the child, then becomes the program (same
- * pid). A server killed before that closes the pipe, and the child exits without running
- * anything, so no SIGKILL of the server can leave a program running that no state file lists.
- */
-const GATE = 'IFS= read -r _ || exit 111; exec "$@" </dev/null';
 
 /** A managed program and its log; see the module comment. */
 export class ManagedProcess {
@@ -189,8 +182,8 @@ export class ManagedProcess {
   /**
    * Spawns the program (from `idle` or `backoff`), counting a restart when `restart` is set.
    * `record` must save the registry with this run in it: only then is the program let run
-   * (see GATE); if it throws, the child is killed before it ran anything and the error says
-   * so. Resolves once the program is let run. Throws CommandNotFoundError when the program
+   * (see ./gated_spawn.ts); if it throws, the child is killed before it ran anything and the
+   * error says so. Resolves once the program is let run. Throws CommandNotFoundError when the program
    * cannot be executed.
    */
   async launch(record: () => void, options: { restart?: boolean } = {}): Promise<void> {
@@ -205,27 +198,21 @@ export class ManagedProcess {
       );
     }
     const plan = this.output.prepare(this.spec.argv, options.restart ? "restart" : "start");
-    const gated = Deno.build.os !== "windows";
-    const argv = gated ? ["/bin/sh", "-c", GATE, "persistproc", ...plan.argv] : plan.argv;
-    let child: Deno.ChildProcess;
+    let spawned: GatedChild;
     try {
-      child = new Deno.Command(argv[0], {
-        args: argv.slice(1),
+      spawned = spawnGated({
+        argv: plan.argv,
         cwd: this.spec.working_directory,
         env,
-        clearEnv: true,
-        stdin: gated ? "piped" : "null",
-        stdout: plan.piped ? "piped" : "null",
-        stderr: plan.piped ? "piped" : "null",
-        detached: true, // own session and process group, so the whole tree can be signalled
-      }).spawn();
+        piped: plan.piped,
+      });
     } catch (error) {
       this.output.abandon();
       throw new CommandNotFoundError(`Cannot run "${program}": ${(error as Error).message}`, {
         cause: error,
       });
     }
-    const gate = gated ? child.stdin.getWriter() : null;
+    const { child } = spawned;
     this.#pid = child.pid;
     this.#pidToken = processStartToken(child.pid);
     this.#tree = new ProcessTree(child.pid, this.#pidToken);
@@ -245,10 +232,7 @@ export class ManagedProcess {
       this.#life.to("running");
       record();
     } catch (error) {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* gone already */ }
-      gate?.close().catch(() => {});
+      spawned.abort();
       throw new PersistprocError(
         "state_unwritable",
         `Cannot record "${this.spec.label}" in the state file: ${
@@ -260,9 +244,7 @@ export class ManagedProcess {
       this.#recording = false;
     }
     // Resolves once the program is let run: a caller told "started" may kill the server at once.
-    if (gate) {
-      await gate.write(new Uint8Array([10])).then(() => gate.close()).catch(() => {});
-    }
+    await spawned.open();
   }
 
   /**
