@@ -131,17 +131,24 @@ export async function compile(output: string, target?: string): Promise<void> {
     stderr: "inherit",
   }).output();
   if (code !== 0) {
-    const failed = `deno compile failed for ${target ?? "this machine"} (exit code ${code})`;
-    const denort = await localDenort(target).catch(() => null);
-    if (denort?.available !== false) throw new Error(failed);
-    // The usual cause on a machine without access to Deno's download server: say so, and
-    // what works instead.
-    throw new Error(
-      `${failed}: it could not download its runtime ("denort"), and none is cached here.\n` +
-        `Set DENORT_BIN=/path/to/denort to build on one you have, or put persistproc on ` +
-        `your PATH without a binary: deno task install`,
-    );
+    throw new Error(compileFailure(target, code, await localDenort(target).catch(() => null)));
   }
+}
+
+/**
+ * What to say when `deno compile` failed. Without a runtime at hand, the usual cause is a
+ * machine that cannot reach Deno's download server: say so, and what works instead.
+ */
+export function compileFailure(
+  target: string | undefined,
+  code: number,
+  denort: DenortStatus | null,
+): string {
+  const failed = `deno compile failed for ${target ?? "this machine"} (exit code ${code})`;
+  if (denort?.available !== false) return failed;
+  return `${failed}: it could not download its runtime ("denort"), and none is cached here.\n` +
+    `Set DENORT_BIN=/path/to/denort to build on one you have, or put persistproc on ` +
+    `your PATH without a binary: deno task install`;
 }
 
 async function main(args: string[]): Promise<number> {

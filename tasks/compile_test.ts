@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { binaryName, compileArgs, localDenort, PERMISSIONS, TARGETS } from "./compile.ts";
+import {
+  binaryName,
+  compileArgs,
+  compileFailure,
+  localDenort,
+  PERMISSIONS,
+  TARGETS,
+} from "./compile.ts";
 
 Deno.test("binaryName gives Windows targets an .exe and names each target's file", () => {
   assert.equal(binaryName("x86_64-pc-windows-msvc"), "persistproc-x86_64-pc-windows-msvc.exe");
@@ -36,4 +43,16 @@ Deno.test("localDenort takes DENORT_BIN when it names a file and says why not ot
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("a failed compile without a runtime at hand points to DENORT_BIN and deno task install", () => {
+  const message = compileFailure(undefined, 1, { available: false, reason: "none" });
+  assert.match(
+    message,
+    /^deno compile failed for this machine \(exit code 1\): it could not download its runtime/,
+  );
+  assert.match(message, /DENORT_BIN=\/path\/to\/denort/);
+  assert.match(message, /deno task install$/);
+  const other = compileFailure("x86_64-apple-darwin", 1, { available: true, how: "cached" });
+  assert.equal(other, "deno compile failed for x86_64-apple-darwin (exit code 1)");
 });
