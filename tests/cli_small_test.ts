@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import { cli } from "./_cli.ts";
-import { FIXTURES, hubTest, waitFor } from "./_hub.ts";
+import { connectMcp, FIXTURES, hubTest, waitFor } from "./_hub.ts";
 
 const TICKER = `${FIXTURES}ticker.sh`;
 
@@ -105,4 +105,14 @@ hubTest("output shows local times and takes local clock times and durations", as
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^error: invalid --since "yesterday": expected a local time/m);
   assert.doesNotMatch(bad.stderr, /since_time/);
+});
+
+hubTest("an MCP stop of a process that already ended says it was not running", async (hub) => {
+  assert.equal((await cli(hub, ["run", "--label", "done", "true"])).code, 0);
+  await using client = await connectMcp(hub);
+  const result = await client.callTool({
+    name: "ctrl",
+    arguments: { action: "stop", command_or_label: "done" },
+  }) as { content: { text: string }[] };
+  assert.match(result.content[0].text, /^was not running \(nothing to stop\): PID \d+ "done"/);
 });

@@ -119,6 +119,7 @@ const ctrl = define({
     const wait = waitOptions(context);
     let outcome: ControlOutcome;
     let report: StopReport | undefined;
+    let endedBefore = false;
     const startOnly = { if_running: args.if_running, assign_port: args.assign_port };
     for (const [field, value] of Object.entries(startOnly)) {
       if (args.action !== "start" && value !== undefined) {
@@ -150,8 +151,11 @@ const ctrl = define({
       if (waits.length > 0) {
         throw new TypeError(`${waits[0][0]} applies to start and restart, not stop`);
       }
+      const asked = Date.now();
       const { freed_ports, held_ports, ...stopped } = await hub.stop(target, { force: args.force });
       outcome = { process: stopped, ports: [], wait: null };
+      // Ended before this stop was asked for: nothing was stopped now.
+      endedBefore = stopped.end_time !== null && Date.parse(stopped.end_time) < asked;
       report = { freed_ports, held_ports };
     } else {
       outcome = await restartWhenReady(hub, target, { force: args.force }, conditions, wait);
@@ -169,6 +173,8 @@ const ctrl = define({
       : [];
     const verb = already_running
       ? "already running:"
+      : endedBefore
+      ? "was not running (nothing to stop):"
       : { start: "started", stop: "stopped", restart: "restarted" }[args.action];
     return {
       structured: {
