@@ -158,7 +158,8 @@ hubTest(
       .flatMap((entry) => entry.kind === "line" ? [entry.text] : []);
     assert.ok(out.includes("step 1\rstep 2\rdone"));
     assert.equal(out.at(-1)!, "last");
-    const xs = out.filter((l: string) => /^x+$/.test(l));
+    // Long runs only: a line of the random bytes above may happen to be "x".
+    const xs = out.filter((l: string) => l.length >= 1_000 && /^x+$/.test(l));
     assert.equal(
       xs.reduce((n: number, l: string) => n + l.length, 0),
       10_000_000,
