@@ -121,6 +121,33 @@ hubTest("a 1.x SDK client on 2025-11-25 uses every tool, at /mcp and at /mcp/", 
   }
 });
 
+hubTest(
+  "initialize with an earlier 2025-era revision is answered in that revision",
+  async (hub) => {
+    for (const version of ["2025-06-18", "2025-03-26", "2024-11-05"]) {
+      const response = await hub.fetch("/mcp", {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+        },
+        body: JSON.stringify({
+          jsonrpc: "2.0",
+          id: 1,
+          method: "initialize",
+          params: {
+            protocolVersion: version,
+            capabilities: {},
+            clientInfo: { name: "t", version: "1" },
+          },
+        }),
+      });
+      assert.equal(response.status, 200, version);
+      assert.match(await response.text(), new RegExp(`"protocolVersion":"${version}"`), version);
+    }
+  },
+);
+
 hubTest("start, list, output, restart and stop a process over MCP", async (hub) => {
   await using client = await connectMcp(hub);
   const started = await call(client, "ctrl", {
