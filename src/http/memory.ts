@@ -16,8 +16,9 @@ type Collect = (options: { type: "major"; execution: "sync"; flavor: "last-resor
 const QUIET_MS = 1_000;
 
 let collect: Collect | null | undefined;
-let timer: ReturnType<typeof setTimeout> | undefined;
 let pending = false;
+let armed = false;
+let lastActivity = 0;
 
 /** V8's collector, made reachable once (`--expose-gc` applies to contexts created after it). */
 function collector(): Collect | null {
@@ -32,23 +33,26 @@ function collector(): Collect | null {
   return collect;
 }
 
-function restart(): void {
-  clearTimeout(timer);
-  const next = setTimeout(() => {
+/** Checks after `delay` ms whether the last second was quiet; else looks again when it will be. */
+function arm(delay: number): void {
+  armed = true;
+  Deno.unrefTimer(setTimeout(() => {
+    const quietFor = performance.now() - lastActivity;
+    if (quietFor < QUIET_MS) return arm(QUIET_MS - quietFor);
+    armed = false;
     pending = false;
     collector()?.({ type: "major", execution: "sync", flavor: "last-resort" });
-  }, QUIET_MS);
-  Deno.unrefTimer(next);
-  timer = next;
+  }, delay));
 }
 
 /** Asks for one memory-reducing collection once the server has been idle for a second. */
 export function reduceMemoryWhenIdle(): void {
   pending = true;
-  restart();
+  lastActivity = performance.now();
+  if (!armed) arm(QUIET_MS);
 }
 
-/** Tells the reducer a request came in: a pending collection waits for the next quiet second. */
+/** Tells the reducer a request came in (cheap: a pending collection looks at it when due). */
 export function noteActivity(): void {
-  if (pending) restart();
+  if (pending) lastActivity = performance.now();
 }
