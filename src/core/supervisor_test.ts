@@ -7,9 +7,16 @@ import { Supervisor } from "./supervisor.ts";
 
 const FIXTURES = fileURLToPath(new URL("../../tests/fixtures/", import.meta.url));
 
-async function tempSupervisor(): Promise<Supervisor & AsyncDisposable & { dir: string }> {
+async function tempSupervisor(
+  options: { maxEnded?: number } = {},
+): Promise<Supervisor & AsyncDisposable & { dir: string }> {
   const dir = await Deno.makeTempDir({ prefix: "persistproc-sup-" });
-  const sup = new Supervisor({ dataDir: dir, stopGraceMs: 2_000, shutdownGraceMs: 1_000 });
+  const sup = new Supervisor({
+    dataDir: dir,
+    stopGraceMs: 2_000,
+    shutdownGraceMs: 1_000,
+    ...options,
+  });
   return Object.assign(sup, {
     dir,
     async [Symbol.asyncDispose]() {
@@ -174,50 +181,40 @@ Deno.test("log folders never collide, even between servers started in the same s
 });
 
 Deno.test("an ended process whose leftovers still run is neither forgotten nor pruned", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "persistproc-sup-" });
-  const sup = new Supervisor({
-    dataDir: dir,
-    stopGraceMs: 2_000,
-    shutdownGraceMs: 1_000,
-    maxEnded: 1,
+  await using sup = await tempSupervisor({ maxEnded: 1 });
+  const dir = sup.dir;
+  // The program ends soon and leaves a child in a new session behind (seen while it ran).
+  await sup.start({
+    command: "setsid sleep 300 & sleep 2; exit 0",
+    working_directory: dir,
+    label: "leaver",
   });
-  try {
-    // The program ends soon and leaves a child in a new session behind (seen while it ran).
-    await sup.start({
-      command: "setsid sleep 300 & sleep 2; exit 0",
-      working_directory: dir,
-      label: "leaver",
-    });
+  await until(
+    "leaver ended",
+    () => sup.list({ command_or_label: "leaver" })[0]?.status !== "running",
+  );
+  await until(
+    "leftover seen",
+    () => sup.treeMembers(sup.get({ command_or_label: "leaver" }).pid).length > 0 || undefined,
+  );
+  await assert.rejects(
+    () => sup.forget({ command_or_label: "leaver" }),
+    /Cannot forget "leaver": programs it left running are still alive \(PID \d+/,
+  );
+  for (const label of ["a", "b", "c"]) {
+    await sup.start({ command: "true", working_directory: dir, label });
     await until(
-      "leaver ended",
-      () => sup.list({ command_or_label: "leaver" })[0]?.status !== "running",
+      `${label} ended`,
+      () => sup.list({ command_or_label: label })[0]?.status !== "running",
     );
-    await until(
-      "leftover seen",
-      () => sup.treeMembers(sup.get({ command_or_label: "leaver" }).pid).length > 0 || undefined,
-    );
-    await assert.rejects(
-      () => sup.forget({ command_or_label: "leaver" }),
-      /Cannot forget "leaver": programs it left running are still alive \(PID \d+/,
-    );
-    for (const label of ["a", "b", "c"]) {
-      await sup.start({ command: "true", working_directory: dir, label });
-      await until(
-        `${label} ended`,
-        () => sup.list({ command_or_label: label })[0]?.status !== "running",
-      );
-    }
-    assert.equal(
-      sup.list({ command_or_label: "leaver" }).length,
-      1,
-      "still listed, so stop can end it",
-    );
-    const stopped = await sup.stop({ command_or_label: "leaver" });
-    assert.deepEqual(sup.treeMembers(stopped.pid), []);
-    await sup.forget({ command_or_label: "leaver" });
-    assert.deepEqual(sup.list({ command_or_label: "leaver" }), []);
-  } finally {
-    await sup.shutdown();
-    await Deno.remove(dir, { recursive: true });
   }
+  assert.equal(
+    sup.list({ command_or_label: "leaver" }).length,
+    1,
+    "still listed, so stop can end it",
+  );
+  const stopped = await sup.stop({ command_or_label: "leaver" });
+  assert.deepEqual(sup.treeMembers(stopped.pid), []);
+  await sup.forget({ command_or_label: "leaver" });
+  assert.deepEqual(sup.list({ command_or_label: "leaver" }), []);
 });
