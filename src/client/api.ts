@@ -5,7 +5,9 @@
 
 import type { OutputPage, OutputRequest } from "../core/output/query.ts";
 import type { OutputWaitRequest, WaitedOutputPage } from "../core/output/output_wait.ts";
-import type { IfRunning, ReadyConditions, ReadyOutcome } from "../core/ready/readiness.ts";
+import type { ReadyConditions } from "../core/ready/conditions.ts";
+import type { IfRunning } from "../core/ready/readiness.ts";
+import type { ReadyOutcome } from "../core/ready/ready_wait.ts";
 import type { ProcessInfo, ProcessTarget, StopReport } from "../core/types.ts";
 
 export type { WaitedOutputPage };

@@ -5,7 +5,7 @@
 import type { Hub } from "../core/hub.ts";
 import type { ProcessEvent } from "../core/types.ts";
 import { clientFromUserAgent } from "../mcp/client_info.ts";
-import { portConflictOf } from "../core/ready/readiness.ts";
+import { portConflictOf } from "../core/ready/not_ready_report.ts";
 import { reportError } from "../mcp/tool_errors.ts";
 import { TOOLS } from "../mcp/tools.ts";
 import { z } from "zod";

@@ -7,12 +7,8 @@ import { describeHolder } from "../core/errors.ts";
 import { readOutputWaiting, type WaitedOutputPage } from "../core/output/output_wait.ts";
 import type { OutputPage } from "../core/output/query.ts";
 import { withPorts } from "../core/ports/listeners.ts";
-import {
-  type ControlOutcome,
-  type ReadyOutcome,
-  restartWhenReady,
-  startWhenReady,
-} from "../core/ready/readiness.ts";
+import { type ControlOutcome, restartWhenReady, startWhenReady } from "../core/ready/readiness.ts";
+import type { ReadyOutcome } from "../core/ready/ready_wait.ts";
 import type { Hub } from "../core/hub.ts";
 import type { ProcessInfo, StopReport } from "../core/types.ts";
 import type { ClientInfo } from "./client_info.ts";

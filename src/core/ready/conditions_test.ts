@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseConditions } from "./readiness.ts";
+import { parseConditions } from "./conditions.ts";
 
 Deno.test("parseConditions returns null when nothing is waited for", () => {
   assert.equal(parseConditions({}), null);

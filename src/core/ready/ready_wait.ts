@@ -1,0 +1,128 @@
+/**
+ * The wait itself: follows the run a start or restart began until every condition holds
+ * (ready), the program exits first (exited), or the time is up (timeout).
+ */
+import { stripAnsi } from "../output/ansi.ts";
+import type { Conditions } from "./conditions.ts";
+import { explainNotReady, type NotReadyReport } from "./not_ready_report.ts";
+import { portListens, urlAnswers } from "./probes.ts";
+import type { Hub } from "../hub.ts";
+import type { ProcessEvent, ProcessInfo } from "../types.ts";
+
+/** How often the port and URL are tried. */
+const POLL_MS = 200;
+
+/** How a wait ended, with what explains it. */
+export interface ReadyOutcome extends NotReadyReport {
+  ready: boolean;
+  wait_result: "ready" | "exited" | "timeout";
+  /** The conditions not met when the wait ended, e.g. `["port 3000"]`; empty when ready. */
+  not_met: string[];
+  /** The output line that matched wait_for_log (escapes stripped), or null. */
+  matched_line: string | null;
+  waited_ms: number;
+}
+
+/** How a wait reports progress and learns that its caller went away. */
+export interface WaitOptions {
+  signal?: AbortSignal;
+  /** Called about once a second while waiting. */
+  onProgress?: (progress: { elapsed_ms: number; timeout_ms: number; pending: string[] }) => void;
+}
+
+/** Waits for the conditions on the run that `started` describes; see the module comment. */
+export async function waitUntilReady(
+  hub: Hub,
+  started: ProcessInfo,
+  conditions: Conditions,
+  options: WaitOptions,
+): Promise<ReadyOutcome> {
+  const begun = Date.now();
+  const { port, log, url, timeoutMs } = conditions;
+  let matched: string | null = null;
+  let portOk = port === undefined;
+  let urlOk = url === undefined;
+  let finish!: (result: ReadyOutcome["wait_result"]) => void;
+  const finished = new Promise<ReadyOutcome["wait_result"]>((resolve) => finish = resolve);
+  let done = false;
+  finished.then(() => done = true);
+  const pending = () => [
+    ...(port !== undefined && !portOk ? [`port ${port}`] : []),
+    ...(log && matched === null ? [`log /${log.source}/`] : []),
+    ...(url && !urlOk ? [`url ${url}`] : []),
+  ];
+  const check = () => {
+    if (matched !== null || !log) {
+      if (portOk && urlOk) finish("ready");
+    }
+  };
+  const onLine = (text: string) => {
+    if (matched !== null || !log) return;
+    const clean = stripAnsi(text);
+    if (log.test(clean)) {
+      matched = clean;
+      check();
+    }
+  };
+  // The run waited for: another caller may restart the process meanwhile, and the wait then
+  // goes on with the new run.
+  let current = started.pid;
+  const onEvent = (event: ProcessEvent) => {
+    if (event.type === "line") onLine(event.text);
+    else if (event.type === "start") current = event.process.pid;
+    else if (event.type === "exit" && event.process.pid === current && !event.restarting) {
+      finish("exited");
+    }
+  };
+  // Subscribing and reading the backlog happen in one step: no line is missed in between.
+  const following = hub.follow({ command_or_label: started.label }, log ? 1_000 : 0, onEvent);
+  const onAbort = () => finish("timeout");
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  try {
+    for (const event of following.backlog) {
+      if (event.time >= started.start_time) onLine(event.text);
+    }
+    current = following.process.pid;
+    if (following.process.status !== "running") finish("exited");
+    timers.push(setTimeout(() => finish("timeout"), timeoutMs));
+    const { onProgress } = options;
+    if (onProgress) {
+      timers.push(setInterval(() => {
+        onProgress({ elapsed_ms: Date.now() - begun, timeout_ms: timeoutMs, pending: pending() });
+      }, 1_000));
+    }
+    if (options.signal?.aborted) finish("timeout");
+    options.signal?.addEventListener("abort", onAbort);
+    check();
+    while (!done) {
+      if (!portOk) portOk = await portListens(hub.list(), port!, current);
+      if (!urlOk && !done) urlOk = await urlAnswers(url!, begun + timeoutMs, options.signal);
+      check();
+      await pause(POLL_MS, finished);
+    }
+  } finally {
+    following.unsubscribe();
+    options.signal?.removeEventListener("abort", onAbort);
+    for (const timer of timers) clearTimeout(timer);
+  }
+  const result = await finished;
+  const outcome: ReadyOutcome = {
+    ready: result === "ready",
+    wait_result: result,
+    not_met: result === "ready" ? [] : pending(),
+    matched_line: matched,
+    waited_ms: Date.now() - begun,
+    stderr_tail: [],
+    stdout_tail: [],
+    port_conflict: null,
+  };
+  if (result !== "ready") Object.assign(outcome, await explainNotReady(hub, started, port, result));
+  return outcome;
+}
+
+/** Waits `ms`, or less when `until` settles first, leaving no timer behind. */
+async function pause(ms: number, until: Promise<unknown>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([until, new Promise((resolve) => timer = setTimeout(resolve, ms))]);
+  clearTimeout(timer);
+}
