@@ -34,16 +34,11 @@ export async function explainNotReady(
   port: number | undefined,
   result: "exited" | "timeout",
 ): Promise<NotReadyReport> {
-  const reader = new OutputReader(started.log_dir);
-  const since = new Date(started.start_time).getTime();
   // Read further back than the tails show: a report of a port in use comes before the stack
   // trace that follows it, and must be found, and shown, however long that trace is.
-  const recent = (stream: "stdout" | "stderr") =>
-    reader.newest(stream, SCAN_LINES, { since }).flatMap((entry) =>
-      entry.kind === "line" ? [stripAnsi(entry.text).slice(0, TAIL_LINE_CHARS)] : []
-    );
-  const stderr = recent("stderr");
-  const stdout = recent("stdout");
+  const recent = linesSinceStart(started);
+  const stderr = recent.stderr.map((line) => line.slice(0, TAIL_LINE_CHARS));
+  const stdout = recent.stdout.map((line) => line.slice(0, TAIL_LINE_CHARS));
   const processes = hub.list();
   let portConflict = await conflictFromOutput(
     [...stdout, ...stderr],
@@ -73,14 +68,22 @@ export async function portConflictOf(
   target: ProcessTarget,
 ): Promise<PortHolderInfo | null> {
   const info = hub.get(target);
+  const { stdout, stderr } = linesSinceStart(info);
+  return await conflictFromOutput([...stdout, ...stderr], undefined, hub.list(), info.pid);
+}
+
+/**
+ * The newest SCAN_LINES lines of each stream that the run `info` describes printed, escapes
+ * stripped: where a report of a port in use is looked for.
+ */
+function linesSinceStart(info: ProcessInfo): Record<"stdout" | "stderr", string[]> {
   const reader = new OutputReader(info.log_dir);
   const since = new Date(info.start_time).getTime();
-  const lines = (["stdout", "stderr"] as const).flatMap((stream) =>
+  const lines = (stream: "stdout" | "stderr") =>
     reader.newest(stream, SCAN_LINES, { since }).flatMap((entry) =>
       entry.kind === "line" ? [stripAnsi(entry.text)] : []
-    )
-  );
-  return await conflictFromOutput(lines, undefined, hub.list(), info.pid);
+    );
+  return { stdout: lines("stdout"), stderr: lines("stderr") };
 }
 
 /** The last TAIL_LINES lines, beginning with `line` (then `...`) when it is older than those. */
