@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { type Batch, encodeRecords } from "./_store_index.ts";
 import {
+  fileCache,
   FILES,
   freshMeta,
   loadMeta,
@@ -105,22 +106,10 @@ export function rebuildIndex(dir: string, meta: StoreMeta): void {
       time = info.mtime?.getTime() ?? time;
     } catch { /* no spool: nothing to index */ }
     const end = last.logical + Math.max(0, size - last.offset);
-    const files = new Map<string, Deno.FsFile | null>();
-    const open = (file: string) => {
-      if (!files.has(file)) {
-        try {
-          files.set(file, Deno.openSync(join(dir, file), { read: true }));
-        } catch {
-          files.set(file, null);
-        }
-      }
-      return files.get(file)!;
-    };
     let bytes: Uint8Array;
-    try {
-      bytes = readRange(streamMeta, streamMeta.retained.byte, end, open);
-    } finally {
-      for (const file of files.values()) file?.close();
+    {
+      using files = fileCache(dir);
+      bytes = readRange(streamMeta, streamMeta.retained.byte, end, files.open);
     }
     // Punched-out bytes read as zeros: start after them, at the next whole line.
     let at = 0;
