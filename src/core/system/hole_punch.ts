@@ -72,6 +72,23 @@ function errorOf(what: string, path: string): Error {
   return new Error(`${what} failed for "${path}"`);
 }
 
+/** The libc calls both punchers open and close the file with. */
+interface FdSymbols {
+  open(path: Uint8Array<ArrayBuffer>, flags: number): number;
+  close(fd: number): number;
+}
+
+/** Opens `path` for writing, runs `use` on its descriptor, and closes it whatever happens. */
+function withFd(symbols: FdSymbols, path: string, use: (fd: number) => void): void {
+  const fd = symbols.open(cString(path), O_WRONLY);
+  if (fd < 0) throw errorOf("open", path);
+  try {
+    use(fd);
+  } finally {
+    symbols.close(fd);
+  }
+}
+
 function linuxPuncher(): HolePuncher {
   let lib: ReturnType<typeof openLinux> | null = null;
   for (const name of ["libc.so.6", "libc.so"]) {
@@ -84,16 +101,12 @@ function linuxPuncher(): HolePuncher {
   const { symbols } = lib;
   return {
     punch(path, offset, length) {
-      const fd = symbols.open(cString(path), O_WRONLY);
-      if (fd < 0) throw errorOf("open", path);
-      try {
+      withFd(symbols, path, (fd) => {
         const mode = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
         if (symbols.fallocate(fd, mode, BigInt(offset), BigInt(length)) !== 0) {
           throw errorOf("fallocate", path);
         }
-      } finally {
-        symbols.close(fd);
-      }
+      });
     },
   };
 }
@@ -127,9 +140,7 @@ function darwinPuncher(): HolePuncher {
   const { symbols } = lib;
   return {
     punch(path, offset, length) {
-      const fd = symbols.open(cString(path), O_WRONLY);
-      if (fd < 0) throw errorOf("open", path);
-      try {
+      withFd(symbols, path, (fd) => {
         // struct fpunchhole { u32 fp_flags; u32 reserved; off_t fp_offset; off_t fp_length; }
         const args = new Uint8Array(new ArrayBuffer(24));
         const view = new DataView(args.buffer);
@@ -149,9 +160,7 @@ function darwinPuncher(): HolePuncher {
           )
           : (symbols.fcntl as unknown as (...a: unknown[]) => number)(fd, F_PUNCHHOLE, args);
         if (result !== 0) throw errorOf("fcntl(F_PUNCHHOLE)", path);
-      } finally {
-        symbols.close(fd);
-      }
+      });
     },
   };
 }
