@@ -1,10 +1,11 @@
 /**
  * Follows processes' spool files (see spool.ts) into their output stores: reads what was
- * appended, finds the line boundaries, and stores complete lines as batches. One shared
- * poller serves every tail, with synchronous reads: no file watcher per process. A tail polls
- * every 10 ms while output flows, every 50 ms for two seconds after, then every 200 ms; where
- * the write order is known (Linux, below), a write wakes its tail within 50 ms, and a quiet
- * tail is polled every five seconds only, in case a wake-up was missed.
+ * appended, finds the line boundaries (_line_cutter.ts), and stores complete lines as
+ * batches. One shared poller (_tail_poller.ts) serves every tail, with synchronous reads: no
+ * file watcher per process. A tail polls every 10 ms while output flows, every 50 ms for two
+ * seconds after, then every 200 ms; where the write order is known (Linux, below), a write
+ * wakes its tail within 50 ms, and a quiet tail is polled every five seconds only, in case a
+ * wake-up was missed.
  *
  * Where the kernel can say in which order the two spool files were written (Linux: one shared
  * inotify instance, system/write_order.ts), lines both streams printed within one poll are
@@ -15,24 +16,22 @@
  * that were stored.
  */
 import { batchLines } from "./output_reader.ts";
-import type { Batch, OutputStore, Stream } from "./output_store.ts";
-import { MAX_LINE_BYTES } from "./line_splitter.ts";
+import type { OutputStore, Stream } from "./output_store.ts";
 import { interleave, type ReadBatch, type WriteLag } from "./_interleave.ts";
-import { openWriteOrder } from "../system/write_order.ts";
+import { LineCutter, newestFrame } from "./_line_cutter.ts";
+import { type PolledTail, poller } from "./_tail_poller.ts";
+import { STREAMS } from "./_store_meta.ts";
 
 const BUSY_POLL_MS = 10;
 const IDLE_POLL_MS = 50;
 const QUIET_POLL_MS = 200;
-/** Where writes wake the tail (see the poller), a quiet tail is polled every 5 s only. */
+/** Where writes wake the tail (see _tail_poller.ts), a quiet tail is polled every 5 s only. */
 const SLEEP_POLL_MS = 5_000;
-/** How often the poller looks for writes, where it can. */
-const WRITE_CHECK_MS = 50;
 const RETRY_MS = 1_000;
 /** After the program ends, how long its spool must stay quiet before its end is told. */
 const DRAIN_QUIET_MS = 100;
 /** How often, once the program has ended, whether its group is gone is checked. */
 const GROUP_CHECK_MS = 250;
-const STREAMS: readonly Stream[] = ["stdout", "stderr"];
 
 /** What {@link tailSpool} needs. */
 export interface TailOptions {
@@ -69,7 +68,7 @@ export function tailSpool(options: TailOptions): Tail {
   return tail;
 }
 
-class SpoolTail implements Tail {
+class SpoolTail implements Tail, PolledTail {
   readonly drained: Promise<void>;
   readonly finished: Promise<void>;
   nextPoll = 0;
@@ -78,6 +77,7 @@ class SpoolTail implements Tail {
   /** The write-order watches of the two spool files. */
   readonly watchIds: number[] = [];
   readonly #options: TailOptions;
+  readonly #cutter: LineCutter;
   get store(): OutputStore {
     return this.#options.store;
   }
@@ -102,6 +102,7 @@ class SpoolTail implements Tail {
 
   constructor(options: TailOptions) {
     this.#options = options;
+    this.#cutter = new LineCutter(options.store);
     this.#readTo = { stdout: options.store.end.stdout.byte, stderr: options.store.end.stderr.byte };
     this.drained = new Promise((resolve) => this.#resolveDrained = resolve);
     this.finished = new Promise((resolve) => this.#resolveFinished = resolve);
@@ -183,10 +184,10 @@ class SpoolTail implements Tail {
   #finish(now: number): void {
     try {
       this.#readAll(now);
-      const batches: Batch[] = [];
+      const batches: ReadBatch[] = [];
       for (const stream of STREAMS) {
         const pending = this.#pending[stream];
-        if (pending.length > 0) batches.push(this.#batch(stream, pending, 1, now));
+        if (pending.length > 0) batches.push(this.#cutter.batch(stream, pending, 1, now));
       }
       this.#store(batches, now);
     } catch (error) {
@@ -257,104 +258,20 @@ class SpoolTail implements Tail {
     const chunk = new Uint8Array(pending.length + n);
     chunk.set(pending);
     chunk.set(BUFFER.subarray(0, n), pending.length);
-    this.#pending[stream] = this.#split(stream, chunk, batches, now);
+    this.#pending[stream] = this.#cutter.split(stream, chunk, batches, now);
     const frame = newestFrame(this.#pending[stream]);
     if (frame !== null) this.#options.partial?.(stream, frame);
     return n;
   }
 
-  /** Turns a chunk into batches of whole lines; returns the unfinished rest. */
-  #split(stream: Stream, chunk: Uint8Array, batches: ReadBatch[], now: number): Uint8Array {
-    // The common case, short lines, in one pass that only counts newlines.
-    let count = 0;
-    let previous = -1;
-    let long = false;
-    for (let i = 0; i < chunk.length; i++) {
-      if (chunk[i] !== 0x0a) continue;
-      if (i - previous - 1 > MAX_LINE_BYTES) {
-        long = true;
-        break;
-      }
-      count++;
-      previous = i;
-    }
-    if (!long && chunk.length - previous - 1 <= MAX_LINE_BYTES) {
-      if (count > 0) batches.push(this.#batch(stream, chunk.subarray(0, previous + 1), count, now));
-      return chunk.slice(previous + 1);
-    }
-    let batchStart = 0;
-    let lines = 0;
-    let lineStart = 0;
-    const close = (end: number, count: number) => {
-      if (end > batchStart) {
-        batches.push(this.#batch(stream, chunk.subarray(batchStart, end), count, now));
-      }
-      batchStart = end;
-    };
-    for (let nl = chunk.indexOf(0x0a); nl !== -1; nl = chunk.indexOf(0x0a, lineStart)) {
-      if (nl - lineStart > MAX_LINE_BYTES) {
-        close(lineStart, lines);
-        lines = 0;
-        lineStart = this.#cutLong(stream, chunk, lineStart, nl, batches, now);
-        batchStart = lineStart;
-      }
-      lines++;
-      lineStart = nl + 1;
-    }
-    close(lineStart, lines);
-    const rest = this.#cutLong(stream, chunk, lineStart, chunk.length, batches, now);
-    return chunk.slice(rest);
-  }
-
-  /** Stores the part of a line over the cap as pieces cut at character boundaries. */
-  #cutLong(
-    stream: Stream,
-    chunk: Uint8Array,
-    from: number,
-    to: number,
-    batches: Batch[],
-    now: number,
-  ): number {
-    while (to - from > MAX_LINE_BYTES) {
-      let cut = from + MAX_LINE_BYTES;
-      // Never inside a UTF-8 sequence: back up over continuation bytes (10xxxxxx).
-      for (let back = 0; back < 3 && (chunk[cut] & 0xc0) === 0x80; back++) cut--;
-      batches.push(this.#batch(stream, chunk.subarray(from, cut), 1, now));
-      from = cut;
-    }
-    return from;
-  }
-
-  #batch(
-    stream: Stream,
-    bytes: Uint8Array,
-    lines: number,
-    now: number,
-  ): Batch & { bytes: Uint8Array } {
-    const previous = this.#queued.get(stream) ?? this.#options.store.end[stream];
-    const batch = {
-      kind: stream,
-      time: now,
-      start: previous.byte,
-      end: previous.byte + bytes.length,
-      lines,
-      firstLine: previous.line,
-      bytes,
-    };
-    this.#queued.set(stream, { byte: batch.end, line: batch.firstLine + lines });
-    return batch;
-  }
-
-  readonly #queued = new Map<Stream, { byte: number; line: number }>();
-
-  #store(batches: (Batch & { bytes?: Uint8Array })[], now: number): void {
-    this.#queued.clear();
+  #store(batches: ReadBatch[], now: number): void {
+    this.#cutter.forget();
     if (batches.length === 0) return;
     const store = this.#options.store;
     store.store(batches.map(({ bytes: _bytes, ...batch }) => batch));
     const time = new Date(now);
     for (const batch of batches) {
-      const bytes = batch.bytes!;
+      const bytes = batch.bytes;
       this.#options.stored(batch.kind, () => batchLines(bytes), time);
     }
     for (const stream of STREAMS) store.retain(stream, this.#readTo[stream]);
@@ -362,7 +279,7 @@ class SpoolTail implements Tail {
 
   /** After a failure: forget what was read past the stored end; it is read again. */
   #rewind(): void {
-    this.#queued.clear();
+    this.#cutter.forget();
     for (const stream of STREAMS) {
       this.#readTo[stream] = this.#options.store.end[stream].byte;
       this.#pending[stream] = new Uint8Array(0);
@@ -373,103 +290,3 @@ class SpoolTail implements Tail {
 const BUFFER = new Uint8Array(64 * 1024);
 /** Reads of a buffer's worth per stream in one poll, before other work gets its turn. */
 const ROUNDS = 64;
-const CARRIAGE_RETURN = 0x0d;
-const frameDecoder = new TextDecoder();
-
-/**
- * The newest complete frame of an unfinished line that holds a `\r`: the text after the last
- * `\r`, or before it when nothing follows it yet. Null for a line without `\r`.
- */
-function newestFrame(pending: Uint8Array): string | null {
-  const last = pending.lastIndexOf(CARRIAGE_RETURN);
-  if (last === -1) return null;
-  if (last < pending.length - 1) return frameDecoder.decode(pending.subarray(last + 1));
-  const before = pending.subarray(0, last).lastIndexOf(CARRIAGE_RETURN);
-  return frameDecoder.decode(pending.subarray(before + 1, last));
-}
-
-/** The one timer that polls every tail when it is due, and the one write-order watch. */
-const poller = new (class {
-  readonly #tails = new Set<SpoolTail>();
-  readonly #order = openWriteOrder();
-  readonly #watched = new Map<number, { tail: SpoolTail; stream: Stream }>();
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #due = Infinity;
-
-  add(tail: SpoolTail): void {
-    this.#tails.add(tail);
-    for (const stream of STREAMS) {
-      try {
-        const id = this.#order?.watch(tail.store.spoolPath(stream));
-        if (id === undefined) break;
-        this.#watched.set(id, { tail, stream });
-        tail.watchIds.push(id);
-      } catch { /* no order for this spool: its streams are stored stdout first */ }
-    }
-    this.wake();
-  }
-
-  remove(tail: SpoolTail): void {
-    this.#tails.delete(tail);
-    for (const id of tail.watchIds) {
-      if (this.#watched.get(id)?.tail !== tail) continue;
-      this.#watched.delete(id);
-      this.#order?.unwatch(id);
-    }
-  }
-
-  /** The writes a tail's spool saw since its last read, in order; forgets them. */
-  takeWrites(tail: SpoolTail): Stream[] {
-    this.#drain();
-    return tail.writes;
-  }
-
-  #drain(): void {
-    if (!this.#order) return;
-    const ids = this.#order.drain();
-    if (ids === null) {
-      // Some writes were not seen: every tail may have output waiting, so each reads now.
-      const now = Date.now();
-      for (const tail of this.#tails) {
-        tail.writes = [];
-        tail.nextPoll = Math.min(tail.nextPoll, now);
-      }
-      return;
-    }
-    for (const id of ids) {
-      const watched = this.#watched.get(id);
-      if (!watched) continue;
-      const writes = watched.tail.writes;
-      writes.push(watched.stream);
-      watched.tail.nextPoll = Math.min(watched.tail.nextPoll, Date.now());
-      if (writes.length > 100_000) writes.splice(0, writes.length - 50_000);
-    }
-  }
-
-  /** Polls the due tails now (soon), not at the next planned time. */
-  wake(): void {
-    this.#plan(0);
-  }
-
-  #plan(delay: number): void {
-    const due = Date.now() + delay;
-    if (this.#timer !== undefined && this.#due <= due) return;
-    clearTimeout(this.#timer);
-    this.#due = due;
-    this.#timer = setTimeout(() => this.#run(), delay);
-  }
-
-  #run(): void {
-    this.#timer = undefined;
-    this.#due = Infinity;
-    this.#drain();
-    const now = Date.now();
-    let next = Infinity;
-    for (const tail of [...this.#tails]) {
-      if (tail.nextPoll <= now && !tail.poll(now)) continue;
-      next = Math.min(next, tail.nextPoll);
-    }
-    if (this.#order && this.#tails.size > 0) next = Math.min(next, now + WRITE_CHECK_MS);
-    if (next < Infinity) this.#plan(Math.max(0, next - Date.now()));
-  }
-})();

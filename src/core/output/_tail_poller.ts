@@ -1,0 +1,115 @@
+/**
+ * The one timer that polls every spool tail when it is due, and the one write-order watch
+ * (internal to the output folder; see spool_tail.ts). Tails are polled with synchronous reads
+ * from a single timer, so there is no file watcher per process; where the kernel tells which
+ * spool was written (system/write_order.ts), a write makes its tail due at once and the
+ * poller looks for writes every 50 ms.
+ */
+import type { Stream } from "./output_store.ts";
+import { openWriteOrder } from "../system/write_order.ts";
+import { STREAMS } from "./_store_meta.ts";
+
+/** How often the poller looks for writes, where it can. */
+const WRITE_CHECK_MS = 50;
+
+/** What the poller needs of a tail. */
+export interface PolledTail {
+  /** When the tail is next due (epoch ms). */
+  nextPoll: number;
+  /** The streams of the writes seen since the last read. */
+  writes: Stream[];
+  /** The write-order watches of the two spool files. */
+  readonly watchIds: number[];
+  readonly store: { spoolPath(stream: Stream): string };
+  /** Reads and stores what is new; returns whether the tail goes on. */
+  poll(now: number): boolean;
+}
+
+/** The poller of all tails; see the module comment. */
+class TailPoller {
+  readonly #tails = new Set<PolledTail>();
+  readonly #order = openWriteOrder();
+  readonly #watched = new Map<number, { tail: PolledTail; stream: Stream }>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #due = Infinity;
+
+  add(tail: PolledTail): void {
+    this.#tails.add(tail);
+    for (const stream of STREAMS) {
+      try {
+        const id = this.#order?.watch(tail.store.spoolPath(stream));
+        if (id === undefined) break;
+        this.#watched.set(id, { tail, stream });
+        tail.watchIds.push(id);
+      } catch { /* no order for this spool: its streams are stored stdout first */ }
+    }
+    this.wake();
+  }
+
+  remove(tail: PolledTail): void {
+    this.#tails.delete(tail);
+    for (const id of tail.watchIds) {
+      if (this.#watched.get(id)?.tail !== tail) continue;
+      this.#watched.delete(id);
+      this.#order?.unwatch(id);
+    }
+  }
+
+  /** The writes a tail's spool saw since its last read, in order; forgets them. */
+  takeWrites(tail: PolledTail): Stream[] {
+    this.#drain();
+    return tail.writes;
+  }
+
+  #drain(): void {
+    if (!this.#order) return;
+    const ids = this.#order.drain();
+    if (ids === null) {
+      // Some writes were not seen: every tail may have output waiting, so each reads now.
+      const now = Date.now();
+      for (const tail of this.#tails) {
+        tail.writes = [];
+        tail.nextPoll = Math.min(tail.nextPoll, now);
+      }
+      return;
+    }
+    for (const id of ids) {
+      const watched = this.#watched.get(id);
+      if (!watched) continue;
+      const writes = watched.tail.writes;
+      writes.push(watched.stream);
+      watched.tail.nextPoll = Math.min(watched.tail.nextPoll, Date.now());
+      if (writes.length > 100_000) writes.splice(0, writes.length - 50_000);
+    }
+  }
+
+  /** Polls the due tails now (soon), not at the next planned time. */
+  wake(): void {
+    this.#plan(0);
+  }
+
+  #plan(delay: number): void {
+    const due = Date.now() + delay;
+    if (this.#timer !== undefined && this.#due <= due) return;
+    clearTimeout(this.#timer);
+    this.#due = due;
+    this.#timer = setTimeout(() => this.#run(), delay);
+  }
+
+  #run(): void {
+    this.#timer = undefined;
+    this.#due = Infinity;
+    this.#drain();
+    const now = Date.now();
+    let next = Infinity;
+    for (const tail of [...this.#tails]) {
+      if (tail.nextPoll <= now && !tail.poll(now)) continue;
+      next = Math.min(next, tail.nextPoll);
+    }
+    if (this.#order && this.#tails.size > 0) next = Math.min(next, now + WRITE_CHECK_MS);
+    if (next < Infinity) this.#plan(Math.max(0, next - Date.now()));
+  }
+}
+
+/** The one poller of this process. */
+export const poller: TailPoller = new TailPoller();
