@@ -20,14 +20,8 @@
  * copy and the truncation, which is why punching is preferred.
  */
 import { join } from "node:path";
-import {
-  type Batch,
-  encodeRecords,
-  IndexReader,
-  type IndexRecord,
-  RECORD_BYTES,
-  type RunReason,
-} from "./_store_index.ts";
+import { type Batch, IndexReader, type IndexRecord, type RunReason } from "./_store_index.ts";
+import { IndexWriter, scanIndex } from "./_index_writer.ts";
 import {
   FILES,
   freshMeta,
@@ -69,8 +63,7 @@ export class OutputStore {
   /** Counts rotations: files a reader holds open may have been replaced. */
   generation = 0;
   #meta: StoreMeta;
-  #index: Deno.FsFile;
-  #indexBytes: number;
+  readonly #index: IndexWriter;
   #puncher: HolePuncher | null;
 
   constructor(dir: string, options: StoreOptions = {}) {
@@ -107,10 +100,7 @@ export class OutputStore {
       }
     }
     this.runs = scan.runs;
-    this.#index = Deno.openSync(indexPath, { read: true, write: true, create: true, mode: 0o600 });
-    // A record torn by a crash is dropped: its batch is stored again from the spool.
-    this.#indexBytes = scan.count * RECORD_BYTES;
-    this.#index.truncateSync(this.#indexBytes);
+    this.#index = new IndexWriter(indexPath, scan.count);
   }
 
   /** The spool file a child's `stream` is appended to. */
@@ -156,7 +146,7 @@ export class OutputStore {
    * same place.
    */
   store(batches: readonly Batch[]): void {
-    this.#append(batches);
+    this.#index.append(batches);
     for (const batch of batches) {
       this.end[batch.kind] = { byte: batch.end, line: batch.firstLine + batch.lines };
     }
@@ -165,7 +155,7 @@ export class OutputStore {
   /** Records that a run begins now, at the current end of both streams; returns its number. */
   markRun(reason: RunReason, time = Date.now()): number {
     const run = this.runs + 1;
-    this.#append([{
+    this.#index.append([{
       kind: "run",
       run,
       reason,
@@ -218,9 +208,7 @@ export class OutputStore {
 
   /** Closes the index. */
   close(): void {
-    try {
-      this.#index.close();
-    } catch { /* already closed */ }
+    this.#index.close();
   }
 
   /**
@@ -297,7 +285,7 @@ export class OutputStore {
 
   /** Rewrites the index without the records of output no longer retained, once many are. */
   #compact(): void {
-    if (this.#indexBytes / RECORD_BYTES < 2 * COMPACT_RECORDS) return;
+    if (this.#index.count < 2 * COMPACT_RECORDS) return;
     const kept: IndexRecord[] = [];
     let dropped = 0;
     {
@@ -311,47 +299,6 @@ export class OutputStore {
       }
     }
     if (dropped < COMPACT_RECORDS) return;
-    const path = join(this.dir, FILES.index);
-    Deno.writeFileSync(`${path}.tmp`, encodeRecords(kept), { mode: 0o600 });
-    Deno.renameSync(`${path}.tmp`, path);
-    this.#index.close();
-    this.#index = Deno.openSync(path, { read: true, write: true });
-    this.#indexBytes = kept.length * RECORD_BYTES;
+    this.#index.rewrite(kept);
   }
-
-  #append(records: readonly IndexRecord[]): void {
-    if (records.length === 0) return;
-    const bytes = encodeRecords(records);
-    try {
-      this.#index.seekSync(this.#indexBytes, Deno.SeekMode.Start);
-      let done = 0;
-      while (done < bytes.length) done += this.#index.writeSync(bytes.subarray(done));
-      this.#indexBytes += bytes.length;
-    } catch (error) {
-      try {
-        this.#index.truncateSync(this.#indexBytes);
-      } catch { /* the records are ignored on reading anyway: a torn one is dropped at open */ }
-      throw error;
-    }
-  }
-}
-
-/** What the index holds: its whole records, the end of each stream, and the newest run. */
-function scanIndex(path: string): { count: number; end: Position; runs: number; valid: boolean } {
-  const end: Position = { stdout: { byte: 0, line: 0 }, stderr: { byte: 0, line: 0 } };
-  using index = new IndexReader(path);
-  let runs = 0;
-  for (let i = 0; i < index.count; i++) {
-    const record = index.get(i);
-    if (!record) return { count: 0, end, runs: 0, valid: false };
-    if (record.kind === "run") runs = Math.max(runs, record.run);
-    else end[record.kind] = { byte: record.end, line: record.firstLine + record.lines };
-  }
-  let exists = true;
-  try {
-    Deno.statSync(path);
-  } catch {
-    exists = false;
-  }
-  return { count: index.count, end, runs, valid: exists };
 }
