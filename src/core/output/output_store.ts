@@ -187,11 +187,7 @@ export class OutputStore {
     // Files wholly older than the retained output (a migrated history) go.
     while (meta.segments.length > 1 && meta.segments[1].logical <= meta.retained.byte) {
       const [gone] = meta.segments.splice(0, 1);
-      if (gone.file !== FILES.spool(stream)) {
-        try {
-          Deno.removeSync(join(this.dir, gone.file));
-        } catch { /* already gone */ }
-      }
+      if (gone.file !== FILES.spool(stream)) this.#remove(gone.file);
     }
     saveMeta(this.dir, this.#meta);
     const { segment, at } = locate(meta, meta.retained.byte);
@@ -200,6 +196,13 @@ export class OutputStore {
       this.#puncher.punch(this.spoolPath(stream), 0, upTo);
     }
     this.#compact();
+  }
+
+  /** Removes a file of the store that no segment needs any more (if it is still there). */
+  #remove(file: string): void {
+    try {
+      Deno.removeSync(join(this.dir, file));
+    } catch { /* already gone */ }
   }
 
   #spoolSize(stream: Stream): number {
@@ -246,10 +249,7 @@ export class OutputStore {
       }
       Deno.renameSync(`${olderPath}.tmp`, olderPath);
       for (const segment of meta.segments.slice(0, -1)) {
-        if (segment.file === FILES.older(stream)) continue;
-        try {
-          Deno.removeSync(join(this.dir, segment.file));
-        } catch { /* already gone */ }
+        if (segment.file !== FILES.older(stream)) this.#remove(segment.file);
       }
       const next = spool.logical + copied - spool.offset;
       meta.segments = [
