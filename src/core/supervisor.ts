@@ -63,8 +63,6 @@ export interface RestoreSummary {
   ended: number;
 }
 
-export type { Following };
-
 /** The process registry; see the module comment. */
 export class Supervisor implements Hub {
   readonly #options: Required<SupervisorOptions>;
@@ -185,7 +183,10 @@ export class Supervisor implements Hub {
         await entry.launch(() => this.#saveOrThrow());
       } catch (error) {
         entry.spec = before;
-        if (!existing && entry.state === "idle" && entry.pid === 0) this.#discard(entry);
+        if (!existing && entry.state === "idle" && entry.pid === 0) {
+          this.#remove(entry); // it never ran
+          this.#save();
+        }
         throw error;
       }
       this.#watchTrees(true);
@@ -251,11 +252,7 @@ export class Supervisor implements Hub {
         );
       }
       const info = entry.info();
-      this.#autorestart.cancel(entry);
-      this.#autorestart.forget(entry);
-      if (this.#entries.get(entry.spec.label) === entry) this.#entries.delete(entry.spec.label);
-      entry.output.close();
-      Deno.remove(entry.output.dir, { recursive: true }).catch(() => {});
+      this.#remove(entry);
       this.#save();
       return info;
     });
@@ -437,13 +434,15 @@ export class Supervisor implements Hub {
     return entry;
   }
 
-  /** Removes an entry that never ran, leaving nothing of it: not its open files nor its folder. */
-  #discard(entry: ManagedProcess): void {
-    this.#entries.delete(entry.spec.label);
+  /**
+   * Takes an entry out of the registry, leaving nothing of it: not its pending autorestart, its
+   * open files nor its folder. The caller saves.
+   */
+  #remove(entry: ManagedProcess): void {
+    if (this.#entries.get(entry.spec.label) === entry) this.#entries.delete(entry.spec.label);
     this.#autorestart.forget(entry);
     entry.output.close();
     Deno.remove(entry.output.dir, { recursive: true }).catch(() => {});
-    this.#save();
   }
 
   /** Launches a process whose autorestart delay is over, queued like any other operation. */
@@ -523,10 +522,7 @@ export class Supervisor implements Hub {
     for (const entry of ended.slice(0, Math.max(0, ended.length - this.#options.maxEnded))) {
       // One whose leftovers still run stays listed, so that a stop can still end them.
       if (entry.treePids().length > 0) continue;
-      this.#entries.delete(entry.spec.label);
-      this.#autorestart.forget(entry);
-      entry.output.close();
-      Deno.remove(entry.output.dir, { recursive: true }).catch(() => {});
+      this.#remove(entry);
     }
   }
 }
