@@ -6,13 +6,14 @@ import { join } from "node:path";
 import type { Following, Hub } from "./hub.ts";
 import { toArgv } from "./process/command_line.ts";
 import { AlreadyRunningError, PersistprocError, ShuttingDownError } from "./errors.ts";
-import { Autorestarter, type AutorestartState } from "./process/autorestart.ts";
+import { Autorestarter } from "./process/autorestart.ts";
 import { logger } from "./logger.ts";
 import { OutputReader } from "./output/output_reader.ts";
 import { entryText } from "./output/query.ts";
 import { ManagedProcess, type ProcessSpec } from "./process/managed_process.ts";
 import { DEFAULT_LOG_MAX_BYTES } from "./output/output_store.ts";
-import { loadState, type ProcessRecord, saveState } from "./state_file.ts";
+import { loadState, saveState } from "./state_file.ts";
+import { savedAutorestart, savedRun, savedSpec, toRecord } from "./_saved_process.ts";
 import { matchesFilter, resolveTarget } from "./target.ts";
 import { realDirectory } from "./process/working_directory.ts";
 import { startEnvironment } from "./process/environment.ts";
@@ -24,7 +25,6 @@ import type {
   StartRequest,
   StopReport,
 } from "./types.ts";
-import type { TreeMember } from "./process/tree.ts";
 import { processTable } from "./system/processes.ts";
 import { listeningPorts } from "./ports/listeners.ts";
 import { portsAfterStop } from "./ports/conflict.ts";
@@ -96,30 +96,14 @@ export class Supervisor implements Hub {
   restore(): RestoreSummary {
     const summary = { adopted: 0, ended: 0 };
     for (const record of loadState(this.#statePath)) {
+      const spec = savedSpec(record, this.#options.baseEnvironment, this.#options.hiddenVariables);
       const entry = this.#track(
-        new ManagedProcess(
-          this.#recordSpec(record),
-          record.log_dir,
-          this.#options.logMaxBytes,
-        ),
+        new ManagedProcess(spec, record.log_dir, this.#options.logMaxBytes),
       );
-      const members = validMembers(record.tree);
-      entry.restoreRun({
-        pid: record.pid,
-        status: record.status,
-        startTime: new Date(record.start_time),
-        endTime: record.end_time ? new Date(record.end_time) : null,
-        exitCode: record.exit_code,
-        exitSignal: record.exit_signal,
-        restarts: record.restarts,
-        tree: members,
-      });
-      this.#autorestart.restore(entry, {
-        policy: record.autorestart,
-        streak: Number.isInteger(record.autorestart_streak) ? record.autorestart_streak! : 0,
-        next_attempt: typeof record.next_attempt === "string" ? record.next_attempt : null,
-      });
-      if (record.status === "running" && entry.adopt(record.pid, record.pid_token, members)) {
+      const run = savedRun(record);
+      entry.restoreRun(run);
+      this.#autorestart.restore(entry, savedAutorestart(record));
+      if (record.status === "running" && entry.adopt(record.pid, record.pid_token, run.tree)) {
         summary.adopted++;
         continue;
       }
@@ -494,23 +478,6 @@ export class Supervisor implements Hub {
     return join(this.#options.dataDir, "logs", `${stamp}-${unique}-${slug || "process"}`);
   }
 
-  /** What a saved record relaunches with; an old record's variables go on today's baseline. */
-  #recordSpec(record: ProcessRecord): ProcessSpec {
-    return {
-      label: record.label,
-      command_line: record.command_line,
-      argv: record.argv,
-      working_directory: record.working_directory,
-      environment: startEnvironment(
-        { environment: record.environment, inherit: !record.environment_whole },
-        this.#options.baseEnvironment,
-        this.#options.hiddenVariables,
-      ),
-      started_by: typeof record.started_by === "string" ? record.started_by : null,
-      assigned_port: isAssignment(record.port_assignment) ? record.port_assignment : null,
-    };
-  }
-
   /**
    * Forgets the oldest ended processes beyond the limit, removing their logs; not one whose
    * leftover children still run.
@@ -527,45 +494,6 @@ export class Supervisor implements Hub {
   }
 }
 
-function isAssignment(value: unknown): value is { variable: string; port: number } {
-  const v = value as { variable?: unknown; port?: unknown } | null | undefined;
-  return typeof v?.variable === "string" && Number.isInteger(v.port);
-}
-
 function defaultLabel(request: StartRequest, directory: string): string {
   return request.label?.trim() || `${request.command.trim()} in ${directory}`;
-}
-
-function toRecord(entry: ManagedProcess, autorestart: AutorestartState): ProcessRecord {
-  const info = entry.info();
-  return {
-    label: info.label,
-    command_line: info.command_line,
-    argv: info.command,
-    working_directory: info.working_directory,
-    environment: entry.spec.environment,
-    environment_whole: true,
-    autorestart: autorestart.policy,
-    autorestart_streak: autorestart.streak,
-    next_attempt: autorestart.next_attempt,
-    pid: info.pid,
-    pid_token: entry.pidToken,
-    tree: entry.tree.members,
-    status: info.status,
-    start_time: info.start_time,
-    end_time: info.end_time,
-    exit_code: info.exit_code,
-    exit_signal: info.exit_signal,
-    restarts: info.restarts,
-    started_by: info.started_by,
-    port_assignment: entry.spec.assigned_port,
-    log_dir: entry.output.dir,
-  };
-}
-
-/** The tree members of a saved record that have the right shape. */
-function validMembers(tree: unknown): TreeMember[] {
-  return Array.isArray(tree)
-    ? tree.filter((m) => Number.isInteger(m?.pid) && m.pid > 1 && typeof m?.token === "string")
-    : [];
 }
