@@ -25,14 +25,8 @@ import type {
   StartRequest,
   StopReport,
 } from "./types.ts";
-import { processTable } from "./system/processes.ts";
-import { listeningPorts } from "./ports/listeners.ts";
-import { portsAfterStop } from "./ports/conflict.ts";
-
-/** How often the trees of running processes are brought up to date. */
-const TREE_POLL_MS = 1_000;
-/** How soon after a launch its tree is first looked at. */
-const TREE_FIRST_POLL_MS = 150;
+import { TreeWatch } from "./_tree_watch.ts";
+import { stopAndReport } from "./_stop_report.ts";
 
 /** Settings the supervisor is given by whoever runs it. */
 export interface SupervisorOptions {
@@ -73,7 +67,10 @@ export class Supervisor implements Hub {
   );
   readonly #statePath: string;
   #shuttingDown = false;
-  #treeTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #trees = new TreeWatch(
+    () => [...this.#entries.values()].map((entry) => entry.tree),
+    () => this.#save(),
+  );
 
   constructor(options: SupervisorOptions) {
     this.#options = {
@@ -121,7 +118,7 @@ export class Supervisor implements Hub {
       }
     }
     this.#save();
-    this.#watchTrees();
+    this.#trees.watch();
     return summary;
   }
 
@@ -173,7 +170,7 @@ export class Supervisor implements Hub {
         }
         throw error;
       }
-      this.#watchTrees(true);
+      this.#trees.watch(true);
       this.#autorestart.set(entry, request.autorestart ?? "no");
       this.#prune();
       this.#save();
@@ -274,7 +271,7 @@ export class Supervisor implements Hub {
         entry.emit({ type: "exit", process: entry.info(), restarting: false });
         throw error;
       }
-      this.#watchTrees(true);
+      this.#trees.watch(true);
       entry.emit({ type: "start", process: entry.info() });
       return entry.info();
     });
@@ -322,7 +319,7 @@ export class Supervisor implements Hub {
   async shutdown(): Promise<void> {
     this.#shuttingDown = true;
     this.#autorestart.cancelAll();
-    clearTimeout(this.#treeTimer);
+    this.#trees.stop();
     const graceMs = this.#options.shutdownGraceMs;
     const entries = [...this.#entries.values()];
     // Not queued: a shutdown does not wait for a restart under way (which then does not launch).
@@ -339,57 +336,15 @@ export class Supervisor implements Hub {
     this.#save();
   }
 
-  /**
-   * Stops one entry's tree and reports on the ports it held; a port still held is also logged,
-   * since a restart or shutdown has no caller to tell.
-   */
-  async #stopTree(
+  /** Stops one entry's tree and reports on its ports (see stopAndReport). */
+  #stopTree(
     entry: ManagedProcess,
     graceMs: number,
     force?: boolean,
     relaunch?: boolean,
   ): Promise<StopReport> {
-    const pids = entry.treePids();
-    const ports = pids.length === 0
-      ? []
-      : (await listeningPorts([entry.pid], () => pids)).get(entry.pid) ?? [];
-    await entry.stop({ graceMs, force, relaunch, killWaitMs: this.#options.killWaitMs });
-    const report = await portsAfterStop(ports, this.list());
-    for (const held of report.held_ports) {
-      logger.error(
-        `Port ${held.port} of "${entry.spec.label}" is still held after its stop, by ${
-          held.command ?? "a process"
-        }${held.pid === null ? "" : ` (PID ${held.pid})`}`,
-      );
-    }
-    return report;
-  }
-
-  /**
-   * Keeps every tree up to date while any has members: one read of the process table for all
-   * of them, soon after a launch (a daemon forks early) and then every second, saving the
-   * registry when a tree changed.
-   */
-  #watchTrees(soon = false): void {
-    if (soon) clearTimeout(this.#treeTimer);
-    else if (this.#treeTimer !== undefined) return;
-    const tick = () => {
-      this.#treeTimer = undefined;
-      const trees = [...this.#entries.values()].map((entry) => entry.tree)
-        .filter((tree) => tree.members.length > 0);
-      if (this.#shuttingDown || trees.length === 0) return;
-      const table = processTable();
-      if (table === null) return; // neither /proc nor ps: the process group is all we have
-      let changed = false;
-      for (const tree of trees) {
-        const before = tree.pids.join();
-        tree.update(table);
-        changed ||= tree.pids.join() !== before;
-      }
-      if (changed) this.#save();
-      this.#treeTimer = setTimeout(tick, TREE_POLL_MS);
-    };
-    this.#treeTimer = setTimeout(tick, soon ? TREE_FIRST_POLL_MS : TREE_POLL_MS);
+    const options = { graceMs, force, relaunch, killWaitMs: this.#options.killWaitMs };
+    return stopAndReport(entry, options, () => this.list());
   }
 
   /** A new entry with its log directory; a directory that cannot be made is a clear error. */
@@ -440,7 +395,7 @@ export class Supervisor implements Hub {
         entry.leaveBackoff("failed");
         throw error;
       }
-      this.#watchTrees(true);
+      this.#trees.watch(true);
       entry.emit({ type: "start", process: entry.info() });
     }).catch((error) => logger.error(`Autorestart of "${entry.spec.label}" failed`, error));
   }

@@ -1,0 +1,35 @@
+/**
+ * A stop that reports on ports: the ports a tree listened on are noted before it is stopped,
+ * and afterwards each is said to be free or still held, and by whom.
+ */
+import { logger } from "./logger.ts";
+import type { ManagedProcess } from "./process/managed_process.ts";
+import { listeningPorts } from "./ports/listeners.ts";
+import { portsAfterStop } from "./ports/conflict.ts";
+import type { ProcessInfo, StopReport } from "./types.ts";
+
+/**
+ * Stops one entry's tree (see ManagedProcess.stop) and reports on the ports it held; a port
+ * still held is also logged, since a restart or shutdown has no caller to tell. `managed` lists
+ * every managed process, to name a holder among them.
+ */
+export async function stopAndReport(
+  entry: ManagedProcess,
+  options: { graceMs: number; force?: boolean; relaunch?: boolean; killWaitMs: number },
+  managed: () => ProcessInfo[],
+): Promise<StopReport> {
+  const pids = entry.treePids();
+  const ports = pids.length === 0
+    ? []
+    : (await listeningPorts([entry.pid], () => pids)).get(entry.pid) ?? [];
+  await entry.stop(options);
+  const report = await portsAfterStop(ports, managed());
+  for (const held of report.held_ports) {
+    logger.error(
+      `Port ${held.port} of "${entry.spec.label}" is still held after its stop, by ${
+        held.command ?? "a process"
+      }${held.pid === null ? "" : ` (PID ${held.pid})`}`,
+    );
+  }
+  return report;
+}
