@@ -4,19 +4,16 @@
  */
 import { join } from "node:path";
 import type { Following, Hub } from "./hub.ts";
-import { toArgv } from "./process/command_line.ts";
 import { AlreadyRunningError, PersistprocError, ShuttingDownError } from "./errors.ts";
 import { Autorestarter } from "./process/autorestart.ts";
 import { logger } from "./logger.ts";
 import { OutputReader } from "./output/output_reader.ts";
 import { entryText } from "./output/query.ts";
-import { ManagedProcess, type ProcessSpec } from "./process/managed_process.ts";
-import { DEFAULT_LOG_MAX_BYTES } from "./output/output_store.ts";
+import { ManagedProcess } from "./process/managed_process.ts";
 import { loadState, saveState } from "./state_file.ts";
 import { savedAutorestart, savedRun, savedSpec, toRecord } from "./_saved_process.ts";
 import { matchesFilter, resolveTarget } from "./target.ts";
 import { realDirectory } from "./process/working_directory.ts";
-import { startEnvironment } from "./process/environment.ts";
 import type {
   ProcessEvent,
   ProcessFilter,
@@ -26,30 +23,9 @@ import type {
   StopReport,
 } from "./types.ts";
 import { TreeWatch } from "./_tree_watch.ts";
+import { defaultLabel, newProcess, requestedSpec } from "./_new_process.ts";
+import { type SupervisorOptions, withDefaults } from "./supervisor_options.ts";
 import { stopAndReport } from "./_stop_report.ts";
-
-/** Settings the supervisor is given by whoever runs it. */
-export interface SupervisorOptions {
-  /** Where logs are written (`<dataDir>/logs/...`). */
-  dataDir: string;
-  /** SIGTERM-to-SIGKILL grace of a stop, in ms (default 8000). */
-  stopGraceMs?: number;
-  /** The same grace during shutdown, shorter so shutdown finishes in seconds (default 3000). */
-  shutdownGraceMs?: number;
-  /** How long a tree gets to vanish after SIGKILL before its survivors are reported (5000). */
-  killWaitMs?: number;
-  /** How many ended processes stay listed (default 50); older ones are pruned with their logs. */
-  maxEnded?: number;
-  /** Cap of each log file before it rotates (default 16 MiB). */
-  logMaxBytes?: number;
-  /**
-   * What a start that inherits (an MCP or dashboard start) adds the caller's variables to:
-   * the server's own environment unless told otherwise.
-   */
-  baseEnvironment?: Record<string, string>;
-  /** Variables no child ever gets, whatever the caller sends (the server's token). */
-  hiddenVariables?: string[];
-}
 
 /** What {@link Supervisor.restore} found. */
 export interface RestoreSummary {
@@ -73,16 +49,7 @@ export class Supervisor implements Hub {
   );
 
   constructor(options: SupervisorOptions) {
-    this.#options = {
-      stopGraceMs: 8_000,
-      shutdownGraceMs: 3_000,
-      killWaitMs: 5_000,
-      maxEnded: 50,
-      logMaxBytes: DEFAULT_LOG_MAX_BYTES,
-      baseEnvironment: Deno.env.toObject(),
-      hiddenVariables: [],
-      ...options,
-    };
+    this.#options = withDefaults(options);
     this.#statePath = join(this.#options.dataDir, "state.json");
   }
 
@@ -129,30 +96,17 @@ export class Supervisor implements Hub {
    */
   async start(request: StartRequest): Promise<ProcessInfo> {
     this.#assertOpen();
-    const argv = toArgv(request.command);
-    const directory = await realDirectory(request.working_directory);
-    const command_line = request.command.trim();
-    const label = defaultLabel(request, directory);
-    const spec: ProcessSpec = {
-      label,
-      command_line,
-      argv,
-      working_directory: directory,
-      environment: startEnvironment(
-        { environment: request.environment, inherit: request.inherit_environment },
-        this.#options.baseEnvironment,
-        this.#options.hiddenVariables,
-      ),
-      started_by: request.started_by ?? null,
-      assigned_port: request.assigned_port ?? null,
-    };
+    const spec = await requestedSpec(request, this.#options);
+    const label = spec.label;
     // Output a run left while no server watched must be stored before the spool is reused.
     await this.#entries.get(label)?.recovery?.catch(() => {});
     this.#assertOpen();
     // Registered before anything is spawned, so that a concurrent start of the same label
     // queues behind this one and then finds it running.
     const existing = this.#entries.get(label);
-    const entry = existing ?? this.#track(this.#create(spec));
+    const entry = existing ?? this.#track(
+      newProcess(spec, this.#options.dataDir, this.#options.logMaxBytes),
+    );
     return await entry.enqueue(async () => {
       if (this.#entries.get(label) !== entry) return this.start(request); // removed meanwhile
       this.#assertOpen();
@@ -170,11 +124,10 @@ export class Supervisor implements Hub {
         }
         throw error;
       }
-      this.#trees.watch(true);
       this.#autorestart.set(entry, request.autorestart ?? "no");
       this.#prune();
       this.#save();
-      entry.emit({ type: "start", process: entry.info() });
+      this.#started(entry);
       return entry.info();
     });
   }
@@ -271,8 +224,7 @@ export class Supervisor implements Hub {
         entry.emit({ type: "exit", process: entry.info(), restarting: false });
         throw error;
       }
-      this.#trees.watch(true);
-      entry.emit({ type: "start", process: entry.info() });
+      this.#started(entry);
       return entry.info();
     });
   }
@@ -347,18 +299,10 @@ export class Supervisor implements Hub {
     return stopAndReport(entry, options, () => this.list());
   }
 
-  /** A new entry with its log directory; a directory that cannot be made is a clear error. */
-  #create(spec: ProcessSpec): ManagedProcess {
-    const dir = this.#logDir(spec.label);
-    try {
-      return new ManagedProcess(spec, dir, this.#options.logMaxBytes);
-    } catch (error) {
-      throw new PersistprocError(
-        "log_unwritable",
-        `Cannot create the log files in "${dir}": ${(error as Error).message}; nothing was started`,
-        { cause: error },
-      );
-    }
+  /** After a launch: its tree is looked at soon, and followers learn of the new run. */
+  #started(entry: ManagedProcess): void {
+    this.#trees.watch(true);
+    entry.emit({ type: "start", process: entry.info() });
   }
 
   /** Registers an entry: saved on every change, restarted by its policy when it ends. */
@@ -395,8 +339,7 @@ export class Supervisor implements Hub {
         entry.leaveBackoff("failed");
         throw error;
       }
-      this.#trees.watch(true);
-      entry.emit({ type: "start", process: entry.info() });
+      this.#started(entry);
     }).catch((error) => logger.error(`Autorestart of "${entry.spec.label}" failed`, error));
   }
 
@@ -425,14 +368,6 @@ export class Supervisor implements Hub {
     if (this.#shuttingDown) throw new ShuttingDownError();
   }
 
-  #logDir(label: string): string {
-    const slug = label.replace(/[^A-Za-z0-9._-]+/g, "_").slice(0, 40).replace(/^_+|_+$/g, "");
-    const stamp = new Date().toISOString().replace(/[-:]/g, "");
-    // Random, not a per-server count: a later server must never reuse an earlier one's folder.
-    const unique = crypto.randomUUID().slice(0, 8);
-    return join(this.#options.dataDir, "logs", `${stamp}-${unique}-${slug || "process"}`);
-  }
-
   /**
    * Forgets the oldest ended processes beyond the limit, removing their logs; not one whose
    * leftover children still run.
@@ -447,8 +382,4 @@ export class Supervisor implements Hub {
       this.#remove(entry);
     }
   }
-}
-
-function defaultLabel(request: StartRequest, directory: string): string {
-  return request.label?.trim() || `${request.command.trim()} in ${directory}`;
 }

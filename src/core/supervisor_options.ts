@@ -1,0 +1,39 @@
+/** The settings a supervisor is given by whoever runs it, and their defaults. */
+import { DEFAULT_LOG_MAX_BYTES } from "./output/output_store.ts";
+
+/** Settings the supervisor is given by whoever runs it. */
+export interface SupervisorOptions {
+  /** Where logs are written (`<dataDir>/logs/...`). */
+  dataDir: string;
+  /** SIGTERM-to-SIGKILL grace of a stop, in ms (default 8000). */
+  stopGraceMs?: number;
+  /** The same grace during shutdown, shorter so shutdown finishes in seconds (default 3000). */
+  shutdownGraceMs?: number;
+  /** How long a tree gets to vanish after SIGKILL before its survivors are reported (5000). */
+  killWaitMs?: number;
+  /** How many ended processes stay listed (default 50); older ones are pruned with their logs. */
+  maxEnded?: number;
+  /** Cap of each log file before it rotates (default 16 MiB). */
+  logMaxBytes?: number;
+  /**
+   * What a start that inherits (an MCP or dashboard start) adds the caller's variables to:
+   * the server's own environment unless told otherwise.
+   */
+  baseEnvironment?: Record<string, string>;
+  /** Variables no child ever gets, whatever the caller sends (the server's token). */
+  hiddenVariables?: string[];
+}
+
+/** The options with every default filled in. */
+export function withDefaults(options: SupervisorOptions): Required<SupervisorOptions> {
+  return {
+    stopGraceMs: 8_000,
+    shutdownGraceMs: 3_000,
+    killWaitMs: 5_000,
+    maxEnded: 50,
+    logMaxBytes: DEFAULT_LOG_MAX_BYTES,
+    baseEnvironment: Deno.env.toObject(),
+    hiddenVariables: [],
+    ...options,
+  };
+}
