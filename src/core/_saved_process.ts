@@ -44,8 +44,10 @@ export function toRecord(entry: ManagedProcess, autorestart: AutorestartState): 
  */
 export function savedSpec(
   record: ProcessRecord,
-  baseEnvironment: Record<string, string>,
-  hiddenVariables: string[],
+  { baseEnvironment, hiddenVariables }: {
+    baseEnvironment: Record<string, string>;
+    hiddenVariables: string[];
+  },
 ): ProcessSpec {
   return {
     label: record.label,

@@ -9,9 +9,10 @@ import { Autorestarter } from "./process/autorestart.ts";
 import { logger } from "./logger.ts";
 import { OutputReader } from "./output/output_reader.ts";
 import { entryText } from "./output/query.ts";
-import { ManagedProcess } from "./process/managed_process.ts";
+import type { ManagedProcess } from "./process/managed_process.ts";
 import { loadState, saveState } from "./state_file.ts";
-import { savedAutorestart, savedRun, savedSpec, toRecord } from "./_saved_process.ts";
+import { toRecord } from "./_saved_process.ts";
+import { restoreRecords, type RestoreSummary } from "./_restore.ts";
 import { matchesFilter, resolveTarget } from "./target.ts";
 import { realDirectory } from "./process/working_directory.ts";
 import type {
@@ -26,12 +27,6 @@ import { TreeWatch } from "./_tree_watch.ts";
 import { defaultLabel, newProcess, requestedSpec } from "./_new_process.ts";
 import { type SupervisorOptions, withDefaults } from "./supervisor_options.ts";
 import { stopAndReport } from "./_stop_report.ts";
-
-/** What {@link Supervisor.restore} found. */
-export interface RestoreSummary {
-  adopted: number;
-  ended: number;
-}
 
 /** The process registry; see the module comment. */
 export class Supervisor implements Hub {
@@ -58,32 +53,12 @@ export class Supervisor implements Hub {
    * same program (a reused pid is never adopted). Those gone meanwhile are recorded as ended.
    */
   restore(): RestoreSummary {
-    const summary = { adopted: 0, ended: 0 };
-    for (const record of loadState(this.#statePath)) {
-      const spec = savedSpec(record, this.#options.baseEnvironment, this.#options.hiddenVariables);
-      const entry = this.#track(
-        new ManagedProcess(spec, record.log_dir, this.#options.logMaxBytes),
-      );
-      const run = savedRun(record);
-      entry.restoreRun(run);
-      this.#autorestart.restore(entry, savedAutorestart(record));
-      if (record.status === "running" && entry.adopt(record.pid, record.pid_token, run.tree)) {
-        summary.adopted++;
-        continue;
-      }
-      // Output not yet stored is stored now, also when an earlier server was stopped or killed
-      // while storing it (its record already says the run ended).
-      entry.recoverOutput().catch((error) =>
-        logger.error(`Recovering the output of "${entry.spec.label}"`, error)
-      );
-      if (record.status === "running") {
-        // It ended while no server watched it: when and how cannot be known, but its policy
-        // may want it back.
-        entry.endedUnseen();
-        summary.ended++;
-        this.#autorestart.ended(entry);
-      }
-    }
+    const summary = restoreRecords(
+      loadState(this.#statePath),
+      this.#options,
+      this.#autorestart,
+      (entry) => this.#track(entry),
+    );
     this.#save();
     this.#trees.watch();
     return summary;
