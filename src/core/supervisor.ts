@@ -7,8 +7,7 @@ import type { Following, Hub } from "./hub.ts";
 import { AlreadyRunningError, PersistprocError, ShuttingDownError } from "./errors.ts";
 import { Autorestarter } from "./process/autorestart.ts";
 import { logger } from "./logger.ts";
-import { OutputReader } from "./output/output_reader.ts";
-import { entryText } from "./output/query.ts";
+import { backlogEvents } from "./_backlog.ts";
 import type { ManagedProcess } from "./process/managed_process.ts";
 import { loadState, saveState } from "./state_file.ts";
 import { toRecord } from "./_saved_process.ts";
@@ -231,14 +230,7 @@ export class Supervisor implements Hub {
   ): Following {
     const entry = this.#resolve(target);
     const unsubscribe = entry.subscribe(listener);
-    const backlog = new OutputReader(entry.output.dir).newest("combined", backlogLines).map((
-      stored,
-    ) => ({
-      type: "line" as const,
-      stream: stored.kind === "line" ? stored.stream : "stdout" as const,
-      time: new Date(stored.time).toISOString(),
-      text: stored.kind === "line" ? stored.text : entryText(stored, false),
-    }));
+    const backlog = backlogEvents(entry.output.dir, backlogLines);
     return { process: entry.info(), backlog, unsubscribe };
   }
 
