@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { PersistprocError } from "./errors.ts";
 import { toArgv } from "./process/command_line.ts";
 import { startEnvironment } from "./process/environment.ts";
-import { ManagedProcess, type ProcessSpec } from "./process/managed_process.ts";
+import { ManagedProcess } from "./process/managed_process.ts";
+import type { ProcessSpec } from "./process/process_spec.ts";
 import { realDirectory } from "./process/working_directory.ts";
 import type { StartRequest } from "./types.ts";
 

@@ -1,15 +1,18 @@
 /**
- * One supervised program: its spawn (or adoption after a server restart), its life as the
- * state machine of ./lifecycle.ts says, and the events its followers receive; capturing its
- * output is its ProcessOutput's business. A restart relaunches the same entry, so its label,
- * its log files and its followers carry over to the new pid.
+ * One supervised program: its runs, each spawned (./_spawn_program.ts) or adopted after a
+ * server restart, its life as the state machine of ./lifecycle.ts says, and the events its
+ * followers (./_followers.ts) receive; capturing its output is its ProcessOutput's business. A
+ * restart relaunches the same entry, so its label, its log files and its followers carry over
+ * to the new pid.
  *
  * The process owns its state: the fields are read-only from outside, every change goes through
  * its Lifecycle (one event per change), and operations on it are queued (see enqueue).
  */
-import { CommandNotFoundError, PersistprocError, StopFailedError } from "../errors.ts";
-import { findExecutable } from "./executable.ts";
-import { type GatedChild, spawnGated } from "./gated_spawn.ts";
+import { PersistprocError, StopFailedError } from "../errors.ts";
+import { Followers } from "./_followers.ts";
+import type { ProcessSpec } from "./process_spec.ts";
+import { spawnProgram } from "./_spawn_program.ts";
+import { whenGone } from "./_when_gone.ts";
 import { ProcessOutput } from "../output/process_output.ts";
 import { logger } from "../logger.ts";
 import { isGroupAlive } from "./group.ts";
@@ -18,20 +21,6 @@ import { ProcessTree, type TreeMember } from "./tree.ts";
 import { refreshTree, stopTree } from "./tree_stop.ts";
 import { isSameProcess, processStartToken } from "../system/processes.ts";
 import type { ProcessEvent, ProcessInfo, ProcessStatus } from "../types.ts";
-
-/** What is needed to (re)launch a process. */
-export interface ProcessSpec {
-  label: string;
-  command_line: string;
-  argv: string[];
-  working_directory: string;
-  /** The process's whole environment, computed at its start and reused by every restart. */
-  environment: Record<string, string>;
-  /** Who started it (see ProcessInfo.started_by). */
-  started_by: string | null;
-  /** The port assigned to it and the variable passing it, or null. */
-  assigned_port: { variable: string; port: number } | null;
-}
 
 /** A run as a previous server saved it, to take back on restore. */
 export interface SavedRun {
@@ -44,9 +33,6 @@ export interface SavedRun {
   restarts: number;
   tree: readonly TreeMember[];
 }
-
-/** How often an adopted process (not our child, so no exit notice) is checked for life. */
-const ADOPTED_POLL_MS = 250;
 
 /** A managed program and its log; see the module comment. */
 export class ManagedProcess {
@@ -73,17 +59,13 @@ export class ManagedProcess {
   /** Set while launch() records the new run itself, which must not be saved twice. */
   #recording = false;
   #exited: Promise<void> = Promise.resolve();
-  readonly #listeners = new Set<(event: ProcessEvent) => void>();
+  readonly #followers = new Followers();
 
   constructor(spec: ProcessSpec, logDir: string, logMaxBytes?: number) {
     this.spec = spec;
     this.output = new ProcessOutput(logDir, logMaxBytes, {
-      stored: (stream, lines, time) => this.#stored(stream, lines, time),
-      partial: (stream, text) => {
-        if (this.#listeners.size > 0) {
-          this.emit({ type: "frame", stream, time: new Date().toISOString(), text });
-        }
-      },
+      stored: (stream, lines, time) => this.#followers.stored(stream, lines, time),
+      partial: (stream, text) => this.#followers.partial(stream, text),
       writersGone: () => this.#pid <= 1 || !isGroupAlive(this.#pid),
     });
     this.#life.onChange(() => {
@@ -190,28 +172,11 @@ export class ManagedProcess {
     if (!this.#life.can("running")) {
       throw new PersistprocError("busy", `"${this.spec.label}" is ${this.#life.state}`);
     }
-    const program = this.spec.argv[0];
-    const env = this.spec.environment;
-    if (!findExecutable(program, this.spec.working_directory, env)) {
-      throw new CommandNotFoundError(
-        `Cannot run "${program}": command not found or not executable (working directory ${this.spec.working_directory})`,
-      );
-    }
-    const plan = this.output.prepare(this.spec.argv, options.restart ? "restart" : "start");
-    let spawned: GatedChild;
-    try {
-      spawned = spawnGated({
-        argv: plan.argv,
-        cwd: this.spec.working_directory,
-        env,
-        piped: plan.piped,
-      });
-    } catch (error) {
-      this.output.abandon();
-      throw new CommandNotFoundError(`Cannot run "${program}": ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
+    const { spawned, piped } = spawnProgram(
+      this.spec,
+      this.output,
+      options.restart ? "restart" : "start",
+    );
     const { child } = spawned;
     this.#pid = child.pid;
     this.#pidToken = processStartToken(child.pid);
@@ -224,7 +189,7 @@ export class ManagedProcess {
     this.#exitKnown = true;
     const status = child.status.then((s) => ({ ...s, signal: s.signal ?? null }));
     this.#exited = this.#watch(
-      this.output.capture(status, plan.piped ? [child.stdout, child.stderr] : undefined),
+      this.output.capture(status, piped ? [child.stdout, child.stderr] : undefined),
       status,
     );
     try {
@@ -259,7 +224,7 @@ export class ManagedProcess {
     this.#pidToken = token;
     this.#tree = new ProcessTree(pid, token, members);
     this.#exitKnown = false;
-    const gone = this.#whenGone(pid, token);
+    const gone = whenGone(pid, token);
     this.#exited = this.#watch(
       this.output.resume(gone),
       gone.then(() => ({ success: true, code: null, signal: null })),
@@ -323,13 +288,12 @@ export class ManagedProcess {
 
   /** Adds a follower; returns the function that removes it. */
   subscribe(listener: (event: ProcessEvent) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#followers.subscribe(listener);
   }
 
   /** Tells followers something happened. */
   emit(event: ProcessEvent): void {
-    for (const listener of this.#listeners) listener(event);
+    this.#followers.emit(event);
   }
 
   /** The record the doors report. */
@@ -353,19 +317,6 @@ export class ManagedProcess {
       ...(error ? { log_error: error } : {}),
       ...(warning ? { log_warning: warning } : {}),
     };
-  }
-
-  async #whenGone(pid: number, token: string): Promise<void> {
-    while (isSameProcess(pid, token)) {
-      await new Promise((resolve) => setTimeout(resolve, ADOPTED_POLL_MS));
-    }
-  }
-
-  /** Tells followers of lines just stored. */
-  #stored(stream: "stdout" | "stderr", lines: () => string[], time: Date): void {
-    if (this.#listeners.size === 0) return;
-    const iso = time.toISOString();
-    for (const text of lines()) this.emit({ type: "line", stream, time: iso, text });
   }
 
   /** Waits for the program's end and its output, then records how it ended. */

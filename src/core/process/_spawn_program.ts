@@ -1,0 +1,43 @@
+/**
+ * Spawning the program of a spec for a new run: it must be found executable first, and its
+ * output capture is prepared before the spawn and abandoned if the spawn fails.
+ */
+import { CommandNotFoundError } from "../errors.ts";
+import type { ProcessOutput } from "../output/process_output.ts";
+import { findExecutable } from "./executable.ts";
+import { type GatedChild, spawnGated } from "./gated_spawn.ts";
+import type { ProcessSpec } from "./process_spec.ts";
+
+/**
+ * Spawns the spec's program held at the gate (see ./gated_spawn.ts), with its output wired as
+ * `output` plans it; returns the child and whether its output is piped. Throws
+ * CommandNotFoundError when the program cannot be executed.
+ */
+export function spawnProgram(
+  spec: ProcessSpec,
+  output: Pick<ProcessOutput, "prepare" | "abandon">,
+  reason: "start" | "restart",
+): { spawned: GatedChild; piped: boolean } {
+  const program = spec.argv[0];
+  const env = spec.environment;
+  if (!findExecutable(program, spec.working_directory, env)) {
+    throw new CommandNotFoundError(
+      `Cannot run "${program}": command not found or not executable (working directory ${spec.working_directory})`,
+    );
+  }
+  const plan = output.prepare(spec.argv, reason);
+  try {
+    const spawned = spawnGated({
+      argv: plan.argv,
+      cwd: spec.working_directory,
+      env,
+      piped: plan.piped,
+    });
+    return { spawned, piped: plan.piped };
+  } catch (error) {
+    output.abandon();
+    throw new CommandNotFoundError(`Cannot run "${program}": ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
