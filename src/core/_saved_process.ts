@@ -6,7 +6,8 @@
  */
 import type { AutorestartState } from "./process/autorestart.ts";
 import { startEnvironment } from "./process/environment.ts";
-import type { ManagedProcess, SavedRun } from "./process/managed_process.ts";
+import type { ManagedProcess } from "./process/managed_process.ts";
+import type { SavedRun } from "./process/run.ts";
 import type { ProcessSpec } from "./process/process_spec.ts";
 import type { TreeMember } from "./process/tree.ts";
 import type { ProcessRecord } from "./state_file.ts";

@@ -1,9 +1,9 @@
 /**
- * One supervised program: its runs, each spawned (./_spawn_program.ts) or adopted after a
- * server restart, its life as the state machine of ./lifecycle.ts says, and the events its
- * followers (./_followers.ts) receive; capturing its output is its ProcessOutput's business. A
- * restart relaunches the same entry, so its label, its log files and its followers carry over
- * to the new pid.
+ * One supervised program: its runs (./run.ts), each spawned (./_spawn_program.ts) or adopted
+ * after a server restart, its life as the state machine of ./lifecycle.ts says, and the events
+ * its followers (./_followers.ts) receive; capturing its output is its ProcessOutput's
+ * business. A restart relaunches the same entry, so its label, its log files and its followers
+ * carry over to the new pid.
  *
  * The process owns its state: the fields are read-only from outside, every change goes through
  * its Lifecycle (one event per change), and operations on it are queued (see enqueue).
@@ -17,22 +17,11 @@ import { ProcessOutput } from "../output/process_output.ts";
 import { logger } from "../logger.ts";
 import { isGroupAlive } from "./group.ts";
 import { Lifecycle, type LifeState, OperationQueue, type Transition } from "./lifecycle.ts";
-import { ProcessTree, type TreeMember } from "./tree.ts";
+import type { ProcessTree, TreeMember } from "./tree.ts";
+import { adoptedRun, newRun, restoredRun, type SavedRun } from "./run.ts";
 import { refreshTree, stopTree } from "./tree_stop.ts";
 import { isSameProcess, processStartToken } from "../system/processes.ts";
 import type { ProcessEvent, ProcessInfo, ProcessStatus } from "../types.ts";
-
-/** A run as a previous server saved it, to take back on restore. */
-export interface SavedRun {
-  pid: number;
-  status: ProcessStatus;
-  startTime: Date;
-  endTime: Date | null;
-  exitCode: number | null;
-  exitSignal: string | null;
-  restarts: number;
-  tree: readonly TreeMember[];
-}
 
 /** A managed program and its log; see the module comment. */
 export class ManagedProcess {
@@ -43,15 +32,8 @@ export class ManagedProcess {
   onChange: () => void = () => {};
   readonly #life = new Lifecycle();
   readonly #queue = new OperationQueue();
-  #pid = 0;
-  #pidToken: string | null = null;
-  #tree = new ProcessTree(0, null);
+  #run = newRun(0, null);
   #outcome: Exclude<ProcessStatus, "running"> = "exited";
-  #startTime = new Date();
-  #endTime: Date | null = null;
-  #exitCode: number | null = null;
-  #exitSignal: string | null = null;
-  #exitKnown = true;
   #restarts = 0;
   #stops = 0;
   /** Set by a restart while it stops the run it replaces, so followers learn a start follows. */
@@ -66,7 +48,7 @@ export class ManagedProcess {
     this.output = new ProcessOutput(logDir, logMaxBytes, {
       stored: (stream, lines, time) => this.#followers.stored(stream, lines, time),
       partial: (stream, text) => this.#followers.partial(stream, text),
-      writersGone: () => this.#pid <= 1 || !isGroupAlive(this.#pid),
+      writersGone: () => this.#run.pid <= 1 || !isGroupAlive(this.#run.pid),
     });
     this.#life.onChange(() => {
       if (!this.#recording) this.onChange();
@@ -74,11 +56,11 @@ export class ManagedProcess {
   }
 
   get pid(): number {
-    return this.#pid;
+    return this.#run.pid;
   }
   /** Identifies this pid's process against a later one reusing the pid. */
   get pidToken(): string | null {
-    return this.#pidToken;
+    return this.#run.pidToken;
   }
   /** Where it is in its life (see ./lifecycle.ts). */
   get state(): LifeState {
@@ -90,14 +72,14 @@ export class ManagedProcess {
     return state === "running" || state === "stopping" ? "running" : this.#outcome;
   }
   get startTime(): Date {
-    return this.#startTime;
+    return this.#run.startTime;
   }
   get endTime(): Date | null {
-    return this.#endTime;
+    return this.#run.endTime;
   }
   /** False when the run ended while it was not this server's child: how is unknown. */
   get exitKnown(): boolean {
-    return this.#exitKnown;
+    return this.#run.exitKnown;
   }
   get restarts(): number {
     return this.#restarts;
@@ -111,7 +93,7 @@ export class ManagedProcess {
    * group. What outlives the program (background children) is stopped by a stop or shutdown.
    */
   get tree(): ProcessTree {
-    return this.#tree;
+    return this.#run.tree;
   }
   /** Set while output left by a run that ended with no server watching is being stored. */
   get recovery(): Promise<void> | null {
@@ -139,15 +121,9 @@ export class ManagedProcess {
 
   /** Takes back what a previous server saved, before anything else is done with the entry. */
   restoreRun(run: SavedRun): void {
-    this.#pid = run.pid;
-    this.#startTime = run.startTime;
-    this.#endTime = run.endTime;
-    this.#exitCode = run.exitCode;
-    this.#exitSignal = run.exitSignal;
+    this.#run = restoredRun(run);
     this.#restarts = run.restarts;
     this.#outcome = run.status === "running" ? "exited" : run.status;
-    // What it left running, if anything; checked against the start tokens before any use.
-    this.#tree = new ProcessTree(run.pid, null, run.tree);
   }
 
   /**
@@ -155,8 +131,8 @@ export class ManagedProcess {
    * and how cannot be known.
    */
   endedUnseen(): void {
-    this.#endTime = new Date();
-    this.#exitKnown = false;
+    this.#run.endTime = new Date();
+    this.#run.exitKnown = false;
     this.#outcome = "exited";
     this.onChange();
   }
@@ -178,15 +154,8 @@ export class ManagedProcess {
       options.restart ? "restart" : "start",
     );
     const { child } = spawned;
-    this.#pid = child.pid;
-    this.#pidToken = processStartToken(child.pid);
-    this.#tree = new ProcessTree(child.pid, this.#pidToken);
+    this.#run = newRun(child.pid, processStartToken(child.pid));
     if (options.restart) this.#restarts++;
-    this.#startTime = new Date();
-    this.#endTime = null;
-    this.#exitCode = null;
-    this.#exitSignal = null;
-    this.#exitKnown = true;
     const status = child.status.then((s) => ({ ...s, signal: s.signal ?? null }));
     this.#exited = this.#watch(
       this.output.capture(status, piped ? [child.stdout, child.stderr] : undefined),
@@ -220,10 +189,7 @@ export class ManagedProcess {
     if (!ProcessOutput.resumable || token === null || !isSameProcess(pid, token)) {
       return false;
     }
-    this.#pid = pid;
-    this.#pidToken = token;
-    this.#tree = new ProcessTree(pid, token, members);
-    this.#exitKnown = false;
+    this.#run = adoptedRun(this.#run, pid, token, members);
     const gone = whenGone(pid, token);
     this.#exited = this.#watch(
       this.output.resume(gone),
@@ -271,7 +237,7 @@ export class ManagedProcess {
     if (running) this.#life.to("stopping");
     this.#relaunching = options.relaunch ?? false;
     try {
-      const { survivors } = await stopTree(this.#tree, options);
+      const { survivors } = await stopTree(this.#run.tree, options);
       this.onChange();
       if (survivors.length > 0) throw new StopFailedError(this.spec.label, survivors);
       if (this.#life.state === "stopping") await this.#exited;
@@ -282,8 +248,8 @@ export class ManagedProcess {
 
   /** The pids of the tree as it is now (the program first, if it runs). */
   treePids(): number[] {
-    refreshTree(this.#tree);
-    return this.#tree.pids;
+    refreshTree(this.#run.tree);
+    return this.#run.tree.pids;
   }
 
   /** Adds a follower; returns the function that removes it. */
@@ -300,16 +266,16 @@ export class ManagedProcess {
   info(): ProcessInfo {
     const { error, warning } = this.output;
     return {
-      pid: this.#pid,
+      pid: this.#run.pid,
       label: this.spec.label,
       command_line: this.spec.command_line,
       command: this.spec.argv,
       working_directory: this.spec.working_directory,
       status: this.status,
-      start_time: this.#startTime.toISOString(),
-      end_time: this.#endTime?.toISOString() ?? null,
-      exit_code: this.#exitCode,
-      exit_signal: this.#exitSignal,
+      start_time: this.#run.startTime.toISOString(),
+      end_time: this.#run.endTime?.toISOString() ?? null,
+      exit_code: this.#run.exitCode,
+      exit_signal: this.#run.exitSignal,
       restarts: this.#restarts,
       started_by: this.spec.started_by,
       assigned_port: this.spec.assigned_port?.port ?? null,
@@ -326,13 +292,13 @@ export class ManagedProcess {
   ): Promise<void> {
     const status = await ended;
     // What it left in its group: the group is still ours, since the program has only just ended.
-    refreshTree(this.#tree, true);
+    refreshTree(this.#run.tree, true);
     await output.catch((error) =>
       logger.error(`Reading the output of "${this.spec.label}"`, error)
     );
-    this.#endTime = new Date();
-    this.#exitCode = status.code;
-    this.#exitSignal = status.signal;
+    this.#run.endTime = new Date();
+    this.#run.exitCode = status.code;
+    this.#run.exitSignal = status.signal;
     const stopped = this.#life.state === "stopping";
     this.#outcome = stopped ? "stopped" : status.success ? "exited" : "failed";
     this.#life.to("idle");

@@ -1,0 +1,79 @@
+/**
+ * One run of a managed program: its pid and start token, its tree, when it started and ended,
+ * and how. A launch begins a new run; a restore takes back the run a previous server saved,
+ * and an adoption takes over its pid.
+ */
+import type { ProcessStatus } from "../types.ts";
+import { ProcessTree, type TreeMember } from "./tree.ts";
+
+/** What is known of one run; see the module comment. */
+export interface Run {
+  /** Its pid; 0 before any run. */
+  pid: number;
+  /** Identifies this pid's process against a later one reusing the pid. */
+  pidToken: string | null;
+  /** Its whole tree as last seen (see ManagedProcess.tree). */
+  tree: ProcessTree;
+  startTime: Date;
+  endTime: Date | null;
+  exitCode: number | null;
+  exitSignal: string | null;
+  /** False when the run ended while it was not this server's child: how is unknown. */
+  exitKnown: boolean;
+}
+
+/** A run as a previous server saved it, to take back on restore. */
+export interface SavedRun {
+  pid: number;
+  status: ProcessStatus;
+  startTime: Date;
+  endTime: Date | null;
+  exitCode: number | null;
+  exitSignal: string | null;
+  restarts: number;
+  tree: readonly TreeMember[];
+}
+
+/** A run beginning now as `pid` (0: none yet), with nothing known yet of its end. */
+export function newRun(pid: number, pidToken: string | null): Run {
+  return {
+    pid,
+    pidToken,
+    tree: new ProcessTree(pid, pidToken),
+    startTime: new Date(),
+    endTime: null,
+    exitCode: null,
+    exitSignal: null,
+    exitKnown: true,
+  };
+}
+
+/**
+ * The run a previous server saved; its pid's token is not known, so what it left running is
+ * checked against the members' own start tokens before any use.
+ */
+export function restoredRun(saved: SavedRun): Run {
+  return {
+    pid: saved.pid,
+    pidToken: null,
+    tree: new ProcessTree(saved.pid, null, saved.tree),
+    startTime: saved.startTime,
+    endTime: saved.endTime,
+    exitCode: saved.exitCode,
+    exitSignal: saved.exitSignal,
+    exitKnown: true,
+  };
+}
+
+/**
+ * A restored run taken over as `pid` (still running, not this server's child): its times stay,
+ * and how it ends cannot be known.
+ */
+export function adoptedRun(
+  run: Run,
+  pid: number,
+  pidToken: string,
+  members: readonly TreeMember[],
+): Run {
+  return { ...run, pid, pidToken, tree: new ProcessTree(pid, pidToken, members), exitKnown: false };
+}
