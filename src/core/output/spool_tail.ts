@@ -268,7 +268,8 @@ class SpoolTail implements Tail, PolledTail {
     this.#cutter.forget();
     if (batches.length === 0) return;
     const store = this.#options.store;
-    store.store(batches.map(({ bytes: _bytes, ...batch }) => batch));
+    // The index encodes only a batch's fields: its bytes need not be stripped off first.
+    store.store(batches);
     const time = new Date(now);
     for (const batch of batches) {
       const bytes = batch.bytes;
