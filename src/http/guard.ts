@@ -14,6 +14,15 @@ function hostName(host: string): string {
   return lower.replace(/:\d*$/, "");
 }
 
+/**
+ * Whether an address to listen on (as `--host` gives it, IPv6 with or without brackets) is
+ * this machine's loopback interface.
+ */
+export function isLoopbackAddress(hostname: string): boolean {
+  const bare = hostname.trim().toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return bare === "::1" || LOOPBACK_HOSTS.has(bare);
+}
+
 /** Whether a Host header names this machine's loopback interface. */
 export function isLoopbackHost(host: string | null): boolean {
   return host !== null && LOOPBACK_HOSTS.has(hostName(host));
@@ -94,11 +103,18 @@ function isSameOrigin(origin: string, host: string | null): boolean {
  * Compares the bearer token in constant time. Both sides are hashed first, so that neither
  * where the first difference lies nor the length of the guess changes how long it takes.
  */
-export function hasToken(request: Request, token: string): boolean {
+function hasToken(request: Request, token: string): boolean {
   const header = request.headers.get("authorization") ?? "";
   const match = /^bearer\s+(\S+)\s*$/i.exec(header);
-  const digest = (text: string) => createHash("sha256").update(text).digest();
-  return timingSafeEqual(digest(match?.[1] ?? ""), digest(token)) && match !== null;
+  if (serverDigest?.token !== token) serverDigest = { token, digest: digest(token) };
+  return timingSafeEqual(digest(match?.[1] ?? ""), serverDigest.digest) && match !== null;
+}
+
+/** The server's own token hashed once, not on every request. */
+let serverDigest: { token: string; digest: Uint8Array } | undefined;
+
+function digest(text: string): Uint8Array {
+  return createHash("sha256").update(text).digest();
 }
 
 function forbidden(message: string): Response {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { isLoopbackHost, isLoopbackOrigin, refuseForeign } from "./guard.ts";
+import { isLoopbackAddress, isLoopbackHost, isLoopbackOrigin, refuseForeign } from "./guard.ts";
 
 Deno.test("isLoopbackHost accepts loopback names with or without a port", () => {
   for (const host of ["127.0.0.1:8947", "localhost:8947", "[::1]:8947", "LOCALHOST", "127.0.0.1"]) {
@@ -46,4 +46,13 @@ Deno.test("refuseForeign with a token wants it as a Bearer credential, exactly",
   assert.equal(refuseForeign(request("bearer  right-token "), policy), null);
   // The page's static files need no token.
   assert.equal(refuseForeign(request(), policy, false), null);
+});
+
+Deno.test("isLoopbackAddress() accepts the loopback names --host takes, IPv6 with or without brackets", () => {
+  for (const host of ["127.0.0.1", "localhost", "::1", "[::1]", "LOCALHOST"]) {
+    assert.ok(isLoopbackAddress(host), host);
+  }
+  for (const host of ["0.0.0.0", "::", "192.168.1.2", "example.com", "::1x"]) {
+    assert.ok(!isLoopbackAddress(host), host);
+  }
 });

@@ -8,9 +8,9 @@ import { findPortHolders } from "../core/ports/listeners.ts";
 import type { Hub } from "../core/hub.ts";
 import { type ApiContext, handleApi } from "./api.ts";
 import { BodyTooLargeError, readBody } from "./body_limit.ts";
-import { AUTH_CHALLENGE, isLoopbackHost, refuseForeign } from "./guard.ts";
+import { AUTH_CHALLENGE, isLoopbackAddress, refuseForeign } from "./guard.ts";
 import { noteActivity, reduceMemoryWhenIdle } from "./memory.ts";
-import { handlePage } from "./page/page.ts";
+import { handlePage, isPageAsset } from "./page/page.ts";
 
 /** Settings of the server (see src/server/run.ts). */
 export interface ServeOptions {
@@ -70,8 +70,7 @@ export interface HttpDoor {
  */
 export function checkExposure(options: Pick<ServeOptions, "hostname" | "token">): void {
   const hostname = options.hostname ?? "127.0.0.1";
-  const loopback = hostname === "::1" || isLoopbackHost(hostname);
-  if (!loopback && !options.token) {
+  if (!isLoopbackAddress(hostname) && !options.token) {
     throw new TypeError(
       `Refusing to listen on "${hostname}" without a token: anyone who can reach it could run programs. Set --token or PERSISTPROC_TOKEN`,
     );
@@ -85,8 +84,9 @@ export function checkExposure(options: Pick<ServeOptions, "hostname" | "token">)
 export async function listen(options: ServeOptions, context: DoorContext): Promise<HttpDoor> {
   checkExposure(options);
   const hostname = options.hostname ?? "127.0.0.1";
-  const loopback = hostname === "::1" || isLoopbackHost(hostname);
-  const policy = { token: options.token, anyHost: !loopback };
+  const policy = { token: options.token, anyHost: !isLoopbackAddress(hostname) };
+  // A URL names an IPv6 address in brackets.
+  const urlHost = hostname.includes(":") && !hostname.startsWith("[") ? `[${hostname}]` : hostname;
   const { hub } = context;
   const identity = { name: "persistproc", version: denoJson.version };
   const abort = new AbortController();
@@ -103,11 +103,11 @@ export async function listen(options: ServeOptions, context: DoorContext): Promi
       hostname,
       port: options.port,
       signal: abort.signal,
-      onListen: () => options.onListen?.(`http://${hostname}:${options.port}/mcp/`),
+      onListen: () => options.onListen?.(`http://${urlHost}:${options.port}/mcp/`),
     }, async (request, info) => {
       noteActivity();
       const url = new URL(request.url);
-      const refused = refuseForeign(request, policy, !isStaticAsset(request, url));
+      const refused = refuseForeign(request, policy, !isPageAsset(request, url));
       if (refused) return refused;
       if (url.pathname === "/mcp" || url.pathname === "/mcp/") {
         // The MCP exchange's own signal, aborted when its client goes away before the answer is
@@ -188,11 +188,6 @@ async function capBody(
     } catch { /* not JSON: the transport answers with its parse error */ }
   }
   return { request: new Request(url, { method, headers, body, signal }) };
-}
-
-/** The page's files act on nothing, so they are served without the token. */
-function isStaticAsset(request: Request, url: URL): boolean {
-  return request.method === "GET" && ["/", "/app.js", "/app.css"].includes(url.pathname);
 }
 
 /**

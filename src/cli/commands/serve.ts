@@ -4,7 +4,7 @@
  */
 
 import { ensureToken, tokenFile } from "../../core/access_token.ts";
-import { isLoopbackHost } from "../../http/guard.ts";
+import { isLoopbackAddress } from "../../http/guard.ts";
 import { UsageError } from "../args.ts";
 import { agentSetupText } from "../agent_setup.ts";
 import { defineCommand } from "../command.ts";
@@ -99,7 +99,7 @@ function serverToken(settings: Settings, noAuth: boolean, host: string | undefin
     if (settings.token !== undefined) {
       throw new UsageError("--no-auth and a token (--token or PERSISTPROC_TOKEN) contradict");
     }
-    if (host !== undefined && host !== "::1" && !isLoopbackHost(host)) {
+    if (host !== undefined && !isLoopbackAddress(host)) {
       throw new UsageError(`--no-auth is for loopback only; "${host}" is not loopback`);
     }
     printErr(

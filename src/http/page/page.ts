@@ -47,10 +47,14 @@ const ASSETS = new Map<string, { body: string; type: string }>([
   ["/app.css", { body: APP_CSS, type: "text/css; charset=utf-8" }],
 ]);
 
+/** Whether the request is for one of the dashboard's files (GET or HEAD), which act on nothing. */
+export function isPageAsset(request: Request, url: URL): boolean {
+  return (request.method === "GET" || request.method === "HEAD") && ASSETS.has(url.pathname);
+}
+
 /** Answers GET (or HEAD) for the dashboard's files; null for any other request. */
 export function handlePage(request: Request, url: URL): Response | null {
-  if (request.method !== "GET" && request.method !== "HEAD") return null;
-  const asset = ASSETS.get(url.pathname);
+  const asset = isPageAsset(request, url) ? ASSETS.get(url.pathname) : undefined;
   if (!asset) return null;
   return new Response(request.method === "HEAD" ? null : asset.body, {
     headers: { ...SECURITY_HEADERS, "content-type": asset.type },

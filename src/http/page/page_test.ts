@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CONTENT_SECURITY_POLICY, handlePage } from "./page.ts";
+import { CONTENT_SECURITY_POLICY, handlePage, isPageAsset } from "./page.ts";
 
 function get(path: string, method = "GET"): Response | null {
   const url = new URL(path, "http://127.0.0.1:8947");
@@ -59,4 +59,14 @@ Deno.test("the page has no inline script or style for the policy to block", asyn
   const html = await get("/")!.text();
   assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/);
   assert.doesNotMatch(html, /<style|\sstyle=|\son[a-z]+=/i);
+});
+
+Deno.test("isPageAsset() names the page's files for GET and HEAD, nothing else", () => {
+  const at = (method: string, path: string) =>
+    isPageAsset(
+      new Request(`http://127.0.0.1${path}`, { method }),
+      new URL(`http://127.0.0.1${path}`),
+    );
+  assert.ok(at("GET", "/") && at("HEAD", "/app.css") && at("GET", "/app.js"));
+  assert.ok(!at("POST", "/") && !at("GET", "/api/tools/list") && !at("HEAD", "/mcp"));
 });
