@@ -10,7 +10,7 @@ import { HubError, ServerUnreachableError } from "../client/errors.ts";
 import { HubClient } from "../client/hub_client.ts";
 import { printErr } from "./output.ts";
 import { PERMISSIONS, SERVER_V8_FLAGS } from "./permissions.ts";
-import type { Settings } from "./settings.ts";
+import { clientToken, type Settings } from "./settings.ts";
 
 /** No server answers, and the command is not one that starts it. */
 export class NoServerError extends Error {
@@ -24,7 +24,6 @@ export class NoServerError extends Error {
   }
 }
 
-/**
 /**
  * Connects to the server on the configured port. With `autostart` (run, start) it starts one
  * in the background (and says so on stderr) when the port refuses connections; otherwise that
@@ -54,7 +53,7 @@ export async function connect(
 async function connectRunning(settings: Settings): Promise<HubClient> {
   const client = new HubClient({
     port: settings.port,
-    token: settings.token ?? readToken(settings.dataDir) ?? undefined,
+    token: clientToken(settings),
   });
   try {
     await client.health();

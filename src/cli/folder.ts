@@ -55,7 +55,7 @@ export async function actOnTarget<T>(
  * The pid of the process a command without TARGET means in `directory`: its only process, or
  * its only running one. Anything else is a NoTargetError that lists what there is.
  */
-export async function folderProcess(client: HubClient, directory: string): Promise<number> {
+async function folderProcess(client: HubClient, directory: string): Promise<number> {
   const { processes } = await client.list({ working_directory: directory });
   const running = processes.filter((p) => p.status === "running");
   if (running.length === 1) return running[0].pid;

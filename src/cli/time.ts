@@ -70,7 +70,7 @@ function invalid(flag: string, value: string): UsageError {
 const two = (n: number) => String(n).padStart(2, "0");
 
 /** The local offset of `time` as `+01:00`. */
-export function localOffset(time: Date): string {
+function localOffset(time: Date): string {
   const minutes = -time.getTimezoneOffset();
   const sign = minutes < 0 ? "-" : "+";
   const abs = Math.abs(minutes);

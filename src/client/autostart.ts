@@ -34,7 +34,7 @@ export interface AutostartOptions {
  * Everything else, such as a `DATABASE_URL` that happened to be set in that shell, stays out,
  * because the server adds its environment to every process an agent or the dashboard starts.
  */
-export const SERVER_BASELINE_VARIABLES: readonly string[] = [
+const SERVER_BASELINE_VARIABLES: readonly string[] = [
   "PATH",
   "HOME",
   "USER",

@@ -85,7 +85,7 @@ export async function handleApi(
 const FOLLOW_QUEUE_LIMIT = 16 * 1024 * 1024;
 
 /** How many follow streams may be open at once; each holds a subscription and a queue. */
-export const MAX_FOLLOWERS = 64;
+const MAX_FOLLOWERS = 64;
 
 /**
  * Streams a process's backlog and live events as NDJSON until it ends for good. Beyond

@@ -5,7 +5,7 @@
  */
 
 /** The largest request body the server reads: 4 MiB. */
-export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /** A request body is over the cap. */
 export class BodyTooLargeError extends Error {

@@ -141,8 +141,8 @@ export const ctrlCommand = defineCommand({
   names: ["ctrl"],
   summary: "start, stop or restart, with the action as a word (as the MCP tool)",
   usage: "persistproc ctrl start [--label L] [-C DIR] COMMAND [ARGS...]\n" +
-    "persistproc ctrl stop [--force] [-C DIR] TARGET\n" +
-    "persistproc ctrl restart [-C DIR] TARGET",
+    "persistproc ctrl stop [--force] [-C DIR] [TARGET]\n" +
+    "persistproc ctrl restart [-C DIR] [TARGET]",
   details: "The same as 'persistproc start', 'stop' and 'restart', with their flags (start and\n" +
     "restart also take --wait-for-port, --wait-for-log, --wait-for-url and --wait-timeout).",
   flags: {},

@@ -33,7 +33,7 @@ export const runCommand = defineCommand({
   usage: "persistproc run [--fresh|--restart] [--on-exit ask|stop|detach] [--raw] [--label L]\n" +
     "                [--assign-port VAR] [--autorestart no|on-failure|always]\n" +
     "                [--wait-for-port N] [--wait-for-log RE] [--wait-for-url URL]\n" +
-    "                [-C DIR] COMMAND [ARGS...]",
+    "                [--wait-timeout S] [-C DIR] COMMAND [ARGS...]",
   details: `Starts COMMAND in the current directory with your environment, or attaches to it if it
 is already running there, prints its recent output and follows it, through restarts, until
 it ends; then exits with its exit code (128 + N when killed by signal N).

@@ -30,7 +30,8 @@ Flags:
                       needs a token
   --no-auth           accept requests without a token (loopback only): any program or
                       user on this machine can then run commands as you
-  --log-max-bytes N   cap of each log file before it rotates, one older file kept
+  --log-max-bytes N   output kept per stream and process (one older generation's worth
+                      too); older bytes are freed as newer ones come
                       (env PERSISTPROC_LOG_MAX_BYTES; default 16777216 = 16 MiB)`,
   flags: {
     quiet: { type: "boolean" },
