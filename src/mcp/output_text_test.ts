@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
 import { OutputStore } from "../core/output/output_store.ts";
-import { readOutput } from "../core/output/query.ts";
 import type { ProcessInfo } from "../core/types.ts";
-import { outputHeader } from "./tools.ts";
+import { type Hub, TOOLS } from "./tools.ts";
 
 Deno.test("an output result for 100 short lines costs little more than the lines themselves", async () => {
   const dir = Deno.makeTempDirSync({ prefix: "persistproc-text-" });
@@ -23,13 +22,17 @@ Deno.test("an output result for 100 short lines costs little more than the lines
         ({ pid: 4242, label: "npm run dev", status: "running", log_dir: dir }) as ProcessInfo,
     };
     const raw = bytes.length; // 100 lines of 38 bytes
-    const page = await readOutput(hub, { pid: 4242, lines: 100 });
-    const text = [outputHeader(page), ...page.output].join("\n");
+    // What the output tool itself returns, both forms a client may hand its model.
+    const tool = TOOLS.find((t) => t.name === "output")!;
+    const read = (args: Record<string, unknown>) =>
+      tool.run(hub as unknown as Hub, args as never, { client: null });
+    const { text, structured } = await read({ pid: 4242, lines: 100 });
+    assert.equal(text.split("\n").length, 101, "one header line, then the lines");
     assert.ok(text.length <= 1.15 * raw, `text: ${text.length} bytes for ${raw}`);
-    const json = JSON.stringify(page);
+    const json = JSON.stringify(structured);
     assert.ok(json.length <= 1.3 * raw, `structured: ${json.length} bytes for ${raw}`);
-    const stamped = await readOutput(hub, { pid: 4242, lines: 100, timestamps: true });
-    assert.equal(stamped.times?.length, 100);
+    const stamped = await read({ pid: 4242, lines: 100, timestamps: true });
+    assert.equal((stamped.structured as { times?: unknown[] }).times?.length, 100);
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

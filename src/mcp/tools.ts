@@ -286,7 +286,7 @@ const output = define({
 });
 
 /** The one line above an output page's lines: whose, what span, what was left out, and where next. */
-export function outputHeader(page: OutputPage, suffix = ""): string {
+function outputHeader(page: OutputPage, suffix = ""): string {
   const span = page.first_time
     ? ` ${page.first_time}${page.last_time !== page.first_time ? ` to ${page.last_time}` : ""}`
     : "";
