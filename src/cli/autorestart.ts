@@ -2,13 +2,8 @@
  * The `--autorestart` flag of `start` and `run`: the policy the MCP tool's `autorestart` takes.
  */
 
-import type { StartRequest } from "../core/types.ts";
+import { AUTORESTART_POLICIES, type AutorestartPolicy } from "../core/types.ts";
 import { UsageError } from "./args.ts";
-
-/** A restart policy, as the server takes it. */
-export type AutorestartPolicy = NonNullable<StartRequest["autorestart"]>;
-
-const POLICIES: readonly AutorestartPolicy[] = ["no", "on-failure", "always"];
 
 /** The flag, in a command's flag spec. */
 export const AUTORESTART_FLAG = { autorestart: { type: "string" } } as const;
@@ -22,7 +17,7 @@ export const AUTORESTART_HELP =
 /** The policy the flag asks for, undefined when it is not given. */
 export function autorestartPolicy(value: string | undefined): AutorestartPolicy | undefined {
   if (value === undefined) return undefined;
-  if (!POLICIES.includes(value as AutorestartPolicy)) {
+  if (!AUTORESTART_POLICIES.includes(value as AutorestartPolicy)) {
     throw new UsageError(`Invalid --autorestart "${value}": expected no, on-failure or always`);
   }
   return value as AutorestartPolicy;

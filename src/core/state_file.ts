@@ -3,10 +3,9 @@
  * that dies (even by SIGKILL) can be started again and pick its processes back up.
  */
 import { logger } from "./logger.ts";
-import type { ProcessInfo } from "./types.ts";
+import { AUTORESTART_POLICIES, type AutorestartPolicy, type ProcessInfo } from "./types.ts";
 
-/** Restart policy of a process. */
-export type AutorestartPolicy = "no" | "on-failure" | "always";
+export type { AutorestartPolicy };
 
 /** One process as saved: its reported fields, plus what a restore needs to take it back. */
 export interface ProcessRecord extends
@@ -119,6 +118,6 @@ function isRecord(value: unknown): value is ProcessRecord {
     typeof r.environment === "object" && r.environment !== null &&
     Number.isInteger(r.pid) && typeof r.start_time === "string" &&
     ["running", "exited", "stopped", "failed"].includes(r.status as string) &&
-    ["no", "on-failure", "always"].includes(r.autorestart as string) &&
+    AUTORESTART_POLICIES.includes(r.autorestart as AutorestartPolicy) &&
     Number.isInteger(r.restarts);
 }

@@ -57,6 +57,12 @@ export interface ProcessFilter extends ProcessTarget {
   started_by?: string;
 }
 
+/** The restart policies: never (default), only after a failure, or always. */
+export const AUTORESTART_POLICIES = ["no", "on-failure", "always"] as const;
+
+/** Restart policy of a process. */
+export type AutorestartPolicy = typeof AUTORESTART_POLICIES[number];
+
 /** What `start` needs. */
 export interface StartRequest {
   command: string;
@@ -69,7 +75,7 @@ export interface StartRequest {
   inherit_environment?: boolean;
   label?: string;
   /** Restart it when it ends: never (default), only after a failure, or always. */
-  autorestart?: "no" | "on-failure" | "always";
+  autorestart?: AutorestartPolicy;
   /** Who asks for it, as `ProcessInfo.started_by` reports it. */
   started_by?: string | null;
   /** The port assigned to it, already set in `environment` under its variable. */

@@ -3,6 +3,7 @@
  * description is all an agent sees when it decides what to send.
  */
 import { z } from "zod";
+import { AUTORESTART_POLICIES } from "../core/types.ts";
 
 const pid = z.number().int().positive().describe(
   "PID (from list); wins over command_or_label",
@@ -81,7 +82,7 @@ export const ctrlInput = {
     "start: false runs with exactly environment, none of the server's (default true)",
   ),
   force: z.boolean().optional().describe("stop/restart: SIGKILL at once"),
-  autorestart: z.enum(["no", "on-failure", "always"]).optional().describe(
+  autorestart: z.enum(AUTORESTART_POLICIES).optional().describe(
     "start: restart it when it ends: no (default), on-failure, always (with backoff; gives up after 10 quick failures)",
   ),
   label: z.string().min(1).max(1_000).optional().describe(

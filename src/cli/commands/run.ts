@@ -15,7 +15,8 @@ import { callerEnvironment } from "../settings.ts";
 import { printErr } from "../output.ts";
 import { joinCommand } from "../shell_quote.ts";
 import { WORKING_DIRECTORY_FLAG } from "../target.ts";
-import { AUTORESTART_FLAG, type AutorestartPolicy, autorestartPolicy } from "../autorestart.ts";
+import type { AutorestartPolicy } from "../../core/types.ts";
+import { AUTORESTART_FLAG, autorestartPolicy } from "../autorestart.ts";
 import { awaitReady, WAIT_FLAGS, WAIT_HELP, waitConditions } from "../wait.ts";
 import type { ReadyConditions, WaitedCtrlResult } from "../../client/api.ts";
 
