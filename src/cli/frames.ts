@@ -4,14 +4,12 @@
  * printed, so no raw `\r` ever reaches the terminal to overwrite a prefix printed before it.
  */
 
-import { stripVTControlCharacters } from "node:util";
-
 /** The text a terminal would show after printing `text`, with its `\r` frames resolved. */
 export function lastFrame(text: string): string {
   if (!text.includes("\r")) return text;
   const frames = text.split("\r");
   // Colour codes make a frame's width unknowable: then the last frame with text is it.
-  if (frames.some((frame) => stripVTControlCharacters(frame) !== frame)) {
+  if (text.includes("\x1b")) {
     return frames.findLast((frame) => frame !== "") ?? "";
   }
   let shown = "";

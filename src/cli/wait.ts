@@ -40,10 +40,7 @@ export function waitConditions(values: {
       `Invalid --wait-for-port "${port}": expected a port number, or the variable of --assign-port`,
     );
   }
-  const timeout = values["wait-timeout"];
-  if (timeout !== undefined && !/^\d+(\.\d+)?$/.test(timeout)) {
-    throw new UsageError(`Invalid --wait-timeout "${timeout}": expected seconds`);
-  }
+  const timeout = waitTimeoutFlag(values["wait-timeout"]);
   return {
     ...(port === undefined ? {} : { wait_for_port: assigned ? true : Number(port) }),
     ...(values["wait-for-log"] === undefined ? {} : { wait_for_log: values["wait-for-log"] }),
@@ -138,4 +135,12 @@ function printWaitOutcome(result: WaitedCtrlResult, tails: boolean): void {
     printErr(`last ${name} lines:`);
     for (const line of lines as string[]) printErr(`  ${line}`);
   }
+}
+
+/** The `--wait-timeout` flag's value, checked to be seconds; undefined when not given. */
+export function waitTimeoutFlag(timeout: string | undefined): string | undefined {
+  if (timeout !== undefined && !/^\d+(\.\d+)?$/.test(timeout)) {
+    throw new UsageError(`Invalid --wait-timeout "${timeout}": expected seconds`);
+  }
+  return timeout;
 }

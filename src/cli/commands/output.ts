@@ -20,6 +20,7 @@ import { actOnTarget } from "../folder.ts";
 import { lastFrameOfStored } from "../frames.ts";
 import { TARGET_HELP, WORKING_DIRECTORY_FLAG } from "../target.ts";
 import { localizeLine, localizeMarker, parseCliTime } from "../time.ts";
+import { waitTimeoutFlag } from "../wait.ts";
 
 const STREAMS: readonly StreamName[] = ["stdout", "stderr", "combined"];
 /** A person asked for these lines: let the server send up to its limit, not an agent's page. */
@@ -132,10 +133,7 @@ function outputWait(values: {
   "wait-for-exit"?: boolean;
   "wait-timeout"?: string;
 }): OutputWaitFields | null {
-  const timeout = values["wait-timeout"];
-  if (timeout !== undefined && !/^\d+(\.\d+)?$/.test(timeout)) {
-    throw new UsageError(`Invalid --wait-timeout "${timeout}": expected seconds`);
-  }
+  const timeout = waitTimeoutFlag(values["wait-timeout"]);
   if (values["wait-for-log"] === undefined && !values["wait-for-exit"]) {
     if (timeout !== undefined) {
       throw new UsageError("--wait-timeout needs --wait-for-log or --wait-for-exit");
