@@ -7,6 +7,7 @@ import type { ProcessEvent } from "../core/types.ts";
 import { clientFromUserAgent } from "../mcp/client_info.ts";
 import { portConflictOf } from "../core/ready/not_ready_report.ts";
 import { reportError } from "../mcp/tool_errors.ts";
+import { targetShape } from "../mcp/schemas.ts";
 import { TOOLS } from "../mcp/tools.ts";
 import { z } from "zod";
 import { BodyTooLargeError, readBody, tooLarge } from "./body_limit.ts";
@@ -166,11 +167,7 @@ function follow(ctx: ApiContext, url: URL): Response {
   });
 }
 
-const forgetInput = z.object({
-  pid: z.number().int().positive().optional(),
-  command_or_label: z.string().min(1).max(10_000).optional(),
-  working_directory: z.string().min(1).max(4_096).optional(),
-}).strict();
+const forgetInput = z.object(targetShape).strict();
 
 /** Removes an ended process and its stored output; answers with its last record. */
 async function forget(ctx: ApiContext, request: Request): Promise<Response> {

@@ -11,6 +11,13 @@ const pid = z.number().int().positive().describe(
 const commandOrLabel = z.string().min(1).max(10_000);
 const workingDirectory = z.string().min(1).max(4_096);
 
+/** How a request names one process: by pid, else label or command (+ directory). */
+export const targetShape = {
+  pid: pid.optional(),
+  command_or_label: commandOrLabel.optional(),
+  working_directory: workingDirectory.optional(),
+};
+
 /** ProcessInfo, as list and ctrl return it. */
 export const processInfoSchema = z.object({
   pid: z.number().describe("Current PID (changes on restart)"),
