@@ -3,6 +3,7 @@
  * (ready), the program exits first (exited), or the time is up (timeout).
  */
 import { stripAnsi } from "../output/ansi.ts";
+import type { OutputWaitOptions } from "../output/output_wait.ts";
 import type { Conditions } from "./conditions.ts";
 import { explainNotReady, type NotReadyReport } from "./not_ready_report.ts";
 import { portListens, urlAnswers } from "./probes.ts";
@@ -23,12 +24,8 @@ export interface ReadyOutcome extends NotReadyReport {
   waited_ms: number;
 }
 
-/** How a wait reports progress and learns that its caller went away. */
-export interface WaitOptions {
-  signal?: AbortSignal;
-  /** Called about once a second while waiting. */
-  onProgress?: (progress: { elapsed_ms: number; timeout_ms: number; pending: string[] }) => void;
-}
+/** How a wait reports progress and learns that its caller went away: as an output wait does. */
+export type WaitOptions = OutputWaitOptions;
 
 /** Waits for the conditions on the run that `started` describes; see the module comment. */
 export async function waitUntilReady(
