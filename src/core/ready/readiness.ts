@@ -106,9 +106,9 @@ export async function restartWhenReady(
   raw: ReadyConditions,
   options: WaitOptions = {},
 ): Promise<ControlOutcome> {
-  const conditions = parseConditions(withPort(raw, hub.get(target)));
+  const current = hub.get(target);
+  const conditions = parseConditions(withPort(raw, current));
   if (conditions?.port !== undefined) {
-    const current = hub.get(target);
     const ownGroup = current.status === "running" ? current.pid : undefined;
     await assertPortFree(conditions.port, hub.list(), ownGroup);
   }
