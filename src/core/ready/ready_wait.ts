@@ -42,7 +42,23 @@ export async function waitUntilReady(
   let finish!: (result: ReadyOutcome["wait_result"]) => void;
   const finished = new Promise<ReadyOutcome["wait_result"]>((resolve) => finish = resolve);
   let done = false;
-  finished.then(() => done = true);
+  // Ends the current pause between polls early: one reaction to `finished` for the whole wait
+  // (racing every pause against it would add one per poll, each kept until the wait ends).
+  let wake = () => {};
+  finished.then(() => {
+    done = true;
+    wake();
+  });
+  /** Waits POLL_MS, or less when the wait finishes first, leaving no timer behind. */
+  const pause = () =>
+    new Promise<void>((resolve) => {
+      if (done) return resolve();
+      const timer = setTimeout(resolve, POLL_MS);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   const pending = () => [
     ...(port !== undefined && !portOk ? [`port ${port}`] : []),
     ...(log && matched === null ? [`log /${log.source}/`] : []),
@@ -95,7 +111,7 @@ export async function waitUntilReady(
       if (!portOk) portOk = await portListens(hub.list(), port!, current);
       if (!urlOk && !done) urlOk = await urlAnswers(url!, begun + timeoutMs, options.signal);
       check();
-      await pause(POLL_MS, finished);
+      await pause();
     }
   } finally {
     following.unsubscribe();
@@ -115,11 +131,4 @@ export async function waitUntilReady(
   };
   if (result !== "ready") Object.assign(outcome, await explainNotReady(hub, started, port, result));
   return outcome;
-}
-
-/** Waits `ms`, or less when `until` settles first, leaving no timer behind. */
-async function pause(ms: number, until: Promise<unknown>): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  await Promise.race([until, new Promise((resolve) => timer = setTimeout(resolve, ms))]);
-  clearTimeout(timer);
 }
