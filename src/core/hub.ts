@@ -21,14 +21,26 @@ export interface Following {
   unsubscribe: () => void;
 }
 
+/** How a stop (or the stop of a restart) is done. */
+export interface StopOptions {
+  /** SIGKILL at once instead of SIGTERM and a grace. */
+  force?: boolean;
+}
+
+/** Where a start request would run: its label and real working directory. */
+export interface Place {
+  label: string;
+  working_directory: string;
+}
+
 /** The operations on managed processes that the doors offer. */
 export interface Hub {
   /** Starts a command; refuses a label that is running (AlreadyRunningError). */
   start(request: StartRequest): Promise<ProcessInfo>;
   /** Stops a process's whole tree and says which of its ports are free now. */
-  stop(target: ProcessTarget, options?: { force?: boolean }): Promise<ProcessInfo & StopReport>;
+  stop(target: ProcessTarget, options?: StopOptions): Promise<ProcessInfo & StopReport>;
   /** Stops the process if it runs and starts it again as it was started. */
-  restart(target: ProcessTarget, options?: { force?: boolean }): Promise<ProcessInfo>;
+  restart(target: ProcessTarget, options?: StopOptions): Promise<ProcessInfo>;
   /** Every process matching the filter, oldest start first. */
   list(filter?: ProcessFilter): ProcessInfo[];
   /** The one process the target names. */
@@ -42,7 +54,7 @@ export interface Hub {
   /** Removes an ended process from the registry, with its logs; refuses a running one. */
   forget(target: ProcessTarget): Promise<ProcessInfo>;
   /** The label and real directory a start request would get. */
-  placeOf(request: StartRequest): Promise<{ label: string; working_directory: string }>;
+  placeOf(request: StartRequest): Promise<Place>;
   /** The pids of a process's tree: the program and every descendant seen. */
   treeMembers(pid: number): number[];
   /** Stops every process tree and refuses new work. */

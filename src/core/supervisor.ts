@@ -3,7 +3,7 @@
  * them. It knows nothing of MCP, HTTP or the CLI; they call it and translate its errors.
  */
 import { join } from "node:path";
-import type { Following, Hub } from "./hub.ts";
+import type { Following, Hub, Place, StopOptions } from "./hub.ts";
 import { AlreadyRunningError, PersistprocError, ShuttingDownError } from "./errors.ts";
 import { Autorestarter } from "./process/autorestart.ts";
 import { logger } from "./logger.ts";
@@ -110,7 +110,7 @@ export class Supervisor implements Hub {
    * The label a start request would get (its own, or "<command> in <real directory>") and the
    * real directory it would run in.
    */
-  async placeOf(request: StartRequest): Promise<{ label: string; working_directory: string }> {
+  async placeOf(request: StartRequest): Promise<Place> {
     const directory = await realDirectory(request.working_directory);
     return { label: defaultLabel(request, directory), working_directory: directory };
   }
@@ -122,7 +122,7 @@ export class Supervisor implements Hub {
    */
   async stop(
     target: ProcessTarget,
-    options: { force?: boolean } = {},
+    options: StopOptions = {},
   ): Promise<ProcessInfo & StopReport> {
     const entry = this.#resolve(target);
     // Noted now: a restart already under way sees it and does not launch again.
@@ -176,7 +176,7 @@ export class Supervisor implements Hub {
    * Stops the process if it runs, then starts it again with the same command, directory,
    * environment and label. Works on one that has exited or crashed.
    */
-  async restart(target: ProcessTarget, options: { force?: boolean } = {}): Promise<ProcessInfo> {
+  async restart(target: ProcessTarget, options: StopOptions = {}): Promise<ProcessInfo> {
     this.#assertOpen();
     const entry = this.#resolve(target);
     const stops = entry.stops;
