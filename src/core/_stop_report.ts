@@ -3,7 +3,7 @@
  * and afterwards each is said to be free or still held, and by whom.
  */
 import { logger } from "./logger.ts";
-import type { ManagedProcess } from "./process/managed_process.ts";
+import type { ManagedProcess, RunStopOptions } from "./process/managed_process.ts";
 import { listeningPorts } from "./ports/listeners.ts";
 import { portsAfterStop } from "./ports/conflict.ts";
 import type { ProcessInfo, StopReport } from "./types.ts";
@@ -15,7 +15,7 @@ import type { ProcessInfo, StopReport } from "./types.ts";
  */
 export async function stopAndReport(
   entry: ManagedProcess,
-  options: { graceMs: number; force?: boolean; relaunch?: boolean; killWaitMs: number },
+  options: RunStopOptions,
   managed: () => ProcessInfo[],
 ): Promise<StopReport> {
   const pids = entry.treePids();

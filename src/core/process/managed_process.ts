@@ -19,9 +19,12 @@ import { isGroupAlive } from "./group.ts";
 import { Lifecycle, type LifeState, OperationQueue, type Transition } from "./lifecycle.ts";
 import type { ProcessTree, TreeMember } from "./tree.ts";
 import { adoptedRun, newRun, restoredRun, type SavedRun } from "./run.ts";
-import { refreshTree, stopTree } from "./tree_stop.ts";
+import { refreshTree, stopTree, type TreeStopOptions } from "./tree_stop.ts";
 import { isSameProcess, processStartToken } from "../system/processes.ts";
 import type { ProcessEvent, ProcessInfo, ProcessStatus } from "../types.ts";
+
+/** How ManagedProcess.stop stops a run; `relaunch` tells followers a start will follow. */
+export type RunStopOptions = TreeStopOptions & { relaunch?: boolean };
 
 /** A managed program and its log; see the module comment. */
 export class ManagedProcess {
@@ -229,9 +232,7 @@ export class ManagedProcess {
    * and resolves once the run has ended. `relaunch` tells followers a start will follow.
    * Throws StopFailedError, naming them, when members survive SIGKILL (a kill refused: EPERM).
    */
-  async stop(
-    options: { graceMs: number; force?: boolean; relaunch?: boolean; killWaitMs?: number },
-  ): Promise<void> {
+  async stop(options: RunStopOptions): Promise<void> {
     this.leaveBackoff();
     const running = this.#life.state === "running";
     if (running) this.#life.to("stopping");

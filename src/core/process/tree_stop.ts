@@ -12,6 +12,12 @@ const POLL_MS = 50;
 /** How long members get to vanish after SIGKILL, unless told. */
 const KILL_WAIT_MS = 5_000;
 
+/** How a tree is stopped: a group stop's options, and the wait after SIGKILL. */
+export interface TreeStopOptions extends StopGroupOptions {
+  /** How long members get to vanish after SIGKILL before they are reported as survivors. */
+  killWaitMs?: number;
+}
+
 /** How a tree stop ended. */
 export interface TreeStopResult {
   /** The signal that finished the job, or null when nothing of the tree was alive. */
@@ -39,7 +45,7 @@ export function refreshTree(tree: ProcessTree, groupIsOurs = false): boolean {
  */
 export async function stopTree(
   tree: ProcessTree,
-  options: StopGroupOptions & { killWaitMs?: number },
+  options: TreeStopOptions,
 ): Promise<TreeStopResult> {
   const plan = treeStopPlan(Deno.build.os, tree.root, options.force ?? false);
   if (plan.kind === "command") return { signal: await runStopCommand(plan), survivors: [] };
