@@ -4,7 +4,8 @@
  */
 import { join } from "node:path";
 import type { Following, Hub, Place, StopOptions } from "./hub.ts";
-import { AlreadyRunningError, PersistprocError, ShuttingDownError } from "./errors.ts";
+import { AlreadyRunningError, ShuttingDownError } from "./errors.ts";
+import { assertForgettable, beyondLimit } from "./_retention.ts";
 import { Autorestarter } from "./process/autorestart.ts";
 import { logger } from "./logger.ts";
 import { backlogEvents } from "./_backlog.ts";
@@ -143,22 +144,7 @@ export class Supervisor implements Hub {
   async forget(target: ProcessTarget): Promise<ProcessInfo> {
     const entry = this.#resolve(target);
     return await entry.enqueue(() => {
-      if (entry.state === "running" || entry.state === "stopping") {
-        throw new PersistprocError(
-          "busy",
-          `Cannot forget "${entry.spec.label}": it is running (PID ${entry.pid}); stop it first`,
-        );
-      }
-      const left = entry.treePids();
-      if (left.length > 0) {
-        // Forgotten, they could never be stopped again: stop ends what a program left.
-        throw new PersistprocError(
-          "busy",
-          `Cannot forget "${entry.spec.label}": programs it left running are still alive (PID ${
-            left.join(", ")
-          }); stop it first`,
-        );
-      }
+      assertForgettable(entry);
       const info = entry.info();
       this.#remove(entry);
       this.#save();
@@ -340,13 +326,7 @@ export class Supervisor implements Hub {
    * leftover children still run.
    */
   #prune(): void {
-    const ended = [...this.#entries.values()]
-      .filter((entry) => entry.state === "idle")
-      .sort((a, b) => (a.endTime?.getTime() ?? 0) - (b.endTime?.getTime() ?? 0));
-    for (const entry of ended.slice(0, Math.max(0, ended.length - this.#options.maxEnded))) {
-      // One whose leftovers still run stays listed, so that a stop can still end them.
-      if (entry.treePids().length > 0) continue;
-      this.#remove(entry);
-    }
+    const entries = [...this.#entries.values()];
+    for (const entry of beyondLimit(entries, this.#options.maxEnded)) this.#remove(entry);
   }
 }
