@@ -5,6 +5,7 @@
 
 import type { ReadyConditions, WaitedCtrlResult } from "../client/api.ts";
 import { describeHolder } from "../core/errors.ts";
+import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS } from "../core/wait_timeout.ts";
 import { UsageError } from "./args.ts";
 import { paint, printErr } from "./output.ts";
 
@@ -23,7 +24,7 @@ export const WAIT_HELP =
                       --assign-port (--wait-for-port PORT) means the assigned port
   --wait-for-log RE   return once an output line matches RE (RE2 syntax; (?i) ignores case)
   --wait-for-url URL  return once URL answers 2xx or 3xx
-  --wait-timeout S    give up waiting after S seconds (default 30, at most 300)`;
+  --wait-timeout S    give up waiting after S seconds (default ${DEFAULT_WAIT_SECONDS}, at most ${MAX_WAIT_SECONDS})`;
 
 /** The conditions the wait flags ask for; empty when none was given. */
 export function waitConditions(values: {

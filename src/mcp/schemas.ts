@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { AUTORESTART_POLICIES } from "../core/types.ts";
+import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS } from "../core/wait_timeout.ts";
 
 const pid = z.number().int().positive().describe(
   "PID (from list); wins over command_or_label",
@@ -111,8 +112,8 @@ export const ctrlInput = {
   wait_for_url: z.string().min(1).max(2_000).optional().describe(
     "start/restart: return once this http(s) URL answers 2xx/3xx",
   ),
-  wait_timeout: z.number().positive().max(300).optional().describe(
-    "Seconds to wait (default 30, max 300); also returns when the process exits. Clients may give up after 60 s without progress",
+  wait_timeout: z.number().positive().max(MAX_WAIT_SECONDS).optional().describe(
+    `Seconds to wait (default ${DEFAULT_WAIT_SECONDS}, max ${MAX_WAIT_SECONDS}); also returns when the process exits. Clients may give up after 60 s without progress`,
   ),
 };
 
@@ -214,8 +215,8 @@ export const outputInput = {
     "First wait for a line stored after this call (or after cursor) matching this RE2 regex",
   ),
   wait_for_exit: z.boolean().optional().describe("First wait until the process exits"),
-  wait_timeout: z.number().positive().max(300).optional().describe(
-    "Seconds to wait (default 30, max 300); a wait also ends when the process exits",
+  wait_timeout: z.number().positive().max(MAX_WAIT_SECONDS).optional().describe(
+    `Seconds to wait (default ${DEFAULT_WAIT_SECONDS}, max ${MAX_WAIT_SECONDS}); a wait also ends when the process exits`,
   ),
   run: z.enum(["current", "all"]).optional().describe(
     "current: only output since the latest (re)start; all (default): every retained run",

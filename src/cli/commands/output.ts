@@ -12,6 +12,7 @@ import type {
 import { describeEnding, exitCodeOf } from "../exit_status.ts";
 import type { HubClient } from "../../client/hub_client.ts";
 import type { StreamName } from "../../core/types.ts";
+import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS } from "../../core/wait_timeout.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
@@ -61,7 +62,7 @@ To wait on the running process first, then print (how the wait ended goes to std
   --wait-for-log RE   until a line printed from now on (or after --cursor) matches RE;
                       exit code 0 when one did
   --wait-for-exit     until the process exits; exit code: the process's own
-  --wait-timeout S    give up after S seconds (default 30, at most 300): exit code 124
+  --wait-timeout S    give up after S seconds (default ${DEFAULT_WAIT_SECONDS}, at most ${MAX_WAIT_SECONDS}): exit code 124
 A process that exits before --wait-for-log matched passes on its exit code (1 if it was 0).
 
 Colours the program printed are kept when stdout is a terminal and removed otherwise.`,

@@ -15,10 +15,7 @@ import {
   readOutput,
 } from "./query.ts";
 import type { ProcessEvent, ProcessInfo, ProcessTarget } from "../types.ts";
-
-/** Default and longest wait, in seconds (as for a start's wait). */
-export const DEFAULT_OUTPUT_WAIT_SECONDS = 30;
-export const MAX_OUTPUT_WAIT_SECONDS = 300;
+import { waitTimeoutMs } from "../wait_timeout.ts";
 
 /** `output` with its wait: what to wait for before the read. */
 export interface OutputWaitRequest extends OutputRequest {
@@ -81,12 +78,7 @@ export async function readOutputWaiting(
     }
     return await readOutput(hub, read);
   }
-  const seconds = wait_timeout ?? DEFAULT_OUTPUT_WAIT_SECONDS;
-  if (!(seconds > 0 && seconds <= MAX_OUTPUT_WAIT_SECONDS)) {
-    throw new RangeError(
-      `Invalid wait_timeout ${seconds}: expected seconds above 0, at most ${MAX_OUTPUT_WAIT_SECONDS}`,
-    );
-  }
+  const timeoutMs = waitTimeoutMs(wait_timeout);
   const pattern = wait_for_log === undefined ? null : compilePattern("wait_for_log", wait_for_log);
   const info = hub.get(read);
   const stream = read.stream ?? "combined";
@@ -95,7 +87,7 @@ export async function readOutputWaiting(
     decodeCursor(read.cursor, cursorLogId(info, stream));
   }
   const wanted = { pattern, exit: !!wait_for_exit, stream, cursor: read.cursor, read };
-  const outcome = await waitOn(hub, info, wanted, seconds * 1000, options);
+  const outcome = await waitOn(hub, info, wanted, timeoutMs, options);
   // By label: a restart during the wait gave the process another pid.
   const page = await readOutput(hub, {
     ...read,

@@ -4,10 +4,7 @@
  */
 import { compilePattern, type LinePattern } from "../output/line_pattern.ts";
 import type { ProcessInfo } from "../types.ts";
-
-/** Default and longest wait, in seconds. */
-export const DEFAULT_WAIT_SECONDS = 30;
-export const MAX_WAIT_SECONDS = 300;
+import { waitTimeoutMs } from "../wait_timeout.ts";
 
 /** What to wait for, as callers give it; every condition given must hold. */
 export interface ReadyConditions {
@@ -44,17 +41,12 @@ export function parseConditions(
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65_535)) {
     throw new RangeError(`Invalid wait_for_port ${port}: expected a whole number from 1 to 65535`);
   }
-  const seconds = raw.wait_timeout ?? DEFAULT_WAIT_SECONDS;
-  if (!(seconds > 0 && seconds <= MAX_WAIT_SECONDS)) {
-    throw new RangeError(
-      `Invalid wait_timeout ${seconds}: expected seconds above 0, at most ${MAX_WAIT_SECONDS}`,
-    );
-  }
+  const timeoutMs = waitTimeoutMs(raw.wait_timeout);
   return {
     port,
     log: log === undefined ? undefined : compilePattern("wait_for_log", log),
     url: url === undefined ? undefined : parseUrl(url),
-    timeoutMs: Math.round(seconds * 1000),
+    timeoutMs,
   };
 }
 

@@ -1,0 +1,22 @@
+/**
+ * How long a wait may last, the same for every wait a caller can ask for: a start's or
+ * restart's readiness, and `output`'s wait for a line or an exit.
+ */
+
+/** Default and longest wait, in seconds. */
+export const DEFAULT_WAIT_SECONDS = 30;
+export const MAX_WAIT_SECONDS = 300;
+
+/**
+ * The wait's length in milliseconds, the default when none is given; a value out of range is
+ * a RangeError naming `wait_timeout`.
+ */
+export function waitTimeoutMs(seconds: number | undefined): number {
+  const value = seconds ?? DEFAULT_WAIT_SECONDS;
+  if (!(value > 0 && value <= MAX_WAIT_SECONDS)) {
+    throw new RangeError(
+      `Invalid wait_timeout ${value}: expected seconds above 0, at most ${MAX_WAIT_SECONDS}`,
+    );
+  }
+  return Math.round(value * 1000);
+}
