@@ -42,21 +42,39 @@ export interface Hub {
   /** Stops the process if it runs and starts it again as it was started. */
   restart(target: ProcessTarget, options?: StopOptions): Promise<ProcessInfo>;
   /** Every process matching the filter, oldest start first. */
-  list(filter?: ProcessFilter): ProcessInfo[];
+  list(filter?: ProcessFilter): Promise<ProcessInfo[]>;
   /** The one process the target names. */
-  get(target: ProcessTarget): ProcessInfo;
-  /** Subscribes to a process's events and reads its backlog in the same step. */
+  get(target: ProcessTarget): Promise<ProcessInfo>;
+  /**
+   * Subscribes to a process's events and reads its backlog in the same step: each line is
+   * either in the backlog or given to the listener, never both, never neither. The listener
+   * may be called before the promise resolves.
+   */
   follow(
     target: ProcessTarget,
     backlogLines: number,
     listener: (event: ProcessEvent) => void,
-  ): Following;
+  ): Promise<Following>;
   /** Removes an ended process from the registry, with its logs; refuses a running one. */
   forget(target: ProcessTarget): Promise<ProcessInfo>;
   /** The label and real directory a start request would get. */
   placeOf(request: StartRequest): Promise<Place>;
   /** The pids of a process's tree: the program and every descendant seen. */
-  treeMembers(pid: number): number[];
+  treeMembers(pid: number): Promise<number[]>;
   /** Stops every process tree and refuses new work. */
   shutdown(): Promise<void>;
+}
+
+/**
+ * The tree members of each of `pids`, asked of the hub once each, as the synchronous lookup
+ * that the port scans take.
+ */
+export async function treesOf(
+  hub: Hub,
+  pids: readonly number[],
+): Promise<(pid: number) => number[]> {
+  const members = new Map(
+    await Promise.all(pids.map(async (pid) => [pid, await hub.treeMembers(pid)] as const)),
+  );
+  return (pid) => members.get(pid) ?? [];
 }

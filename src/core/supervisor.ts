@@ -153,9 +153,9 @@ export class Supervisor implements Hub {
   }
 
   /** The pids of a process's tree: the program and every descendant seen. */
-  treeMembers(pid: number): number[] {
+  treeMembers(pid: number): Promise<number[]> {
     const entry = [...this.#entries.values()].find((e) => e.pid === pid);
-    return entry ? entry.tree.pids : [];
+    return Promise.resolve(entry ? entry.tree.pids : []);
   }
 
   /**
@@ -190,19 +190,13 @@ export class Supervisor implements Hub {
   }
 
   /** Every process matching the filter (all when empty), oldest start first. */
-  list(filter: ProcessFilter = {}): ProcessInfo[] {
-    return [...this.#entries.values()]
-      .filter((entry) => matchesFilter(entry, filter))
-      .sort((a, b) => a.startTime.getTime() - b.startTime.getTime())
-      .map((entry) => ({
-        ...entry.info(),
-        restart_at: this.#autorestart.state(entry).next_attempt,
-      }));
+  list(filter: ProcessFilter = {}): Promise<ProcessInfo[]> {
+    return Promise.resolve(this.#list(filter));
   }
 
   /** The record of the one process the target names (see resolveTarget). */
-  get(target: ProcessTarget): ProcessInfo {
-    return this.#resolve(target).info();
+  get(target: ProcessTarget): Promise<ProcessInfo> {
+    return Promise.try(() => this.#resolve(target).info());
   }
 
   /**
@@ -213,11 +207,29 @@ export class Supervisor implements Hub {
     target: ProcessTarget,
     backlogLines: number,
     listener: (event: ProcessEvent) => void,
-  ): Following {
-    const entry = this.#resolve(target);
-    const unsubscribe = entry.subscribe(listener);
-    const backlog = backlogEvents(entry.output.dir, backlogLines);
-    return { process: entry.info(), backlog, unsubscribe };
+  ): Promise<Following> {
+    return Promise.try(() => {
+      const entry = this.#resolve(target);
+      const unsubscribe = entry.subscribe(listener);
+      try {
+        const backlog = backlogEvents(entry.output.dir, backlogLines);
+        return { process: entry.info(), backlog, unsubscribe };
+      } catch (error) {
+        unsubscribe();
+        throw error;
+      }
+    });
+  }
+
+  /** list() without the promise, for the stop report's look at who holds a port. */
+  #list(filter: ProcessFilter = {}): ProcessInfo[] {
+    return [...this.#entries.values()]
+      .filter((entry) => matchesFilter(entry, filter))
+      .sort((a, b) => a.startTime.getTime() - b.startTime.getTime())
+      .map((entry) => ({
+        ...entry.info(),
+        restart_at: this.#autorestart.state(entry).next_attempt,
+      }));
   }
 
   /** Stops every process tree (graceful, then forced) and refuses new work. */
@@ -249,7 +261,7 @@ export class Supervisor implements Hub {
     relaunch?: boolean,
   ): Promise<StopReport> {
     const options = { graceMs, force, relaunch, killWaitMs: this.#options.killWaitMs };
-    return stopAndReport(entry, options, () => this.list());
+    return stopAndReport(entry, options, () => this.#list());
   }
 
   /** After a launch: its tree is looked at soon, and followers learn of the new run. */

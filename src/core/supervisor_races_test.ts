@@ -28,10 +28,14 @@ async function tempSupervisor(): Promise<Supervisor & AsyncDisposable & { dir: s
   });
 }
 
-async function until<T>(what: string, probe: () => T | undefined | false, ms = 10_000) {
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 10_000,
+) {
   const deadline = Date.now() + ms;
   for (;;) {
-    const value = probe();
+    const value = await probe();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
@@ -82,7 +86,7 @@ Deno.test("a wait for readiness survives another caller restarting the process",
     { command: SLOW_TERM, working_directory: sup.dir, label: "waited" },
     { wait_for_log: "never printed", wait_timeout: 1.5 },
   );
-  await until("the start", () => sup.list()[0]?.status === "running");
+  await until("the start", async () => (await sup.list())[0]?.status === "running");
   await sup.restart({ command_or_label: "waited" });
   const outcome = await waiting;
   assert.equal(outcome.process.label, "waited");
@@ -98,12 +102,12 @@ Deno.test("a stop during the autorestart delay leaves the process stopped, not f
     label: "crashy",
     autorestart: "always",
   });
-  await until("the first crash", () => sup.list()[0].status === "failed");
+  await until("the first crash", async () => (await sup.list())[0].status === "failed");
   const stopped = await sup.stop({ command_or_label: "crashy" });
   assert.equal(stopped.status, "stopped");
   await new Promise((r) => setTimeout(r, 800)); // past the first delay (0.5 s)
-  assert.equal(sup.list()[0].status, "stopped");
-  assert.equal(sup.list()[0].restarts, 0);
+  assert.equal((await sup.list())[0].status, "stopped");
+  assert.equal((await sup.list())[0].restarts, 0);
 });
 
 Deno.test("kill refused with EPERM: stop says which pid survived, shutdown still finishes", async () => {

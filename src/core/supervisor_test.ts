@@ -47,8 +47,8 @@ Deno.test("start captures stdout, stderr and the exit code of a short program", 
     working_directory: sup.dir,
   });
   assert.equal(info.status, "running");
-  await until("exit", () => sup.list()[0].status !== "running");
-  const [done] = sup.list();
+  await until("exit", async () => (await sup.list())[0].status !== "running");
+  const [done] = await sup.list();
   assert.equal(done.status, "failed");
   assert.equal(done.exit_code, 3);
   const out = await readOutput(sup, { pid: info.pid });
@@ -71,7 +71,7 @@ Deno.test("start refuses a second running process with the same label, even conc
   for (const a of attempts) {
     if (a.status === "rejected") assert.ok(a.reason instanceof AlreadyRunningError);
   }
-  assert.equal(sup.list().length, 1);
+  assert.equal((await sup.list()).length, 1);
 });
 
 Deno.test("stop kills the whole process group, grandchild included", async () => {
@@ -115,7 +115,7 @@ Deno.test("start explains a missing directory and an unknown command", async () 
     sup.start({ command: "no-such-program-xyz", working_directory: sup.dir }),
     (e: Error) => e instanceof CommandNotFoundError && /no-such-program-xyz/.test(e.message),
   );
-  assert.equal(sup.list().length, 0);
+  assert.equal((await sup.list()).length, 0);
 });
 
 Deno.test("a pid shared by an ended entry and a running one names the running one", async () => {
@@ -134,12 +134,12 @@ Deno.test("a stop during a restart wins: the process stays stopped", async () =>
   const slow = `trap 'sleep 0.5; exit 0' TERM; while true; do sleep 0.05; done`;
   await sup.start({ command: slow, working_directory: sup.dir, label: "slow" });
   const restarting = sup.restart({ command_or_label: "slow" });
-  await until("the restart to begin", () => sup.list()[0] && true);
+  await until("the restart to begin", async () => (await sup.list())[0] && true);
   const stopped = await sup.stop({ command_or_label: "slow" });
   const after = await restarting;
   assert.equal(stopped.status, "stopped");
   assert.equal(after.status, "stopped");
-  assert.equal(sup.list()[0].status, "stopped");
+  assert.equal((await sup.list())[0].status, "stopped");
 });
 
 Deno.test("a failed start leaves no entry, no open log and no log folder", async () => {
@@ -149,7 +149,7 @@ Deno.test("a failed start leaves no entry, no open log and no log folder", async
       sup.start({ command: "no-such-program-xyz", working_directory: sup.dir, label: `x${i}` }),
     );
   }
-  assert.equal(sup.list().length, 0);
+  assert.equal((await sup.list()).length, 0);
   await until("the folders to be removed", () => {
     try {
       return [...Deno.readDirSync(`${sup.dir}/logs`)].length === 0;
@@ -162,7 +162,7 @@ Deno.test("a failed start leaves no entry, no open log and no log folder", async
 Deno.test("stop and shutdown also end background children the program left behind", async () => {
   await using sup = await tempSupervisor();
   const info = await sup.start({ command: "sleep 300 & echo started", working_directory: sup.dir });
-  await until("the program to end", () => sup.list()[0].status !== "running");
+  await until("the program to end", async () => (await sup.list())[0].status !== "running");
   assert.ok(isGroupAlive(info.pid), "the background sleep lives on in the group");
   await sup.stop({ pid: info.pid });
   assert.equal(isGroupAlive(info.pid), false);
@@ -191,11 +191,13 @@ Deno.test("an ended process whose leftovers still run is neither forgotten nor p
   });
   await until(
     "leaver ended",
-    () => sup.list({ command_or_label: "leaver" })[0]?.status !== "running",
+    async () => (await sup.list({ command_or_label: "leaver" }))[0]?.status !== "running",
   );
   await until(
     "leftover seen",
-    () => sup.treeMembers(sup.get({ command_or_label: "leaver" }).pid).length > 0 || undefined,
+    async () =>
+      (await sup.treeMembers((await sup.get({ command_or_label: "leaver" })).pid)).length > 0 ||
+      undefined,
   );
   await assert.rejects(
     () => sup.forget({ command_or_label: "leaver" }),
@@ -205,16 +207,16 @@ Deno.test("an ended process whose leftovers still run is neither forgotten nor p
     await sup.start({ command: "true", working_directory: dir, label });
     await until(
       `${label} ended`,
-      () => sup.list({ command_or_label: label })[0]?.status !== "running",
+      async () => (await sup.list({ command_or_label: label }))[0]?.status !== "running",
     );
   }
   assert.equal(
-    sup.list({ command_or_label: "leaver" }).length,
+    (await sup.list({ command_or_label: "leaver" })).length,
     1,
     "still listed, so stop can end it",
   );
   const stopped = await sup.stop({ command_or_label: "leaver" });
-  assert.deepEqual(sup.treeMembers(stopped.pid), []);
+  assert.deepEqual(await sup.treeMembers(stopped.pid), []);
   await sup.forget({ command_or_label: "leaver" });
-  assert.deepEqual(sup.list({ command_or_label: "leaver" }), []);
+  assert.deepEqual(await sup.list({ command_or_label: "leaver" }), []);
 });

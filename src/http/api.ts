@@ -2,7 +2,7 @@
  * The small HTTP/JSON API the CLI (and the page) use: the same tool table as MCP, a live
  * follow stream, health and shutdown.
  */
-import type { Hub } from "../core/hub.ts";
+import type { Following, Hub } from "../core/hub.ts";
 import type { ProcessEvent } from "../core/types.ts";
 import { clientFromUserAgent } from "../mcp/client_info.ts";
 import { portConflictOf } from "../core/ready/not_ready_report.ts";
@@ -92,7 +92,7 @@ const MAX_FOLLOWERS = 64;
  * Streams a process's backlog and live events as NDJSON until it ends for good. Beyond
  * {@link MAX_FOLLOWERS} open streams, a new one is refused with 429.
  */
-function follow(ctx: ApiContext, url: URL): Response {
+async function follow(ctx: ApiContext, url: URL): Promise<Response> {
   if (ctx.streams.size >= MAX_FOLLOWERS) {
     return Response.json({
       error: {
@@ -109,9 +109,9 @@ function follow(ctx: ApiContext, url: URL): Response {
   }
   const encoder = new TextEncoder();
   let close = () => {};
-  let following;
+  let following: Following;
   try {
-    following = ctx.hub.follow({ pid }, lines, (event) => send(event));
+    following = await ctx.hub.follow({ pid }, lines, (event) => send(event));
   } catch (error) {
     return errorResponse(error);
   }

@@ -9,7 +9,7 @@ import type { OutputPage } from "../core/output/query.ts";
 import { withPorts } from "../core/ports/listeners.ts";
 import { type ControlOutcome, restartWhenReady, startWhenReady } from "../core/ready/readiness.ts";
 import type { ReadyOutcome } from "../core/ready/ready_wait.ts";
-import type { Hub } from "../core/hub.ts";
+import { type Hub, treesOf } from "../core/hub.ts";
 import type { ProcessInfo, StopReport } from "../core/types.ts";
 import type { ClientInfo } from "./client_info.ts";
 import {
@@ -255,7 +255,9 @@ const list = define({
   outputSchema: listOutput,
   annotations: READ_ONLY,
   async run(hub, args) {
-    const processes = await withPorts(hub.list(args), (pid) => hub.treeMembers(pid));
+    const listed = await hub.list(args);
+    const running = listed.filter((p) => p.status === "running").map((p) => p.pid);
+    const processes = await withPorts(listed, await treesOf(hub, running));
     const text = processes.length === 0
       ? "No managed processes"
       : processes.map((p) =>

@@ -14,7 +14,8 @@ import {
   type OutputRequest,
   readOutput,
 } from "./query.ts";
-import type { ProcessEvent, ProcessInfo, ProcessTarget } from "../types.ts";
+import type { Hub } from "../hub.ts";
+import type { ProcessEvent, ProcessInfo } from "../types.ts";
 import { waitTimeoutMs } from "../wait_timeout.ts";
 
 /** `output` with its wait: what to wait for before the read. */
@@ -45,14 +46,8 @@ export interface OutputWaitOutcome {
 /** The read, and the wait's outcome when one was asked for. */
 export type WaitedOutputPage = OutputPage & Partial<OutputWaitOutcome>;
 
-/** What waiting needs of the supervisor: the read, and the process's live events. */
-export interface OutputWaitHub extends OutputHub {
-  follow(
-    target: ProcessTarget,
-    backlogLines: number,
-    listener: (event: ProcessEvent) => void,
-  ): { process: ProcessInfo; unsubscribe: () => void };
-}
+/** What waiting needs of the hub: the read, and the process's live events. */
+export type OutputWaitHub = OutputHub & Pick<Hub, "follow">;
 
 /** How a wait reports progress and learns that its caller went away. */
 export interface OutputWaitOptions {
@@ -80,7 +75,7 @@ export async function readOutputWaiting(
   }
   const timeoutMs = waitTimeoutMs(wait_timeout);
   const pattern = wait_for_log === undefined ? null : compilePattern("wait_for_log", wait_for_log);
-  const info = hub.get(read);
+  const info = await hub.get(read);
   const stream = read.stream ?? "combined";
   if (read.cursor !== undefined) {
     // A bad cursor is refused now, not after the wait.
@@ -143,7 +138,7 @@ async function waitOn(
     }
   };
   // From here on every stored line reaches onEvent: the call "began" at this instant.
-  const following = hub.follow({ pid: info.pid }, 0, onEvent);
+  const following = await hub.follow({ pid: info.pid }, 0, onEvent);
   const timers: ReturnType<typeof setTimeout>[] = [];
   const onAbort = () => finish("timeout");
   try {

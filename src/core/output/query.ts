@@ -11,7 +11,8 @@ import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { type Entry, OutputReader, type Position, type ReadWindow } from "./output_reader.ts";
 import { fitBytes, type KeptLine, MatchGroups, NewestLines } from "./window.ts";
 import { parseTime } from "./time_filter.ts";
-import type { OutputQuery, OutputResult, ProcessInfo, ProcessTarget } from "../types.ts";
+import type { Hub } from "../hub.ts";
+import type { OutputQuery, OutputResult, ProcessInfo } from "../types.ts";
 
 /** Default of `max_bytes`: about 4k tokens, a page an agent reads without noticing the cost. */
 export const DEFAULT_MAX_BYTES = 16 * 1024;
@@ -59,10 +60,8 @@ export interface OutputPage extends OutputResult {
   search_cut: boolean;
 }
 
-/** What reading output needs of the supervisor. */
-export interface OutputHub {
-  get(target: ProcessTarget): ProcessInfo;
-}
+/** What reading output needs of the hub: the process's record, for where its output is. */
+export type OutputHub = Pick<Hub, "get">;
 
 /** What a cursor is tied to: the process's output and the stream read. */
 export function cursorLogId(info: ProcessInfo, stream: string): string {
@@ -91,7 +90,7 @@ export async function readOutput(hub: OutputHub, request: OutputRequest): Promis
   const pattern = request.grep === undefined ? null : compilePattern("grep", request.grep);
   const since = request.since_time ? parseTime("since_time", request.since_time) : undefined;
   const before = request.before_time ? parseTime("before_time", request.before_time) : undefined;
-  const info = hub.get(request);
+  const info = await hub.get(request);
   const stream = request.stream ?? "combined";
   const logId = cursorLogId(info, stream);
   const from = request.cursor === undefined ? null : decodeCursor(request.cursor, logId);

@@ -34,7 +34,7 @@ function fixture(): { log: TestLog; hub: OutputHub } & Disposable {
   const info = { pid: 42, label: "web", status: "running", log_dir: log.store.dir } as ProcessInfo;
   return {
     log,
-    hub: { get: () => info },
+    hub: { get: () => Promise.resolve(info) },
     [Symbol.dispose]() {
       log.store.close();
       Deno.removeSync(dir, { recursive: true });

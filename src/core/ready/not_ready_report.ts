@@ -39,7 +39,7 @@ export async function explainNotReady(
   const recent = linesSinceStart(started);
   const stderr = recent.stderr.map((line) => line.slice(0, TAIL_LINE_CHARS));
   const stdout = recent.stdout.map((line) => line.slice(0, TAIL_LINE_CHARS));
-  const processes = hub.list();
+  const processes = await hub.list();
   let portConflict = await conflictFromOutput(
     [...stdout, ...stderr],
     port,
@@ -64,12 +64,12 @@ export async function explainNotReady(
  * is free again.
  */
 export async function portConflictOf(
-  hub: Pick<Hub, "get" | "list">,
+  hub: Hub,
   target: ProcessTarget,
 ): Promise<PortHolderInfo | null> {
-  const info = hub.get(target);
+  const info = await hub.get(target);
   const { stdout, stderr } = linesSinceStart(info);
-  return await conflictFromOutput([...stdout, ...stderr], undefined, hub.list(), info.pid);
+  return await conflictFromOutput([...stdout, ...stderr], undefined, await hub.list(), info.pid);
 }
 
 /**

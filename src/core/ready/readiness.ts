@@ -11,7 +11,7 @@ import { listeningPorts } from "../ports/listeners.ts";
 import { type Conditions, parseConditions, type ReadyConditions, withPort } from "./conditions.ts";
 import { type ReadyOutcome, type WaitOptions, waitUntilReady } from "./ready_wait.ts";
 import { AlreadyRunningError } from "../errors.ts";
-import type { Hub } from "../hub.ts";
+import { type Hub, treesOf } from "../hub.ts";
 import type { ProcessInfo, ProcessTarget, StartRequest } from "../types.ts";
 
 /** What a start or restart returns: the process, its listening ports, and the wait, if any. */
@@ -55,13 +55,13 @@ export async function startWhenReady(
   parseConditions({ ...raw, wait_for_port: raw.wait_for_port === true ? 1 : raw.wait_for_port });
   const running = async (pid: number): Promise<ControlOutcome> => {
     if (ifRunning === "restart") return await restartWhenReady(hub, { pid }, {}, raw, options);
-    const info = hub.get({ pid });
+    const info = await hub.get({ pid });
     const kept = await settle(hub, info, parseConditions(withPort(raw, info)), options);
     return { ...kept, already_running: true };
   };
   const place = await hub.placeOf(request);
   // Found before the port check: a process is never its own port conflict.
-  const found = hub.list({ command_or_label: place.label })
+  const found = (await hub.list({ command_or_label: place.label }))
     .find((p) => p.label === place.label && p.status === "running");
   if (found && ifRunning !== "error") return await running(found.pid);
   if (found) {
@@ -72,7 +72,7 @@ export async function startWhenReady(
     throw new AlreadyRunningError(place.label, found.pid, { ports });
   }
   if (how.assignPort !== undefined) {
-    request = await withAssignedPort(request, how.assignPort, place, hub.list());
+    request = await withAssignedPort(request, how.assignPort, place, await hub.list());
   }
   const assigned = request.assigned_port?.port;
   if (raw.wait_for_port === true && assigned === undefined) {
@@ -83,7 +83,7 @@ export async function startWhenReady(
     wait_for_port: raw.wait_for_port === true ? assigned : raw.wait_for_port,
   });
   if (conditions?.port !== undefined && conditions.port !== assigned) {
-    await assertPortFree(conditions.port, hub.list());
+    await assertPortFree(conditions.port, await hub.list());
   }
   let started: ProcessInfo;
   try {
@@ -106,11 +106,11 @@ export async function restartWhenReady(
   raw: ReadyConditions,
   options: WaitOptions = {},
 ): Promise<ControlOutcome> {
-  const current = hub.get(target);
+  const current = await hub.get(target);
   const conditions = parseConditions(withPort(raw, current));
   if (conditions?.port !== undefined) {
     const ownGroup = current.status === "running" ? current.pid : undefined;
-    await assertPortFree(conditions.port, hub.list(), ownGroup);
+    await assertPortFree(conditions.port, await hub.list(), ownGroup);
   }
   return await settle(hub, await hub.restart(target, restart), conditions, options);
 }
@@ -123,9 +123,10 @@ async function settle(
 ): Promise<ControlOutcome> {
   const wait = conditions ? await waitUntilReady(hub, started, conditions, options) : null;
   // By label: another caller may have restarted it meanwhile, giving it another pid.
-  const process = hub.get({ command_or_label: started.label });
+  const process = await hub.get({ command_or_label: started.label });
   const ports = process.status === "running"
-    ? (await listeningPorts([process.pid], (pid) => hub.treeMembers(pid))).get(process.pid) ?? []
+    ? (await listeningPorts([process.pid], await treesOf(hub, [process.pid]))).get(process.pid) ??
+      []
     : [];
   return { process, ports, wait };
 }

@@ -80,15 +80,22 @@ export async function waitUntilReady(
   // The run waited for: another caller may restart the process meanwhile, and the wait then
   // goes on with the new run.
   let current = started.pid;
-  const onEvent = (event: ProcessEvent) => {
+  const handle = (event: ProcessEvent) => {
     if (event.type === "line") onLine(event.text);
     else if (event.type === "start") current = event.process.pid;
     else if (event.type === "exit" && event.process.pid === current && !event.restarting) {
       finish("exited");
     }
   };
+  // Live events that come before the follow resolves wait until the backlog has been seen.
+  let early: ProcessEvent[] | null = [];
+  const onEvent = (event: ProcessEvent) => early ? early.push(event) : handle(event);
   // Subscribing and reading the backlog happen in one step: no line is missed in between.
-  const following = hub.follow({ command_or_label: started.label }, log ? 1_000 : 0, onEvent);
+  const following = await hub.follow(
+    { command_or_label: started.label },
+    log ? 1_000 : 0,
+    onEvent,
+  );
   const onAbort = () => finish("timeout");
   const timers: ReturnType<typeof setTimeout>[] = [];
   try {
@@ -97,6 +104,8 @@ export async function waitUntilReady(
     }
     current = following.process.pid;
     if (following.process.status !== "running") finish("exited");
+    for (const event of early) handle(event);
+    early = null;
     timers.push(setTimeout(() => finish("timeout"), timeoutMs));
     const { onProgress } = options;
     if (onProgress) {
@@ -108,7 +117,7 @@ export async function waitUntilReady(
     options.signal?.addEventListener("abort", onAbort);
     check();
     while (!done) {
-      if (!portOk) portOk = await portListens(hub.list(), port!, current);
+      if (!portOk) portOk = await portListens(await hub.list(), port!, current);
       if (!urlOk && !done) urlOk = await urlAnswers(url!, begun + timeoutMs, options.signal);
       check();
       await pause();
