@@ -16,8 +16,8 @@
  * newest output: where the file system can punch holes, the oldest bytes of the spool are
  * punched out (offsets stay valid); elsewhere a spool past the cap is copied to
  * `<stream>.1`, replacing the older generation once that has been read, and emptied
- * ("copy-truncate"). The latter may lose what the child writes in the instant between the last
- * copy and the truncation, which is why punching is preferred.
+ * ("copy-truncate"). So that nothing the child writes in the instant between the last copy and
+ * the emptying is lost, the writers are paused for it (`pauseWriters`).
  */
 import { join } from "node:path";
 import { type Batch, IndexReader, type IndexRecord, type RunReason } from "./_store_index.ts";
@@ -50,6 +50,12 @@ export interface StoreOptions {
   maxBytes?: number;
   /** Punches holes; null: bound disk by rotation. */
   puncher?: HolePuncher | null;
+  /**
+   * Stops everything that may write the spools until the returned function is called: a
+   * rotation's last copy and emptying are done in between. Without it, what is written then
+   * is lost.
+   */
+  pauseWriters?: () => () => void;
 }
 
 /** One process's stored output, open for writing; see the module comment. */
@@ -65,6 +71,7 @@ export class OutputStore {
   #meta: StoreMeta;
   readonly #index: IndexWriter;
   #puncher: HolePuncher | null;
+  readonly #pauseWriters: () => () => void;
 
   constructor(dir: string, options: StoreOptions = {}) {
     const maxBytes = options.maxBytes ?? DEFAULT_LOG_MAX_BYTES;
@@ -74,6 +81,7 @@ export class OutputStore {
     this.dir = dir;
     this.maxBytes = maxBytes;
     this.#puncher = options.puncher ?? null;
+    this.#pauseWriters = options.pauseWriters ?? (() => () => {});
     Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
     Deno.chmodSync(dir, 0o700);
     for (const stream of STREAMS) {
@@ -216,8 +224,8 @@ export class OutputStore {
 
   /**
    * Copies the spool to `<stream>.1` (replacing the older generation) and empties it: first
-   * what it holds, then what arrived during the copy, until nothing more did. What the child
-   * writes between that last check and the emptying is lost: the price of rotation.
+   * what it holds, then, with the writers paused, what arrived during the copy; the writers go
+   * on once it is empty.
    */
   #rotate(stream: Stream): void {
     const meta = this.#meta.streams[stream];
@@ -225,6 +233,11 @@ export class OutputStore {
     const olderPath = join(this.dir, FILES.older(stream));
     const source = Deno.openSync(this.spoolPath(stream), { read: true, write: true });
     let copied = 0;
+    let paused: (() => void) | null = null;
+    const resume = () => {
+      paused?.();
+      paused = null;
+    };
     try {
       const target = Deno.openSync(`${olderPath}.tmp`, {
         write: true,
@@ -232,8 +245,8 @@ export class OutputStore {
         truncate: true,
         mode: 0o600,
       });
-      try {
-        const buffer = new Uint8Array(1024 * 1024);
+      const buffer = new Uint8Array(1024 * 1024);
+      const copyRest = () => {
         for (let size = source.statSync().size; size > copied; size = source.statSync().size) {
           source.seekSync(copied, Deno.SeekMode.Start);
           while (copied < size) {
@@ -244,6 +257,11 @@ export class OutputStore {
             copied += n;
           }
         }
+      };
+      try {
+        copyRest();
+        paused = this.#pauseWriters();
+        copyRest();
       } finally {
         target.close();
       }
@@ -259,9 +277,11 @@ export class OutputStore {
       this.#retainFrom(stream, spool.logical);
       saveMeta(this.dir, this.#meta); // valid before the emptying, and after it but for the offset
       source.truncateSync(0);
+      resume();
       meta.segments[1].offset = 0;
       saveMeta(this.dir, this.#meta);
     } finally {
+      resume();
       source.close();
     }
     this.generation++;

@@ -21,6 +21,11 @@ export interface CaptureHooks {
   partial?(stream: Stream, frame: string): void;
   /** Whether nothing can write the output any more (the whole process group is gone). */
   writersGone(): boolean;
+  /**
+   * Stops everything that may write the output until the returned function is called (see
+   * StoreOptions.pauseWriters); used only where disk is bounded by rotation.
+   */
+  pauseWriters?(): () => void;
 }
 
 /** How to spawn a run so that its output is captured. */
@@ -48,7 +53,11 @@ export class ProcessOutput {
 
   constructor(dir: string, maxBytes: number | undefined, hooks: CaptureHooks) {
     const { puncher, reason } = openPuncher();
-    this.store = new OutputStore(dir, { maxBytes, puncher });
+    this.store = new OutputStore(dir, {
+      maxBytes,
+      puncher,
+      pauseWriters: hooks.pauseWriters,
+    });
     this.warning = reason === null ? null : `disk bounded by rotation: ${reason}`;
     this.#hooks = hooks;
   }

@@ -20,6 +20,7 @@ import { Lifecycle, type LifeState, OperationQueue, type Transition } from "./li
 import type { ProcessTree, TreeMember } from "./tree.ts";
 import { adoptedRun, newRun, restoredRun, type SavedRun } from "./run.ts";
 import { refreshTree, stopTree, type TreeStopOptions } from "./tree_stop.ts";
+import { pauseTree, resumeTree } from "./tree_pause.ts";
 import { isSameProcess, processStartToken } from "../system/processes.ts";
 import type { ProcessEvent, ProcessInfo, ProcessStatus } from "../types.ts";
 
@@ -45,6 +46,8 @@ export class ManagedProcess {
   #recording = false;
   #exited: Promise<void> = Promise.resolve();
   readonly #followers = new Followers();
+  /** Set once a pause for a rotation could not be confirmed, which is said once. */
+  #pauseUnconfirmed = false;
 
   constructor(spec: ProcessSpec, logDir: string, logMaxBytes?: number) {
     this.spec = spec;
@@ -52,6 +55,7 @@ export class ManagedProcess {
       stored: (stream, lines, time) => this.#followers.stored(stream, lines, time),
       partial: (stream, text) => this.#followers.partial(stream, text),
       writersGone: () => this.#run.pid <= 1 || !isGroupAlive(this.#run.pid),
+      pauseWriters: () => this.#pauseWriters(),
     });
     this.#life.onChange(() => {
       if (!this.#recording) this.onChange();
@@ -193,6 +197,8 @@ export class ManagedProcess {
       return false;
     }
     this.#run = adoptedRun(this.#run, pid, token, members);
+    // A server that ended mid-rotation left its writers paused.
+    if (this.output.warning !== null) resumeTree(this.#run.tree);
     const gone = whenGone(pid, token);
     this.#exited = this.#watch(
       this.output.resume(gone),
@@ -284,6 +290,21 @@ export class ManagedProcess {
       ...(error ? { log_error: error } : {}),
       ...(warning ? { log_warning: warning } : {}),
     };
+  }
+
+  /**
+   * Pauses the tree while its output is rotated. A pause that cannot be confirmed (a member
+   * that may not be signalled) is said once: output written during a rotation may be lost.
+   */
+  #pauseWriters(): () => void {
+    const pause = pauseTree(this.#run.tree);
+    if (!pause.confirmed && !this.#pauseUnconfirmed) {
+      this.#pauseUnconfirmed = true;
+      logger.info(
+        `Could not pause "${this.spec.label}" to rotate its output: lines it writes during a rotation may be lost`,
+      );
+    }
+    return pause.resume;
   }
 
   /** Waits for the program's end and its output, then records how it ended. */

@@ -66,9 +66,14 @@ export async function stopTree(
 
 /**
  * Signals the group (when a live member still belongs to it, so the group is ours) and every
- * member outside it, each checked against a fresh table just before.
+ * member outside it, each checked against a fresh table just before. A signal that fails for
+ * a reason other than the process being gone is noted in `errors` by pid.
  */
-function signalTree(tree: ProcessTree, signal: Deno.Signal, errors: Map<number, string>): void {
+export function signalTree(
+  tree: ProcessTree,
+  signal: Deno.Signal,
+  errors: Map<number, string>,
+): void {
   const table = processTable() ?? [];
   tree.update(table);
   const byPid = new Map(table.map((entry) => [entry.pid, entry]));

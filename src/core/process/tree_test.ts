@@ -3,7 +3,7 @@ import type { ProcessEntry } from "../system/processes.ts";
 import { ProcessTree } from "./tree.ts";
 
 function entry(pid: number, ppid: number, pgid: number, token = `t${pid}`): ProcessEntry {
-  return { pid, ppid, pgid, token, zombie: false };
+  return { pid, ppid, pgid, token, zombie: false, stopped: false, blocked: false };
 }
 
 Deno.test("a tree takes in descendants that left the group, and keeps them once orphaned", () => {

@@ -15,6 +15,10 @@ export interface ProcessEntry {
   token: string;
   /** Dead, only waiting for its parent to reap it. */
   zombie: boolean;
+  /** Stopped by a signal (SIGSTOP, SIGTSTP) or a tracer: it runs no code until continued. */
+  stopped: boolean;
+  /** In an uninterruptible wait in the kernel (state D): a signal takes effect after it. */
+  blocked: boolean;
 }
 
 /** ps prints dates in the caller's locale unless told: a token must not depend on it. */
@@ -93,6 +97,8 @@ export function processTable(): ProcessEntry[] | null {
       pgid: stat.pgid,
       token: procToken(stat.start),
       zombie: stat.state === "Z",
+      stopped: stat.state === "T" || stat.state === "t",
+      blocked: stat.state === "D",
     }));
   }
   if (Deno.build.os === "windows") return null;
@@ -115,6 +121,9 @@ export function parsePsTable(text: string, token: (lstart: string) => string): P
       pgid: Number(match[3]),
       token: token(match[5]),
       zombie: match[4].startsWith("Z"),
+      stopped: match[4].startsWith("T"),
+      // BSD ps says U for an uninterruptible wait, procps says D.
+      blocked: /^[DU]/.test(match[4]),
     });
   }
   return entries;

@@ -15,12 +15,27 @@ Deno.test("parseProcStat reads the fields after a command holding spaces and par
   assert.equal(parseProcStat(42, "garbage"), null);
 });
 
-Deno.test("parsePsTable reads pid, parent, group, zombies and start times", () => {
+Deno.test("parsePsTable reads pid, parent, group, state and start time", () => {
   const text = "    1     0     1 Ss   Sun Nov 29 17:00:01 2026\n" +
-    "  812     1   812 Z    Sun Nov 29 17:28:13 2026\n";
-  assert.deepEqual(parsePsTable(text, (lstart) => `t:${lstart}`), [
-    { pid: 1, ppid: 0, pgid: 1, token: "t:Sun Nov 29 17:00:01 2026", zombie: false },
-    { pid: 812, ppid: 1, pgid: 812, token: "t:Sun Nov 29 17:28:13 2026", zombie: true },
+    "  812     1   812 Z    Sun Nov 29 17:28:13 2026\n" +
+    "  813     1   813 T+   Sun Nov 29 17:28:14 2026\n" +
+    "  814   813   813 U    Sun Nov 29 17:28:15 2026\n";
+  const entries = parsePsTable(text, (lstart) => `t:${lstart}`);
+  assert.deepEqual(
+    entries.map(({ pid, ppid, pgid, token }) => [pid, ppid, pgid, token]),
+    [
+      [1, 0, 1, "t:Sun Nov 29 17:00:01 2026"],
+      [812, 1, 812, "t:Sun Nov 29 17:28:13 2026"],
+      [813, 1, 813, "t:Sun Nov 29 17:28:14 2026"],
+      [814, 813, 813, "t:Sun Nov 29 17:28:15 2026"],
+    ],
+  );
+  const states = entries.map(({ zombie, stopped, blocked }) => ({ zombie, stopped, blocked }));
+  assert.deepEqual(states, [
+    { zombie: false, stopped: false, blocked: false },
+    { zombie: true, stopped: false, blocked: false },
+    { zombie: false, stopped: true, blocked: false },
+    { zombie: false, stopped: false, blocked: true },
   ]);
 });
 
