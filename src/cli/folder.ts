@@ -56,7 +56,7 @@ export async function actOnTarget<T>(
  * its only running one. Anything else is a NoTargetError that lists what there is.
  */
 async function folderProcess(client: HubClient, directory: string): Promise<number> {
-  const { processes } = await client.list({ working_directory: directory });
+  const processes = await client.list({ working_directory: directory });
   const running = processes.filter((p) => p.status === "running");
   if (running.length === 1) return running[0].pid;
   if (running.length === 0 && processes.length === 1) return processes[0].pid;

@@ -89,7 +89,7 @@ class FollowSession {
     let skip = 0;
     for (;;) {
       try {
-        for await (const event of client.follow(this.#current.pid, backlog, this.#abort.signal)) {
+        for await (const event of client.events(this.#current.pid, backlog, this.#abort.signal)) {
           if (event.type === "line") {
             // Shown before the server went away: older lines, and as many of the same time.
             if (event.time < lastTime || (event.time === lastTime && skip-- > 0)) continue;
@@ -134,8 +134,7 @@ class FollowSession {
   async #afterExit(ended: ProcessInfo): Promise<ProcessInfo | null> {
     const { client } = this.#options;
     const find = async () =>
-      (await client.list({ command_or_label: ended.label })).processes
-        .find((p) => p.label === ended.label);
+      (await client.list({ command_or_label: ended.label })).find((p) => p.label === ended.label);
     const due = (await find().catch(() => undefined))?.restart_at;
     // A program that died because its port was taken: say who has it.
     const conflict = exitCodeOf(ended) === 0
@@ -250,7 +249,7 @@ class FollowSession {
     this.#stopping = true;
     const { pid } = this.#current;
     try {
-      await this.#options.client.ctrl({ action: "stop", pid });
+      await this.#options.client.stop({ pid });
     } catch (error) {
       // A process that ended by itself meanwhile is no failure: its exit event is coming.
       if (error instanceof HubError && !(await this.#isRunning(pid))) return;
@@ -259,9 +258,7 @@ class FollowSession {
   }
 
   async #isRunning(pid: number): Promise<boolean> {
-    const { processes } = await this.#options.client.list({ pid }).catch(() => ({
-      processes: [],
-    }));
+    const processes = await this.#options.client.list({ pid }).catch(() => []);
     return processes.some((p) => p.pid === pid && p.status === "running");
   }
 

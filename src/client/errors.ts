@@ -3,10 +3,14 @@
  * their stable codes; not reaching the server at all is a separate error so callers can
  * decide to start one.
  */
+import { PersistprocError } from "../core/errors.ts";
 
-/** The server answered with an error body (`{ error: { code, message, pid? } }`). */
-export class HubError extends Error {
-  readonly code: string;
+/**
+ * The server answered with an error body (`{ error: { code, message, pid? } }`). It is the
+ * client's side of the server's domain error: the same code (`not_found`, `already_running`,
+ * ...) and message, so callers of either hub tell failures apart the same way.
+ */
+export class HubError extends PersistprocError {
   readonly status: number;
   /** For `already_running`: the pid of the process that is already running. */
   readonly pid?: number;
@@ -17,9 +21,8 @@ export class HubError extends Error {
     pid?: number,
     options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(code, message, options);
     this.name = "HubError";
-    this.code = code;
     this.status = status;
     if (pid !== undefined) this.pid = pid;
   }

@@ -1,18 +1,26 @@
 /**
- * A small typed client for a running persistproc server's HTTP API. Every door of the server
- * offers the same tools; this one is what the CLI uses, so the CLI never supervises anything
- * itself.
+ * A typed client for a running persistproc server's HTTP API. It is a Hub (src/core/hub.ts)
+ * like the server's Supervisor: each verb is one call to the server's hub. It also calls the
+ * tools that wait on the server (ctrl and output with wait_for_*, list with ports), which the
+ * CLI uses, so the CLI never supervises anything itself.
  */
-
 import type { PortHolderInfo } from "../core/errors.ts";
-import type { ProcessEvent, ProcessInfo } from "../core/types.ts";
+import type { Following, Hub, Place, StopOptions } from "../core/hub.ts";
+import type {
+  ProcessEvent,
+  ProcessFilter,
+  ProcessInfo,
+  ProcessTarget,
+  StartRequest,
+  StopReport,
+} from "../core/types.ts";
 import type {
   CtrlArgs,
+  FollowingRecord,
   Health,
   ListResult,
   OutputRequest,
   OutputWaitFields,
-  ProcessTarget,
   WaitedCtrlResult,
   WaitedOutputPage,
 } from "./api.ts";
@@ -31,12 +39,11 @@ export interface HubClientOptions {
  * Talks to one persistproc server. API refusals become `HubError`s carrying the server's
  * code; failing to connect at all becomes a `ServerUnreachableError`.
  */
-export class HubClient {
+export class HubClient implements Hub {
   /** The port this client talks to. */
   readonly port: number;
   /** The server's origin, e.g. `http://127.0.0.1:8947`. */
   readonly baseUrl: string;
-
   readonly #token: string | undefined;
 
   constructor(options: HubClientOptions) {
@@ -62,54 +69,72 @@ export class HubClient {
     return body as Health;
   }
 
-  /** Starts, stops or restarts a process; with wait_for_* conditions, once it is ready. */
-  ctrl(args: CtrlArgs): Promise<WaitedCtrlResult> {
-    return this.#tool("ctrl", args);
+  /** Starts a command on the server; the server records this client as who started it. */
+  start(request: StartRequest): Promise<ProcessInfo> {
+    return this.#post("/api/hub/start", request);
   }
 
-  /** Lists managed processes, optionally narrowed to one target. */
-  list(args: ProcessTarget & { started_by?: string } = {}): Promise<ListResult> {
-    return this.#tool("list", args);
+  /** Stops a process's whole tree; says which of its ports are free now. */
+  stop(target: ProcessTarget, options: StopOptions = {}): Promise<ProcessInfo & StopReport> {
+    return this.#post("/api/hub/stop", { ...targetOf(target), force: options.force });
   }
 
-  /** Reads stored output of one process: the newest lines, since a cursor, or grep hits. */
-  output(args: OutputRequest & OutputWaitFields): Promise<WaitedOutputPage> {
-    return this.#tool("output", args);
+  /** Stops the process if it runs and starts it again as it was started. */
+  restart(target: ProcessTarget, options: StopOptions = {}): Promise<ProcessInfo> {
+    return this.#post("/api/hub/restart", { ...targetOf(target), force: options.force });
   }
 
-  /**
-   * Streams a process's events: up to `lines` backlog lines, then live lines, restarts and
-   * exits. The stream ends after the final exit; abort `signal` to stop following earlier.
-   */
-  async *follow(pid: number, lines: number, signal?: AbortSignal): AsyncGenerator<ProcessEvent> {
-    const response = await this.#request(
-      "GET",
-      `/api/follow?pid=${pid}&lines=${lines}`,
-      undefined,
-      signal,
-    );
-    if (!response.ok) throw await errorFrom(response);
-    if (response.body === null) return;
-    try {
-      for await (const event of parseNdjson(response.body)) yield event as ProcessEvent;
-    } catch (error) {
-      if (signal?.aborted || error instanceof SyntaxError) throw error;
-      throw new ServerUnreachableError(this.port, { cause: error });
-    }
+  /** Every process matching the filter, oldest start first (without ports: see listWithPorts). */
+  list(filter: ProcessFilter = {}): Promise<ProcessInfo[]> {
+    return this.#post("/api/hub/list", { ...targetOf(filter), started_by: filter.started_by });
+  }
+
+  /** The one process the target names. */
+  get(target: ProcessTarget): Promise<ProcessInfo> {
+    return this.#post("/api/hub/get", targetOf(target));
   }
 
   /** Removes an ended process and its stored output; resolves with its last record. */
-  async forget(target: ProcessTarget): Promise<ProcessInfo> {
-    const response = await this.#request("POST", "/api/forget", target);
-    if (!response.ok) throw await errorFrom(response);
-    return (await response.json() as { forgotten: ProcessInfo }).forgotten;
+  forget(target: ProcessTarget): Promise<ProcessInfo> {
+    return this.#post("/api/hub/forget", targetOf(target));
   }
 
-  /** Who holds the port that process `pid` reported in use (say, as it died), or null. */
-  async portConflict(pid: number): Promise<PortHolderInfo | null> {
-    const response = await this.#request("GET", `/api/port_conflict?pid=${pid}`);
-    if (!response.ok) throw await errorFrom(response);
-    return (await response.json() as { port_conflict: PortHolderInfo | null }).port_conflict;
+  /** The label and real directory a start request would get on the server. */
+  placeOf(request: StartRequest): Promise<Place> {
+    return this.#post("/api/hub/place_of", request);
+  }
+
+  /** The pids of a process's tree, as the server knows it. */
+  treeMembers(pid: number): Promise<number[]> {
+    return this.#post("/api/hub/tree_members", { pid });
+  }
+
+  /**
+   * Subscribes to a process's events over one stream: resolves once the server has sent the
+   * process and its backlog; live events then go to `listener` until `unsubscribe`. When the
+   * connection breaks the events stop; the ones missed are in the process's output.
+   */
+  async follow(
+    target: ProcessTarget,
+    backlogLines: number,
+    listener: (event: ProcessEvent) => void,
+  ): Promise<Following> {
+    const leave = new AbortController();
+    const records = this.#stream("/api/hub/follow", target, backlogLines, leave.signal);
+    try {
+      const { value } = await records.next();
+      const head = value as FollowingRecord | undefined;
+      if (head?.type !== "following") {
+        throw new HubError("http_error", "The follow stream did not begin with its process", 502);
+      }
+      (async () => {
+        for await (const event of records) listener(event as ProcessEvent);
+      })().catch(() => {}); // left, or the connection broke: either way the feed is over
+      return { process: head.process, backlog: head.backlog, unsubscribe: () => leave.abort() };
+    } catch (error) {
+      leave.abort();
+      throw error;
+    }
   }
 
   /** Asks the server to stop every managed process and exit. */
@@ -119,10 +144,62 @@ export class HubClient {
     await response.body?.cancel();
   }
 
-  async #tool<T>(name: string, args: unknown): Promise<T> {
-    const response = await this.#request("POST", `/api/tools/${name}`, args);
+  /** The ctrl tool: start, stop or restart; with wait_for_* conditions, once it is ready. */
+  ctrl(args: CtrlArgs): Promise<WaitedCtrlResult> {
+    return this.#post("/api/tools/ctrl", args);
+  }
+
+  /** The list tool: the processes with the ports their trees listen on. */
+  listWithPorts(args: ProcessFilter = {}): Promise<ListResult> {
+    return this.#post("/api/tools/list", args);
+  }
+
+  /** The output tool: stored output of one process, after an optional wait. */
+  output(args: OutputRequest & OutputWaitFields): Promise<WaitedOutputPage> {
+    return this.#post("/api/tools/output", args);
+  }
+
+  /**
+   * The door's event stream: up to `lines` backlog lines, then live lines, restarts and exits.
+   * It ends after the final exit; abort `signal` to stop following earlier.
+   */
+  events(pid: number, lines: number, signal?: AbortSignal): AsyncGenerator<ProcessEvent> {
+    return this.#stream("/api/follow", { pid }, lines, signal) as AsyncGenerator<ProcessEvent>;
+  }
+
+  /** Who holds the port that process `pid` reported in use (say, as it died), or null. */
+  async portConflict(pid: number): Promise<PortHolderInfo | null> {
+    const response = await this.#request("GET", `/api/port_conflict?pid=${pid}`);
+    if (!response.ok) throw await errorFrom(response);
+    return (await response.json() as { port_conflict: PortHolderInfo | null }).port_conflict;
+  }
+
+  async #post<T>(path: string, body: unknown): Promise<T> {
+    const response = await this.#request("POST", path, body);
     if (!response.ok) throw await errorFrom(response);
     return await response.json() as T;
+  }
+
+  /** The records of an NDJSON stream; a broken connection is a ServerUnreachableError. */
+  async *#stream(
+    path: string,
+    target: ProcessTarget,
+    lines: number,
+    signal?: AbortSignal,
+  ): AsyncGenerator<unknown> {
+    const query = new URLSearchParams({ lines: String(lines) });
+    for (const [name, value] of Object.entries(targetOf(target))) {
+      if (value !== undefined) query.set(name, String(value));
+    }
+    const response = await this.#request("GET", `${path}?${query}`, undefined, signal);
+    if (!response.ok) throw await errorFrom(response);
+    if (response.body === null) return;
+    try {
+      yield* parseNdjson(response.body);
+    } catch (error) {
+      if (signal?.aborted || error instanceof SyntaxError) throw error;
+      throw new ServerUnreachableError(this.port, { cause: error });
+    }
   }
 
   async #request(
@@ -148,6 +225,12 @@ export class HubClient {
       throw new ServerUnreachableError(this.port, { cause: error });
     }
   }
+}
+
+/** Only the fields that name a process: the server refuses fields it does not know. */
+function targetOf(target: ProcessTarget): ProcessTarget {
+  const { pid, command_or_label, working_directory } = target;
+  return { pid, command_or_label, working_directory };
 }
 
 /** Turns an error response into a `HubError`, also when the body is not the API's shape. */

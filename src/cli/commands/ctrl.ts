@@ -189,9 +189,11 @@ async function sendAction(
   text: boolean,
   positionals: string[],
 ): Promise<WaitedCtrlResult & { was_running?: boolean }> {
+  if (args.action !== "stop") {
+    return await awaitReady(args, client.ctrl(args), { show: text, tails: true });
+  }
   const sent = Date.now();
-  const call = client.ctrl(args);
-  if (args.action !== "stop") return await awaitReady(args, call, { show: text, tails: true });
+  const call = client.stop(args, { force: args.force });
   // A process that ignores SIGTERM takes the whole grace period: say why nothing happens.
   const name = positionals.length ? ` "${positionals.join(" ")}"` : "";
   const notice = !text || args.force ? undefined : setTimeout(() => {
@@ -201,7 +203,7 @@ async function sendAction(
     const result = await call;
     // It had ended before this stop was sent: nothing was stopped, and the ending is old news.
     const endedAt = result.end_time ? Date.parse(result.end_time) : NaN;
-    return { ...result, was_running: !(endedAt < sent) };
+    return { action: "stop", ...result, ports: [], was_running: !(endedAt < sent) };
   } finally {
     clearTimeout(notice);
   }

@@ -158,7 +158,7 @@ async function startOrAttach(
     const pid = error.pid;
     if (request.ifRunning === "fresh") {
       printErr(`already running (PID ${pid}), stopping it to start afresh`);
-      await client.ctrl({ action: "stop", pid });
+      await client.stop({ pid });
       return { process: await start(), attached: false };
     }
     if (request.ifRunning === "restart") {
@@ -170,7 +170,7 @@ async function startOrAttach(
       return { process: restarted, attached: false };
     }
     printErr(`already running (PID ${pid}), attaching`);
-    const [process] = (await client.list({ pid })).processes;
+    const [process] = await client.list({ pid });
     if (process === undefined) throw new Error(`PID ${pid} ended before it could be followed`);
     return { process, attached: true };
   }

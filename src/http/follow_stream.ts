@@ -1,0 +1,120 @@
+/**
+ * The follow streams of the JSON API: a process's backlog and live events as NDJSON. The
+ * door's stream (`GET /api/follow`, for the CLI's `run` and the page) ends after the process's
+ * final exit; the hub's (`GET /api/hub/follow`, for a client's Hub.follow) first sends the
+ * process and its backlog as one `following` record, then every event until the client leaves.
+ */
+import type { Following } from "../core/hub.ts";
+import type { ProcessEvent, ProcessTarget } from "../core/types.ts";
+import type { ApiContext } from "./api.ts";
+import { errorResponse } from "./api_errors.ts";
+
+/** Bytes of events a follower may have queued before its line events are skipped. */
+const FOLLOW_QUEUE_LIMIT = 16 * 1024 * 1024;
+
+/** How many follow streams may be open at once; each holds a subscription and a queue. */
+const MAX_FOLLOWERS = 64;
+
+/**
+ * The first record of a hub follow stream: what Hub.follow resolves with, but unsubscribing,
+ * which a client does by leaving the stream.
+ */
+export interface FollowingRecord extends Omit<Following, "unsubscribe"> {
+  type: "following";
+}
+
+/**
+ * Streams a process's events as NDJSON: for the door (`hub` false) the backlog as line events,
+ * then live events until the final exit; for a hub client, a {@link FollowingRecord}, then
+ * live events until it leaves. Beyond {@link MAX_FOLLOWERS} open streams, a new one is
+ * refused with 429.
+ */
+export async function followStream(ctx: ApiContext, url: URL, hub: boolean): Promise<Response> {
+  if (ctx.streams.size >= MAX_FOLLOWERS) {
+    return Response.json({
+      error: {
+        code: "too_many_followers",
+        message: `Too many log followers: ${MAX_FOLLOWERS} streams are open; ` +
+          "close one (a dashboard tab or a 'persistproc run' or 'output --follow') and retry",
+      },
+    }, { status: 429, headers: { "retry-after": "1" } });
+  }
+  const lines = Number(url.searchParams.get("lines") ?? "100");
+  if (!Number.isInteger(lines) || lines < 0 || lines > 10_000) {
+    return errorResponse(new RangeError(`Invalid lines "${url.searchParams.get("lines")}"`));
+  }
+  const encoder = new TextEncoder();
+  let close = () => {};
+  let following: Following;
+  try {
+    following = await ctx.hub.follow(targetOf(url), lines, (event) => send(event));
+  } catch (error) {
+    return errorResponse(error);
+  }
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const pending: ProcessEvent[] = [];
+  // A reader that falls far behind a flood must not grow the server's memory without bound:
+  // past the limit its line events are skipped (they stay in the log) and it is told how many.
+  let skipped = 0;
+  function send(event: ProcessEvent) {
+    if (!controller) return void pending.push(event);
+    const backlogged = (controller.desiredSize ?? 0) < -FOLLOW_QUEUE_LIMIT;
+    if (event.type === "line" && backlogged) return void skipped++;
+    // A frame is superseded by the next one: a reader behind does without.
+    if (event.type === "frame" && backlogged) return;
+    // The notice goes out as soon as there is room, and before any event that is not a line
+    // (an exit, say, after which the stream ends), however full the queue is.
+    if (skipped > 0 && (!backlogged || event.type !== "line")) {
+      const text = `[persistproc] ${skipped} line(s) skipped: this reader fell behind; ` +
+        `read them with the output tool (they are stored in ${process.log_dir})`;
+      skipped = 0;
+      enqueue({ type: "line", stream: "stderr", time: new Date().toISOString(), text });
+    }
+    enqueue(event);
+    if (!hub && event.type === "exit" && !event.restarting) close();
+  }
+  function enqueue(record: ProcessEvent | FollowingRecord) {
+    controller.enqueue(encoder.encode(JSON.stringify(record) + "\n"));
+  }
+  const { backlog, process, unsubscribe } = following;
+  const body = new ReadableStream<Uint8Array>({
+    start(c) {
+      controller = c;
+      close = () => {
+        unsubscribe();
+        ctx.streams.delete(close);
+        try {
+          c.close();
+        } catch { /* already closed */ }
+      };
+      ctx.streams.add(close);
+      if (hub) enqueue({ type: "following", process, backlog });
+      else {
+        for (const event of backlog) send(event);
+        // The door's reader learns at once that there is nothing live to wait for.
+        if (process.status !== "running" && pending.length === 0) {
+          send({ type: "exit", process, restarting: false });
+        }
+      }
+      for (const event of pending.splice(0)) send(event);
+    },
+    cancel() {
+      close();
+    },
+  }, { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength });
+  return new Response(body, {
+    headers: { "content-type": "application/x-ndjson", "cache-control": "no-store" },
+  });
+}
+
+/** The process a follow names in its query: `pid`, else `command_or_label` (+ directory). */
+function targetOf(url: URL): ProcessTarget {
+  const query = url.searchParams;
+  const target: ProcessTarget = {};
+  if (query.has("pid")) target.pid = Number(query.get("pid"));
+  const name = query.get("command_or_label");
+  if (name !== null) target.command_or_label = name;
+  const directory = query.get("working_directory");
+  if (directory !== null) target.working_directory = directory;
+  return target;
+}

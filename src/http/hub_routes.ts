@@ -1,0 +1,90 @@
+/**
+ * The hub's verbs over HTTP: `POST /api/hub/<verb>` with the verb's arguments as a JSON object,
+ * answered with what the server's hub returned, as JSON. Each route maps one verb straight onto
+ * the hub, so a client (src/client/hub_client.ts) implements the same interface and a failure
+ * keeps its code. `follow` streams (see api.ts); `shutdown` is `POST /api/shutdown`.
+ */
+import { z } from "zod";
+import type { Hub } from "../core/hub.ts";
+import { AUTORESTART_POLICIES, type StartRequest } from "../core/types.ts";
+import type { ClientInfo } from "../mcp/client_info.ts";
+import { listInput, targetShape } from "../mcp/schemas.ts";
+
+/** One verb: the shape of its arguments, and the call on the hub. */
+interface HubRoute<Shape extends z.ZodRawShape> {
+  input: Shape;
+  call(hub: Hub, args: z.infer<z.ZodObject<Shape>>, caller: ClientInfo | null): Promise<unknown>;
+}
+
+function route<Shape extends z.ZodRawShape>(
+  verb: HubRoute<Shape>,
+): HubRoute<z.ZodRawShape> {
+  return verb as unknown as HubRoute<z.ZodRawShape>;
+}
+
+const environment = z.record(z.string(), z.string());
+
+/** A start request, as StartRequest spells it. */
+const startShape = {
+  command: z.string().min(1).max(10_000),
+  working_directory: z.string().max(4_096),
+  environment: environment.optional(),
+  inherit_environment: z.boolean().optional(),
+  label: z.string().min(1).max(1_000).optional(),
+  autorestart: z.enum(AUTORESTART_POLICIES).optional(),
+  started_by: z.string().min(1).max(400).nullable().optional(),
+  assigned_port: z.object({
+    variable: z.string().min(1).max(100),
+    port: z.number().int().min(1).max(65_535),
+  }).nullable().optional(),
+};
+
+const stopShape = { ...targetShape, force: z.boolean().optional() };
+
+/**
+ * Who a start says started the process: the request's own `started_by` when it names one,
+ * else the calling client (`cli`, `dashboard`, or the User-Agent's product).
+ */
+function withStarter(request: StartRequest, caller: ClientInfo | null): StartRequest {
+  if (request.started_by !== undefined) return request;
+  const by = caller && (caller.version ? `${caller.name}/${caller.version}` : caller.name);
+  return { ...request, started_by: by };
+}
+
+/** The verbs, by the name in their path. */
+export const HUB_ROUTES: ReadonlyMap<string, HubRoute<z.ZodRawShape>> = new Map([
+  [
+    "start",
+    route({
+      input: startShape,
+      call: (hub, args, caller) => hub.start(withStarter(args, caller)),
+    }),
+  ],
+  [
+    "stop",
+    route({ input: stopShape, call: (hub, { force, ...target }) => hub.stop(target, { force }) }),
+  ],
+  [
+    "restart",
+    route({
+      input: stopShape,
+      call: (hub, { force, ...target }) => hub.restart(target, { force }),
+    }),
+  ],
+  ["list", route({ input: listInput, call: (hub, filter) => hub.list(filter) })],
+  ["get", route({ input: targetShape, call: (hub, target) => hub.get(target) })],
+  ["forget", route({ input: targetShape, call: (hub, target) => hub.forget(target) })],
+  ["place_of", route({ input: startShape, call: (hub, request) => hub.placeOf(request) })],
+  [
+    "tree_members",
+    route({
+      input: { pid: z.number().int().positive() },
+      call: (hub, { pid }) => hub.treeMembers(pid),
+    }),
+  ],
+]);
+
+/** The arguments' schema of each verb, strict: an unknown field is refused. */
+export const HUB_SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map(
+  [...HUB_ROUTES].map(([name, verb]) => [name, z.object(verb.input).strict()]),
+);

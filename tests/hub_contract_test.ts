@@ -1,0 +1,201 @@
+/**
+ * One contract, two hubs: the same behaviours run against the Supervisor in this process and
+ * against a HubClient talking to a real server over HTTP, so that the two implementations of
+ * Hub cannot drift apart. Failures are compared by their code, as callers of either see them.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { HubClient } from "../src/client/hub_client.ts";
+import type { Hub } from "../src/core/hub.ts";
+import { Supervisor } from "../src/core/supervisor.ts";
+import type { ProcessEvent, ProcessInfo } from "../src/core/types.ts";
+import { FIXTURES, freePort, startHub, waitFor } from "./_hub.ts";
+
+/** A hub under test, a folder to run its processes in, and how to end both. */
+interface Subject extends AsyncDisposable {
+  hub: Hub;
+  dir: string;
+  /** What the hub's server printed, shown when a step fails. */
+  output(): string;
+}
+
+async function supervisorSubject(): Promise<Subject> {
+  const dir = await Deno.makeTempDir({ prefix: "persistproc-contract-" });
+  const supervisor = new Supervisor({ dataDir: join(dir, "data"), stopGraceMs: 2_000 });
+  return {
+    hub: supervisor,
+    dir,
+    output: () => "(in this process)",
+    async [Symbol.asyncDispose]() {
+      await supervisor.shutdown();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+async function clientSubject(): Promise<Subject> {
+  const server = await startHub();
+  const dir = await Deno.makeTempDir({ prefix: "persistproc-contract-" });
+  return {
+    hub: new HubClient({ port: server.port, token: server.token }),
+    dir,
+    output: () => server.output(),
+    async [Symbol.asyncDispose]() {
+      await server[Symbol.asyncDispose]();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** What a call rejected with, or null when it resolved. */
+function failure(call: Promise<unknown>): Promise<{ code?: string; pid?: number } | null> {
+  return call.then(() => null, (error) => error);
+}
+
+/** Whether something accepts connections on the port. */
+async function listens(port: number): Promise<boolean> {
+  try {
+    (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function contract(name: string, open: () => Promise<Subject>): void {
+  Deno.test(`the Hub contract holds for ${name}`, async (t) => {
+    await using subject = await open();
+    const { hub, dir } = subject;
+    const step = (what: string, body: () => Promise<void>) =>
+      t.step(what, async () => {
+        try {
+          await body();
+        } catch (error) {
+          // deno-lint-ignore no-console
+          console.error(`--- server output (${name}) ---\n${subject.output()}`);
+          throw error;
+        }
+      });
+    // Prints "first", then "second" once the file `go` exists, then sleeps.
+    const ticker = {
+      command: "echo first; while [ ! -e go ]; do sleep 0.05; done; echo second; exec sleep 60",
+      working_directory: dir,
+      label: "ticker",
+      started_by: "contract/1.0",
+    };
+    let first!: ProcessInfo;
+
+    await step("start runs the command under its label", async () => {
+      first = await hub.start(ticker);
+      assert.equal(first.status, "running");
+      assert.equal(first.label, "ticker");
+      assert.equal(first.started_by, "contract/1.0");
+      assert.equal(first.working_directory, Deno.realPathSync(dir));
+    });
+
+    await step("start refuses a label that runs (already_running, with its pid)", async () => {
+      const refused = await failure(hub.start(ticker));
+      assert.equal(refused?.code, "already_running");
+      assert.equal(refused?.pid, first.pid);
+    });
+
+    await step("list narrows to the filter; get names the one process", async () => {
+      assert.deepEqual((await hub.list()).map((p) => p.pid), [first.pid]);
+      assert.deepEqual((await hub.list({ command_or_label: "ticker" })).map((p) => p.pid), [
+        first.pid,
+      ]);
+      assert.deepEqual(await hub.list({ command_or_label: "nothing" }), []);
+      assert.deepEqual((await hub.list({ started_by: "contract" })).map((p) => p.pid), [
+        first.pid,
+      ]);
+      assert.deepEqual(await hub.list({ started_by: "nobody" }), []);
+      assert.equal((await hub.get({ pid: first.pid })).label, "ticker");
+      assert.equal((await hub.get({ command_or_label: "ticker" })).pid, first.pid);
+    });
+
+    await step("placeOf names the label and real directory a start would get", async () => {
+      assert.deepEqual(await hub.placeOf({ command: "echo hi ", working_directory: dir }), {
+        label: `echo hi in ${Deno.realPathSync(dir)}`,
+        working_directory: Deno.realPathSync(dir),
+      });
+    });
+
+    await step("treeMembers names the program among its tree", async () => {
+      await waitFor("the tree to be seen", async () => {
+        return (await hub.treeMembers(first.pid)).includes(first.pid);
+      });
+      assert.deepEqual(await hub.treeMembers(999_999_999), []);
+    });
+
+    await step("follow gives the stored lines, then each live line once", async () => {
+      const lineTexts = (events: ProcessEvent[]) =>
+        events.flatMap((e) => e.type === "line" ? [e.text] : []);
+      await waitFor("the first line to be stored", async () => {
+        const peek = await hub.follow({ pid: first.pid }, 10, () => {});
+        peek.unsubscribe();
+        return lineTexts(peek.backlog).includes("first");
+      });
+      const live: ProcessEvent[] = [];
+      const following = await hub.follow({ command_or_label: "ticker" }, 10, (e) => live.push(e));
+      try {
+        assert.equal(following.process.pid, first.pid);
+        assert.deepEqual(lineTexts(following.backlog), ["first"]);
+        await Deno.writeTextFile(join(dir, "go"), "");
+        await waitFor("the live line", () => lineTexts(live).includes("second"));
+        assert.deepEqual(lineTexts(live), ["second"]);
+      } finally {
+        following.unsubscribe();
+      }
+    });
+
+    await step("forget refuses a running process (busy)", async () => {
+      assert.equal((await failure(hub.forget({ pid: first.pid })))?.code, "busy");
+    });
+
+    await step("restart runs it again under the same label with a new pid", async () => {
+      const again = await hub.restart({ command_or_label: "ticker" });
+      assert.equal(again.label, "ticker");
+      assert.equal(again.status, "running");
+      assert.notEqual(again.pid, first.pid);
+      assert.equal(again.restarts, 1);
+      assert.equal((await hub.get({ command_or_label: "ticker" })).pid, again.pid);
+    });
+
+    await step("stop ends the tree and reports the port it freed", async () => {
+      const port = freePort();
+      const web = await hub.start({
+        command: `'${Deno.execPath()}' run -A '${FIXTURES}slow_http.ts' ${port}`,
+        working_directory: dir,
+        label: "web",
+      });
+      await waitFor(`port ${port} to listen`, () => listens(port), 30_000);
+      const stopped = await hub.stop({ pid: web.pid });
+      assert.equal(stopped.status, "stopped");
+      assert.deepEqual(stopped.freed_ports, [port]);
+      assert.deepEqual(stopped.held_ports, []);
+      assert.equal(await listens(port), false);
+    });
+
+    await step("forget removes an ended process", async () => {
+      assert.equal((await hub.forget({ command_or_label: "web" })).label, "web");
+      assert.deepEqual(await hub.list({ command_or_label: "web" }), []);
+    });
+
+    await step("every verb refuses an unknown target (not_found)", async () => {
+      const nobody = { command_or_label: "nobody" };
+      const calls: [string, Promise<unknown>][] = [
+        ["get", hub.get(nobody)],
+        ["stop", hub.stop(nobody)],
+        ["restart", hub.restart(nobody)],
+        ["forget", hub.forget(nobody)],
+        ["follow", hub.follow(nobody, 0, () => {})],
+      ];
+      for (const [verb, call] of calls) {
+        assert.equal((await failure(call))?.code, "not_found", verb);
+      }
+    });
+  });
+}
+
+contract("the Supervisor", supervisorSubject);
+contract("a HubClient over HTTP", clientSubject);
