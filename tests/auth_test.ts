@@ -35,6 +35,10 @@ function routes(pid: number): [string, string, string | undefined][] {
       json({ action: "start", command_or_label: "touch pwned", working_directory: "/tmp" }),
     ],
     ["GET", `/api/follow?pid=${pid}&lines=10`, undefined],
+    ["POST", "/api/hub/list", "{}"],
+    ["POST", "/api/hub/stop", json({ pid })],
+    ["POST", "/api/hub/start", json({ command: "touch pwned", working_directory: "/tmp" })],
+    ["GET", `/api/hub/follow?pid=${pid}&lines=10`, undefined],
     ["POST", "/api/shutdown", "{}"],
     ["GET", "/api/nothing-here", undefined],
   ];

@@ -1,8 +1,9 @@
 /**
  * The hub: the verbs every door calls on the core. The MCP tools, the HTTP API (and through it
  * the CLI and the page) and the start-and-wait helpers take a Hub, never the Supervisor itself,
- * so each door sees the same operations; the Supervisor is the one implementation in the
- * server.
+ * so each door sees the same operations. The Supervisor implements it in the server; the
+ * HubClient (src/client/) implements it over the HTTP API, and a contract test
+ * (tests/hub_contract_test.ts) holds both to the same behaviour.
  */
 import type {
   ProcessEvent,

@@ -36,8 +36,12 @@ function request(path, init) {
   );
 }
 
-async function callTool(name, args) {
-  const response = await request("/api/tools/" + name, {
+/**
+ * Calls the JSON API: a hub verb ("hub/stop") or a tool ("tools/list", which adds each
+ * process's ports), the same calls the CLI makes.
+ */
+async function call(path, args) {
+  const response = await request("/api/" + path, {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify(args),
@@ -164,7 +168,7 @@ async function refresh() {
   const sequence = ++state.sequence;
   let processes;
   try {
-    processes = (await callTool("list", {})).processes;
+    processes = (await call("tools/list", {})).processes;
   } catch (error) {
     setConnected(false, error.status === 401 ? "locked" : error.message);
     return;
@@ -205,8 +209,7 @@ async function act(p, action) {
   state.busy.set(p.label, BUSY_TEXT[action]);
   render();
   try {
-    await callTool("ctrl", {
-      action: action === "kill" ? "stop" : action,
+    await call(action === "restart" ? "hub/restart" : "hub/stop", {
       pid: p.pid,
       force: action === "kill" ? true : undefined,
     });
@@ -229,9 +232,8 @@ byId("start-form").addEventListener("submit", async (event) => {
   const button = byId("start-button");
   button.disabled = true;
   try {
-    const result = await callTool("ctrl", {
-      action: "start",
-      command_or_label: command,
+    const result = await call("hub/start", {
+      command,
       working_directory: directory,
       label: label || undefined,
     });
