@@ -44,6 +44,13 @@ export function freePort(): number {
   return port;
 }
 
+/** SIGKILLs a process group, if it still exists: the cleanup of a test that started it. */
+export function killGroup(pgid: number): void {
+  try {
+    Deno.kill(-pgid, "SIGKILL");
+  } catch { /* already gone */ }
+}
+
 /** Polls `probe` until it returns a truthy value or the deadline passes. */
 export async function waitFor<T>(
   what: string,
@@ -159,11 +166,7 @@ export async function startHub(
     clearTimeout(timer);
     if (!exited) child.kill("SIGKILL");
     await child.status;
-    for (const pid of pids) {
-      try {
-        Deno.kill(-pid, "SIGKILL"); // a last resort: never leave a child behind
-      } catch { /* already gone, as it should be */ }
-    }
+    for (const pid of pids) killGroup(pid); // a last resort: never leave a child behind
     await collecting;
     if (!where.dataDir) await Deno.remove(dataDir, { recursive: true }).catch(() => {});
   }

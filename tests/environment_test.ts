@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cli } from "./_cli.ts";
-import { freePort, startHub, type TestHub, waitFor } from "./_hub.ts";
+import { freePort, killGroup, startHub, type TestHub, waitFor } from "./_hub.ts";
 
 const PRINT = 'echo "db=[$DATABASE_URL] v=[$V] s=[$SERVER_VAR]"; sleep 60';
 
@@ -15,12 +15,6 @@ async function firstLine(hub: { api: TestHub["api"] }, pid: number): Promise<str
     const { body } = await hub.api("output", { pid, stream: "stdout" });
     return body.output?.[0];
   });
-}
-
-function killGroup(pid: number) {
-  try {
-    Deno.kill(-pid, "SIGKILL");
-  } catch { /* already gone */ }
 }
 
 Deno.test("an autostarted server does not pass the environment of the call that started it", async () => {

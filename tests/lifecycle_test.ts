@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { CliProcess } from "./_cli.ts";
-import { FIXTURES, startHub, type TestHub, waitFor } from "./_hub.ts";
+import { FIXTURES, killGroup, startHub, type TestHub, waitFor } from "./_hub.ts";
 
 async function listed(hub: TestHub, label: string): Promise<any> {
   const { body } = await hub.api("list", { command_or_label: label });
@@ -37,11 +37,7 @@ async function crashScene(
       throw error;
     }
   } finally {
-    for (const pid of pids) {
-      try {
-        Deno.kill(-pid, "SIGKILL");
-      } catch { /* gone */ }
-    }
+    for (const pid of pids) killGroup(pid);
     await Deno.remove(dataDir, { recursive: true });
   }
 }
