@@ -1,19 +1,17 @@
 /**
- * The supervisor: the registry of managed processes and every operation the doors offer on
- * them. It knows nothing of MCP, HTTP or the CLI; they call it and translate its errors.
+ * The supervisor: every operation the doors offer on managed processes (the Hub), over the
+ * registry that keeps them (_registry.ts). It knows nothing of MCP, HTTP or the CLI; they
+ * call it and translate its errors.
  */
-import { join } from "node:path";
 import type { Following, Hub, Place, StopOptions } from "./hub.ts";
 import { AlreadyRunningError, ShuttingDownError } from "./errors.ts";
-import { assertForgettable, beyondLimit } from "./_retention.ts";
+import { assertForgettable } from "./_retention.ts";
 import { Autorestarter } from "./process/autorestart.ts";
 import { logger } from "./logger.ts";
 import { backlogEvents } from "./_backlog.ts";
 import type { ManagedProcess } from "./process/managed_process.ts";
-import { loadState, saveState } from "./state_file.ts";
-import { toRecord } from "./_saved_process.ts";
+import { Registry } from "./_registry.ts";
 import { restoreRecords, type RestoreSummary } from "./_restore.ts";
-import { matchesFilter, resolveTarget } from "./target.ts";
 import { realDirectory } from "./process/working_directory.ts";
 import type {
   ProcessEvent,
@@ -28,24 +26,23 @@ import { defaultLabel, newProcess, requestedSpec } from "./_new_process.ts";
 import { type SupervisorOptions, withDefaults } from "./supervisor_options.ts";
 import { stopAndReport } from "./_stop_report.ts";
 
-/** The process registry; see the module comment. */
+/** The hub in the server; see the module comment. */
 export class Supervisor implements Hub {
   readonly #options: Required<SupervisorOptions>;
-  readonly #entries = new Map<string, ManagedProcess>(); // by label
   readonly #autorestart = new Autorestarter(
     () => this.#shuttingDown,
     (entry) => this.#relaunch(entry),
   );
-  readonly #statePath: string;
+  readonly #registry: Registry;
   #shuttingDown = false;
   readonly #trees = new TreeWatch(
-    () => [...this.#entries.values()].map((entry) => entry.tree),
-    () => this.#save(),
+    () => this.#registry.entries.map((entry) => entry.tree),
+    () => this.#registry.save(),
   );
 
   constructor(options: SupervisorOptions) {
     this.#options = withDefaults(options);
-    this.#statePath = join(this.#options.dataDir, "state.json");
+    this.#registry = new Registry(this.#options.dataDir, this.#autorestart);
   }
 
   /**
@@ -54,12 +51,12 @@ export class Supervisor implements Hub {
    */
   restore(): RestoreSummary {
     const summary = restoreRecords(
-      loadState(this.#statePath),
+      this.#registry.load(),
       this.#options,
       this.#autorestart,
-      (entry) => this.#track(entry),
+      (entry) => this.#registry.add(entry),
     );
-    this.#save();
+    this.#registry.save();
     this.#trees.watch();
     return summary;
   }
@@ -74,34 +71,34 @@ export class Supervisor implements Hub {
     const spec = await requestedSpec(request, this.#options);
     const label = spec.label;
     // Output a run left while no server watched must be stored before the spool is reused.
-    await this.#entries.get(label)?.recovery?.catch(() => {});
+    await this.#registry.byLabel(label)?.recovery?.catch(() => {});
     this.#assertOpen();
     // Registered before anything is spawned, so that a concurrent start of the same label
     // queues behind this one and then finds it running.
-    const existing = this.#entries.get(label);
-    const entry = existing ?? this.#track(
+    const existing = this.#registry.byLabel(label);
+    const entry = existing ?? this.#registry.add(
       newProcess(spec, this.#options.dataDir, this.#options.logMaxBytes),
     );
     return await entry.enqueue(async () => {
-      if (this.#entries.get(label) !== entry) return this.start(request); // removed meanwhile
+      if (this.#registry.byLabel(label) !== entry) return this.start(request); // removed meanwhile
       this.#assertOpen();
       if (entry.status === "running") throw new AlreadyRunningError(label, entry.pid);
       this.#autorestart.cancel(entry);
       const before = entry.spec;
       entry.spec = spec;
       try {
-        await entry.launch(() => this.#saveOrThrow());
+        await entry.launch(() => this.#registry.saveOrThrow());
       } catch (error) {
         entry.spec = before;
         if (!existing && entry.state === "idle" && entry.pid === 0) {
-          this.#remove(entry); // it never ran
-          this.#save();
+          this.#registry.remove(entry); // it never ran
+          this.#registry.save();
         }
         throw error;
       }
       this.#autorestart.set(entry, request.autorestart ?? "no");
-      this.#prune();
-      this.#save();
+      this.#registry.prune(this.#options.maxEnded);
+      this.#registry.save();
       this.#started(entry);
       return entry.info();
     });
@@ -125,7 +122,7 @@ export class Supervisor implements Hub {
     target: ProcessTarget,
     options: StopOptions = {},
   ): Promise<ProcessInfo & StopReport> {
-    const entry = this.#resolve(target);
+    const entry = this.#registry.resolve(target);
     // Noted now: a restart already under way sees it and does not launch again.
     entry.requestStop();
     return await entry.enqueue(async () => {
@@ -142,19 +139,19 @@ export class Supervisor implements Hub {
    * waiting to be restarted by autorestart is not restarted.
    */
   async forget(target: ProcessTarget): Promise<ProcessInfo> {
-    const entry = this.#resolve(target);
+    const entry = this.#registry.resolve(target);
     return await entry.enqueue(() => {
       assertForgettable(entry);
       const info = entry.info();
-      this.#remove(entry);
-      this.#save();
+      this.#registry.remove(entry);
+      this.#registry.save();
       return info;
     });
   }
 
   /** The pids of a process's tree: the program and every descendant seen. */
   treeMembers(pid: number): Promise<number[]> {
-    const entry = [...this.#entries.values()].find((e) => e.pid === pid);
+    const entry = this.#registry.byPid(pid);
     return Promise.resolve(entry ? entry.tree.pids : []);
   }
 
@@ -164,7 +161,7 @@ export class Supervisor implements Hub {
    */
   async restart(target: ProcessTarget, options: StopOptions = {}): Promise<ProcessInfo> {
     this.#assertOpen();
-    const entry = this.#resolve(target);
+    const entry = this.#registry.resolve(target);
     const stops = entry.stops;
     return await entry.enqueue(async () => {
       this.#assertOpen();
@@ -178,7 +175,7 @@ export class Supervisor implements Hub {
           entry.emit({ type: "exit", process: entry.info(), restarting: false });
           return entry.info();
         }
-        await entry.launch(() => this.#saveOrThrow(), { restart: true });
+        await entry.launch(() => this.#registry.saveOrThrow(), { restart: true });
       } catch (error) {
         // Followers were told a start would follow; tell them none will.
         entry.emit({ type: "exit", process: entry.info(), restarting: false });
@@ -191,12 +188,12 @@ export class Supervisor implements Hub {
 
   /** Every process matching the filter (all when empty), oldest start first. */
   list(filter: ProcessFilter = {}): Promise<ProcessInfo[]> {
-    return Promise.resolve(this.#list(filter));
+    return Promise.resolve(this.#registry.list(filter));
   }
 
   /** The record of the one process the target names (see resolveTarget). */
   get(target: ProcessTarget): Promise<ProcessInfo> {
-    return Promise.try(() => this.#resolve(target).info());
+    return Promise.try(() => this.#registry.resolve(target).info());
   }
 
   /**
@@ -209,7 +206,7 @@ export class Supervisor implements Hub {
     listener: (event: ProcessEvent) => void,
   ): Promise<Following> {
     return Promise.try(() => {
-      const entry = this.#resolve(target);
+      const entry = this.#registry.resolve(target);
       const unsubscribe = entry.subscribe(listener);
       try {
         const backlog = backlogEvents(entry.output.dir, backlogLines);
@@ -221,24 +218,13 @@ export class Supervisor implements Hub {
     });
   }
 
-  /** list() without the promise, for the stop report's look at who holds a port. */
-  #list(filter: ProcessFilter = {}): ProcessInfo[] {
-    return [...this.#entries.values()]
-      .filter((entry) => matchesFilter(entry, filter))
-      .sort((a, b) => a.startTime.getTime() - b.startTime.getTime())
-      .map((entry) => ({
-        ...entry.info(),
-        restart_at: this.#autorestart.state(entry).next_attempt,
-      }));
-  }
-
   /** Stops every process tree (graceful, then forced) and refuses new work. */
   async shutdown(): Promise<void> {
     this.#shuttingDown = true;
     this.#autorestart.cancelAll();
     this.#trees.stop();
     const graceMs = this.#options.shutdownGraceMs;
-    const entries = [...this.#entries.values()];
+    const entries = this.#registry.entries;
     // Not queued: a shutdown does not wait for a restart under way (which then does not launch).
     const results = await Promise.allSettled(
       entries.map((entry) => this.#stopTree(entry, graceMs)),
@@ -249,8 +235,8 @@ export class Supervisor implements Hub {
         logger.error(`Stopping "${entries[i].spec.label}" during shutdown`, result.reason);
       }
     });
-    for (const entry of this.#entries.values()) entry.output.close();
-    this.#save();
+    for (const entry of this.#registry.entries) entry.output.close();
+    this.#registry.save();
   }
 
   /** Stops one entry's tree and reports on its ports (see stopAndReport). */
@@ -261,7 +247,7 @@ export class Supervisor implements Hub {
     relaunch?: boolean,
   ): Promise<StopReport> {
     const options = { graceMs, force, relaunch, killWaitMs: this.#options.killWaitMs };
-    return stopAndReport(entry, options, () => this.#list());
+    return stopAndReport(entry, options, () => this.#registry.list());
   }
 
   /** After a launch: its tree is looked at soon, and followers learn of the new run. */
@@ -270,36 +256,13 @@ export class Supervisor implements Hub {
     entry.emit({ type: "start", process: entry.info() });
   }
 
-  /** Registers an entry: saved on every change, restarted by its policy when it ends. */
-  #track(entry: ManagedProcess): ManagedProcess {
-    this.#entries.set(entry.spec.label, entry);
-    entry.onChange = () => this.#save();
-    entry.onTransition(({ from, to }) => {
-      if (to === "idle" && (from === "running" || from === "stopping")) {
-        this.#autorestart.ended(entry);
-      }
-    });
-    return entry;
-  }
-
-  /**
-   * Takes an entry out of the registry, leaving nothing of it: not its pending autorestart, its
-   * open files nor its folder. The caller saves.
-   */
-  #remove(entry: ManagedProcess): void {
-    if (this.#entries.get(entry.spec.label) === entry) this.#entries.delete(entry.spec.label);
-    this.#autorestart.forget(entry);
-    entry.output.close();
-    Deno.remove(entry.output.dir, { recursive: true }).catch(() => {});
-  }
-
   /** Launches a process whose autorestart delay is over, queued like any other operation. */
   #relaunch(entry: ManagedProcess): void {
     entry.enqueue(async () => {
       if (this.#shuttingDown || entry.state !== "backoff") return;
       this.#autorestart.launched(entry);
       try {
-        await entry.launch(() => this.#saveOrThrow(), { restart: true });
+        await entry.launch(() => this.#registry.saveOrThrow(), { restart: true });
       } catch (error) {
         entry.leaveBackoff("failed");
         throw error;
@@ -308,37 +271,7 @@ export class Supervisor implements Hub {
     }).catch((error) => logger.error(`Autorestart of "${entry.spec.label}" failed`, error));
   }
 
-  /** Saves the registry; a failure is logged and the server carries on. */
-  #save(): void {
-    try {
-      this.#saveOrThrow();
-    } catch (error) {
-      logger.error(`Cannot save the state file ${this.#statePath}`, error);
-    }
-  }
-
-  /** Saves the registry; throws when it cannot (a full disk), for a launch to refuse. */
-  #saveOrThrow(): void {
-    saveState(
-      this.#statePath,
-      [...this.#entries.values()].map((entry) => toRecord(entry, this.#autorestart.state(entry))),
-    );
-  }
-
-  #resolve(target: ProcessTarget): ManagedProcess {
-    return resolveTarget([...this.#entries.values()], target);
-  }
-
   #assertOpen(): void {
     if (this.#shuttingDown) throw new ShuttingDownError();
-  }
-
-  /**
-   * Forgets the oldest ended processes beyond the limit, removing their logs; not one whose
-   * leftover children still run.
-   */
-  #prune(): void {
-    const entries = [...this.#entries.values()];
-    for (const entry of beyondLimit(entries, this.#options.maxEnded)) this.#remove(entry);
   }
 }

@@ -1,0 +1,111 @@
+/**
+ * The registry of managed processes: the entries by label, finding them by target or pid,
+ * adding and removing them, and saving them to the state file whenever one changes. The
+ * Supervisor holds the verbs and asks the registry for the entries they act on.
+ */
+import { join } from "node:path";
+import { beyondLimit } from "./_retention.ts";
+import { toRecord } from "./_saved_process.ts";
+import { logger } from "./logger.ts";
+import type { Autorestarter } from "./process/autorestart.ts";
+import type { ManagedProcess } from "./process/managed_process.ts";
+import { loadState, type ProcessRecord, saveState } from "./state_file.ts";
+import { matchesFilter, resolveTarget } from "./target.ts";
+import type { ProcessFilter, ProcessInfo, ProcessTarget } from "./types.ts";
+
+/** The managed processes by label, and their state file; see the module comment. */
+export class Registry {
+  readonly #entries = new Map<string, ManagedProcess>();
+  readonly #statePath: string;
+  readonly #autorestart: Autorestarter;
+
+  /** Saves to `<dataDir>/state.json`; `autorestart` keeps each entry's restart policy. */
+  constructor(dataDir: string, autorestart: Autorestarter) {
+    this.#statePath = join(dataDir, "state.json");
+    this.#autorestart = autorestart;
+  }
+
+  /** What a previous server saved. */
+  load(): ProcessRecord[] {
+    return loadState(this.#statePath);
+  }
+
+  /** Every entry, in the order they were added. */
+  get entries(): ManagedProcess[] {
+    return [...this.#entries.values()];
+  }
+
+  /** The entry with this label, if any. */
+  byLabel(label: string): ManagedProcess | undefined {
+    return this.#entries.get(label);
+  }
+
+  /** The entry whose current run has this pid, if any. */
+  byPid(pid: number): ManagedProcess | undefined {
+    return this.entries.find((entry) => entry.pid === pid);
+  }
+
+  /** The one entry the target names (see resolveTarget). */
+  resolve(target: ProcessTarget): ManagedProcess {
+    return resolveTarget(this.entries, target);
+  }
+
+  /** The records of the entries matching the filter, oldest start first. */
+  list(filter: ProcessFilter = {}): ProcessInfo[] {
+    return this.entries
+      .filter((entry) => matchesFilter(entry, filter))
+      .sort((a, b) => a.startTime.getTime() - b.startTime.getTime())
+      .map((entry) => ({
+        ...entry.info(),
+        restart_at: this.#autorestart.state(entry).next_attempt,
+      }));
+  }
+
+  /** Registers an entry: saved on every change, restarted by its policy when it ends. */
+  add(entry: ManagedProcess): ManagedProcess {
+    this.#entries.set(entry.spec.label, entry);
+    entry.onChange = () => this.save();
+    entry.onTransition(({ from, to }) => {
+      if (to === "idle" && (from === "running" || from === "stopping")) {
+        this.#autorestart.ended(entry);
+      }
+    });
+    return entry;
+  }
+
+  /**
+   * Takes an entry out, leaving nothing of it: not its pending autorestart, its open files nor
+   * its folder. The caller saves.
+   */
+  remove(entry: ManagedProcess): void {
+    if (this.#entries.get(entry.spec.label) === entry) this.#entries.delete(entry.spec.label);
+    this.#autorestart.forget(entry);
+    entry.output.close();
+    Deno.remove(entry.output.dir, { recursive: true }).catch(() => {});
+  }
+
+  /**
+   * Removes the oldest ended entries beyond `maxEnded`, with their logs; not one whose
+   * leftover children still run. The caller saves.
+   */
+  prune(maxEnded: number): void {
+    for (const entry of beyondLimit(this.entries, maxEnded)) this.remove(entry);
+  }
+
+  /** Saves every entry; a failure is logged and the server carries on. */
+  save(): void {
+    try {
+      this.saveOrThrow();
+    } catch (error) {
+      logger.error(`Cannot save the state file ${this.#statePath}`, error);
+    }
+  }
+
+  /** Saves every entry; throws when it cannot (a full disk), for a launch to refuse. */
+  saveOrThrow(): void {
+    saveState(
+      this.#statePath,
+      this.entries.map((entry) => toRecord(entry, this.#autorestart.state(entry))),
+    );
+  }
+}

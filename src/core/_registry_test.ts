@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { newProcess, requestedSpec } from "./_new_process.ts";
+import { Registry } from "./_registry.ts";
+import { Autorestarter } from "./process/autorestart.ts";
+import { loadState } from "./state_file.ts";
+import { withDefaults } from "./supervisor_options.ts";
+
+/** A registry over a throwaway data dir, and a way to make entries that never ran. */
+async function tempRegistry() {
+  const dataDir = await Deno.makeTempDir({ prefix: "persistproc-registry-" });
+  const options = withDefaults({ dataDir });
+  const registry = new Registry(dataDir, new Autorestarter(() => true, () => {}));
+  const entry = async (label: string) => {
+    const spec = await requestedSpec(
+      { command: "true", working_directory: dataDir, label },
+      options,
+    );
+    return newProcess(spec, dataDir, options.logMaxBytes);
+  };
+  return {
+    registry,
+    dataDir,
+    entry,
+    async [Symbol.asyncDispose]() {
+      for (const added of registry.entries) added.output.close();
+      await Deno.remove(dataDir, { recursive: true });
+    },
+  };
+}
+
+Deno.test("the registry finds an added entry by label and by target", async () => {
+  await using temp = await tempRegistry();
+  const web = temp.registry.add(await temp.entry("web"));
+  temp.registry.add(await temp.entry("db"));
+  assert.equal(temp.registry.byLabel("web"), web);
+  assert.equal(temp.registry.resolve({ command_or_label: "web" }), web);
+  assert.deepEqual(temp.registry.list({ command_or_label: "db" }).map((p) => p.label), ["db"]);
+  assert.throws(() => temp.registry.resolve({ command_or_label: "cache" }), /cache/);
+});
+
+Deno.test("the registry saves its entries, and forgets a removed one with its folder", async () => {
+  await using temp = await tempRegistry();
+  const web = temp.registry.add(await temp.entry("web"));
+  temp.registry.add(await temp.entry("db"));
+  temp.registry.save();
+  const path = join(temp.dataDir, "state.json");
+  assert.deepEqual(loadState(path).map((record) => record.label).sort(), ["db", "web"]);
+  assert.ok(Deno.statSync(web.output.dir).isDirectory);
+  temp.registry.remove(web);
+  temp.registry.save();
+  assert.equal(temp.registry.byLabel("web"), undefined);
+  assert.deepEqual(loadState(path).map((record) => record.label), ["db"]);
+  await assert.rejects(async () => {
+    for (let i = 0; i < 100; i++) {
+      await Deno.stat(web.output.dir);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }, Deno.errors.NotFound);
+});
