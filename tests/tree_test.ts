@@ -4,7 +4,7 @@
  * session (setsid) included: their ports are listed, and stop ends them and frees the ports.
  */
 import assert from "node:assert/strict";
-import { freePort, hubTest, type TestHub, waitFor } from "./_hub.ts";
+import { freePort, hubTest, killGroup, startHub, type TestHub, waitFor } from "./_hub.ts";
 
 async function listed(hub: TestHub, label: string): Promise<any> {
   const { body } = await hub.api("list", { command_or_label: label });
@@ -70,3 +70,93 @@ hubTest(
     assert.ok(await portFree(port), `port ${port} is free after the stop`);
   },
 );
+
+/**
+ * A command whose server escapes at once: a subshell starts it in a new session and exits, so
+ * by the first look at the tree it is init's child in a group of its own, and no parent link
+ * leads to it. It writes its pid to `pidFile` (for the cleanup); with `trigger`, it escapes
+ * only once that file exists.
+ */
+function escapingCommand(port: number, pidFile: string, trigger?: string): string {
+  const server = `echo $$ > ${pidFile}; exec python3 -m http.server ${port} --bind 127.0.0.1`;
+  const wait = trigger ? `while [ ! -e ${trigger} ]; do sleep 0.05; done; ` : "";
+  return `${wait}(setsid sh -c '${server}' >/dev/null 2>&1 &); sleep 100`;
+}
+
+/** Kills what pidFile names, if it still runs: an escaped server must not outlive its test. */
+async function killEscaped(pidFile: string): Promise<void> {
+  // It is a session and group leader (setsid): its group is itself.
+  const pid = Number(await Deno.readTextFile(pidFile).catch(() => "0"));
+  if (pid > 1) killGroup(pid);
+}
+
+hubTest(
+  "a server that escapes its tree before the first look is listed, and stop frees its port",
+  async (hub) => {
+    const port = freePort();
+    const pidFile = `${hub.dataDir}/escaped.pid`;
+    try {
+      const started = await hub.api("ctrl", {
+        action: "start",
+        command_or_label: escapingCommand(port, pidFile),
+        working_directory: hub.dataDir,
+        label: "daemon",
+      });
+      assert.equal(started.status, 200, JSON.stringify(started.body));
+      const shown = await waitFor("the escaped server's port in list", async () => {
+        const process = await listed(hub, "daemon");
+        return process.ports.includes(port) && process;
+      }, 30_000);
+      assert.deepEqual(shown.ports, [port]);
+      const stopped = await hub.api("ctrl", { action: "stop", command_or_label: "daemon" });
+      assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
+      assert.deepEqual(stopped.body.freed_ports, [port]);
+      assert.ok(await portFree(port), `port ${port} is free after the stop`);
+    } finally {
+      await killEscaped(pidFile);
+    }
+  },
+);
+
+Deno.test("a server that escapes while no server runs is found by the next one, and stopped", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "persistproc-test-" });
+  const pidFile = `${dataDir}/escaped.pid`;
+  const trigger = `${dataDir}/go`;
+  const port = freePort();
+  let pid = 0;
+  try {
+    await using first = await startHub([], { dataDir });
+    const started = await first.api("ctrl", {
+      action: "start",
+      command_or_label: escapingCommand(port, pidFile, trigger),
+      working_directory: dataDir,
+      label: "daemon",
+    });
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+    pid = started.body.pid;
+    await first.crash();
+    // It escapes now, unseen by any server: only its environment says whose it is.
+    await Deno.writeTextFile(trigger, "");
+    await waitFor("the port to listen", async () => !(await portFree(port)), 30_000);
+    await using second = await startHub([], { dataDir, port: first.port });
+    try {
+      const shown = await waitFor("the escaped server's port in list", async () => {
+        const process = await listed(second, "daemon");
+        return process.ports.includes(port) && process;
+      }, 30_000);
+      assert.equal(shown.pid, pid, "adopted");
+      const stopped = await second.api("ctrl", { action: "stop", command_or_label: "daemon" });
+      assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
+      assert.deepEqual(stopped.body.freed_ports, [port]);
+      assert.ok(await portFree(port), `port ${port} is free after the stop`);
+    } catch (error) {
+      // deno-lint-ignore no-console
+      console.error(`--- server output ---\n${first.output()}\n---\n${second.output()}`);
+      throw error;
+    }
+  } finally {
+    if (pid) killGroup(pid);
+    await killEscaped(pidFile);
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});

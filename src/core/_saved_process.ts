@@ -28,6 +28,7 @@ export function toRecord(entry: ManagedProcess, autorestart: AutorestartState): 
     pid: info.pid,
     pid_token: entry.pidToken,
     tree: entry.tree.members,
+    tree_marker: entry.tree.marker,
     status: info.status,
     start_time: info.start_time,
     end_time: info.end_time,
@@ -77,6 +78,7 @@ export function savedRun(record: ProcessRecord): SavedRun {
     exitSignal: record.exit_signal,
     restarts: record.restarts,
     tree: validMembers(record.tree),
+    marker: typeof record.tree_marker === "string" ? record.tree_marker : null,
   };
 }
 

@@ -1,10 +1,11 @@
 /**
- * Keeping the trees of running processes up to date: one read of the process table for all of
- * them, soon after a launch (a daemon forks early) and then every second while any tree has
- * members.
+ * Keeping the trees of running processes up to date: one read of the process table (and of
+ * the environments of processes not seen before, for their tree markers) for all of them, soon
+ * after a launch (a daemon forks early) and then every second while any tree is watched (see
+ * ProcessTree.watched).
  */
 import type { ProcessTree } from "./process/tree.ts";
-import { processTable } from "./system/processes.ts";
+import { lookAtTable } from "./process/tree_marker.ts";
 
 /** How often the trees of running processes are brought up to date. */
 const TREE_POLL_MS = 1_000;
@@ -29,14 +30,14 @@ export class TreeWatch {
     else if (this.#timer !== undefined) return;
     const tick = () => {
       this.#timer = undefined;
-      const trees = this.#trees().filter((tree) => tree.members.length > 0);
+      const trees = this.#trees().filter((tree) => tree.watched);
       if (this.#stopped || trees.length === 0) return;
-      const table = processTable();
-      if (table === null) return; // neither /proc nor ps: the process group is all we have
+      const look = lookAtTable(trees.some((tree) => tree.marker !== null));
+      if (look === null) return; // neither /proc nor ps: the process group is all we have
       let changed = false;
       for (const tree of trees) {
         const before = tree.pids.join();
-        tree.update(table);
+        tree.update(look.table, false, look.markers);
         changed ||= tree.pids.join() !== before;
       }
       if (changed) this.#changed();

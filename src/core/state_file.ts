@@ -42,6 +42,11 @@ export interface ProcessRecord extends
    * its group), each with its start token, so a later server stops what it left running.
    */
   tree?: { pid: number; token: string }[];
+  /**
+   * The run's tree marker, so a later server also finds descendants that escaped unseen (see
+   * process/tree_marker.ts); absent in older files.
+   */
+  tree_marker?: string | null;
   log_dir: string;
   /** The port assigned with `assign_port` and its variable (absent in older files). */
   port_assignment?: { variable: string; port: number } | null;

@@ -1,7 +1,9 @@
 /**
  * The environment a managed process runs with. It is computed once, when the process is
- * started, and kept whole: every restart, by this server or a later one, reuses exactly it.
+ * started, and kept whole: every restart, by this server or a later one, reuses exactly it,
+ * with the run's own tree marker added at each launch (see ./tree_marker.ts).
  */
+import { TREE_MARKER } from "./tree_marker.ts";
 
 /**
  * Checks that every name can be passed to a program: non-empty, without `=` or NUL (either
@@ -47,5 +49,7 @@ export function startEnvironment(
   validateEnvironment(given);
   const environment = request.inherit === false ? { ...given } : { ...baseline, ...given };
   for (const name of hidden) delete environment[name];
+  // A caller inside another managed process passes that run's marker on: each run gets its own.
+  delete environment[TREE_MARKER];
   return environment;
 }

@@ -21,6 +21,7 @@ import type { ProcessTree, TreeMember } from "./tree.ts";
 import { adoptedRun, newRun, restoredRun, type SavedRun } from "./run.ts";
 import { refreshTree, stopTree, type TreeStopOptions } from "./tree_stop.ts";
 import { pauseTree, resumeTree } from "./tree_pause.ts";
+import { newTreeMarker } from "./tree_marker.ts";
 import { isSameProcess, processStartToken } from "../system/processes.ts";
 import type { ProcessEvent, ProcessInfo, ProcessStatus } from "../types.ts";
 
@@ -155,13 +156,11 @@ export class ManagedProcess {
     if (!this.#life.can("running")) {
       throw new PersistprocError("busy", `"${this.spec.label}" is ${this.#life.state}`);
     }
-    const { spawned, piped } = spawnProgram(
-      this.spec,
-      this.output,
-      options.restart ? "restart" : "start",
-    );
+    const marker = newTreeMarker();
+    const reason = options.restart ? "restart" : "start";
+    const { spawned, piped } = spawnProgram(this.spec, this.output, reason, marker);
     const { child } = spawned;
-    this.#run = newRun(child.pid, processStartToken(child.pid));
+    this.#run = newRun(child.pid, processStartToken(child.pid), marker);
     if (options.restart) this.#restarts++;
     const status = child.status.then((s) => ({ ...s, signal: s.signal ?? null }));
     this.#exited = this.#watch(

@@ -32,14 +32,19 @@ export interface SavedRun {
   exitSignal: string | null;
   restarts: number;
   tree: readonly TreeMember[];
+  /** The run's tree marker (see ./tree_marker.ts); null when it had none. */
+  marker: string | null;
 }
 
-/** A run beginning now as `pid` (0: none yet), with nothing known yet of its end. */
-export function newRun(pid: number, pidToken: string | null): Run {
+/**
+ * A run beginning now as `pid` (0: none yet) with the tree marker it was given, with nothing
+ * known yet of its end.
+ */
+export function newRun(pid: number, pidToken: string | null, marker: string | null = null): Run {
   return {
     pid,
     pidToken,
-    tree: new ProcessTree(pid, pidToken),
+    tree: new ProcessTree(pid, pidToken, [], marker),
     startTime: new Date(),
     endTime: null,
     exitCode: null,
@@ -56,7 +61,7 @@ export function restoredRun(saved: SavedRun): Run {
   return {
     pid: saved.pid,
     pidToken: null,
-    tree: new ProcessTree(saved.pid, null, saved.tree),
+    tree: new ProcessTree(saved.pid, null, saved.tree, saved.marker),
     startTime: saved.startTime,
     endTime: saved.endTime,
     exitCode: saved.exitCode,
@@ -75,5 +80,6 @@ export function adoptedRun(
   pidToken: string,
   members: readonly TreeMember[],
 ): Run {
-  return { ...run, pid, pidToken, tree: new ProcessTree(pid, pidToken, members), exitKnown: false };
+  const tree = new ProcessTree(pid, pidToken, members, run.tree.marker);
+  return { ...run, pid, pidToken, tree, exitKnown: false };
 }

@@ -17,10 +17,19 @@ export interface TreeMember {
 export class ProcessTree {
   /** The managed process itself: its pid is also its process group. */
   readonly root: number;
+  /** The run's marker (see ./tree_marker.ts); null for a run that had none (an older server's). */
+  readonly marker: string | null;
   readonly #members = new Map<number, string>();
+  #emptyLooks = 0;
 
-  constructor(root: number, rootToken: string | null, members: readonly TreeMember[] = []) {
+  constructor(
+    root: number,
+    rootToken: string | null,
+    members: readonly TreeMember[] = [],
+    marker: string | null = null,
+  ) {
     this.root = root;
+    this.marker = marker;
     if (rootToken !== null) this.#members.set(root, rootToken);
     for (const member of members) this.#members.set(member.pid, member.token);
   }
@@ -36,13 +45,27 @@ export class ProcessTree {
   }
 
   /**
+   * Whether the tree is still worth looking at: it has members, or it has a marker and was not
+   * yet seen empty twice. A marked process cannot appear once none lives (only a marked one
+   * passes the marker on), but a look can miss one forked while it read the table.
+   */
+  get watched(): boolean {
+    return this.#members.size > 0 || (this.marker !== null && this.#emptyLooks < 2);
+  }
+
+  /**
    * Brings the tree up to date with one snapshot of the process table: members gone (or whose
-   * pid now names another process) are dropped, and every live process joins whose parent is a
+   * pid now names another process) are dropped, and every live process joins that carries the
+   * tree's marker (`markers`: the marker of each process that has one), whose parent is a
    * member, or which is in the root's process group while that group is known to be ours: the
    * root lives, a member is in it, or the caller knows (`groupIsOurs`: the root has only just
    * ended). A group number cannot be reused while any process is in the group.
    */
-  update(table: readonly ProcessEntry[], groupIsOurs = false): void {
+  update(
+    table: readonly ProcessEntry[],
+    groupIsOurs = false,
+    markers: ReadonlyMap<number, string> = new Map(),
+  ): void {
     const now = new Map(table.map((entry) => [entry.pid, entry]));
     for (const [pid, token] of this.#members) {
       const entry = now.get(pid);
@@ -53,12 +76,14 @@ export class ProcessTree {
       grew = false;
       for (const entry of table) {
         if (entry.zombie || this.#members.has(entry.pid)) continue;
-        if (this.#members.has(entry.ppid) || (ours && entry.pgid === this.root)) {
+        const marked = this.marker !== null && markers.get(entry.pid) === this.marker;
+        if (marked || this.#members.has(entry.ppid) || (ours && entry.pgid === this.root)) {
           this.#members.set(entry.pid, entry.token);
           grew = true;
         }
       }
     }
+    this.#emptyLooks = this.#members.size > 0 ? 0 : this.#emptyLooks + 1;
   }
 
   /** Drops members that are gone, checking each one's identity; returns those alive. */

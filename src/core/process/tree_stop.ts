@@ -3,7 +3,7 @@
  * it. Each pid is signalled only while it still names the process seen as a member (same start
  * token), so a pid reused by an unrelated program is never signalled.
  */
-import { processTable } from "../system/processes.ts";
+import { lookAtTable } from "./tree_marker.ts";
 import { runStopCommand, stopGroup, type StopGroupOptions, treeStopPlan } from "./group.ts";
 import type { ProcessTree } from "./tree.ts";
 
@@ -31,9 +31,9 @@ export interface TreeStopResult {
  * table cannot be read here.
  */
 export function refreshTree(tree: ProcessTree, groupIsOurs = false): boolean {
-  const table = processTable();
-  if (table === null) return false;
-  tree.update(table, groupIsOurs);
+  const look = lookAtTable(tree.marker !== null);
+  if (look === null) return false;
+  tree.update(look.table, groupIsOurs, look.markers);
   return true;
 }
 
@@ -74,8 +74,8 @@ export function signalTree(
   signal: Deno.Signal,
   errors: Map<number, string>,
 ): void {
-  const table = processTable() ?? [];
-  tree.update(table);
+  const { table, markers } = lookAtTable(tree.marker !== null) ?? { table: [], markers: undefined };
+  tree.update(table, false, markers);
   const byPid = new Map(table.map((entry) => [entry.pid, entry]));
   const live = tree.members.filter(({ pid, token }) => byPid.get(pid)?.token === token);
   const groupIsOurs = live.some(({ pid }) => byPid.get(pid)!.pgid === tree.root);
