@@ -52,9 +52,9 @@ export interface CtrlResult extends ProcessInfo {
   action: CtrlArgs["action"];
   /** TCP ports the process's tree listens on. */
   ports: number[];
-  /** Only for stop: the ports the tree had held that are free now. */
+  /** stop, restart: the ports the (old) tree had held that are free now. */
   freed_ports?: StopReport["freed_ports"];
-  /** Only for stop: the ports the tree had held that are still held, and by whom. */
+  /** stop, restart: the ports the (old) tree had held that are still held, and by whom. */
   held_ports?: StopReport["held_ports"];
   /** start with `if_running: "keep"`: the running process was returned. */
   already_running?: boolean;

@@ -11,6 +11,7 @@ import type {
   ProcessFilter,
   ProcessInfo,
   ProcessTarget,
+  RestartResult,
   StartRequest,
   StopReport,
 } from "../core/types.ts";
@@ -79,8 +80,8 @@ export class HubClient implements Hub {
     return this.#post("/api/hub/stop", { ...targetOf(target), force: options.force });
   }
 
-  /** Stops the process if it runs and starts it again as it was started. */
-  restart(target: ProcessTarget, options: StopOptions = {}): Promise<ProcessInfo> {
+  /** Stops the process if it runs and starts it again; says which ports the old run freed. */
+  restart(target: ProcessTarget, options: StopOptions = {}): Promise<RestartResult> {
     return this.#post("/api/hub/restart", { ...targetOf(target), force: options.force });
   }
 

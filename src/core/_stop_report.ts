@@ -8,6 +8,14 @@ import { listeningPorts } from "./ports/listeners.ts";
 import { portsAfterStop } from "./ports/conflict.ts";
 import type { ProcessInfo, StopReport } from "./types.ts";
 
+/** The report without its empty lists: what a restart adds to its result. */
+export function nonEmptyReport(report: StopReport): Partial<StopReport> {
+  return {
+    ...(report.freed_ports.length > 0 ? { freed_ports: report.freed_ports } : {}),
+    ...(report.held_ports.length > 0 ? { held_ports: report.held_ports } : {}),
+  };
+}
+
 /**
  * Stops one entry's tree (see ManagedProcess.stop) and reports on the ports it held; a port
  * still held is also logged, since a restart or shutdown has no caller to tell. `managed` lists

@@ -10,6 +10,7 @@ import type {
   ProcessFilter,
   ProcessInfo,
   ProcessTarget,
+  RestartResult,
   StartRequest,
   StopReport,
 } from "./types.ts";
@@ -40,8 +41,11 @@ export interface Hub {
   start(request: StartRequest): Promise<ProcessInfo>;
   /** Stops a process's whole tree and says which of its ports are free now. */
   stop(target: ProcessTarget, options?: StopOptions): Promise<ProcessInfo & StopReport>;
-  /** Stops the process if it runs and starts it again as it was started. */
-  restart(target: ProcessTarget, options?: StopOptions): Promise<ProcessInfo>;
+  /**
+   * Stops the process if it runs and starts it again as it was started; says, as stop does,
+   * which ports the old run's tree freed or left held.
+   */
+  restart(target: ProcessTarget, options?: StopOptions): Promise<RestartResult>;
   /** Every process matching the filter, oldest start first. */
   list(filter?: ProcessFilter): Promise<ProcessInfo[]>;
   /** The one process the target names. */

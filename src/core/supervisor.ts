@@ -18,13 +18,14 @@ import type {
   ProcessFilter,
   ProcessInfo,
   ProcessTarget,
+  RestartResult,
   StartRequest,
   StopReport,
 } from "./types.ts";
 import { TreeWatch } from "./_tree_watch.ts";
 import { defaultLabel, newProcess, requestedSpec } from "./_new_process.ts";
 import { type SupervisorOptions, withDefaults } from "./supervisor_options.ts";
-import { stopAndReport } from "./_stop_report.ts";
+import { nonEmptyReport, stopAndReport } from "./_stop_report.ts";
 
 /** The hub in the server; see the module comment. */
 export class Supervisor implements Hub {
@@ -159,7 +160,7 @@ export class Supervisor implements Hub {
    * Stops the process if it runs, then starts it again with the same command, directory,
    * environment and label. Works on one that has exited or crashed.
    */
-  async restart(target: ProcessTarget, options: StopOptions = {}): Promise<ProcessInfo> {
+  async restart(target: ProcessTarget, options: StopOptions = {}): Promise<RestartResult> {
     this.#assertOpen();
     const entry = this.#registry.resolve(target);
     const stops = entry.stops;
@@ -167,13 +168,15 @@ export class Supervisor implements Hub {
       this.#assertOpen();
       this.#autorestart.cancel(entry);
       await entry.recovery?.catch(() => {});
+      let report: Partial<StopReport>;
       try {
-        await this.#stopTree(entry, this.#options.stopGraceMs, options.force, true);
+        const graceMs = this.#options.stopGraceMs;
+        report = nonEmptyReport(await this.#stopTree(entry, graceMs, options.force, true));
         this.#assertOpen();
         // A stop asked for since this restart was: it wins, nothing is launched again.
         if (entry.stops !== stops) {
           entry.emit({ type: "exit", process: entry.info(), restarting: false });
-          return entry.info();
+          return { ...entry.info(), ...report };
         }
         await entry.launch(() => this.#registry.saveOrThrow(), { restart: true });
       } catch (error) {
@@ -182,7 +185,7 @@ export class Supervisor implements Hub {
         throw error;
       }
       this.#started(entry);
-      return entry.info();
+      return { ...entry.info(), ...report };
     });
   }
 

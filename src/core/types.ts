@@ -117,3 +117,9 @@ export interface StopReport {
   /** Ports the tree listened on that are still held after it, and by whom. */
   held_ports: { port: number; pid: number | null; command: string | null; label: string | null }[];
 }
+
+/**
+ * What a restart returns: the process after it, and what stopping its old run found of the
+ * ports that run's tree listened on (each list only when not empty).
+ */
+export type RestartResult = ProcessInfo & Partial<StopReport>;

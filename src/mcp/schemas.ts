@@ -123,7 +123,7 @@ export const ctrlOutput = {
   ...processInfoSchema.shape,
   ports,
   freed_ports: z.array(z.number()).optional().describe(
-    "Only for stop: ports the process tree listened on that are free now",
+    "stop, restart: ports the (old) process tree listened on that are free now",
   ),
   held_ports: z.array(z.object({
     port: z.number(),
@@ -131,7 +131,7 @@ export const ctrlOutput = {
     command: z.string().nullable(),
     label: z.string().nullable(),
   })).optional().describe(
-    "Only for stop: ports the tree listened on that are still held after it, and by whom",
+    "stop, restart: ports the (old) tree listened on that are still held after it, and by whom",
   ),
   already_running: z.boolean().optional().describe(
     "if_running keep: true when the running process was returned instead of a new one",

@@ -114,7 +114,7 @@ const ctrl = define({
     };
     const wait = waitOptions(context);
     let outcome: ControlOutcome;
-    let report: StopReport | undefined;
+    let report: Partial<StopReport> | undefined;
     let endedBefore = false;
     const startOnly = { if_running: args.if_running, assign_port: args.assign_port };
     for (const [field, value] of Object.entries(startOnly)) {
@@ -157,16 +157,15 @@ const ctrl = define({
       outcome = await restartWhenReady(hub, target, { force: args.force }, conditions, wait);
     }
     const { process: info, ports, wait: waited, already_running } = outcome;
-    const released = report
-      ? [
-        ...report.freed_ports.map((port) => `port ${port} freed`),
-        ...report.held_ports.map((held) =>
-          `port ${held.port} still held by ${held.command ?? "a process"}${
-            held.pid === null ? "" : ` (PID ${held.pid})`
-          }`
-        ),
-      ]
-      : [];
+    report ??= outcome.released; // a restart's (also a start's with if_running restart)
+    const released = [
+      ...(report?.freed_ports ?? []).map((port) => `port ${port} freed`),
+      ...(report?.held_ports ?? []).map((held) =>
+        `port ${held.port} still held by ${held.command ?? "a process"}${
+          held.pid === null ? "" : ` (PID ${held.pid})`
+        }`
+      ),
+    ];
     const verb = already_running
       ? "already running:"
       : endedBefore

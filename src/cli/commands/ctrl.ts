@@ -112,8 +112,9 @@ export const restartCommand = defineCommand({
   summary: "restart a process with its command, directory and environment",
   usage: "persistproc restart [--wait-for-port N] [--wait-for-log RE] [--wait-for-url URL]\n" +
     "                  [--wait-timeout S] [-C DIR] [TARGET]",
-  details: `Stops TARGET and starts it again as it was started; prints the new PID.
-Without TARGET, the process started in the current folder (or DIR), if there is one.
+  details: `Stops TARGET and starts it again as it was started; prints the new PID, and which
+ports the old run's tree listened on are free, or who still holds one. Without TARGET, the
+process started in the current folder (or DIR), if there is one.
 ${TARGET_HELP}
 Flags:
   -C, --working-directory DIR   narrow a command TARGET to DIR
@@ -215,18 +216,21 @@ function describe(result: WaitedCtrlResult & { was_running?: boolean }): string 
     case "start":
       return `${result.already_running ? "already running:" : "started"} ${name}${
         listening(result)
-      }\nlog: ${result.log_dir}`;
+      }${released(result)}\nlog: ${result.log_dir}`;
     case "stop":
       if (result.was_running === false) {
         return `${name} was not running (${result.status}: ${describeEnding(result)})`;
       }
       return `stopped ${name}: ${describeEnding(result)}${released(result)}`;
     case "restart":
-      return `restarted ${name}${listening(result)}`;
+      return `restarted ${name}${listening(result)}${released(result)}`;
   }
 }
 
-/** What a stop found of the ports the tree had held: `; freed port 3000`, or who still holds one. */
+/**
+ * What a stop (or a restart's stop of the old run) found of the ports the tree had held:
+ * `; freed port 3000`, or who still holds one.
+ */
 function released(result: CtrlResult): string {
   const freed = result.freed_ports ?? [];
   const held = (result.held_ports ?? []).map((h) =>

@@ -12,7 +12,7 @@ import { type Conditions, parseConditions, type ReadyConditions, withPort } from
 import { type ReadyOutcome, type WaitOptions, waitUntilReady } from "./ready_wait.ts";
 import { AlreadyRunningError } from "../errors.ts";
 import { type Hub, treesOf } from "../hub.ts";
-import type { ProcessInfo, ProcessTarget, StartRequest } from "../types.ts";
+import type { ProcessInfo, ProcessTarget, StartRequest, StopReport } from "../types.ts";
 
 /** What a start or restart returns: the process, its listening ports, and the wait, if any. */
 export interface ControlOutcome {
@@ -21,6 +21,8 @@ export interface ControlOutcome {
   wait: ReadyOutcome | null;
   /** Set when a start found the label running and kept it (`if_running: "keep"`). */
   already_running?: boolean;
+  /** After a restart: what stopping the old run found of its ports (see Hub.restart). */
+  released?: Partial<StopReport>;
 }
 
 /**
@@ -112,7 +114,10 @@ export async function restartWhenReady(
     const ownGroup = current.status === "running" ? current.pid : undefined;
     await assertPortFree(conditions.port, await hub.list(), ownGroup);
   }
-  return await settle(hub, await hub.restart(target, restart), conditions, options);
+  const { freed_ports, held_ports, ...restarted } = await hub.restart(target, restart);
+  const outcome = await settle(hub, restarted, conditions, options);
+  const released = { ...(freed_ports && { freed_ports }), ...(held_ports && { held_ports }) };
+  return { ...outcome, released };
 }
 
 async function settle(
