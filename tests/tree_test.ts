@@ -91,7 +91,7 @@ async function killEscaped(pidFile: string): Promise<void> {
 }
 
 hubTest(
-  "a server that escapes its tree before the first look is listed, and stop frees its port",
+  "a server that escapes its tree before the first look is listed; restart and stop free its port",
   async (hub) => {
     const port = freePort();
     const pidFile = `${hub.dataDir}/escaped.pid`;
@@ -108,6 +108,15 @@ hubTest(
         return process.ports.includes(port) && process;
       }, 30_000);
       assert.deepEqual(shown.ports, [port]);
+      const first = Number(await Deno.readTextFile(pidFile));
+      const restarted = await hub.api("ctrl", { action: "restart", command_or_label: "daemon" });
+      assert.equal(restarted.status, 200, JSON.stringify(restarted.body));
+      assert.deepEqual(restarted.body.freed_ports, [port]);
+      assert.equal(await gone(first), true, "the first run's server was ended by the restart");
+      await waitFor("the new run's server's port in list", async () => {
+        const process = await listed(hub, "daemon");
+        return process.ports.includes(port) && Number(await Deno.readTextFile(pidFile)) !== first;
+      }, 30_000);
       const stopped = await hub.api("ctrl", { action: "stop", command_or_label: "daemon" });
       assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
       assert.deepEqual(stopped.body.freed_ports, [port]);
@@ -117,6 +126,50 @@ hubTest(
     }
   },
 );
+
+/** Whether no process has the pid (a zombie reaped by init is gone at once). */
+function gone(pid: number): Promise<boolean> {
+  return waitFor(`PID ${pid} to be gone`, () => {
+    try {
+      Deno.kill(pid, "SIGCONT");
+      return false;
+    } catch {
+      return true;
+    }
+  });
+}
+
+Deno.test("shutdown ends a server that escaped its tree before the first look", async () => {
+  await using hub = await startHub();
+  const port = freePort();
+  const pidFile = `${hub.dataDir}/escaped.pid`;
+  try {
+    const started = await hub.api("ctrl", {
+      action: "start",
+      command_or_label: escapingCommand(port, pidFile),
+      working_directory: hub.dataDir,
+      label: "daemon",
+    });
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+    await waitFor("the escaped server's port in list", async () => {
+      return (await listed(hub, "daemon")).ports.includes(port);
+    }, 30_000);
+    const shutdown = await hub.fetch("/api/shutdown", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
+    await shutdown.body?.cancel();
+    assert.equal(shutdown.status, 202);
+    await waitFor("the port to be free", () => portFree(port), 30_000);
+  } catch (error) {
+    // deno-lint-ignore no-console
+    console.error(`--- server output ---\n${hub.output()}`);
+    throw error;
+  } finally {
+    await killEscaped(pidFile);
+  }
+});
 
 Deno.test("a server that escapes while no server runs is found by the next one, and stopped", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "persistproc-test-" });
