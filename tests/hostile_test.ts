@@ -30,6 +30,15 @@ async function peakRssUntilEnded(hub: TestHub, pid: number): Promise<number> {
   return peakKb;
 }
 
+/** POSTs `args` as JSON to the API. */
+function post(hub: TestHub, path: string, args: unknown): Promise<Response> {
+  return hub.fetch(path, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(args),
+  });
+}
+
 /** At least 1,000 malformed or hostile argument sets for the three tools. */
 function hostileCalls(serverPid: number): [string, unknown][] {
   const junk: unknown[] = [
@@ -104,11 +113,7 @@ hubTest(
     assert.ok(calls.length >= 1000, `${calls.length} calls`);
     const refused = new Set<string>();
     for (const [tool, args] of calls) {
-      const response = await hub.fetch(`/api/tools/${tool}`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify(args),
-      });
+      const response = await post(hub, `/api/tools/${tool}`, args);
       const body = await response.json();
       if (response.status === 200) {
         assert.equal(
@@ -136,6 +141,49 @@ hubTest(
     assert.deepEqual((await hub.api("list", {})).body.processes, [], "nothing was started");
     assert.ok((await hub.fetch(`/api/health`)).ok, "the server still answers");
     assert.ok(refused.has("invalid_argument") && refused.has("not_found"));
+  },
+);
+
+/** The JUNK values of hostileCalls, for the hub's verbs. */
+const HUB_JUNK: unknown[] = [null, true, -1, 1.5, "", "x".repeat(200_000), [], {}, "💥\u0000"];
+
+hubTest(
+  "hostile calls to the hub's verbs each get a clear error, and change nothing",
+  async (hub) => {
+    const { pid: serverPid } = await (await hub.fetch(`/api/health`)).json();
+    const start = { command: "no-such-cmd-zz", working_directory: "/no/such" };
+    const verbs: Record<string, Record<string, unknown>> = {
+      start,
+      place_of: start,
+      stop: { pid: 999_999, force: true },
+      restart: { command_or_label: "no such process" },
+      forget: { pid: serverPid },
+      get: { command_or_label: "no such process", working_directory: "/" },
+      list: { started_by: "nobody" },
+      tree_members: { pid: serverPid },
+    };
+    const calls: [string, unknown][] = [];
+    for (const [verb, base] of Object.entries(verbs)) {
+      for (const value of HUB_JUNK) {
+        calls.push([verb, value]);
+        calls.push([verb, { ...base, unknown_field: value }]);
+        for (const name of Object.keys(base)) calls.push([verb, { ...base, [name]: value }]);
+      }
+    }
+    for (const [verb, args] of calls) {
+      const response = await post(hub, `/api/hub/${verb}`, args);
+      const body = await response.json();
+      const what = `${verb} ${JSON.stringify(args).slice(0, 100)}`;
+      if (response.status === 200) {
+        assert.ok(["get", "list", "place_of", "tree_members"].includes(verb), `${what} succeeded`);
+        continue;
+      }
+      assert.ok(response.status >= 400 && response.status < 500, `${response.status} for ${what}`);
+      assert.equal(typeof body.error.code, "string", what);
+      assert.ok(!/\n\s+at /.test(body.error.message), "no stack trace");
+    }
+    assert.deepEqual((await hub.api("list", {})).body.processes, [], "nothing was started");
+    assert.ok((await hub.fetch(`/api/health`)).ok, "the server still answers");
   },
 );
 

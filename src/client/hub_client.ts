@@ -242,6 +242,16 @@ async function errorFrom(response: Response): Promise<HubError> {
       error: { code: string; message: string; pid?: number };
     };
     if (typeof error?.code === "string" && typeof error.message === "string") {
+      // A server older than this client answers a route it lacks as `not_found`, which would
+      // read as "no such process".
+      if (error.code === "no_route" || error.message.startsWith("No route for ")) {
+        return new HubError(
+          "no_route",
+          `The server does not offer ${new URL(response.url).pathname}: it is older than this ` +
+            "client. Restart it (persistproc shutdown) to run this version",
+          response.status,
+        );
+      }
       return new HubError(error.code, error.message, response.status, error.pid);
     }
   } catch {

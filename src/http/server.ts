@@ -130,7 +130,7 @@ export async function listen(options: ServeOptions, context: DoorContext): Promi
       const page = handlePage(request, url);
       if (page) return page;
       return Response.json(
-        { error: { code: "not_found", message: `No route for ${request.method} ${url.pathname}` } },
+        { error: { code: "no_route", message: `No route for ${request.method} ${url.pathname}` } },
         { status: 404 },
       );
     });
