@@ -161,32 +161,39 @@ function contract(name: string, open: () => Promise<Subject>): void {
       assert.equal((await hub.get({ command_or_label: "ticker" })).pid, again.pid);
     });
 
-    await step("stop ends the tree, reports the port it freed and tells followers", async () => {
-      const port = freePort();
-      const web = await hub.start({
-        command: `'${Deno.execPath()}' run -A '${FIXTURES}slow_http.ts' ${port}`,
-        working_directory: dir,
-        label: "web",
-      });
-      await waitFor(`port ${port} to listen`, () => listens(port), 30_000);
-      const events: ProcessEvent[] = [];
-      const following = await hub.follow({ pid: web.pid }, 0, (e) => events.push(e));
-      try {
-        const stopped = await hub.stop({ pid: web.pid });
-        assert.equal(stopped.status, "stopped");
-        assert.deepEqual(stopped.freed_ports, [port]);
-        assert.deepEqual(stopped.held_ports, []);
-        assert.equal(await listens(port), false);
-        const exit = await waitFor(
-          "the follower to hear of the exit",
-          () => events.find((e) => e.type === "exit"),
-        );
-        assert.deepEqual(exit, { type: "exit", process: exit.process, restarting: false });
-        assert.equal(exit.process.status, "stopped");
-      } finally {
-        following.unsubscribe();
-      }
-    });
+    await step(
+      "restart and stop report the port the tree freed; followers hear of the exit",
+      async () => {
+        const port = freePort();
+        const web = await hub.start({
+          command: `'${Deno.execPath()}' run -A '${FIXTURES}slow_http.ts' ${port}`,
+          working_directory: dir,
+          label: "web",
+        });
+        await waitFor(`port ${port} to listen`, () => listens(port), 30_000);
+        const restarted = await hub.restart({ pid: web.pid });
+        assert.deepEqual(restarted.freed_ports, [port]);
+        assert.equal(restarted.held_ports, undefined);
+        await waitFor(`port ${port} to listen again`, () => listens(port), 30_000);
+        const events: ProcessEvent[] = [];
+        const following = await hub.follow({ pid: restarted.pid }, 0, (e) => events.push(e));
+        try {
+          const stopped = await hub.stop({ pid: restarted.pid });
+          assert.equal(stopped.status, "stopped");
+          assert.deepEqual(stopped.freed_ports, [port]);
+          assert.deepEqual(stopped.held_ports, []);
+          assert.equal(await listens(port), false);
+          const exit = await waitFor(
+            "the follower to hear of the exit",
+            () => events.find((e) => e.type === "exit"),
+          );
+          assert.deepEqual(exit, { type: "exit", process: exit.process, restarting: false });
+          assert.equal(exit.process.status, "stopped");
+        } finally {
+          following.unsubscribe();
+        }
+      },
+    );
 
     await step("forget removes an ended process", async () => {
       assert.equal((await hub.forget({ command_or_label: "web" })).label, "web");
