@@ -213,3 +213,35 @@ Deno.test("a server that escapes while no server runs is found by the next one, 
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+hubTest(
+  "each run gets its own tree marker, which is not saved with the environment",
+  async (hub) => {
+    const started = await hub.api("ctrl", {
+      action: "start",
+      command_or_label: `sh -c 'echo "marker=$PERSISTPROC_TREE"; sleep 100'`,
+      working_directory: hub.dataDir,
+      environment: { PERSISTPROC_TREE: "from-the-caller" },
+      label: "marked",
+    });
+    assert.equal(started.status, 200, JSON.stringify(started.body));
+    const markers = async (count: number) =>
+      await waitFor(`${count} run(s) to print their marker`, async () => {
+        const args = { command_or_label: "marked", stream: "stdout", lines: 100 };
+        const lines: string[] = (await hub.api("output", args)).body.output;
+        const found = lines.filter((line) => line.startsWith("marker=")).map((l) => l.slice(7));
+        return found.length === count && found;
+      });
+    const [first] = await markers(1);
+    assert.match(first, /^[0-9a-f-]{36}$/, "the caller's value is replaced by the run's own");
+    const state = JSON.parse(await Deno.readTextFile(`${hub.dataDir}/state.json`));
+    const record = state.processes.find((p: any) => p.label === "marked");
+    assert.equal(record.environment.PERSISTPROC_TREE, undefined);
+    assert.equal(record.tree_marker, first, "the run's marker is saved with the run");
+    const restarted = await hub.api("ctrl", { action: "restart", command_or_label: "marked" });
+    assert.equal(restarted.status, 200, JSON.stringify(restarted.body));
+    const [, second] = await markers(2);
+    assert.match(second, /^[0-9a-f-]{36}$/);
+    assert.notEqual(second, first);
+  },
+);

@@ -1,6 +1,7 @@
 /**
- * Running the operating system's own tools (`ps`, `ss`, `lsof`, `taskkill`,
- * `sysctl`): the one place in the core that spawns a program other than a managed process.
+ * Running the operating system's own tools (`ps`, `ss`, `lsof`, `taskkill`, `sysctl`, and
+ * `cat` or `sh` with `grep` over `/proc` where Deno may not read it): the one place in the core
+ * that spawns a program other than a managed process.
  */
 
 /** What a tool printed and how it exited. */
