@@ -52,37 +52,28 @@ function withStarter(request: StartRequest, caller: ClientInfo | null): StartReq
 }
 
 /** The verbs, by the name in their path. */
-export const HUB_ROUTES: ReadonlyMap<string, HubRoute<z.ZodRawShape>> = new Map([
-  [
-    "start",
-    route({
-      input: startShape,
-      call: (hub, args, caller) => hub.start(withStarter(args, caller)),
-    }),
-  ],
-  [
-    "stop",
-    route({ input: stopShape, call: (hub, { force, ...target }) => hub.stop(target, { force }) }),
-  ],
-  [
-    "restart",
-    route({
-      input: stopShape,
-      call: (hub, { force, ...target }) => hub.restart(target, { force }),
-    }),
-  ],
-  ["list", route({ input: listInput, call: (hub, filter) => hub.list(filter) })],
-  ["get", route({ input: targetShape, call: (hub, target) => hub.get(target) })],
-  ["forget", route({ input: targetShape, call: (hub, target) => hub.forget(target) })],
-  ["place_of", route({ input: startShape, call: (hub, request) => hub.placeOf(request) })],
-  [
-    "tree_members",
-    route({
-      input: { pid: z.number().int().positive() },
-      call: (hub, { pid }) => hub.treeMembers(pid),
-    }),
-  ],
-]);
+export const HUB_ROUTES: ReadonlyMap<string, HubRoute<z.ZodRawShape>> = new Map(Object.entries({
+  start: route({
+    input: startShape,
+    call: (hub, request, caller) => hub.start(withStarter(request, caller)),
+  }),
+  stop: route({
+    input: stopShape,
+    call: (hub, { force, ...target }) => hub.stop(target, { force }),
+  }),
+  restart: route({
+    input: stopShape,
+    call: (hub, { force, ...target }) => hub.restart(target, { force }),
+  }),
+  list: route({ input: listInput, call: (hub, filter) => hub.list(filter) }),
+  get: route({ input: targetShape, call: (hub, target) => hub.get(target) }),
+  forget: route({ input: targetShape, call: (hub, target) => hub.forget(target) }),
+  place_of: route({ input: startShape, call: (hub, request) => hub.placeOf(request) }),
+  tree_members: route({
+    input: { pid: z.number().int().positive() },
+    call: (hub, { pid }) => hub.treeMembers(pid),
+  }),
+}));
 
 /** The arguments' schema of each verb, strict: an unknown field is refused. */
 export const HUB_SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map(
