@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { cli, CliProcess } from "./_cli.ts";
-import { connectMcp, FIXTURES, freePort, hubTest } from "./_hub.ts";
+import { connectMcp, FIXTURES, freePort, hubTest, waitFor } from "./_hub.ts";
 
 const SERVER = `${FIXTURES}slow_http.ts`;
 const PORT_TAKEN = `${FIXTURES}port_taken.sh`;
@@ -123,3 +123,35 @@ hubTest("a program that dies because its port is taken is told who holds it", as
     structured.stderr_tail.join("\n"),
   );
 });
+
+hubTest(
+  "stop of a program that ended says it stopped what it left running, and the port it freed",
+  async (hub) => {
+    const port = freePort();
+    const daemon = `setsid python3 -m http.server ${port} --bind 127.0.0.1 >/dev/null 2>&1`;
+    const started = await cli(hub, [
+      "start",
+      "--label",
+      "daemonizer",
+      "--wait-for-port",
+      String(port),
+      "sh",
+      "-c",
+      `${daemon} & sleep 0.5; echo launched`,
+    ]);
+    assert.equal(started.code, 0, started.stderr);
+    await waitFor("the launcher to end", async () => {
+      const [process] = (await hub.api("list", { command_or_label: "daemonizer" })).body.processes;
+      return process.status !== "running";
+    });
+    const stopped = await cli(hub, ["stop", "daemonizer"]);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.match(
+      stopped.stdout,
+      new RegExp(
+        `^'daemonizer' \\(PID \\d+\\) had ended \\(exited with code 0\\); stopped what it left running; freed port ${port}$`,
+        "m",
+      ),
+    );
+  },
+);

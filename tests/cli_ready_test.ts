@@ -3,8 +3,9 @@
  * a shell runs them, against a real server.
  */
 import assert from "node:assert/strict";
-import { cli, hasTmux, TmuxSession } from "./_cli.ts";
-import { freePort, hubTest } from "./_hub.ts";
+import type { ProcessInfo } from "../src/core/types.ts";
+import { cli, CliProcess, hasTmux, REPO, TmuxSession } from "./_cli.ts";
+import { freePort, hubTest, type TestHub, waitFor } from "./_hub.ts";
 
 const SLOW_HTTP = "tests/fixtures/slow_http.ts";
 
@@ -38,6 +39,8 @@ hubTest("start --wait-for-log fails with the exit code and stderr of a crash", a
   assert.equal(result.code, 1);
   assert.match(result.stderr, /exited before it was ready \(exit code 3\)/);
   assert.match(result.stderr, /last stderr lines:\n {2}err before exit/);
+  // The last line says so too, so that a log does not end on what reads as a success.
+  assert.match(result.stdout, /^started '.*' \(PID \d+\); it exited before it was ready$/m);
 });
 
 hubTest("run --wait-for-log says it is ready, then follows the output", async (hub) => {
@@ -105,5 +108,82 @@ Deno.test({
     ]);
     await tmux.waitForScreen(new RegExp(`waiting for port ${port} \\(\\d+ s\\)`));
     await tmux.waitForScreen(/ready after \d+\.\d s[^]*\[exit 0\]/);
+  },
+});
+
+/** The managed processes named `label`, as the JSON API lists them. */
+async function listed(hub: TestHub, label: string): Promise<ProcessInfo[]> {
+  return (await hub.api("list", { command_or_label: label, working_directory: REPO })).body
+    .processes;
+}
+
+hubTest(
+  "Ctrl+C during start's wait says the process keeps running and how to stop it",
+  async (hub) => {
+    await using start = new CliProcess(hub, [
+      "start",
+      "--label",
+      "slow",
+      "--wait-for-log",
+      "never",
+      "tests/fixtures/ticker.sh",
+    ]);
+    // Listed once the server has spawned it, which is after the CLI began to wait.
+    const [process] = await waitFor("the start", async () => {
+      const found = await listed(hub, "slow");
+      return found.length > 0 && found;
+    });
+    start.kill("SIGINT");
+    const result = await start.result();
+    assert.equal(result.code, 130, result.stderr);
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `^stopped waiting; 'slow' keeps running \\(PID ${process.pid}\\); stop it with: persistproc stop ${process.pid}$`,
+        "m",
+      ),
+    );
+    assert.equal((await listed(hub, "slow"))[0].status, "running");
+  },
+);
+
+hubTest("Ctrl+C during run's wait with --on-exit stop stops the process", async (hub) => {
+  await using run = new CliProcess(hub, [
+    "run",
+    "--on-exit",
+    "stop",
+    "--label",
+    "slow",
+    "--wait-for-log",
+    "never",
+    "tests/fixtures/ticker.sh",
+  ]);
+  await waitFor("the start", async () => (await listed(hub, "slow")).length > 0);
+  run.kill("SIGINT");
+  const result = await run.result();
+  assert.equal(result.code, 130, result.stderr);
+  assert.match(result.stderr, /^stopped 'slow' \(PID \d+\): /m);
+  assert.equal((await listed(hub, "slow"))[0].status, "stopped");
+});
+
+Deno.test({
+  name: "Ctrl+C during run's wait at a terminal asks whether to stop the process",
+  ignore: !(await hasTmux()),
+  fn: async () => {
+    const { startHub } = await import("./_hub.ts");
+    await using hub = await startHub();
+    await using tmux = await TmuxSession.start(hub, [
+      "run",
+      "--label",
+      "slow",
+      "--wait-for-log",
+      "never",
+      "tests/fixtures/ticker.sh",
+    ]);
+    await tmux.waitForScreen(/waiting for log \/never\/ \(\d+ s\)/);
+    await tmux.sendKeys("C-c");
+    await tmux.waitForScreen(/Stop 'slow' \(PID \d+\)\? \[y\/N\]/);
+    await tmux.sendKeys("y", "Enter");
+    await tmux.waitForScreen(/^stopped 'slow' \(PID \d+\): [^]*\[exit 130\]/m);
   },
 });

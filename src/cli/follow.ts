@@ -43,6 +43,12 @@ export function followProcess(options: FollowOptions): Promise<number> {
   return new FollowSession(options).run();
 }
 
+/** Asks at the terminal whether to stop the process; true for yes (the default is no). */
+export async function confirmStop(process: ProcessInfo): Promise<boolean> {
+  const answer = await ask(`\nStop ${displayName(process)} (PID ${process.pid})? [y/N] `);
+  return /^\s*y(es)?\s*$/i.test(answer ?? "");
+}
+
 class FollowSession {
   readonly #options: FollowOptions;
   #sinceMs: number;
@@ -228,11 +234,11 @@ class FollowSession {
     this.#closeFrame();
     this.#held = [];
     const process = this.#current;
-    const answer = await ask(`\nStop ${displayName(process)} (PID ${process.pid})? [y/N] `);
+    const yes = await confirmStop(process);
     if (this.#held === null) return; // Answered already: by a second Ctrl+C, or by an exit.
     this.#closeQuestion(false);
     if (this.#finished) return;
-    if (/^\s*y(es)?\s*$/i.test(answer ?? "")) await this.#stop();
+    if (yes) await this.#stop();
     else this.#detach();
   }
 

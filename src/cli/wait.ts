@@ -3,8 +3,11 @@
  * `restart`, a spinner while the server waits, and the line that says how the wait ended.
  */
 
-import type { ReadyConditions, WaitedCtrlResult } from "../client/api.ts";
+import type { CtrlArgs, ReadyConditions, WaitedCtrlResult } from "../client/api.ts";
+import type { HubClient } from "../client/hub_client.ts";
 import { describeHolder } from "../core/errors.ts";
+import type { ProcessInfo, ProcessTarget } from "../core/types.ts";
+import { displayName } from "./process_name.ts";
 import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS } from "../core/wait_timeout.ts";
 import { UsageError } from "./args.ts";
 import { paint, printErr } from "./output.ts";
@@ -51,8 +54,23 @@ export function waitConditions(values: {
 }
 
 /**
+ * Ctrl+C during a wait: the wait is given up, and the process (started by then) keeps running
+ * unless the caller stops it.
+ */
+export class WaitInterrupted extends Error {
+  /** The process waited on, when the caller knows it. */
+  target?: ProcessTarget;
+
+  constructor() {
+    super("Stopped waiting (Ctrl+C)");
+    this.name = "WaitInterrupted";
+  }
+}
+
+/**
  * Awaits a start or restart sent with `conditions`. When it waits and `show` is set, a spinner
- * runs meanwhile and the outcome is printed after (with the output tails when `tails`).
+ * runs meanwhile and the outcome is printed after (with the output tails when `tails`). A
+ * Ctrl+C while it waits rejects with WaitInterrupted.
  */
 export async function awaitReady(
   conditions: ReadyConditions,
@@ -60,10 +78,54 @@ export async function awaitReady(
   show: { show: boolean; tails: boolean },
 ): Promise<WaitedCtrlResult> {
   const what = describeConditions(conditions);
-  if (!what || !show.show) return await call;
-  const result = await withSpinner(what, call);
-  printWaitOutcome(result, show.tails);
-  return result;
+  if (!what) return await call;
+  const interrupted = Promise.withResolvers<never>();
+  const onInterrupt = () => interrupted.reject(new WaitInterrupted());
+  Deno.addSignalListener("SIGINT", onInterrupt);
+  try {
+    const waited = Promise.race([call, interrupted.promise]);
+    if (!show.show) return await waited;
+    const result = await withSpinner(what, waited);
+    printWaitOutcome(result, show.tails);
+    return result;
+  } finally {
+    Deno.removeSignalListener("SIGINT", onInterrupt);
+    call.catch(() => {}); // given up on: its failure no longer matters
+  }
+}
+
+/** The process a start, stop or restart call names: by pid, or by label or command in a folder. */
+export function targetOfCall(args: CtrlArgs): ProcessTarget {
+  if (args.pid !== undefined) return { pid: args.pid };
+  const name = args.label ?? args.command_or_label;
+  return {
+    ...(name === undefined ? {} : { command_or_label: name }),
+    ...(args.working_directory === undefined ? {} : { working_directory: args.working_directory }),
+  };
+}
+
+/** Ctrl+C's exit code, 128 + SIGINT, as a shell gives a command it interrupted. */
+export const INTERRUPTED_EXIT = 130;
+
+/**
+ * After a Ctrl+C during a wait: says that the process keeps running and how to stop it (or
+ * that it ended meanwhile); resolves with the process, or null when none can be found.
+ */
+export async function sayKeptRunning(
+  client: HubClient,
+  target: ProcessTarget,
+): Promise<ProcessInfo | null> {
+  const process = await client.get(target).catch(() => null);
+  if (process === null) printErr("stopped waiting");
+  else if (process.status !== "running") {
+    printErr(`stopped waiting; ${displayName(process)} (PID ${process.pid}) has ended`);
+  } else {
+    printErr(
+      `stopped waiting; ${displayName(process)} keeps running (PID ${process.pid}); ` +
+        `stop it with: persistproc stop ${process.pid}`,
+    );
+  }
+  return process;
 }
 
 /** What the conditions wait for, in words: `port 3000 and log /ready/`. */

@@ -18,7 +18,16 @@ import { displayName } from "../process_name.ts";
 import type { Settings } from "../settings.ts";
 import { joinCommand } from "../shell_quote.ts";
 import { TARGET_HELP, WORKING_DIRECTORY_FLAG } from "../target.ts";
-import { awaitReady, WAIT_FLAGS, WAIT_HELP, waitConditions } from "../wait.ts";
+import {
+  awaitReady,
+  INTERRUPTED_EXIT,
+  sayKeptRunning,
+  targetOfCall,
+  WAIT_FLAGS,
+  WAIT_HELP,
+  waitConditions,
+  WaitInterrupted,
+} from "../wait.ts";
 import { AUTORESTART_FLAG, AUTORESTART_HELP, autorestartPolicy } from "../autorestart.ts";
 
 /** The `start` subcommand. */
@@ -174,9 +183,16 @@ async function act(settings: Settings, to: Addressing, args: CtrlArgs): Promise<
   const text = settings.format === "text";
   const send = (target: ProcessTarget) =>
     sendAction(client, { ...args, ...target }, text, "positionals" in to ? to.positionals : []);
-  const result = "positionals" in to
-    ? await actOnTarget(client, to.positionals, to.directory, send)
-    : await send({});
+  let result;
+  try {
+    result = "positionals" in to
+      ? await actOnTarget(client, to.positionals, to.directory, send)
+      : await send({});
+  } catch (error) {
+    if (!(error instanceof WaitInterrupted)) throw error;
+    await sayKeptRunning(client, error.target ?? {});
+    return INTERRUPTED_EXIT;
+  }
   printOut(text ? describe(result) : JSON.stringify(result, null, 2));
   return result.ready === false ? 1 : 0;
 }
@@ -191,7 +207,12 @@ async function sendAction(
   positionals: string[],
 ): Promise<WaitedCtrlResult & { was_running?: boolean }> {
   if (args.action !== "stop") {
-    return await awaitReady(args, client.ctrl(args), { show: text, tails: true });
+    return await awaitReady(args, client.ctrl(args), { show: text, tails: true }).catch(
+      (error) => {
+        if (error instanceof WaitInterrupted) error.target = targetOfCall(args);
+        throw error;
+      },
+    );
   }
   const sent = Date.now();
   const call = client.stop(args, { force: args.force });
@@ -216,15 +237,25 @@ function describe(result: WaitedCtrlResult & { was_running?: boolean }): string 
     case "start":
       return `${result.already_running ? "already running:" : "started"} ${name}${
         listening(result)
-      }${released(result)}\nlog: ${result.log_dir}`;
+      }${released(result)}${notReady(result)}\nlog: ${result.log_dir}`;
     case "stop":
       if (result.was_running === false) {
-        return `${name} was not running (${result.status}: ${describeEnding(result)})`;
+        // What the program left running held ports: the stop ended it and freed them.
+        const leftovers = released(result);
+        return leftovers
+          ? `${name} had ended (${describeEnding(result)}); stopped what it left running${leftovers}`
+          : `${name} was not running (${result.status}: ${describeEnding(result)})`;
       }
       return `stopped ${name}: ${describeEnding(result)}${released(result)}`;
     case "restart":
-      return `restarted ${name}${listening(result)}${released(result)}`;
+      return `restarted ${name}${listening(result)}${released(result)}${notReady(result)}`;
   }
+}
+
+/** After a wait that failed, so the last line does not read as a success. */
+function notReady(result: WaitedCtrlResult): string {
+  if (result.ready !== false) return "";
+  return result.status === "running" ? "; it is not ready" : "; it exited before it was ready";
 }
 
 /**

@@ -10,14 +10,24 @@ import type { ProcessInfo } from "../../core/types.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
-import { followProcess, type OnInterrupt } from "../follow.ts";
+import { confirmStop, followProcess, type OnInterrupt } from "../follow.ts";
 import { callerEnvironment } from "../settings.ts";
 import { printErr } from "../output.ts";
+import { describeEnding } from "../exit_status.ts";
+import { displayName } from "../process_name.ts";
 import { joinCommand } from "../shell_quote.ts";
 import { WORKING_DIRECTORY_FLAG } from "../target.ts";
 import type { AutorestartPolicy } from "../../core/types.ts";
 import { AUTORESTART_FLAG, autorestartPolicy } from "../autorestart.ts";
-import { awaitReady, WAIT_FLAGS, WAIT_HELP, waitConditions } from "../wait.ts";
+import {
+  awaitReady,
+  INTERRUPTED_EXIT,
+  sayKeptRunning,
+  WAIT_FLAGS,
+  WAIT_HELP,
+  waitConditions,
+  WaitInterrupted,
+} from "../wait.ts";
 import type { ReadyConditions, WaitedCtrlResult } from "../../client/api.ts";
 
 /** Stored lines shown when attaching to a process that was already running. */
@@ -83,7 +93,7 @@ ${WAIT_HELP}`,
     const conditions = waitConditions(values);
     const autorestart = autorestartPolicy(values.autorestart);
     const client = await connect(settings, { autostart: true });
-    const { process, attached } = await startOrAttach(client, {
+    const request: StartRequest = {
       command: joinCommand(positionals),
       workingDirectory: resolve(values["working-directory"] ?? Deno.cwd()),
       label: values.label,
@@ -92,7 +102,16 @@ ${WAIT_HELP}`,
       ifRunning: values.fresh ? "fresh" : values.restart ? "restart" : "attach",
       conditions,
       showWait: settings.format === "text",
-    });
+    };
+    let started;
+    try {
+      started = await startOrAttach(client, request);
+    } catch (error) {
+      if (!(error instanceof WaitInterrupted)) throw error;
+      await interruptedWait(client, request, onInterrupt);
+      return INTERRUPTED_EXIT;
+    }
+    const { process, attached } = started;
     return await followProcess({
       client,
       process,
@@ -117,6 +136,29 @@ interface StartRequest {
   conditions: ReadyConditions;
   /** Whether to show a spinner while waiting and the outcome after. */
   showWait: boolean;
+}
+
+/**
+ * After a Ctrl+C during the wait, does what Ctrl+C does while following: at a terminal (with
+ * --on-exit ask) asks whether to stop the process; with --on-exit stop stops it; else says it
+ * keeps running.
+ */
+async function interruptedWait(
+  client: HubClient,
+  request: StartRequest,
+  onInterrupt: OnInterrupt,
+): Promise<void> {
+  const target = {
+    command_or_label: request.label ?? request.command,
+    working_directory: request.workingDirectory,
+  };
+  const ask = onInterrupt === "ask" && Deno.stdin.isTerminal();
+  if (onInterrupt !== "stop" && !ask) return void await sayKeptRunning(client, target);
+  const process = await client.get(target).catch(() => null);
+  if (process?.status !== "running") return void await sayKeptRunning(client, target);
+  if (ask && !await confirmStop(process)) return void await sayKeptRunning(client, target);
+  const stopped = await client.stop({ pid: process.pid });
+  printErr(`stopped ${displayName(stopped)} (PID ${stopped.pid}): ${describeEnding(stopped)}`);
 }
 
 /** Awaits a start or restart; a wait shows a spinner, then how it ended (output follows). */
