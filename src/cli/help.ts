@@ -12,7 +12,8 @@ const GLOBAL_FLAGS_HELP = `Global flags (before the command, or after a subcomma
   --format F        text or json (env PERSISTPROC_FORMAT; default text)
   --token T         the server's access token (env PERSISTPROC_TOKEN, which unlike the
                     flag other users cannot see in ps; default: the one in
-                    DATA_DIR/token, created on first start; 'persistproc token' prints it)
+                    DATA_DIR/token, created on first start; 'persistproc token' prints it;
+                    write --token=T for a token that begins with "-")
   -h, --help        show help`;
 
 /** The overview: how to call persistproc, every command's summary, the global flags. */

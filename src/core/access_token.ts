@@ -10,11 +10,17 @@ export function tokenFile(dataDir: string): string {
   return join(dataDir, "token");
 }
 
-/** A new token: 32 random bytes, base64url (43 characters, no padding). */
+/**
+ * A new token: 32 random bytes, base64url (43 characters, no padding), drawn again when it
+ * would begin with `-`, which a command line would take for a flag (`--token -x...`).
+ */
 export function newToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
-    .replace(/=+$/, "");
+  for (;;) {
+    const bytes = crypto.getRandomValues(new Uint8Array(32));
+    const token = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_")
+      .replace(/=+$/, "");
+    if (!token.startsWith("-")) return token;
+  }
 }
 
 /** The token stored in `dataDir`, or null when there is none (or the file is empty). */

@@ -5,6 +5,8 @@ import { ensureToken, newToken, readToken, tokenFile } from "./access_token.ts";
 Deno.test("newToken() gives 256 random bits as 43 base64url characters", () => {
   const a = newToken();
   assert.match(a, /^[A-Za-z0-9_-]{43}$/);
+  // Never taken for a flag on a command line: none of 2,000 begins with "-" (1 in 64 would).
+  for (let i = 0; i < 2_000; i++) assert.ok(!newToken().startsWith("-"));
   assert.notEqual(a, newToken());
 });
 
