@@ -119,3 +119,29 @@ hubTest("output --wait-for-exit exits with the process's code; timeouts exit 124
   assert.equal(never.code, 124, never.stderr);
   assert.match(never.stderr, /^timed out after/m);
 });
+
+hubTest(
+  "the agent loop goes on through a restart: a pid from before it still names the process",
+  async (hub) => {
+    await using client = await connectMcp(hub);
+    const trigger = await startDev(client, hub);
+    const before = await call(client, "output", { command_or_label: "dev", stream: "stdout" });
+    const [{ pid: oldPid }] = (await call(client, "list", {})).structuredContent.processes;
+    const restarted = await call(client, "ctrl", {
+      action: "restart",
+      command_or_label: "dev",
+      wait_for_log: "compiled 1",
+    });
+    assert.notEqual(restarted.structuredContent.pid, oldPid);
+    await Deno.writeTextFile(trigger, "");
+    const since = await call(client, "output", {
+      pid: oldPid,
+      stream: "stdout",
+      cursor: before.structuredContent.next_cursor,
+      wait_for_log: "compiled 2",
+    });
+    assert.equal(since.isError, undefined, text(since));
+    assert.equal(since.structuredContent.wait_result, "ready", text(since));
+    assert.equal(since.structuredContent.matched_line, "compiled 2");
+  },
+);

@@ -29,6 +29,7 @@ export function toRecord(entry: ManagedProcess, autorestart: AutorestartState): 
     pid_token: entry.pidToken,
     tree: entry.tree.members,
     tree_marker: entry.tree.marker,
+    earlier_pids: entry.earlierPids,
     status: info.status,
     start_time: info.start_time,
     end_time: info.end_time,
@@ -79,6 +80,9 @@ export function savedRun(record: ProcessRecord): SavedRun {
     restarts: record.restarts,
     tree: validMembers(record.tree),
     marker: typeof record.tree_marker === "string" ? record.tree_marker : null,
+    earlierPids: Array.isArray(record.earlier_pids)
+      ? record.earlier_pids.filter((pid) => Number.isInteger(pid) && pid > 1)
+      : [],
   };
 }
 

@@ -47,6 +47,8 @@ export interface ProcessRecord extends
    * process/tree_marker.ts); absent in older files.
    */
   tree_marker?: string | null;
+  /** The pids of its earlier runs, newest last (absent in older files). */
+  earlier_pids?: number[];
   log_dir: string;
   /** The port assigned with `assign_port` and its variable (absent in older files). */
   port_assignment?: { variable: string; port: number } | null;

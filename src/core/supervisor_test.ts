@@ -103,6 +103,12 @@ Deno.test("restart relaunches with a new pid and keeps the label and log", async
   assert.equal(second.status, "running");
   assert.equal(second.restarts, 1);
   assert.equal(second.log_dir, first.log_dir);
+  // The first run's pid still names the process, now and for a server started after this one.
+  assert.equal((await sup.get({ pid: first.pid })).pid, second.pid);
+  await until("the earlier pid saved", async () => {
+    const state = JSON.parse(await Deno.readTextFile(`${sup.dir}/state.json`));
+    return state.processes[0].earlier_pids?.includes(first.pid);
+  });
 });
 
 Deno.test("start explains a missing directory and an unknown command", async () => {

@@ -7,6 +7,8 @@ import type { ProcessFilter, ProcessTarget } from "./types.ts";
 /** The part of a managed process that addressing looks at. */
 export interface Addressable {
   pid: number;
+  /** The pids of its earlier runs: a pid from before a restart still names it. */
+  earlierPids?: readonly number[];
   status: string;
   startTime?: Date;
   spec: {
@@ -45,8 +47,10 @@ export function matchesFilter(entry: Addressable, filter: ProcessFilter): boolea
 }
 
 /**
- * Returns the one entry the target names. A pid wins over a label, a label over a command.
- * No match, or several, is an error that lists the candidates so the caller can pick.
+ * Returns the one entry the target names. A pid wins over a label, a label over a command; a
+ * pid no process has now names the process it belonged to before a restart. No match, or
+ * several, is an error that lists the candidates (and names one whose label is close to what
+ * was asked for) so the caller can pick.
  */
 export function resolveTarget<T extends Addressable>(entries: T[], target: ProcessTarget): T {
   if (target.pid !== undefined) {
@@ -57,7 +61,8 @@ export function resolveTarget<T extends Addressable>(entries: T[], target: Proce
     // else the latest started.
     const withPid = entries.filter((entry) => entry.pid === target.pid);
     const found = withPid.find((entry) => entry.status === "running") ??
-      withPid.sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0))[0];
+      newestFirst(withPid)[0] ??
+      newestFirst(entries.filter((entry) => entry.earlierPids?.includes(target.pid!)))[0];
     if (found) return found;
     throw new ProcessNotFoundError(`No managed process has PID ${target.pid}${known(entries)}`);
   }
@@ -85,15 +90,51 @@ export function resolveTarget<T extends Addressable>(entries: T[], target: Proce
   }
   const where = target.working_directory ? ` in "${target.working_directory}"` : "";
   throw new ProcessNotFoundError(
-    `No managed process is labelled or runs "${name}"${where}${known(entries)}`,
+    `No managed process is labelled or runs "${name}"${where}${closeTo(name, entries)}${
+      known(entries)
+    }`,
   );
+}
+
+function newestFirst<T extends Addressable>(entries: T[]): T[] {
+  return entries.sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0));
+}
+
+/** `; did you mean "watcher" (PID 7, running)?` for a label a typo away, running ones first. */
+function closeTo(name: string, entries: Addressable[]): string {
+  const close = ordered(entries).find(({ spec: { label } }) =>
+    editDistance(label.toLowerCase(), name.toLowerCase()) <=
+      Math.max(1, Math.floor(name.length / 4))
+  );
+  return close ? `; did you mean "${close.spec.label}" (PID ${close.pid}, ${close.status})?` : "";
+}
+
+/** Levenshtein distance: insertions, deletions and substitutions of one character each. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(
+        previous[j] + 1,
+        row[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+/** Running ones first, then the rest, newest first. */
+function ordered<T extends Addressable>(entries: T[]): T[] {
+  const running = entries.filter((e) => e.status === "running");
+  return [...newestFirst(running), ...newestFirst(entries.filter((e) => e.status !== "running"))];
 }
 
 /** One candidate a line, running ones first, so the one that is meant stands out. */
 function candidateLines(entries: Addressable[]): string {
-  const running = entries.filter((e) => e.status === "running");
-  const ended = entries.filter((e) => e.status !== "running");
-  return [...running, ...ended].map((e) => `  ${describeOne(e)}`).join("\n");
+  return ordered(entries).map((e) => `  ${describeOne(e)}`).join("\n");
 }
 
 function describeOne(e: Addressable): string {
@@ -104,8 +145,9 @@ function describe(entries: Addressable[]): string {
   return entries.map(describeOne).join("; ");
 }
 
+/** The processes known, running ones first, then the newest ended ones: at most 10. */
 function known(entries: Addressable[]): string {
   if (entries.length === 0) return "; no processes are managed yet";
-  const shown = entries.slice(-10);
+  const shown = ordered(entries).slice(0, 10);
   return `; known: ${describe(shown)}${entries.length > shown.length ? "; ..." : ""}`;
 }

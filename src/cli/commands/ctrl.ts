@@ -243,7 +243,9 @@ function describe(result: WaitedCtrlResult & { was_running?: boolean }): string 
         // What the program left running held ports: the stop ended it and freed them.
         const leftovers = released(result);
         return leftovers
-          ? `${name} had ended (${describeEnding(result)}); stopped what it left running${leftovers}`
+          ? `${name} had ended (${
+            describeEnding(result)
+          }); stopped what it left running${leftovers}`
           : `${name} was not running (${result.status}: ${describeEnding(result)})`;
       }
       return `stopped ${name}: ${describeEnding(result)}${released(result)}`;

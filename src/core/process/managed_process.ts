@@ -40,6 +40,7 @@ export class ManagedProcess {
   #run = newRun(0, null);
   #outcome: Exclude<ProcessStatus, "running"> = "exited";
   #restarts = 0;
+  #earlierPids: number[] = [];
   #stops = 0;
   /** Set by a restart while it stops the run it replaces, so followers learn a start follows. */
   #relaunching = false;
@@ -65,6 +66,13 @@ export class ManagedProcess {
 
   get pid(): number {
     return this.#run.pid;
+  }
+  /**
+   * The pids of its earlier runs, newest last (at most 20): a caller holding one from before
+   * a restart still names this process.
+   */
+  get earlierPids(): number[] {
+    return [...this.#earlierPids];
   }
   /** Identifies this pid's process against a later one reusing the pid. */
   get pidToken(): string | null {
@@ -130,6 +138,7 @@ export class ManagedProcess {
   /** Takes back what a previous server saved, before anything else is done with the entry. */
   restoreRun(run: SavedRun): void {
     this.#run = restoredRun(run);
+    this.#earlierPids = run.earlierPids;
     this.#restarts = run.restarts;
     this.#outcome = run.status === "running" ? "exited" : run.status;
   }
@@ -160,6 +169,7 @@ export class ManagedProcess {
     const reason = options.restart ? "restart" : "start";
     const { spawned, piped } = spawnProgram(this.spec, this.output, reason, marker);
     const { child } = spawned;
+    if (this.#run.pid > 1) this.#earlierPids = [...this.#earlierPids, this.#run.pid].slice(-20);
     this.#run = newRun(child.pid, processStartToken(child.pid), marker);
     if (options.restart) this.#restarts++;
     const status = child.status.then((s) => ({ ...s, signal: s.signal ?? null }));

@@ -34,6 +34,8 @@ export interface SavedRun {
   tree: readonly TreeMember[];
   /** The run's tree marker (see ./tree_marker.ts); null when it had none. */
   marker: string | null;
+  /** The pids of the process's earlier runs, newest last. */
+  earlierPids: number[];
 }
 
 /**
