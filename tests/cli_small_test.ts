@@ -116,3 +116,11 @@ hubTest("an MCP stop of a process that already ended says it was not running", a
   }) as { content: { text: string }[] };
   assert.match(result.content[0].text, /^was not running \(nothing to stop\): PID \d+ "done"/);
 });
+
+hubTest("a mistyped subcommand is not run as a program without a hint", async (hub) => {
+  const typo = await cli(hub, ["lst"]);
+  assert.equal(typo.code, 1);
+  assert.match(typo.stderr, /^error: cannot run "lst": .*; did you mean 'persistproc list'\?$/m);
+  const other = await cli(hub, ["no-such-program-xyz"]);
+  assert.doesNotMatch(other.stderr, /did you mean/);
+});

@@ -50,6 +50,8 @@ hubTest("wait_for_log counts only lines after the call began, with progress", as
   assert.equal(page.wait_result, "ready");
   assert.equal(page.matched_line, "compiled 2");
   assert.match(page.output.at(-1), /^compiled 2$/);
+  // What it reads is what came since the call began: not the first build's lines.
+  assert.ok(!page.output.includes("compiled 1"), page.output.join("\n"));
   assert.match(text(result), /matched after [\d.]+ s: compiled 2/);
 });
 

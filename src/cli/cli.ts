@@ -6,6 +6,7 @@
 
 import denoJson from "../../deno.json" with { type: "json" };
 import { HubError } from "../client/errors.ts";
+import { editDistance } from "../core/target.ts";
 import { parseFlags, splitAtFirstPositional, UsageError } from "./args.ts";
 import { type Command, invoke } from "./command.ts";
 import { ctrlCommand, restartCommand, startCommand, stopCommand } from "./commands/ctrl.ts";
@@ -106,7 +107,27 @@ async function dispatch(args: string[]): Promise<number> {
   // Not a subcommand: the implicit run, given the run flags that came before the command.
   // `--` keeps the command's own flags its own.
   const before = splitAtFirstPositional(args, spec).flags;
-  return await invoke(runCommand, [...before, "--", ...positionals], {});
+  try {
+    return await invoke(runCommand, [...before, "--", ...positionals], {});
+  } catch (error) {
+    throw withSubcommandHint(error, positionals[0]);
+  }
+}
+
+/**
+ * A command that cannot be run and is a typo away from a subcommand (`persistproc lst`) was
+ * most likely meant as that subcommand: the error says so.
+ */
+function withSubcommandHint(error: unknown, word: string): unknown {
+  if (!(error instanceof HubError) || error.code !== "command_not_found") return error;
+  const names = [...COMMANDS.flatMap((c) => c.names), "help"];
+  const close = names.find((name) => editDistance(name, word) <= (name.length > 3 ? 2 : 1));
+  if (close === undefined) return error;
+  return new HubError(
+    error.code,
+    `${error.message}; did you mean 'persistproc ${close}'?`,
+    error.status,
+  );
 }
 
 function pick<T extends object>(values: T, keys: string[]): Partial<T> {

@@ -212,7 +212,7 @@ export const outputInput = {
     "Only lines before this ISO-8601 time",
   ),
   wait_for_log: z.string().min(1).max(1_000).optional().describe(
-    "First wait for a line stored after this call (or after cursor) matching this RE2 regex",
+    "First wait for a line stored after this call (or cursor) matching this RE2 regex; a match reads from there",
   ),
   wait_for_exit: z.boolean().optional().describe("First wait until the process exits"),
   wait_timeout: z.number().positive().max(MAX_WAIT_SECONDS).optional().describe(

@@ -59,7 +59,8 @@ export interface OutputWaitOptions {
 /**
  * Reads output as readOutput does; with wait_for_log or wait_for_exit, first waits until the
  * condition is met, the process exits, or the timeout passes. The read then returns what came
- * after `cursor` (or the newest lines), so the caller sees what the wait was about.
+ * after `cursor` (a line matched without one: what came since the call began; else the newest
+ * lines), so the caller sees what the wait was about.
  */
 export async function readOutputWaiting(
   hub: OutputWaitHub,
@@ -81,11 +82,20 @@ export async function readOutputWaiting(
     // A bad cursor is refused now, not after the wait.
     decodeCursor(read.cursor, cursorLogId(info, stream));
   }
-  const wanted = { pattern, exit: !!wait_for_exit, stream, cursor: read.cursor, read };
+  // A wait for a line without a cursor is about what is printed from now on: that is what it
+  // matches, and (unless another window is asked for) what it reads.
+  const fromNow = pattern !== null && read.cursor === undefined &&
+      read.since_time === undefined && read.before_time === undefined && read.grep === undefined
+    ? (await readOutput(hub, { ...read, lines: 1 })).next_cursor
+    : undefined;
+  const cursor = read.cursor ?? fromNow;
+  const wanted = { pattern, exit: !!wait_for_exit, stream, cursor, read: { ...read, cursor } };
   const outcome = await waitOn(hub, info, wanted, timeoutMs, options);
   // By label: a restart during the wait gave the process another pid.
+  // A wait that did not match shows the newest lines instead: why it exited, or what it does.
   const page = await readOutput(hub, {
     ...read,
+    cursor: outcome.wait_result === "ready" ? cursor : read.cursor,
     pid: undefined,
     working_directory: undefined,
     command_or_label: info.label,
