@@ -17,7 +17,8 @@ export class NoServerError extends Error {
   constructor(port: number, options?: ErrorOptions) {
     super(
       `No persistproc server runs on port ${port}, so nothing is managed and nothing was changed; ` +
-        `start one with 'persistproc serve' (or let 'persistproc run' or 'start' start it)`,
+        `start one with 'persistproc serve' (it stays in the foreground: use another terminal), ` +
+          `or let 'persistproc run' or 'start' start one in the background`,
       options,
     );
     this.name = "NoServerError";
