@@ -42,4 +42,11 @@ hubTest("a run flag before a subcommand is a usage error", async (hub) => {
   const result = await cli(hub, ["--restart", "list"]);
   assert.equal(result.code, 2);
   assert.match(result.stderr, /^error: --restart belongs to run/m);
+  // -C is the subcommand's own: it is told where it goes.
+  const folder = await cli(hub, ["-C", "/tmp", "ls"]);
+  assert.equal(folder.code, 2);
+  assert.match(
+    folder.stderr,
+    /^error: -C \(--working-directory\) goes after the subcommand: persistproc ls -C DIR/m,
+  );
 });
