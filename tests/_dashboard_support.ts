@@ -15,6 +15,19 @@ export const browserMissing: string | null = existsSync(CHROMIUM)
   ? null
   : `${CHROMIUM} is missing; install it with apt-get install -y chromium`;
 
+/** Options of a browser test: skipped, with the reason in its name, when there is no browser. */
+export function browserTest(name: string, otherwiseMissing: string | null = null) {
+  const missing = browserMissing ?? otherwiseMissing;
+  return {
+    // `deno test --quiet` hides printed output, so the reason also goes into the name.
+    name: missing ? `${name} (skipped: ${missing})` : name,
+    ignore: missing !== null,
+    // playwright-core keeps its pipe to the browser and timers of its own.
+    sanitizeOps: false,
+    sanitizeResources: false,
+  };
+}
+
 /** Calls a tool of the JSON API; throws with the server's answer unless it succeeds. */
 export async function tool(
   hub: TestHub,

@@ -72,19 +72,26 @@ try {
     await Deno.writeTextFile(join(shop, name), `#!/bin/sh\n${body.trimStart()}`, { mode: 0o755 });
   }
   await using hub = await startHub();
-  const start = (label: string, command: string) =>
-    tool(hub, "ctrl", {
-      action: "start",
-      label,
-      command_or_label: command,
-      working_directory: shop,
-      environment: { DENO: Deno.execPath() },
+  // Started as an agent, the CLI and the page would, so the "Started by" column reads true.
+  const start = async (label: string, command: string, by: string) => {
+    const response = await hub.fetch("/api/tools/ctrl", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-persistproc-client": by },
+      body: JSON.stringify({
+        action: "start",
+        label,
+        command_or_label: command,
+        working_directory: shop,
+        environment: { DENO: Deno.execPath() },
+      }),
     });
-  await start("web", `./dev-server --port ${portOr(5173)}`);
-  await start("api", `./api-server --port ${portOr(8080)}`);
-  await start("worker", "./worker --queue emails");
-  await start("migrate", "./migrate");
-  await start("tests", "./watch-tests");
+    if (!response.ok) throw new Error(`starting ${label}: ${await response.text()}`);
+  };
+  await start("web", `./dev-server --port ${portOr(5173)}`, "claude-code/2.1.0");
+  await start("api", `./api-server --port ${portOr(8080)}`, "cli");
+  await start("worker", "./worker --queue emails", "dashboard");
+  await start("migrate", "./migrate", "claude-code/2.1.0");
+  await start("tests", "./watch-tests", "cli");
   await tool(hub, "ctrl", { action: "stop", command_or_label: "tests" });
 
   await using browser = await openBrowser();

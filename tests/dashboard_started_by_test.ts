@@ -3,7 +3,7 @@
  */
 import assert from "node:assert/strict";
 import {
-  browserMissing,
+  browserTest,
   openBrowser,
   reportingHub,
   signedInPage,
@@ -12,12 +12,7 @@ import {
 import { FIXTURES, startHub, waitFor } from "./_hub.ts";
 
 Deno.test({
-  name: browserMissing
-    ? `the dashboard shows who started what and links assigned ports (skipped: ${browserMissing})`
-    : "the dashboard shows who started what and links assigned ports",
-  ignore: browserMissing !== null,
-  sanitizeOps: false,
-  sanitizeResources: false,
+  ...browserTest("the dashboard shows who started what and links assigned ports"),
   async fn() {
     await using hub = await startHub();
     await using browser = await openBrowser();

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import type { Locator, Page } from "playwright-core";
 import {
   browserMissing,
+  browserTest,
   openBrowser,
   reportingHub,
   signedInPage,
@@ -19,19 +20,6 @@ const FIXTURES = FIXTURES_DIR.replace(/\/$/, "");
 if (browserMissing) {
   // deno-lint-ignore no-console
   console.log(`Skipping the dashboard browser tests: ${browserMissing}`);
-}
-
-/** Options of a browser test: skipped, with the reason in its name, when there is no browser. */
-function browserTest(name: string, otherwiseMissing: string | null = null) {
-  const missing = browserMissing ?? otherwiseMissing;
-  return {
-    // `deno test --quiet` hides printed output, so the reason also goes into the name.
-    name: missing ? `${name} (skipped: ${missing})` : name,
-    ignore: missing !== null,
-    // playwright-core keeps its pipe to the browser and timers of its own.
-    sanitizeOps: false,
-    sanitizeResources: false,
-  };
 }
 
 async function textOf(locator: Locator): Promise<string> {

@@ -180,7 +180,7 @@ async function refresh() {
   state.processes = processes;
   if (!state.listed) {
     state.listed = true;
-    const first = processes.find((p) => p.status === "running") || processes[0];
+    const first = tableOrder(processes)[0];
     if (!state.selected && first) state.selected = first.label;
   }
   render();
@@ -247,6 +247,7 @@ byId("start-form").addEventListener("submit", async (event) => {
   } finally {
     button.disabled = false;
     await refresh();
+    table.reveal(state.selected);
   }
 });
 

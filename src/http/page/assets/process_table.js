@@ -43,13 +43,27 @@ function portsOf(p) {
 
 /** A long path cut to its last parts, which tell directories apart best. */
 function shortPath(path) {
-  if (path.length <= 36) return path;
+  if (path.length <= 26) return path;
   const parts = path.split("/");
   let tail = parts.pop();
-  while (parts.length > 1 && tail.length + parts[parts.length - 1].length < 34) {
+  while (parts.length > 1 && tail.length + parts[parts.length - 1].length < 23) {
     tail = parts.pop() + "/" + tail;
   }
   return "\u2026/" + tail;
+}
+
+/**
+ * The order of the table's rows: running processes first, by label, so that a restart does
+ * not move a row under the pointer; then the ones that ended, the latest first, since the
+ * newest failure is the one worth reading.
+ */
+function tableOrder(processes) {
+  const byLabel = (a, b) => a.label.localeCompare(b.label, "en", { numeric: true });
+  const ended = (p) => Date.parse(p.end_time || p.start_time) || 0;
+  const running = processes.filter((p) => p.status === "running").sort(byLabel);
+  const rest = processes.filter((p) => p.status !== "running")
+    .sort((a, b) => ended(b) - ended(a) || byLabel(a, b));
+  return running.concat(rest);
 }
 
 function setText(el, text) {
@@ -112,7 +126,7 @@ class ProcessTable {
       }
     }
     let previous = null;
-    for (const p of processes) {
+    for (const p of tableOrder(processes)) {
       let row = this.rows.get(p.label);
       if (!row) {
         row = this.createRow(p.label);
@@ -170,14 +184,15 @@ class ProcessTable {
     setText(c.label, p.label);
     c.label.title = p.label;
     setText(c.command, p.command_line);
-    c.command.title = p.command.join(" ");
+    c.command.title = p.command.join(" ") + "\nin " + p.working_directory;
     setText(c.dir, shortPath(p.working_directory));
     c.dir.title = p.working_directory;
     setText(c.pid, String(p.pid));
     this.fillPorts(c.ports, portsOf(p), p.assigned_port);
     setText(c.uptime, uptimeText(p, now));
     c.uptime.title = "started " + new Date(p.start_time).toLocaleString() +
-      (p.end_time ? ", ended " + new Date(p.end_time).toLocaleString() : "");
+      (p.end_time ? ", ended " + new Date(p.end_time).toLocaleString() : "") +
+      (p.restarts ? "; restarted " + p.restarts + (p.restarts === 1 ? " time" : " times") : "");
     setText(c.exit, exitText(p));
     c.exit.dataset.bad = String(p.status === "failed");
     setText(c.restarts, String(p.restarts));
@@ -187,6 +202,12 @@ class ProcessTable {
     for (const button of row.lastChild.children) {
       button.disabled = Boolean(busyText) || (button.dataset.action !== "restart" && !running);
     }
+  }
+
+  /** Scrolls the table just enough to show the row, e.g. one just started from the form. */
+  reveal(label) {
+    const row = this.rows.get(label);
+    if (row) row.scrollIntoView({ block: "nearest" });
   }
 
   fillPorts(td, ports, assigned) {
