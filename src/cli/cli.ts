@@ -91,7 +91,9 @@ async function dispatch(args: string[]): Promise<number> {
   const command = COMMANDS.find((c) => c.names.includes(positionals[0]));
   if (runFlags[0] === "working-directory" && command?.flags["working-directory"]) {
     throw new UsageError(
-      `-C (--working-directory) goes after the subcommand: persistproc ${positionals[0]} -C DIR ...`,
+      `-C (--working-directory) goes after the subcommand: persistproc ${
+        positionals[0]
+      } -C DIR ...`,
     );
   }
   if (runFlags.length > 0 && (serve || command !== undefined || positionals.length === 0)) {

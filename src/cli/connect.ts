@@ -18,7 +18,7 @@ export class NoServerError extends Error {
     super(
       `No persistproc server runs on port ${port}, so nothing is managed and nothing was changed; ` +
         `start one with 'persistproc serve' (it stays in the foreground: use another terminal), ` +
-          `or let 'persistproc run' or 'start' start one in the background`,
+        `or let 'persistproc run' or 'start' start one in the background`,
       options,
     );
     this.name = "NoServerError";
