@@ -20,7 +20,9 @@
  *   environment to the program.
  * - `--allow-ffi`: stored output is bounded on disk by punching holes in its files, a system
  *   call Deno lacks, reached in libc (`fallocate` on Linux, `fcntl(F_PUNCHHOLE)` on macOS;
- *   src/core/system/hole_punch.ts). Without it, disk use is bounded by copying rotation.
+ *   src/core/system/hole_punch.ts). Without it, disk use is bounded by copying rotation. The
+ *   server also calls glibc's `malloc_trim` when idle, to hand freed memory back
+ *   (src/core/system/malloc_trim.ts); without the permission it keeps that memory.
  *
  * Not `--allow-all`, although `--allow-run` already lets the program start anything: the
  * limits still bind persistproc's own code and its npm dependencies (no network beyond

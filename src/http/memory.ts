@@ -4,11 +4,14 @@
  * young generation and leaves its garbage in committed heap pages, which V8's own memory reducer
  * returns only some 30 to 40 s later. One memory-reducing collection after a second without
  * requests returns them at once: measured, 83 -> 75 MiB resident after the first MCP requests,
- * 68 -> 64 MiB after start. It waits for a quiet second because the collection stops the server
- * for tens of milliseconds, which under load is every waiting caller's latency.
+ * 68 -> 64 MiB after start. Then glibc is asked to return the C heap's free memory, which it
+ * keeps otherwise (src/core/system/malloc_trim.ts). It waits for a quiet second because the
+ * collection stops the server for tens of milliseconds, which under load is every waiting
+ * caller's latency.
  */
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
+import { trimMalloc } from "../core/system/malloc_trim.ts";
 
 type Collect = (options: { type: "major"; execution: "sync"; flavor: "last-resort" }) => void;
 
@@ -42,6 +45,7 @@ function arm(delay: number): void {
     armed = false;
     pending = false;
     collector()?.({ type: "major", execution: "sync", flavor: "last-resort" });
+    trimMalloc(); // what the collection and the burst freed in the C heap, glibc keeps
   }, delay));
 }
 
