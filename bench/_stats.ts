@@ -1,5 +1,5 @@
 /**
- * The arithmetic of the benchmarks: medians, percentiles and a timer.
+ * The arithmetic of the benchmarks: medians, percentiles, a timer and a process's CPU time.
  */
 
 /** The value below which `p` (0..1) of the samples lie, by the nearest-rank method. */
@@ -42,4 +42,13 @@ export async function until<T>(
     if (performance.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
+}
+
+const TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) the process has used, from /proc/PID/stat. */
+export async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
 }

@@ -7,16 +7,7 @@
 import { join } from "node:path";
 import type { Measure, Result } from "./_context.ts";
 import { type BenchHub, benchHub } from "./_hub.ts";
-import { median, percentile, timed } from "./_stats.ts";
-
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
-/** CPU seconds (user + system) the process has used, from /proc/PID/stat. */
-async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await Deno.readTextFile(`/proc/${pid}/stat`);
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-}
+import { cpuSeconds, median, percentile, timed } from "./_stats.ts";
 
 /** Percent of one core the server used over `seconds`, while `during` runs. */
 async function cpuPercent(hub: BenchHub, seconds: number, during?: () => Promise<void>) {

@@ -2,14 +2,16 @@
  * Measure 4, MCP round trip of `list`: the SDK's Client over Streamable HTTP on protocol
  * revision 2026-07-28, connected before the clock starts, calling `list` with 10 processes running; one client calling in turn, then
  * many clients calling at once. Only the calls are timed. The limit is the same clients against
- * an endpoint that replays a canned answer (bench/_canned_mcp.ts).
+ * an endpoint that replays a canned answer (bench/_canned_mcp.ts). While the many clients call,
+ * the server's CPU time is read from /proc, and compared with the same calls over the JSON API:
+ * what a call costs the server, whatever else shares the machine.
  */
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { freePort } from "../tests/_hub.ts";
 import type { BenchContext, Measure, Result } from "./_context.ts";
-import { benchHub, connectMcp, startSleepers } from "./_hub.ts";
-import { percentile, timed, until } from "./_stats.ts";
+import { type BenchHub, benchHub, connectMcp, startSleepers } from "./_hub.ts";
+import { cpuSeconds, percentile, timed, until } from "./_stats.ts";
 
 const CANNED = fileURLToPath(new URL("./_canned_mcp.ts", import.meta.url));
 
@@ -23,7 +25,8 @@ export const mcpList: Measure = async (ctx) => {
   const canned = join(ctx.tmp, "list-result.json");
   await Deno.writeTextFile(canned, JSON.stringify(await first.callTool({ name: "list" })));
   await first[Symbol.asyncDispose]();
-  const persistproc = await roundTrips(ctx, hub.base, hub.auth);
+  const persistproc = await roundTrips(ctx, hub.base, hub.auth, hub.pid);
+  const apiCpuUs = await apiCpuPerCall(ctx, hub);
 
   // The same clients against an endpoint that only replays that answer: the machine's floor.
   const port = freePort();
@@ -38,7 +41,7 @@ export const mcpList: Measure = async (ctx) => {
       () => fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false),
       { everyMs: 20 },
     );
-    limit = await roundTrips(ctx, `http://127.0.0.1:${port}`, {});
+    limit = await roundTrips(ctx, `http://127.0.0.1:${port}`, {}, floor.pid);
   } finally {
     floor.kill("SIGKILL");
     await floor.status;
@@ -48,7 +51,7 @@ export const mcpList: Measure = async (ctx) => {
   const row = (
     what: string,
     p: number,
-    key: keyof RoundTrips,
+    key: "one" | "many",
     target?: { belowMs: number } | { timesLimit: number },
   ): Result => {
     const ours = percentile(persistproc[key], p);
@@ -76,19 +79,40 @@ export const mcpList: Measure = async (ctx) => {
     row("1 client", 0.99, "one"),
     row(many, 0.5, "many", { timesLimit: 1.5 }),
     row(many, 0.99, "many", { belowMs: 50 }),
+    {
+      measure: `server CPU per MCP list call, ${many}`,
+      unit: "µs",
+      persistproc: persistproc.cpuPerCallUs,
+      limit: limit.cpuPerCallUs,
+      target: "–",
+      met: null,
+    },
+    {
+      measure: `server CPU per list call over the JSON API, ${many}`,
+      unit: "µs",
+      persistproc: apiCpuUs,
+      target: "–",
+      met: null,
+    },
   ];
 };
 
 interface RoundTrips {
   one: number[];
   many: number[];
+  /** The server's CPU time per call while the many clients called, in µs. */
+  cpuPerCallUs: number;
 }
 
-/** Times `list` calls: one client calling in turn, then every client calling at once. */
+/**
+ * Times `list` calls: one client calling in turn, then every client calling at once, while the
+ * CPU time of the server (process `pid`) is taken.
+ */
 async function roundTrips(
   ctx: BenchContext,
   base: string,
   auth: Record<string, string>,
+  pid: number,
 ): Promise<RoundTrips> {
   const { listCalls, listCallsPerClient, listClients } = ctx.sizes;
   const clients = await Promise.all(
@@ -110,13 +134,28 @@ async function roundTrips(
     const one: number[] = [];
     for (let i = 0; i < listCalls; i++) one.push(await call(clients[0]));
     ctx.note(`mcp list (${base}): ${listClients} clients, ${listCallsPerClient} calls each`);
+    const cpuBefore = await cpuSeconds(pid);
     const many = (await Promise.all(clients.map(async (client) => {
       const own: number[] = [];
       for (let i = 0; i < listCallsPerClient; i++) own.push(await call(client));
       return own;
     }))).flat();
-    return { one, many };
+    const cpuPerCallUs = (await cpuSeconds(pid) - cpuBefore) * 1e6 / many.length;
+    return { one, many, cpuPerCallUs };
   } finally {
     await Promise.all(clients.map((client) => client[Symbol.asyncDispose]()));
   }
+}
+
+/** The server's CPU time per `list` call over the JSON API, the many clients calling at once. */
+async function apiCpuPerCall(ctx: BenchContext, hub: BenchHub): Promise<number> {
+  const { listCallsPerClient, listClients } = ctx.sizes;
+  ctx.note(`json api list: ${listClients} clients, ${listCallsPerClient} calls each`);
+  const calls = async () => {
+    for (let i = 0; i < listCallsPerClient; i++) await hub.call("list", {});
+  };
+  await calls(); // warm-up
+  const before = await cpuSeconds(hub.pid);
+  await Promise.all(Array.from({ length: listClients }, calls));
+  return (await cpuSeconds(hub.pid) - before) * 1e6 / (listClients * listCallsPerClient);
 }
