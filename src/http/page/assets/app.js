@@ -218,6 +218,8 @@ async function act(p, action) {
   } finally {
     state.busy.delete(p.label);
     await refresh();
+    // A stopped process that restarts moves up among the running ones: keep it in sight.
+    table.reveal(p.label);
   }
 }
 

@@ -181,6 +181,7 @@ class ProcessTable {
     const status = c.status.firstChild;
     status.dataset.status = busyText ? "busy" : p.status;
     setText(status.lastChild, busyText ? busyText + "\u2026" : p.status);
+    c.status.title = exitText(p) ? p.status + ": " + exitText(p) : "";
     setText(c.label, p.label);
     c.label.title = p.label;
     setText(c.command, p.command_line);
