@@ -17,7 +17,10 @@ Deno.test("rotation loses no line: a follower reads every line of a counter that
       "for b in $(seq 0 399); do seq $((b * 2000)) $((b * 2000 + 1999)); sleep 0.01; done; echo end",
     working_directory: hub.dataDir,
   });
-  const response = await hub.fetch(`/api/follow?pid=${body.pid}&lines=0`);
+  // Bounded: a tree left paused would otherwise hang here until the runner gives up.
+  const response = await hub.fetch(`/api/follow?pid=${body.pid}&lines=0`, {
+    signal: AbortSignal.timeout(120_000),
+  });
   await Deno.writeTextFile(`${hub.dataDir}/go`, "");
   let next = 0;
   const gaps: string[] = [];

@@ -58,29 +58,31 @@ export function waitConditions(values: {
  * unless the caller stops it.
  */
 export class WaitInterrupted extends Error {
-  /** The process waited on, when the caller knows it. */
-  target?: ProcessTarget;
+  /** The process waited on. */
+  readonly target: ProcessTarget;
 
-  constructor() {
+  constructor(target: ProcessTarget) {
     super("Stopped waiting (Ctrl+C)");
     this.name = "WaitInterrupted";
+    this.target = target;
   }
 }
 
 /**
  * Awaits a start or restart sent with `conditions`. When it waits and `show` is set, a spinner
  * runs meanwhile and the outcome is printed after (with the output tails when `tails`). A
- * Ctrl+C while it waits rejects with WaitInterrupted.
+ * Ctrl+C while it waits rejects with WaitInterrupted, naming `target`, the process waited on.
  */
 export async function awaitReady(
   conditions: ReadyConditions,
   call: Promise<WaitedCtrlResult>,
   show: { show: boolean; tails: boolean },
+  target: ProcessTarget,
 ): Promise<WaitedCtrlResult> {
   const what = describeConditions(conditions);
   if (!what) return await call;
   const interrupted = Promise.withResolvers<never>();
-  const onInterrupt = () => interrupted.reject(new WaitInterrupted());
+  const onInterrupt = () => interrupted.reject(new WaitInterrupted(target));
   Deno.addSignalListener("SIGINT", onInterrupt);
   try {
     const waited = Promise.race([call, interrupted.promise]);
@@ -107,6 +109,26 @@ export function targetOfCall(args: CtrlArgs): ProcessTarget {
 /** Ctrl+C's exit code, 128 + SIGINT, as a shell gives a command it interrupted. */
 export const INTERRUPTED_EXIT = 130;
 
+/** How long, after a Ctrl+C during a wait, the CLI looks for the process the server starts. */
+const FIND_AFTER_INTERRUPT_MS = 2_000;
+
+/**
+ * The process waited on, after a Ctrl+C during the wait; null when none is found. A Ctrl+C
+ * right after the request went out may come before the server has the process: it is looked
+ * for again for up to 2 s.
+ */
+export async function findWaitedOn(
+  client: HubClient,
+  target: ProcessTarget,
+): Promise<ProcessInfo | null> {
+  const deadline = Date.now() + FIND_AFTER_INTERRUPT_MS;
+  for (;;) {
+    const process = await client.get(target).catch(() => null);
+    if (process !== null || Date.now() >= deadline) return process;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /**
  * After a Ctrl+C during a wait: says that the process keeps running and how to stop it (or
  * that it ended meanwhile); resolves with the process, or null when none can be found.
@@ -115,7 +137,7 @@ export async function sayKeptRunning(
   client: HubClient,
   target: ProcessTarget,
 ): Promise<ProcessInfo | null> {
-  const process = await client.get(target).catch(() => null);
+  const process = await findWaitedOn(client, target);
   if (process === null) printErr("stopped waiting");
   else if (process.status !== "running") {
     printErr(`stopped waiting; ${displayName(process)} (PID ${process.pid}) has ended`);

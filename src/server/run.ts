@@ -6,6 +6,7 @@
  * lets the lock go.
  */
 import { lockDataDir } from "../core/data_dir_lock.ts";
+import { TREE_MARKER } from "../core/process/tree_marker.ts";
 import { logger } from "../core/logger.ts";
 import { Supervisor } from "../core/supervisor.ts";
 import {
@@ -25,6 +26,9 @@ export { PortInUseError, type ServeOptions };
  */
 export async function serve(options: ServeOptions): Promise<void> {
   checkExposure(options);
+  // Started from inside a managed process, the server would carry its tree's marker to the
+  // tools it runs, which would then count as that tree's.
+  Deno.env.delete(TREE_MARKER);
   await Deno.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   let unlock: () => void;
   try {

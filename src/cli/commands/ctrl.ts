@@ -190,7 +190,7 @@ async function act(settings: Settings, to: Addressing, args: CtrlArgs): Promise<
       : await send({});
   } catch (error) {
     if (!(error instanceof WaitInterrupted)) throw error;
-    await sayKeptRunning(client, error.target ?? {});
+    await sayKeptRunning(client, error.target);
     return INTERRUPTED_EXIT;
   }
   printOut(text ? describe(result) : JSON.stringify(result, null, 2));
@@ -207,12 +207,8 @@ async function sendAction(
   positionals: string[],
 ): Promise<WaitedCtrlResult & { was_running?: boolean }> {
   if (args.action !== "stop") {
-    return await awaitReady(args, client.ctrl(args), { show: text, tails: true }).catch(
-      (error) => {
-        if (error instanceof WaitInterrupted) error.target = targetOfCall(args);
-        throw error;
-      },
-    );
+    const show = { show: text, tails: true };
+    return await awaitReady(args, client.ctrl(args), show, targetOfCall(args));
   }
   const sent = Date.now();
   const call = client.stop(args, { force: args.force });

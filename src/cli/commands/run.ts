@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { HubError } from "../../client/errors.ts";
 import type { HubClient } from "../../client/hub_client.ts";
-import type { ProcessInfo } from "../../core/types.ts";
+import type { ProcessInfo, ProcessTarget } from "../../core/types.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
@@ -21,6 +21,7 @@ import type { AutorestartPolicy } from "../../core/types.ts";
 import { AUTORESTART_FLAG, autorestartPolicy } from "../autorestart.ts";
 import {
   awaitReady,
+  findWaitedOn,
   INTERRUPTED_EXIT,
   sayKeptRunning,
   WAIT_FLAGS,
@@ -108,7 +109,7 @@ ${WAIT_HELP}`,
       started = await startOrAttach(client, request);
     } catch (error) {
       if (!(error instanceof WaitInterrupted)) throw error;
-      await interruptedWait(client, request, onInterrupt);
+      await interruptedWait(client, error.target, onInterrupt);
       return INTERRUPTED_EXIT;
     }
     const { process, attached } = started;
@@ -145,16 +146,12 @@ interface StartRequest {
  */
 async function interruptedWait(
   client: HubClient,
-  request: StartRequest,
+  target: ProcessTarget,
   onInterrupt: OnInterrupt,
 ): Promise<void> {
-  const target = {
-    command_or_label: request.label ?? request.command,
-    working_directory: request.workingDirectory,
-  };
   const ask = onInterrupt === "ask" && Deno.stdin.isTerminal();
   if (onInterrupt !== "stop" && !ask) return void await sayKeptRunning(client, target);
-  const process = await client.get(target).catch(() => null);
+  const process = await findWaitedOn(client, target);
   if (process?.status !== "running") return void await sayKeptRunning(client, target);
   if (ask && !await confirmStop(process)) return void await sayKeptRunning(client, target);
   const stopped = await client.stop({ pid: process.pid });
@@ -163,7 +160,11 @@ async function interruptedWait(
 
 /** Awaits a start or restart; a wait shows a spinner, then how it ended (output follows). */
 function waited(request: StartRequest, call: Promise<WaitedCtrlResult>) {
-  return awaitReady(request.conditions, call, { show: request.showWait, tails: false });
+  const show = { show: request.showWait, tails: false };
+  return awaitReady(request.conditions, call, show, {
+    command_or_label: request.label ?? request.command,
+    working_directory: request.workingDirectory,
+  });
 }
 
 /** Starts the command; if it already runs, attaches to it, restarts it or replaces it. */

@@ -8,6 +8,7 @@
  * The process owns its state: the fields are read-only from outside, every change goes through
  * its Lifecycle (one event per change), and operations on it are queued (see enqueue).
  */
+import { join } from "node:path";
 import { PersistprocError, StopFailedError } from "../errors.ts";
 import { Followers } from "./_followers.ts";
 import type { ProcessSpec } from "./process_spec.ts";
@@ -20,7 +21,7 @@ import { Lifecycle, type LifeState, OperationQueue, type Transition } from "./li
 import type { ProcessTree, TreeMember } from "./tree.ts";
 import { adoptedRun, newRun, restoredRun, type SavedRun } from "./run.ts";
 import { refreshTree, stopTree, type TreeStopOptions } from "./tree_stop.ts";
-import { pauseTree, resumeTree } from "./tree_pause.ts";
+import { continueNoted, pauseTree } from "./tree_pause.ts";
 import { newTreeMarker } from "./tree_marker.ts";
 import { isSameProcess, processStartToken } from "../system/processes.ts";
 import type { ProcessEvent, ProcessInfo, ProcessStatus } from "../types.ts";
@@ -137,6 +138,8 @@ export class ManagedProcess {
 
   /** Takes back what a previous server saved, before anything else is done with the entry. */
   restoreRun(run: SavedRun): void {
+    // A server that died while it had paused the tree left a note of whom to continue.
+    continueNoted(this.#pauseNote);
     this.#run = restoredRun(run);
     this.#earlierPids = run.earlierPids;
     this.#restarts = run.restarts;
@@ -206,8 +209,6 @@ export class ManagedProcess {
       return false;
     }
     this.#run = adoptedRun(this.#run, pid, token, members);
-    // A server that ended mid-rotation left its writers paused.
-    if (this.output.warning !== null) resumeTree(this.#run.tree);
     const gone = whenGone(pid, token);
     this.#exited = this.#watch(
       this.output.resume(gone),
@@ -306,7 +307,7 @@ export class ManagedProcess {
    * that may not be signalled) is said once: output written during a rotation may be lost.
    */
   #pauseWriters(): () => void {
-    const pause = pauseTree(this.#run.tree);
+    const pause = pauseTree(this.#run.tree, this.#pauseNote);
     if (!pause.confirmed && !this.#pauseUnconfirmed) {
       this.#pauseUnconfirmed = true;
       logger.info(
@@ -314,6 +315,11 @@ export class ManagedProcess {
       );
     }
     return pause.resume;
+  }
+
+  /** Where a pause of the tree notes whom it stopped (see ./tree_pause.ts). */
+  get #pauseNote(): string {
+    return join(this.output.dir, "paused.json");
   }
 
   /** Waits for the program's end and its output, then records how it ended. */

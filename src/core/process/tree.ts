@@ -75,7 +75,9 @@ export class ProcessTree {
     for (let grew = true; grew;) {
       grew = false;
       for (const entry of table) {
-        if (entry.zombie || this.#members.has(entry.pid)) continue;
+        // Never the server itself (a CLI call inside a managed process may have started it):
+        // stopping the tree must not stop the server, nor through it all its other processes.
+        if (entry.zombie || this.#members.has(entry.pid) || entry.pid === Deno.pid) continue;
         const marked = this.marker !== null && markers.get(entry.pid) === this.marker;
         if (marked || this.#members.has(entry.ppid) || (ours && entry.pgid === this.root)) {
           this.#members.set(entry.pid, entry.token);

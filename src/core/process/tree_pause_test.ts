@@ -1,52 +1,99 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { processStartToken, processTable } from "../system/processes.ts";
 import { ProcessTree } from "./tree.ts";
 import { refreshTree } from "./tree_stop.ts";
-import { pauseTree } from "./tree_pause.ts";
+import { continueNoted, pauseTree } from "./tree_pause.ts";
 
-/** Whether every member of the tree shows as stopped. */
-function allStopped(tree: ProcessTree): boolean {
+/** Which members of the tree show as stopped, by pid. */
+function stoppedPids(tree: ProcessTree): number[] {
   const table = processTable()!;
-  return tree.members.every(({ pid }) => table.find((entry) => entry.pid === pid)?.stopped);
+  return tree.pids.filter((pid) => table.find((entry) => entry.pid === pid)?.stopped);
 }
 
-Deno.test({
-  name: "pauseTree stops every member of a tree until resumed, the one outside the group too",
-  ignore: Deno.build.os === "windows",
-  fn: async () => {
-    const child = new Deno.Command("sh", {
-      args: ["-c", "setsid sleep 60 & sleep 60"],
-      detached: true,
-      stdout: "null",
-      stderr: "null",
-    }).spawn();
-    const tree = new ProcessTree(child.pid, processStartToken(child.pid));
-    try {
-      // The setsid'd sleep is in another group, found through its parent.
-      for (let i = 0; i < 200 && tree.members.length < 3; i++) {
-        refreshTree(tree);
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      assert.equal(tree.members.length, 3, "sh, its sleep and the setsid'd sleep");
-      const pause = pauseTree(tree);
-      assert.ok(pause.confirmed);
-      assert.ok(allStopped(tree), "all stopped once the pause returns");
-      pause.resume();
-      for (let i = 0; i < 200 && allStopped(tree); i++) {
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      const table = processTable()!;
-      for (const { pid } of tree.members) {
-        assert.equal(table.find((entry) => entry.pid === pid)?.stopped, false, `${pid} goes on`);
-      }
-    } finally {
+async function until(what: string, probe: () => boolean): Promise<void> {
+  for (let i = 0; !probe(); i++) {
+    if (i > 500) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * Runs `body` with a tree of three: `sh`, its `sleep`, and a `setsid sleep` outside its group;
+ * and a note path in a temporary directory. Every member is killed afterwards.
+ */
+async function withTree(body: (tree: ProcessTree, note: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "persistproc-pause-" });
+  const child = new Deno.Command("sh", {
+    args: ["-c", "setsid sleep 60 & sleep 60"],
+    detached: true,
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const tree = new ProcessTree(child.pid, processStartToken(child.pid));
+  const pids = new Set<number>();
+  try {
+    await until("three members", () => {
       refreshTree(tree);
-      for (const { pid } of tree.members) {
-        try {
-          Deno.kill(pid, "SIGKILL");
-        } catch { /* gone */ }
-      }
-      await child.status;
+      tree.pids.forEach((pid) => pids.add(pid));
+      return tree.members.length === 3;
+    });
+    await body(tree, join(dir, "paused.json"));
+  } finally {
+    for (const pid of pids) {
+      try {
+        Deno.kill(pid, "SIGKILL");
+      } catch { /* gone */ }
     }
-  },
+    await child.status;
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const unix = Deno.build.os !== "windows";
+
+Deno.test({
+  name: "pauseTree stops every member until resumed, the one outside the group too",
+  ignore: !unix,
+  fn: () =>
+    withTree(async (tree, note) => {
+      const pause = pauseTree(tree, note);
+      assert.ok(pause.confirmed);
+      assert.deepEqual(stoppedPids(tree).sort(), tree.pids.sort(), "all stopped at once");
+      const noted = JSON.parse(await Deno.readTextFile(note));
+      assert.deepEqual(noted.map((m: { pid: number }) => m.pid).sort(), tree.pids.sort());
+      pause.resume();
+      await until("all going on", () => stoppedPids(tree).length === 0);
+      assert.ok(!(await Deno.stat(note).catch(() => null)), "the note is removed");
+    }),
+});
+
+Deno.test({
+  name: "pauseTree leaves a member stopped by someone else as it is, and stopped after",
+  ignore: !unix,
+  fn: () =>
+    withTree(async (tree, note) => {
+      const held = tree.pids.at(-1)!;
+      Deno.kill(held, "SIGSTOP");
+      await until("the held one stopped", () => stoppedPids(tree).includes(held));
+      const pause = pauseTree(tree, note);
+      assert.ok(pause.confirmed);
+      pause.resume();
+      await until("the others going on", () => stoppedPids(tree).length === 1);
+      assert.deepEqual(stoppedPids(tree), [held]);
+    }),
+});
+
+Deno.test({
+  name: "a pause whose server died is continued from its note by the next one",
+  ignore: !unix,
+  fn: () =>
+    withTree(async (tree, note) => {
+      pauseTree(tree, note); // never resumed: its server "died"
+      assert.equal(stoppedPids(tree).length, 3);
+      continueNoted(note);
+      await until("all going on", () => stoppedPids(tree).length === 0);
+      assert.ok(!(await Deno.stat(note).catch(() => null)), "the note is removed");
+      continueNoted(note); // no note: nothing happens
+    }),
 });

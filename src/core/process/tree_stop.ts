@@ -69,11 +69,7 @@ export async function stopTree(
  * member outside it, each checked against a fresh table just before. A signal that fails for
  * a reason other than the process being gone is noted in `errors` by pid.
  */
-export function signalTree(
-  tree: ProcessTree,
-  signal: Deno.Signal,
-  errors: Map<number, string>,
-): void {
+function signalTree(tree: ProcessTree, signal: Deno.Signal, errors: Map<number, string>): void {
   const { table, markers } = lookAtTable(tree.marker !== null) ?? { table: [], markers: undefined };
   tree.update(table, false, markers);
   const byPid = new Map(table.map((entry) => [entry.pid, entry]));

@@ -22,6 +22,18 @@ Deno.test("a tree takes in descendants that left the group, and keeps them once 
   assert.deepEqual(tree.pids, [201]);
 });
 
+Deno.test("the server itself never joins, nor through it its own children", () => {
+  // A CLI call inside the tree started the server: its parent is a member.
+  const tree = new ProcessTree(100, "t100", [], "run-1");
+  const server = Deno.pid;
+  tree.update(
+    [entry(100, 1, 100), entry(150, 100, 100), entry(server, 150, server), entry(400, server, 400)],
+    false,
+    new Map([[150, "run-1"], [server, "run-1"]]),
+  );
+  assert.deepEqual(tree.pids.sort((a, b) => a - b), [100, 150]);
+});
+
 Deno.test("a member whose pid now names another process is dropped, and never taken back", () => {
   const tree = new ProcessTree(100, "t100");
   tree.update([entry(100, 1, 100), entry(101, 100, 100)]);
