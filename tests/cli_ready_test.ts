@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import type { ProcessInfo } from "../src/core/types.ts";
 import { cli, CliProcess, hasTmux, REPO, TmuxSession } from "./_cli.ts";
-import { freePort, hubTest, type TestHub, waitFor } from "./_hub.ts";
+import { freePort, hubTest, startHub, type TestHub, waitFor } from "./_hub.ts";
 
 const SLOW_HTTP = "tests/fixtures/slow_http.ts";
 
@@ -97,7 +97,6 @@ Deno.test({
   name: "run --wait-for-port shows a spinner at a terminal while it waits",
   ignore: !(await hasTmux()),
   fn: async () => {
-    const { startHub } = await import("./_hub.ts");
     await using hub = await startHub();
     const port = freePort();
     await using tmux = await TmuxSession.start(hub, [
@@ -170,7 +169,6 @@ Deno.test({
   name: "Ctrl+C during run's wait at a terminal asks whether to stop the process",
   ignore: !(await hasTmux()),
   fn: async () => {
-    const { startHub } = await import("./_hub.ts");
     await using hub = await startHub();
     await using tmux = await TmuxSession.start(hub, [
       "run",

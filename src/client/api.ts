@@ -3,7 +3,6 @@
  * mirror the MCP tools one to one; the records inside come from the core's wire types.
  */
 
-import type { Following } from "../core/hub.ts";
 import type { OutputPage, OutputRequest } from "../core/output/query.ts";
 import type { OutputWaitRequest, WaitedOutputPage } from "../core/output/output_wait.ts";
 import type { ReadyConditions } from "../core/ready/conditions.ts";
@@ -20,9 +19,6 @@ export type OutputWaitFields = Pick<
 >;
 
 export type { IfRunning, OutputPage, OutputRequest, ProcessTarget, ReadyConditions, ReadyOutcome };
-
-/** The first record of `GET /api/hub/follow`: the process and its backlog (see Hub.follow). */
-export type FollowingRecord = Omit<Following, "unsubscribe"> & { type: "following" };
 
 /** What `GET /api/health` answers: who is listening, and where it keeps its data. */
 export interface Health {

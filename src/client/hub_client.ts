@@ -5,7 +5,7 @@
  * CLI uses, so the CLI never supervises anything itself.
  */
 import type { PortHolderInfo } from "../core/errors.ts";
-import type { Following, Hub, Place, StopOptions } from "../core/hub.ts";
+import type { Following, FollowingRecord, Hub, Place, StopOptions } from "../core/hub.ts";
 import type {
   ProcessEvent,
   ProcessFilter,
@@ -17,7 +17,6 @@ import type {
 } from "../core/types.ts";
 import type {
   CtrlArgs,
-  FollowingRecord,
   Health,
   ListResult,
   OutputRequest,

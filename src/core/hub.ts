@@ -23,6 +23,14 @@ export interface Following {
   unsubscribe: () => void;
 }
 
+/**
+ * What the first record of a hub's follow stream carries (over HTTP): what Hub.follow
+ * resolves with, but unsubscribing, which a client does by leaving the stream.
+ */
+export interface FollowingRecord extends Omit<Following, "unsubscribe"> {
+  type: "following";
+}
+
 /** How a stop (or the stop of a restart) is done. */
 export interface StopOptions {
   /** SIGKILL at once instead of SIGTERM and a grace. */

@@ -4,7 +4,7 @@
  * final exit; the hub's (`GET /api/hub/follow`, for a client's Hub.follow) first sends the
  * process and its backlog as one `following` record, then every event until the client leaves.
  */
-import type { Following } from "../core/hub.ts";
+import type { Following, FollowingRecord } from "../core/hub.ts";
 import type { ProcessEvent, ProcessTarget } from "../core/types.ts";
 import type { ApiContext } from "./api.ts";
 import { errorResponse } from "./api_errors.ts";
@@ -14,14 +14,6 @@ const FOLLOW_QUEUE_LIMIT = 16 * 1024 * 1024;
 
 /** How many follow streams may be open at once; each holds a subscription and a queue. */
 const MAX_FOLLOWERS = 64;
-
-/**
- * The first record of a hub follow stream: what Hub.follow resolves with, but unsubscribing,
- * which a client does by leaving the stream.
- */
-export interface FollowingRecord extends Omit<Following, "unsubscribe"> {
-  type: "following";
-}
 
 /**
  * Streams a process's events as NDJSON: for the door (`hub` false) the backlog as line events,
