@@ -285,32 +285,6 @@ Deno.test("a 1 GB flood, then a million short lines: under three caps on disk, s
   assert.equal(last, line);
 });
 
-Deno.test("without hole punching, rotation bounds the disk and list says so", async () => {
-  const cap = 1024 * 1024;
-  await using hub = await startHub(["--log-max-bytes", String(cap)], {
-    env: { PERSISTPROC_PUNCH: "0" },
-  });
-  const { body } = await hub.api("ctrl", {
-    action: "start",
-    // 20 bursts of 50,000 lines (6.9 MB in all), as a chatty program prints.
-    command_or_label: "for i in $(seq 1 20); do seq 1 50000; sleep 0.05; done; echo end",
-    working_directory: hub.dataDir,
-  });
-  await peakRssUntilEnded(hub, body.pid);
-  const [listed] = (await hub.api("list", { pid: body.pid })).body.processes;
-  assert.match(listed.log_warning, /disk bounded by rotation: turned off/);
-  const last = await waitFor("the last line", async () => {
-    const page = (await hub.api("output", { pid: body.pid, stream: "stdout", lines: 3 })).body;
-    return page.output.at(-1) === "end" && page.output;
-  });
-  assert.deepEqual(last, ["49999", "50000", "end"]);
-  let onDisk = 0;
-  for await (const entry of Deno.readDir(body.log_dir)) {
-    onDisk += (await Deno.stat(`${body.log_dir}/${entry.name}`)).blocks! * 512;
-  }
-  assert.ok(onDisk <= 3 * cap, `${onDisk} bytes on disk for a cap of ${cap}`);
-});
-
 hubTest(
   "a follower that stops reading during a flood is told what it missed, and the server stays small",
   async (hub) => {

@@ -3,7 +3,7 @@
  * on macOS): bounded disk, and not one line lost to the copy-and-empty of the spool.
  */
 import assert from "node:assert/strict";
-import { startHub } from "./_hub.ts";
+import { startHub, waitFor } from "./_hub.ts";
 
 Deno.test("rotation loses no line: a follower reads every line of a counter that writes through 100+ rotations", async () => {
   await using hub = await startHub(["--log-max-bytes", String(64 * 1024)], {
@@ -43,4 +43,33 @@ Deno.test("rotation loses no line: a follower reads every line of a counter that
   assert.ok(ended, "the follower read to the end");
   const [listed] = (await hub.api("list", { pid: body.pid })).body.processes;
   assert.match(listed.log_warning, /disk bounded by rotation/);
+});
+
+Deno.test("without hole punching, rotation bounds the disk and list says so", async () => {
+  const cap = 1024 * 1024;
+  await using hub = await startHub(["--log-max-bytes", String(cap)], {
+    env: { PERSISTPROC_PUNCH: "0" },
+  });
+  const { body } = await hub.api("ctrl", {
+    action: "start",
+    // 20 bursts of 50,000 lines (6.9 MB in all), as a chatty program prints.
+    command_or_label: "for i in $(seq 1 20); do seq 1 50000; sleep 0.05; done; echo end",
+    working_directory: hub.dataDir,
+  });
+  await waitFor("the program to end", async () => {
+    const [process] = (await hub.api("list", { pid: body.pid })).body.processes;
+    return process.status !== "running";
+  }, 120_000);
+  const [listed] = (await hub.api("list", { pid: body.pid })).body.processes;
+  assert.match(listed.log_warning, /disk bounded by rotation: turned off/);
+  const last = await waitFor("the last line", async () => {
+    const page = (await hub.api("output", { pid: body.pid, stream: "stdout", lines: 3 })).body;
+    return page.output.at(-1) === "end" && page.output;
+  });
+  assert.deepEqual(last, ["49999", "50000", "end"]);
+  let onDisk = 0;
+  for await (const entry of Deno.readDir(body.log_dir)) {
+    onDisk += (await Deno.stat(`${body.log_dir}/${entry.name}`)).blocks! * 512;
+  }
+  assert.ok(onDisk <= 3 * cap, `${onDisk} bytes on disk for a cap of ${cap}`);
 });
