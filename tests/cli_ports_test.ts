@@ -125,6 +125,44 @@ hubTest("a program that dies because its port is taken is told who holds it", as
 });
 
 hubTest(
+  "a program whose address-in-use message names no port is told who holds its command line's port",
+  async (hub) => {
+    const port = freePort();
+    const server = ["python3", "-m", "http.server", String(port), "--bind", "127.0.0.1"];
+    const web = await cli(hub, [
+      "start",
+      "--label",
+      "web",
+      "--wait-for-port",
+      String(port),
+      ...server,
+    ]);
+    assert.equal(web.code, 0, web.stderr);
+    const pid = Number(/\(PID (\d+)\)/.exec(web.stdout)![1]);
+    const holder = new RegExp(
+      `^port ${port} is held by PID ${pid} "\\S*python3 -m http\\.server ${port} --bind 127\\.0\\.0\\.1" \\(managed process "web"\\)$`,
+      "m",
+    );
+    // Python says only "OSError: [Errno 98] Address already in use".
+    const run = await cli(hub, ["run", "--label", "web2", ...server]);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /Address already in use/);
+    assert.match(run.stderr, holder);
+    // A wait that ends because it exited says the same.
+    const start = await cli(hub, [
+      "start",
+      "--label",
+      "web3",
+      "--wait-for-log",
+      "Serving",
+      ...server,
+    ]);
+    assert.equal(start.code, 1);
+    assert.match(start.stderr, holder);
+  },
+);
+
+hubTest(
   "stop of a program that ended says it stopped what it left running, and the port it freed",
   async (hub) => {
     const port = freePort();

@@ -71,21 +71,42 @@ function isPort(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 65_535;
 }
 
+/** Command-line ports looked up at most, so a long argument list costs few scans. */
+const MAX_COMMAND_PORTS = 5;
+
+/**
+ * The arguments of a command line that may name a port it listens on, in order, each once: a
+ * bare number (`http.server 8000`, `-p 8000`), one after `=` or `:` (`--port=8000`,
+ * `0.0.0.0:8000`). Only ports from 1 to 65535 count.
+ */
+export function portsInCommand(commandLine: string): number[] {
+  const ports = commandLine.split(/[\s'"]+/).map((arg) => /(?:^|[=:])(\d{1,5})$/.exec(arg)?.[1])
+    .map(Number).filter(isPort);
+  return [...new Set(ports)].slice(0, MAX_COMMAND_PORTS);
+}
+
 /**
  * When the child's output says an address is in use, the holder of the port it was after: the
- * port waited for, else the port the report names. Null when the output says nothing of the
- * kind or the port is free again.
+ * port waited for, else the port the report names, else (a report naming no port, as Python's
+ * `OSError: [Errno 98] Address already in use`) the first port its command line names that
+ * another process holds. Null when the output says nothing of the kind or the port is free
+ * again.
  */
 export async function conflictFromOutput(
   lines: readonly string[],
-  port: number | undefined,
+  wanted: { port?: number; commandLine?: string },
   processes: readonly ProcessInfo[],
   ownGroup: number,
 ): Promise<PortHolderInfo | null> {
   const report = addressInUse(lines);
   if (report === null) return null;
-  const wanted = port ?? report.port ?? undefined;
-  return wanted === undefined ? null : await foreignHolder(wanted, processes, ownGroup);
+  const port = wanted.port ?? report.port ?? undefined;
+  if (port !== undefined) return await foreignHolder(port, processes, ownGroup);
+  for (const candidate of portsInCommand(wanted.commandLine ?? "")) {
+    const holder = await foreignHolder(candidate, processes, ownGroup);
+    if (holder) return holder;
+  }
+  return null;
 }
 
 /**

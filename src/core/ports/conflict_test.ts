@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { addressInUse, conflictFromOutput, nameHolder } from "./conflict.ts";
+import { addressInUse, conflictFromOutput, nameHolder, portsInCommand } from "./conflict.ts";
 import type { ProcessInfo } from "../types.ts";
 
 const managed = [
@@ -22,13 +22,33 @@ Deno.test("conflictFromOutput names the holder of the port an address-in-use mes
   using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = listener.addr.port;
   const lines = ["starting", `Error: listen EADDRINUSE: address already in use :::${port}`];
-  const holder = await conflictFromOutput(lines, undefined, [], 999_999_999);
+  const holder = await conflictFromOutput(lines, {}, [], 999_999_999);
   assert.equal(holder?.port, port);
   assert.equal(holder?.pid, Deno.pid);
   // A message without a port (Python's) uses the port waited for.
   const python = ["OSError: [Errno 98] Address already in use"];
-  assert.equal((await conflictFromOutput(python, port, [], 999_999_999))?.pid, Deno.pid);
-  assert.equal(await conflictFromOutput(["all fine"], port, [], 999_999_999), null);
+  assert.equal((await conflictFromOutput(python, { port }, [], 999_999_999))?.pid, Deno.pid);
+  assert.equal(await conflictFromOutput(["all fine"], { port }, [], 999_999_999), null);
+});
+
+Deno.test("conflictFromOutput falls back to a held port of the command line when the message names none", async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  const python = ["OSError: [Errno 98] Address already in use"];
+  const commandLine = `python3 -m http.server ${port} --bind 127.0.0.1`;
+  const holder = await conflictFromOutput(python, { commandLine }, [], 999_999_999);
+  assert.equal(holder?.port, port);
+  assert.equal(holder?.pid, Deno.pid);
+  assert.equal(await conflictFromOutput(python, { commandLine: "python3 -m x" }, [], 999), null);
+});
+
+Deno.test("portsInCommand finds the arguments that look like ports, each once", () => {
+  assert.deepEqual(portsInCommand("python3 -m http.server 8000 --bind 127.0.0.1"), [8000]);
+  assert.deepEqual(
+    portsInCommand("vite --port 5173 -p 3000 --listen=0.0.0.0:4000 'localhost:9000' 5173"),
+    [5173, 3000, 4000, 9000],
+  );
+  assert.deepEqual(portsInCommand("sleep 0 && serve 70000 v8 x1"), []);
 });
 
 /** What Node 20 prints when a server's port is taken: the report, a stack, then its fields. */

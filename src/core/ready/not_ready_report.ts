@@ -42,7 +42,7 @@ export async function explainNotReady(
   const processes = await hub.list();
   let portConflict = await conflictFromOutput(
     [...stdout, ...stderr],
-    port,
+    { port, commandLine: started.command_line },
     processes,
     started.pid,
   );
@@ -69,7 +69,12 @@ export async function portConflictOf(
 ): Promise<PortHolderInfo | null> {
   const info = await hub.get(target);
   const { stdout, stderr } = linesSinceStart(info);
-  return await conflictFromOutput([...stdout, ...stderr], undefined, await hub.list(), info.pid);
+  return await conflictFromOutput(
+    [...stdout, ...stderr],
+    { commandLine: info.command_line },
+    await hub.list(),
+    info.pid,
+  );
 }
 
 /**
