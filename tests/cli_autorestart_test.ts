@@ -1,9 +1,10 @@
+// deno-lint-ignore-file no-explicit-any
 /**
  * End-to-end: `--autorestart` from the CLI, and what `ls` and `run` show of it.
  */
 import assert from "node:assert/strict";
 import { cli } from "./_cli.ts";
-import { hubTest, waitFor } from "./_hub.ts";
+import { connectMcp, hubTest, waitFor } from "./_hub.ts";
 
 hubTest("ls shows restarts and when a process backing off is tried again", async (hub) => {
   const started = await cli(hub, [
@@ -51,3 +52,44 @@ hubTest("run --autorestart on-failure follows the process into its next run", as
   assert.match(result.stderr, /^restarted .* \(PID \d+\)$/m);
   assert.match(result.stderr, /^process exited with code 0$/m);
 });
+
+hubTest(
+  "a stop while autorestart waits cancels it and says so; autorestart's runs are marked as its own",
+  async (hub) => {
+    const crasher = ["sh", "-c", "echo crashing; exit 2"];
+    for (const label of ["crasher", "crasher2"]) {
+      const args = ["start", "--autorestart", "always", "--label", label, ...crasher];
+      const started = await cli(hub, args);
+      assert.equal(started.code, 0, started.stderr);
+    }
+    // A wait long enough (the backoff doubles to 8 s) that the stops surely come during it.
+    await waitFor("backoffs of several seconds", async () => {
+      const { processes } = (await hub.api("list", {})).body;
+      return processes.length === 2 &&
+        processes.every((p: any) => p.restart_at && Date.parse(p.restart_at) > Date.now() + 5_000);
+    }, 30_000);
+    await using client = await connectMcp(hub);
+    const [stopped, mcp] = await Promise.all([
+      cli(hub, ["stop", "crasher"]),
+      client.callTool({
+        name: "ctrl",
+        arguments: { action: "stop", command_or_label: "crasher2" },
+      }) as Promise<any>,
+    ]);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.equal(mcp.structuredContent.autorestart_cancelled, true);
+    assert.match(
+      mcp.content[0].text,
+      /^was waiting to be restarted; autorestart cancelled: PID \d+ "crasher2" \(stopped, exit code 2\)$/,
+    );
+    assert.match(
+      stopped.stdout,
+      /^'crasher' \(PID \d+\) had ended \(exited with code 2\) and was waiting to be restarted; autorestart is cancelled$/m,
+    );
+    const [after] = (await hub.api("list", { command_or_label: "crasher" })).body.processes;
+    assert.equal(after.restart_at, null);
+    const output = await cli(hub, ["output", "crasher"]);
+    assert.match(output.stdout, /^--- run 2 \(autorestart\) /m);
+    assert.doesNotMatch(output.stdout, /\(restart\)/);
+  },
+);

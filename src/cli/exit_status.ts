@@ -6,7 +6,7 @@
 import { constants } from "node:os";
 import type { ProcessInfo } from "../core/types.ts";
 
-type Ending = Pick<ProcessInfo, "exit_code" | "exit_signal">;
+type Ending = Pick<ProcessInfo, "exit_code" | "exit_signal"> & { sigkill_needed?: boolean };
 
 /** The exit code that stands for how the process ended. */
 export function exitCodeOf(process: Ending): number {
@@ -18,8 +18,13 @@ export function exitCodeOf(process: Ending): number {
   return 1;
 }
 
-/** How the process ended, in words: `exited with code 3`, `killed by SIGTERM`. */
+/**
+ * How the process ended, in words: `exited with code 3`, `killed by SIGTERM`; after a stop whose
+ * tree outlived SIGTERM, that SIGKILL was needed (the pid's own ending may be a shell's that
+ * SIGTERM ended while the program under it held on).
+ */
 export function describeEnding(process: Ending): string {
+  if (process.sigkill_needed) return "SIGTERM did not end it, SIGKILL did";
   // Some platforms report both a signal and the shell-style code 128 + N: the signal says more.
   if (process.exit_signal !== null) return `killed by ${process.exit_signal}`;
   if (process.exit_code !== null) return `exited with code ${process.exit_code}`;

@@ -52,6 +52,10 @@ export interface CtrlResult extends ProcessInfo {
   freed_ports?: StopReport["freed_ports"];
   /** stop, restart: the ports the (old) tree had held that are still held, and by whom. */
   held_ports?: StopReport["held_ports"];
+  /** stop, restart: SIGTERM did not end the (old) tree, SIGKILL did. */
+  sigkill_needed?: true;
+  /** stop: the process was waiting for autorestart, which is cancelled. */
+  autorestart_cancelled?: true;
   /** start with `if_running: "keep"`: the running process was returned. */
   already_running?: boolean;
 }

@@ -10,9 +10,11 @@ import type { ProcessInfo, StopReport } from "./types.ts";
 
 /** The report without its empty lists: what a restart adds to its result. */
 export function nonEmptyReport(report: StopReport): Partial<StopReport> {
+  const { freed_ports, held_ports, ...rest } = report;
   return {
-    ...(report.freed_ports.length > 0 ? { freed_ports: report.freed_ports } : {}),
-    ...(report.held_ports.length > 0 ? { held_ports: report.held_ports } : {}),
+    ...(freed_ports.length > 0 ? { freed_ports } : {}),
+    ...(held_ports.length > 0 ? { held_ports } : {}),
+    ...rest,
   };
 }
 
@@ -30,8 +32,10 @@ export async function stopAndReport(
   const ports = pids.length === 0
     ? []
     : (await listeningPorts([entry.pid], () => pids)).get(entry.pid) ?? [];
-  await entry.stop(options);
+  const signal = await entry.stop(options);
   const report = await portsAfterStop(ports, managed());
+  // Asked for at once (force), SIGKILL was not needed: it was chosen.
+  if (signal === "SIGKILL" && !options.force) report.sigkill_needed = true;
   for (const held of report.held_ports) {
     logger.error(
       `Port ${held.port} of "${entry.spec.label}" is still held after its stop, by ${

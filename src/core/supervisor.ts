@@ -127,8 +127,10 @@ export class Supervisor implements Hub {
     // Noted now: a restart already under way sees it and does not launch again.
     entry.requestStop();
     return await entry.enqueue(async () => {
+      const waiting = entry.state === "backoff";
       this.#autorestart.cancel(entry);
       const report = await this.#stopTree(entry, this.#options.stopGraceMs, options.force);
+      if (waiting) report.autorestart_cancelled = true;
       await entry.exited;
       return { ...entry.info(), ...report };
     });
@@ -178,7 +180,7 @@ export class Supervisor implements Hub {
           entry.emit({ type: "exit", process: entry.info(), restarting: false });
           return { ...entry.info(), ...report };
         }
-        await entry.launch(() => this.#registry.saveOrThrow(), { restart: true });
+        await entry.launch(() => this.#registry.saveOrThrow(), "restart");
       } catch (error) {
         // Followers were told a start would follow; tell them none will.
         entry.emit({ type: "exit", process: entry.info(), restarting: false });
@@ -265,7 +267,7 @@ export class Supervisor implements Hub {
       if (this.#shuttingDown || entry.state !== "backoff") return;
       this.#autorestart.launched(entry);
       try {
-        await entry.launch(() => this.#registry.saveOrThrow(), { restart: true });
+        await entry.launch(() => this.#registry.saveOrThrow(), "autorestart");
       } catch (error) {
         entry.leaveBackoff("failed");
         throw error;

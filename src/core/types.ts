@@ -116,6 +116,13 @@ export interface StopReport {
   freed_ports: number[];
   /** Ports the tree listened on that are still held after it, and by whom. */
   held_ports: { port: number; pid: number | null; command: string | null; label: string | null }[];
+  /**
+   * Only when so: SIGTERM did not end the tree within the grace period, and SIGKILL did. (A
+   * shell running the program may still have ended on SIGTERM, as `exit_signal` then says.)
+   */
+  sigkill_needed?: true;
+  /** Only when so: the process had ended and was waiting for autorestart, which will not come. */
+  autorestart_cancelled?: true;
 }
 
 /**

@@ -133,6 +133,12 @@ export const ctrlOutput = {
   })).optional().describe(
     "stop, restart: ports the (old) tree listened on that are still held after it, and by whom",
   ),
+  sigkill_needed: z.literal(true).optional().describe(
+    "stop, restart: SIGTERM did not end the (old) tree within 8 s; SIGKILL did",
+  ),
+  autorestart_cancelled: z.literal(true).optional().describe(
+    "stop: it had ended and was waiting for autorestart, which will not come now",
+  ),
   already_running: z.boolean().optional().describe(
     "if_running keep: true when the running process was returned instead of a new one",
   ),

@@ -68,9 +68,11 @@ function define<Shape extends z.ZodRawShape>(tool: ToolDefinition<Shape>): ToolD
   return tool as unknown as ToolDefinition;
 }
 
-function summary(p: ProcessInfo): string {
+function summary(p: ProcessInfo & Partial<StopReport>): string {
   const end = p.status === "running"
     ? ""
+    : p.sigkill_needed
+    ? ": SIGTERM did not end it, SIGKILL did"
     : p.exit_signal
     ? `, ${p.exit_signal}`
     : p.exit_code !== null
@@ -148,11 +150,14 @@ const ctrl = define({
         throw new TypeError(`${waits[0][0]} applies to start and restart, not stop`);
       }
       const asked = Date.now();
-      const { freed_ports, held_ports, ...stopped } = await hub.stop(target, { force: args.force });
+      const { freed_ports, held_ports, autorestart_cancelled, ...stopped } = await hub.stop(
+        target,
+        { force: args.force },
+      );
       outcome = { process: stopped, ports: [], wait: null };
       // Ended before this stop was asked for: nothing was stopped now.
       endedBefore = stopped.end_time !== null && Date.parse(stopped.end_time) < asked;
-      report = { freed_ports, held_ports };
+      report = { freed_ports, held_ports, ...(autorestart_cancelled && { autorestart_cancelled }) };
     } else {
       outcome = await restartWhenReady(hub, target, { force: args.force }, conditions, wait);
     }
@@ -168,6 +173,8 @@ const ctrl = define({
     ];
     const verb = already_running
       ? "already running:"
+      : report?.autorestart_cancelled
+      ? "was waiting to be restarted; autorestart cancelled:"
       : endedBefore
       ? "was not running (nothing to stop):"
       : { start: "started", stop: "stopped", restart: "restarted" }[args.action];

@@ -235,6 +235,11 @@ function describe(result: WaitedCtrlResult & { was_running?: boolean }): string 
         listening(result)
       }${released(result)}${notReady(result)}\nlog: ${result.log_dir}`;
     case "stop":
+      if (result.autorestart_cancelled) {
+        return `${name} had ended (${
+          describeEnding(result)
+        }) and was waiting to be restarted; autorestart is cancelled${released(result)}`;
+      }
       if (result.was_running === false) {
         // What the program left running held ports: the stop ended it and freed them.
         const leftovers = released(result);

@@ -4,6 +4,7 @@
  */
 import { CommandNotFoundError } from "../errors.ts";
 import type { ProcessOutput } from "../output/process_output.ts";
+import type { RunReason } from "../output/output_store.ts";
 import { findExecutable } from "./executable.ts";
 import { type GatedChild, spawnGated } from "./gated_spawn.ts";
 import type { ProcessSpec } from "./process_spec.ts";
@@ -18,7 +19,7 @@ import { TREE_MARKER } from "./tree_marker.ts";
 export function spawnProgram(
   spec: ProcessSpec,
   output: Pick<ProcessOutput, "prepare" | "abandon">,
-  reason: "start" | "restart",
+  reason: RunReason,
   marker: string,
 ): { spawned: GatedChild; piped: boolean } {
   const program = spec.argv[0];

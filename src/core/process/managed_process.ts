@@ -15,12 +15,13 @@ import type { ProcessSpec } from "./process_spec.ts";
 import { spawnProgram } from "./_spawn_program.ts";
 import { whenGone } from "./_when_gone.ts";
 import { ProcessOutput } from "../output/process_output.ts";
+import type { RunReason } from "../output/output_store.ts";
 import { logger } from "../logger.ts";
 import { isGroupAlive } from "./group.ts";
 import { Lifecycle, type LifeState, OperationQueue, type Transition } from "./lifecycle.ts";
 import type { ProcessTree, TreeMember } from "./tree.ts";
 import { adoptedRun, newRun, restoredRun, type SavedRun } from "./run.ts";
-import { refreshTree, stopTree, type TreeStopOptions } from "./tree_stop.ts";
+import { refreshTree, stopTree, type TreeStopOptions, type TreeStopResult } from "./tree_stop.ts";
 import { continueNoted, pauseTree } from "./tree_pause.ts";
 import { newTreeMarker } from "./tree_marker.ts";
 import { isSameProcess, processStartToken } from "../system/processes.ts";
@@ -158,23 +159,23 @@ export class ManagedProcess {
   }
 
   /**
-   * Spawns the program (from `idle` or `backoff`), counting a restart when `restart` is set.
+   * Spawns the program (from `idle` or `backoff`); `reason` (default `start`) marks the run in
+   * its output, and any other counts as a restart.
    * `record` must save the registry with this run in it: only then is the program let run
    * (see ./gated_spawn.ts); if it throws, the child is killed before it ran anything and the
    * error says so. Resolves once the program is let run. Throws CommandNotFoundError when the program
    * cannot be executed.
    */
-  async launch(record: () => void, options: { restart?: boolean } = {}): Promise<void> {
+  async launch(record: () => void, reason: RunReason = "start"): Promise<void> {
     if (!this.#life.can("running")) {
       throw new PersistprocError("busy", `"${this.spec.label}" is ${this.#life.state}`);
     }
     const marker = newTreeMarker();
-    const reason = options.restart ? "restart" : "start";
     const { spawned, piped } = spawnProgram(this.spec, this.output, reason, marker);
     const { child } = spawned;
     if (this.#run.pid > 1) this.#earlierPids = [...this.#earlierPids, this.#run.pid].slice(-20);
     this.#run = newRun(child.pid, processStartToken(child.pid), marker);
-    if (options.restart) this.#restarts++;
+    if (reason !== "start") this.#restarts++;
     const status = child.status.then((s) => ({ ...s, signal: s.signal ?? null }));
     this.#exited = this.#watch(
       this.output.capture(status, piped ? [child.stdout, child.stderr] : undefined),
@@ -247,17 +248,19 @@ export class ManagedProcess {
    * Stops the whole tree (see stopTree), also what the program left running after it ended,
    * and resolves once the run has ended. `relaunch` tells followers a start will follow.
    * Throws StopFailedError, naming them, when members survive SIGKILL (a kill refused: EPERM).
+   * Resolves with the signal that finished the job (null when nothing of the tree was alive).
    */
-  async stop(options: RunStopOptions): Promise<void> {
+  async stop(options: RunStopOptions): Promise<TreeStopResult["signal"]> {
     this.leaveBackoff();
     const running = this.#life.state === "running";
     if (running) this.#life.to("stopping");
     this.#relaunching = options.relaunch ?? false;
     try {
-      const { survivors } = await stopTree(this.#run.tree, options);
+      const { signal, survivors } = await stopTree(this.#run.tree, options);
       this.onChange();
       if (survivors.length > 0) throw new StopFailedError(this.spec.label, survivors);
       if (this.#life.state === "stopping") await this.#exited;
+      return signal;
     } finally {
       this.#relaunching = false;
     }
