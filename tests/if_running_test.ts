@@ -37,6 +37,11 @@ hubTest("if_running keep, twice, returns the one running process", async (hub) =
   assert.match(text(second), /^already running: PID \d+ "web"/);
   const refused = await call(client, "ctrl", { ...args, if_running: undefined });
   assert.equal(refused.isError, true, "error stays the default");
+  // It says how to do either in one call.
+  assert.equal(
+    text(refused),
+    `"web" is already running (PID ${first.structuredContent.pid}): use it (if_running: "keep") or restart it (if_running: "restart")`,
+  );
   const restarted = await call(client, "ctrl", { ...args, if_running: "restart" });
   assert.equal(restarted.isError, undefined, text(restarted));
   assert.notEqual(restarted.structuredContent.pid, first.structuredContent.pid);

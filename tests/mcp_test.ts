@@ -17,6 +17,7 @@ import {
   type TestHub,
   waitFor,
 } from "./_hub.ts";
+import { cli } from "./_cli.ts";
 
 /** What both SDK lines' clients offer: call a tool, list the tools. */
 interface AnyClient {
@@ -503,3 +504,24 @@ hubTest(
     assert.equal((await call(client, "list", {})).isError, undefined);
   },
 );
+
+hubTest("an argument a tool cannot take is an error in persistproc's words", async (hub) => {
+  await using client = await connectMcp(hub);
+  const empty = await call(client, "ctrl", {
+    action: "start",
+    command_or_label: "sleep 1",
+    working_directory: hub.dataDir,
+    label: "",
+  });
+  assert.equal(empty.isError, true);
+  assert.equal(text(empty), "label must not be empty");
+  const several = await call(client, "output", { command_or_label: "x", lines: 0, stream: "all" });
+  assert.equal(
+    text(several),
+    'stream must be "stdout", "stderr" or "combined"; lines must be at least 1',
+  );
+  // The CLI, through the JSON API, says the same.
+  const cliEmpty = await cli(hub, ["start", "--label", "", "sleep", "1"]);
+  assert.equal(cliEmpty.code, 2);
+  assert.equal(cliEmpty.stderr, "error: label must not be empty\n");
+});

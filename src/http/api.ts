@@ -4,6 +4,7 @@
  * (follow_stream.ts), health and shutdown.
  */
 import type { Hub } from "../core/hub.ts";
+import { describeIssues } from "../mcp/argument_errors.ts";
 import { clientFromUserAgent } from "../mcp/client_info.ts";
 import { portConflictOf } from "../core/ready/not_ready_report.ts";
 import { TOOLS } from "../mcp/tools.ts";
@@ -53,7 +54,7 @@ export async function handleApi(
   const tool = kind === "tools" ? TOOLS.find((t) => t.name === name) : undefined;
   const verb = kind === "hub" ? HUB_ROUTES.get(name) : undefined;
   if ((!tool && !verb) || more.length > 0) return null;
-  const args = await readArguments(request, (tool ? TOOL_SCHEMAS : HUB_SCHEMAS).get(name)!, name);
+  const args = await readArguments(request, (tool ? TOOL_SCHEMAS : HUB_SCHEMAS).get(name)!);
   if (args instanceof Response) return args;
   try {
     // No abort signal: Deno aborts request.signal after every successful response (and warns
@@ -72,7 +73,6 @@ export async function handleApi(
 async function readArguments(
   request: Request,
   schema: z.ZodType,
-  name: string,
 ): Promise<unknown> {
   let body: unknown;
   try {
@@ -83,8 +83,7 @@ async function readArguments(
   }
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`);
-  return errorResponse(new TypeError(`Invalid arguments for ${name}: ${issues.join("; ")}`));
+  return errorResponse(new TypeError(describeIssues(parsed.error.issues, body)));
 }
 
 /** Who holds the port that process `pid` reported in use, if it did: `{ port_conflict }`. */

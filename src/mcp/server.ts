@@ -22,8 +22,9 @@ import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/
 import { z } from "zod";
 import { logger } from "../core/logger.ts";
 import { ServerPool, type ToolCalls } from "./_server_pool.ts";
+import { describeIssues, RejectedArguments } from "./argument_errors.ts";
 import { clientFromImplementation, clientFromUserAgent, type ClientInfo } from "./client_info.ts";
-import { reportError } from "./tool_errors.ts";
+import { inToolWords, reportError } from "./tool_errors.ts";
 import { type Hub, type ToolContext, type ToolDefinition, TOOLS } from "./tools.ts";
 
 /** Name and version the server announces to MCP clients. */
@@ -64,7 +65,8 @@ function trustingResults<T extends StandardSchemaWithJSON>(schema: T): T {
  * The input schema, validating strictly: an argument the tool does not know (a guessed
  * `status` filter on list, a misspelt `wait_for_logs`) is an error naming it, not silently
  * dropped. tools/list still shows the lenient rendering, as `additionalProperties: false`
- * would cost every conversation bytes for what this check already says.
+ * would cost every conversation bytes for what this check already says. Arguments that fail
+ * reach runTool as RejectedArguments, which answers in persistproc's words.
  */
 function refusingUnknownKeys<T extends StandardSchemaWithJSON>(schema: T, tool: ToolDefinition): T {
   const standard = schema["~standard"];
@@ -73,14 +75,18 @@ function refusingUnknownKeys<T extends StandardSchemaWithJSON>(schema: T, tool: 
     const unknown = value && typeof value === "object" && !Array.isArray(value)
       ? Object.keys(value).filter((key) => !known.has(key))
       : [];
-    if (unknown.length === 0) return standard.validate(value);
-    return {
-      issues: [{
-        message: `Unknown parameter${unknown.length > 1 ? "s" : ""} ${
+    const rejected = (message: string) => ({ value: new RejectedArguments(message) });
+    if (unknown.length > 0) {
+      return rejected(
+        `Unknown parameter${unknown.length > 1 ? "s" : ""} ${
           unknown.map((key) => `"${key}"`).join(", ")
         } for ${tool.name}; it takes ${[...known].join(", ")}`,
-      }],
-    };
+      );
+    }
+    const checked = (result: Awaited<ReturnType<typeof standard.validate>>) =>
+      result.issues ? rejected(describeIssues(result.issues, value)) : result;
+    const result = standard.validate(value);
+    return result instanceof Promise ? result.then(checked) : checked(result);
   };
   return { "~standard": { ...standard, validate } } as T;
 }
@@ -160,6 +166,7 @@ async function runTool(
 ) {
   calls?.started();
   try {
+    if (args instanceof RejectedArguments) throw new TypeError(args.message);
     const result = await tool.run(hub, args as never, toolContext(ctx));
     return {
       content: [{ type: "text" as const, text: result.text }],
@@ -168,7 +175,7 @@ async function runTool(
   } catch (error) {
     const reported = reportError(error);
     if (reported.code === "internal") logger.error(`Tool ${tool.name} failed`, error);
-    return { content: [{ type: "text" as const, text: reported.message }], isError: true };
+    return { content: [{ type: "text" as const, text: inToolWords(reported) }], isError: true };
   } finally {
     calls?.ended();
   }

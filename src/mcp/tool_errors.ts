@@ -48,3 +48,16 @@ export function reportError(error: unknown): ReportedError {
   const message = error instanceof Error ? error.message : String(error);
   return { code: "internal", message: `Internal error: ${message}`, status: 500 };
 }
+
+/**
+ * The message an MCP client gets: the reported one, with the tool's own way to do what it
+ * advises (as the CLI puts in its commands): a label that already runs is used or restarted
+ * with `if_running`, in the same call.
+ */
+export function inToolWords(reported: ReportedError): string {
+  if (reported.code !== "already_running") return reported.message;
+  return reported.message.replace(
+    /: use it, or restart it to start it anew$/,
+    ': use it (if_running: "keep") or restart it (if_running: "restart")',
+  );
+}
