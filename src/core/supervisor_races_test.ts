@@ -105,6 +105,7 @@ Deno.test("a stop during the autorestart delay leaves the process stopped, not f
   await until("the first crash", async () => (await sup.list())[0].status === "failed");
   const stopped = await sup.stop({ command_or_label: "crashy" });
   assert.equal(stopped.status, "stopped");
+  assert.equal(stopped.autorestart_cancelled, true, "the stop says so");
   await new Promise((r) => setTimeout(r, 800)); // past the first delay (0.5 s)
   assert.equal((await sup.list())[0].status, "stopped");
   assert.equal((await sup.list())[0].restarts, 0);

@@ -87,6 +87,22 @@ Deno.test("stop kills the whole process group, grandchild included", async () =>
   assert.equal(isGroupAlive(info.pid), false);
 });
 
+Deno.test("a stop says when SIGTERM did not end the tree and SIGKILL did, and only then", async () => {
+  await using sup = await tempSupervisor();
+  const stubborn = "trap '' TERM; while :; do sleep 0.1; done";
+  const one = await sup.start({ command: stubborn, working_directory: sup.dir, label: "one" });
+  const two = await sup.start({ command: stubborn, working_directory: sup.dir, label: "two" });
+  const three = await sup.start({ command: "sleep 30", working_directory: sup.dir });
+  const [waited, forced, ended] = await Promise.all([
+    sup.stop({ pid: one.pid }),
+    sup.stop({ pid: two.pid }, { force: true }), // SIGKILL chosen, not needed
+    sup.stop({ pid: three.pid }),
+  ]);
+  assert.equal(waited.sigkill_needed, true);
+  assert.equal(forced.sigkill_needed, undefined);
+  assert.equal(ended.sigkill_needed, undefined);
+});
+
 Deno.test("restart relaunches with a new pid and keeps the label and log", async () => {
   await using sup = await tempSupervisor();
   const first = await sup.start({
