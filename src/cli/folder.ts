@@ -91,5 +91,8 @@ export function inCliWords(message: string): string {
     .replace(/\bwait_for_port\b/g, "--wait-for-port")
     .replace(/\bwait_for_log\b/g, "--wait-for-log")
     .replace(/\bwait_for_url\b/g, "--wait-for-url")
-    .replace(/\bwait_timeout\b/g, "--wait-timeout");
+    .replace(/\bwait_for_exit\b/g, "--wait-for-exit")
+    .replace(/\bwait_timeout\b/g, "--wait-timeout")
+    .replace(/^(lines|context|label|grep|stream|cursor|run) must\b/, "--$1 must")
+    .replace(/^assign_port must\b/, "--assign-port must");
 }
