@@ -182,6 +182,11 @@ hubTest(
       const [process] = (await hub.api("list", { command_or_label: "daemonizer" })).body.processes;
       return process.status !== "running";
     });
+    // Ended, but what it left running still listens: list says so.
+    const listed = await hub.api("list", { command_or_label: "daemonizer" });
+    assert.deepEqual(listed.body.processes[0].ports, [port]);
+    const ls = await cli(hub, ["ls", "daemonizer"]);
+    assert.match(ls.stdout, new RegExp(`exited .* ${port} `));
     const stopped = await cli(hub, ["stop", "daemonizer"]);
     assert.equal(stopped.code, 0, stopped.stderr);
     assert.match(

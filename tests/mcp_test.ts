@@ -523,5 +523,5 @@ hubTest("an argument a tool cannot take is an error in persistproc's words", asy
   // The CLI, through the JSON API, says the same.
   const cliEmpty = await cli(hub, ["start", "--label", "", "sleep", "1"]);
   assert.equal(cliEmpty.code, 2);
-  assert.equal(cliEmpty.stderr, "error: label must not be empty\n");
+  assert.equal(cliEmpty.stderr, "error: --label must not be empty\n");
 });

@@ -50,7 +50,7 @@ export const processInfoSchema = z.object({
 });
 
 const ports = z.array(z.number()).describe(
-  "TCP ports on which the process or any process it started listens (empty when none or ended); in list, at most half a second old",
+  "TCP ports on which the process or any process it started listens (once ended: what it left running); in list, at most half a second old",
 );
 
 /** A listed process: ProcessInfo plus its listening ports. */

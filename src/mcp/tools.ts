@@ -262,13 +262,16 @@ const list = define({
   annotations: READ_ONLY,
   async run(hub, args) {
     const listed = await hub.list(args);
-    const running = listed.filter((p) => p.status === "running").map((p) => p.pid);
-    const processes = await withPorts(listed, await treesOf(hub, running));
+    const processes = await withPorts(listed, await treesOf(hub, listed.map((p) => p.pid)));
     const text = processes.length === 0
       ? "No managed processes"
       : processes.map((p) =>
         `${summary(p)} in ${p.working_directory}${
-          p.ports.length ? `; listening on ${p.ports.join(", ")}` : ""
+          p.ports.length
+            ? `; ${p.status === "running" ? "" : "left running, "}listening on ${
+              p.ports.join(", ")
+            }`
+            : ""
         }`
       ).join("\n");
     return { structured: { processes }, text };

@@ -161,15 +161,16 @@ function recentListeningPorts(
 }
 
 /**
- * The processes, each with the ports its tree listens on (empty once it has ended), found in
- * one scan for all of them. `membersOf` names a tree's members
- * beyond its process group.
+ * The processes, each with the ports its tree listens on, found in one scan for all of them:
+ * a running one's, and an ended one's while what it left running (`membersOf` names a tree's
+ * members beyond its process group) still listens.
  */
 export async function withPorts<T extends { pid: number; status: string }>(
   processes: readonly T[],
   membersOf: (root: number) => readonly number[] = () => [],
 ): Promise<(T & { ports: number[] })[]> {
-  const running = processes.filter((p) => p.status === "running").map((p) => p.pid);
-  const ports = await recentListeningPorts(running, membersOf);
-  return processes.map((p) => ({ ...p, ports: p.status === "running" ? ports.get(p.pid)! : [] }));
+  const live = processes.filter((p) => p.status === "running" || membersOf(p.pid).length > 0)
+    .map((p) => p.pid);
+  const ports = await recentListeningPorts(live, membersOf);
+  return processes.map((p) => ({ ...p, ports: ports.get(p.pid) ?? [] }));
 }
