@@ -4,6 +4,7 @@
  * dir, disposable so it is shut down, with every process it started, even when a test fails.
  */
 import { fileURLToPath } from "node:url";
+import { SERVER_V8_FLAGS } from "../src/cli/permissions.ts";
 import {
   Client,
   StreamableHTTPClientTransport,
@@ -75,7 +76,8 @@ export async function waitFor<T>(
 
 /**
  * Starts `main.ts serve` (or `where.program`, e.g. a compiled binary, with `serve`) and waits
- * until it answers. Its token is `where.token` (pass it with `--token` in `extraArgs`), else
+ * until it answers. `main.ts` runs with the V8 setting every installed server gets, so the
+ * tests and the benchmarks see the server users run. Its token is `where.token` (pass it with `--token` in `extraArgs`), else
  * the one it creates in its data dir, or none with `--no-auth`.
  */
 export async function startHub(
@@ -92,7 +94,7 @@ export async function startHub(
   const port = where.port ?? freePort();
   const dataDir = where.dataDir ?? await Deno.makeTempDir({ prefix: "persistproc-test-" });
   const [program, ...programArgs] = where.program ??
-    [Deno.execPath(), "run", "-A", "--v8-flags=--max-semi-space-size=4", MAIN];
+    [Deno.execPath(), "run", "-A", SERVER_V8_FLAGS, MAIN];
   const child = new Deno.Command(program, {
     args: [
       ...programArgs,
