@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cli } from "./_cli.ts";
-import { freePort, killGroup, startHub, type TestHub, waitFor } from "./_hub.ts";
+import { SERVER_V8_FLAGS } from "../src/cli/permissions.ts";
+import { freePort, killGroup, MAIN, startHub, type TestHub, waitFor } from "./_hub.ts";
 
 const PRINT = 'echo "db=[$DATABASE_URL] v=[$V] s=[$SERVER_VAR]"; sleep 60';
 
@@ -118,4 +119,43 @@ Deno.test("a bad variable name is refused clearly, and the state file keeps bein
   const state = await Deno.readTextFile(join(hub.dataDir, "state.json"));
   assert.match(state, /"label":"after"/);
   assert.doesNotMatch(state, /s3cret/, "the token is never stored");
+});
+
+Deno.test({
+  name: "a managed program does not inherit what the server inherited (a CI step's lock file)",
+  ignore: Deno.build.os !== "linux",
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "persistproc-fd-" });
+    const lock = join(dir, "step.lock");
+    try {
+      // As `flock step.lock persistproc serve` would: descriptor 7 is open on the lock file.
+      await using hub = await startHub([], {
+        program: [
+          "sh",
+          "-c",
+          'exec 7>>"$0"; exec "$@"',
+          lock,
+          Deno.execPath(),
+          "run",
+          "-A",
+          SERVER_V8_FLAGS,
+          MAIN,
+        ],
+      });
+      const { pid: serverPid } = await (await hub.fetch("/api/health")).json();
+      assert.equal(await Deno.readLink(`/proc/${serverPid}/fd/7`), lock, "the server has it");
+      const { body } = await hub.api("ctrl", {
+        action: "start",
+        command_or_label: "sleep 100",
+        working_directory: dir,
+      });
+      const open = [];
+      for await (const entry of Deno.readDir(`/proc/${body.pid}/fd`)) {
+        open.push(await Deno.readLink(`/proc/${body.pid}/fd/${entry.name}`).catch(() => "?"));
+      }
+      assert.ok(!open.includes(lock), `the program holds ${open.join(", ")}`);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

@@ -22,7 +22,10 @@
  *   call Deno lacks, reached in libc (`fallocate` on Linux, `fcntl(F_PUNCHHOLE)` on macOS;
  *   src/core/system/hole_punch.ts). Without it, disk use is bounded by copying rotation. The
  *   server also calls glibc's `malloc_trim` when idle, to hand freed memory back
- *   (src/core/system/malloc_trim.ts); without the permission it keeps that memory.
+ *   (src/core/system/malloc_trim.ts); without the permission it keeps that memory. And at
+ *   start it marks the descriptors it inherited close-on-exec (`ioctl(FIOCLEX)`,
+ *   src/core/system/close_on_exec.ts), so its programs do not inherit a lock or pipe of
+ *   whoever started it; without the permission they do.
  *
  * Not `--allow-all`, although `--allow-run` already lets the program start anything: the
  * limits still bind persistproc's own code and its npm dependencies (no network beyond

@@ -6,6 +6,7 @@
  * lets the lock go.
  */
 import { lockDataDir } from "../core/data_dir_lock.ts";
+import { closeInheritedOnExec } from "../core/system/close_on_exec.ts";
 import { TREE_MARKER } from "../core/process/tree_marker.ts";
 import { logger } from "../core/logger.ts";
 import { Supervisor } from "../core/supervisor.ts";
@@ -29,6 +30,8 @@ export async function serve(options: ServeOptions): Promise<void> {
   // Started from inside a managed process, the server would carry its tree's marker to the
   // tools it runs, which would then count as that tree's.
   Deno.env.delete(TREE_MARKER);
+  // Nor may the programs it starts inherit what it inherited (a CI step's lock, say).
+  closeInheritedOnExec();
   await Deno.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   let unlock: () => void;
   try {
