@@ -40,9 +40,13 @@ export class Registry {
     return this.#entries.get(label);
   }
 
-  /** The entry whose current run has this pid, if any. */
+  /**
+   * The entry whose current run has this pid, if any: the running one when an ended entry's
+   * pid has since been given to another.
+   */
   byPid(pid: number): ManagedProcess | undefined {
-    return this.entries.find((entry) => entry.pid === pid);
+    const withPid = this.entries.filter((entry) => entry.pid === pid);
+    return withPid.find((entry) => entry.status === "running") ?? withPid[0];
   }
 
   /** The one entry the target names (see resolveTarget). */

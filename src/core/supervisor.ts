@@ -3,6 +3,7 @@
  * registry that keeps them (_registry.ts). It knows nothing of MCP, HTTP or the CLI; they
  * call it and translate its errors.
  */
+import { join } from "node:path";
 import type { Following, Hub, Place, StopOptions } from "./hub.ts";
 import { AlreadyRunningError, ShuttingDownError } from "./errors.ts";
 import { assertForgettable } from "./_retention.ts";
@@ -23,6 +24,7 @@ import type {
   StopReport,
 } from "./types.ts";
 import { TreeWatch } from "./_tree_watch.ts";
+import { continueAllNoted } from "./process/tree_pause.ts";
 import { defaultLabel, newProcess, requestedSpec } from "./_new_process.ts";
 import { type SupervisorOptions, withDefaults } from "./supervisor_options.ts";
 import { nonEmptyReport, stopAndReport } from "./_stop_report.ts";
@@ -51,6 +53,8 @@ export class Supervisor implements Hub {
    * same program (a reused pid is never adopted). Those gone meanwhile are recorded as ended.
    */
   restore(): RestoreSummary {
+    // First, whatever a server that died mid-rotation left paused goes on (see tree_pause.ts).
+    continueAllNoted(join(this.#options.dataDir, "logs"));
     const summary = restoreRecords(
       this.#registry.load(),
       this.#options,

@@ -31,7 +31,10 @@ export async function serve(options: ServeOptions): Promise<void> {
   // tools it runs, which would then count as that tree's.
   Deno.env.delete(TREE_MARKER);
   // Nor may the programs it starts inherit what it inherited (a CI step's lock, say).
-  closeInheritedOnExec();
+  const marked = closeInheritedOnExec();
+  if ("skipped" in marked) {
+    logger.info(`Managed programs inherit this server's inherited descriptors (${marked.skipped})`);
+  }
   await Deno.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   let unlock: () => void;
   try {

@@ -52,16 +52,19 @@ const TOOL_SCANNERS: Partial<
 /**
  * The listening ports of each given process tree, sorted, found in one scan however many trees
  * are asked for. A tree is its root (a managed process's pid, which is also its process group)
- * and the members `membersOf` names: descendants that may have left the group. A tree with no
- * listener, or every tree when the OS cannot tell, maps to an empty list.
+ * and the members `membersOf` names: descendants that may have left the group. Only the roots
+ * in `groups` (all unless told) are matched by process group: an ended program's pid may since
+ * lead an unrelated group, so its tree is its members alone. A tree with no listener, or
+ * every tree when the OS cannot tell, maps to an empty list.
  */
 export async function listeningPorts(
   roots: readonly number[],
   membersOf: (root: number) => readonly number[] = () => [],
+  groups: ReadonlySet<number> = new Set(roots),
 ): Promise<Map<number, number[]>> {
-  const wanted = new Set(roots);
+  const wanted = new Set([...roots].filter((root) => groups.has(root)));
   const byRoot = new Map<number, number[]>(roots.map((root) => [root, []]));
-  if (wanted.size === 0) return byRoot;
+  if (roots.length === 0) return byRoot;
   const owner = new Map<number, number>();
   for (const root of roots) for (const pid of membersOf(root)) owner.set(pid, root);
   const listeners = scanProcListeners((pgid, pid) => wanted.has(pgid) || owner.has(pid)) ??
@@ -148,13 +151,14 @@ let lastScan: { key: string; at: number; result: Promise<Map<number, number[]>> 
 function recentListeningPorts(
   roots: readonly number[],
   membersOf: (root: number) => readonly number[],
+  groups: ReadonlySet<number>,
 ): Promise<Map<number, number[]>> {
-  const key = [...roots].sort((a, b) => a - b).map((root) => `${root}:${membersOf(root)}`)
-    .join(",");
+  const key = [...roots].sort((a, b) => a - b)
+    .map((root) => `${root}${groups.has(root) ? "g" : ""}:${membersOf(root)}`).join(",");
   if (lastScan && lastScan.key === key && Date.now() - lastScan.at < LIST_SCAN_MS) {
     return lastScan.result;
   }
-  const result = listeningPorts(roots, membersOf);
+  const result = listeningPorts(roots, membersOf, groups);
   lastScan = { key, at: Date.now(), result };
   result.catch(() => lastScan = null);
   return result;
@@ -171,6 +175,7 @@ export async function withPorts<T extends { pid: number; status: string }>(
 ): Promise<(T & { ports: number[] })[]> {
   const live = processes.filter((p) => p.status === "running" || membersOf(p.pid).length > 0)
     .map((p) => p.pid);
-  const ports = await recentListeningPorts(live, membersOf);
+  const running = new Set(processes.filter((p) => p.status === "running").map((p) => p.pid));
+  const ports = await recentListeningPorts(live, membersOf, running);
   return processes.map((p) => ({ ...p, ports: ports.get(p.pid) ?? [] }));
 }

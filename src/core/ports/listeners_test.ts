@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { findPortHolders, listeningPorts, parsePs } from "./listeners.ts";
+import { findPortHolders, listeningPorts, parsePs, withPorts } from "./listeners.ts";
 import { parseProcNetTcp, parseSsListeners } from "./scan_linux.ts";
 
 Deno.test("parseProcNetTcp keeps listening sockets only, by inode", () => {
@@ -51,4 +51,18 @@ Deno.test("findPortHolders finds nobody on a free port", async () => {
   const port = listener.addr.port;
   listener.close();
   assert.deepEqual(await findPortHolders(port), []);
+});
+
+Deno.test({
+  name: "withPorts: an ended process's pid, now some other group's, lends it no ports",
+  ignore: Deno.build.os !== "linux",
+}, async () => {
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const stat = Deno.readTextFileSync("/proc/self/stat");
+  const pgid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+  // An ended entry whose pid now leads this test's group, with a leftover elsewhere.
+  const [ended] = await withPorts([{ pid: pgid, status: "exited" }], () => [999_999_998]);
+  assert.deepEqual(ended.ports, [], "not by group once ended");
+  const [live] = await withPorts([{ pid: pgid, status: "running" }]);
+  assert.ok(live.ports.includes(listener.addr.port), "by group while it runs");
 });

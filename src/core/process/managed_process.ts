@@ -22,7 +22,7 @@ import { Lifecycle, type LifeState, OperationQueue, type Transition } from "./li
 import type { ProcessTree, TreeMember } from "./tree.ts";
 import { adoptedRun, newRun, restoredRun, type SavedRun } from "./run.ts";
 import { refreshTree, stopTree, type TreeStopOptions, type TreeStopResult } from "./tree_stop.ts";
-import { continueNoted, pauseTree } from "./tree_pause.ts";
+import { NOTE, pauseTree } from "./tree_pause.ts";
 import { newTreeMarker } from "./tree_marker.ts";
 import { isSameProcess, processStartToken } from "../system/processes.ts";
 import type { ProcessEvent, ProcessInfo, ProcessStatus } from "../types.ts";
@@ -139,8 +139,6 @@ export class ManagedProcess {
 
   /** Takes back what a previous server saved, before anything else is done with the entry. */
   restoreRun(run: SavedRun): void {
-    // A server that died while it had paused the tree left a note of whom to continue.
-    continueNoted(this.#pauseNote);
     this.#run = restoredRun(run);
     this.#earlierPids = run.earlierPids;
     this.#restarts = run.restarts;
@@ -313,16 +311,20 @@ export class ManagedProcess {
     const pause = pauseTree(this.#run.tree, this.#pauseNote);
     if (!pause.confirmed && !this.#pauseUnconfirmed) {
       this.#pauseUnconfirmed = true;
-      logger.info(
-        `Could not pause "${this.spec.label}" to rotate its output: lines it writes during a rotation may be lost`,
-      );
+      try {
+        logger.info(
+          `Could not pause "${this.spec.label}" to rotate its output: lines it writes during a rotation may be lost`,
+        );
+      } catch {
+        // The log cannot be written (its disk is full): the tree must be continued regardless.
+      }
     }
     return pause.resume;
   }
 
   /** Where a pause of the tree notes whom it stopped (see ./tree_pause.ts). */
   get #pauseNote(): string {
-    return join(this.output.dir, "paused.json");
+    return join(this.output.dir, NOTE);
   }
 
   /** Waits for the program's end and its output, then records how it ended. */

@@ -19,10 +19,12 @@
  *   end by itself, so its pid cannot have been reused.
  * - Whom a pause stopped is noted in a file before each is stopped, and the note is removed
  *   once they are continued: a server that dies during a pause leaves the note, and the next
- *   one continues them (continueNoted).
+ *   one continues them (continueAllNoted, at its start).
+ * - Where the process table cannot be read, nothing is paused (the pause is unconfirmed).
  *
  * Synchronous on purpose: the rotation it guards is, and it lasts a few milliseconds.
  */
+import { join } from "node:path";
 import { isSameProcess, processTable } from "../system/processes.ts";
 import type { ProcessTree, TreeMember } from "./tree.ts";
 
@@ -42,8 +44,8 @@ export interface Pause {
 /**
  * Stops every member of the tree and waits (up to 200 ms, blocking) until each shows as
  * stopped, or is gone; `notePath` is where whom it stopped is noted meanwhile. Where the
- * process table cannot be read, the process group alone is paused, unconfirmed. Never throws:
- * a signal that fails leaves the pause unconfirmed.
+ * process table cannot be read, nothing is paused. Never throws: a signal that fails leaves
+ * the pause unconfirmed.
  */
 export function pauseTree(tree: ProcessTree, notePath: string): Pause {
   if (Deno.build.os === "windows") return { confirmed: false, resume: () => {} };
@@ -53,12 +55,12 @@ export function pauseTree(tree: ProcessTree, notePath: string): Pause {
     paused.clear();
     removeNote(notePath);
   };
-  const leftAlone = new Set<number>();
   const blockedSince = new Map<number, number>();
   const deadline = Date.now() + CONFIRM_MS;
-  for (let first = true;; first = false) {
+  for (;;) {
     const table = processTable();
-    if (table === null) return pauseGroupOnly(tree.root);
+    // Unseen members cannot be stopped safely: no pause, and what is written meanwhile may go.
+    if (table === null) return { confirmed: false, resume };
     tree.update(table);
     const byPid = new Map(table.map((entry) => [entry.pid, entry]));
     const stoppedParents = new Set(table.filter((e) => e.stopped).map((e) => e.ppid));
@@ -67,11 +69,8 @@ export function pauseTree(tree: ProcessTree, notePath: string): Pause {
     for (const member of tree.members) {
       const entry = byPid.get(member.pid);
       if (!entry || entry.token !== member.token || entry.zombie) continue;
-      if (entry.stopped) {
-        if (first) leftAlone.add(member.pid);
-        continue;
-      }
-      leftAlone.delete(member.pid); // continued by someone else meanwhile: it is ours to stop
+      // Stopped by its user, or by this pause: either way it runs no code.
+      if (entry.stopped) continue;
       if (!paused.has(member.pid)) fresh.push(member);
       else if (!(entry.blocked && stoppedParents.has(member.pid))) running++;
       else {
@@ -87,7 +86,13 @@ export function pauseTree(tree: ProcessTree, notePath: string): Pause {
         resume();
         return { confirmed: false, resume: () => {} };
       }
-      if (!fresh.every(({ pid }) => send(pid, "SIGSTOP"))) return { confirmed: false, resume };
+      const failed = fresh.filter(({ pid }) => !send(pid, "SIGSTOP"));
+      if (failed.length > 0) {
+        // Not stopped, so not to be continued: out of the note, and the pause is unconfirmed.
+        for (const { pid } of failed) paused.delete(pid);
+        writeNote(notePath, paused);
+        return { confirmed: false, resume };
+      }
     } else if (running === 0) return { confirmed: true, resume };
     if (Date.now() >= deadline) return { confirmed: false, resume };
     sleepSync(LOOK_MS);
@@ -103,22 +108,20 @@ export function continueNoted(notePath: string): void {
   let noted: TreeMember[];
   try {
     noted = JSON.parse(Deno.readTextFileSync(notePath));
-  } catch {
-    return; // no note (the usual case), or a torn one from a death while it was written
-  } finally {
-    removeNote(notePath);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return; // no note: the usual case
+    if (!(error instanceof SyntaxError)) return; // unreadable now (no descriptor left): later
+    noted = []; // a note is replaced whole (see writeNote), so this is not one of ours
   }
+  removeNote(notePath);
   if (!Array.isArray(noted)) return;
-  for (const { pid, token } of noted) {
-    if (Number.isInteger(pid) && pid > 1 && isSameProcess(pid, token)) send(pid, "SIGCONT");
+  for (const { pid, token } of noted.filter((member) => member && typeof member === "object")) {
+    if (
+      Number.isInteger(pid) && pid > 1 && typeof token === "string" && isSameProcess(pid, token)
+    ) {
+      send(pid, "SIGCONT");
+    }
   }
-}
-
-/** Where the process table cannot be read: the group, stopped and continued as one. */
-function pauseGroupOnly(group: number): Pause {
-  send(-group, "SIGSTOP");
-  sleepSync(5);
-  return { confirmed: false, resume: () => void send(-group, "SIGCONT") };
 }
 
 /** Sends the signal; false when it failed for another reason than the process being gone. */
@@ -131,16 +134,40 @@ function send(target: number, signal: Deno.Signal): boolean {
   }
 }
 
-/** Notes whom the pause stopped; false when the note could not be written (disk full). */
+/**
+ * Notes whom the pause stopped, replacing the note whole (written aside, then renamed), so a
+ * death mid-write leaves the previous note; false when it could not be written (disk full).
+ */
 function writeNote(path: string, paused: Map<number, string>): boolean {
   const members = [...paused].map(([pid, token]) => ({ pid, token }));
   try {
-    Deno.writeTextFileSync(path, JSON.stringify(members), { mode: 0o600 });
+    Deno.writeTextFileSync(`${path}.tmp`, JSON.stringify(members), { mode: 0o600 });
+    Deno.renameSync(`${path}.tmp`, path);
     return true;
   } catch {
     return false;
   }
 }
+
+/**
+ * Continues what every note under `logsDir` (one folder per process) names: a server's first
+ * step, before it reads its state, so that a tree a dead server left paused is continued even
+ * when its record cannot be restored.
+ */
+export function continueAllNoted(logsDir: string): void {
+  let folders: Deno.DirEntry[];
+  try {
+    folders = [...Deno.readDirSync(logsDir)];
+  } catch {
+    return; // no logs yet
+  }
+  for (const folder of folders) {
+    if (folder.isDirectory) continueNoted(join(logsDir, folder.name, NOTE));
+  }
+}
+
+/** The note's name in a process's log folder. */
+export const NOTE = "paused.json";
 
 function removeNote(path: string): void {
   try {

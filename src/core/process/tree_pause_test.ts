@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { processStartToken, processTable } from "../system/processes.ts";
 import { ProcessTree } from "./tree.ts";
 import { refreshTree } from "./tree_stop.ts";
-import { continueNoted, pauseTree } from "./tree_pause.ts";
+import { continueAllNoted, continueNoted, pauseTree } from "./tree_pause.ts";
 
 /** Which members of the tree show as stopped, by pid. */
 function stoppedPids(tree: ProcessTree): number[] {
@@ -38,7 +38,9 @@ async function withTree(body: (tree: ProcessTree, note: string) => Promise<void>
       tree.pids.forEach((pid) => pids.add(pid));
       return tree.members.length === 3;
     });
-    await body(tree, join(dir, "paused.json"));
+    // As in a data dir: logs/<process>/paused.json.
+    await Deno.mkdir(join(dir, "process"));
+    await body(tree, join(dir, "process", "paused.json"));
   } finally {
     for (const pid of pids) {
       try {
@@ -92,8 +94,9 @@ Deno.test({
   fn: () =>
     withTree(async (tree, note) => {
       pauseTree(tree, note); // never resumed: its server "died"
-      assert.equal(stoppedPids(tree).length, 3);
-      continueNoted(note);
+      await until("all stopped", () => stoppedPids(tree).length === 3);
+      // The next server looks at every process's log folder: here, the note's folder's parent.
+      continueAllNoted(dirname(dirname(note)));
       await until("all going on", () => stoppedPids(tree).length === 0);
       assert.ok(!(await Deno.stat(note).catch(() => null)), "the note is removed");
       continueNoted(note); // no note: nothing happens
