@@ -146,6 +146,23 @@ hubTest(
   },
 );
 
+hubTest("Ctrl+C during run's wait without a terminal detaches, as while following", async (hub) => {
+  await using run = new CliProcess(hub, [
+    "run",
+    "--label",
+    "slow",
+    "--wait-for-log",
+    "never",
+    "tests/fixtures/ticker.sh",
+  ]);
+  await waitFor("the start", async () => (await listed(hub, "slow")).length > 0);
+  run.kill("SIGINT");
+  const result = await run.result();
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stderr, /^detached; 'slow' keeps running \(PID \d+\)$/m);
+  assert.equal((await listed(hub, "slow"))[0].status, "running");
+});
+
 hubTest("Ctrl+C during run's wait with --on-exit stop stops the process", async (hub) => {
   await using run = new CliProcess(hub, [
     "run",
@@ -160,8 +177,9 @@ hubTest("Ctrl+C during run's wait with --on-exit stop stops the process", async 
   await waitFor("the start", async () => (await listed(hub, "slow")).length > 0);
   run.kill("SIGINT");
   const result = await run.result();
-  assert.equal(result.code, 130, result.stderr);
-  assert.match(result.stderr, /^stopped 'slow' \(PID \d+\): /m);
+  // As a stop while following: the process's own ending and exit code (143: SIGTERM).
+  assert.equal(result.code, 143, result.stderr);
+  assert.match(result.stderr, /^process killed by SIGTERM$/m);
   assert.equal((await listed(hub, "slow"))[0].status, "stopped");
 });
 
@@ -182,6 +200,6 @@ Deno.test({
     await tmux.sendKeys("C-c");
     await tmux.waitForScreen(/Stop 'slow' \(PID \d+\)\? \[y\/N\]/);
     await tmux.sendKeys("y", "Enter");
-    await tmux.waitForScreen(/^stopped 'slow' \(PID \d+\): [^]*\[exit 130\]/m);
+    await tmux.waitForScreen(/^process killed by SIGTERM\n[^]*\[exit 143\]/m);
   },
 });

@@ -100,13 +100,13 @@ function newestFirst<T extends Addressable>(entries: T[]): T[] {
   return entries.sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0));
 }
 
-/** `; did you mean "watcher" (PID 7, running)?` for a label a typo away, running ones first. */
+/** `; did you mean "watcher" (PID 7, running)` for a label a typo away, running ones first. */
 function closeTo(name: string, entries: Addressable[]): string {
   const close = ordered(entries).find(({ spec: { label } }) =>
     editDistance(label.toLowerCase(), name.toLowerCase()) <=
       Math.max(1, Math.floor(name.length / 4))
   );
-  return close ? `; did you mean "${close.spec.label}" (PID ${close.pid}, ${close.status})?` : "";
+  return close ? `; did you mean "${close.spec.label}" (PID ${close.pid}, ${close.status})` : "";
 }
 
 /** Levenshtein distance: insertions, deletions and substitutions of one character each. */

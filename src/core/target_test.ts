@@ -56,7 +56,7 @@ Deno.test("resolveTarget(): a misspelt label is answered with the close one, run
   assert.throws(() => resolveTarget(entries, { command_or_label: "wacher" }), {
     name: "ProcessNotFoundError",
     message: new RegExp(
-      '^No managed process is labelled or runs "wacher"; did you mean "watcher" \\(PID 7, running\\)\\?; ' +
+      '^No managed process is labelled or runs "wacher"; did you mean "watcher" \\(PID 7, running\\); ' +
         'known: PID 7 "watcher" \\(running\\); PID 1011 "job11" \\(failed\\);',
     ),
   });

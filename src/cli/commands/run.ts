@@ -13,7 +13,7 @@ import { connect } from "../connect.ts";
 import { confirmStop, followProcess, type OnInterrupt } from "../follow.ts";
 import { callerEnvironment } from "../settings.ts";
 import { printErr } from "../output.ts";
-import { describeEnding } from "../exit_status.ts";
+import { describeEnding, exitCodeOf } from "../exit_status.ts";
 import { displayName } from "../process_name.ts";
 import { joinCommand } from "../shell_quote.ts";
 import { WORKING_DIRECTORY_FLAG } from "../target.ts";
@@ -23,7 +23,6 @@ import {
   awaitReady,
   findWaitedOn,
   INTERRUPTED_EXIT,
-  sayKeptRunning,
   WAIT_FLAGS,
   WAIT_HELP,
   waitConditions,
@@ -109,8 +108,7 @@ ${WAIT_HELP}`,
       started = await startOrAttach(client, request);
     } catch (error) {
       if (!(error instanceof WaitInterrupted)) throw error;
-      await interruptedWait(client, error.target, onInterrupt);
-      return INTERRUPTED_EXIT;
+      return await interruptedWait(client, error.target, onInterrupt);
     }
     const { process, attached } = started;
     return await followProcess({
@@ -140,22 +138,33 @@ interface StartRequest {
 }
 
 /**
- * After a Ctrl+C during the wait, does what Ctrl+C does while following: at a terminal (with
- * --on-exit ask) asks whether to stop the process; with --on-exit stop stops it; else says it
- * keeps running.
+ * After a Ctrl+C during the wait, does what Ctrl+C does while following, and exits as it
+ * would: at a terminal (with --on-exit ask) asks whether to stop the process; with --on-exit
+ * stop stops it (the process's exit code); else detaches (0). Resolves with the exit code.
  */
 async function interruptedWait(
   client: HubClient,
   target: ProcessTarget,
   onInterrupt: OnInterrupt,
-): Promise<void> {
-  const ask = onInterrupt === "ask" && Deno.stdin.isTerminal();
-  if (onInterrupt !== "stop" && !ask) return void await sayKeptRunning(client, target);
+): Promise<number> {
   const process = await findWaitedOn(client, target);
-  if (process?.status !== "running") return void await sayKeptRunning(client, target);
-  if (ask && !await confirmStop(process)) return void await sayKeptRunning(client, target);
+  if (process === null) {
+    printErr("stopped waiting");
+    return INTERRUPTED_EXIT;
+  }
+  if (process.status !== "running") {
+    printErr(`process ${describeEnding(process)}`);
+    return exitCodeOf(process);
+  }
+  const ask = onInterrupt === "ask" && Deno.stdin.isTerminal();
+  const stop = onInterrupt === "stop" || (ask && await confirmStop(process));
+  if (!stop) {
+    printErr(`detached; ${displayName(process)} keeps running (PID ${process.pid})`);
+    return 0;
+  }
   const stopped = await client.stop({ pid: process.pid });
-  printErr(`stopped ${displayName(stopped)} (PID ${stopped.pid}): ${describeEnding(stopped)}`);
+  printErr(`process ${describeEnding(stopped)}`);
+  return exitCodeOf(stopped);
 }
 
 /** Awaits a start or restart; a wait shows a spinner, then how it ended (output follows). */
