@@ -5,6 +5,7 @@
  */
 
 import denoJson from "../../deno.json" with { type: "json" };
+import { join } from "node:path";
 import { HubError } from "../client/errors.ts";
 import { editDistance } from "../core/target.ts";
 import { parseFlags, splitAtFirstPositional, UsageError } from "./args.ts";
@@ -111,30 +112,43 @@ async function dispatch(args: string[]): Promise<number> {
     return helpFor(positionals.slice(1), globals);
   }
   if (command !== undefined) return await invoke(command, positionals.slice(1), globals);
+  assertNotMistypedSubcommand(positionals[0]);
   // Not a subcommand: the implicit run, given the run flags that came before the command.
   // `--` keeps the command's own flags its own.
   const before = splitAtFirstPositional(args, spec).flags;
-  try {
-    return await invoke(runCommand, [...before, "--", ...positionals], {});
-  } catch (error) {
-    throw withSubcommandHint(error, positionals[0]);
-  }
+  return await invoke(runCommand, [...before, "--", ...positionals], {});
 }
 
 /**
- * A command that cannot be run and is a typo away from a subcommand (`persistproc lst`) was
- * most likely meant as that subcommand: the error says so.
+ * A program that is nowhere on the PATH and a typo away from a subcommand (`persistproc lst`)
+ * was most likely meant as that subcommand: a usage error says so before anything runs (no
+ * server is started for it).
  */
-function withSubcommandHint(error: unknown, word: string): unknown {
-  if (!(error instanceof HubError) || error.code !== "command_not_found") return error;
-  const names = [...COMMANDS.flatMap((c) => c.names), "help"];
-  const close = names.find((name) => editDistance(name, word) <= (name.length > 3 ? 2 : 1));
-  if (close === undefined) return error;
-  return new HubError(
-    error.code,
-    `${error.message}; did you mean 'persistproc ${close}'?`,
-    error.status,
+function assertNotMistypedSubcommand(word: string): void {
+  if (word.includes("/")) return;
+  const close = closestSubcommand(word);
+  if (close === undefined || onPath(word)) return;
+  throw new UsageError(
+    `Unknown command "${word}": did you mean 'persistproc ${close}'? ` +
+      `(A program of that name would run with 'persistproc run ${word}'.)`,
   );
+}
+
+/** The subcommand a typo away from `word`, if any. */
+function closestSubcommand(word: string): string | undefined {
+  const names = [...COMMANDS.flatMap((c) => c.names), "help"];
+  return names.find((name) => editDistance(name, word) <= (name.length > 3 ? 2 : 1));
+}
+
+/** Whether an executable file of this name is in a directory of PATH. */
+function onPath(name: string): boolean {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(Deno.build.os === "windows" ? ";" : ":")) {
+    try {
+      const info = Deno.statSync(join(dir || ".", name));
+      if (info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0) return true;
+    } catch { /* not there */ }
+  }
+  return false;
 }
 
 function pick<T extends object>(values: T, keys: string[]): Partial<T> {
@@ -147,7 +161,12 @@ function helpFor(
 ): Promise<number> | number {
   const command = COMMANDS.find((c) => c.names.includes(rest[0]));
   if (command !== undefined) return invoke(command, ["--help"], globals);
-  if (rest.length > 0) throw new UsageError(`Unknown subcommand "${rest[0]}"`);
+  if (rest.length > 0) {
+    const close = closestSubcommand(rest[0]);
+    throw new UsageError(
+      `Unknown subcommand "${rest[0]}"${close ? `: did you mean '${close}'?` : ""}`,
+    );
+  }
   printOut(globalHelp(COMMANDS));
   return 0;
 }

@@ -13,7 +13,7 @@ import { parseTarget, WORKING_DIRECTORY_FLAG } from "../target.ts";
 
 /** The `list` subcommand. */
 export const listCommand = defineCommand({
-  names: ["list", "ls"],
+  names: ["list", "ls", "status"],
   summary: "list managed processes",
   usage: "persistproc list [--all] [--running] [--started-by WHO] [-C DIR] [TARGET]",
   details: `Lists the processes the server manages, running or ended: PID, status, exit code

@@ -31,7 +31,7 @@ const FOLLOW_POLL_MS = 250;
 
 /** The `output` subcommand. */
 export const outputCommand = defineCommand({
-  names: ["output"],
+  names: ["output", "logs"],
   summary: "print a process's stored output",
   usage: "persistproc output [--stream S] [--lines N] [--since T] [--before T]\n" +
     "                 [--grep RE [--context N]] [--cursor C] [--run current|all]\n" +
