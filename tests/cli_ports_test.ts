@@ -198,3 +198,39 @@ hubTest(
     );
   },
 );
+
+hubTest("start --wait-for-port waits on for a program that daemonizes and exits", async (hub) => {
+  const port = freePort();
+  const daemon = `setsid python3 -m http.server ${port} --bind 127.0.0.1 >/dev/null 2>&1`;
+  try {
+    // As `pg_ctl start` does: the launcher exits with 0 at once, its server listens later.
+    const started = await cli(hub, [
+      "start",
+      "--label",
+      "launcher",
+      "--wait-for-port",
+      String(port),
+      "sh",
+      "-c",
+      `${daemon} & exit 0`,
+    ]);
+    assert.equal(started.code, 0, started.stderr);
+    assert.match(started.stderr, /^ready after \d+\.\d s$/m);
+    // A launcher that fails is no such case: its exit ends the wait.
+    const failing = await cli(hub, [
+      "start",
+      "--label",
+      "failing",
+      "--wait-for-port",
+      String(freePort()),
+      "sh",
+      "-c",
+      "sleep 30 & exit 3",
+    ]);
+    assert.equal(failing.code, 1);
+    assert.match(failing.stderr, /exited before it was ready \(exit code 3\)/);
+  } finally {
+    await cli(hub, ["stop", "launcher"]);
+    await cli(hub, ["stop", "failing"]);
+  }
+});

@@ -1,6 +1,8 @@
 /**
  * The wait itself: follows the run a start or restart began until every condition holds
- * (ready), the program exits first (exited), or the time is up (timeout).
+ * (ready), the program exits first (exited), or the time is up (timeout). A program that
+ * daemonizes (`pg_ctl start`, `redis-server --daemonize yes`) exits with 0 and leaves its
+ * server running: a wait for a port or URL then goes on while what it left runs.
  */
 import { stripAnsi } from "../output/ansi.ts";
 import type { OutputWaitOptions } from "../output/output_wait.ts";
@@ -9,6 +11,16 @@ import { explainNotReady, type NotReadyReport } from "./not_ready_report.ts";
 import { portListens, urlAnswers } from "./probes.ts";
 import type { Hub } from "../hub.ts";
 import type { ProcessEvent, ProcessInfo } from "../types.ts";
+
+/**
+ * Whether an ended program left processes running that a wait should go on for: it exited
+ * with 0 (a daemonizing launcher, not a failure), the wait is for a port or URL (which they
+ * may open), and its tree still has members.
+ */
+async function leftBehind(hub: Hub, process: ProcessInfo, forPortOrUrl: boolean) {
+  return forPortOrUrl && process.exit_code === 0 && process.exit_signal === null &&
+    (await hub.treeMembers(process.pid)).length > 0;
+}
 
 /** How often the port and URL are tried. */
 const POLL_MS = 200;
@@ -80,11 +92,18 @@ export async function waitUntilReady(
   // The run waited for: another caller may restart the process meanwhile, and the wait then
   // goes on with the new run.
   let current = started.pid;
+  /** Set when the program exited with 0 leaving processes that may yet get ready. */
+  let leftRunning = false;
+  const ended = (process: ProcessInfo) => {
+    leftBehind(hub, process, port !== undefined || url !== undefined)
+      .then((left) => left ? leftRunning = true : finish("exited"))
+      .catch(() => finish("exited"));
+  };
   const handle = (event: ProcessEvent) => {
     if (event.type === "line") onLine(event.text);
     else if (event.type === "start") current = event.process.pid;
     else if (event.type === "exit" && event.process.pid === current && !event.restarting) {
-      finish("exited");
+      ended(event.process);
     }
   };
   // Live events that come before the follow resolves wait until the backlog has been seen.
@@ -103,7 +122,7 @@ export async function waitUntilReady(
       if (event.time >= started.start_time) onLine(event.text);
     }
     current = following.process.pid;
-    if (following.process.status !== "running") finish("exited");
+    if (following.process.status !== "running") ended(following.process);
     for (const event of early) handle(event);
     early = null;
     timers.push(setTimeout(() => finish("timeout"), timeoutMs));
@@ -117,6 +136,7 @@ export async function waitUntilReady(
     options.signal?.addEventListener("abort", onAbort);
     check();
     while (!done) {
+      if (leftRunning && (await hub.treeMembers(current)).length === 0) finish("exited");
       if (!portOk) portOk = await portListens(await hub.list(), port!, current);
       if (!urlOk && !done) urlOk = await urlAnswers(url!, begun + timeoutMs, options.signal);
       check();
