@@ -5,9 +5,9 @@
  */
 
 import denoJson from "../../deno.json" with { type: "json" };
-import { join } from "node:path";
 import { HubError } from "../client/errors.ts";
 import { editDistance } from "../core/target.ts";
+import { findExecutable } from "../core/process/executable.ts";
 import { parseFlags, splitAtFirstPositional, UsageError } from "./args.ts";
 import { type Command, invoke } from "./command.ts";
 import { ctrlCommand, restartCommand, startCommand, stopCommand } from "./commands/ctrl.ts";
@@ -127,7 +127,7 @@ async function dispatch(args: string[]): Promise<number> {
 function assertNotMistypedSubcommand(word: string): void {
   if (word.includes("/")) return;
   const close = closestSubcommand(word);
-  if (close === undefined || onPath(word)) return;
+  if (close === undefined || findExecutable(word, Deno.cwd(), Deno.env.toObject())) return;
   throw new UsageError(
     `Unknown command "${word}": did you mean 'persistproc ${close}'? ` +
       `(A program of that name would run with 'persistproc run ${word}'.)`,
@@ -138,17 +138,6 @@ function assertNotMistypedSubcommand(word: string): void {
 function closestSubcommand(word: string): string | undefined {
   const names = [...COMMANDS.flatMap((c) => c.names), "help"];
   return names.find((name) => editDistance(name, word) <= (name.length > 3 ? 2 : 1));
-}
-
-/** Whether an executable file of this name is in a directory of PATH. */
-function onPath(name: string): boolean {
-  for (const dir of (Deno.env.get("PATH") ?? "").split(Deno.build.os === "windows" ? ";" : ":")) {
-    try {
-      const info = Deno.statSync(join(dir || ".", name));
-      if (info.isFile && ((info.mode ?? 0o111) & 0o111) !== 0) return true;
-    } catch { /* not there */ }
-  }
-  return false;
 }
 
 function pick<T extends object>(values: T, keys: string[]): Partial<T> {
