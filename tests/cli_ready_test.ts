@@ -116,24 +116,27 @@ async function listed(hub: TestHub, label: string): Promise<ProcessInfo[]> {
     .processes;
 }
 
+/**
+ * Runs the CLI with `args`, which start a process labelled "slow" that never gets ready, and
+ * sends it Ctrl+C once the server has the process (which is after the CLI began to wait).
+ * Resolves with how the CLI ended, the process as it was started, and its status after.
+ */
+async function interruptWait(hub: TestHub, args: string[]) {
+  const never = ["--label", "slow", "--wait-for-log", "never", "tests/fixtures/ticker.sh"];
+  await using cli = new CliProcess(hub, [...args, ...never]);
+  const [process] = await waitFor("the start", async () => {
+    const found = await listed(hub, "slow");
+    return found.length > 0 && found;
+  });
+  cli.kill("SIGINT");
+  const result = await cli.result();
+  return { result, process, status: (await listed(hub, "slow"))[0].status };
+}
+
 hubTest(
   "Ctrl+C during start's wait says the process keeps running and how to stop it",
   async (hub) => {
-    await using start = new CliProcess(hub, [
-      "start",
-      "--label",
-      "slow",
-      "--wait-for-log",
-      "never",
-      "tests/fixtures/ticker.sh",
-    ]);
-    // Listed once the server has spawned it, which is after the CLI began to wait.
-    const [process] = await waitFor("the start", async () => {
-      const found = await listed(hub, "slow");
-      return found.length > 0 && found;
-    });
-    start.kill("SIGINT");
-    const result = await start.result();
+    const { result, process, status } = await interruptWait(hub, ["start"]);
     assert.equal(result.code, 130, result.stderr);
     assert.match(
       result.stderr,
@@ -142,45 +145,23 @@ hubTest(
         "m",
       ),
     );
-    assert.equal((await listed(hub, "slow"))[0].status, "running");
+    assert.equal(status, "running");
   },
 );
 
 hubTest("Ctrl+C during run's wait without a terminal detaches, as while following", async (hub) => {
-  await using run = new CliProcess(hub, [
-    "run",
-    "--label",
-    "slow",
-    "--wait-for-log",
-    "never",
-    "tests/fixtures/ticker.sh",
-  ]);
-  await waitFor("the start", async () => (await listed(hub, "slow")).length > 0);
-  run.kill("SIGINT");
-  const result = await run.result();
+  const { result, status } = await interruptWait(hub, ["run"]);
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stderr, /^detached; 'slow' keeps running \(PID \d+\)$/m);
-  assert.equal((await listed(hub, "slow"))[0].status, "running");
+  assert.equal(status, "running");
 });
 
 hubTest("Ctrl+C during run's wait with --on-exit stop stops the process", async (hub) => {
-  await using run = new CliProcess(hub, [
-    "run",
-    "--on-exit",
-    "stop",
-    "--label",
-    "slow",
-    "--wait-for-log",
-    "never",
-    "tests/fixtures/ticker.sh",
-  ]);
-  await waitFor("the start", async () => (await listed(hub, "slow")).length > 0);
-  run.kill("SIGINT");
-  const result = await run.result();
+  const { result, status } = await interruptWait(hub, ["run", "--on-exit", "stop"]);
   // As a stop while following: the process's own ending and exit code (143: SIGTERM).
   assert.equal(result.code, 143, result.stderr);
   assert.match(result.stderr, /^process killed by SIGTERM$/m);
-  assert.equal((await listed(hub, "slow"))[0].status, "stopped");
+  assert.equal(status, "stopped");
 });
 
 Deno.test({
