@@ -6,41 +6,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PersistprocError, StopFailedError } from "./errors.ts";
 import { startWhenReady } from "./ready/readiness.ts";
-import { Supervisor } from "./supervisor.ts";
+import { tempSupervisor, until } from "./_test_support.ts";
 
 /** Exits 0.7 s after SIGTERM, as a server finishing its requests would. */
 const SLOW_TERM = `trap 'sleep 0.7; exit 0' TERM; while true; do sleep 0.05; done`;
 
-async function tempSupervisor(): Promise<Supervisor & AsyncDisposable & { dir: string }> {
-  const dir = await Deno.makeTempDir({ prefix: "persistproc-race-" });
-  const sup = new Supervisor({
-    dataDir: dir,
-    stopGraceMs: 5_000,
-    shutdownGraceMs: 500,
-    killWaitMs: 500,
-  });
-  return Object.assign(sup, {
-    dir,
-    async [Symbol.asyncDispose]() {
-      await sup.shutdown();
-      await Deno.remove(dir, { recursive: true });
-    },
-  });
-}
-
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  ms = 10_000,
-) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** A grace longer than SLOW_TERM needs, and short waits after SIGKILL. */
+const RACES = { stopGraceMs: 5_000, shutdownGraceMs: 500, killWaitMs: 500 };
 
 /** Replaces Deno.kill for the length of `body`. */
 async function withKill<T>(kill: typeof Deno.kill, body: () => Promise<T>): Promise<T> {
@@ -60,7 +32,7 @@ function eperm(): never {
 }
 
 Deno.test("a stop then a restart of a slow-to-exit process: each does its own part, in order", async () => {
-  await using sup = await tempSupervisor();
+  await using sup = await tempSupervisor(RACES, "persistproc-race-");
   // The restart comes at one of several moments around the end of the stop: the old code
   // returned the relaunched run from the stop, or hung, when it came as the program exited.
   const slow = `trap 'sleep 1.5; exit 0' TERM; while true; do sleep 0.05; done`;
@@ -80,7 +52,7 @@ Deno.test("a stop then a restart of a slow-to-exit process: each does its own pa
 });
 
 Deno.test("a wait for readiness survives another caller restarting the process", async () => {
-  await using sup = await tempSupervisor();
+  await using sup = await tempSupervisor(RACES, "persistproc-race-");
   const waiting = startWhenReady(
     sup,
     { command: SLOW_TERM, working_directory: sup.dir, label: "waited" },
@@ -95,7 +67,7 @@ Deno.test("a wait for readiness survives another caller restarting the process",
 });
 
 Deno.test("a stop during the autorestart delay leaves the process stopped, not failed", async () => {
-  await using sup = await tempSupervisor();
+  await using sup = await tempSupervisor(RACES, "persistproc-race-");
   await sup.start({
     command: "false",
     working_directory: sup.dir,
@@ -112,7 +84,7 @@ Deno.test("a stop during the autorestart delay leaves the process stopped, not f
 });
 
 Deno.test("kill refused with EPERM: stop says which pid survived, shutdown still finishes", async () => {
-  const sup = await tempSupervisor();
+  const sup = await tempSupervisor(RACES, "persistproc-race-");
   const info = await sup.start({ command: "sleep 30", working_directory: sup.dir, label: "held" });
   try {
     await withKill(eperm, async () => {
@@ -133,7 +105,7 @@ Deno.test("kill refused with EPERM: stop says which pid survived, shutdown still
 });
 
 Deno.test("ESRCH from kill (the process went meanwhile) is no error", async () => {
-  await using sup = await tempSupervisor();
+  await using sup = await tempSupervisor(RACES, "persistproc-race-");
   const info = await sup.start({ command: "sleep 30", working_directory: sup.dir, label: "gone" });
   const original = Deno.kill;
   let calls = 0;
@@ -149,7 +121,7 @@ Deno.test("ESRCH from kill (the process went meanwhile) is no error", async () =
 
 Deno.test("a state file that cannot be saved (disk full): the start is refused, nothing runs", async () => {
   if (Deno.build.os !== "linux") return;
-  await using sup = await tempSupervisor();
+  await using sup = await tempSupervisor(RACES, "persistproc-race-");
   const marker = join(sup.dir, "ran");
   // Every write of the state file's temporary copy now fails with ENOSPC.
   const temporary = join(sup.dir, `state.json.tmp-${Deno.pid}`);
@@ -178,7 +150,7 @@ Deno.test("a state file that cannot be saved (disk full): the start is refused, 
 });
 
 Deno.test("a failed spawn is reported and leaves the supervisor serving", async () => {
-  await using sup = await tempSupervisor();
+  await using sup = await tempSupervisor(RACES, "persistproc-race-");
   await assert.rejects(sup.start({ command: "./not-there", working_directory: sup.dir }));
   const ok = await sup.start({ command: "sleep 5", working_directory: sup.dir });
   assert.equal(ok.status, "running");

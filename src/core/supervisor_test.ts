@@ -4,44 +4,15 @@ import { AlreadyRunningError, BadDirectoryError, CommandNotFoundError } from "./
 import { isGroupAlive } from "./process/group.ts";
 import { readOutput } from "./output/query.ts";
 import { Supervisor } from "./supervisor.ts";
+import { tempSupervisor, until } from "./_test_support.ts";
 
 const FIXTURES = fileURLToPath(new URL("../../tests/fixtures/", import.meta.url));
 
-async function tempSupervisor(
-  options: { maxEnded?: number } = {},
-): Promise<Supervisor & AsyncDisposable & { dir: string }> {
-  const dir = await Deno.makeTempDir({ prefix: "persistproc-sup-" });
-  const sup = new Supervisor({
-    dataDir: dir,
-    stopGraceMs: 2_000,
-    shutdownGraceMs: 1_000,
-    ...options,
-  });
-  return Object.assign(sup, {
-    dir,
-    async [Symbol.asyncDispose]() {
-      await sup.shutdown();
-      await Deno.remove(dir, { recursive: true });
-    },
-  });
-}
-
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  ms = 10_000,
-) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Short graces, so that tests of stops do not wait out the defaults. */
+const QUICK = { stopGraceMs: 2_000, shutdownGraceMs: 1_000 };
 
 Deno.test("start captures stdout, stderr and the exit code of a short program", async () => {
-  await using sup = await tempSupervisor();
+  await using sup = await tempSupervisor(QUICK);
   const info = await sup.start({
     command: `${FIXTURES}exit_with.sh 3`,
     working_directory: sup.dir,
@@ -59,7 +30,7 @@ Deno.test("start captures stdout, stderr and the exit code of a short program", 
 });
 
 Deno.test("start refuses a second running process with the same label, even concurrently", async () => {
-  await using sup = await tempSupervisor();
+  await using sup = await tempSupervisor(QUICK);
   const attempts = await Promise.allSettled(
     Array.from(
       { length: 10 },
@@ -75,7 +46,7 @@ Deno.test("start refuses a second running process with the same label, even conc
 });
 
 Deno.test("stop kills the whole process group, grandchild included", async () => {
-  await using sup = await tempSupervisor();
+  await using sup = await tempSupervisor(QUICK);
   const info = await sup.start({ command: `${FIXTURES}grandchild.sh`, working_directory: sup.dir });
   await until(
     "grandchild line",
@@ -88,7 +59,7 @@ Deno.test("stop kills the whole process group, grandchild included", async () =>
 });
 
 Deno.test("a stop says when SIGTERM did not end the tree and SIGKILL did, and only then", async () => {
-  await using sup = await tempSupervisor();
+  await using sup = await tempSupervisor(QUICK);
   const stubborn = "trap '' TERM; while :; do sleep 0.1; done";
   const one = await sup.start({ command: stubborn, working_directory: sup.dir, label: "one" });
   const two = await sup.start({ command: stubborn, working_directory: sup.dir, label: "two" });
@@ -104,7 +75,7 @@ Deno.test("a stop says when SIGTERM did not end the tree and SIGKILL did, and on
 });
 
 Deno.test("restart relaunches with a new pid and keeps the label and log", async () => {
-  await using sup = await tempSupervisor();
+  await using sup = await tempSupervisor(QUICK);
   const first = await sup.start({
     command: `${FIXTURES}ticker.sh`,
     working_directory: sup.dir,
@@ -128,7 +99,7 @@ Deno.test("restart relaunches with a new pid and keeps the label and log", async
 });
 
 Deno.test("start explains a missing directory and an unknown command", async () => {
-  await using sup = await tempSupervisor();
+  await using sup = await tempSupervisor(QUICK);
   await assert.rejects(
     sup.start({ command: "ls", working_directory: `${sup.dir}/nope` }),
     BadDirectoryError,
@@ -151,7 +122,7 @@ Deno.test("a pid shared by an ended entry and a running one names the running on
 });
 
 Deno.test("a stop during a restart wins: the process stays stopped", async () => {
-  await using sup = await tempSupervisor();
+  await using sup = await tempSupervisor(QUICK);
   // Takes a moment to exit on SIGTERM, so the stop arrives while the restart waits for it.
   const slow = `trap 'sleep 0.5; exit 0' TERM; while true; do sleep 0.05; done`;
   await sup.start({ command: slow, working_directory: sup.dir, label: "slow" });
@@ -165,7 +136,7 @@ Deno.test("a stop during a restart wins: the process stays stopped", async () =>
 });
 
 Deno.test("a failed start leaves no entry, no open log and no log folder", async () => {
-  await using sup = await tempSupervisor();
+  await using sup = await tempSupervisor(QUICK);
   for (let i = 0; i < 3; i++) {
     await assert.rejects(
       sup.start({ command: "no-such-program-xyz", working_directory: sup.dir, label: `x${i}` }),
@@ -182,7 +153,7 @@ Deno.test("a failed start leaves no entry, no open log and no log folder", async
 });
 
 Deno.test("stop and shutdown also end background children the program left behind", async () => {
-  await using sup = await tempSupervisor();
+  await using sup = await tempSupervisor(QUICK);
   const info = await sup.start({ command: "sleep 300 & echo started", working_directory: sup.dir });
   await until("the program to end", async () => (await sup.list())[0].status !== "running");
   assert.ok(isGroupAlive(info.pid), "the background sleep lives on in the group");
@@ -191,7 +162,7 @@ Deno.test("stop and shutdown also end background children the program left behin
 });
 
 Deno.test("log folders never collide, even between servers started in the same second", async () => {
-  await using first = await tempSupervisor();
+  await using first = await tempSupervisor(QUICK);
   const second = new Supervisor({ dataDir: first.dir, shutdownGraceMs: 1_000 });
   try {
     const a = await first.start({ command: "true", working_directory: first.dir, label: "x" });
@@ -203,7 +174,7 @@ Deno.test("log folders never collide, even between servers started in the same s
 });
 
 Deno.test("an ended process whose leftovers still run is neither forgotten nor pruned", async () => {
-  await using sup = await tempSupervisor({ maxEnded: 1 });
+  await using sup = await tempSupervisor({ ...QUICK, maxEnded: 1 });
   const dir = sup.dir;
   // The program ends soon and leaves a child in a new session behind (seen while it ran).
   await sup.start({

@@ -3,19 +3,13 @@ import { dirname, join } from "node:path";
 import { processStartToken, processTable } from "../system/processes.ts";
 import { ProcessTree } from "./tree.ts";
 import { refreshTree } from "./tree_stop.ts";
+import { until } from "../_test_support.ts";
 import { continueAllNoted, continueNoted, pauseTree } from "./tree_pause.ts";
 
 /** Which members of the tree show as stopped, by pid. */
 function stoppedPids(tree: ProcessTree): number[] {
   const table = processTable()!;
   return tree.pids.filter((pid) => table.find((entry) => entry.pid === pid)?.stopped);
-}
-
-async function until(what: string, probe: () => boolean): Promise<void> {
-  for (let i = 0; !probe(); i++) {
-    if (i > 500) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /**

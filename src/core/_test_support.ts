@@ -1,0 +1,37 @@
+/**
+ * What the core's unit tests share: a Supervisor on a temporary data directory, shut down and
+ * removed when disposed, and a wait for a condition with a deadline (never a bare sleep).
+ */
+import { Supervisor } from "./supervisor.ts";
+import type { SupervisorOptions } from "./supervisor_options.ts";
+
+/** A Supervisor on a fresh temporary data dir (`dir`); disposing it stops all and removes it. */
+export async function tempSupervisor(
+  options: Omit<SupervisorOptions, "dataDir"> = {},
+  prefix = "persistproc-sup-",
+): Promise<Supervisor & AsyncDisposable & { dir: string }> {
+  const dir = await Deno.makeTempDir({ prefix });
+  const sup = new Supervisor({ dataDir: dir, ...options });
+  return Object.assign(sup, {
+    dir,
+    async [Symbol.asyncDispose]() {
+      await sup.shutdown();
+      await Deno.remove(dir, { recursive: true });
+    },
+  });
+}
+
+/** Polls `probe` every 20 ms until it gives a truthy value, which it returns; fails after `ms`. */
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
