@@ -83,6 +83,24 @@ function escapingCommand(port: number, pidFile: string, trigger?: string): strin
   return `${wait}(setsid sh -c '${server}' >/dev/null 2>&1 &); sleep 100`;
 }
 
+/**
+ * Starts the escaping server as "daemon" and waits until list shows its port; returns the
+ * process as listed then.
+ */
+async function startEscaping(hub: TestHub, port: number, pidFile: string) {
+  const started = await hub.api("ctrl", {
+    action: "start",
+    command_or_label: escapingCommand(port, pidFile),
+    working_directory: hub.dataDir,
+    label: "daemon",
+  });
+  assert.equal(started.status, 200, JSON.stringify(started.body));
+  return await waitFor("the escaped server's port in list", async () => {
+    const process = await listed(hub, "daemon");
+    return process.ports.includes(port) && process;
+  }, 30_000);
+}
+
 /** Kills what pidFile names, if it still runs: an escaped server must not outlive its test. */
 async function killEscaped(pidFile: string): Promise<void> {
   // It is a session and group leader (setsid): its group is itself.
@@ -96,17 +114,7 @@ hubTest(
     const port = freePort();
     const pidFile = `${hub.dataDir}/escaped.pid`;
     try {
-      const started = await hub.api("ctrl", {
-        action: "start",
-        command_or_label: escapingCommand(port, pidFile),
-        working_directory: hub.dataDir,
-        label: "daemon",
-      });
-      assert.equal(started.status, 200, JSON.stringify(started.body));
-      const shown = await waitFor("the escaped server's port in list", async () => {
-        const process = await listed(hub, "daemon");
-        return process.ports.includes(port) && process;
-      }, 30_000);
+      const shown = await startEscaping(hub, port, pidFile);
       assert.deepEqual(shown.ports, [port]);
       const first = Number(await Deno.readTextFile(pidFile));
       const restarted = await hub.api("ctrl", { action: "restart", command_or_label: "daemon" });
@@ -144,16 +152,7 @@ Deno.test("shutdown ends a server that escaped its tree before the first look", 
   const port = freePort();
   const pidFile = `${hub.dataDir}/escaped.pid`;
   try {
-    const started = await hub.api("ctrl", {
-      action: "start",
-      command_or_label: escapingCommand(port, pidFile),
-      working_directory: hub.dataDir,
-      label: "daemon",
-    });
-    assert.equal(started.status, 200, JSON.stringify(started.body));
-    await waitFor("the escaped server's port in list", async () => {
-      return (await listed(hub, "daemon")).ports.includes(port);
-    }, 30_000);
+    await startEscaping(hub, port, pidFile);
     const shutdown = await hub.fetch("/api/shutdown", {
       method: "POST",
       headers: { "content-type": "application/json" },
