@@ -52,6 +52,22 @@ export function killGroup(pgid: number): void {
   } catch { /* already gone */ }
 }
 
+/** The process `list` shows under this label (or command), or undefined when there is none. */
+export async function listedAs(hub: TestHub, label: string): Promise<any> {
+  const { body } = await hub.api("list", { command_or_label: label });
+  return body.processes[0];
+}
+
+/** Whether something accepts TCP connections on the loopback port. */
+export async function listens(port: number): Promise<boolean> {
+  try {
+    (await Deno.connect({ hostname: "127.0.0.1", port })).close();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Polls `probe` until it returns a truthy value or the deadline passes. */
 export async function waitFor<T>(
   what: string,

@@ -9,7 +9,7 @@ import { HubClient } from "../src/client/hub_client.ts";
 import type { Hub } from "../src/core/hub.ts";
 import { Supervisor } from "../src/core/supervisor.ts";
 import type { ProcessEvent, ProcessInfo } from "../src/core/types.ts";
-import { FIXTURES, freePort, startHub, waitFor } from "./_hub.ts";
+import { FIXTURES, freePort, listens, startHub, waitFor } from "./_hub.ts";
 
 /** A hub under test, a folder to run its processes in, and how to end both. */
 interface Subject extends AsyncDisposable {
@@ -53,15 +53,6 @@ function failure(call: Promise<unknown>): Promise<{ code?: string; pid?: number 
 }
 
 /** Whether something accepts connections on the port. */
-async function listens(port: number): Promise<boolean> {
-  try {
-    (await Deno.connect({ hostname: "127.0.0.1", port })).close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 function contract(name: string, open: () => Promise<Subject>): void {
   Deno.test(`the Hub contract holds for ${name}`, async (t) => {
     await using subject = await open();

@@ -1,16 +1,10 @@
-// deno-lint-ignore-file no-explicit-any
 /**
  * End-to-end: what a process's life keeps across a server killed by SIGKILL: its autorestart
  * (policy, backoff, count), what it left running, and a `persistproc run` following it.
  */
 import assert from "node:assert/strict";
 import { CliProcess } from "./_cli.ts";
-import { FIXTURES, killGroup, startHub, type TestHub, waitFor } from "./_hub.ts";
-
-async function listed(hub: TestHub, label: string): Promise<any> {
-  const { body } = await hub.api("list", { command_or_label: label });
-  return body.processes[0];
-}
+import { FIXTURES, killGroup, listedAs, startHub, type TestHub, waitFor } from "./_hub.ts";
 
 function alive(pid: number): boolean {
   try {
@@ -53,14 +47,14 @@ Deno.test("a process waiting out its autorestart delay is restarted by the next 
     });
     // After three quick failures the next delay is 4 s: the server is killed during it.
     const before = await waitFor("three restarts", async () => {
-      const p = await listed(first, "crashy");
+      const p = await listedAs(first, "crashy");
       return p.restarts >= 3 && p.status !== "running" && p;
     });
     await first.crash();
     await using second = await startHub([], { dataDir, port: first.port });
     await waitFor(
       "the next restart",
-      async () => (await listed(second, "crashy")).restarts > before.restarts,
+      async () => (await listedAs(second, "crashy")).restarts > before.restarts,
       20_000,
     );
     await second.api("ctrl", { action: "stop", command_or_label: "crashy" });
@@ -81,7 +75,7 @@ Deno.test("an `always` process that ended while no server ran is started again",
     await waitFor("it to end unseen", () => !alive(body.pid));
     await using second = await startHub([], { dataDir, port: first.port });
     const again = await waitFor("a new run", async () => {
-      const p = await listed(second, "brief");
+      const p = await listedAs(second, "brief");
       return p.restarts >= 1 && p.status === "running" && p;
     });
     pids.push(again.pid);
@@ -102,10 +96,10 @@ Deno.test("an adopted `on-failure` process that ends is restarted: its exit cann
     pids.push(body.pid);
     await first.crash();
     await using second = await startHub([], { dataDir, port: first.port });
-    assert.equal((await listed(second, "adopted")).status, "running", "adopted");
+    assert.equal((await listedAs(second, "adopted")).status, "running", "adopted");
     await Deno.writeTextFile(`${dataDir}/fail-now`, "");
     const again = await waitFor("a new run", async () => {
-      const p = await listed(second, "adopted");
+      const p = await listedAs(second, "adopted");
       return p.restarts >= 1 && p;
     }, 20_000);
     pids.push(again.pid);
@@ -122,7 +116,7 @@ Deno.test("what an ended program left running is stopped by the next server too"
       label: "leaver",
     });
     pids.push(body.pid);
-    await waitFor("it to end", async () => (await listed(first, "leaver")).status !== "running");
+    await waitFor("it to end", async () => (await listedAs(first, "leaver")).status !== "running");
     const child = Number(Deno.readTextFileSync(`${dataDir}/child.pid`));
     assert.ok(alive(child));
     await first.crash();

@@ -4,22 +4,16 @@
  * session (setsid) included: their ports are listed, and stop ends them and frees the ports.
  */
 import assert from "node:assert/strict";
-import { freePort, hubTest, killGroup, startHub, type TestHub, waitFor } from "./_hub.ts";
-
-async function listed(hub: TestHub, label: string): Promise<any> {
-  const { body } = await hub.api("list", { command_or_label: label });
-  return body.processes[0];
-}
-
-async function portFree(port: number): Promise<boolean> {
-  try {
-    const connection = await Deno.connect({ hostname: "127.0.0.1", port });
-    connection.close();
-    return false;
-  } catch {
-    return true;
-  }
-}
+import {
+  freePort,
+  hubTest,
+  killGroup,
+  listedAs,
+  listens,
+  startHub,
+  type TestHub,
+  waitFor,
+} from "./_hub.ts";
 
 /** Starts `setsid python3 -m http.server PORT & REST` under `label`; returns the port. */
 async function startEscapingServer(hub: TestHub, label: string, rest: string): Promise<number> {
@@ -41,7 +35,7 @@ hubTest(
     const shown = await waitFor(
       "the escaped server's port in list",
       async () => {
-        const process = await listed(hub, "escaped");
+        const process = await listedAs(hub, "escaped");
         return process.ports.includes(port) && process;
       },
       30_000,
@@ -51,7 +45,7 @@ hubTest(
     assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
     assert.deepEqual(stopped.body.freed_ports, [port]);
     assert.deepEqual(stopped.body.held_ports, []);
-    assert.ok(await portFree(port), `port ${port} is free after the stop`);
+    assert.ok(!await listens(port), `port ${port} is free after the stop`);
   },
 );
 
@@ -59,15 +53,15 @@ hubTest(
   "what a program left running in a new session is ended by stop after it exits",
   async (hub) => {
     const port = await startEscapingServer(hub, "left", "sleep 1");
-    await waitFor("the port to listen", async () => !(await portFree(port)), 30_000);
+    await waitFor("the port to listen", () => listens(port), 30_000);
     await waitFor(
       "the program to end",
-      async () => (await listed(hub, "left")).status !== "running",
+      async () => (await listedAs(hub, "left")).status !== "running",
     );
     const stopped = await hub.api("ctrl", { action: "stop", command_or_label: "left" });
     assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
     assert.deepEqual(stopped.body.freed_ports, [port]);
-    assert.ok(await portFree(port), `port ${port} is free after the stop`);
+    assert.ok(!await listens(port), `port ${port} is free after the stop`);
   },
 );
 
@@ -96,7 +90,7 @@ async function startEscaping(hub: TestHub, port: number, pidFile: string) {
   });
   assert.equal(started.status, 200, JSON.stringify(started.body));
   return await waitFor("the escaped server's port in list", async () => {
-    const process = await listed(hub, "daemon");
+    const process = await listedAs(hub, "daemon");
     return process.ports.includes(port) && process;
   }, 30_000);
 }
@@ -122,13 +116,13 @@ hubTest(
       assert.deepEqual(restarted.body.freed_ports, [port]);
       assert.equal(await gone(first), true, "the first run's server was ended by the restart");
       await waitFor("the new run's server's port in list", async () => {
-        const process = await listed(hub, "daemon");
+        const process = await listedAs(hub, "daemon");
         return process.ports.includes(port) && Number(await Deno.readTextFile(pidFile)) !== first;
       }, 30_000);
       const stopped = await hub.api("ctrl", { action: "stop", command_or_label: "daemon" });
       assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
       assert.deepEqual(stopped.body.freed_ports, [port]);
-      assert.ok(await portFree(port), `port ${port} is free after the stop`);
+      assert.ok(!await listens(port), `port ${port} is free after the stop`);
     } finally {
       await killEscaped(pidFile);
     }
@@ -160,7 +154,7 @@ Deno.test("shutdown ends a server that escaped its tree before the first look", 
     });
     await shutdown.body?.cancel();
     assert.equal(shutdown.status, 202);
-    await waitFor("the port to be free", () => portFree(port), 30_000);
+    await waitFor("the port to be free", async () => !await listens(port), 30_000);
   } catch (error) {
     // deno-lint-ignore no-console
     console.error(`--- server output ---\n${hub.output()}`);
@@ -189,18 +183,18 @@ Deno.test("a server that escapes while no server runs is found by the next one, 
     await first.crash();
     // It escapes now, unseen by any server: only its environment says whose it is.
     await Deno.writeTextFile(trigger, "");
-    await waitFor("the port to listen", async () => !(await portFree(port)), 30_000);
+    await waitFor("the port to listen", () => listens(port), 30_000);
     await using second = await startHub([], { dataDir, port: first.port });
     try {
       const shown = await waitFor("the escaped server's port in list", async () => {
-        const process = await listed(second, "daemon");
+        const process = await listedAs(second, "daemon");
         return process.ports.includes(port) && process;
       }, 30_000);
       assert.equal(shown.pid, pid, "adopted");
       const stopped = await second.api("ctrl", { action: "stop", command_or_label: "daemon" });
       assert.equal(stopped.status, 200, JSON.stringify(stopped.body));
       assert.deepEqual(stopped.body.freed_ports, [port]);
-      assert.ok(await portFree(port), `port ${port} is free after the stop`);
+      assert.ok(!await listens(port), `port ${port} is free after the stop`);
     } catch (error) {
       // deno-lint-ignore no-console
       console.error(`--- server output ---\n${first.output()}\n---\n${second.output()}`);
