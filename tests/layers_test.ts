@@ -1,5 +1,6 @@
 /**
- * Keeps the house rule cheap: the core imports none of its doors, and nothing imports the CLI.
+ * Keeps the house rule cheap: the core imports none of its doors (nor the data directory's
+ * token, lock and paths), and nothing imports the CLI.
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
@@ -7,7 +8,10 @@ import { join, relative } from "node:path";
 
 const SRC = fileURLToPath(new URL("../src/", import.meta.url));
 const FORBIDDEN: Record<string, string[]> = {
-  core: ["mcp", "http", "client", "cli", "server"],
+  core: ["data_dir", "mcp", "http", "client", "cli", "server"],
+  // The data directory's token, lock and paths serve the CLI, the client and the composition
+  // root; they use the core's errors, and no door.
+  data_dir: ["mcp", "http", "client", "cli", "server"],
   mcp: ["http", "client", "cli", "server"],
   http: ["client", "cli", "server"],
   client: ["core/supervisor", "mcp", "http", "cli", "server"],

@@ -4,7 +4,7 @@
  */
 
 import { basename } from "node:path";
-import { readToken, tokenFile } from "../core/access_token.ts";
+import { readToken, tokenFile } from "../data_dir/access_token.ts";
 import { connectOrStart } from "../client/autostart.ts";
 import { HubError, ServerUnreachableError } from "../client/errors.ts";
 import { HubClient } from "../client/hub_client.ts";

@@ -4,8 +4,8 @@
  */
 
 import { resolve } from "node:path";
-import { readToken } from "../core/access_token.ts";
-import { defaultDataDir } from "../core/paths.ts";
+import { readToken } from "../data_dir/access_token.ts";
+import { defaultDataDir } from "../data_dir/paths.ts";
 import { type FlagValues, UsageError } from "./args.ts";
 
 /**

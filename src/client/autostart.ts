@@ -5,7 +5,7 @@
  */
 
 import { join } from "node:path";
-import { ensureToken, readToken } from "../core/access_token.ts";
+import { ensureToken, readToken } from "../data_dir/access_token.ts";
 import { ServerStartError, ServerUnreachableError } from "./errors.ts";
 import { HubClient } from "./hub_client.ts";
 

@@ -5,7 +5,7 @@
  * and on SIGINT, SIGTERM or `POST /api/shutdown` stops every process tree, closes the door and
  * lets the lock go.
  */
-import { lockDataDir } from "../core/data_dir_lock.ts";
+import { lockDataDir } from "../data_dir/data_dir_lock.ts";
 import { closeInheritedOnExec } from "../core/system/close_on_exec.ts";
 import { TREE_MARKER } from "../core/process/tree_marker.ts";
 import { logger } from "../core/logger.ts";

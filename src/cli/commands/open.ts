@@ -6,7 +6,7 @@
  */
 
 import { join } from "node:path";
-import { ensureToken } from "../../core/access_token.ts";
+import { ensureToken } from "../../data_dir/access_token.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";

@@ -3,7 +3,7 @@
  * `persistproc shutdown`.
  */
 
-import { ensureToken, tokenFile } from "../../core/access_token.ts";
+import { ensureToken, tokenFile } from "../../data_dir/access_token.ts";
 import { isLoopbackAddress } from "../../http/guard.ts";
 import { UsageError } from "../args.ts";
 import { agentSetupText } from "../agent_setup.ts";

@@ -2,7 +2,7 @@
  * `persistproc setup [AGENT]`: how to connect coding agents to the server, token included.
  */
 
-import { ensureToken } from "../../core/access_token.ts";
+import { ensureToken } from "../../data_dir/access_token.ts";
 import { AGENT_NAMES, agentSetupText, mcpUrl } from "../agent_setup.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";

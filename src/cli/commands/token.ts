@@ -3,7 +3,7 @@
  * configure itself (a script, a browser on another profile).
  */
 
-import { ensureToken } from "../../core/access_token.ts";
+import { ensureToken } from "../../data_dir/access_token.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { printOut } from "../output.ts";

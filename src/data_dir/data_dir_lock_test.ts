@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { lockDataDir } from "./data_dir_lock.ts";
-import { PersistprocError } from "./errors.ts";
+import { PersistprocError } from "../core/errors.ts";
 
 Deno.test("a held data directory is refused, naming its holder, until it is released", async () => {
   const dir = await Deno.makeTempDir({ prefix: "persistproc-lock-" });
