@@ -119,7 +119,7 @@ Deno.test("the token never reaches a process the CLI starts", async () => {
   assert.ok(!(await Deno.readTextFile(`${hub.dataDir}/state.json`)).includes("s3cret-token"));
 });
 
-Deno.test("serve and setup print each agent's set-up with the token filled in", async () => {
+Deno.test("serve prints a short banner; serve --verbose and setup print each agent's set-up with the token filled in", async () => {
   await using target = await freshTarget();
   const setup = await cli(target, ["setup", "claude"]);
   assert.equal(setup.code, 0, setup.stderr);
@@ -129,7 +129,24 @@ Deno.test("serve and setup print each agent's set-up with the token filled in", 
     `  claude mcp add --transport http --scope user persistproc ` +
       `http://127.0.0.1:${target.port}/mcp/ --header "Authorization: Bearer ${token}"`,
   );
-  await using server = new CliProcess(target, ["serve"]);
+  // The short banner fits a terminal: addresses, the sign-in link, the set-up command.
+  {
+    await using short = new CliProcess(target, ["serve"]);
+    const [banner] = await short.waitForOutput(/^persistproc listening[^]*Ctrl\+C.*\n/m, "stdout");
+    assert.ok(banner.trimEnd().split("\n").length <= 10, banner);
+    assert.match(
+      banner,
+      new RegExp(`^dashboard: http://127.0.0.1:${target.port}/#token=${token}$`, "m"),
+    );
+    assert.match(
+      banner,
+      new RegExp(`^connect an agent: persistproc --port ${target.port} setup \\[claude\\|`, "m"),
+    );
+    assert.doesNotMatch(banner, /claude mcp add/);
+    short.kill("SIGTERM");
+    assert.equal((await short.result()).code, 0);
+  }
+  await using server = new CliProcess(target, ["serve", "--verbose"]);
   await server.waitForOutput(/keep them out of shared repositories/, "stdout");
   const [, dashboard] = await server.waitForOutput(/^dashboard: (\S+)$/m, "stdout");
   assert.equal(dashboard, `http://127.0.0.1:${target.port}/#token=${token}`);

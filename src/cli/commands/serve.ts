@@ -6,19 +6,20 @@
 import { ensureToken, tokenFile } from "../../data_dir/access_token.ts";
 import { isLoopbackAddress } from "../../http/guard.ts";
 import { UsageError } from "../args.ts";
-import { agentSetupText } from "../agent_setup.ts";
+import { AGENT_NAMES, agentSetupText } from "../agent_setup.ts";
 import { defineCommand } from "../command.ts";
 import { printErr, printError, printOut } from "../output.ts";
-import type { Settings } from "../settings.ts";
+import { DEFAULT_PORT, type Settings } from "../settings.ts";
 
 /** The `serve` subcommand. */
 export const serveCommand = defineCommand({
   names: ["serve"],
   summary: "run the server in the foreground (also: no arguments, or --serve)",
-  usage: "persistproc serve [--quiet] [--host HOST] [--no-auth] [--log-max-bytes N]",
+  usage: "persistproc serve [--quiet | --verbose] [--host HOST] [--no-auth] [--log-max-bytes N]",
   details: `Runs the persistproc server on 127.0.0.1 until Ctrl+C, SIGTERM or 'persistproc
 shutdown', then stops every process it manages. It prints its MCP address, the dashboard's
-address with the token, and how to connect each agent.
+address with the token, and the command that prints how to connect an agent
+('persistproc setup [AGENT]'); --verbose prints every agent's set-up instead.
 
 Every request to /mcp and /api/ must carry 'Authorization: Bearer TOKEN'. The token is
 --token or PERSISTPROC_TOKEN when given, else the one in DATA_DIR/token, created (random,
@@ -26,6 +27,7 @@ owner-only) on first start. The CLI reads that file too; 'persistproc token' pri
 
 Flags:
   --quiet             print only the addresses (without the token), not the agent set-up
+  --verbose           print every agent's set-up, token filled in, under the addresses
   --host HOST         interface to listen on (default 127.0.0.1); anything but loopback
                       needs a token
   --no-auth           accept requests without a token (loopback only): any program or
@@ -35,6 +37,7 @@ Flags:
                       (env PERSISTPROC_LOG_MAX_BYTES; default 16777216 = 16 MiB)`,
   flags: {
     quiet: { type: "boolean" },
+    verbose: { type: "boolean" },
     host: { type: "string" },
     "no-auth": { type: "boolean" },
     "log-max-bytes": { type: "string" },
@@ -43,6 +46,7 @@ Flags:
     if (positionals.length > 0) {
       throw new UsageError(`serve takes no arguments (got "${positionals[0]}")`);
     }
+    if (values.quiet && values.verbose) throw new UsageError("--quiet and --verbose contradict");
     const token = serverToken(settings, values["no-auth"] ?? false, values.host);
     // Imported here so that client commands do not load the server and its MCP SDK.
     const { serve } = await import("../../server/run.ts");
@@ -72,7 +76,8 @@ Flags:
           } else {
             printOut(`dashboard: ${dashboard}#token=${encodeURIComponent(token)}`);
           }
-          if (!values.quiet) printOut(`\n${agentSetupText(mcp, token)}`);
+          if (values.verbose) printOut(`\n${agentSetupText(mcp, token)}`);
+          else if (!values.quiet) printOut(setupHint(settings.port));
         },
       });
     } catch (error) {
@@ -90,6 +95,16 @@ Flags:
     return 0;
   },
 });
+
+/**
+ * The short banner's last lines: the one command that prints an agent's set-up (with --port
+ * when the server is not on the default port, so that the command reaches it) and how to stop.
+ */
+function setupHint(port: number): string {
+  const portFlag = port === DEFAULT_PORT ? "" : ` --port ${port}`;
+  return `connect an agent: persistproc${portFlag} setup [${AGENT_NAMES.join("|")}]\n` +
+    "Ctrl+C stops the server and every process it runs (--verbose prints the agent set-up here)";
+}
 
 /**
  * The token the server will require, or null for `--no-auth`. `--no-auth` is refused beyond
