@@ -3,14 +3,16 @@
  * their stable codes; not reaching the server at all is a separate error so callers can
  * decide to start one.
  */
-import { PersistprocError } from "../core/errors.ts";
 
 /**
  * The server answered with an error body (`{ error: { code, message, pid? } }`). It is the
  * client's side of the server's domain error: the same code (`not_found`, `already_running`,
- * ...) and message, so callers of either hub tell failures apart the same way.
+ * ...; see ERROR_STATUS in core/errors.ts) and message, so callers of either hub tell failures
+ * apart the same way. Its code is a string: the HTTP door adds its own (`unauthorized`), and a
+ * server of another version may send one this client does not know.
  */
-export class HubError extends PersistprocError {
+export class HubError extends Error {
+  readonly code: string;
   readonly status: number;
   /** For `already_running`: the pid of the process that is already running. */
   readonly pid?: number;
@@ -21,8 +23,9 @@ export class HubError extends PersistprocError {
     pid?: number,
     options?: ErrorOptions,
   ) {
-    super(code, message, options);
+    super(message, options);
     this.name = "HubError";
+    this.code = code;
     this.status = status;
     if (pid !== undefined) this.pid = pid;
   }

@@ -35,3 +35,22 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/**
+ * Runs `fn` with the server log (the logger's console.error) captured; returns what was
+ * logged, so a test can assert a failure was logged, or that nothing was.
+ */
+export async function capturingLog(fn: () => unknown): Promise<string> {
+  // deno-lint-ignore no-console
+  const original = console.error;
+  const printed: string[] = [];
+  // deno-lint-ignore no-console
+  console.error = (...args: unknown[]) => printed.push(args.join(" "));
+  try {
+    await fn();
+  } finally {
+    // deno-lint-ignore no-console
+    console.error = original;
+  }
+  return printed.join("\n");
+}

@@ -1,15 +1,55 @@
 /**
- * Domain errors thrown by the core. Each has a stable `code` that the doors translate: MCP
- * into an `isError` result, HTTP into a 4xx body, the CLI into `error: ...` and an exit code.
+ * Domain errors thrown by the core. Each has a stable `code` from one closed set (ERROR_STATUS)
+ * that the doors translate: MCP into an `isError` result, HTTP into a body with the status the
+ * table gives, the CLI into `error: ...` and an exit code. Anything else thrown is a bug, which
+ * the doors report as `internal`.
  */
 
-/** Base class: every domain error carries a stable string code. */
+/**
+ * Every code a domain error may carry, with the HTTP status it is answered with. `internal` is
+ * what any other throw becomes: a bug, logged with its stack and answered 500.
+ */
+export const ERROR_STATUS = {
+  invalid_argument: 400,
+  bad_directory: 400,
+  command_not_found: 400,
+  not_found: 404,
+  ambiguous: 409,
+  already_running: 409,
+  port_in_use: 409,
+  busy: 409,
+  data_dir_in_use: 409,
+  // A kill the OS refused (EPERM): the server could not do what was asked, through no fault
+  // of the request.
+  stop_failed: 500,
+  internal: 500,
+  shutting_down: 503,
+  log_unwritable: 507,
+  state_unwritable: 507,
+} as const satisfies Record<string, number>;
+
+/** The closed set of domain error codes; see ERROR_STATUS. */
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** Base class: every domain error carries a code from ERROR_STATUS. */
 export class PersistprocError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: ErrorOptions) {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = "PersistprocError";
     this.code = code;
+  }
+}
+
+/**
+ * The caller's request is wrong (an empty label, a port out of range, a cursor from another
+ * log): theirs to fix, with a message that says how. Internal checks throw TypeError or
+ * RangeError instead, which the doors report as bugs.
+ */
+export class InvalidArgumentError extends PersistprocError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("invalid_argument", message, options);
+    this.name = "InvalidArgumentError";
   }
 }
 

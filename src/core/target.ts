@@ -1,7 +1,7 @@
 /**
  * Finds the process a caller means: by pid, else by label, else by command (+ directory).
  */
-import { AmbiguousTargetError, ProcessNotFoundError } from "./errors.ts";
+import { AmbiguousTargetError, InvalidArgumentError, ProcessNotFoundError } from "./errors.ts";
 import type { ProcessFilter, ProcessTarget } from "./types.ts";
 
 /** The part of a managed process that addressing looks at. */
@@ -55,7 +55,7 @@ export function matchesFilter(entry: Addressable, filter: ProcessFilter): boolea
 export function resolveTarget<T extends Addressable>(entries: T[], target: ProcessTarget): T {
   if (target.pid !== undefined) {
     if (!Number.isInteger(target.pid) || target.pid < 1) {
-      throw new RangeError(`Invalid pid ${target.pid}: expected a positive whole number`);
+      throw new InvalidArgumentError(`Invalid pid ${target.pid}: expected a positive whole number`);
     }
     // An ended entry's pid may since have been given to a newer process: the running one wins,
     // else the latest started.
@@ -68,7 +68,9 @@ export function resolveTarget<T extends Addressable>(entries: T[], target: Proce
   }
   const name = target.command_or_label?.trim();
   if (!name) {
-    throw new TypeError("Name the process: give pid, or command_or_label (a label or command)");
+    throw new InvalidArgumentError(
+      "Name the process: give pid, or command_or_label (a label or command)",
+    );
   }
   const directory = target.working_directory === undefined
     ? undefined

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from "./errors.ts";
 /**
  * How long a wait may last, the same for every wait a caller can ask for: a start's or
  * restart's readiness, and `output`'s wait for a line or an exit.
@@ -9,12 +10,12 @@ export const MAX_WAIT_SECONDS = 300;
 
 /**
  * The wait's length in milliseconds, the default when none is given; a value out of range is
- * a RangeError naming `wait_timeout`.
+ * an InvalidArgumentError naming `wait_timeout`.
  */
 export function waitTimeoutMs(seconds: number | undefined): number {
   const value = seconds ?? DEFAULT_WAIT_SECONDS;
   if (!(value > 0 && value <= MAX_WAIT_SECONDS)) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `Invalid wait_timeout ${value}: expected seconds above 0, at most ${MAX_WAIT_SECONDS}`,
     );
   }

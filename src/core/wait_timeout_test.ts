@@ -7,7 +7,7 @@ Deno.test("waitTimeoutMs: the default, a fraction, the longest, and values out o
   assert.equal(waitTimeoutMs(MAX_WAIT_SECONDS), MAX_WAIT_SECONDS * 1000);
   for (const bad of [0, -1, MAX_WAIT_SECONDS + 1, Number.NaN]) {
     assert.throws(() => waitTimeoutMs(bad), {
-      name: "RangeError",
+      name: "InvalidArgumentError",
       message: `Invalid wait_timeout ${bad}: expected seconds above 0, at most 300`,
     });
   }

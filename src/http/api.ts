@@ -9,6 +9,7 @@ import { clientFromUserAgent } from "../mcp/client_info.ts";
 import { portConflictOf } from "../core/ready/not_ready_report.ts";
 import { TOOLS } from "../mcp/tools.ts";
 import { z } from "zod";
+import { InvalidArgumentError } from "../core/errors.ts";
 import { errorResponse } from "./api_errors.ts";
 import { BodyTooLargeError, readBody, tooLarge } from "./body_limit.ts";
 import { followStream } from "./follow_stream.ts";
@@ -65,7 +66,7 @@ export async function handleApi(
     if (tool) return Response.json((await tool.run(ctx.hub, args as never, { client })).structured);
     return Response.json(await verb!.call(ctx.hub, args as never, client));
   } catch (error) {
-    return errorResponse(error);
+    return errorResponse(error, `POST ${path}`);
   }
 }
 
@@ -79,11 +80,11 @@ async function readArguments(
     body = JSON.parse(new TextDecoder().decode(await readBody(request)));
   } catch (error) {
     if (error instanceof BodyTooLargeError) return tooLarge(error);
-    return errorResponse(new TypeError("The request body is not valid JSON"));
+    return errorResponse(new InvalidArgumentError("The request body is not valid JSON"));
   }
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
-  return errorResponse(new TypeError(describeIssues(parsed.error.issues, body)));
+  return errorResponse(new InvalidArgumentError(describeIssues(parsed.error.issues, body)));
 }
 
 /** Who holds the port that process `pid` reported in use, if it did: `{ port_conflict }`. */
@@ -92,6 +93,6 @@ async function portConflict(ctx: ApiContext, url: URL): Promise<Response> {
     const pid = Number(url.searchParams.get("pid"));
     return Response.json({ port_conflict: await portConflictOf(ctx.hub, { pid }) });
   } catch (error) {
-    return errorResponse(error);
+    return errorResponse(error, "GET /api/port_conflict");
   }
 }

@@ -4,8 +4,11 @@
  */
 import { reportError } from "../mcp/tool_errors.ts";
 
-/** The answer to a request that failed with `error`. */
-export function errorResponse(error: unknown): Response {
-  const { status, ...body } = reportError(error);
+/**
+ * The answer to a request that failed with `error`; a bug (an error that is not a domain
+ * error) is logged under `where`, the route, and answered 500 with a generic message.
+ */
+export function errorResponse(error: unknown, where = "A JSON API request"): Response {
+  const { status, ...body } = reportError(error, where);
   return Response.json({ error: body }, { status });
 }

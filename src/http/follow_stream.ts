@@ -7,6 +7,7 @@
 import type { Following, FollowingRecord } from "../core/hub.ts";
 import type { ProcessEvent, ProcessTarget } from "../core/types.ts";
 import type { ApiContext } from "./api.ts";
+import { InvalidArgumentError } from "../core/errors.ts";
 import { errorResponse } from "./api_errors.ts";
 
 /** Bytes of events a follower may have queued before its line events are skipped. */
@@ -33,7 +34,10 @@ export async function followStream(ctx: ApiContext, url: URL, hub: boolean): Pro
   }
   const lines = Number(url.searchParams.get("lines") ?? "100");
   if (!Number.isInteger(lines) || lines < 0 || lines > 10_000) {
-    return errorResponse(new RangeError(`Invalid lines "${url.searchParams.get("lines")}"`));
+    return errorResponse(
+      new InvalidArgumentError(`Invalid lines "${url.searchParams.get("lines")}"`),
+      url.pathname,
+    );
   }
   const encoder = new TextEncoder();
   let close = () => {};
@@ -41,7 +45,7 @@ export async function followStream(ctx: ApiContext, url: URL, hub: boolean): Pro
   try {
     following = await ctx.hub.follow(targetOf(url), lines, (event) => send(event));
   } catch (error) {
-    return errorResponse(error);
+    return errorResponse(error, url.pathname);
   }
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   const pending: ProcessEvent[] = [];

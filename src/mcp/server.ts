@@ -20,7 +20,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/ajv";
 import { z } from "zod";
-import { logger } from "../core/logger.ts";
+import { InvalidArgumentError } from "../core/errors.ts";
 import { ServerPool, type ToolCalls } from "./_server_pool.ts";
 import { describeIssues, RejectedArguments } from "./argument_errors.ts";
 import { clientFromImplementation, clientFromUserAgent, type ClientInfo } from "./client_info.ts";
@@ -166,15 +166,14 @@ async function runTool(
 ) {
   calls?.started();
   try {
-    if (args instanceof RejectedArguments) throw new TypeError(args.message);
+    if (args instanceof RejectedArguments) throw new InvalidArgumentError(args.message);
     const result = await tool.run(hub, args as never, toolContext(ctx));
     return {
       content: [{ type: "text" as const, text: result.text }],
       structuredContent: result.structured,
     };
   } catch (error) {
-    const reported = reportError(error);
-    if (reported.code === "internal") logger.error(`Tool ${tool.name} failed`, error);
+    const reported = reportError(error, `Tool ${tool.name}`);
     return { content: [{ type: "text" as const, text: inToolWords(reported) }], isError: true };
   } finally {
     calls?.ended();

@@ -2,39 +2,37 @@
  * Translates what a tool threw into what a door reports: a stable code, a message an agent or
  * person can act on, and the HTTP status that fits.
  */
-import { AlreadyRunningError, PersistprocError, PortConflictError } from "../core/errors.ts";
+import {
+  AlreadyRunningError,
+  ERROR_STATUS,
+  type ErrorCode,
+  PersistprocError,
+  PortConflictError,
+} from "../core/errors.ts";
+import { logger } from "../core/logger.ts";
 
 /** A failure as the doors report it. */
 export interface ReportedError {
-  code: string;
+  code: ErrorCode;
   message: string;
   status: number;
   pid?: number;
 }
 
-const STATUS_BY_CODE: Record<string, number> = {
-  not_found: 404,
-  ambiguous: 409,
-  already_running: 409,
-  port_in_use: 409,
-  busy: 409,
-  bad_directory: 400,
-  command_not_found: 400,
-  invalid_argument: 400,
-  shutting_down: 503,
-  log_unwritable: 507,
-};
+/** What the caller of a request that hit a bug is told; the details go to the server log. */
+export const INTERNAL_MESSAGE = "Internal error in the persistproc server; its log has the details";
 
 /**
- * Domain errors and argument errors (TypeError, RangeError) are the caller's to fix and keep
- * their message; anything else is an internal error, reported without a stack trace.
+ * Domain errors (PersistprocError, InvalidArgumentError among them) are the caller's to know
+ * and keep their code and message. Anything else is a bug: logged here with its stack, under
+ * `where` (the tool or route), and reported as `internal` with a message that leaks nothing.
  */
-export function reportError(error: unknown): ReportedError {
+export function reportError(error: unknown, where: string): ReportedError {
   if (error instanceof PersistprocError) {
     const reported: ReportedError = {
       code: error.code,
       message: error.message,
-      status: STATUS_BY_CODE[error.code] ?? 400,
+      status: ERROR_STATUS[error.code],
     };
     if (error instanceof AlreadyRunningError) reported.pid = error.pid;
     if (error instanceof PortConflictError && error.holder.pid !== null) {
@@ -42,11 +40,8 @@ export function reportError(error: unknown): ReportedError {
     }
     return reported;
   }
-  if (error instanceof TypeError || error instanceof RangeError) {
-    return { code: "invalid_argument", message: error.message, status: 400 };
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: "internal", message: `Internal error: ${message}`, status: 500 };
+  logger.error(`${where} failed`, error);
+  return { code: "internal", message: INTERNAL_MESSAGE, status: ERROR_STATUS.internal };
 }
 
 /**

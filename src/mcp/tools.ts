@@ -3,7 +3,7 @@
  * hub. The MCP server and the HTTP API both serve this one table, so every door behaves alike.
  */
 import type { z } from "zod";
-import { describeHolder } from "../core/errors.ts";
+import { describeHolder, InvalidArgumentError } from "../core/errors.ts";
 import { readOutputWaiting, type WaitedOutputPage } from "../core/output/output_wait.ts";
 import type { OutputPage } from "../core/output/query.ts";
 import { withPorts } from "../core/ports/listeners.ts";
@@ -121,15 +121,15 @@ const ctrl = define({
     const startOnly = { if_running: args.if_running, assign_port: args.assign_port };
     for (const [field, value] of Object.entries(startOnly)) {
       if (args.action !== "start" && value !== undefined) {
-        throw new TypeError(`${field} applies to start, not ${args.action}`);
+        throw new InvalidArgumentError(`${field} applies to start, not ${args.action}`);
       }
     }
     if (args.action === "start") {
       if (args.pid !== undefined) {
-        throw new TypeError("start takes the command in command_or_label, not a pid");
+        throw new InvalidArgumentError("start takes the command in command_or_label, not a pid");
       }
       if (!args.command_or_label) {
-        throw new TypeError("start needs command_or_label: the command to run");
+        throw new InvalidArgumentError("start needs command_or_label: the command to run");
       }
       const request = {
         command: args.command_or_label,
@@ -147,7 +147,7 @@ const ctrl = define({
     } else if (args.action === "stop") {
       const waits = Object.entries(conditions).filter(([, value]) => value !== undefined);
       if (waits.length > 0) {
-        throw new TypeError(`${waits[0][0]} applies to start and restart, not stop`);
+        throw new InvalidArgumentError(`${waits[0][0]} applies to start and restart, not stop`);
       }
       const asked = Date.now();
       const { freed_ports, held_ports, autorestart_cancelled, ...stopped } = await hub.stop(

@@ -3,6 +3,7 @@
  * The server keeps no reader state, so two agents reading one log never disturb each other,
  * and a cursor outlives server restarts as long as the output does.
  */
+import { InvalidArgumentError } from "../errors.ts";
 import type { Position } from "./output_reader.ts";
 
 const VERSION = "2";
@@ -16,7 +17,7 @@ export function encodeCursor(logId: string, position: Position): string {
 
 /**
  * Decodes a cursor given back by a caller. A cursor that is malformed, or was made for another
- * process's log or another stream, is a RangeError telling the caller what to do instead.
+ * process's log or another stream, is an InvalidArgumentError telling the caller what to do instead.
  */
 export function decodeCursor(cursor: string, logId: string): Position {
   let text = "";
@@ -29,12 +30,12 @@ export function decodeCursor(cursor: string, logId: string): Position {
     version !== VERSION || !/^[0-9a-f]{8}$/.test(id ?? "") || values.length !== 4 ||
     !values.every((n) => Number.isSafeInteger(n) && n >= 0)
   ) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `Invalid cursor "${cursor.slice(0, 80)}": pass next_cursor back exactly as returned`,
     );
   }
   if (id !== hash(logId)) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       "This cursor belongs to another process or stream; use the next_cursor of the same process and stream, or omit cursor",
     );
   }

@@ -3,6 +3,7 @@
  * server against every stored line, so a backtracking engine would let one bad pattern
  * (`(a+)+$`) stall every other request; RE2 cannot be made to backtrack.
  */
+import { InvalidArgumentError } from "../errors.ts";
 import { RE2JS } from "re2js";
 
 /** Longest pattern accepted; a longer one is an argument error. */
@@ -20,13 +21,13 @@ export interface LinePattern {
 
 /**
  * Compiles a caller's pattern (RE2 syntax: JavaScript-like, without lookaround or
- * backreferences; `(?i)` ignores case). An empty, over-long or invalid pattern is a RangeError
+ * backreferences; `(?i)` ignores case). An empty, over-long or invalid pattern is an InvalidArgumentError
  * naming the field.
  */
 export function compilePattern(field: string, source: string): LinePattern {
-  if (source.length === 0) throw new RangeError(`Invalid ${field}: the pattern is empty`);
+  if (source.length === 0) throw new InvalidArgumentError(`Invalid ${field}: the pattern is empty`);
   if (source.length > MAX_PATTERN_LENGTH) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `Invalid ${field}: the pattern is ${source.length} characters long; at most ${MAX_PATTERN_LENGTH} are accepted`,
     );
   }
@@ -35,7 +36,7 @@ export function compilePattern(field: string, source: string): LinePattern {
     compiled = RE2JS.compile(source);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `Invalid ${field} "${source}": ${reason} (RE2 syntax: no lookaround or backreferences)`,
       { cause: error },
     );

@@ -4,6 +4,7 @@
  * store's files read-only for each read, so any number of readers can run beside the writer;
  * a read sees the batches indexed when it began.
  */
+import { InvalidArgumentError } from "../errors.ts";
 import { join } from "node:path";
 import { IndexReader, type IndexRecord, type RunReason } from "./_store_index.ts";
 import {
@@ -188,7 +189,7 @@ export class OutputReader {
    * first; `after()` gives the position after the line being visited (a copy, made only when
    * asked: most visits never need it). `visit` returning false stops the read. A position
    * older than the retained output starts at its oldest line and counts the lines lost; one
-   * past the end is a RangeError. Awaits between batches, so other requests are served, and
+   * past the end is an InvalidArgumentError. Awaits between batches, so other requests are served, and
    * stops at `deadline` (epoch ms).
    */
   async forward(
@@ -207,7 +208,7 @@ export class OutputReader {
     let skippedLines = 0;
     for (const s of streams) {
       if (position[s].byte > end[s].byte) {
-        throw new RangeError(
+        throw new InvalidArgumentError(
           "The cursor lies past the end of this log (the log was replaced); read again without cursor",
         );
       }

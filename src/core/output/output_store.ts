@@ -19,6 +19,7 @@
  * ("copy-truncate"). So that nothing the child writes in the instant between the last copy and
  * the emptying is lost, the writers are paused for it (`pauseWriters`).
  */
+import { InvalidArgumentError } from "../errors.ts";
 import { join } from "node:path";
 import { type Batch, IndexReader, type IndexRecord, type RunReason } from "./_store_index.ts";
 import { IndexWriter, scanIndex } from "./_index_writer.ts";
@@ -76,7 +77,7 @@ export class OutputStore {
   constructor(dir: string, options: StoreOptions = {}) {
     const maxBytes = options.maxBytes ?? DEFAULT_LOG_MAX_BYTES;
     if (!Number.isInteger(maxBytes) || maxBytes < 1024) {
-      throw new RangeError(`Invalid log cap ${maxBytes}: expected at least 1024 bytes`);
+      throw new InvalidArgumentError(`Invalid log cap ${maxBytes}: expected at least 1024 bytes`);
     }
     this.dir = dir;
     this.maxBytes = maxBytes;

@@ -3,6 +3,7 @@
  * pattern, until the process exits, or until a timeout. It is the agent's "edit, wait for the
  * next `compiled`, read what it printed" in one call, instead of polling `output` and `list`.
  */
+import { InvalidArgumentError } from "../errors.ts";
 import { stripAnsi } from "./ansi.ts";
 import { decodeCursor } from "./cursor.ts";
 import { compilePattern, type LinePattern } from "./line_pattern.ts";
@@ -70,7 +71,7 @@ export async function readOutputWaiting(
   const { wait_for_log, wait_for_exit, wait_timeout, ...read } = request;
   if (wait_for_log === undefined && !wait_for_exit) {
     if (wait_timeout !== undefined) {
-      throw new TypeError("wait_timeout needs wait_for_log or wait_for_exit");
+      throw new InvalidArgumentError("wait_timeout needs wait_for_log or wait_for_exit");
     }
     return await readOutput(hub, read);
   }

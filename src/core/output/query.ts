@@ -5,6 +5,7 @@
  * program printed them: in the combined stream a stderr line starts with {@link ERR_MARK},
  * a new run's start shows as one marker line, and times come per line only when asked.
  */
+import { InvalidArgumentError } from "../errors.ts";
 import { stripAnsi } from "./ansi.ts";
 import { compilePattern, type LinePattern } from "./line_pattern.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
@@ -82,10 +83,10 @@ export async function readOutput(hub: OutputHub, request: OutputRequest): Promis
   const maxBytes = whole("max_bytes", request.max_bytes ?? DEFAULT_MAX_BYTES, 256, 1 << 20);
   const context = whole("context", request.context ?? 0, 0, 20);
   if (request.context && request.grep === undefined) {
-    throw new TypeError("context applies to grep matches: give grep too");
+    throw new InvalidArgumentError("context applies to grep matches: give grep too");
   }
   if (request.run !== undefined && request.run !== "current" && request.run !== "all") {
-    throw new RangeError(`Invalid run "${request.run}": expected current or all`);
+    throw new InvalidArgumentError(`Invalid run "${request.run}": expected current or all`);
   }
   const pattern = request.grep === undefined ? null : compilePattern("grep", request.grep);
   const since = request.since_time ? parseTime("since_time", request.since_time) : undefined;
@@ -226,7 +227,7 @@ async function scan(
 
 function whole(field: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `Invalid ${field} ${value}: expected a whole number from ${min} to ${max}`,
     );
   }

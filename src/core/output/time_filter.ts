@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from "../errors.ts";
 /**
  * Parses the time bounds callers give to `output`.
  */
@@ -8,12 +9,12 @@ const ISO_8601 =
 /**
  * Parses an ISO-8601 date or date-time with any offset (`2026-11-22T10:00:00+01:00`, `...Z`).
  * One without an offset is taken as UTC, the zone the logs are stamped in. Anything else is a
- * RangeError naming the field, never silently ignored.
+ * InvalidArgumentError naming the field, never silently ignored.
  */
 export function parseTime(field: string, value: string): Date {
   const text = value.trim();
   if (!ISO_8601.test(text)) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `Invalid ${field} "${value}": expected ISO-8601 such as 2026-11-22T10:00:00Z or 2026-11-22T11:00:00+01:00`,
     );
   }
@@ -24,7 +25,7 @@ export function parseTime(field: string, value: string): Date {
   normalised = normalised.replace(/([+-]\d{2})(\d{2})$/, "$1:$2").replace(/([+-]\d{2})$/, "$1:00");
   const time = new Date(normalised);
   if (Number.isNaN(time.getTime())) {
-    throw new RangeError(`Invalid ${field} "${value}": no such date`);
+    throw new InvalidArgumentError(`Invalid ${field} "${value}": no such date`);
   }
   return time;
 }

@@ -5,6 +5,7 @@
  * into a fixed range, so the same process in the same directory gets the same port again and
  * a bookmark to it keeps working; a port that is taken is passed over for the next one.
  */
+import { InvalidArgumentError, PersistprocError } from "../errors.ts";
 import { findPortHolders } from "./listeners.ts";
 import type { ProcessInfo, StartRequest } from "../types.ts";
 
@@ -60,7 +61,8 @@ export async function assignPort(
     const port = ASSIGNED_PORT_FIRST + (first + i) % ASSIGNED_PORT_COUNT;
     if (await usable(port)) return port;
   }
-  throw new RangeError(
+  throw new PersistprocError(
+    "port_in_use",
     `Cannot assign a port to "${label}": ${TRIES} ports from ${
       ASSIGNED_PORT_FIRST + first
     } on are all taken`,
@@ -94,7 +96,7 @@ export async function withAssignedPort(
 /** Whether a variable name can carry an assigned port (letters, digits, `_`). */
 export function checkPortVariable(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,99}$/.test(name)) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `Invalid assign_port "${name}": expected an environment variable name such as PORT`,
     );
   }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { InvalidArgumentError } from "../errors.ts";
 import {
   ASSIGNED_PORT_COUNT,
   ASSIGNED_PORT_FIRST,
@@ -38,7 +39,7 @@ Deno.test("assignPort() moves on past taken and reserved ports, wrapping in the 
   assert.equal(await assignPort("web", "/w", { reserved, isFree }), next(2));
   await assert.rejects(
     assignPort("web", "/w", { reserved: new Set(), isFree: () => Promise.resolve(false) }),
-    RangeError,
+    { code: "port_in_use" },
   );
 });
 
@@ -46,6 +47,6 @@ Deno.test("checkPortVariable() takes environment variable names only", () => {
   assert.equal(checkPortVariable("PORT"), "PORT");
   assert.equal(checkPortVariable("VITE_PORT_2"), "VITE_PORT_2");
   for (const bad of ["", "2PORT", "PO RT", "A=B"]) {
-    assert.throws(() => checkPortVariable(bad), RangeError);
+    assert.throws(() => checkPortVariable(bad), InvalidArgumentError);
   }
 });

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from "../errors.ts";
 /**
  * Turns the command string a caller gives into the argv that is executed.
  */
@@ -15,7 +16,7 @@ const CMD_SYNTAX = /[|&<>^%"()\n]/;
  */
 export function toArgv(command: string, os: typeof Deno.build.os = Deno.build.os): string[] {
   const trimmed = command.trim();
-  if (trimmed === "") throw new TypeError("The command is empty");
+  if (trimmed === "") throw new InvalidArgumentError("The command is empty");
   if (os === "windows") {
     // cmd.exe: /d skips AutoRun, /s keeps the quotes of the command line as given.
     return CMD_SYNTAX.test(trimmed) ? ["cmd.exe", "/d", "/s", "/c", trimmed] : trimmed.split(/\s+/);

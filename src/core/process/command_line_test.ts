@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { InvalidArgumentError } from "../errors.ts";
 import { toArgv } from "./command_line.ts";
 
 Deno.test("toArgv splits a plain command into argv", () => {
@@ -30,7 +31,7 @@ Deno.test("toArgv runs shell syntax under /bin/sh -c", () => {
 });
 
 Deno.test("toArgv refuses an empty command", () => {
-  assert.throws(() => toArgv("   "), TypeError);
+  assert.throws(() => toArgv("   "), InvalidArgumentError);
 });
 
 Deno.test("toArgv on Windows sends only cmd.exe syntax to cmd.exe; backslashes are paths", () => {

@@ -3,24 +3,25 @@
  * started, and kept whole: every restart, by this server or a later one, reuses exactly it,
  * with the run's own tree marker added at each launch (see ./tree_marker.ts).
  */
+import { InvalidArgumentError } from "../errors.ts";
 import { TREE_MARKER } from "./tree_marker.ts";
 
 /**
  * Checks that every name can be passed to a program: non-empty, without `=` or NUL (either
  * would make the name unrepresentable in `NAME=value`), and values without NUL. Throws a
- * TypeError naming the first bad variable.
+ * InvalidArgumentError naming the first bad variable.
  */
 export function validateEnvironment(environment: Record<string, string>): void {
   for (const [name, value] of Object.entries(environment)) {
     if (name === "" || name.includes("=") || name.includes("\0")) {
-      throw new TypeError(
+      throw new InvalidArgumentError(
         `Invalid environment variable name ${
           JSON.stringify(name)
         }: a name must be non-empty and contain no "=" or NUL character`,
       );
     }
     if (typeof value !== "string" || value.includes("\0")) {
-      throw new TypeError(
+      throw new InvalidArgumentError(
         `Invalid value of environment variable "${name}": a value must be a string without NUL characters`,
       );
     }
@@ -38,7 +39,7 @@ export interface EnvironmentRequest {
 /**
  * The whole environment of a process being started: `baseline` plus the caller's variables,
  * or the caller's variables alone, minus every name in `hidden` (secrets of the server, such
- * as its token, that must never reach a child). Throws a TypeError for a bad variable.
+ * as its token, that must never reach a child). Throws InvalidArgumentError for a bad variable.
  */
 export function startEnvironment(
   request: EnvironmentRequest,

@@ -1,14 +1,16 @@
 import assert from "node:assert/strict";
+import { InvalidArgumentError } from "../errors.ts";
 import { startEnvironment, validateEnvironment } from "./environment.ts";
 
 Deno.test("validateEnvironment() refuses an empty name, '=' or NUL, naming the variable", () => {
   for (const name of ["", "A=B", "A\0B"]) {
     assert.throws(
       () => validateEnvironment({ [name]: "x" }),
-      (error: Error) => error instanceof TypeError && error.message.includes(JSON.stringify(name)),
+      (error: Error) =>
+        error instanceof InvalidArgumentError && error.message.includes(JSON.stringify(name)),
     );
   }
-  assert.throws(() => validateEnvironment({ A: "x\0y" }), TypeError);
+  assert.throws(() => validateEnvironment({ A: "x\0y" }), InvalidArgumentError);
   validateEnvironment({ A: "", B_2: "a=b c" });
 });
 

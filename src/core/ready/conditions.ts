@@ -2,6 +2,7 @@
  * What a start waits for, as callers give it and as the wait uses it: a port, a log line, a
  * URL and a timeout, checked before anything is spawned.
  */
+import { InvalidArgumentError } from "../errors.ts";
 import { compilePattern, type LinePattern } from "../output/line_pattern.ts";
 import type { ProcessInfo } from "../types.ts";
 import { waitTimeoutMs } from "../wait_timeout.ts";
@@ -26,7 +27,7 @@ export interface Conditions {
 
 /**
  * Checks the wait conditions before anything is spawned; null when none is given. A bad
- * value is a RangeError naming the field.
+ * value is an InvalidArgumentError naming the field.
  */
 export function parseConditions(
   raw: ReadyConditions & { wait_for_port?: number },
@@ -34,12 +35,16 @@ export function parseConditions(
   const { wait_for_port: port, wait_for_log: log, wait_for_url: url } = raw;
   if (port === undefined && log === undefined && url === undefined) {
     if (raw.wait_timeout !== undefined) {
-      throw new TypeError("wait_timeout needs wait_for_port, wait_for_log or wait_for_url");
+      throw new InvalidArgumentError(
+        "wait_timeout needs wait_for_port, wait_for_log or wait_for_url",
+      );
     }
     return null;
   }
   if (port !== undefined && (!Number.isInteger(port) || port < 1 || port > 65_535)) {
-    throw new RangeError(`Invalid wait_for_port ${port}: expected a whole number from 1 to 65535`);
+    throw new InvalidArgumentError(
+      `Invalid wait_for_port ${port}: expected a whole number from 1 to 65535`,
+    );
   }
   const timeoutMs = waitTimeoutMs(raw.wait_timeout);
   return {
@@ -56,7 +61,9 @@ function parseUrl(text: string): URL {
     url = new URL(text);
   } catch { /* reported below */ }
   if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
-    throw new RangeError(`Invalid wait_for_url "${text}": expected an http:// or https:// URL`);
+    throw new InvalidArgumentError(
+      `Invalid wait_for_url "${text}": expected an http:// or https:// URL`,
+    );
   }
   if (mayConnect(url)) return url;
   // A server whose network permission names 127.0.0.1 only (the compiled binary's) still
@@ -64,7 +71,7 @@ function parseUrl(text: string): URL {
   const loopback = new URL(url);
   loopback.hostname = "127.0.0.1";
   if (url.hostname === "localhost" && mayConnect(loopback)) return loopback;
-  throw new RangeError(
+  throw new InvalidArgumentError(
     `Cannot wait for "${text}": this server may not connect to ${url.host}; use a http://127.0.0.1 URL`,
   );
 }
@@ -80,7 +87,7 @@ export function withPort(
 ): ReadyConditions & { wait_for_port?: number } {
   if (raw.wait_for_port !== true) return { ...raw, wait_for_port: raw.wait_for_port };
   if (process.assigned_port === null) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
       `wait_for_port: true waits for the assigned port, and "${process.label}" has none (start it with assign_port)`,
     );
   }

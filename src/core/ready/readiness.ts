@@ -10,7 +10,7 @@ import { assertPortFree } from "../ports/conflict.ts";
 import { listeningPorts } from "../ports/listeners.ts";
 import { type Conditions, parseConditions, type ReadyConditions, withPort } from "./conditions.ts";
 import { type ReadyOutcome, type WaitOptions, waitUntilReady } from "./ready_wait.ts";
-import { AlreadyRunningError } from "../errors.ts";
+import { AlreadyRunningError, InvalidArgumentError } from "../errors.ts";
 import { type Hub, treesOf } from "../hub.ts";
 import type { ProcessInfo, ProcessTarget, StartRequest, StopReport } from "../types.ts";
 
@@ -78,7 +78,9 @@ export async function startWhenReady(
   }
   const assigned = request.assigned_port?.port;
   if (raw.wait_for_port === true && assigned === undefined) {
-    throw new TypeError("wait_for_port: true waits for the assigned port: give assign_port too");
+    throw new InvalidArgumentError(
+      "wait_for_port: true waits for the assigned port: give assign_port too",
+    );
   }
   const conditions = parseConditions({
     ...raw,
