@@ -14,6 +14,7 @@ import { describeMachine, machineLine, resultsTable } from "./_report.ts";
 import { capture } from "./capture.ts";
 import { cliStart } from "./cli_start.ts";
 import { control } from "./control.ts";
+import { grep } from "./grep.ts";
 import { mcpList } from "./mcp_list.ts";
 import { many } from "./many.ts";
 import { memory } from "./memory.ts";
@@ -25,6 +26,7 @@ export const MEASURES: Record<string, Measure> = {
   capture,
   slowdown,
   reading,
+  grep,
   mcp_list: mcpList,
   control,
   memory,

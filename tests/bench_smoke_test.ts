@@ -30,6 +30,7 @@ Deno.test("the benchmark runs every measure and writes its table and results", a
         /^capture /,
         /^child slowdown/,
         /^output: last 100 lines/,
+        /^output: grep, absent pattern/,
         /^MCP list/,
         /^ctrl start/,
         /^server RSS, idle/,
