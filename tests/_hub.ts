@@ -68,6 +68,34 @@ export async function listens(port: number): Promise<boolean> {
   }
 }
 
+/**
+ * Writes `<dataDir>/state.json` as a server saves it, with one record: a running program
+ * logging to `<dataDir>/logs/old`, with `fields` over it. Returns the file's path.
+ */
+export function writeSavedRecord(dataDir: string, fields: Record<string, unknown>): string {
+  const path = `${dataDir}/state.json`;
+  const record = {
+    label: "old server",
+    command_line: "node server.js",
+    argv: ["node", "server.js"],
+    working_directory: dataDir,
+    environment: {},
+    autorestart: "no",
+    pid: 999_999,
+    pid_token: null,
+    status: "running",
+    start_time: "2026-01-01T00:00:00.000Z",
+    end_time: null,
+    exit_code: null,
+    exit_signal: null,
+    restarts: 0,
+    log_dir: `${dataDir}/logs/old`,
+    ...fields,
+  };
+  Deno.writeTextFileSync(path, JSON.stringify({ version: 1, processes: [record] }));
+  return path;
+}
+
 /** Polls `probe` until it returns a truthy value or the deadline passes. */
 export async function waitFor<T>(
   what: string,

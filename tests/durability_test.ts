@@ -12,6 +12,7 @@ import {
   startHub,
   type TestHub,
   waitFor,
+  writeSavedRecord,
 } from "./_hub.ts";
 
 async function stdoutLines(hub: TestHub, pid: number): Promise<string[]> {
@@ -109,29 +110,11 @@ Deno.test("a pid now used by another program is never adopted or signalled", asy
   try {
     const logDir = join(dataDir, "logs", "old");
     await Deno.mkdir(logDir, { recursive: true });
-    await Deno.writeTextFile(
-      join(dataDir, "state.json"),
-      JSON.stringify({
-        version: 1,
-        processes: [{
-          label: "old server",
-          command_line: "node server.js",
-          argv: ["node", "server.js"],
-          working_directory: dataDir,
-          environment: {},
-          autorestart: "no",
-          pid: stranger.pid,
-          pid_token: "proc:1", // the pid's start time then, not the stranger's
-          status: "running",
-          start_time: "2026-01-01T00:00:00.000Z",
-          end_time: null,
-          exit_code: null,
-          exit_signal: null,
-          restarts: 0,
-          log_dir: logDir,
-        }],
-      }),
-    );
+    writeSavedRecord(dataDir, {
+      pid: stranger.pid,
+      pid_token: "proc:1", // the pid's start time then, not the stranger's
+      log_dir: logDir,
+    });
     await using hub = await startHub([], { dataDir });
     const [entry] = (await hub.api("list", {})).body.processes;
     assert.equal(entry.label, "old server");

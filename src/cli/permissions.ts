@@ -26,6 +26,8 @@
  *   start it marks the descriptors it inherited close-on-exec (`ioctl(FIOCLEX)`,
  *   src/core/system/close_on_exec.ts), so its programs do not inherit a lock or pipe of
  *   whoever started it; without the permission they do.
+ * - `--allow-sys=uid`: the data directory and everything read from it must belong to the user
+ *   the program runs as (src/data_dir/trust.ts).
  *
  * Not `--allow-all`, although `--allow-run` already lets the program start anything: the
  * limits still bind persistproc's own code and its npm dependencies (no network beyond
@@ -45,6 +47,7 @@ export const PERMISSIONS: readonly string[] = [
   "--allow-write",
   "--allow-env",
   "--allow-ffi",
+  "--allow-sys=uid",
 ];
 
 /**

@@ -6,6 +6,7 @@
 
 import { join } from "node:path";
 import { ensureToken, readToken } from "../data_dir/access_token.ts";
+import { assertPrivateDir, checkOwnFile } from "../data_dir/trust.ts";
 import { ServerStartError, ServerUnreachableError } from "./errors.ts";
 import { HubClient } from "./hub_client.ts";
 
@@ -156,6 +157,9 @@ function spawnServer(
 ): Promise<unknown> {
   // Owner only, like everything else in the data dir: logs may hold secrets.
   Deno.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // The shell appends to the log through whatever is there: never through another's link.
+  assertPrivateDir(dataDir);
+  checkOwnFile(logFile);
   try {
     Deno.writeFileSync(logFile, new Uint8Array(), { append: true, create: true, mode: 0o600 });
   } catch { /* the server's own start reports an unwritable data dir */ }

@@ -3,6 +3,7 @@
  * its tree and its autorestart state. A process that still runs as the same program is adopted
  * (a reused pid never is); one that ended meanwhile is recorded as ended.
  */
+import { basename, dirname, join, resolve } from "node:path";
 import type { Autorestarter } from "./process/autorestart.ts";
 import { logger } from "./logger.ts";
 import { ManagedProcess } from "./process/managed_process.ts";
@@ -27,7 +28,15 @@ export function restoreRecords(
   track: (entry: ManagedProcess) => ManagedProcess,
 ): RestoreSummary {
   const summary = { adopted: 0, ended: 0 };
+  const logs = resolve(join(options.dataDir, "logs"));
   for (const record of records) {
+    // Its log folder is made private, pruned and deleted: only one of ours may be.
+    if (!isLogFolderIn(record.log_dir, logs)) {
+      logger.error(
+        `The saved record of "${record.label}" keeps its output in "${record.log_dir}", outside "${logs}"; it is left out`,
+      );
+      continue;
+    }
     const spec = savedSpec(record, options);
     const entry = track(new ManagedProcess(spec, record.log_dir, options.logMaxBytes));
     const run = savedRun(record);
@@ -51,4 +60,13 @@ export function restoreRecords(
     }
   }
   return summary;
+}
+
+/**
+ * Whether `logDir` names a folder right inside `logs`, as every log folder a server makes
+ * does; decided on the path alone, so no link outside the data directory can lead elsewhere.
+ */
+function isLogFolderIn(logDir: string, logs: string): boolean {
+  const path = resolve(logDir);
+  return dirname(path) === logs && basename(path) !== "" && path !== logs;
 }

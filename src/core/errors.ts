@@ -19,6 +19,9 @@ export const ERROR_STATUS = {
   port_in_use: 409,
   busy: 409,
   data_dir_in_use: 409,
+  // The data directory, or something in it, is another user's or writable by others
+  // (src/data_dir/trust.ts): refused at start, before anything is served.
+  data_dir_untrusted: 403,
   // A kill the OS refused (EPERM): the server could not do what was asked, through no fault
   // of the request.
   stop_failed: 500,

@@ -4,6 +4,7 @@
  * has to type it. This module is the only one that reads or writes the file.
  */
 import { join } from "node:path";
+import { assertPrivateDir, checkOwnFile, readOwnText } from "./trust.ts";
 
 /** Where the token lives inside a data directory. */
 export function tokenFile(dataDir: string): string {
@@ -23,16 +24,18 @@ export function newToken(): string {
   }
 }
 
-/** The token stored in `dataDir`, or null when there is none (or the file is empty). */
+/**
+ * The token stored in `dataDir`, or null when there is none (or the file is empty). A token
+ * another user could have planted or changed is refused (UntrustedDataDirError): see trust.ts.
+ */
 export function readToken(dataDir: string): string | null {
-  let text: string;
   try {
-    text = Deno.readTextFileSync(tokenFile(dataDir));
+    assertPrivateDir(dataDir);
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return null;
     throw error;
   }
-  return text.trim() || null;
+  return readOwnText(tokenFile(dataDir))?.trim() || null;
 }
 
 /**
@@ -45,6 +48,7 @@ export function ensureToken(
   dataDir: string,
 ): { token: string; created: boolean; tightened: boolean } {
   Deno.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  assertPrivateDir(dataDir);
   const path = tokenFile(dataDir);
   const existing = readToken(dataDir);
   if (existing !== null) return { token: existing, created: false, tightened: tighten(path) };
@@ -69,10 +73,14 @@ export function ensureToken(
   }
 }
 
-/** Makes the file owner-only when group or others may read it; true when it had to. */
+/**
+ * Makes the file owner-only when group or others may read it; true when it had to. Only a
+ * regular file of this user's in a private directory gets here, so the chmod cannot be led
+ * through a symbolic link.
+ */
 function tighten(path: string): boolean {
   if (Deno.build.os === "windows") return false;
-  const mode = Deno.statSync(path).mode;
+  const mode = checkOwnFile(path)?.mode ?? null;
   if (mode === null || (mode & 0o077) === 0) return false;
   Deno.chmodSync(path, 0o600);
   return true;

@@ -6,6 +6,7 @@
  * lets the lock go.
  */
 import { lockDataDir } from "../data_dir/data_dir_lock.ts";
+import { assertTrustedDataDir } from "../data_dir/trust.ts";
 import { closeInheritedOnExec } from "../core/system/close_on_exec.ts";
 import { TREE_MARKER } from "../core/process/tree_marker.ts";
 import { logger } from "../core/logger.ts";
@@ -23,7 +24,8 @@ export { PortInUseError, type ServeOptions };
 /**
  * Runs the server until it is asked to stop, then stops every managed process tree. Throws
  * PortInUseError when the port is taken, and a PersistprocError `data_dir_in_use` when another
- * server holds the data directory.
+ * server holds the data directory, and an UntrustedDataDirError when anything in the data
+ * directory is another user's, writable by others, or a symbolic link.
  */
 export async function serve(options: ServeOptions): Promise<void> {
   checkExposure(options);
@@ -36,6 +38,8 @@ export async function serve(options: ServeOptions): Promise<void> {
     logger.info(`Managed programs inherit this server's inherited descriptors (${marked.skipped})`);
   }
   await Deno.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  // What it holds decides what runs and where output goes: only this user's is trusted.
+  assertTrustedDataDir(options.dataDir);
   let unlock: () => void;
   try {
     unlock = lockDataDir(options.dataDir, options.port);

@@ -7,6 +7,7 @@
 
 import { join } from "node:path";
 import { ensureToken } from "../../data_dir/access_token.ts";
+import { assertPrivateDir, replaceOwnFile } from "../../data_dir/trust.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
@@ -46,8 +47,13 @@ Flags:
   },
 });
 
-/** Writes the owner-only page that sends the browser on to `url`; returns its path. */
+/**
+ * Writes the owner-only page that sends the browser on to `url`; returns its path. The page
+ * replaces whatever has its name (never writing through a symbolic link), in a data directory
+ * nobody else may write.
+ */
 function writeRedirect(dataDir: string, url: string): string {
+  assertPrivateDir(dataDir);
   const path = join(dataDir, "open.html");
   const html = `<!doctype html>
 <meta charset="utf-8">
@@ -55,8 +61,7 @@ function writeRedirect(dataDir: string, url: string): string {
 <title>persistproc</title>
 <p><a href="${url}">Open the persistproc dashboard</a></p>
 `;
-  Deno.writeTextFileSync(path, html, { mode: 0o600 });
-  if (Deno.build.os !== "windows") Deno.chmodSync(path, 0o600);
+  replaceOwnFile(path, html);
   return path;
 }
 
