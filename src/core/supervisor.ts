@@ -227,16 +227,23 @@ export class Supervisor implements Hub {
     });
   }
 
-  /** Stops every process tree (graceful, then forced) and refuses new work. */
+  /**
+   * Stops every process tree (graceful, then forced) and refuses new work. The trees are
+   * stopped all at once and the state saved once at the end, so this ends within about
+   * shutdownWithinMs however many there are, and however their stops fail.
+   */
   async shutdown(): Promise<void> {
     this.#shuttingDown = true;
     this.#autorestart.cancelAll();
     this.#trees.stop();
-    const graceMs = this.#options.shutdownGraceMs;
+    const { shutdownGraceMs: graceMs, killWaitMs } = this.#options;
     const entries = this.#registry.entries;
     // Not queued: a shutdown does not wait for a restart under way (which then does not launch).
+    // No port report either: nobody is waiting for one.
     const results = await Promise.allSettled(
-      entries.map((entry) => this.#stopTree(entry, graceMs)),
+      entries.map((entry) =>
+        settledWithin(entry.stop({ graceMs, killWaitMs }), graceMs + killWaitMs + 500)
+      ),
     );
     results.forEach((result, i) => {
       // One tree that cannot be stopped must not keep the others running or the state unsaved.
@@ -244,8 +251,22 @@ export class Supervisor implements Hub {
         logger.error(`Stopping "${entries[i].spec.label}" during shutdown`, result.reason);
       }
     });
-    for (const entry of this.#registry.entries) entry.output.close();
+    for (const entry of this.#registry.entries) {
+      try {
+        entry.output.close();
+      } catch (error) {
+        logger.error(`Closing the output of "${entry.spec.label}" during shutdown`, error);
+      }
+    }
     this.#registry.save();
+  }
+
+  /**
+   * How long shutdown() may take: the grace of SIGTERM, the wait after SIGKILL, and a second
+   * for the rest (the save).
+   */
+  get shutdownWithinMs(): number {
+    return this.#options.shutdownGraceMs + this.#options.killWaitMs + 1_500;
   }
 
   /** Stops one entry's tree and reports on its ports (see stopAndReport). */
@@ -283,4 +304,14 @@ export class Supervisor implements Hub {
   #assertOpen(): void {
     if (this.#shuttingDown) throw new ShuttingDownError();
   }
+}
+
+/** `work`, or a rejection naming the bound once `ms` have passed without it settling. */
+function settledWithin<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Not done after ${ms} ms; left behind`)), ms);
+  });
+  work.catch(() => {}); // still owned once left behind
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }

@@ -5,6 +5,7 @@
  */
 import type { Hub } from "../core/hub.ts";
 import { describeIssues } from "../mcp/argument_errors.ts";
+import { orShuttingDown } from "../mcp/tool_errors.ts";
 import { clientFromUserAgent } from "../mcp/client_info.ts";
 import { portConflictOf } from "../core/ready/not_ready_report.ts";
 import { TOOLS } from "../mcp/tools.ts";
@@ -23,6 +24,8 @@ export interface ApiContext {
   requestShutdown: () => void;
   /** Open follow streams, closed by the server when it shuts down. */
   streams: Set<() => void>;
+  /** Aborted when the server begins shutting down: calls still running are answered so. */
+  closing: AbortSignal;
 }
 
 const TOOL_SCHEMAS = new Map(TOOLS.map((tool) => [tool.name, z.object(tool.inputSchema).strict()]));
@@ -63,8 +66,10 @@ export async function handleApi(
     // persistproc's own doors (the CLI, the page) name themselves in their own header.
     const door = request.headers.get("x-persistproc-client");
     const client = clientFromUserAgent(door ?? request.headers.get("user-agent"));
-    if (tool) return Response.json((await tool.run(ctx.hub, args as never, { client })).structured);
-    return Response.json(await verb!.call(ctx.hub, args as never, client));
+    const call = tool
+      ? tool.run(ctx.hub, args as never, { client }).then((result) => result.structured)
+      : verb!.call(ctx.hub, args as never, client);
+    return Response.json(await orShuttingDown(call, ctx.closing));
   } catch (error) {
     return errorResponse(error, `POST ${path}`);
   }

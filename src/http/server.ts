@@ -60,7 +60,12 @@ export interface DoorContext {
 export interface HttpDoor {
   /** Resolves once the server has stopped listening. */
   finished: Promise<void>;
-  /** Ends every open follow stream and stops listening. */
+  /**
+   * Answers every call still running "the server is shutting down" (a wait for a port or a
+   * log line, say), as every call made from now on; the door still listens.
+   */
+  refuseCalls(): void;
+  /** Refuses calls (see refuseCalls), ends every open follow stream and stops listening. */
   close(): void;
 }
 
@@ -90,11 +95,13 @@ export async function listen(options: ServeOptions, context: DoorContext): Promi
   const { hub } = context;
   const identity = { name: "persistproc", version: denoJson.version };
   const abort = new AbortController();
+  const closing = new AbortController();
   const ctx: ApiContext = {
     hub,
     health: { ...identity, pid: Deno.pid, port: options.port, data_dir: options.dataDir },
     requestShutdown: context.requestShutdown,
     streams: new Set(),
+    closing: closing.signal,
   };
   let mcp: Promise<(request: Request, parsedBody?: unknown) => Promise<Response>> | undefined;
   let server: Deno.HttpServer;
@@ -119,7 +126,10 @@ export async function listen(options: ServeOptions, context: DoorContext): Promi
         // Loaded on the first MCP request: the SDK is most of an idle server's memory.
         mcp ??= import("../mcp/server.ts").then(({ createMcpDoor }) => {
           reduceMemoryWhenIdle(); // the SDK's load is the largest burst the server ever makes
-          return createMcpDoor(hub, identity, { anyHost: policy.anyHost });
+          return createMcpDoor(hub, identity, {
+            anyHost: policy.anyHost,
+            closing: closing.signal,
+          });
         });
         return await (await mcp)(exchange.request, exchange.parsedBody);
       }
@@ -145,7 +155,11 @@ export async function listen(options: ServeOptions, context: DoorContext): Promi
   reduceMemoryWhenIdle(); // start-up's module loading is a burst too
   return {
     finished: server.finished,
+    refuseCalls() {
+      closing.abort();
+    },
     close() {
+      closing.abort();
       for (const close of [...ctx.streams]) close();
       abort.abort();
     },

@@ -24,7 +24,7 @@ import { InvalidArgumentError } from "../core/errors.ts";
 import { ServerPool, type ToolCalls } from "./_server_pool.ts";
 import { describeIssues, RejectedArguments } from "./argument_errors.ts";
 import { clientFromImplementation, clientFromUserAgent, type ClientInfo } from "./client_info.ts";
-import { inToolWords, reportError } from "./tool_errors.ts";
+import { inToolWords, orShuttingDown, reportError } from "./tool_errors.ts";
 import { type Hub, type ToolContext, type ToolDefinition, TOOLS } from "./tools.ts";
 
 /** Name and version the server announces to MCP clients. */
@@ -127,14 +127,15 @@ let ajv: AjvJsonSchemaValidator | undefined;
 
 /**
  * Builds an MCP server exposing a tool table (the three tools unless told) over the hub. Its
- * tool calls report their start and end to `calls` when given (see _server_pool.ts).
+ * tool calls report their start and end to `calls` when given (see _server_pool.ts), and are
+ * answered "the server is shutting down" once `closing` aborts.
  */
 export function createMcpServer(
   hub: Hub,
   identity: ServerIdentity,
-  tools: readonly ToolDefinition[] = TOOLS,
-  calls?: ToolCalls,
+  options: { tools?: readonly ToolDefinition[]; calls?: ToolCalls; closing?: AbortSignal } = {},
 ): McpServer {
+  const { tools = TOOLS, calls, closing } = options;
   const server = new McpServer(identity, {
     instructions: INSTRUCTIONS,
     jsonSchemaValidator: SHARED_VALIDATOR,
@@ -150,7 +151,7 @@ export function createMcpServer(
         outputSchema: output,
         annotations: { title: tool.title, ...tool.annotations },
       },
-      (args, ctx) => runTool(tool, hub, args, ctx, calls),
+      (args, ctx) => runTool(tool, hub, args, ctx, calls, closing),
     );
   }
   return server;
@@ -163,11 +164,12 @@ async function runTool(
   args: unknown,
   ctx: ServerContext,
   calls?: ToolCalls,
+  closing?: AbortSignal,
 ) {
   calls?.started();
   try {
     if (args instanceof RejectedArguments) throw new InvalidArgumentError(args.message);
-    const result = await tool.run(hub, args as never, toolContext(ctx));
+    const result = await orShuttingDown(tool.run(hub, args as never, toolContext(ctx)), closing);
     return {
       content: [{ type: "text" as const, text: result.text }],
       structuredContent: result.structured,
@@ -215,6 +217,8 @@ export interface McpDoorOptions {
   anyHost?: boolean;
   /** The tool table served; the three tools unless told. */
   tools?: readonly ToolDefinition[];
+  /** Aborted when the server begins shutting down: calls still running are answered so. */
+  closing?: AbortSignal;
 }
 
 /**
@@ -229,9 +233,11 @@ export function createMcpDoor(
   identity: ServerIdentity,
   options: McpDoorOptions = {},
 ): (request: Request, parsedBody?: unknown) => Promise<Response> {
-  const pool = new ServerPool((calls) => createMcpServer(hub, identity, options.tools, calls));
+  const { tools, closing } = options;
+  const pool = new ServerPool((calls) => createMcpServer(hub, identity, { tools, calls, closing }));
   const handler = createMcpHandler(
-    ({ era }) => era === "modern" ? pool.take() : createMcpServer(hub, identity, options.tools),
+    ({ era }) =>
+      era === "modern" ? pool.take() : createMcpServer(hub, identity, { tools, closing }),
     { maxRequestBodySize: DEFAULT_MAX_REQUEST_BODY_SIZE },
   );
   const hosts = localhostAllowedHostnames();

@@ -8,6 +8,7 @@ import {
   type ErrorCode,
   PersistprocError,
   PortConflictError,
+  ShuttingDownError,
 } from "../core/errors.ts";
 import { logger } from "../core/logger.ts";
 
@@ -55,4 +56,26 @@ export function inToolWords(reported: ReportedError): string {
     /: use it, or restart it to start it anew$/,
     ': use it (if_running: "keep") or restart it (if_running: "restart")',
   );
+}
+
+/**
+ * What `work` gives, unless the server begins shutting down first (`closing` aborts): then a
+ * ShuttingDownError, so that a call still waiting (for a port, a log line) is answered "the
+ * server is shutting down" instead of losing its connection.
+ */
+export function orShuttingDown<T>(work: Promise<T>, closing?: AbortSignal): Promise<T> {
+  if (!closing) return work;
+  return new Promise((resolve, reject) => {
+    const refuse = () => reject(new ShuttingDownError());
+    if (closing.aborted) refuse();
+    closing.addEventListener("abort", refuse, { once: true });
+    const settled = () => closing.removeEventListener("abort", refuse);
+    work.then((value) => {
+      settled();
+      resolve(value);
+    }, (error) => {
+      settled();
+      reject(error);
+    });
+  });
 }

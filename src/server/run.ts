@@ -11,6 +11,7 @@ import { closeInheritedOnExec } from "../core/system/close_on_exec.ts";
 import { TREE_MARKER } from "../core/process/tree_marker.ts";
 import { logger } from "../core/logger.ts";
 import { Supervisor } from "../core/supervisor.ts";
+import { keepServingOnUncaught, runShutdown } from "./shutdown.ts";
 import {
   checkExposure,
   listen,
@@ -57,7 +58,20 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
 }
 
+/** What a shutdown may take beyond the supervisor's own bound: a save, closing the door. */
+const SHUTDOWN_SLACK_MS = 2_000;
+
 async function run(options: ServeOptions): Promise<void> {
+  // A listener's throw or a forgotten promise is logged; it never ends the server.
+  const stopGuarding = keepServingOnUncaught();
+  try {
+    await serveUntilShutdown(options);
+  } finally {
+    stopGuarding();
+  }
+}
+
+async function serveUntilShutdown(options: ServeOptions): Promise<void> {
   const supervisor = new Supervisor({
     dataDir: options.dataDir,
     logMaxBytes: options.logMaxBytes,
@@ -65,28 +79,44 @@ async function run(options: ServeOptions): Promise<void> {
     hiddenVariables: ["PERSISTPROC_TOKEN"],
   });
   let stopping: Promise<void> | null = null;
-  const door = await listen(options, { hub: supervisor, requestShutdown: () => void shutdown() });
+  const shutdownRequested = Promise.withResolvers<void>();
+  const door = await listen(options, { hub: supervisor, requestShutdown: () => shutdown() });
   const restored = supervisor.restore();
   if (restored.adopted + restored.ended > 0) {
     logger.info(
       `Restored the registry: ${restored.adopted} process(es) still running were adopted, ${restored.ended} had ended`,
     );
   }
-  function shutdown(): Promise<void> {
-    stopping ??= (async () => {
-      logger.info("Shutting down: stopping every managed process");
-      await supervisor.shutdown();
-      door.close();
-    })();
-    return stopping;
+  // Whatever goes wrong from here, the server ends by `shutdown` only (see runShutdown).
+  function shutdown(): void {
+    shutdownRequested.resolve();
+    stopping ??= runShutdown([
+      { what: "answering the calls still running", run: () => door.refuseCalls(), withinMs: 1_000 },
+      {
+        what: "stopping every managed process",
+        run: () => {
+          logger.info("Shutting down: stopping every managed process");
+          return supervisor.shutdown();
+        },
+        withinMs: supervisor.shutdownWithinMs + SHUTDOWN_SLACK_MS,
+      },
+      {
+        what: "closing the HTTP door",
+        run: () => {
+          door.close();
+          return door.finished; // an open stream may hold it: bounded too
+        },
+        withinMs: 2_000,
+      },
+    ]);
   }
-  const onSignal = () => void shutdown();
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+  for (const signal of signals) Deno.addSignalListener(signal, shutdown);
   try {
-    await door.finished;
+    // Ends when the shutdown has run, even if the door never reports finishing.
+    await Promise.race([door.finished, shutdownRequested.promise]);
     await stopping;
   } finally {
-    for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+    for (const signal of signals) Deno.removeSignalListener(signal, shutdown);
   }
 }

@@ -4,6 +4,7 @@
  * or built while nobody follows.
  */
 import type { ProcessEvent } from "../types.ts";
+import { tellEach } from "./_listeners.ts";
 
 type Stream = "stdout" | "stderr";
 
@@ -17,9 +18,9 @@ export class Followers {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Tells every follower. */
+  /** Tells every follower, each in isolation (see tellEach). */
   emit(event: ProcessEvent): void {
-    for (const listener of this.#listeners) listener(event);
+    tellEach(this.#listeners, event, "a process's events");
   }
 
   /** Tells followers of lines just stored; `lines()` decodes them. */

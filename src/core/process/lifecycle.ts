@@ -15,6 +15,8 @@
  * | `backoff`  | `idle`     | stop, restart or shutdown during the delay                  |
  */
 
+import { tellEach } from "./_listeners.ts";
+
 /** Where a managed process is in its life. */
 export type LifeState = "idle" | "running" | "stopping" | "backoff";
 
@@ -59,12 +61,15 @@ export class Lifecycle {
     return TRANSITIONS[this.#state].includes(to);
   }
 
-  /** Moves to `to` and tells every listener once; throws InvalidTransitionError if not allowed. */
+  /**
+   * Moves to `to` and tells every listener once, each in isolation (see tellEach); throws
+   * InvalidTransitionError if not allowed.
+   */
   to(to: LifeState): void {
     const from = this.#state;
     if (!this.can(to)) throw new InvalidTransitionError(from, to);
     this.#state = to;
-    for (const listener of this.#listeners) listener({ from, to });
+    tellEach(this.#listeners, { from, to }, "a process's state");
   }
 
   /** Adds a listener of transitions; returns the function that removes it. */

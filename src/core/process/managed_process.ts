@@ -327,8 +327,20 @@ export class ManagedProcess {
     return join(this.output.dir, NOTE);
   }
 
-  /** Waits for the program's end and its output, then records how it ended. */
-  async #watch(
+  /**
+   * Waits for the program's end and its output, then records how it ended. Never rejects: a
+   * failure is logged, since nothing may be awaiting the end of a run nobody stops.
+   */
+  #watch(
+    output: Promise<void>,
+    ended: Promise<{ success: boolean; code: number | null; signal: string | null }>,
+  ): Promise<void> {
+    return this.#recordEnd(output, ended).catch((error) =>
+      logger.error(`Recording the end of "${this.spec.label}"`, error)
+    );
+  }
+
+  async #recordEnd(
     output: Promise<void>,
     ended: Promise<{ success: boolean; code: number | null; signal: string | null }>,
   ): Promise<void> {
