@@ -13,8 +13,9 @@ const MAX_LINES = 20_000;
 /**
  * Orders the batches of stdout and stderr read together by `writes`, the streams of the
  * writes in the order they happened: each write takes the next line of its stream (a program
- * that prints line by line writes once per line). Lines left over (a write of several lines)
- * follow, stdout first; consecutive lines of one stream are joined into one batch again.
+ * that prints line by line writes once per line). Lines beyond a stream's writes (a write of
+ * several lines, such as a stack trace) follow its last write; consecutive lines of one
+ * stream are joined into one batch again.
  */
 export function interleave(
   stdout: readonly ReadBatch[],
@@ -22,13 +23,15 @@ export function interleave(
   writes: readonly Stream[],
   lag: WriteLag = { stdout: 0, stderr: 0 },
 ): { batches: ReadBatch[]; unread: Stream[]; held: Stream | null } {
-  // The kernel queues a write's event just after its bytes can be read: lines stored before
-  // their event was seen make that many of the stream's next events stale.
+  // The kernel queues a write's event just after its bytes can be read: a line stored before
+  // its event was seen makes the stream's next event stale. That event comes with the next
+  // drain or not at all, so the lag is forgotten after one use.
   const fresh: Stream[] = [];
   for (const stream of writes) {
     if (lag[stream] > 0) lag[stream]--;
     else fresh.push(stream);
   }
+  lag.stdout = lag.stderr = 0;
   const counts = { stdout: lineCount(stdout), stderr: lineCount(stderr) };
   if (stdout.length === 0 || stderr.length === 0 || counts.stdout + counts.stderr > MAX_LINES) {
     // Nothing to order. Each read line takes its stream's next write; the writes left over are
@@ -39,17 +42,23 @@ export function interleave(
       if (taken[stream] < counts[stream]) taken[stream]++;
       else unread.push(stream);
     }
-    for (const s of STREAMS) addLag(lag, s, counts[s] - taken[s]);
+    for (const s of STREAMS) setLag(lag, s, counts[s] - taken[s]);
     return { batches: [...stdout, ...stderr], unread, held: null };
   }
   const units = { stdout: lineUnits(stdout), stderr: lineUnits(stderr) };
   const next = { stdout: 0, stderr: 0 };
+  const last = { stdout: fresh.lastIndexOf("stdout"), stderr: fresh.lastIndexOf("stderr") };
   const out: ReadBatch[] = [];
   const unread: Stream[] = [];
   const take = (stream: Stream) => join(out, units[stream][next[stream]++]);
   for (const [i, stream] of fresh.entries()) {
     if (next[stream] < units[stream].length) {
       take(stream);
+      if (i !== last[stream]) continue;
+      // Its stream's last write: the lines after it were written by it, or by writes whose
+      // events are not queued yet (then those events are stale when they come).
+      setLag(lag, stream, units[stream].length - next[stream]);
+      while (next[stream] < units[stream].length) take(stream);
       continue;
     }
     // Written after that stream was read: its line comes with the next read. The other
@@ -62,8 +71,10 @@ export function interleave(
     }
     unread.push(stream);
   }
+  // Lines of a stream with no write seen at all follow, stdout first; their events, if late,
+  // are stale when they come.
   for (const s of STREAMS) {
-    addLag(lag, s, units[s].length - next[s]);
+    if (last[s] === -1) setLag(lag, s, units[s].length - next[s]);
     while (next[s] < units[s].length) take(s);
   }
   return { batches: out, unread, held: null };
@@ -73,11 +84,14 @@ export function interleave(
 export type WriteLag = Record<Stream, number>;
 
 const STREAMS = ["stdout", "stderr"] as const;
-/** Lag beyond this is not a late event but a write of several lines: it is forgotten. */
-const MAX_LAG = 16;
+/**
+ * A stream has at most this many writes in flight (one per thread writing it, usually one):
+ * lines beyond it were written by a write of several lines, not seen early.
+ */
+const MAX_LAG = 1;
 
-function addLag(lag: WriteLag, stream: Stream, lines: number): void {
-  lag[stream] = Math.min(MAX_LAG, lag[stream] + Math.max(0, lines));
+function setLag(lag: WriteLag, stream: Stream, lines: number): void {
+  lag[stream] = Math.min(MAX_LAG, Math.max(0, lines));
 }
 
 function lineCount(batches: readonly ReadBatch[]): number {

@@ -44,3 +44,14 @@ Deno.test("lines without a write of their own follow, stdout first", () => {
   assert.deepEqual(shown(merged.batches), ["stderr:x", "stdout:a,b"]);
   assert.deepEqual(merged.unread, ["stderr"], "a write not read yet waits for its line");
 });
+
+Deno.test("the lines of a write of several lines follow that stream's last write", () => {
+  const out = batch("stdout", "log1\nlog2\n");
+  const err = batch("stderr", "Error: boom\n    at f\n    at g\n");
+  // A stack trace is one write of three lines, after two writes of one line each.
+  const merged = interleave([out], [err], ["stdout", "stdout", "stderr"]);
+  assert.deepEqual(shown(merged.batches), [
+    "stdout:log1,log2",
+    "stderr:Error: boom,    at f,    at g",
+  ]);
+});

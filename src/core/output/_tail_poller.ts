@@ -20,7 +20,7 @@ export interface PolledTail {
   writes: Stream[];
   /** The write-order watches of the two spool files. */
   readonly watchIds: number[];
-  readonly store: { spoolPath(stream: Stream): string };
+  readonly store: { readonly dir: string; spoolPath(stream: Stream): string };
   /** Reads and stores what is new; returns whether the tail goes on. */
   poll(now: number): boolean;
 }
@@ -29,7 +29,8 @@ export interface PolledTail {
 class TailPoller {
   readonly #tails = new Set<PolledTail>();
   readonly #order = openWriteOrder();
-  readonly #watched = new Map<number, { tail: PolledTail; stream: Stream }>();
+  /** Watch ids: of a spool file (its stream), or of a spool folder (null, see write_order.ts). */
+  readonly #watched = new Map<number, { tail: PolledTail; stream: Stream | null }>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #due = Infinity;
 
@@ -42,6 +43,13 @@ class TailPoller {
         this.#watched.set(id, { tail, stream });
         tail.watchIds.push(id);
       } catch { /* no order for this spool: its streams are stored stdout first */ }
+    }
+    if (tail.watchIds.length === 2) {
+      try {
+        const id = this.#order!.watchFolder(tail.store.dir);
+        this.#watched.set(id, { tail, stream: null });
+        tail.watchIds.push(id);
+      } catch { /* consecutive writes to one spool may merge: ordered less finely */ }
     }
     this.wake();
   }
@@ -75,7 +83,7 @@ class TailPoller {
     }
     for (const id of ids) {
       const watched = this.#watched.get(id);
-      if (!watched) continue;
+      if (!watched?.stream) continue;
       const writes = watched.tail.writes;
       writes.push(watched.stream);
       watched.tail.nextPoll = Math.min(watched.tail.nextPoll, Date.now());

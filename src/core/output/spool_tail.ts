@@ -166,7 +166,7 @@ class SpoolTail implements Tail, PolledTail {
         ? BUSY_POLL_MS
         : quietMs < 2_000
         ? IDLE_POLL_MS
-        : this.watchIds.length === 2
+        : this.watchIds.length >= 2
         ? SLEEP_POLL_MS
         : QUIET_POLL_MS);
     return true;

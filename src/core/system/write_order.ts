@@ -1,8 +1,11 @@
 /**
  * The order in which files were written, across files, from one shared inotify instance (Linux,
  * over FFI to libc; `--allow-ffi`). The kernel queues an IN_MODIFY event per write(), in order,
- * merging only identical events that follow each other; so for two files written in turn the
- * queue says which was written first. One instance serves every file watched, read without
+ * but merges an event into the one queued just before it when the two are identical: five
+ * writes to one file in a row become one event. So the folder holding the files is watched
+ * too ({@link WriteOrder.watchFolder}): each write then queues two events, the folder's (with
+ * the file's name) and the file's, no event equals the one before it, and the file's events
+ * count the writes one for one. One instance serves every file watched, read without
  * blocking; elsewhere, or without FFI, {@link openWriteOrder} returns null.
  */
 
@@ -10,12 +13,19 @@ const IN_NONBLOCK = 0o4000;
 const IN_CLOEXEC = 0o2000000;
 const IN_MODIFY = 0x2;
 const IN_Q_OVERFLOW = 0x4000;
+const IN_ONLYDIR = 0x1000000;
 const EVENT_HEADER = 16;
 
 /** The shared watch; see the module comment. */
 export interface WriteOrder {
   /** Starts watching a file; returns its watch id. */
   watch(path: string): number;
+  /**
+   * Watches a folder too, only so that the events of consecutive writes to a file in it are
+   * not merged (see the module comment); its own events are drained with the others and
+   * carry its id. Returns its watch id.
+   */
+  watchFolder(path: string): number;
   /** Stops watching. */
   unwatch(id: number): void;
   /**
@@ -62,15 +72,17 @@ function linuxWriteOrder(): WriteOrder {
   if (fd < 0) throw new Error("inotify_init1 failed");
   const buffer = new Uint8Array(new ArrayBuffer(64 * 1024));
   const view = new DataView(buffer.buffer);
+  const add = (path: string, mask: number) => {
+    const bytes = new TextEncoder().encode(`${path}\0`);
+    const name = new Uint8Array(new ArrayBuffer(bytes.length));
+    name.set(bytes);
+    const id = symbols.inotify_add_watch(fd, name, mask);
+    if (id < 0) throw new Error(`Cannot watch "${path}"`);
+    return id;
+  };
   return {
-    watch(path) {
-      const bytes = new TextEncoder().encode(`${path}\0`);
-      const name = new Uint8Array(new ArrayBuffer(bytes.length));
-      name.set(bytes);
-      const id = symbols.inotify_add_watch(fd, name, IN_MODIFY);
-      if (id < 0) throw new Error(`Cannot watch "${path}"`);
-      return id;
-    },
+    watch: (path) => add(path, IN_MODIFY),
+    watchFolder: (path) => add(path, IN_MODIFY | IN_ONLYDIR),
     unwatch(id) {
       symbols.inotify_rm_watch(fd, id);
     },
