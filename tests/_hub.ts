@@ -3,6 +3,7 @@
  * Test helpers: a real persistproc server (main.ts serve) on a free port with a throwaway data
  * dir, disposable so it is shut down, with every process it started, even when a test fails.
  */
+import { freePort } from "../src/core/_test_support.ts";
 import { fileURLToPath } from "node:url";
 import { SERVER_V8_FLAGS } from "../src/cli/permissions.ts";
 import {
@@ -38,12 +39,7 @@ export interface TestHub {
 }
 
 /** Finds a port nobody listens on right now. */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
+export { freePort };
 
 /** SIGKILLs a process group, if it still exists: the cleanup of a test that started it. */
 export function killGroup(pgid: number): void {

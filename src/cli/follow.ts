@@ -95,7 +95,9 @@ class FollowSession {
     let skip = 0;
     for (;;) {
       try {
-        for await (const event of client.events(this.#current.pid, backlog, this.#abort.signal)) {
+        for await (
+          const event of client.followProcess(this.#current.pid, backlog, this.#abort.signal)
+        ) {
           if (event.type === "line") {
             // Shown before the server went away: older lines, and as many of the same time.
             if (event.time < lastTime || (event.time === lastTime && skip-- > 0)) continue;

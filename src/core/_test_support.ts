@@ -1,6 +1,7 @@
 /**
  * What the core's unit tests share: a Supervisor on a temporary data directory, shut down and
- * removed when disposed, and a wait for a condition with a deadline (never a bare sleep).
+ * removed when disposed, a wait for a condition with a deadline (never a bare sleep), and a
+ * free port.
  */
 import { Supervisor } from "./supervisor.ts";
 import type { SupervisorOptions } from "./supervisor_options.ts";
@@ -53,4 +54,12 @@ export async function capturingLog(fn: () => unknown): Promise<string> {
     console.error = original;
   }
   return printed.join("\n");
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
 }
