@@ -3,7 +3,7 @@
  * kept events the query asks for and the newest cursor, then (with `follow=1`) each new event
  * as it happens, one JSON line each, until the client leaves. The query names the filter:
  * `label`, `working_directory`, `started_by`, `kind` (comma-separated), `after` (a cursor),
- * `since` (ISO 8601) and `limit`.
+ * `since` (ISO 8601) and `limit`; a bad value is an InvalidArgumentError.
  */
 import type { EventFeedRecord } from "../core/hub.ts";
 import {
@@ -13,6 +13,7 @@ import {
   type KindFilter,
 } from "../core/events/event.ts";
 import { KEPT_EVENTS } from "../core/events/event_log.ts";
+import { InvalidArgumentError } from "../core/errors.ts";
 import type { ApiContext } from "./api.ts";
 import { errorResponse } from "./api_errors.ts";
 
@@ -87,7 +88,7 @@ export async function eventStream(ctx: ApiContext, url: URL): Promise<Response> 
   });
 }
 
-/** The query of an event stream, checked; a bad value is a RangeError naming it. */
+/** The query of an event stream, checked; a bad value is an InvalidArgumentError naming it. */
 export function eventQuery(params: URLSearchParams): EventQuery {
   const query: EventQuery = {};
   for (const name of ["label", "working_directory", "started_by"] as const) {
@@ -98,7 +99,9 @@ export function eventQuery(params: URLSearchParams): EventQuery {
   if (kinds !== null) {
     query.kinds = kinds.split(",").filter((kind) => kind !== "").map((kind) => {
       if (!KIND_FILTERS.includes(kind as KindFilter)) {
-        throw new RangeError(`Invalid kind "${kind}": expected one of ${KIND_FILTERS.join(", ")}`);
+        throw new InvalidArgumentError(
+          `Invalid kind "${kind}": expected one of ${KIND_FILTERS.join(", ")}`,
+        );
       }
       return kind as KindFilter;
     });
@@ -110,7 +113,7 @@ export function eventQuery(params: URLSearchParams): EventQuery {
   const since = params.get("since");
   if (since !== null) {
     if (Number.isNaN(Date.parse(since))) {
-      throw new RangeError(`Invalid since "${since}": expected an ISO 8601 time`);
+      throw new InvalidArgumentError(`Invalid since "${since}": expected an ISO 8601 time`);
     }
     query.since = new Date(since).toISOString();
   }
@@ -120,7 +123,9 @@ export function eventQuery(params: URLSearchParams): EventQuery {
 function whole(name: string, text: string, max: number): number {
   const value = Number(text);
   if (!/^\d+$/.test(text) || value > max) {
-    throw new RangeError(`Invalid ${name} "${text}": expected a whole number from 0 to ${max}`);
+    throw new InvalidArgumentError(
+      `Invalid ${name} "${text}": expected a whole number from 0 to ${max}`,
+    );
   }
   return value;
 }

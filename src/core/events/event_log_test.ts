@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { EventLog, KEPT_EVENTS } from "./event_log.ts";
 import type { HubEvent } from "./event.ts";
-import { until } from "../_test_support.ts";
+import { capturingLog, until } from "../_test_support.ts";
 
 const API = { label: "api", pid: 42, working_directory: "/tmp", started_by: "cli" };
 const WEB = { label: "web", pid: 43, working_directory: "/srv", started_by: "claude-code/2.1" };
@@ -24,16 +24,19 @@ Deno.test("events are numbered, filtered by label, directory, starter and kind, 
   assert.deepEqual(log.read({ limit: 0 }), []);
 });
 
-Deno.test("a throwing listener is logged and does not keep the event from the others", () => {
+Deno.test("a throwing listener is logged and does not keep the event from the others", async () => {
   const log = new EventLog({ path: null });
   const heard: HubEvent[] = [];
   log.subscribe({}, () => {
     throw new Error("listener bug");
   });
   log.subscribe({ label: "api" }, (event) => heard.push(event));
-  log.record(API, "started");
-  log.record(WEB, "started");
+  const logged = await capturingLog(() => {
+    log.record(API, "started");
+    log.record(WEB, "started");
+  });
   assert.deepEqual(heard.map((e) => [e.id, e.label]), [[1, "api"]]);
+  assert.match(logged, /An event listener failed on event 1 \(started\): Error: listener bug/);
 });
 
 Deno.test("a later log takes back the stored events and numbers on after them", async () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import type { HubEvent } from "./event.ts";
+import { InvalidArgumentError } from "../errors.ts";
 import { freePort, tempSupervisor, until } from "../_test_support.ts";
 import { startWhenReady } from "../ready/readiness.ts";
 import type { Supervisor } from "../supervisor.ts";
@@ -107,7 +108,7 @@ Deno.test("a bad notify_on_log pattern is refused before anything runs", async (
   await using sup = await tempSupervisor(QUICK);
   await assert.rejects(
     sup.start({ command: "true", working_directory: sup.dir, notify_on_log: "(" }),
-    RangeError,
+    InvalidArgumentError,
   );
   assert.deepEqual(await sup.list(), []);
 });
