@@ -8,7 +8,6 @@ import type { HubClient } from "../client/hub_client.ts";
 import type { ProcessEvent, ProcessInfo } from "../core/types.ts";
 import { describeHolder } from "../core/errors.ts";
 import { describeEnding, exitCodeOf } from "./exit_status.ts";
-import { lastFrame } from "./frames.ts";
 import { localizeLine, localizeMarker } from "./time.ts";
 import { printErr, printFrame, printOut, stdoutIsGone } from "./output.ts";
 import { displayName } from "./process_name.ts";
@@ -180,9 +179,8 @@ class FollowSession {
     const { rendering } = this.#options;
     if (rendering === "json") printOut(JSON.stringify(event));
     else if (event.type === "line") {
-      // A line that redrew itself with `\r` is shown as it ended up: a raw `\r` would let its
-      // frames overwrite whatever the terminal shows before them.
-      const text = localizeMarker(lastFrame(event.text));
+      // A line that redrew itself with `\r` comes as it ended up (core/output/frames.ts).
+      const text = localizeMarker(event.text);
       if (rendering === "raw") {
         printOut(`${localizeLine(event.time)} [${event.stream}] ${text}`);
       } else if (event.stream === "stderr") printErr(text);
@@ -208,7 +206,7 @@ class FollowSession {
     const file = event.stream === "stdout" ? Deno.stdout : Deno.stderr;
     if (this.#options.rendering !== "text" || !file.isTerminal()) return;
     if (this.#frameOpen !== null && this.#frameOpen !== event.stream) this.#closeFrame();
-    printFrame(event.stream, localizeMarker(lastFrame(event.text)));
+    printFrame(event.stream, localizeMarker(event.text));
     this.#frameOpen = event.stream;
   }
 

@@ -5,6 +5,7 @@
  * a read sees the batches indexed when it began.
  */
 import { InvalidArgumentError } from "../errors.ts";
+import { lastFrame } from "./frames.ts";
 import { join } from "node:path";
 import { IndexReader, type IndexRecord, type RunReason } from "./_store_index.ts";
 import {
@@ -72,15 +73,19 @@ export interface ForwardRead {
 
 const decoder = new TextDecoder();
 
-/** Splits a batch's bytes into its lines (a last line without newline counts; `\r\n` ends one). */
+/**
+ * Splits a batch's bytes into its lines (a last line without newline counts; `\r\n` ends one),
+ * each as a terminal shows it: the last frame of a line redrawn with `\r` (frames.ts).
+ */
 export function batchLines(bytes: Uint8Array): string[] {
   if (bytes.length === 0) return [];
   const text = decoder.decode(bytes);
   const lines = text.split("\n");
   if (lines[lines.length - 1] === "") lines.pop();
+  if (!text.includes("\r")) return lines;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
-    if (line.endsWith("\r")) lines[i] = line.slice(0, -1);
+    if (line.includes("\r")) lines[i] = lastFrame(line.endsWith("\r") ? line.slice(0, -1) : line);
   }
   return lines;
 }
