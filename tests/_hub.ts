@@ -267,6 +267,11 @@ export interface McpConnectOptions {
    * User-Agent header, where a 2025-era server learns who calls.
    */
   as?: { name: string; version: string };
+  /**
+   * The client's user, when it has one: the client then declares elicitation and answers
+   * each question with what this returns.
+   */
+  user?: (message: string) => { action: "accept" | "decline" | "cancel"; content?: object };
 }
 
 /**
@@ -280,7 +285,15 @@ export async function connectMcp(
   const as = options.as ?? { name: "persistproc-test", version: "0.0.0" };
   const client = new Client(as, {
     versionNegotiation: { mode: options.mode ?? { pin: MODERN_PROTOCOL } },
+    ...(options.user ? { capabilities: { elicitation: { form: {} } } } : {}),
   });
+  const user = options.user;
+  if (user) {
+    client.setRequestHandler(
+      "elicitation/create",
+      (request) => Promise.resolve(user((request.params as { message: string }).message) as never),
+    );
+  }
   const url = new URL(`${hub.base}${options.path ?? "/mcp/"}`);
   await client.connect(
     new StreamableHTTPClientTransport(url, {

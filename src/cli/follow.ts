@@ -6,7 +6,7 @@
 import { HubError, ServerUnreachableError } from "../client/errors.ts";
 import type { HubClient } from "../client/hub_client.ts";
 import type { ProcessEvent, ProcessInfo } from "../core/types.ts";
-import { describeHolder } from "../core/errors.ts";
+import { describeConflict } from "../core/errors.ts";
 import { describeEnding, exitCodeOf } from "./exit_status.ts";
 import { localizeLine, localizeMarker } from "./time.ts";
 import { printErr, printFrame, printOut, stdoutIsGone } from "./output.ts";
@@ -147,7 +147,7 @@ class FollowSession {
     const conflict = exitCodeOf(ended) === 0
       ? null
       : await client.portConflict(ended.pid).catch(() => null);
-    if (conflict) printErr(`port ${conflict.port} is held by ${describeHolder(conflict)}`);
+    if (conflict) printErr(describeConflict(conflict));
     if (!due) {
       printErr(`process ${describeEnding(ended)}`);
       this.#finish(exitCodeOf(ended));

@@ -25,6 +25,8 @@ import type {
   StopReport,
 } from "../core/types.ts";
 import type {
+  AdoptArgs,
+  AdoptResult,
   CtrlArgs,
   Health,
   ListResult,
@@ -204,6 +206,14 @@ export class HubClient implements Hub {
   /** The ctrl tool: start, stop or restart; with wait_for_* conditions, once it is ready. */
   ctrl(args: CtrlArgs): Promise<WaitedCtrlResult> {
     return this.#post("/api/tools/ctrl", args);
+  }
+
+  /**
+   * ctrl's adopt action: the plan for a process started outside persistproc, or (with
+   * `confirm`) the adoption carried out.
+   */
+  adopt(args: AdoptArgs): Promise<AdoptResult> {
+    return this.#post("/api/tools/ctrl", { action: "adopt", ...args });
   }
 
   /** The list tool: the processes with the ports their trees listen on. */
