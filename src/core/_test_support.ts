@@ -17,7 +17,17 @@ export async function tempSupervisor(
     dir,
     async [Symbol.asyncDispose]() {
       await sup.shutdown();
-      await Deno.remove(dir, { recursive: true });
+      // shutdown() is bounded: a tree that outlives its limit on a loaded machine may still
+      // be ending (and its output closing) when it returns, so removal is retried a while.
+      await until("the data dir's removal", async () => {
+        try {
+          await Deno.remove(dir, { recursive: true });
+          return true;
+        } catch (error) {
+          if (error instanceof Deno.errors.NotFound) return true;
+          return false;
+        }
+      });
     },
   });
 }
