@@ -27,6 +27,7 @@ import type {
 } from "./types.ts";
 import { TreeWatch } from "./_tree_watch.ts";
 import { continueAllNoted } from "./process/tree_pause.ts";
+import { finishRotations } from "./output/output_store.ts";
 import { defaultLabel, newProcess, requestedSpec } from "./_new_process.ts";
 import { type SupervisorOptions, withDefaults } from "./supervisor_options.ts";
 import { nonEmptyReport, stopAndReport } from "./_stop_report.ts";
@@ -61,7 +62,9 @@ export class Supervisor implements Hub {
    * same program (a reused pid is never adopted). Those gone meanwhile are recorded as ended.
    */
   restore(): RestoreSummary {
-    // First, whatever a server that died mid-rotation left paused goes on (see tree_pause.ts).
+    // First, a rotation a server died in is finished while its writers are still paused, then
+    // whatever that server left paused goes on (see tree_pause.ts).
+    finishRotations(join(this.#options.dataDir, "logs"));
     continueAllNoted(join(this.#options.dataDir, "logs"));
     const summary = restoreRecords(
       this.#registry.load(),

@@ -35,6 +35,18 @@ export interface StreamMeta {
   segments: Segment[];
   /** The oldest retained line: older bytes were punched out or rotated away. */
   retained: StreamPosition;
+  /** A rotation under way (_store_rotation.ts), finished at the next open. */
+  rotation?: RotationJournal;
+}
+
+/** What output.meta records of a rotation under way (see _store_rotation.ts). */
+export interface RotationJournal {
+  /** Bytes of the spool copied to `<stream>.1.tmp`. */
+  copied: number;
+  /** The stream's segments once the spool is emptied (its spool segment at offset 0). */
+  segments: Segment[];
+  /** The stream's retained start once done. */
+  retained: StreamPosition;
 }
 
 /** The whole of output.meta. */
