@@ -27,7 +27,7 @@ import type {
 } from "./types.ts";
 import { TreeWatch } from "./_tree_watch.ts";
 import { continueAllNoted } from "./process/tree_pause.ts";
-import { finishRotations } from "./output/output_store.ts";
+import { finishInterruptedRotation } from "./output/output_store.ts";
 import { defaultLabel, newProcess, requestedSpec } from "./_new_process.ts";
 import { type SupervisorOptions, withDefaults } from "./supervisor_options.ts";
 import { nonEmptyReport, stopAndReport } from "./_stop_report.ts";
@@ -64,8 +64,7 @@ export class Supervisor implements Hub {
   restore(): RestoreSummary {
     // First, a rotation a server died in is finished while its writers are still paused, then
     // whatever that server left paused goes on (see tree_pause.ts).
-    finishRotations(join(this.#options.dataDir, "logs"));
-    continueAllNoted(join(this.#options.dataDir, "logs"));
+    continueAllNoted(join(this.#options.dataDir, "logs"), finishInterruptedRotation);
     const summary = restoreRecords(
       this.#registry.load(),
       this.#options,

@@ -65,26 +65,17 @@ export interface StoreOptions {
 }
 
 /**
- * Finishes the rotations a killed server left half done in every process folder under
- * `logsDir` (see _store_rotation.ts). A server's first step, while the writers that server
- * paused are still paused: the spools are then as the kill left them.
+ * Finishes the rotations a killed server left half done in one process's output folder (see
+ * _store_rotation.ts). A server's first step, while the writers that server paused are still
+ * paused: the spools are then as the kill left them. Never throws: what cannot be finished
+ * now is finished when the store is opened.
  */
-export function finishRotations(logsDir: string): void {
-  let folders: Deno.DirEntry[];
+export function finishInterruptedRotation(dir: string): void {
+  const meta = loadMeta(dir);
+  if (!meta) return;
   try {
-    folders = [...Deno.readDirSync(logsDir)];
-  } catch {
-    return; // no logs yet
-  }
-  for (const folder of folders) {
-    if (!folder.isDirectory) continue;
-    const dir = join(logsDir, folder.name);
-    const meta = loadMeta(dir);
-    if (!meta) continue;
-    try {
-      for (const stream of STREAMS) finishRotation(dir, meta, stream);
-    } catch { /* finished when the store is opened */ }
-  }
+    for (const stream of STREAMS) finishRotation(dir, meta, stream);
+  } catch { /* finished at open */ }
 }
 
 /** One process's stored output, open for writing; see the module comment. */
