@@ -152,10 +152,9 @@ function writeNote(path: string, paused: Map<number, string>): boolean {
 /**
  * Continues what every note under `logsDir` (one folder per process) names: a server's first
  * step, before it reads its state, so that a tree a dead server left paused is continued even
- * when its record cannot be restored. Each folder is first handed to `before`, while its tree
- * is still paused.
+ * when its record cannot be restored.
  */
-export function continueAllNoted(logsDir: string, before?: (folder: string) => void): void {
+export function continueAllNoted(logsDir: string): void {
   let folders: Deno.DirEntry[];
   try {
     folders = [...Deno.readDirSync(logsDir)];
@@ -163,9 +162,7 @@ export function continueAllNoted(logsDir: string, before?: (folder: string) => v
     return; // no logs yet
   }
   for (const folder of folders) {
-    if (!folder.isDirectory) continue;
-    before?.(join(logsDir, folder.name));
-    continueNoted(join(logsDir, folder.name, NOTE));
+    if (folder.isDirectory) continueNoted(join(logsDir, folder.name, NOTE));
   }
 }
 
