@@ -4,7 +4,7 @@
  * they start is disposable.
  */
 import { fileURLToPath } from "node:url";
-import { quoteArg } from "../src/cli/shell_quote.ts";
+import { quoteArg } from "../src/core/process/shell_quote.ts";
 import { MAIN, waitFor } from "./_hub.ts";
 
 /** The repository root: the CLI runs here, so fixtures are `tests/fixtures/...`. */
@@ -161,6 +161,35 @@ export class TmuxSession implements AsyncDisposable {
       ["new-session", "-d", "-s", "cli", "-x", "200", "-y", "50", "-c", cwd, script],
     );
     return session;
+  }
+
+  /**
+   * An interactive bash (no profile, no rc) in `cwd`, in a new session, for a test to type
+   * commands into as a person would (see typeLine).
+   */
+  static async shell(cwd: string): Promise<TmuxSession> {
+    const session = new TmuxSession();
+    const shell = "exec bash --noprofile --norc";
+    await session.#tmux([
+      "new-session",
+      "-d",
+      "-s",
+      "cli",
+      "-x",
+      "200",
+      "-y",
+      "50",
+      "-c",
+      cwd,
+      shell,
+    ]);
+    return session;
+  }
+
+  /** Types a line and presses Enter. */
+  async typeLine(text: string): Promise<void> {
+    await this.#tmux(["send-keys", "-t", "cli", "-l", text]);
+    await this.sendKeys("Enter");
   }
 
   /** The pane's text, scrollback included. */

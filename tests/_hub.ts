@@ -3,6 +3,7 @@
  * Test helpers: a real persistproc server (main.ts serve) on a free port with a throwaway data
  * dir, disposable so it is shut down, with every process it started, even when a test fails.
  */
+import { freePort } from "../src/core/_test_support.ts";
 import { fileURLToPath } from "node:url";
 import { SERVER_V8_FLAGS } from "../src/cli/permissions.ts";
 import {
@@ -38,12 +39,7 @@ export interface TestHub {
 }
 
 /** Finds a port nobody listens on right now. */
-export function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
+export { freePort };
 
 /** SIGKILLs a process group, if it still exists: the cleanup of a test that started it. */
 export function killGroup(pgid: number): void {
@@ -271,6 +267,11 @@ export interface McpConnectOptions {
    * User-Agent header, where a 2025-era server learns who calls.
    */
   as?: { name: string; version: string };
+  /**
+   * The client's user, when it has one: the client then declares elicitation and answers
+   * each question with what this returns.
+   */
+  user?: (message: string) => { action: "accept" | "decline" | "cancel"; content?: object };
 }
 
 /**
@@ -284,7 +285,15 @@ export async function connectMcp(
   const as = options.as ?? { name: "persistproc-test", version: "0.0.0" };
   const client = new Client(as, {
     versionNegotiation: { mode: options.mode ?? { pin: MODERN_PROTOCOL } },
+    ...(options.user ? { capabilities: { elicitation: { form: {} } } } : {}),
   });
+  const user = options.user;
+  if (user) {
+    client.setRequestHandler(
+      "elicitation/create",
+      (request) => Promise.resolve(user((request.params as { message: string }).message) as never),
+    );
+  }
   const url = new URL(`${hub.base}${options.path ?? "/mcp/"}`);
   await client.connect(
     new StreamableHTTPClientTransport(url, {

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { HubClient } from "../src/client/hub_client.ts";
 import type { Hub } from "../src/core/hub.ts";
+import type { HubEvent } from "../src/core/events/event.ts";
 import { Supervisor } from "../src/core/supervisor.ts";
 import type { ProcessEvent, ProcessInfo } from "../src/core/types.ts";
 import { FIXTURES, freePort, listens, startHub, waitFor } from "./_hub.ts";
@@ -185,6 +186,33 @@ function contract(name: string, open: () => Promise<Subject>): void {
         }
       },
     );
+
+    await step("events replays from a cursor, filtered, then hands live events over", async () => {
+      const all = await hub.events({ label: "web" });
+      assert.deepEqual(
+        all.backlog.filter((e) => e.kind !== "port_opened" && e.kind !== "port_closed")
+          .map((e) => [e.kind, e.stopped ?? null]),
+        [["started", null], ["exited", true], ["restarted", null], ["exited", true]],
+      );
+      assert.ok(all.backlog.every((e) => e.label === "web"));
+      const cursor = all.backlog.at(-2)!.id;
+      const after = await hub.events({ label: "web", after: cursor, kinds: ["exited"] });
+      assert.deepEqual(after.backlog.map((e) => e.id), [all.backlog.at(-1)!.id]);
+      const live: HubEvent[] = [];
+      const feed = await hub.events({ label: "ticker", limit: 0 }, (e) => live.push(e));
+      try {
+        assert.deepEqual(feed.backlog, []);
+        await hub.restart({ command_or_label: "ticker" }, { by: "contract/1.0" });
+        await waitFor("the live restart", () => live.some((e) => e.kind === "restarted"));
+        assert.deepEqual(live.map((e) => [e.kind, e.by ?? null]), [
+          ["exited", null],
+          ["restarted", "contract/1.0"],
+        ]);
+        assert.ok(live[0].id > feed.last_id);
+      } finally {
+        feed.unsubscribe();
+      }
+    });
 
     await step("forget removes an ended process", async () => {
       assert.equal((await hub.forget({ command_or_label: "web" })).label, "web");

@@ -54,6 +54,7 @@ hubTest("tools/list offers exactly ctrl, list and output, described and annotate
     "start",
     "stop",
     "restart",
+    "adopt",
   ]);
   for (const tool of tools) {
     for (const [field, schema] of Object.entries(tool.inputSchema.properties ?? {})) {

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { connectMcp, hubTest, waitFor } from "./_hub.ts";
+import { cli } from "./_cli.ts";
 
 type Client = Awaited<ReturnType<typeof connectMcp>>;
 
@@ -133,5 +134,34 @@ hubTest(
     if (Deno.build.os === "linux") {
       assert.ok(inOrder / (written.length - 1) >= 0.99, `${inOrder} of ${written.length - 1}`);
     }
+  },
+);
+
+hubTest(
+  "a line redrawn with \\r reaches agents, grep and --format json as its last frame",
+  async (hub) => {
+    await using client = await connectMcp(hub);
+    const pid = await start(
+      client,
+      `printf 'Building 10%%\\rBuilding 55%%\\rBuilding 100%%\\n'; echo done; sleep 300`,
+      hub.dataDir,
+    );
+    const read = await waitFor("the line", async () => {
+      const r = await output(client, { pid, stream: "stdout" });
+      return texts(r).length === 2 && r;
+    });
+    assert.deepEqual(texts(read), ["Building 100%", "done"]);
+    assert.ok(!read.content[0].text.includes("\r"), read.content[0].text);
+    assert.deepEqual(texts(await output(client, { pid, grep: "Building" })), ["Building 100%"]);
+    const json = await cli(hub, ["output", String(pid), "--format", "json"]);
+    assert.equal(json.code, 0, json.stderr);
+    assert.deepEqual(JSON.parse(json.stdout).output, ["Building 100%", "done"]);
+    const list = await client.callTool({ name: "list", arguments: {} }) as any;
+    const dir = list.structuredContent.processes.find((p: any) => p.pid === pid).log_dir;
+    assert.equal(
+      await Deno.readTextFile(join(dir, "stdout.spool")),
+      "Building 10%\rBuilding 55%\rBuilding 100%\ndone\n",
+      "the file keeps the raw bytes",
+    );
   },
 );

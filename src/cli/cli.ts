@@ -11,6 +11,7 @@ import { findExecutable } from "../core/process/executable.ts";
 import { parseFlags, splitAtFirstPositional, UsageError } from "./args.ts";
 import { type Command, invoke } from "./command.ts";
 import { ctrlCommand, restartCommand, startCommand, stopCommand } from "./commands/ctrl.ts";
+import { adoptCommand } from "./commands/adopt.ts";
 import { forgetCommand } from "./commands/forget.ts";
 import { listCommand } from "./commands/list.ts";
 import { openCommand } from "./commands/open.ts";
@@ -35,6 +36,7 @@ export const COMMANDS: readonly Command[] = [
   stopCommand,
   restartCommand,
   forgetCommand,
+  adoptCommand,
   ctrlCommand,
   shutdownCommand,
   setupCommand,

@@ -5,7 +5,7 @@
 
 import { resolve } from "node:path";
 import type { ProcessTarget } from "../core/types.ts";
-import { joinCommand } from "./shell_quote.ts";
+import { joinCommand } from "../core/process/shell_quote.ts";
 
 /**
  * Builds the API's target from positionals and an optional `-C DIR`; an empty target when

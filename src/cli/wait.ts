@@ -5,7 +5,7 @@
 
 import type { CtrlArgs, ReadyConditions, WaitedCtrlResult } from "../client/api.ts";
 import type { HubClient } from "../client/hub_client.ts";
-import { describeHolder } from "../core/errors.ts";
+import { describeConflict } from "../core/errors.ts";
 import type { ProcessInfo, ProcessTarget } from "../core/types.ts";
 import { displayName } from "./process_name.ts";
 import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS } from "../core/wait_timeout.ts";
@@ -213,7 +213,7 @@ function printWaitOutcome(result: WaitedCtrlResult, tails: boolean): void {
     }
   }
   const holder = result.port_conflict;
-  if (holder) printErr(`port ${holder.port} is held by ${describeHolder(holder)}`);
+  if (holder) printErr(describeConflict(holder));
   if (!tails) return;
   for (const [name, lines] of [["stderr", result.stderr_tail], ["stdout", result.stdout_tail]]) {
     if (!lines?.length) continue;

@@ -3,6 +3,7 @@
  * mirror the MCP tools one to one; the records inside come from the core's wire types.
  */
 
+import type { AdoptionPlan } from "../core/adopt/adoption_plan.ts";
 import type { OutputPage, OutputRequest } from "../core/output/query.ts";
 import type { OutputWaitRequest, WaitedOutputPage } from "../core/output/output_wait.ts";
 import type { ReadyConditions } from "../core/ready/conditions.ts";
@@ -62,6 +63,26 @@ export interface CtrlResult extends ProcessInfo {
 
 /** `ctrl` with wait_for_* conditions also says how the wait ended. */
 export type WaitedCtrlResult = CtrlResult & Partial<ReadyOutcome>;
+
+/** Arguments of ctrl's adopt action: the process (pid, or the holder of port), and consent. */
+export interface AdoptArgs {
+  pid?: number;
+  port?: number;
+  /** The user agreed to the plan a first call returned. */
+  confirm?: boolean;
+}
+
+/**
+ * What ctrl's adopt action answers: the plan and `adopted: false` until consent is given;
+ * then the process started in its place, with its ports and the wait for the port it held.
+ */
+export type AdoptResult =
+  | { action: "adopt"; adopted: false; adoption: AdoptionPlan }
+  | (
+    & { action: "adopt"; adopted: true; adoption: AdoptionPlan; ports: number[] }
+    & ProcessInfo
+    & Partial<ReadyOutcome>
+  );
 
 /** What the `list` tool answers. */
 export interface ListResult {

@@ -5,7 +5,16 @@
  * CLI uses, so the CLI never supervises anything itself.
  */
 import type { PortHolderInfo } from "../core/errors.ts";
-import type { Following, FollowingRecord, Hub, Place, StopOptions } from "../core/hub.ts";
+import type {
+  EventFeed,
+  EventFeedRecord,
+  Following,
+  FollowingRecord,
+  Hub,
+  Place,
+  StopOptions,
+} from "../core/hub.ts";
+import type { EventQuery, HubEvent } from "../core/events/event.ts";
 import type {
   ProcessEvent,
   ProcessFilter,
@@ -16,6 +25,8 @@ import type {
   StopReport,
 } from "../core/types.ts";
 import type {
+  AdoptArgs,
+  AdoptResult,
   CtrlArgs,
   Health,
   ListResult,
@@ -81,7 +92,11 @@ export class HubClient implements Hub {
 
   /** Stops the process if it runs and starts it again; says which ports the old run freed. */
   restart(target: ProcessTarget, options: StopOptions = {}): Promise<RestartResult> {
-    return this.#post("/api/hub/restart", { ...targetOf(target), force: options.force });
+    return this.#post("/api/hub/restart", {
+      ...targetOf(target),
+      force: options.force,
+      by: options.by,
+    });
   }
 
   /** Every process matching the filter, oldest start first (without ports: see listWithPorts). */
@@ -137,6 +152,50 @@ export class HubClient implements Hub {
     }
   }
 
+  /**
+   * The server's event stream: resolves with the kept events the query asks for; with a
+   * listener, later events go to it until `unsubscribe` or until the connection ends, when
+   * `ended` (if given) is called; a reader resumes with `after: ` the last id it saw.
+   */
+  async events(
+    query: EventQuery,
+    listener?: (event: HubEvent) => void,
+    ended?: (error: unknown) => void,
+  ): Promise<EventFeed> {
+    const leave = new AbortController();
+    const params = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) {
+      if (value === undefined) continue;
+      params.set(
+        name === "kinds" ? "kind" : name,
+        Array.isArray(value) ? value.join(",") : String(value),
+      );
+    }
+    if (listener) params.set("follow", "1");
+    const records = this.#records(`/api/hub/events?${params}`, leave.signal);
+    try {
+      const { value } = await records.next();
+      const head = value as EventFeedRecord | undefined;
+      if (head?.type !== "events") {
+        throw new HubError("http_error", "The event stream did not begin with its events", 502);
+      }
+      if (listener) {
+        (async () => {
+          for await (const event of records) listener(event as HubEvent);
+        })().then(() => ended?.(null), (error) => leave.signal.aborted || ended?.(error));
+      } else leave.abort();
+      return { backlog: head.backlog, last_id: head.last_id, unsubscribe: () => leave.abort() };
+    } catch (error) {
+      leave.abort();
+      throw error;
+    }
+  }
+
+  /** Records that a wait found the process ready (the server's waits do this themselves). */
+  async noteReady(pid: number, met: string[]): Promise<void> {
+    await this.#post("/api/hub/note_ready", { pid, met });
+  }
+
   /** Asks the server to stop every managed process and exit. */
   async shutdown(): Promise<void> {
     const response = await this.#request("POST", "/api/shutdown", {});
@@ -147,6 +206,14 @@ export class HubClient implements Hub {
   /** The ctrl tool: start, stop or restart; with wait_for_* conditions, once it is ready. */
   ctrl(args: CtrlArgs): Promise<WaitedCtrlResult> {
     return this.#post("/api/tools/ctrl", args);
+  }
+
+  /**
+   * ctrl's adopt action: the plan for a process started outside persistproc, or (with
+   * `confirm`) the adoption carried out.
+   */
+  adopt(args: AdoptArgs): Promise<AdoptResult> {
+    return this.#post("/api/tools/ctrl", { action: "adopt", ...args });
   }
 
   /** The list tool: the processes with the ports their trees listen on. */
@@ -163,7 +230,7 @@ export class HubClient implements Hub {
    * The door's event stream: up to `lines` backlog lines, then live lines, restarts and exits.
    * It ends after the final exit; abort `signal` to stop following earlier.
    */
-  events(pid: number, lines: number, signal?: AbortSignal): AsyncGenerator<ProcessEvent> {
+  followProcess(pid: number, lines: number, signal?: AbortSignal): AsyncGenerator<ProcessEvent> {
     return this.#stream("/api/follow", { pid }, lines, signal) as AsyncGenerator<ProcessEvent>;
   }
 
@@ -191,7 +258,12 @@ export class HubClient implements Hub {
     for (const [name, value] of Object.entries(targetOf(target))) {
       if (value !== undefined) query.set(name, String(value));
     }
-    const response = await this.#request("GET", `${path}?${query}`, undefined, signal);
+    yield* this.#records(`${path}?${query}`, signal);
+  }
+
+  /** The records of the NDJSON stream at `path`; a broken connection: ServerUnreachableError. */
+  async *#records(path: string, signal?: AbortSignal): AsyncGenerator<unknown> {
+    const response = await this.#request("GET", path, undefined, signal);
     if (!response.ok) throw await errorFrom(response);
     if (response.body === null) return;
     try {

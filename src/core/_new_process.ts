@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { PersistprocError } from "./errors.ts";
+import { compilePattern } from "./output/line_pattern.ts";
 import { toArgv } from "./process/command_line.ts";
 import { startEnvironment } from "./process/environment.ts";
 import { ManagedProcess } from "./process/managed_process.ts";
@@ -24,6 +25,8 @@ export async function requestedSpec(
   },
 ): Promise<ProcessSpec> {
   const argv = toArgv(request.command);
+  // Checked before anything is spawned: a bad pattern is the caller's mistake.
+  if (request.notify_on_log) compilePattern("notify_on_log", request.notify_on_log);
   const directory = await realDirectory(request.working_directory);
   return {
     label: defaultLabel(request, directory),
@@ -37,6 +40,7 @@ export async function requestedSpec(
     ),
     started_by: request.started_by ?? null,
     assigned_port: request.assigned_port ?? null,
+    notify_on_log: request.notify_on_log ?? null,
   };
 }
 

@@ -38,6 +38,7 @@ export function toRecord(entry: ManagedProcess, autorestart: AutorestartState): 
     restarts: info.restarts,
     started_by: info.started_by,
     port_assignment: entry.spec.assigned_port,
+    notify_on_log: entry.spec.notify_on_log ?? null,
     log_dir: entry.output.dir,
   };
 }
@@ -65,6 +66,7 @@ export function savedSpec(
     ),
     started_by: typeof record.started_by === "string" ? record.started_by : null,
     assigned_port: isAssignment(record.port_assignment) ? record.port_assignment : null,
+    notify_on_log: typeof record.notify_on_log === "string" ? record.notify_on_log : null,
   };
 }
 

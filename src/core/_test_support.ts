@@ -1,6 +1,7 @@
 /**
  * What the core's unit tests share: a Supervisor on a temporary data directory, shut down and
- * removed when disposed, and a wait for a condition with a deadline (never a bare sleep).
+ * removed when disposed, a wait for a condition with a deadline (never a bare sleep), and a
+ * free port.
  */
 import { Supervisor } from "./supervisor.ts";
 import type { SupervisorOptions } from "./supervisor_options.ts";
@@ -16,7 +17,17 @@ export async function tempSupervisor(
     dir,
     async [Symbol.asyncDispose]() {
       await sup.shutdown();
-      await Deno.remove(dir, { recursive: true });
+      // shutdown() is bounded: a tree that outlives its limit on a loaded machine may still
+      // be ending (and its output closing) when it returns, so removal is retried a while.
+      await until("the data dir's removal", async () => {
+        try {
+          await Deno.remove(dir, { recursive: true });
+          return true;
+        } catch (error) {
+          if (error instanceof Deno.errors.NotFound) return true;
+          return false;
+        }
+      });
     },
   });
 }
@@ -53,4 +64,12 @@ export async function capturingLog(fn: () => unknown): Promise<string> {
     console.error = original;
   }
   return printed.join("\n");
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
 }

@@ -22,6 +22,7 @@ export const ERROR_STATUS = {
   // The data directory, or something in it, is another user's or writable by others
   // (src/data_dir/trust.ts): refused at start, before anything is served.
   data_dir_untrusted: 403,
+  cannot_adopt: 409,
   // A kill the OS refused (EPERM): the server could not do what was asked, through no fault
   // of the request.
   stop_failed: 500,
@@ -114,6 +115,17 @@ export class ShuttingDownError extends PersistprocError {
   }
 }
 
+/**
+ * A process outside persistproc cannot be adopted: it is another user's, PID 1, the server,
+ * one it started or manages, or what it takes to run it again cannot be read.
+ */
+export class CannotAdoptError extends PersistprocError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("cannot_adopt", message, options);
+    this.name = "CannotAdoptError";
+  }
+}
+
 /** A process that holds a port, as a port conflict names it. */
 export interface PortHolderInfo {
   port: number;
@@ -134,6 +146,10 @@ export class PortConflictError extends PersistprocError {
         holder.label
           // Another copy on another port is what persistproc exists to prevent.
           ? `to run it anew, restart "${holder.label}" instead of starting another`
+          : isAdoptable(holder)
+          ? `stop it, choose another port, or adopt it to run it under persistproc (${
+            adoptHint(holder.port)
+          })`
           : "stop it or choose another port"
       }`,
       options,
@@ -141,6 +157,27 @@ export class PortConflictError extends PersistprocError {
     this.name = "PortConflictError";
     this.holder = holder;
   }
+}
+
+/** Whether persistproc could take the holder over: a process it sees and does not manage. */
+export function isAdoptable(holder: PortHolderInfo): boolean {
+  return holder.pid !== null && holder.label === null;
+}
+
+/** How each door adopts the holder of `port`: the CLI's command and the MCP tool call. */
+export function adoptHint(port: number): string {
+  return `persistproc adopt :${port}, or ctrl action "adopt" with port ${port}`;
+}
+
+/**
+ * `port 3000 is held by PID 41 "node server.js"`, and for a holder persistproc does not manage
+ * how to adopt it: the line every door prints when a port stood in a start's way.
+ */
+export function describeConflict(holder: PortHolderInfo): string {
+  const remedy = isAdoptable(holder)
+    ? `; to run it under persistproc, adopt it (${adoptHint(holder.port)})`
+    : "";
+  return `port ${holder.port} is held by ${describeHolder(holder)}${remedy}`;
 }
 
 /** `PID 41 "node server.js" (managed process "web")`, or what is known of the holder. */

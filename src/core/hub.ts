@@ -5,6 +5,7 @@
  * HubClient (src/client/) implements it over the HTTP API, and a contract test
  * (tests/hub_contract_test.ts) holds both to the same behaviour.
  */
+import type { EventQuery, HubEvent } from "./events/event.ts";
 import type {
   ProcessEvent,
   ProcessFilter,
@@ -35,6 +36,25 @@ export interface FollowingRecord extends Omit<Following, "unsubscribe"> {
 export interface StopOptions {
   /** SIGKILL at once instead of SIGTERM and a grace. */
   force?: boolean;
+  /** Who asks, as a restart's `restarted` event names them (a client's name, `cli`). */
+  by?: string | null;
+}
+
+/**
+ * What a reader of the event stream gets: the kept events its query asks for, and the live
+ * ones after them (given to its listener, if any, until `unsubscribe`). Each event is in the
+ * backlog or given to the listener, never both, never neither.
+ */
+export interface EventFeed {
+  backlog: HubEvent[];
+  /** The cursor of the newest event when the feed began (0 before the first). */
+  last_id: number;
+  unsubscribe: () => void;
+}
+
+/** What the first record of a hub's event stream carries (over HTTP): the feed, not unsubscribing. */
+export interface EventFeedRecord extends Omit<EventFeed, "unsubscribe"> {
+  type: "events";
 }
 
 /** Where a start request would run: its label and real working directory. */
@@ -68,6 +88,13 @@ export interface Hub {
     backlogLines: number,
     listener: (event: ProcessEvent) => void,
   ): Promise<Following>;
+  /**
+   * The event stream (see src/core/events/): the kept events `query` asks for, and with a
+   * `listener`, every later event that passes its filter.
+   */
+  events(query: EventQuery, listener?: (event: HubEvent) => void): Promise<EventFeed>;
+  /** Records that a start's or restart's wait found the process ready: what was met. */
+  noteReady(pid: number, met: string[]): Promise<void>;
   /** Removes an ended process from the registry, with its logs; refuses a running one. */
   forget(target: ProcessTarget): Promise<ProcessInfo>;
   /** The label and real directory a start request would get. */

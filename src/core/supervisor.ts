@@ -4,7 +4,9 @@
  * call it and translate its errors.
  */
 import { join } from "node:path";
-import type { Following, Hub, Place, StopOptions } from "./hub.ts";
+import type { EventFeed, Following, Hub, Place, StopOptions } from "./hub.ts";
+import type { EventQuery, HubEvent } from "./events/event.ts";
+import { HubEvents } from "./events/hub_events.ts";
 import { AlreadyRunningError, ShuttingDownError } from "./errors.ts";
 import { assertForgettable } from "./_retention.ts";
 import { Autorestarter } from "./process/autorestart.ts";
@@ -25,6 +27,7 @@ import type {
 } from "./types.ts";
 import { TreeWatch } from "./_tree_watch.ts";
 import { continueAllNoted } from "./process/tree_pause.ts";
+import { finishInterruptedRotation } from "./output/output_store.ts";
 import { defaultLabel, newProcess, requestedSpec } from "./_new_process.ts";
 import { type SupervisorOptions, withDefaults } from "./supervisor_options.ts";
 import { nonEmptyReport, stopAndReport } from "./_stop_report.ts";
@@ -32,11 +35,9 @@ import { nonEmptyReport, stopAndReport } from "./_stop_report.ts";
 /** The hub in the server; see the module comment. */
 export class Supervisor implements Hub {
   readonly #options: Required<SupervisorOptions>;
-  readonly #autorestart = new Autorestarter(
-    () => this.#shuttingDown,
-    (entry) => this.#relaunch(entry),
-  );
+  readonly #autorestart: Autorestarter;
   readonly #registry: Registry;
+  readonly #events: HubEvents;
   #shuttingDown = false;
   readonly #trees = new TreeWatch(
     () => this.#registry.entries.map((entry) => entry.tree),
@@ -45,7 +46,15 @@ export class Supervisor implements Hub {
 
   constructor(options: SupervisorOptions) {
     this.#options = withDefaults(options);
-    this.#registry = new Registry(this.#options.dataDir, this.#autorestart);
+    const { dataDir, eventFloodLimit, maxAutorestarts } = this.#options;
+    this.#events = new HubEvents(dataDir, eventFloodLimit, () => this.#registry.entries);
+    this.#autorestart = new Autorestarter(
+      () => this.#shuttingDown,
+      (entry) => this.#relaunch(entry),
+      (entry, decision) => this.#events.decided(entry, decision),
+      maxAutorestarts,
+    );
+    this.#registry = new Registry(dataDir, this.#autorestart);
   }
 
   /**
@@ -53,16 +62,18 @@ export class Supervisor implements Hub {
    * same program (a reused pid is never adopted). Those gone meanwhile are recorded as ended.
    */
   restore(): RestoreSummary {
-    // First, whatever a server that died mid-rotation left paused goes on (see tree_pause.ts).
-    continueAllNoted(join(this.#options.dataDir, "logs"));
+    // First, a rotation a server died in is finished while its writers are still paused, then
+    // whatever that server left paused goes on (see tree_pause.ts).
+    continueAllNoted(join(this.#options.dataDir, "logs"), finishInterruptedRotation);
     const summary = restoreRecords(
       this.#registry.load(),
       this.#options,
       this.#autorestart,
-      (entry) => this.#registry.add(entry),
+      (entry) => this.#registry.add(this.#events.added(entry)),
     );
     this.#registry.save();
     this.#trees.watch();
+    this.#events.restored(this.#registry.entries);
     return summary;
   }
 
@@ -82,7 +93,7 @@ export class Supervisor implements Hub {
     // queues behind this one and then finds it running.
     const existing = this.#registry.byLabel(label);
     const entry = existing ?? this.#registry.add(
-      newProcess(spec, this.#options.dataDir, this.#options.logMaxBytes),
+      this.#events.added(newProcess(spec, this.#options.dataDir, this.#options.logMaxBytes)),
     );
     return await entry.enqueue(async () => {
       if (this.#registry.byLabel(label) !== entry) return this.start(request); // removed meanwhile
@@ -105,6 +116,7 @@ export class Supervisor implements Hub {
       this.#registry.prune(this.#options.maxEnded);
       this.#registry.save();
       this.#started(entry);
+      this.#events.launched(entry);
       return entry.info();
     });
   }
@@ -150,6 +162,7 @@ export class Supervisor implements Hub {
     return await entry.enqueue(() => {
       assertForgettable(entry);
       const info = entry.info();
+      this.#events.forgotten(entry);
       this.#registry.remove(entry);
       this.#registry.save();
       return info;
@@ -191,6 +204,7 @@ export class Supervisor implements Hub {
         throw error;
       }
       this.#started(entry);
+      this.#events.launched(entry, options.by ?? null);
       return { ...entry.info(), ...report };
     });
   }
@@ -227,6 +241,19 @@ export class Supervisor implements Hub {
     });
   }
 
+  /** The event stream: kept events, and later ones to a listener (see HubEvents.feed). */
+  events(query: EventQuery, listener?: (event: HubEvent) => void): Promise<EventFeed> {
+    return Promise.try(() => this.#events.feed(query, listener));
+  }
+
+  /** Records a `ready` event: a wait found the process with pid `pid` ready. */
+  noteReady(pid: number, met: string[]): Promise<void> {
+    return Promise.try(() => {
+      const entry = this.#registry.byPid(pid);
+      if (entry) this.#events.ready(entry, met);
+    });
+  }
+
   /**
    * Stops every process tree (graceful, then forced) and refuses new work. The trees are
    * stopped all at once and the state saved once at the end, so this ends within about
@@ -259,6 +286,7 @@ export class Supervisor implements Hub {
       }
     }
     this.#registry.save();
+    this.#events.close();
   }
 
   /**
@@ -298,6 +326,7 @@ export class Supervisor implements Hub {
         throw error;
       }
       this.#started(entry);
+      this.#events.launched(entry, "autorestart");
     }).catch((error) => logger.error(`Autorestart of "${entry.spec.label}" failed`, error));
   }
 

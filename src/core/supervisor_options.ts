@@ -1,5 +1,7 @@
 /** The settings a supervisor is given by whoever runs it, and their defaults. */
 import { DEFAULT_LOG_MAX_BYTES } from "./output/output_store.ts";
+import { DEFAULT_FLOOD_LIMIT, type FloodLimit } from "./events/_flood_gate.ts";
+import { MAX_AUTORESTARTS } from "./process/autorestart.ts";
 
 /** Settings the supervisor is given by whoever runs it. */
 export interface SupervisorOptions {
@@ -22,6 +24,10 @@ export interface SupervisorOptions {
   baseEnvironment?: Record<string, string>;
   /** Variables no child ever gets, whatever the caller sends (the server's token). */
   hiddenVariables?: string[];
+  /** How many like events of one process pass at once before they are merged. */
+  eventFloodLimit?: FloodLimit;
+  /** Quick failures in a row after which autorestart gives up (default 10). */
+  maxAutorestarts?: number;
 }
 
 /** The options with every default filled in. */
@@ -34,6 +40,8 @@ export function withDefaults(options: SupervisorOptions): Required<SupervisorOpt
     logMaxBytes: DEFAULT_LOG_MAX_BYTES,
     baseEnvironment: Deno.env.toObject(),
     hiddenVariables: [],
+    eventFloodLimit: DEFAULT_FLOOD_LIMIT,
+    maxAutorestarts: MAX_AUTORESTARTS,
     ...options,
   };
 }

@@ -80,6 +80,8 @@ export interface StartRequest {
   started_by?: string | null;
   /** The port assigned to it, already set in `environment` under its variable. */
   assigned_port?: { variable: string; port: number } | null;
+  /** Output lines matching this pattern (RE2) become `log_match` events. */
+  notify_on_log?: string | null;
 }
 
 /** What `output` reads. */

@@ -1,7 +1,7 @@
 /**
  * The small HTTP/JSON API the CLI (and the page) use: the hub's verbs (`/api/hub/<verb>`, see
  * hub_routes.ts), the same tool table as MCP (`/api/tools/<tool>`), live follow streams
- * (follow_stream.ts), health and shutdown.
+ * (follow_stream.ts), the event stream (event_stream.ts), health and shutdown.
  */
 import type { Hub } from "../core/hub.ts";
 import { describeIssues } from "../mcp/argument_errors.ts";
@@ -13,6 +13,7 @@ import { z } from "zod";
 import { InvalidArgumentError } from "../core/errors.ts";
 import { errorResponse } from "./api_errors.ts";
 import { BodyTooLargeError, readBody, tooLarge } from "./body_limit.ts";
+import { eventStream } from "./event_stream.ts";
 import { followStream } from "./follow_stream.ts";
 import { HUB_ROUTES, HUB_SCHEMAS } from "./hub_routes.ts";
 
@@ -40,6 +41,7 @@ export async function handleApi(
   if (path === "/api/health" && request.method === "GET") return Response.json(ctx.health);
   if (path === "/api/follow" && request.method === "GET") return followStream(ctx, url, false);
   if (path === "/api/hub/follow" && request.method === "GET") return followStream(ctx, url, true);
+  if (path === "/api/hub/events" && request.method === "GET") return eventStream(ctx, url);
   if (path === "/api/port_conflict" && request.method === "GET") return portConflict(ctx, url);
   if (request.method !== "POST") return null;
   // A JSON content type cannot be sent cross-site without a CORS preflight, which we never grant.

@@ -2,7 +2,7 @@
  * The hub's verbs over HTTP: `POST /api/hub/<verb>` with the verb's arguments as a JSON object,
  * answered with what the server's hub returned, as JSON. Each route maps one verb straight onto
  * the hub, so a client (src/client/hub_client.ts) implements the same interface and a failure
- * keeps its code. `follow` streams (see api.ts); `shutdown` is `POST /api/shutdown`.
+ * keeps its code. `follow` and `events` stream (see api.ts); `shutdown` is `POST /api/shutdown`.
  */
 import { z } from "zod";
 import type { Hub } from "../core/hub.ts";
@@ -33,6 +33,7 @@ const startShape = {
   label: z.string().min(1).max(1_000).optional(),
   autorestart: z.enum(AUTORESTART_POLICIES).optional(),
   started_by: z.string().min(1).max(400).nullable().optional(),
+  notify_on_log: z.string().min(1).max(1_000).nullable().optional(),
   assigned_port: z.object({
     variable: z.string().min(1).max(100),
     port: z.number().int().min(1).max(65_535),
@@ -47,8 +48,12 @@ const stopShape = { ...targetShape, force: z.boolean().optional() };
  */
 function withStarter(request: StartRequest, caller: ClientInfo | null): StartRequest {
   if (request.started_by !== undefined) return request;
-  const by = caller && (caller.version ? `${caller.name}/${caller.version}` : caller.name);
-  return { ...request, started_by: by };
+  return { ...request, started_by: callerName(caller) };
+}
+
+/** The calling client as `name/version` (or its name alone), or null when unknown. */
+function callerName(caller: ClientInfo | null): string | null {
+  return caller && (caller.version ? `${caller.name}/${caller.version}` : caller.name);
 }
 
 /** The verbs, by the name in their path. */
@@ -62,8 +67,13 @@ export const HUB_ROUTES: ReadonlyMap<string, HubRoute<z.ZodRawShape>> = new Map(
     call: (hub, { force, ...target }) => hub.stop(target, { force }),
   }),
   restart: route({
-    input: stopShape,
-    call: (hub, { force, ...target }) => hub.restart(target, { force }),
+    input: { ...stopShape, by: z.string().min(1).max(400).nullable().optional() },
+    call: (hub, { force, by, ...target }, caller) =>
+      hub.restart(target, { force, by: by === undefined ? callerName(caller) : by }),
+  }),
+  note_ready: route({
+    input: { pid: z.number().int().positive(), met: z.array(z.string().max(2_000)).max(10) },
+    call: (hub, { pid, met }) => hub.noteReady(pid, met).then(() => ({ ok: true })),
   }),
   list: route({ input: listInput, call: (hub, filter) => hub.list(filter) }),
   get: route({ input: targetShape, call: (hub, target) => hub.get(target) }),

@@ -14,12 +14,12 @@ Deno.test("describeIssues says what each field must be, in persistproc's words",
   assert.equal(told(ctrlInput, { action: "start", label: "" }), "label must not be empty");
   assert.equal(
     told(ctrlInput, { action: "go", pid: 1.5, force: "yes", environment: { A: 1 } }),
-    'action must be "start", "stop" or "restart"; pid must be a whole number; ' +
+    'action must be "start", "stop", "restart" or "adopt"; pid must be a whole number; ' +
       "environment.A must be a string; force must be true or false",
   );
   assert.equal(
     told(ctrlInput, {}),
-    'action is required: "start", "stop" or "restart"',
+    'action is required: "start", "stop", "restart" or "adopt"',
   );
   assert.equal(
     told(ctrlInput, { action: "start", wait_for_port: 70_000, wait_timeout: 0 }),

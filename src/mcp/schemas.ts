@@ -3,10 +3,15 @@
  * description is all an agent sees when it decides what to send.
  */
 import { z } from "zod";
+import type { AdoptionPlan } from "../core/adopt/adoption_plan.ts";
 import { AUTORESTART_POLICIES } from "../core/types.ts";
 import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS } from "../core/wait_timeout.ts";
 
-const pid = z.number().int().positive().describe(
+/** What ctrl does. */
+export const CTRL_ACTIONS = ["start", "stop", "restart", "adopt"] as const;
+
+// Linux's largest pid_max: the schema renders no 2^53 bound that way.
+const pid = z.number().int().positive().max(4_194_304).describe(
   "PID (from list); wins over command_or_label",
 );
 const commandOrLabel = z.string().min(1).max(10_000);
@@ -73,10 +78,12 @@ const portHolderSchema = z.object({
 
 /** Input of `ctrl`. */
 export const ctrlInput = {
-  action: z.enum(["start", "stop", "restart"]).describe(
-    "start; stop (SIGTERM to its whole tree, SIGKILL after 8 s); restart (same command, directory, environment, label)",
+  action: z.enum(CTRL_ACTIONS).describe(
+    "start; stop (SIGTERM to its whole tree, SIGKILL after 8 s); restart (as it was started); adopt (run here a process started elsewhere, by pid or port, once the user agrees)",
   ),
   pid: pid.optional(),
+  port: z.number().optional().describe("adopt: the port's holder"),
+  confirm: z.boolean().optional().describe("adopt: the user agreed"),
   command_or_label: commandOrLabel.optional().describe(
     "start: the command, e.g. 'npm run dev' (shell syntax runs under /bin/sh -c). Else: a label or command",
   ),
@@ -84,14 +91,14 @@ export const ctrlInput = {
     "start: required, the absolute directory to run in. Else: narrows a command match",
   ),
   environment: z.record(z.string(), z.string()).optional().describe(
-    "start: variables set on top of the server's environment",
+    "start: variables added to the server's environment",
   ),
   inherit_environment: z.boolean().optional().describe(
-    "start: false runs with exactly environment, none of the server's (default true)",
+    "start: false: exactly environment, none of the server's (default true)",
   ),
   force: z.boolean().optional().describe("stop/restart: SIGKILL at once"),
   autorestart: z.enum(AUTORESTART_POLICIES).optional().describe(
-    "start: restart it when it ends: no (default), on-failure, always (with backoff; gives up after 10 quick failures)",
+    "start: restart it when it ends: no (default), on-failure, always (backs off; gives up after 10 quick failures)",
   ),
   label: z.string().min(1).max(1_000).optional().describe(
     "start: a name (default '<command> in <working_directory>')",
@@ -104,7 +111,7 @@ export const ctrlInput = {
   ),
   wait_for_port: z.union([z.number().int().min(1).max(65_535), z.literal(true)]).optional()
     .describe(
-      "start/restart: return once this TCP port (true: the assigned one) listens; one held by another process fails at once, naming it",
+      "start/restart: return once this TCP port (true: the assigned one) listens; fails at once, naming the holder, if taken",
     ),
   wait_for_log: z.string().min(1).max(1_000).optional().describe(
     "start/restart: return once an output line matches this RE2 regex ((?i) ignores case)",
@@ -117,11 +124,33 @@ export const ctrlInput = {
   ),
 };
 
+/** What adopting a process started outside persistproc does, or would do. */
+export const adoptionSchema = z.object({
+  pid: z.number().describe("The process whose whole tree is stopped"),
+  named_pid: z.number().describe("The PID named (or holding the port); pid is its launcher"),
+  command: z.string().describe("The command run in its place"),
+  working_directory: z.string().describe("Where it runs"),
+  label: z.string().describe("The label it runs under"),
+  environment_variables: z.number().nullable().describe(
+    "How many variables of its environment it gets; null: unreadable, the server's instead",
+  ),
+  ports: z.array(z.number()).describe("The ports its tree listened on"),
+  wait_for_port: z.number().nullable().describe("The port waited for after the start"),
+  terminal: z.string().nullable().describe(
+    "The interactive shell it was started from: its terminal sees it end",
+  ),
+  limits: z.array(z.string()).describe("What could not be read exactly"),
+});
+
 /** Output of `ctrl`. */
 export const ctrlOutput = {
-  action: z.enum(["start", "stop", "restart"]).describe("The action performed"),
-  ...processInfoSchema.shape,
-  ports,
+  action: z.enum(CTRL_ACTIONS).describe("The action performed"),
+  adopted: z.boolean().optional().describe(
+    "adopt: true once done; false when nothing was stopped (no consent yet, or declined)",
+  ),
+  adoption: adoptionSchema.optional().describe("adopt: what it did, or would do"),
+  // Absent only from an adoption not yet agreed to: no process is managed yet.
+  ...processInfoSchema.partial().shape,
   freed_ports: z.array(z.number()).optional().describe(
     "stop, restart: ports the (old) process tree listened on that are free now",
   ),
@@ -164,6 +193,7 @@ export const ctrlOutput = {
   port_conflict: portHolderSchema.nullable().optional().describe(
     "Exited or timed out because the port is taken: who holds it",
   ),
+  ports: ports.optional(),
 };
 
 /** Input of `list`. */
@@ -267,3 +297,12 @@ export const outputOutput = {
     "True when the scan stopped at its time budget before the end of the log; call again with next_cursor to go on",
   ),
 };
+
+/**
+ * The core's plan and its wire schema, as one shape: this fails to compile when they part.
+ * (The core knows no zod; the schema describes what it returns.)
+ */
+export const SAME_ADOPTION_SHAPE: [z.infer<typeof adoptionSchema>, AdoptionPlan] = [
+  {} as AdoptionPlan,
+  {} as z.infer<typeof adoptionSchema>,
+];

@@ -6,10 +6,13 @@
  * after it without reconnecting.
  */
 import {
+  CLIENT_CAPABILITIES_META_KEY,
   CLIENT_INFO_META_KEY,
   createMcpHandler,
   DEFAULT_MAX_REQUEST_BODY_SIZE,
   hostHeaderValidationResponse,
+  inputRequired,
+  inputResponse,
   type jsonSchemaValidator,
   localhostAllowedHostnames,
   localhostAllowedOrigins,
@@ -34,7 +37,7 @@ export interface ServerIdentity {
 }
 
 const INSTRUCTIONS =
-  "persistproc owns the long-running processes of this machine (dev servers, watchers, databases) and shares them between agents and terminals. Before starting a server, call list: it may already run. Use output to read its logs, ctrl to start, stop or restart it.";
+  "persistproc owns the long-running processes of this machine (dev servers, watchers, databases) and shares them between agents and terminals. Before starting a server, call list: it may already run. Use output to read its logs, ctrl to start, stop or restart it; ctrl adopt takes over one started elsewhere (say, holding a needed port) once the user agrees.";
 
 /**
  * Each tool's schemas as zod objects, built once: a server is built per request, and wrapping
@@ -170,6 +173,7 @@ async function runTool(
   try {
     if (args instanceof RejectedArguments) throw new InvalidArgumentError(args.message);
     const result = await orShuttingDown(tool.run(hub, args as never, toolContext(ctx)), closing);
+    if (result.askHuman !== undefined) return askHuman(result.askHuman);
     return {
       content: [{ type: "text" as const, text: result.text }],
       structuredContent: result.structured,
@@ -182,6 +186,45 @@ async function runTool(
   }
 }
 
+/** The key of the one question a tool asks its caller's user (see ToolResult.askHuman). */
+const QUESTION = "persistproc_confirm";
+
+/**
+ * Asks the user through the client (a 2026-07-28 elicitation, answered by the client calling
+ * the tool again with the answer): a yes/no form with the tool's question.
+ */
+function askHuman(message: string) {
+  return inputRequired({
+    inputRequests: {
+      [QUESTION]: inputRequired.elicit({
+        message,
+        requestedSchema: {
+          type: "object",
+          properties: { agree: { type: "boolean", title: "Agree", description: message } },
+          required: ["agree"],
+        },
+      }),
+    },
+  });
+}
+
+/**
+ * What the user answered to the question, when the client can ask its user at all: it
+ * declared elicitation in a 2026-07-28 request. A 2025-era client is not asked: a stateless
+ * server cannot receive the answer to a question it sends it.
+ */
+function humanOf(ctx: ServerContext): ToolContext["human"] {
+  const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  const capabilities = envelope?.[CLIENT_CAPABILITIES_META_KEY] as
+    | { elicitation?: unknown }
+    | undefined;
+  if (!capabilities?.elicitation) return undefined;
+  const view = inputResponse(ctx.mcpReq.inputResponses, QUESTION);
+  if (view.kind !== "elicit") return { answer: null };
+  if (view.action !== "accept") return { answer: view.action };
+  return { answer: view.content?.agree === true ? "accept" : "decline" };
+}
+
 /**
  * Who called, the caller's abort signal (a 2026-07-28 exchange is aborted when its client
  * disconnects), and progress notifications when the client sent a token: they turn the reply
@@ -192,6 +235,7 @@ function toolContext(ctx: ServerContext): ToolContext {
   return {
     client: callerOf(ctx),
     signal: ctx.mcpReq.signal,
+    human: humanOf(ctx),
     onProgress: token === undefined ? undefined : (progress) => {
       ctx.mcpReq.notify({
         method: "notifications/progress",

@@ -3,7 +3,7 @@
  * hub. The MCP server and the HTTP API both serve this one table, so every door behaves alike.
  */
 import type { z } from "zod";
-import { describeHolder, InvalidArgumentError } from "../core/errors.ts";
+import { describeConflict, InvalidArgumentError } from "../core/errors.ts";
 import { readOutputWaiting, type WaitedOutputPage } from "../core/output/output_wait.ts";
 import type { OutputPage } from "../core/output/query.ts";
 import { withPorts } from "../core/ports/listeners.ts";
@@ -11,6 +11,7 @@ import { type ControlOutcome, restartWhenReady, startWhenReady } from "../core/r
 import type { ReadyOutcome } from "../core/ready/ready_wait.ts";
 import { type Hub, treesOf } from "../core/hub.ts";
 import type { ProcessInfo, StopReport } from "../core/types.ts";
+import { adoptAction } from "./adopt_action.ts";
 import type { ClientInfo } from "./client_info.ts";
 import {
   ctrlInput,
@@ -38,6 +39,12 @@ export interface ToolContext {
   client: ClientInfo | null;
   /** Aborted when the caller has gone away: a wait stops early. */
   signal?: AbortSignal;
+  /**
+   * Set when the caller can ask its user (an MCP client that declared elicitation): the user's
+   * answer to the question this call's previous round asked (see ToolResult.askHuman), or null
+   * before any was asked.
+   */
+  human?: { answer: "accept" | "decline" | "cancel" | null };
   /** Set when the caller can receive progress (an MCP progress token): a wait reports here. */
   onProgress?: (progress: { progress: number; total: number; message: string }) => void;
 }
@@ -46,6 +53,11 @@ export interface ToolContext {
 export interface ToolResult {
   structured: Record<string, unknown>;
   text: string;
+  /**
+   * A yes/no question for the user, when `context.human` is set and nothing was done yet: the
+   * door asks it and calls the tool again with the answer.
+   */
+  askHuman?: string;
 }
 
 /** One tool of the table. */
@@ -93,7 +105,7 @@ const ctrl = define({
   name: "ctrl",
   title: "Start, stop or restart a process",
   description:
-    "Start, stop or restart a long-running process (dev server, watcher, database) shared by every agent and terminal. Start refuses a running label (see if_running); stop ends the whole process tree. With wait_for_*, start/restart return once ready: ready, exited (exit code, last stderr/stdout lines) or timeout, naming who holds a needed port.",
+    "Start, stop, restart or adopt a long-running process (dev server, watcher, database) shared by every agent and terminal. Stop ends the whole process tree. With wait_for_*, start/restart return once ready, exited (exit code, last output) or timed out, naming who holds a needed port.",
   inputSchema: ctrlInput,
   outputSchema: ctrlOutput,
   annotations: {
@@ -103,6 +115,15 @@ const ctrl = define({
     openWorldHint: false,
   },
   async run(hub, args, context) {
+    if (args.action === "adopt") {
+      const helpers = { startedBy: startedBy(context.client), wait: waitOptions(context), summary };
+      return await adoptAction(hub, args, context, helpers);
+    }
+    for (const field of ["port", "confirm"] as const) {
+      if (args[field] !== undefined) {
+        throw new InvalidArgumentError(`${field} applies to adopt, not ${args.action}`);
+      }
+    }
     const target = {
       pid: args.pid,
       command_or_label: args.command_or_label,
@@ -241,7 +262,7 @@ function waitSummary(wait: ReadyOutcome): string {
 function waitDetails(wait: ReadyOutcome): string[] {
   const lines: string[] = [];
   if (wait.port_conflict) {
-    lines.push(`port ${wait.port_conflict.port} is held by ${describeHolder(wait.port_conflict)}`);
+    lines.push(describeConflict(wait.port_conflict));
   }
   if (wait.stderr_tail.length) lines.push("stderr (last lines):", ...indent(wait.stderr_tail));
   if (wait.stdout_tail.length) lines.push("stdout (last lines):", ...indent(wait.stdout_tail));

@@ -16,7 +16,7 @@ import { actOnTarget } from "../folder.ts";
 import { printErr, printOut } from "../output.ts";
 import { displayName } from "../process_name.ts";
 import type { Settings } from "../settings.ts";
-import { joinCommand } from "../shell_quote.ts";
+import { joinCommand } from "../../core/process/shell_quote.ts";
 import { TARGET_HELP, WORKING_DIRECTORY_FLAG } from "../target.ts";
 import {
   awaitReady,
@@ -28,6 +28,7 @@ import {
   waitConditions,
   WaitInterrupted,
 } from "../wait.ts";
+import { adoptCommand } from "./adopt.ts";
 import { AUTORESTART_FLAG, AUTORESTART_HELP, autorestartPolicy } from "../autorestart.ts";
 
 /** The `start` subcommand. */
@@ -144,16 +145,19 @@ const ACTIONS: Record<string, Command> = {
   start: startCommand,
   stop: stopCommand,
   restart: restartCommand,
+  adopt: adoptCommand,
 };
 
-/** The `ctrl` subcommand: `ctrl start|stop|restart ...`, as the MCP tool names them. */
+/** The `ctrl` subcommand: `ctrl start|stop|restart|adopt ...`, as the MCP tool names them. */
 export const ctrlCommand = defineCommand({
   names: ["ctrl"],
-  summary: "start, stop or restart, with the action as a word (as the MCP tool)",
+  summary: "start, stop, restart or adopt, with the action as a word (as the MCP tool)",
   usage: "persistproc ctrl start [--label L] [-C DIR] COMMAND [ARGS...]\n" +
     "persistproc ctrl stop [--force] [-C DIR] [TARGET]\n" +
-    "persistproc ctrl restart [-C DIR] [TARGET]",
-  details: "The same as 'persistproc start', 'stop' and 'restart', with their flags (start and\n" +
+    "persistproc ctrl restart [-C DIR] [TARGET]\n" +
+    "persistproc ctrl adopt [--yes] PID|:PORT",
+  details:
+    "The same as 'persistproc start', 'stop', 'restart' and 'adopt', with their flags (start and\n" +
     "restart also take --wait-for-port, --wait-for-log, --wait-for-url and --wait-timeout).",
   flags: {},
   flagsEndAtCommand: true,
@@ -163,8 +167,8 @@ export const ctrlCommand = defineCommand({
     if (command === undefined) {
       throw new UsageError(
         action === undefined
-          ? "Missing the action: start, stop or restart"
-          : `Unknown action "${action}": expected start, stop or restart`,
+          ? "Missing the action: start, stop, restart or adopt"
+          : `Unknown action "${action}": expected start, stop, restart or adopt`,
       );
     }
     return invoke(command, rest, values);

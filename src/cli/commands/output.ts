@@ -18,7 +18,6 @@ import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
 import { printErr, printOut, stdoutHasColor, stdoutIsGone } from "../output.ts";
 import { actOnTarget } from "../folder.ts";
-import { lastFrameOfStored } from "../frames.ts";
 import { TARGET_HELP, WORKING_DIRECTORY_FLAG } from "../target.ts";
 import { localizeLine, localizeMarker, parseCliTime } from "../time.ts";
 import { waitTimeoutFlag } from "../wait.ts";
@@ -204,7 +203,7 @@ function show(page: OutputPage, form: "text" | "line" | "pretty"): void {
   }
   const times = page.times;
   const lines = page.output.map((line, i) => {
-    const shown = localizeMarker(lastFrameOfStored(line));
+    const shown = localizeMarker(line);
     const time = times?.[i];
     return time ? `${localizeLine(time)} ${shown}` : shown;
   });

@@ -15,7 +15,7 @@ import { callerEnvironment } from "../settings.ts";
 import { printErr } from "../output.ts";
 import { describeEnding, exitCodeOf } from "../exit_status.ts";
 import { displayName } from "../process_name.ts";
-import { joinCommand } from "../shell_quote.ts";
+import { joinCommand } from "../../core/process/shell_quote.ts";
 import { WORKING_DIRECTORY_FLAG } from "../target.ts";
 import type { AutorestartPolicy } from "../../core/types.ts";
 import { AUTORESTART_FLAG, autorestartPolicy } from "../autorestart.ts";

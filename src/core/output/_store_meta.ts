@@ -35,6 +35,18 @@ export interface StreamMeta {
   segments: Segment[];
   /** The oldest retained line: older bytes were punched out or rotated away. */
   retained: StreamPosition;
+  /** A rotation under way (_store_rotation.ts), finished at the next open. */
+  rotation?: RotationJournal;
+}
+
+/** What output.meta records of a rotation under way (see _store_rotation.ts). */
+export interface RotationJournal {
+  /** Bytes of the spool copied to `<stream>.1.tmp`. */
+  copied: number;
+  /** The stream's segments once the spool is emptied (its spool segment at offset 0). */
+  segments: Segment[];
+  /** The stream's retained start once done. */
+  retained: StreamPosition;
 }
 
 /** The whole of output.meta. */
@@ -87,18 +99,15 @@ export function locate(meta: StreamMeta, logical: number): { segment: Segment; a
 /**
  * Reads logical bytes `[start, end)` of a stream through its segments, with files opened by
  * `open` (which may cache them). Bytes a file no longer has read as missing: the result is
- * then shorter. The bytes are read into `into` when it is large enough (a caller reading many
- * ranges reuses one buffer), else into a new one.
+ * then shorter.
  */
 export function readRange(
   meta: StreamMeta,
   start: number,
   end: number,
   open: (file: string) => Deno.FsFile | null,
-  into?: Uint8Array,
 ): Uint8Array {
-  const size = Math.max(0, end - start);
-  const out = into && into.length >= size ? into.subarray(0, size) : new Uint8Array(size);
+  const out = new Uint8Array(Math.max(0, end - start));
   let filled = 0;
   while (start + filled < end) {
     const logical = start + filled;

@@ -17,7 +17,8 @@
  * punched out (offsets stay valid); elsewhere a spool past the cap is copied to
  * `<stream>.1`, replacing the older generation once that has been read, and emptied
  * ("copy-truncate"). So that nothing the child writes in the instant between the last copy and
- * the emptying is lost, the writers are paused for it (`pauseWriters`).
+ * the emptying is lost, the writers are paused for it (`pauseWriters`); a server killed at
+ * any step of a rotation leaves a journal the next open finishes (_store_rotation.ts).
  */
 import { InvalidArgumentError } from "../errors.ts";
 import { join } from "node:path";
@@ -32,8 +33,10 @@ import {
   saveMeta,
   type StoreMeta,
   type Stream,
+  type StreamPosition,
   STREAMS,
 } from "./_store_meta.ts";
+import { finishRotation, rotateSpool, type RotationStep } from "./_store_rotation.ts";
 import { migrateIfOld, rebuildIndex } from "./_store_migrate.ts";
 import type { HolePuncher } from "../system/hole_punch.ts";
 
@@ -57,6 +60,22 @@ export interface StoreOptions {
    * is lost.
    */
   pauseWriters?: () => () => void;
+  /** Told of each step of a rotation (tests kill the server there). */
+  rotationStep?: (step: RotationStep) => void;
+}
+
+/**
+ * Finishes the rotations a killed server left half done in one process's output folder (see
+ * _store_rotation.ts). A server's first step, while the writers that server paused are still
+ * paused: the spools are then as the kill left them. Never throws: what cannot be finished
+ * now is finished when the store is opened.
+ */
+export function finishInterruptedRotation(dir: string): void {
+  const meta = loadMeta(dir);
+  if (!meta) return;
+  try {
+    for (const stream of STREAMS) finishRotation(dir, meta, stream);
+  } catch { /* finished at open */ }
 }
 
 /** One process's stored output, open for writing; see the module comment. */
@@ -73,6 +92,7 @@ export class OutputStore {
   readonly #index: IndexWriter;
   #puncher: HolePuncher | null;
   readonly #pauseWriters: () => () => void;
+  readonly #rotationStep?: (step: RotationStep) => void;
 
   constructor(dir: string, options: StoreOptions = {}) {
     const maxBytes = options.maxBytes ?? DEFAULT_LOG_MAX_BYTES;
@@ -83,6 +103,7 @@ export class OutputStore {
     this.maxBytes = maxBytes;
     this.#puncher = options.puncher ?? null;
     this.#pauseWriters = options.pauseWriters ?? (() => () => {});
+    this.#rotationStep = options.rotationStep;
     Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
     Deno.chmodSync(dir, 0o700);
     for (const stream of STREAMS) {
@@ -95,6 +116,7 @@ export class OutputStore {
       meta = freshMeta();
       saveMeta(dir, meta);
     }
+    for (const stream of STREAMS) finishRotation(dir, meta, stream);
     this.#meta = meta;
     const indexPath = join(dir, FILES.index);
     let scan = scanIndex(indexPath);
@@ -223,68 +245,12 @@ export class OutputStore {
     this.#index.close();
   }
 
-  /**
-   * Copies the spool to `<stream>.1` (replacing the older generation) and empties it: first
-   * what it holds, then, with the writers paused, what arrived during the copy; the writers go
-   * on once it is empty.
-   */
+  /** Rotates the spool (see _store_rotation.ts); files a reader holds open may be replaced. */
   #rotate(stream: Stream): void {
-    const meta = this.#meta.streams[stream];
-    const spool = meta.segments[meta.segments.length - 1];
-    const olderPath = join(this.dir, FILES.older(stream));
-    const source = Deno.openSync(this.spoolPath(stream), { read: true, write: true });
-    let copied = 0;
-    let paused: (() => void) | null = null;
-    const resume = () => {
-      paused?.();
-      paused = null;
-    };
-    try {
-      const target = Deno.openSync(`${olderPath}.tmp`, {
-        write: true,
-        create: true,
-        truncate: true,
-        mode: 0o600,
-      });
-      const buffer = new Uint8Array(1024 * 1024);
-      const copyRest = () => {
-        for (let size = source.statSync().size; size > copied; size = source.statSync().size) {
-          source.seekSync(copied, Deno.SeekMode.Start);
-          while (copied < size) {
-            const n = source.readSync(buffer.subarray(0, Math.min(buffer.length, size - copied)));
-            if (n === null) break;
-            let written = 0;
-            while (written < n) written += target.writeSync(buffer.subarray(written, n));
-            copied += n;
-          }
-        }
-      };
-      try {
-        copyRest();
-        paused = this.#pauseWriters();
-        copyRest();
-      } finally {
-        target.close();
-      }
-      Deno.renameSync(`${olderPath}.tmp`, olderPath);
-      for (const segment of meta.segments.slice(0, -1)) {
-        if (segment.file !== FILES.older(stream)) this.#remove(segment.file);
-      }
-      const next = spool.logical + copied - spool.offset;
-      meta.segments = [
-        { file: FILES.older(stream), logical: spool.logical, offset: spool.offset },
-        { file: FILES.spool(stream), logical: next, offset: copied },
-      ];
-      this.#retainFrom(stream, spool.logical);
-      saveMeta(this.dir, this.#meta); // valid before the emptying, and after it but for the offset
-      source.truncateSync(0);
-      resume();
-      meta.segments[1].offset = 0;
-      saveMeta(this.dir, this.#meta);
-    } finally {
-      resume();
-      source.close();
-    }
+    rotateSpool(this.dir, this.#meta, stream, (from) => this.#retainedFrom(stream, from), {
+      pauseWriters: this.#pauseWriters,
+      step: this.#rotationStep,
+    });
     this.generation++;
     this.#compact();
   }
@@ -292,6 +258,12 @@ export class OutputStore {
   /** Moves the retained start of `stream` to its first batch that begins at or after `byte`. */
   #retainFrom(stream: Stream, byte: number): void {
     const meta = this.#meta.streams[stream];
+    const retained = this.#retainedFrom(stream, byte);
+    if (retained.byte > meta.retained.byte) meta.retained = retained;
+  }
+
+  /** The start of `stream`'s first batch that begins at or after `byte` (or its end). */
+  #retainedFrom(stream: Stream, byte: number): StreamPosition {
     using index = new IndexReader(join(this.dir, FILES.index));
     let found: Batch | null = null;
     for (let i = index.count - 1; i >= 0; i--) {
@@ -300,8 +272,7 @@ export class OutputStore {
       if (record.start < byte) break;
       found = record;
     }
-    const retained = found ? { byte: found.start, line: found.firstLine } : { ...this.end[stream] };
-    if (retained.byte > meta.retained.byte) meta.retained = retained;
+    return found ? { byte: found.start, line: found.firstLine } : { ...this.end[stream] };
   }
 
   /** Rewrites the index without the records of output no longer retained, once many are. */

@@ -7,10 +7,15 @@ import { logger } from "../logger.ts";
 import type { ManagedProcess } from "./managed_process.ts";
 import type { AutorestartPolicy } from "../state_file.ts";
 
-/** Restarts in a row before autorestart gives up. */
-const MAX_AUTORESTARTS = 10;
+/** Restarts in a row before autorestart gives up (unless told otherwise). */
+export const MAX_AUTORESTARTS = 10;
 /** A run this long resets the backoff. */
 const STABLE_RUN_MS = 30_000;
+
+/** What autorestart decided about a process that ended: when it runs again, or never. */
+export type AutorestartDecision =
+  | { kind: "autorestart_backoff"; restart_at: string; attempt: number }
+  | { kind: "autorestart_gave_up"; attempt: number };
 
 /** A process's autorestart state, as saved so that a later server carries it on. */
 export interface AutorestartState {
@@ -32,14 +37,24 @@ export class Autorestarter {
   readonly #pending = new Map<ManagedProcess, ReturnType<typeof setTimeout>>();
   readonly #closed: () => boolean;
   readonly #relaunch: (entry: ManagedProcess) => void;
+  readonly #decided: (entry: ManagedProcess, decision: AutorestartDecision) => void;
+  readonly #maxRestarts: number;
 
   /**
    * `closed` says when no restart may happen any more (the server is shutting down);
-   * `relaunch` is asked to start a process whose delay is over.
+   * `relaunch` is asked to start a process whose delay is over; `decided` is told when a
+   * restart is scheduled or given up; autorestart gives up after `maxRestarts` in a row.
    */
-  constructor(closed: () => boolean, relaunch: (entry: ManagedProcess) => void) {
+  constructor(
+    closed: () => boolean,
+    relaunch: (entry: ManagedProcess) => void,
+    decided: (entry: ManagedProcess, decision: AutorestartDecision) => void = () => {},
+    maxRestarts = MAX_AUTORESTARTS,
+  ) {
     this.#closed = closed;
     this.#relaunch = relaunch;
+    this.#decided = decided;
+    this.#maxRestarts = maxRestarts;
   }
 
   /** Sets the policy of a process that was just started, resetting its backoff. */
@@ -99,10 +114,11 @@ export class Autorestarter {
     if (state.policy === "on-failure" && !failed) return;
     const ranMs = (entry.endTime?.getTime() ?? Date.now()) - entry.startTime.getTime();
     if (ranMs >= STABLE_RUN_MS) state.streak = 0;
-    if (state.streak >= MAX_AUTORESTARTS) {
+    if (state.streak >= this.#maxRestarts) {
       logger.info(
         `"${entry.spec.label}" failed ${state.streak} times in a row; not restarting it again`,
       );
+      this.#decided(entry, { kind: "autorestart_gave_up", attempt: state.streak });
       return;
     }
     this.#schedule(entry, Math.min(30_000, 500 * 2 ** state.streak));
@@ -118,6 +134,8 @@ export class Autorestarter {
     const state = this.#states.get(entry)!;
     state.next_attempt = new Date(Date.now() + delayMs).toISOString();
     if (entry.state === "idle") entry.enterBackoff();
+    const attempt = state.streak + 1;
+    this.#decided(entry, { kind: "autorestart_backoff", restart_at: state.next_attempt, attempt });
     this.#pending.set(
       entry,
       setTimeout(() => {

@@ -12,4 +12,6 @@ export interface ProcessSpec {
   started_by: string | null;
   /** The port assigned to it and the variable passing it, or null. */
   assigned_port: { variable: string; port: number } | null;
+  /** A pattern whose matching output lines become log_match events, or null. */
+  notify_on_log?: string | null;
 }

@@ -152,9 +152,10 @@ function writeNote(path: string, paused: Map<number, string>): boolean {
 /**
  * Continues what every note under `logsDir` (one folder per process) names: a server's first
  * step, before it reads its state, so that a tree a dead server left paused is continued even
- * when its record cannot be restored.
+ * when its record cannot be restored. Each folder is first handed to `before`, while its tree
+ * is still paused.
  */
-export function continueAllNoted(logsDir: string): void {
+export function continueAllNoted(logsDir: string, before?: (folder: string) => void): void {
   let folders: Deno.DirEntry[];
   try {
     folders = [...Deno.readDirSync(logsDir)];
@@ -162,7 +163,9 @@ export function continueAllNoted(logsDir: string): void {
     return; // no logs yet
   }
   for (const folder of folders) {
-    if (folder.isDirectory) continueNoted(join(logsDir, folder.name, NOTE));
+    if (!folder.isDirectory) continue;
+    before?.(join(logsDir, folder.name));
+    continueNoted(join(logsDir, folder.name, NOTE));
   }
 }
 

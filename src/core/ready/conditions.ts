@@ -93,3 +93,13 @@ export function withPort(
   }
   return { ...raw, wait_for_port: process.assigned_port };
 }
+
+/** The conditions in words, as a wait reports them: `port 3000`, `log /ready/`, `url ...`. */
+export function describeConditions(conditions: Conditions): string[] {
+  const { port, log, url } = conditions;
+  return [
+    ...(port !== undefined ? [`port ${port}`] : []),
+    ...(log ? [`log /${log.source}/`] : []),
+    ...(url ? [`url ${url}`] : []),
+  ];
+}

@@ -8,7 +8,13 @@
 import { withAssignedPort } from "../ports/assign.ts";
 import { assertPortFree } from "../ports/conflict.ts";
 import { listeningPorts } from "../ports/listeners.ts";
-import { type Conditions, parseConditions, type ReadyConditions, withPort } from "./conditions.ts";
+import {
+  type Conditions,
+  describeConditions,
+  parseConditions,
+  type ReadyConditions,
+  withPort,
+} from "./conditions.ts";
 import { type ReadyOutcome, type WaitOptions, waitUntilReady } from "./ready_wait.ts";
 import { AlreadyRunningError, InvalidArgumentError } from "../errors.ts";
 import { type Hub, treesOf } from "../hub.ts";
@@ -131,6 +137,7 @@ async function settle(
   const wait = conditions ? await waitUntilReady(hub, started, conditions, options) : null;
   // By label: another caller may have restarted it meanwhile, giving it another pid.
   const process = await hub.get({ command_or_label: started.label });
+  if (conditions && wait?.ready) await hub.noteReady(process.pid, describeConditions(conditions));
   const ports = process.status === "running"
     ? (await listeningPorts([process.pid], await treesOf(hub, [process.pid]))).get(process.pid) ??
       []

@@ -6,7 +6,7 @@
  */
 import { stripAnsi } from "../output/ansi.ts";
 import type { OutputWaitOptions } from "../output/output_wait.ts";
-import type { Conditions } from "./conditions.ts";
+import { type Conditions, describeConditions } from "./conditions.ts";
 import { explainNotReady, type NotReadyReport } from "./not_ready_report.ts";
 import { portListens, urlAnswers } from "./probes.ts";
 import type { Hub } from "../hub.ts";
@@ -71,11 +71,13 @@ export async function waitUntilReady(
         resolve();
       };
     });
-  const pending = () => [
-    ...(port !== undefined && !portOk ? [`port ${port}`] : []),
-    ...(log && matched === null ? [`log /${log.source}/`] : []),
-    ...(url && !urlOk ? [`url ${url}`] : []),
-  ];
+  const pending = () =>
+    describeConditions({
+      ...conditions,
+      port: portOk ? undefined : port,
+      log: matched === null ? log : undefined,
+      url: urlOk ? undefined : url,
+    });
   const check = () => {
     if (matched !== null || !log) {
       if (portOk && urlOk) finish("ready");

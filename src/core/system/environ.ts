@@ -15,8 +15,8 @@ import { runToolSync } from "./tools.ts";
 /** How the environments are read: see the module comment. */
 export type EnvironmentSource = "proc" | "ps";
 
-/** The `ps` option that adds the environment to the command column, per system. */
-const PS_ENVIRONMENT_FLAG: Partial<Record<typeof Deno.build.os, string>> = {
+/** The `ps` option that adds the environment to the command column, per system (also used by ./process_details.ts). */
+export const PS_ENVIRONMENT_FLAG: Partial<Record<typeof Deno.build.os, string>> = {
   darwin: "-E",
   freebsd: "-e",
   netbsd: "-e",

@@ -15,6 +15,8 @@ export interface ProcStat {
   ppid: number;
   pgid: number;
   sid: number;
+  /** The controlling terminal's device number; 0 when the process has none. */
+  tty: number;
   /** Start time, in clock ticks since boot, as printed. */
   start: string;
 }
@@ -48,6 +50,7 @@ export function parseProcStat(pid: number, text: string): ProcStat | null {
     ppid: Number(fields[1]),
     pgid: Number(fields[2]),
     sid: Number(fields[3]),
+    tty: Number(fields[4]),
     start: fields[19],
   };
 }

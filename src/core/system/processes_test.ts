@@ -3,13 +3,14 @@ import { bootId, isSameProcess, parsePsTable, processStartToken } from "./proces
 import { parseProcStat } from "./proc.ts";
 
 Deno.test("parseProcStat reads the fields after a command holding spaces and parentheses", () => {
-  const text = "42 (a (b) c) S 1 42 42 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 98765 1 2 3";
+  const text = "42 (a (b) c) S 1 42 42 34817 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 98765 1 2 3";
   assert.deepEqual(parseProcStat(42, text), {
     pid: 42,
     state: "S",
     ppid: 1,
     pgid: 42,
     sid: 42,
+    tty: 34817,
     start: "98765",
   });
   assert.equal(parseProcStat(42, "garbage"), null);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { lastFrame, lastFrameOfStored } from "./frames.ts";
+import { lastFrame } from "./frames.ts";
 
 Deno.test("lastFrame keeps what a terminal shows after the frames overwrite each other", () => {
   assert.equal(lastFrame("Building [#   ] 10%\rBuilding [####] 100%"), "Building [####] 100%");
@@ -10,15 +10,4 @@ Deno.test("lastFrame keeps what a terminal shows after the frames overwrite each
 
 Deno.test("lastFrame of coloured frames is the last frame with text", () => {
   assert.equal(lastFrame("\x1b[32m10%\x1b[0m\r\x1b[32m100%\x1b[0m\r"), "\x1b[32m100%\x1b[0m");
-});
-
-Deno.test("a stored line's time and stream stay in front of its last frame", () => {
-  assert.equal(
-    lastFrameOfStored("2026-11-22T10:00:00.000Z [stdout] Building 10%\rBuilding 100%"),
-    "2026-11-22T10:00:00.000Z [stdout] Building 100%",
-  );
-});
-
-Deno.test("a stderr mark stays in front of its line's last frame", () => {
-  assert.equal(lastFrameOfStored("[err] 10%\r100%"), "[err] 100%");
 });

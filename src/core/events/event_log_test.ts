@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { EventLog, KEPT_EVENTS } from "./event_log.ts";
+import type { HubEvent } from "./event.ts";
+import { capturingLog, until } from "../_test_support.ts";
+
+const API = { label: "api", pid: 42, working_directory: "/tmp", started_by: "cli" };
+const WEB = { label: "web", pid: 43, working_directory: "/srv", started_by: "claude-code/2.1" };
+
+Deno.test("events are numbered, filtered by label, directory, starter and kind, and read from a cursor", () => {
+  const log = new EventLog({ path: null });
+  log.record(API, "started");
+  log.record(WEB, "started");
+  log.record(API, "exited", { exit_code: 1, crashed: true });
+  log.record(API, "exited", { exit_code: 0, stopped: true });
+  assert.deepEqual(log.read({}).map((e) => e.id), [1, 2, 3, 4]);
+  assert.deepEqual(log.read({ label: "api" }).map((e) => e.id), [1, 3, 4]);
+  assert.deepEqual(log.read({ working_directory: "/srv" }).map((e) => e.id), [2]);
+  assert.deepEqual(log.read({ started_by: "claude-code" }).map((e) => e.id), [2]);
+  assert.deepEqual(log.read({ kinds: ["crashed"] }).map((e) => e.id), [3]);
+  assert.deepEqual(log.read({ kinds: ["exited"] }).map((e) => e.id), [3, 4]);
+  assert.deepEqual(log.read({ after: 2 }).map((e) => e.id), [3, 4]);
+  assert.deepEqual(log.read({ limit: 1 }).map((e) => e.id), [4]);
+  assert.deepEqual(log.read({ limit: 0 }), []);
+});
+
+Deno.test("a throwing listener is logged and does not keep the event from the others", async () => {
+  const log = new EventLog({ path: null });
+  const heard: HubEvent[] = [];
+  log.subscribe({}, () => {
+    throw new Error("listener bug");
+  });
+  log.subscribe({ label: "api" }, (event) => heard.push(event));
+  const logged = await capturingLog(() => {
+    log.record(API, "started");
+    log.record(WEB, "started");
+  });
+  assert.deepEqual(heard.map((e) => [e.id, e.label]), [[1, "api"]]);
+  assert.match(logged, /An event listener failed on event 1 \(started\): Error: listener bug/);
+});
+
+Deno.test("a later log takes back the stored events and numbers on after them", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, "events.jsonl");
+    const first = new EventLog({ path });
+    first.record(API, "started");
+    first.record(API, "exited", { exit_code: 1, crashed: true, stderr_tail: "boom" });
+    first.close();
+    const second = new EventLog({ path });
+    second.load();
+    assert.deepEqual(
+      second.read({ after: 1 }).map((e) => [e.id, e.kind, e.stderr_tail]),
+      [[2, "exited", "boom"]],
+    );
+    second.record(API, "restarted", { by: "cli" });
+    assert.equal(second.lastId, 3);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the file keeps the newest events and stays bounded", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = join(dir, "events.jsonl");
+    const log = new EventLog({ path, floodLimit: { perWindow: 1e9, windowMs: 1 } });
+    for (let i = 0; i < 2 * KEPT_EVENTS + 5; i++) log.record(API, "port_opened", { port: i });
+    const lines = (await Deno.readTextFile(path)).trim().split("\n").length;
+    assert.ok(lines <= 2 * KEPT_EVENTS, `${lines} lines`);
+    const again = new EventLog({ path });
+    again.load();
+    const kept = again.read({});
+    assert.equal(kept.length, KEPT_EVENTS);
+    assert.equal(kept.at(-1)!.id, 2 * KEPT_EVENTS + 5);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("a flood of like events is merged: the newest passes at the window's end with its count", async () => {
+  const log = new EventLog({ path: null, floodLimit: { perWindow: 2, windowMs: 300 } });
+  for (let code = 1; code <= 6; code++) {
+    log.record(API, "exited", { exit_code: code, crashed: true });
+  }
+  log.record(API, "started"); // another kind is not held back
+  assert.deepEqual(log.read({}).map((e) => [e.kind, e.exit_code]), [
+    ["exited", 1],
+    ["exited", 2],
+    ["started", undefined],
+  ]);
+  const merged = await until("the merged event", () => log.read({ kinds: ["exited"] })[2]);
+  assert.equal(merged.exit_code, 6);
+  assert.equal(merged.merged, 4);
+  log.close();
+});

@@ -1,0 +1,76 @@
+/**
+ * ctrl's adopt action: take over a process started outside persistproc. Nothing is stopped
+ * until a person agreed: through elicitation when the client can ask its user (the MCP door
+ * then asks, and calls again with the answer), else by a second call with `confirm: true`
+ * after the agent asked. The plan and the work are the core's (src/core/adopt/).
+ */
+import { carryOutAdoption, prepareAdoption } from "../core/adopt/adopt.ts";
+import { describePlan } from "../core/adopt/adoption_plan.ts";
+import { InvalidArgumentError } from "../core/errors.ts";
+import type { Hub } from "../core/hub.ts";
+import type { ProcessInfo } from "../core/types.ts";
+import type { WaitOptions } from "../core/ready/ready_wait.ts";
+import type { z } from "zod";
+import type { ctrlInput } from "./schemas.ts";
+import type { ToolContext, ToolResult } from "./tools.ts";
+
+type CtrlArgs = z.infer<z.ZodObject<typeof ctrlInput>>;
+
+/** The fields adopt takes; any other is refused, naming it. */
+const ADOPT_FIELDS = new Set(["action", "pid", "port", "confirm", "wait_timeout"]);
+
+/** What the tool table lends the action: who calls, how it waits, how a process reads. */
+export interface AdoptHelpers {
+  startedBy: string | null;
+  wait: WaitOptions;
+  summary: (process: ProcessInfo) => string;
+}
+
+/** Runs `ctrl(action: "adopt")`; see the module comment. */
+export async function adoptAction(
+  hub: Hub,
+  args: CtrlArgs,
+  context: ToolContext,
+  helpers: AdoptHelpers,
+): Promise<ToolResult> {
+  const stray = Object.entries(args).find(([key, value]) =>
+    value !== undefined && !ADOPT_FIELDS.has(key)
+  );
+  if (stray) throw new InvalidArgumentError(`${stray[0]} does not apply to adopt`);
+  if (args.port !== undefined && args.pid !== undefined) {
+    throw new InvalidArgumentError("adopt takes a pid or a port, not both");
+  }
+  if (args.port === undefined && args.pid === undefined) {
+    throw new InvalidArgumentError("adopt needs the pid or the port of the process to adopt");
+  }
+  const prepared = await prepareAdoption(hub, { pid: args.pid, port: args.port });
+  const { plan } = prepared;
+  // A client that can ask its user does: a confirm the agent sends is not the user's word.
+  const answer = context.human ? context.human.answer : args.confirm ? "accept" : null;
+  if (answer !== "accept") {
+    const asked = context.human !== undefined && answer === null;
+    const text = answer === null
+      ? `Not adopted yet: ${describePlan(plan)}\n${
+        asked
+          ? ""
+          : `Ask the user; if they agree, call ctrl again with action "adopt", pid ${plan.pid}, confirm: true`
+      }`.trimEnd()
+      : `Not adopted: the user declined. ${plan.command} (PID ${plan.pid}) runs on as before`;
+    return {
+      structured: { action: "adopt", adopted: false, adoption: plan },
+      text,
+      ...(asked ? { askHuman: `${describePlan(plan)}\nAdopt it?` } : {}),
+    };
+  }
+  const outcome = await carryOutAdoption(hub, prepared, helpers.startedBy, helpers.wait);
+  const { process, ports, wait, stopped_with } = outcome;
+  const waited = wait
+    ? wait.ready ? `; port ${plan.wait_for_port} listens` : `; not ready (${wait.wait_result})`
+    : "";
+  return {
+    structured: { action: "adopt", adopted: true, adoption: plan, ...process, ports, ...wait },
+    text: `adopted: stopped PID ${plan.pid} (${stopped_with ?? "already gone"}); started ${
+      helpers.summary(process)
+    }${waited}${ports.length ? `; listening on ${ports.join(", ")}` : ""}`,
+  };
+}
