@@ -37,6 +37,11 @@ export interface CliOptions {
   cwd?: string;
   /** Variables added to the CLI's environment. */
   env?: Record<string, string>;
+  /**
+   * A program that runs the CLI, with its arguments (`["timeout", "30"]`); it must pass
+   * SIGTERM on, which disposal sends before SIGKILL.
+   */
+  runner?: string[];
 }
 
 /**
@@ -70,13 +75,16 @@ export async function cli(
 export class CliProcess implements AsyncDisposable {
   readonly #child: Deno.ChildProcess;
   readonly #collecting: Promise<unknown>;
+  readonly #runner: boolean;
   #stdout = "";
   #stderr = "";
 
   /** Starts `persistproc ARGS...` without a terminal (stdin is /dev/null). */
   constructor(hub: CliTarget, args: string[], options: CliOptions = {}) {
-    this.#child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", MAIN, ...args],
+    const [program, ...before] = [...options.runner ?? [], Deno.execPath()];
+    this.#runner = options.runner !== undefined;
+    this.#child = new Deno.Command(program, {
+      args: [...before, "run", "-A", MAIN, ...args],
       cwd: options.cwd ?? REPO,
       env: { ...cliEnv(hub), ...options.env },
       stdin: "null",
@@ -122,6 +130,18 @@ export class CliProcess implements AsyncDisposable {
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#runner) {
+      // SIGKILL would end the runner only, leaving the CLI under it running: it passes SIGTERM on.
+      try {
+        this.#child.kill("SIGTERM");
+      } catch { /* it has exited, as it should have */ }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        this.#child.status,
+        new Promise((resolve) => timer = setTimeout(resolve, 5_000)),
+      ]);
+      clearTimeout(timer);
+    }
     try {
       this.#child.kill("SIGKILL");
     } catch { /* it has exited, as it should have */ }

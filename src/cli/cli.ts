@@ -12,6 +12,7 @@ import { parseFlags, splitAtFirstPositional, UsageError } from "./args.ts";
 import { type Command, invoke } from "./command.ts";
 import { ctrlCommand, restartCommand, startCommand, stopCommand } from "./commands/ctrl.ts";
 import { adoptCommand } from "./commands/adopt.ts";
+import { eventsCommand } from "./commands/events.ts";
 import { forgetCommand } from "./commands/forget.ts";
 import { listCommand } from "./commands/list.ts";
 import { openCommand } from "./commands/open.ts";
@@ -21,6 +22,7 @@ import { serveCommand } from "./commands/serve.ts";
 import { setupCommand } from "./commands/setup.ts";
 import { shutdownCommand } from "./commands/shutdown.ts";
 import { tokenCommand } from "./commands/token.ts";
+import { waitCommand } from "./commands/wait.ts";
 import { globalHelp } from "./help.ts";
 import { inCliWords, NoTargetError } from "./folder.ts";
 import { printError, printErrorsAsJson, printOut } from "./output.ts";
@@ -32,6 +34,8 @@ export const COMMANDS: readonly Command[] = [
   serveCommand,
   listCommand,
   outputCommand,
+  eventsCommand,
+  waitCommand,
   startCommand,
   stopCommand,
   restartCommand,

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import type { AdoptionPlan } from "../core/adopt/adoption_plan.ts";
 import { AUTORESTART_POLICIES } from "../core/types.ts";
-import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS } from "../core/wait_timeout.ts";
+import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, NO_WAIT_LIMIT } from "../core/wait_timeout.ts";
 
 /** What ctrl does. */
 export const CTRL_ACTIONS = ["start", "stop", "restart", "adopt"] as const;
@@ -251,8 +251,8 @@ export const outputInput = {
     "First wait for a line stored after this call (or cursor) matching this RE2 regex; a match reads from there",
   ),
   wait_for_exit: z.boolean().optional().describe("First wait until the process exits"),
-  wait_timeout: z.number().positive().max(MAX_WAIT_SECONDS).optional().describe(
-    `Seconds to wait (default ${DEFAULT_WAIT_SECONDS}, max ${MAX_WAIT_SECONDS}); a wait also ends when the process exits`,
+  wait_timeout: z.number().min(NO_WAIT_LIMIT).max(MAX_WAIT_SECONDS).optional().describe(
+    `Seconds to wait (default ${DEFAULT_WAIT_SECONDS}, max ${MAX_WAIT_SECONDS}, ${NO_WAIT_LIMIT}: no limit); a wait also ends when the process exits`,
   ),
   run: z.enum(["current", "all"]).optional().describe(
     "current: only output since the latest (re)start; all (default): every retained run",

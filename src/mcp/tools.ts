@@ -46,7 +46,7 @@ export interface ToolContext {
    */
   human?: { answer: "accept" | "decline" | "cancel" | null };
   /** Set when the caller can receive progress (an MCP progress token): a wait reports here. */
-  onProgress?: (progress: { progress: number; total: number; message: string }) => void;
+  onProgress?: (progress: { progress: number; total?: number; message: string }) => void;
 }
 
 /** A tool's result: the structured content and a short text rendering of it. */
@@ -180,7 +180,8 @@ const ctrl = define({
       endedBefore = stopped.end_time !== null && Date.parse(stopped.end_time) < asked;
       report = { freed_ports, held_ports, ...(autorestart_cancelled && { autorestart_cancelled }) };
     } else {
-      outcome = await restartWhenReady(hub, target, { force: args.force }, conditions, wait);
+      const restart = { force: args.force, by: startedBy(context.client) };
+      outcome = await restartWhenReady(hub, target, restart, conditions, wait);
     }
     const { process: info, ports, wait: waited, already_running } = outcome;
     report ??= outcome.released; // a restart's (also a start's with if_running restart)
@@ -226,7 +227,7 @@ function waitOptions(context: ToolContext) {
       ((p: { elapsed_ms: number; timeout_ms: number; pending: string[] }) =>
         context.onProgress!({
           progress: Math.floor(p.elapsed_ms / 1000),
-          total: Math.round(p.timeout_ms / 1000),
+          total: Number.isFinite(p.timeout_ms) ? Math.round(p.timeout_ms / 1000) : undefined,
           message: `waiting for ${p.pending.join(", ") || "the process"}`,
         })),
   };

@@ -61,7 +61,8 @@ To wait on the running process first, then print (how the wait ended goes to std
   --wait-for-log RE   until a line printed from now on (or after --cursor) matches RE,
                       then print what came since; exit code 0 when one did
   --wait-for-exit     until the process exits; exit code: the process's own
-  --wait-timeout S    give up after S seconds (default ${DEFAULT_WAIT_SECONDS}, at most ${MAX_WAIT_SECONDS}): exit code 124
+  --wait-timeout S    give up after S seconds (default ${DEFAULT_WAIT_SECONDS}, at most ${MAX_WAIT_SECONDS}): exit code 124;
+                      0: no limit (see also 'persistproc wait')
 A process that exits before --wait-for-log matched passes on its exit code (1 if it was 0).
 
 Colours the program printed are kept when stdout is a terminal and removed otherwise.`,

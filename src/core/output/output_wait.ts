@@ -175,7 +175,8 @@ async function waitOn(
       ended = following.process;
       finish("exited");
     }
-    timers.push(setTimeout(() => finish("timeout"), timeoutMs));
+    // No timer for a wait with no limit (setTimeout would fire at once).
+    if (Number.isFinite(timeoutMs)) timers.push(setTimeout(() => finish("timeout"), timeoutMs));
     const { onProgress } = options;
     if (onProgress) {
       const pending = [

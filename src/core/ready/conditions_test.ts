@@ -18,6 +18,6 @@ Deno.test("parseConditions refuses bad values, naming the field", () => {
   assert.throws(() => parseConditions({ wait_for_log: "(" }), /Invalid wait_for_log/);
   assert.throws(() => parseConditions({ wait_for_url: "file:///etc" }), /Invalid wait_for_url/);
   assert.throws(() => parseConditions({ wait_for_port: 1, wait_timeout: 301 }), /wait_timeout/);
-  assert.throws(() => parseConditions({ wait_for_port: 1, wait_timeout: 0 }), /wait_timeout/);
+  assert.throws(() => parseConditions({ wait_for_port: 1, wait_timeout: -1 }), /wait_timeout/);
   assert.throws(() => parseConditions({ wait_timeout: 5 }), /needs wait_for_port/);
 });

@@ -17,7 +17,7 @@ import {
 } from "./conditions.ts";
 import { type ReadyOutcome, type WaitOptions, waitUntilReady } from "./ready_wait.ts";
 import { AlreadyRunningError, InvalidArgumentError } from "../errors.ts";
-import { type Hub, treesOf } from "../hub.ts";
+import { type Hub, type StopOptions, treesOf } from "../hub.ts";
 import type { ProcessInfo, ProcessTarget, StartRequest, StopReport } from "../types.ts";
 
 /** What a start or restart returns: the process, its listening ports, and the wait, if any. */
@@ -62,7 +62,9 @@ export async function startWhenReady(
   // Checked before anything is spawned; `true` stands for a port not yet known.
   parseConditions({ ...raw, wait_for_port: raw.wait_for_port === true ? 1 : raw.wait_for_port });
   const running = async (pid: number): Promise<ControlOutcome> => {
-    if (ifRunning === "restart") return await restartWhenReady(hub, { pid }, {}, raw, options);
+    if (ifRunning === "restart") {
+      return await restartWhenReady(hub, { pid }, { by: request.started_by }, raw, options);
+    }
     const info = await hub.get({ pid });
     const kept = await settle(hub, info, parseConditions(withPort(raw, info)), options);
     return { ...kept, already_running: true };
@@ -112,7 +114,7 @@ export async function startWhenReady(
 export async function restartWhenReady(
   hub: Hub,
   target: ProcessTarget,
-  restart: { force?: boolean },
+  restart: StopOptions,
   raw: ReadyConditions,
   options: WaitOptions = {},
 ): Promise<ControlOutcome> {

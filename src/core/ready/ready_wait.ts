@@ -127,7 +127,8 @@ export async function waitUntilReady(
     if (following.process.status !== "running") ended(following.process);
     for (const event of early) handle(event);
     early = null;
-    timers.push(setTimeout(() => finish("timeout"), timeoutMs));
+    // No timer for a wait with no limit (setTimeout would fire at once).
+    if (Number.isFinite(timeoutMs)) timers.push(setTimeout(() => finish("timeout"), timeoutMs));
     const { onProgress } = options;
     if (onProgress) {
       timers.push(setInterval(() => {
