@@ -93,7 +93,7 @@ export function batchLines(bytes: Uint8Array): string[] {
 /** Read access to the output stored in one directory; see the module comment. */
 export class OutputReader {
   readonly dir: string;
-  readonly #meta: StoreMeta | null;
+  #meta: StoreMeta | null;
 
   constructor(dir: string) {
     this.dir = dir;
@@ -223,9 +223,27 @@ export class OutputReader {
       }
     }
     if (!this.#meta) return { end: position, skippedLines, cut: false };
-    const meta = this.#meta;
+    let meta = this.#meta;
     using index = new IndexReader(join(this.dir, FILES.index));
-    using files = fileCache(this.dir);
+    let files = fileCache(this.dir);
+    using _files = { [Symbol.dispose]: () => files[Symbol.dispose]() };
+    // The writer reclaims output (punches it out, or rotates it away) only between this read's
+    // awaits: after each, what is retained is checked again, and files reopened if rotated.
+    const recheck = () => {
+      const fresh = loadMeta(this.dir);
+      if (!fresh) return;
+      if (JSON.stringify(fresh.streams) !== JSON.stringify(meta.streams)) {
+        files[Symbol.dispose]();
+        files = fileCache(this.dir);
+      }
+      meta = this.#meta = fresh;
+      for (const s of streams) {
+        const retained = fresh.streams[s].retained;
+        if (position[s].byte >= retained.byte) continue;
+        skippedLines += Math.max(0, retained.line - position[s].line);
+        position[s] = { ...retained };
+      }
+    };
     // The unread records are a suffix of the index: find where it begins.
     let start = index.count;
     let lastRun = -1;
@@ -259,9 +277,18 @@ export class OutputReader {
       if (++batches % 64 === 0) {
         if (Date.now() > deadline) return { end: position, skippedLines, cut: true };
         await new Promise((resolve) => setTimeout(resolve, 0));
+        recheck();
+        if (record.end <= position[s].byte) continue;
       }
       const startByte = Math.max(record.start, position[s].byte);
       const bytes = readRange(meta.streams[s], startByte, record.end, files.open);
+      if (bytes.length < record.end - startByte || punched(bytes)) {
+        // Reclaimed under the read all the same (a short read, or a punched hole's zeros): its
+        // lines are counted as skipped, never served.
+        skippedLines += record.firstLine + record.lines - position[s].line;
+        position[s] = { byte: record.end, line: record.firstLine + record.lines };
+        continue;
+      }
       if (skip && !skip.mayMatch(bytes)) {
         const lines = record.firstLine + record.lines - position[s].line;
         position[s] = { byte: record.end, line: record.firstLine + record.lines };
@@ -294,6 +321,13 @@ export class OutputReader {
       stderr: { ...(meta?.streams.stderr.retained ?? { byte: 0, line: 0 }) },
     };
   }
+}
+
+/** Whether bytes read begin in a punched hole: their first line is all NUL bytes. */
+function punched(bytes: Uint8Array): boolean {
+  if (bytes[0] !== 0) return false;
+  for (let i = 0; i < bytes.length && bytes[i] !== 0x0a; i++) if (bytes[i] !== 0) return false;
+  return true;
 }
 
 function copy(position: Position): Position {
