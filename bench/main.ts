@@ -19,6 +19,7 @@ import { mcpList } from "./mcp_list.ts";
 import { many } from "./many.ts";
 import { memory } from "./memory.ts";
 import { reading } from "./reading.ts";
+import { resultBytes } from "./result_bytes.ts";
 import { slowdown } from "./slowdown.ts";
 
 /** Every measure, in the order they run. */
@@ -28,6 +29,7 @@ export const MEASURES: Record<string, Measure> = {
   reading,
   grep,
   mcp_list: mcpList,
+  result_bytes: resultBytes,
   control,
   memory,
   cli: cliStart,

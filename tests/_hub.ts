@@ -306,3 +306,8 @@ export async function connectMcp(
     },
   });
 }
+
+/** The lines of an `output` tool result's structured content (its lines come as one text). */
+export function linesOf(structured: any): string[] {
+  return structured.output === "" ? [] : structured.output.split("\n");
+}

@@ -32,6 +32,7 @@ Deno.test("the benchmark runs every measure and writes its table and results", a
         /^output: last 100 lines/,
         /^output: grep, absent pattern/,
         /^MCP list/,
+        /^MCP result bytes: list of 20/,
         /^ctrl start/,
         /^server RSS, idle/,
         /^CLI cold start/,

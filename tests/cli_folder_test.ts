@@ -92,7 +92,7 @@ hubTest(
     assert.equal(started.isError, undefined, started.content?.[0]?.text);
     const listed = await call("list", { working_directory: link });
     assert.equal(listed.structuredContent.processes.length, 1);
-    assert.equal(listed.structuredContent.processes[0].working_directory, real);
+    assert.equal(listed.structuredContent.processes[0].label, `${TICKER} in ${real}`);
     const viaCli = await cli(hub, ["ls", "-C", link]);
     assert.match(viaCli.stdout, new RegExp(`^${started.structuredContent.pid} +running`, "m"));
     const stopped = await cli(hub, ["stop", "-C", `${link}/`, TICKER]);

@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { join, resolve } from "node:path";
 import denoJson from "../deno.json" with { type: "json" };
 import { binaryName, compile, localDenort } from "../tasks/compile.ts";
-import { connectMcp, startHub, waitFor } from "./_hub.ts";
+import { connectMcp, linesOf, startHub, waitFor } from "./_hub.ts";
 
 const givenPath = Deno.env.get("PERSISTPROC_BINARY");
 const given = givenPath ? resolve(givenPath) : undefined;
@@ -40,7 +40,7 @@ async function startAndStopPrograms(call: Call, dir: string): Promise<void> {
   const echo = windows ? "cmd /c echo persistproc-smoke" : "echo persistproc-smoke";
   await call("ctrl", { action: "start", command_or_label: echo, label: "echo", ...where });
   const output = await waitFor("the echo's output", async () => {
-    const lines: string[] = (await call("output", { command_or_label: "echo" })).output;
+    const lines = linesOf(await call("output", { command_or_label: "echo" }));
     return lines.length > 0 && lines;
   });
   assert.match(output[0], /^persistproc-smoke\s*$/);

@@ -85,12 +85,13 @@ hubTest("started_by names the MCP client, or cli; list and ls filter and show it
     working_directory: hub.dataDir,
     label: "by-agent",
   });
-  assert.equal(started.structuredContent.started_by, "agent-a/1.2.3");
+  assert.equal(started.structuredContent.started_by, undefined, "the caller itself started it");
   assert.equal((await cli(hub, ["start", "--label", "by-cli", "sleep", "30"])).code, 0);
   const restarted = await cli(hub, ["restart", "by-agent"]);
   assert.equal(restarted.code, 0, restarted.stderr);
 
-  const all = await call(client, "list", {});
+  await using other = await connectMcp(hub, { as: { name: "agent-b", version: "1" } });
+  const all = await call(other, "list", {});
   const by = Object.fromEntries(
     all.structuredContent.processes.map((p: any) => [p.label, p.started_by]),
   );
@@ -116,8 +117,9 @@ hubTest("an autorestart keeps started_by and counts in restarts", async (hub) =>
     autorestart: "on-failure",
   });
   assert.equal(started.isError, undefined, text(started));
+  await using other = await connectMcp(hub, { as: { name: "agent-b", version: "1" } });
   const restarted = await waitFor("an autorestart", async () => {
-    const listed = await call(client, "list", { command_or_label: "flaky" });
+    const listed = await call(other, "list", { command_or_label: "flaky" });
     const process = listed.structuredContent.processes[0];
     return process.restarts >= 1 && process;
   });

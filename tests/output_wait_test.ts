@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cli } from "./_cli.ts";
-import { connectMcp, FIXTURES, hubTest, type TestHub, waitFor } from "./_hub.ts";
+import { connectMcp, FIXTURES, hubTest, linesOf, type TestHub, waitFor } from "./_hub.ts";
 
 type Client = Awaited<ReturnType<typeof connectMcp>>;
 
@@ -49,9 +49,9 @@ hubTest("wait_for_log counts only lines after the call began, with progress", as
   const page = result.structuredContent;
   assert.equal(page.wait_result, "ready");
   assert.equal(page.matched_line, "compiled 2");
-  assert.match(page.output.at(-1), /^compiled 2$/);
+  assert.match(linesOf(page).at(-1)!, /^compiled 2$/);
   // What it reads is what came since the call began: not the first build's lines.
-  assert.ok(!page.output.includes("compiled 1"), page.output.join("\n"));
+  assert.ok(!linesOf(page).includes("compiled 1"), page.output);
   assert.match(text(result), /matched after [\d.]+ s: compiled 2/);
 });
 
@@ -65,12 +65,12 @@ hubTest("a wait ends at its timeout, and a cursor counts lines since it", async 
     wait_timeout: 0.5,
   });
   assert.equal(timedOut.structuredContent.wait_result, "timeout", text(timedOut));
-  assert.equal(timedOut.structuredContent.matched_line, null);
+  assert.equal(timedOut.structuredContent.matched_line, undefined);
 
   await Deno.writeTextFile(trigger, "");
   await waitFor("the rebuild", async () => {
     const page = await call(client, "output", { command_or_label: "dev", stream: "stdout" });
-    return page.structuredContent.output.length === 2;
+    return linesOf(page.structuredContent).length === 2;
   });
   // The rebuild came after the cursor, before this call: it counts, and it is what is read.
   const since = await call(client, "output", {
@@ -81,7 +81,7 @@ hubTest("a wait ends at its timeout, and a cursor counts lines since it", async 
   });
   assert.equal(since.structuredContent.wait_result, "ready", text(since));
   assert.equal(since.structuredContent.matched_line, "compiled 2");
-  assert.deepEqual(since.structuredContent.output, [
+  assert.deepEqual(linesOf(since.structuredContent), [
     "compiled 2",
   ]);
 });
@@ -100,7 +100,7 @@ hubTest("wait_for_exit on a one-shot returns its exit code 4 and its output", as
   assert.equal(page.wait_result, "exited", text(result));
   assert.equal(page.exit_code, 4);
   assert.equal(page.status, "failed");
-  assert.match(page.output.at(-1), /^done$/);
+  assert.match(linesOf(page).at(-1)!, /^done$/);
   const bad = await call(client, "output", { command_or_label: "job", wait_timeout: 3 });
   assert.equal(bad.isError, true, "wait_timeout alone is refused");
 });

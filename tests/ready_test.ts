@@ -40,10 +40,10 @@ hubTest("start waits until the port listens; ctrl and list report the port", asy
   const result = await startSlowHttp(client, hub, port, 300, { wait_for_port: port });
   const got = result.structuredContent;
   assert.equal(result.isError, undefined, text(result));
-  assert.equal(got.ready, true, text(result));
+  assert.equal(got.wait_result, "ready", text(result));
   assert.equal(got.wait_result, "ready");
   assert.deepEqual(got.ports, [port]);
-  assert.deepEqual(got.not_met, []);
+  assert.equal(got.not_met, undefined, "every condition met");
   assert.match(text(result), new RegExp(`ready after .*listening on ${port}`));
   assert.equal((await fetch(`http://127.0.0.1:${port}/health`)).status, 200);
   const listed = await client.callTool({ name: "list", arguments: {} }) as any;
@@ -68,7 +68,7 @@ hubTest("start waits until a URL answers 2xx, all conditions together", async (h
     wait_for_log: "(?i)LISTENING",
   });
   assert.equal(result.structuredContent.wait_result, "ready", text(result));
-  assert.equal(result.structuredContent.ready, true);
+  assert.equal(result.structuredContent.not_met, undefined);
 });
 
 hubTest(
@@ -84,7 +84,7 @@ hubTest(
     });
     const got = result.structuredContent;
     assert.equal(result.isError, undefined, text(result));
-    assert.equal(got.ready, false);
+    assert.notEqual(got.wait_result, "ready");
     assert.equal(got.wait_result, "exited");
     assert.equal(got.status, "failed");
     assert.equal(got.exit_code, 3);
@@ -143,7 +143,7 @@ hubTest(
     await using client = await connectMcp(hub);
     const port = freePort();
     const first = await startSlowHttp(client, hub, port, 0, { wait_for_port: port }, "holder");
-    assert.equal(first.structuredContent.ready, true, text(first));
+    assert.equal(first.structuredContent.wait_result, "ready", text(first));
     const holderPid = first.structuredContent.pid;
 
     const refused = await startSlowHttp(client, hub, port, 0, { wait_for_port: port }, "second");
@@ -178,7 +178,7 @@ hubTest(
     await using client = await connectMcp(hub);
     const port = freePort();
     const first = await startSlowHttp(client, hub, port, 0, { wait_for_port: port }, "web");
-    assert.equal(first.structuredContent.ready, true, text(first));
+    assert.equal(first.structuredContent.wait_result, "ready", text(first));
     const again = await ctrl(client, {
       action: "restart",
       command_or_label: "web",

@@ -47,7 +47,7 @@ hubTest("restart reports the ports its old run freed, through every door", async
   }) as any;
   assert.equal(mcp.isError, undefined, JSON.stringify(mcp));
   assert.deepEqual(mcp.structuredContent.freed_ports, [port]);
-  assert.equal(mcp.structuredContent.ready, true);
+  assert.equal(mcp.structuredContent.wait_result, "ready");
   assert.match(mcp.content[0].text, new RegExp(`^restarted .*; port ${port} freed`));
   await listening(hub, "web", port);
 

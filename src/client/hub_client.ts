@@ -101,7 +101,11 @@ export class HubClient implements Hub {
 
   /** Every process matching the filter, oldest start first (without ports: see listWithPorts). */
   list(filter: ProcessFilter = {}): Promise<ProcessInfo[]> {
-    return this.#post("/api/hub/list", { ...targetOf(filter), started_by: filter.started_by });
+    return this.#post("/api/hub/list", {
+      ...targetOf(filter),
+      started_by: filter.started_by,
+      status: filter.status,
+    });
   }
 
   /** The one process the target names. */

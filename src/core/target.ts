@@ -2,7 +2,7 @@
  * Finds the process a caller means: by pid, else by label, else by command (+ directory).
  */
 import { AmbiguousTargetError, InvalidArgumentError, ProcessNotFoundError } from "./errors.ts";
-import type { ProcessFilter, ProcessTarget } from "./types.ts";
+import type { ProcessFilter, ProcessStatus, ProcessTarget } from "./types.ts";
 
 /** The part of a managed process that addressing looks at. */
 export interface Addressable {
@@ -35,6 +35,10 @@ export function canonicalDirectory(path: string): string {
 /** Whether an entry matches a `list` filter; an empty filter matches everything. */
 export function matchesFilter(entry: Addressable, filter: ProcessFilter): boolean {
   if (filter.pid !== undefined && entry.pid !== filter.pid) return false;
+  const status = filter.status;
+  if (status !== undefined && ![status].flat().includes(entry.status as ProcessStatus)) {
+    return false;
+  }
   const by = filter.started_by;
   const started = entry.spec.started_by;
   if (by !== undefined && started !== by && !started?.startsWith(`${by}/`)) return false;

@@ -55,6 +55,8 @@ export interface ProcessTarget {
 export interface ProcessFilter extends ProcessTarget {
   /** A client's name (any version) or `name/version`, `cli` or `dashboard`. */
   started_by?: string;
+  /** Only processes with this status, or one of these. */
+  status?: ProcessStatus | ProcessStatus[];
 }
 
 /** The restart policies: never (default), only after a failure, or always. */

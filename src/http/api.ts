@@ -69,7 +69,9 @@ export async function handleApi(
     const door = request.headers.get("x-persistproc-client");
     const client = clientFromUserAgent(door ?? request.headers.get("user-agent"));
     const call = tool
-      ? tool.run(ctx.hub, args as never, { client }).then((result) => result.structured)
+      ? tool.run(ctx.hub, args as never, { client }).then((result) =>
+        result.record ?? result.structured
+      )
       : verb!.call(ctx.hub, args as never, client);
     return Response.json(await orShuttingDown(call, ctx.closing));
   } catch (error) {

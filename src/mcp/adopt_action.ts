@@ -13,6 +13,7 @@ import type { WaitOptions } from "../core/ready/ready_wait.ts";
 import type { z } from "zod";
 import type { ctrlInput } from "./schemas.ts";
 import type { ToolContext, ToolResult } from "./tools.ts";
+import { compactProcess, compactWait } from "./compact.ts";
 
 type CtrlArgs = z.infer<z.ZodObject<typeof ctrlInput>>;
 
@@ -68,7 +69,14 @@ export async function adoptAction(
     ? wait.ready ? `; port ${plan.wait_for_port} listens` : `; not ready (${wait.wait_result})`
     : "";
   return {
-    structured: { action: "adopt", adopted: true, adoption: plan, ...process, ports, ...wait },
+    structured: {
+      action: "adopt",
+      adopted: true,
+      adoption: plan,
+      ...compactProcess({ ...process, ports }, { caller: helpers.startedBy }),
+      ...compactWait(wait),
+    },
+    record: { action: "adopt", adopted: true, adoption: plan, ...process, ports, ...wait },
     text: `adopted: stopped PID ${plan.pid} (${stopped_with ?? "already gone"}); started ${
       helpers.summary(process)
     }${waited}${ports.length ? `; listening on ${ports.join(", ")}` : ""}`,

@@ -24,28 +24,43 @@ export const targetShape = {
   working_directory: workingDirectory.optional(),
 };
 
-/** ProcessInfo, as list and ctrl return it. */
+const statuses = z.enum(["running", "exited", "stopped", "failed"]);
+
+/**
+ * A process, as list and ctrl return it: fields that are null, empty, default or said by
+ * another field are left out (see compact.ts).
+ */
 export const processInfoSchema = z.object({
   pid: z.number().describe("Current PID (changes on restart)"),
   label: z.string().describe("Unique name among running processes"),
-  command_line: z.string().describe("The command as given"),
-  command: z.array(z.string()).describe("The argv executed; shell commands run under /bin/sh -c"),
-  working_directory: z.string().describe("Absolute real path it runs in"),
-  status: z.enum(["running", "exited", "stopped", "failed"]).describe(
+  command: z.string().optional().describe(
+    "The command as given; left out when the label is '<command> in <working_directory>'",
+  ),
+  working_directory: z.string().optional().describe(
+    "Absolute real path it runs in; left out when the label ends with it",
+  ),
+  status: statuses.describe(
     "running; exited (ended on its own, code 0); stopped (by a stop request); failed (non-zero code or signal)",
   ),
-  start_time: z.string().describe("UTC ISO-8601 time of the latest start"),
-  end_time: z.string().nullable().describe("UTC ISO-8601 time it ended, or null while running"),
-  exit_code: z.number().nullable().describe("Exit code once ended (128+n when killed by signal n)"),
-  exit_signal: z.string().nullable().describe("Signal that ended it, e.g. SIGTERM, or null"),
-  restarts: z.number().describe("How many times it was restarted"),
-  started_by: z.string().nullable().describe(
-    "Who started it: an MCP client's name/version, cli or dashboard; null when unknown",
+  start_time: z.string().optional().describe(
+    "While running: UTC ISO-8601 time of the latest start, to the second",
   ),
-  assigned_port: z.number().nullable().describe(
-    "The port assign_port gave it (kept across restarts while free), or null",
+  end_time: z.string().optional().describe("Once ended: UTC ISO-8601 time it ended, to the second"),
+  exit_code: z.number().optional().describe(
+    "failed without a signal: its exit code (exited means 0; a signal n gives 128+n)",
   ),
-  log_dir: z.string().describe("Directory of its stored output (read it with the output tool)"),
+  exit_signal: z.string().optional().describe("The signal that ended it, e.g. SIGTERM"),
+  restarts: z.number().optional().describe("How many times it was restarted, when it was"),
+  started_by: z.string().optional().describe(
+    "Who started it (an MCP client's name/version, cli or dashboard), when known and not the caller",
+  ),
+  assigned_port: z.number().optional().describe(
+    "The port assign_port gave it (kept across restarts while free)",
+  ),
+  ports: z.array(z.number()).optional().describe(
+    "TCP ports on which it or any process it started listens (once ended: what it left running); in list, at most half a second old",
+  ),
+  log_dir: z.string().optional().describe("Only when asked: the directory of its stored output"),
   log_error: z.string().optional().describe(
     "Only while output cannot be stored (disk full): why; storing is retried",
   ),
@@ -54,25 +69,20 @@ export const processInfoSchema = z.object({
   ),
 });
 
-const ports = z.array(z.number()).describe(
-  "TCP ports on which the process or any process it started listens (once ended: what it left running); in list, at most half a second old",
-);
-
-/** A listed process: ProcessInfo plus its listening ports. */
+/** A listed process: ProcessInfo plus when autorestart will start it again. */
 export const listedProcessSchema = processInfoSchema.extend({
-  ports,
-  restart_at: z.string().nullable().optional().describe(
-    "While autorestart waits to start it again (backing off after it ended): the UTC ISO-8601 time of the next attempt; else null",
+  restart_at: z.string().optional().describe(
+    "While autorestart waits to start it again (backing off after it ended): the UTC ISO-8601 time of the next attempt",
   ),
 });
 
 /** Who holds a port the process needed. */
 const portHolderSchema = z.object({
   port: z.number().describe("The port"),
-  pid: z.number().nullable().describe("PID of the holder, or null when the OS hides it"),
-  command: z.string().nullable().describe("The holder's command line, if known"),
-  label: z.string().nullable().describe(
-    "Label of the managed process whose tree holds the port, or null when it is not managed",
+  pid: z.number().optional().describe("PID of the holder, unless the OS hides it"),
+  command: z.string().optional().describe("The holder's command line, if known"),
+  label: z.string().optional().describe(
+    "Label of the managed process whose tree holds the port, when it is managed",
   ),
 });
 
@@ -111,7 +121,7 @@ export const ctrlInput = {
   ),
   wait_for_port: z.union([z.number().int().min(1).max(65_535), z.literal(true)]).optional()
     .describe(
-      "start/restart: return once this TCP port (true: the assigned one) listens; fails at once, naming the holder, if taken",
+      "start/restart: return once this TCP port (true: the assigned one) listens; a port held by another process fails at once",
     ),
   wait_for_log: z.string().min(1).max(1_000).optional().describe(
     "start/restart: return once an output line matches this RE2 regex ((?i) ignores case)",
@@ -120,7 +130,7 @@ export const ctrlInput = {
     "start/restart: return once this http(s) URL answers 2xx/3xx",
   ),
   wait_timeout: z.number().positive().max(MAX_WAIT_SECONDS).optional().describe(
-    `Seconds to wait (default ${DEFAULT_WAIT_SECONDS}, max ${MAX_WAIT_SECONDS}); also returns when the process exits. Clients may give up after 60 s without progress`,
+    `Seconds to wait (default ${DEFAULT_WAIT_SECONDS}, max ${MAX_WAIT_SECONDS}); also returns when the process exits`,
   ),
 };
 
@@ -142,9 +152,9 @@ export const adoptionSchema = z.object({
   limits: z.array(z.string()).describe("What could not be read exactly"),
 });
 
-/** Output of `ctrl`. */
+/** Output of `ctrl`: the process after the action, and what the action or wait found. */
 export const ctrlOutput = {
-  action: z.enum(CTRL_ACTIONS).describe("The action performed"),
+  action: z.literal("adopt").optional().describe("Only for adopt"),
   adopted: z.boolean().optional().describe(
     "adopt: true once done; false when nothing was stopped (no consent yet, or declined)",
   ),
@@ -154,12 +164,7 @@ export const ctrlOutput = {
   freed_ports: z.array(z.number()).optional().describe(
     "stop, restart: ports the (old) process tree listened on that are free now",
   ),
-  held_ports: z.array(z.object({
-    port: z.number(),
-    pid: z.number().nullable(),
-    command: z.string().nullable(),
-    label: z.string().nullable(),
-  })).optional().describe(
+  held_ports: z.array(portHolderSchema).optional().describe(
     "stop, restart: ports the (old) tree listened on that are still held after it, and by whom",
   ),
   sigkill_needed: z.literal(true).optional().describe(
@@ -168,32 +173,26 @@ export const ctrlOutput = {
   autorestart_cancelled: z.literal(true).optional().describe(
     "stop: it had ended and was waiting for autorestart, which will not come now",
   ),
-  already_running: z.boolean().optional().describe(
-    "if_running keep: true when the running process was returned instead of a new one",
-  ),
-  ready: z.boolean().optional().describe(
-    "Only when waiting: true when every wait_for_* condition held",
+  already_running: z.literal(true).optional().describe(
+    "if_running keep: the running process was returned instead of a new one",
   ),
   wait_result: z.enum(["ready", "exited", "timeout"]).optional().describe(
-    "Only when waiting: ready; exited (the process ended first: see exit_code and the tails); timeout (see not_met)",
-  ),
-  not_met: z.array(z.string()).optional().describe(
-    "Only when waiting: conditions not met when the wait ended, e.g. 'port 3000'",
-  ),
-  matched_line: z.string().nullable().optional().describe(
-    "Only when waiting: the output line that matched wait_for_log",
+    "Only when waiting: ready (every wait_for_* held); exited (the process ended first: see exit_code and the tails); timeout (see not_met)",
   ),
   waited_ms: z.number().optional().describe("Only when waiting: how long the call waited"),
+  not_met: z.array(z.string()).optional().describe(
+    "Conditions not met when the wait ended, e.g. 'port 3000'",
+  ),
+  matched_line: z.string().optional().describe("The output line that matched wait_for_log"),
+  port_conflict: portHolderSchema.optional().describe(
+    "Exited or timed out because the port is taken: who holds it",
+  ),
   stderr_tail: z.array(z.string()).optional().describe(
     "Exited or timed out: the last stderr lines since this start (read these first)",
   ),
   stdout_tail: z.array(z.string()).optional().describe(
     "Exited or timed out: the last stdout lines since this start",
   ),
-  port_conflict: portHolderSchema.nullable().optional().describe(
-    "Exited or timed out because the port is taken: who holds it",
-  ),
-  ports: ports.optional(),
 };
 
 /** Input of `list`. */
@@ -206,6 +205,14 @@ export const listInput = {
   started_by: z.string().min(1).max(400).optional().describe(
     "Only those started by this client (name[/version]), cli or dashboard",
   ),
+  status: z.union([statuses, z.array(statuses).min(1)]).optional().describe(
+    "Only these statuses",
+  ),
+};
+
+/** What `list` takes besides the filter. */
+export const listOptions = {
+  log_dir: z.boolean().optional().describe("Also return each log_dir"),
 };
 
 /** Output of `list`. */
@@ -221,16 +228,16 @@ export const outputInput = {
   command_or_label: commandOrLabel.optional().describe("Label or command, if no pid"),
   working_directory: workingDirectory.optional().describe("Narrows a command match"),
   stream: z.enum(["stdout", "stderr", "combined"]).optional().describe(
-    "stdout, stderr or combined (default: both in arrival order, stderr lines marked [err])",
+    "stdout, stderr or combined (default; stderr lines marked [err])",
   ),
   lines: z.number().int().min(1).max(10_000).optional().describe(
     "Newest N lines (default 100); with grep, the newest N matches",
   ),
   cursor: z.string().min(1).max(200).optional().describe(
-    "next_cursor of an earlier call on this process and stream: only lines stored since",
+    "next_cursor of an earlier read of this stream: only newer lines",
   ),
   grep: z.string().min(1).max(1_000).optional().describe(
-    "Only lines matching this RE2 regex ((?i) ignores case), over the whole retained log",
+    "Only lines matching this RE2 regex ((?i) ignores case), over the whole log",
   ),
   context: z.number().int().min(0).max(20).optional().describe(
     "With grep: lines shown around each match",
@@ -239,7 +246,7 @@ export const outputInput = {
     "Remove terminal escapes (default true)",
   ),
   max_bytes: z.number().int().min(256).max(1_048_576).optional().describe(
-    "Byte budget (default 16384): the newest lines that fit; omitted_lines counts the rest",
+    "Byte budget (default 16384): the newest lines that fit",
   ),
   since_time: z.string().max(64).optional().describe(
     "Only lines at or after this ISO-8601 time (no offset: UTC)",
@@ -248,53 +255,55 @@ export const outputInput = {
     "Only lines before this ISO-8601 time",
   ),
   wait_for_log: z.string().min(1).max(1_000).optional().describe(
-    "First wait for a line stored after this call (or cursor) matching this RE2 regex; a match reads from there",
+    "First wait for a new line (after this call or cursor) matching this RE2 regex",
   ),
   wait_for_exit: z.boolean().optional().describe("First wait until the process exits"),
   wait_timeout: z.number().min(NO_WAIT_LIMIT).max(MAX_WAIT_SECONDS).optional().describe(
-    `Seconds to wait (default ${DEFAULT_WAIT_SECONDS}, max ${MAX_WAIT_SECONDS}, ${NO_WAIT_LIMIT}: no limit); a wait also ends when the process exits`,
+    `Seconds to wait (default ${DEFAULT_WAIT_SECONDS}, max ${MAX_WAIT_SECONDS}, ${NO_WAIT_LIMIT}: no limit); also ends when the process exits`,
   ),
   run: z.enum(["current", "all"]).optional().describe(
-    "current: only output since the latest (re)start; all (default): every retained run",
+    "current: only since the latest (re)start; all (default)",
   ),
   timestamps: z.boolean().optional().describe("Also return each line's arrival time (times)"),
+  log_dir: z.boolean().optional().describe("Also return log_dir"),
 };
 
-/** Output of `output`. */
+/** Output of `output`: counts and wait fields only when they say something. */
 export const outputOutput = {
   pid: z.number().describe("PID of the process"),
   label: z.string().describe("Label of the process"),
-  status: processInfoSchema.shape.status,
-  stream: z.enum(["stdout", "stderr", "combined"]).describe("The stream read"),
-  output: z.array(z.string()).describe(
-    "Lines as printed, oldest first; in combined, stderr lines start with '[err] ' and a restart shows as '--- run N (reason) <time> ---'; with grep, '--' separates groups",
+  status: statuses.describe("Its status"),
+  stream: z.enum(["stdout", "stderr"]).optional().describe(
+    "The stream read, unless combined",
   ),
-  first_time: z.string().nullable().describe("UTC ISO arrival time of the first line, or null"),
-  last_time: z.string().nullable().describe("UTC ISO arrival time of the last line, or null"),
-  times: z.array(z.string()).optional().describe(
-    "Only with timestamps: each line's UTC ISO arrival time",
-  ),
-  next_cursor: z.string().describe(
-    "Pass as cursor to get only lines stored after this call",
-  ),
-  matched_lines: z.number().describe(
-    "Lines in the range read that met the request (after cursor, in the time window, matching grep)",
-  ),
-  omitted_lines: z.number().describe(
-    "Of matched_lines, how many are not in output because of lines or max_bytes; narrow with grep, cursor or since_time to see them",
-  ),
-  skipped_lines: z.number().describe(
-    "Lines after the cursor that were rotated out of the log before they could be read",
-  ),
+  log_dir: z.string().optional().describe("Only with log_dir: where its output is stored"),
   wait_result: z.enum(["ready", "exited", "timeout"]).optional().describe(
     "Only when waiting: ready (matched_line), exited (exit_code) or timeout",
   ),
-  matched_line: z.string().nullable().optional().describe("The line wait_for_log matched"),
-  exit_code: z.number().nullable().optional().describe("Exited: its exit code (null if unknown)"),
-  exit_signal: z.string().nullable().optional().describe("Exited: the signal that ended it"),
   waited_ms: z.number().optional().describe("Only when waiting: how long the call waited"),
-  search_cut: z.boolean().describe(
-    "True when the scan stopped at its time budget before the end of the log; call again with next_cursor to go on",
+  matched_line: z.string().optional().describe("The line wait_for_log matched"),
+  exit_code: z.number().optional().describe("Exited: its exit code, when no signal ended it"),
+  exit_signal: z.string().optional().describe("Exited: the signal that ended it"),
+  output: z.string().describe(
+    "The lines as printed, oldest first, one per text line; in combined, stderr lines start with '[err] ' and a restart shows as '--- run N (reason) <time> ---'; with grep, '--' separates groups",
+  ),
+  times: z.array(z.string()).optional().describe(
+    "Only with timestamps: each line's UTC ISO arrival time",
+  ),
+  matched_lines: z.number().optional().describe(
+    "When not every line shown is a match, or not every match is shown: lines in the range read that met the request (after cursor, in the time window, matching grep)",
+  ),
+  omitted_lines: z.number().optional().describe(
+    "Matched lines not in output because of lines or max_bytes; narrow with grep, cursor or since_time to see them",
+  ),
+  skipped_lines: z.number().optional().describe(
+    "Lines after the cursor that were rotated out of the log before they could be read",
+  ),
+  search_cut: z.literal(true).optional().describe(
+    "The scan stopped at its time budget before the end of the log; call again with next_cursor to go on",
+  ),
+  next_cursor: z.string().describe(
+    "Pass as cursor to get only lines stored after this call",
   ),
 };
 

@@ -14,9 +14,17 @@ import type { ProcessInfo, StopReport } from "../core/types.ts";
 import { adoptAction } from "./adopt_action.ts";
 import type { ClientInfo } from "./client_info.ts";
 import {
+  compactOutputPage,
+  compactProcess,
+  compactStopReport,
+  compactWait,
+  labelNamesPlace,
+} from "./compact.ts";
+import {
   ctrlInput,
   ctrlOutput,
   listInput,
+  listOptions,
   listOutput,
   outputInput,
   outputOutput,
@@ -49,7 +57,11 @@ export interface ToolContext {
   onProgress?: (progress: { progress: number; total?: number; message: string }) => void;
 }
 
-/** A tool's result: the structured content and a short text rendering of it. */
+/**
+ * A tool's result: the structured content an agent gets (compact, see compact.ts), a short
+ * text rendering of the same facts, and the full record the JSON API answers with (the
+ * structured content when not given).
+ */
 export interface ToolResult {
   structured: Record<string, unknown>;
   text: string;
@@ -58,6 +70,7 @@ export interface ToolResult {
    * door asks it and calls the tool again with the answer.
    */
   askHuman?: string;
+  record?: Record<string, unknown>;
 }
 
 /** One tool of the table. */
@@ -171,14 +184,17 @@ const ctrl = define({
         throw new InvalidArgumentError(`${waits[0][0]} applies to start and restart, not stop`);
       }
       const asked = Date.now();
-      const { freed_ports, held_ports, autorestart_cancelled, ...stopped } = await hub.stop(
-        target,
-        { force: args.force },
-      );
+      const { freed_ports, held_ports, autorestart_cancelled, sigkill_needed, ...stopped } =
+        await hub.stop(target, { force: args.force });
       outcome = { process: stopped, ports: [], wait: null };
       // Ended before this stop was asked for: nothing was stopped now.
       endedBefore = stopped.end_time !== null && Date.parse(stopped.end_time) < asked;
-      report = { freed_ports, held_ports, ...(autorestart_cancelled && { autorestart_cancelled }) };
+      report = {
+        freed_ports,
+        held_ports,
+        ...(sigkill_needed && { sigkill_needed }),
+        ...(autorestart_cancelled && { autorestart_cancelled }),
+      };
     } else {
       const restart = { force: args.force, by: startedBy(context.client) };
       outcome = await restartWhenReady(hub, target, restart, conditions, wait);
@@ -202,6 +218,12 @@ const ctrl = define({
       : { start: "started", stop: "stopped", restart: "restarted" }[args.action];
     return {
       structured: {
+        ...compactProcess({ ...info, ports }, { caller: startedBy(context.client) }),
+        ...(already_running ? { already_running } : {}),
+        ...compactStopReport(report),
+        ...compactWait(waited),
+      },
+      record: {
         action: args.action,
         ...info,
         ports,
@@ -210,7 +232,7 @@ const ctrl = define({
         ...waited,
       },
       text: [
-        `${verb} ${summary(info)}${waited ? `; ${waitSummary(waited)}` : ""}${
+        `${verb} ${summary({ ...info, ...report })}${waited ? `; ${waitSummary(waited)}` : ""}${
           ports.length ? `; listening on ${ports.join(", ")}` : ""
         }${released.length ? `; ${released.join(", ")}` : ""}`,
         ...(waited ? waitDetails(waited) : []),
@@ -278,17 +300,19 @@ const list = define({
   name: "list",
   title: "List managed processes",
   description:
-    "List managed processes, running and recently ended: PID, label, status, exit code, TCP ports, who started them, output errors. Check here before starting a dev server: it may be running.",
-  inputSchema: listInput,
+    "List managed processes, running and recently ended, with their TCP ports. Check here before starting a dev server: it may be running.",
+  inputSchema: { ...listInput, ...listOptions },
   outputSchema: listOutput,
   annotations: READ_ONLY,
-  async run(hub, args) {
-    const listed = await hub.list(args);
+  async run(hub, { log_dir, ...filter }, context) {
+    const listed = await hub.list(filter);
     const processes = await withPorts(listed, await treesOf(hub, listed.map((p) => p.pid)));
     const text = processes.length === 0
-      ? "No managed processes"
+      ? `No managed processes${
+        filter.status ? ` with status ${[filter.status].flat().join(" or ")}` : ""
+      }`
       : processes.map((p) =>
-        `${summary(p)} in ${p.working_directory}${
+        `${summary(p)}${labelNamesPlace(p) ? "" : ` in ${p.working_directory}`}${
           p.ports.length
             ? `; ${p.status === "running" ? "" : "left running, "}listening on ${
               p.ports.join(", ")
@@ -296,7 +320,17 @@ const list = define({
             : ""
         }`
       ).join("\n");
-    return { structured: { processes }, text };
+    return {
+      structured: {
+        processes: processes.map((p) =>
+          compactProcess(p, { logDir: log_dir, caller: startedBy(context.client) })
+        ),
+      },
+      record: { processes },
+      text: log_dir
+        ? `${text}\n${processes.map((p) => `log_dir of PID ${p.pid}: ${p.log_dir}`).join("\n")}`
+        : text,
+    };
   },
 });
 
@@ -304,31 +338,33 @@ const output = define({
   name: "output",
   title: "Read a process's output",
   description:
-    "Read a managed process's output (running or ended): the newest lines; with cursor, only what came since; with grep (+context), matches from the whole log; optionally one stream, a time window or the current run; stderr marked [err], colours stripped, within max_bytes. wait_for_log/wait_for_exit first wait on the running process (edit, wait, read in one call).",
+    "Read a process's output (running or ended): the newest lines, what came since a cursor, or grep matches over the whole log; stderr marked [err], colours stripped. wait_for_log/wait_for_exit first wait (edit, wait, read in one call).",
   inputSchema: outputInput,
   outputSchema: outputOutput,
   annotations: READ_ONLY,
-  async run(hub, args, context) {
+  async run(hub, { log_dir, ...args }, context) {
     const page = await readOutputWaiting(hub, args, waitOptions(context));
+    const logDir = log_dir ? (await hub.get({ pid: page.pid })).log_dir : undefined;
     const wait = page.wait_result ? `; ${outputWaitSummary(page)}` : "";
     return {
-      structured: { ...page },
-      text: [outputHeader(page, wait), ...stampedLines(page)].join("\n"),
+      structured: compactOutputPage(page, logDir),
+      record: { ...page },
+      text: [
+        outputHeader(page, `${wait}${logDir ? `; log_dir: ${logDir}` : ""}`),
+        ...stampedLines(page),
+      ].join("\n"),
     };
   },
 });
 
 /** The one line above an output page's lines: whose, what span, what was left out, and where next. */
 function outputHeader(page: OutputPage, suffix = ""): string {
-  const span = page.first_time
-    ? ` ${page.first_time}${page.last_time !== page.first_time ? ` to ${page.last_time}` : ""}`
-    : "";
   const notes = [
     page.omitted_lines > 0 && `${page.omitted_lines} more not shown`,
     page.skipped_lines > 0 && `${page.skipped_lines} dropped by the disk cap`,
     page.search_cut && "search cut at its time budget",
   ].filter(Boolean);
-  return `# "${page.label}" PID ${page.pid} ${page.status}, ${page.stream}: ${page.output.length} line(s)${span}${
+  return `# "${page.label}" PID ${page.pid} ${page.status}, ${page.stream}: ${page.output.length} line(s)${
     notes.length ? `; ${notes.join("; ")}` : ""
   }${suffix}; next_cursor: ${page.next_cursor}`;
 }

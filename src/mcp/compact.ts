@@ -1,0 +1,125 @@
+/**
+ * The records the tools give an agent, in few bytes. Some clients (Claude Code, Codex) hand
+ * their model `JSON.stringify(structuredContent)` and nothing else, so every byte here is a
+ * byte of the model's context on every call. A field is left out when it is null, empty or
+ * its default, or when another field already says it: the command and folder when the label
+ * names both, the exit code when the status or signal gives it, who started it when that was
+ * the caller itself. The JSON API keeps the full
+ * records (the CLI's `--format json` prints them: a script gets every field every time).
+ */
+import type { WaitedOutputPage } from "../core/output/output_wait.ts";
+import type { ReadyOutcome } from "../core/ready/ready_wait.ts";
+import type { ProcessInfo, StopReport } from "../core/types.ts";
+
+/** A record with the fields an agent needs; see the module comment for what is left out. */
+export type Compact = Record<string, unknown>;
+
+/** Whether `label` is the one a start without a label gives: "<command> in <directory>". */
+export function labelNamesPlace(p: Pick<ProcessInfo, "label" | "working_directory">): boolean {
+  return p.label.endsWith(` in ${p.working_directory}`);
+}
+
+/** The fields of `record` that carry something: not null, not undefined, not an empty list. */
+function present(record: Compact): Compact {
+  return Object.fromEntries(
+    Object.entries(record).filter(([, value]) =>
+      value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0)
+    ),
+  );
+}
+
+/** An ISO time to the second (`2026-12-07T15:19:46Z`): what an agent reads of a process's times. */
+function toSecond(time: string | null): string | undefined {
+  return time === null ? undefined : time.replace(/\.\d+Z$/, "Z");
+}
+
+/** What shapes a process record besides the record. */
+export interface CompactOptions {
+  /** Add where its output is stored. */
+  logDir?: boolean;
+  /** The caller, as `started_by` names it: a process it started leaves started_by out. */
+  caller?: string | null;
+}
+
+/**
+ * One process as an agent reads it. `ports` are its tree's listening ports, when known. An
+ * ended process gives the time it ended, not when it started.
+ */
+export function compactProcess(
+  p: ProcessInfo & { ports?: number[] },
+  options: CompactOptions = {},
+): Compact {
+  const placeInLabel = labelNamesPlace(p) &&
+    p.label === `${p.command_line.trim()} in ${p.working_directory}`;
+  return present({
+    pid: p.pid,
+    label: p.label,
+    command: placeInLabel ? undefined : p.command_line,
+    working_directory: labelNamesPlace(p) ? undefined : p.working_directory,
+    status: p.status,
+    start_time: p.end_time === null ? toSecond(p.start_time) : undefined,
+    end_time: toSecond(p.end_time),
+    // "exited" means code 0; a signal n gives 128+n.
+    exit_code: p.status === "exited" || p.exit_signal ? undefined : p.exit_code,
+    exit_signal: p.exit_signal,
+    restarts: p.restarts || undefined,
+    started_by: p.started_by === options.caller ? undefined : p.started_by,
+    assigned_port: p.assigned_port,
+    ports: p.ports,
+    restart_at: toSecond(p.restart_at ?? null),
+    log_dir: options.logDir ? p.log_dir : undefined,
+    log_error: p.log_error,
+    log_warning: p.log_warning,
+  });
+}
+
+/** What a stop found of the ports: only the ports freed and those still held, if any. */
+export function compactStopReport(report: Partial<StopReport> | undefined): Compact {
+  if (!report) return {};
+  return present({
+    freed_ports: report.freed_ports,
+    held_ports: report.held_ports?.map(present),
+    sigkill_needed: report.sigkill_needed,
+    autorestart_cancelled: report.autorestart_cancelled,
+  });
+}
+
+/** How a ready wait ended: the result, what it waited, and only the facts that explain it. */
+export function compactWait(wait: ReadyOutcome | null): Compact {
+  if (!wait) return {};
+  return present({
+    wait_result: wait.wait_result,
+    waited_ms: wait.waited_ms,
+    not_met: wait.not_met,
+    matched_line: wait.matched_line,
+    port_conflict: wait.port_conflict ? present({ ...wait.port_conflict }) : null,
+    stderr_tail: wait.stderr_tail,
+    stdout_tail: wait.stdout_tail,
+  });
+}
+
+/**
+ * A page of output as an agent reads it: the lines as one text (a newline between lines
+ * costs less than a list's quotes and commas), and the counts only when they say something.
+ */
+export function compactOutputPage(page: WaitedOutputPage, logDir?: string): Compact {
+  return present({
+    pid: page.pid,
+    label: page.label,
+    status: page.status,
+    stream: page.stream === "combined" ? undefined : page.stream,
+    log_dir: logDir,
+    wait_result: page.wait_result,
+    waited_ms: page.wait_result ? page.waited_ms : undefined,
+    matched_line: page.matched_line,
+    exit_code: page.exit_signal ? undefined : page.exit_code,
+    exit_signal: page.exit_signal,
+    output: page.output.join("\n"),
+    times: page.times,
+    matched_lines: page.matched_lines === page.output.length ? undefined : page.matched_lines,
+    omitted_lines: page.omitted_lines || undefined,
+    skipped_lines: page.skipped_lines || undefined,
+    search_cut: page.search_cut || undefined,
+    next_cursor: page.next_cursor,
+  });
+}
