@@ -8,13 +8,14 @@ import type { RunReason } from "../output/output_store.ts";
 import { findExecutable } from "./executable.ts";
 import { type GatedChild, spawnGated } from "./gated_spawn.ts";
 import type { ProcessSpec } from "./process_spec.ts";
+import { RUN_DEFAULTS } from "./environment.ts";
 import { TREE_MARKER } from "./tree_marker.ts";
 
 /**
  * Spawns the spec's program held at the gate (see ./gated_spawn.ts), with its output wired as
- * `output` plans it and the run's tree `marker` added to the spec's environment; returns the
- * child and whether its output is piped. Throws CommandNotFoundError when the program cannot
- * be executed.
+ * `output` plans it, the run's tree `marker` added to the spec's environment and RUN_DEFAULTS
+ * under it (the spec's own value of one wins); returns the child and whether its output is
+ * piped. Throws CommandNotFoundError when the program cannot be executed.
  */
 export function spawnProgram(
   spec: ProcessSpec,
@@ -23,7 +24,7 @@ export function spawnProgram(
   marker: string,
 ): { spawned: GatedChild; piped: boolean } {
   const program = spec.argv[0];
-  const env = { ...spec.environment, [TREE_MARKER]: marker };
+  const env = { ...RUN_DEFAULTS, ...spec.environment, [TREE_MARKER]: marker };
   if (!findExecutable(program, spec.working_directory, env)) {
     throw new CommandNotFoundError(
       `Cannot run "${program}": command not found or not executable (working directory ${spec.working_directory})`,

@@ -28,6 +28,13 @@ export function validateEnvironment(environment: Record<string, string>): void {
   }
 }
 
+/**
+ * Variables every run gets unless its environment sets them: what a program needs so that its
+ * output is heard while it runs. Python buffers stdout in blocks when it is not a terminal, so
+ * a server's "Serving HTTP on ..." would wait in its buffer while the port already listens.
+ */
+export const RUN_DEFAULTS: Readonly<Record<string, string>> = { PYTHONUNBUFFERED: "1" };
+
 /** How a start asks for its environment. */
 export interface EnvironmentRequest {
   /** Variables the caller gives. */
