@@ -266,3 +266,53 @@ hubTest("a second server on the port knows the first for a persistproc by its 40
     await Deno.remove(otherDir, { recursive: true });
   }
 });
+
+hubTest(
+  "the dashboard's sign-in cookie is HttpOnly and SameSite=Strict, and only its own origin may use it",
+  async (hub) => {
+    const session = await hub.fetch("/api/session", { method: "POST" });
+    assert.equal(session.status, 204);
+    const cookie = session.headers.get("set-cookie") ?? "";
+    assert.match(cookie, /^persistproc_session=[0-9a-f]{64}; HttpOnly; SameSite=Strict; Path=\/$/);
+    assert.ok(!cookie.includes(hub.token!), "the cookie holds the token itself");
+    const pair = cookie.split(";")[0];
+    const list = (headers: Record<string, string>) =>
+      fetch(`${hub.base}/api/tools/list`, {
+        method: "POST",
+        body: "{}",
+        headers: { "content-type": "application/json", cookie: pair, ...headers },
+      });
+    const own = await list({ origin: hub.base, "sec-fetch-site": "same-origin" });
+    assert.equal(own.status, 200);
+    await own.body?.cancel();
+    // Another loopback port is the same site to a browser, but not the page's origin.
+    for (
+      const headers of <Record<string, string>[]> [
+        { origin: "http://127.0.0.1:5173", "sec-fetch-site": "same-site" },
+        { "sec-fetch-site": "cross-site" },
+      ]
+    ) {
+      const refused = await list(headers);
+      assert.equal(refused.status, 401, JSON.stringify(headers));
+      await refused.body?.cancel();
+    }
+    const foreign = await list({ origin: "http://evil.example" });
+    assert.equal(foreign.status, 403);
+    await foreign.body?.cancel();
+    // MCP clients send the header: the cookie is the page's alone.
+    const mcp = await fetch(`${hub.base}/mcp/`, {
+      method: "POST",
+      body: INITIALIZE,
+      headers: {
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        cookie: pair,
+      },
+    });
+    assert.equal(mcp.status, 401);
+    await mcp.body?.cancel();
+    const wrong = await list({ cookie: "persistproc_session=" + "0".repeat(64) });
+    assert.equal(wrong.status, 401);
+    await wrong.body?.cancel();
+  },
+);

@@ -31,7 +31,9 @@ const ENDED = [
 const RUNNING = ["web", "api", "worker", "scheduler", "docs", "mail", "storybook"];
 const STOPPED = "tests";
 const COUNT = ENDED.length + 1 + RUNNING.length + 1;
-const SIZES = [[1400, 900], [1280, 800], [900, 700]] as const;
+const SIZES = [[1400, 900], [1024, 768], [800, 700]] as const;
+/** The columns each width hides behind the columns toggle (see app.css). */
+const HIDDEN_AT: Record<number, number> = { 1400: 0, 1024: 4, 800: 5 };
 
 interface Listed {
   label: string;
@@ -44,9 +46,9 @@ async function startProcesses(hub: TestHub): Promise<void> {
     tool(hub, "ctrl", {
       action: "start",
       label,
-      command_or_label: command,
+      // A port that listens, linked, adds the Ports column.
+      command_or_label: label === "web" ? "python3 -m http.server $PORT --bind 127.0.0.1" : command,
       working_directory: hub.dataDir,
-      // A port to link adds the Ports column.
       assign_port: label === "web" ? "PORT" : undefined,
     });
   for (const [label, command] of ENDED) await start(label, command);
@@ -118,6 +120,8 @@ Deno.test({
       );
       assert.deepEqual(shown, [...running, ...ended]);
 
+      const toggle = page.locator("#columns-toggle");
+      const dirHead = page.locator("#process-table th.c-dir");
       for (const [width, height] of SIZES) {
         await page.setViewportSize({ width, height });
         const problem = await unreachableButtons(page, width);
@@ -125,6 +129,21 @@ Deno.test({
         // The first running row is on screen without scrolling the table.
         const first = await rows.first().boundingBox();
         assert.ok(first && first.y + first.height <= height, `at ${width}×${height}`);
+        // Columns too many for the window are hidden behind a toggle that says so, not silently.
+        const hidden = HIDDEN_AT[width];
+        assert.equal(await toggle.isVisible(), hidden > 0, `at ${width}`);
+        if (hidden === 0) continue;
+        assert.equal(await toggle.textContent(), `+${hidden} columns`);
+        assert.equal(await dirHead.isVisible(), false);
+        await toggle.click();
+        assert.equal(await dirHead.isVisible(), true, `Directory after the toggle at ${width}`);
+        assert.equal(await toggle.textContent(), "Fewer columns");
+        // The actions stay at the right edge while the table scrolls sideways.
+        const button = page.locator("#process-rows button[data-action]").first();
+        const box = (await button.boundingBox())!;
+        assert.ok(box.x + box.width <= width, `actions off screen at ${width}: ${box.x}`);
+        await toggle.click();
+        assert.equal(await dirHead.isVisible(), false);
       }
       // A cut command line or label is still there in full, on hover.
       const long = page.locator(`tr[data-label="${LONG_COMMAND} in ${hub.dataDir}"]`);
@@ -133,6 +152,11 @@ Deno.test({
       assert.equal(
         await long.locator(".c-label").getAttribute("title"),
         `${LONG_COMMAND} in ${hub.dataDir}`,
+      );
+      // A default label shows its folder's name first: what tells such rows apart.
+      assert.equal(
+        await long.locator(".c-label").textContent(),
+        `${hub.dataDir.split("/").at(-1)} \u00b7 ${LONG_COMMAND}`,
       );
     });
   },

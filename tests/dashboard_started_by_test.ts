@@ -1,5 +1,6 @@
 /**
- * The dashboard in a real browser shows who started each process and links its assigned port.
+ * The dashboard in a real browser shows who started each process and links its assigned port
+ * once something listens on it.
  */
 import assert from "node:assert/strict";
 import {
@@ -19,10 +20,11 @@ Deno.test({
     await reportingHub(hub, async () => {
       const started = await tool(hub, "ctrl", {
         action: "start",
-        command_or_label: "sleep 60",
+        command_or_label: "python3 -m http.server $PORT --bind 127.0.0.1",
         working_directory: hub.dataDir,
         label: "api",
         assign_port: "PORT",
+        wait_for_port: true,
       }) as { assigned_port: number };
       const page = await signedInPage(browser, hub);
       await page.goto(`${hub.base}/`);

@@ -40,6 +40,7 @@ export function toRecord(entry: ManagedProcess, autorestart: AutorestartState): 
     port_assignment: entry.spec.assigned_port,
     notify_on_log: entry.spec.notify_on_log ?? null,
     log_dir: entry.output.dir,
+    ...(info.ended_by_shutdown ? { ended_by_shutdown: true } : {}),
   };
 }
 
@@ -82,6 +83,7 @@ export function savedRun(record: ProcessRecord): SavedRun {
     restarts: record.restarts,
     tree: validMembers(record.tree),
     marker: typeof record.tree_marker === "string" ? record.tree_marker : null,
+    endedByShutdown: record.ended_by_shutdown === true,
     earlierPids: Array.isArray(record.earlier_pids)
       ? record.earlier_pids.filter((pid) => Number.isInteger(pid) && pid > 1)
       : [],

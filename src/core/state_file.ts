@@ -52,6 +52,8 @@ export interface ProcessRecord extends
   log_dir: string;
   /** The port assigned with `assign_port` and its variable (absent in older files). */
   port_assignment?: { variable: string; port: number } | null;
+  /** True when the server's shutdown stopped it (absent in older files and otherwise). */
+  ended_by_shutdown?: boolean;
   /** The pattern of log_match events (absent in older files). */
   notify_on_log?: string | null;
 }

@@ -269,7 +269,10 @@ export class Supervisor implements Hub {
     // No port report either: nobody is waiting for one.
     const results = await Promise.allSettled(
       entries.map((entry) =>
-        settledWithin(entry.stop({ graceMs, killWaitMs }), graceMs + killWaitMs + 500)
+        settledWithin(
+          entry.stop({ graceMs, killWaitMs, shutdown: true }),
+          graceMs + killWaitMs + 500,
+        )
       ),
     );
     results.forEach((result, i) => {

@@ -36,6 +36,8 @@ export interface ProcessInfo {
   assigned_port: number | null;
   /** The directory holding the process's stored output. */
   log_dir: string;
+  /** Set when the server's shutdown is what stopped it (not a stop request, not a crash). */
+  ended_by_shutdown?: true;
   /** Why output cannot be stored right now (it is retried), when that is so. */
   log_error?: string;
   /** Why disk use is bounded by rotation rather than hole punching, when that is so. */

@@ -66,8 +66,59 @@ export function refuseForeign(
   if (origin !== null && !isLoopbackOrigin(origin) && !isSameOrigin(origin, host)) {
     return forbidden(`Origin "${origin}" is not a loopback origin`);
   }
-  if (policy.token && needsToken && !hasToken(request, policy.token)) return unauthorized();
+  if (policy.token && needsToken && !hasToken(request, policy.token)) {
+    if (!hasSessionCookie(request, policy.token)) return unauthorized();
+  }
   return null;
+}
+
+/** The name of the dashboard's sign-in cookie. */
+const SESSION_COOKIE = "persistproc_session";
+
+/**
+ * What the dashboard's cookie holds: a digest of the token, not the token, so that the cookie
+ * store never holds what MCP clients send.
+ */
+function sessionValue(token: string): string {
+  return createHash("sha256").update(`persistproc dashboard session\0${token}`).digest("hex");
+}
+
+/**
+ * The answer to the dashboard's `POST /api/session` (made with the token in its header, after
+ * a `#token=` link or the token form): a cookie that signs in every later tab and reload.
+ * HttpOnly (the page's scripts never read it), SameSite=Strict (no other site's page or link
+ * sends it) and Path=/; it lasts as long as the browser session.
+ */
+export function startSession(token: string | undefined): Response {
+  const headers = new Headers();
+  if (token) {
+    headers.set(
+      "set-cookie",
+      `${SESSION_COOKIE}=${sessionValue(token)}; HttpOnly; SameSite=Strict; Path=/`,
+    );
+  }
+  return new Response(null, { status: 204, headers });
+}
+
+/**
+ * Whether the request signs in with the dashboard's cookie: only for the JSON API (MCP clients
+ * send the header) and only from the page's own origin. SameSite treats every loopback port as
+ * one site, so a page on another port (a dev server's) could otherwise send it: its Origin
+ * names another port, and a browser's Sec-Fetch-Site says it is not same-origin.
+ */
+function hasSessionCookie(request: Request, token: string): boolean {
+  const path = new URL(request.url).pathname;
+  if (!path.startsWith("/api/")) return false;
+  const origin = request.headers.get("origin");
+  if (origin !== null && !isSameOrigin(origin, request.headers.get("host"))) return false;
+  const site = request.headers.get("sec-fetch-site");
+  if (site !== null && site !== "same-origin" && site !== "none") return false;
+  const cookies = (request.headers.get("cookie") ?? "").split(";").map((c) => c.trim());
+  const sent = cookies.find((c) => c.startsWith(`${SESSION_COOKIE}=`))?.slice(
+    SESSION_COOKIE.length + 1,
+  );
+  if (sent === undefined) return false;
+  return timingSafeEqual(digest(sent), digest(sessionValue(token)));
 }
 
 /**

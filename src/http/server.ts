@@ -8,7 +8,7 @@ import { findPortHolders } from "../core/ports/listeners.ts";
 import type { Hub } from "../core/hub.ts";
 import { type ApiContext, handleApi } from "./api.ts";
 import { BodyTooLargeError, readBody } from "./body_limit.ts";
-import { AUTH_CHALLENGE, isLoopbackAddress, refuseForeign } from "./guard.ts";
+import { AUTH_CHALLENGE, isLoopbackAddress, refuseForeign, startSession } from "./guard.ts";
 import { noteActivity, reduceMemoryWhenIdle } from "./memory.ts";
 import { handlePage, isPageAsset } from "./page/page.ts";
 
@@ -132,6 +132,9 @@ export async function listen(options: ServeOptions, context: DoorContext): Promi
           });
         });
         return await (await mcp)(exchange.request, exchange.parsedBody);
+      }
+      if (url.pathname === "/api/session" && request.method === "POST") {
+        return startSession(policy.token);
       }
       if (url.pathname.startsWith("/api/")) {
         const response = await handleApi(ctx, request, url);

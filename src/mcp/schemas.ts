@@ -61,6 +61,9 @@ export const processInfoSchema = z.object({
     "TCP ports on which it or any process it started listens (once ended: what it left running); in list, at most half a second old",
   ),
   log_dir: z.string().optional().describe("Only when asked: the directory of its stored output"),
+  ended_by_shutdown: z.literal(true).optional().describe(
+    "Only when the server's shutdown stopped it",
+  ),
   log_error: z.string().optional().describe(
     "Only while output cannot be stored (disk full): why; storing is retried",
   ),

@@ -28,7 +28,11 @@ import { isSameProcess, processStartToken } from "../system/processes.ts";
 import type { ProcessEvent, ProcessInfo, ProcessStatus } from "../types.ts";
 
 /** How ManagedProcess.stop stops a run; `relaunch` tells followers a start will follow. */
-export type RunStopOptions = TreeStopOptions & { relaunch?: boolean };
+export type RunStopOptions = TreeStopOptions & {
+  relaunch?: boolean;
+  /** The server's shutdown stops it: reported as `ended_by_shutdown` (see ProcessInfo). */
+  shutdown?: boolean;
+};
 
 /** A managed program and its log; see the module comment. */
 export class ManagedProcess {
@@ -252,6 +256,7 @@ export class ManagedProcess {
     this.leaveBackoff();
     const running = this.#life.state === "running";
     if (running) this.#life.to("stopping");
+    if (running && options.shutdown) this.#run.endedByShutdown = true;
     this.#relaunching = options.relaunch ?? false;
     try {
       const { signal, survivors } = await stopTree(this.#run.tree, options);
@@ -298,6 +303,9 @@ export class ManagedProcess {
       started_by: this.spec.started_by,
       assigned_port: this.spec.assigned_port?.port ?? null,
       log_dir: this.output.dir,
+      ...(this.#run.endedByShutdown && this.status !== "running"
+        ? { ended_by_shutdown: true as const }
+        : {}),
       ...(error ? { log_error: error } : {}),
       ...(warning ? { log_warning: warning } : {}),
     };

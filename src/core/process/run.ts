@@ -20,6 +20,8 @@ export interface Run {
   exitSignal: string | null;
   /** False when the run ended while it was not this server's child: how is unknown. */
   exitKnown: boolean;
+  /** The server's shutdown stopped it. */
+  endedByShutdown: boolean;
 }
 
 /** A run as a previous server saved it, to take back on restore. */
@@ -36,6 +38,8 @@ export interface SavedRun {
   marker: string | null;
   /** The pids of the process's earlier runs, newest last. */
   earlierPids: number[];
+  /** The server's shutdown stopped it. */
+  endedByShutdown: boolean;
 }
 
 /**
@@ -52,6 +56,7 @@ export function newRun(pid: number, pidToken: string | null, marker: string | nu
     exitCode: null,
     exitSignal: null,
     exitKnown: true,
+    endedByShutdown: false,
   };
 }
 
@@ -69,6 +74,7 @@ export function restoredRun(saved: SavedRun): Run {
     exitCode: saved.exitCode,
     exitSignal: saved.exitSignal,
     exitKnown: true,
+    endedByShutdown: saved.endedByShutdown,
   };
 }
 

@@ -21,6 +21,8 @@ function useToken(value) {
   try {
     sessionStorage.setItem(TOKEN_KEY, value);
   } catch (_) { /* kept in memory only */ }
+  // The server answers with an HttpOnly cookie that signs in new tabs and reloads too.
+  request("/api/session", { method: "POST" }).catch(() => {});
 }
 
 /** Every request the page makes goes through here, so the token is added in one place. */
@@ -140,6 +142,37 @@ function setConnected(connected, message) {
     loadHealth();
   }
 }
+
+/**
+ * Narrow windows hide the columns that matter least (app.css); this toggle shows them again,
+ * saying how many are hidden, so that nothing disappears without a way back.
+ */
+const COLUMN_WIDTHS = [
+  ["(max-width: 1360px)", ["Restarts"]],
+  ["(max-width: 1100px)", ["Directory", "PID", "Started by"]],
+  ["(max-width: 820px)", ["Exit"]],
+].map(([query, names]) => [matchMedia(query), names]);
+
+function updateColumnsToggle() {
+  const button = byId("columns-toggle");
+  const hidden = COLUMN_WIDTHS.flatMap(([media, names]) => (media.matches ? names : []));
+  const all = byId("process-table").classList.contains("all-columns");
+  button.hidden = hidden.length === 0;
+  button.setAttribute("aria-pressed", String(all));
+  setText(
+    button,
+    all ? "Fewer columns" : "+" + hidden.length + (hidden.length === 1 ? " column" : " columns"),
+  );
+  button.title = (all ? "Hide again: " : "Show the columns this window is too narrow for: ") +
+    hidden.join(", ");
+}
+
+byId("columns-toggle").addEventListener("click", () => {
+  byId("process-table").classList.toggle("all-columns");
+  updateColumnsToggle();
+});
+for (const [media] of COLUMN_WIDTHS) media.addEventListener("change", updateColumnsToggle);
+updateColumnsToggle();
 
 function askForToken() {
   const form = byId("token-form");

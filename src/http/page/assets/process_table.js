@@ -23,22 +23,52 @@ function uptimeText(p, now) {
 
 function exitText(p) {
   if (p.status === "running") return "";
+  if (p.ended_by_shutdown) return "server shutdown";
   if (p.exit_signal) return p.exit_signal;
   return p.exit_code === null ? "" : String(p.exit_code);
 }
 
 /**
- * Ports a process listens on, when the server reports them (numbers or { port } records),
- * with its assigned port first, linked even before anything listens on it.
+ * Ports a process listens on, when the server reports them (numbers or { port } records).
+ * Only these are linked: a link to a port nothing listens on leads nowhere.
  */
 function portsOf(p) {
   const listed = Array.isArray(p.ports) ? p.ports : [];
-  const ports = listed
+  return listed
     .map((x) => (typeof x === "number" ? x : x && typeof x.port === "number" ? x.port : null))
     .filter((x) => Number.isInteger(x) && x > 0 && x < 65536);
+}
+
+/** A running process's assigned port while nothing listens on it yet: shown, not linked. */
+function idlePort(p, ports) {
   const assigned = p.assigned_port;
-  if (!Number.isInteger(assigned) || ports.includes(assigned)) return ports;
-  return [assigned].concat(ports);
+  return p.status === "running" && Number.isInteger(assigned) && !ports.includes(assigned)
+    ? assigned
+    : null;
+}
+
+/**
+ * What each row's label cell shows: a default label ("COMMAND in DIR") as the folder's name
+ * first, then the command, since that is what tells two such rows apart; the folder gets as
+ * many of its last parts as it takes to differ from every other row's. Other labels as given.
+ */
+function labelTexts(processes) {
+  const isDefault = (p) => p.label === p.command_line + " in " + p.working_directory;
+  const dirs = [...new Set(processes.filter(isDefault).map((p) => p.working_directory))];
+  const tail = (dir, n) => dir.split("/").filter(Boolean).slice(-n).join("/") || "/";
+  const names = new Map();
+  for (const dir of dirs) {
+    let n = 1;
+    const depth = dir.split("/").filter(Boolean).length;
+    while (n < depth && dirs.some((other) => other !== dir && tail(other, n) === tail(dir, n))) {
+      n++;
+    }
+    names.set(dir, tail(dir, n));
+  }
+  return new Map(processes.map((p) => [
+    p.label,
+    isDefault(p) ? names.get(p.working_directory) + " \u00b7 " + p.command_line : p.label,
+  ]));
 }
 
 /** A long path cut to its last parts, which tell directories apart best. */
@@ -119,6 +149,7 @@ class ProcessTable {
 
   update(processes, now, selected, busy) {
     this.byLabel = new Map(processes.map((p) => [p.label, p]));
+    this.labels = labelTexts(processes);
     for (const [label, row] of this.rows) {
       if (!this.byLabel.has(label)) {
         row.remove();
@@ -141,7 +172,7 @@ class ProcessTable {
     // The ports column shows once anything listens (and once the server reports ports).
     this.tbody.parentElement.classList.toggle(
       "has-ports",
-      processes.some((p) => portsOf(p).length),
+      processes.some((p) => portsOf(p).length || idlePort(p, portsOf(p)) !== null),
     );
   }
 
@@ -182,14 +213,15 @@ class ProcessTable {
     status.dataset.status = busyText ? "busy" : p.status;
     setText(status.lastChild, busyText ? busyText + "\u2026" : p.status);
     c.status.title = exitText(p) ? p.status + ": " + exitText(p) : "";
-    setText(c.label, p.label);
+    setText(c.label, this.labels.get(p.label) || p.label);
     c.label.title = p.label;
     setText(c.command, p.command_line);
     c.command.title = p.command.join(" ") + "\nin " + p.working_directory;
     setText(c.dir, shortPath(p.working_directory));
     c.dir.title = p.working_directory;
     setText(c.pid, String(p.pid));
-    this.fillPorts(c.ports, portsOf(p), p.assigned_port);
+    const ports = portsOf(p);
+    this.fillPorts(c.ports, ports, p.assigned_port, idlePort(p, ports));
     setText(c.uptime, uptimeText(p, now));
     c.uptime.title = "started " + new Date(p.start_time).toLocaleString() +
       (p.end_time ? ", ended " + new Date(p.end_time).toLocaleString() : "") +
@@ -211,11 +243,18 @@ class ProcessTable {
     if (row) row.scrollIntoView({ block: "nearest" });
   }
 
-  fillPorts(td, ports, assigned) {
-    const key = ports.join(",") + "/" + assigned;
+  fillPorts(td, ports, assigned, idle) {
+    const key = ports.join(",") + "/" + assigned + "/" + idle;
     if (td.dataset.ports === key) return;
     td.dataset.ports = key;
     td.textContent = "";
+    if (idle !== null) {
+      const span = document.createElement("span");
+      span.className = "idle-port";
+      span.textContent = ":" + idle;
+      span.title = "assigned port; nothing listens on it yet";
+      td.appendChild(span);
+    }
     for (const port of ports) {
       const link = document.createElement("a");
       link.href = location.protocol + "//" + location.hostname + ":" + port + "/";
