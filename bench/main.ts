@@ -14,6 +14,7 @@ import { describeMachine, machineLine, resultsTable } from "./_report.ts";
 import { capture } from "./capture.ts";
 import { cliStart } from "./cli_start.ts";
 import { control } from "./control.ts";
+import { events } from "./events.ts";
 import { grep } from "./grep.ts";
 import { mcpList } from "./mcp_list.ts";
 import { many } from "./many.ts";
@@ -34,6 +35,7 @@ export const MEASURES: Record<string, Measure> = {
   memory,
   cli: cliStart,
   many,
+  events,
 };
 
 const encoder = new TextEncoder();

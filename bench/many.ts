@@ -10,7 +10,7 @@ import { type BenchHub, benchHub } from "./_hub.ts";
 import { cpuSeconds, median, percentile, timed } from "./_stats.ts";
 
 /** Percent of one core the server used over `seconds`, while `during` runs. */
-async function cpuPercent(hub: BenchHub, seconds: number, during?: () => Promise<void>) {
+export async function cpuPercent(hub: BenchHub, seconds: number, during?: () => Promise<void>) {
   const before = await cpuSeconds(hub.pid);
   const began = performance.now();
   const end = began + seconds * 1000;

@@ -38,6 +38,7 @@ Deno.test("the benchmark runs every measure and writes its table and results", a
         /^CLI cold start/,
         /^server CPU, \d+ quiet processes/,
         /^line latency p99/,
+        /^event line latency p99/,
       ]
     ) {
       assert.ok(measures.some((m) => expected.test(m)), `no row matches ${expected}`);
