@@ -267,6 +267,8 @@ export interface McpConnectOptions {
    * User-Agent header, where a 2025-era server learns who calls.
    */
   as?: { name: string; version: string };
+  /** The User-Agent header, when it is not `name/version` (a runtime's, as many clients send). */
+  userAgent?: string;
   /**
    * The client's user, when it has one: the client then declares elicitation and answers
    * each question with what this returns.
@@ -297,7 +299,9 @@ export async function connectMcp(
   const url = new URL(`${hub.base}${options.path ?? "/mcp/"}`);
   await client.connect(
     new StreamableHTTPClientTransport(url, {
-      requestInit: { headers: { "user-agent": `${as.name}/${as.version}`, ...hub.auth } },
+      requestInit: {
+        headers: { "user-agent": options.userAgent ?? `${as.name}/${as.version}`, ...hub.auth },
+      },
     }),
   );
   return Object.assign(client, {

@@ -1,6 +1,7 @@
 /**
  * Who is calling: the name and version a client gives of itself. An MCP 2026-07-28 request
- * carries them in its `_meta`; a 2025-era client gives them in its `initialize` handshake; any
+ * carries them in its `_meta`; a 2025-era client gives them in its `initialize` handshake (its
+ * later requests are tied to it by session, see legacy_sessions.ts); any
  * HTTP client may name itself in its User-Agent header. Tools record them (e.g. who started a
  * process); nothing is decided on them, since any caller can claim any name.
  */

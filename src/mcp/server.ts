@@ -27,6 +27,7 @@ import { InvalidArgumentError } from "../core/errors.ts";
 import { ServerPool, type ToolCalls } from "./_server_pool.ts";
 import { describeIssues, RejectedArguments } from "./argument_errors.ts";
 import { clientFromImplementation, clientFromUserAgent, type ClientInfo } from "./client_info.ts";
+import { LegacySessions, SESSION_HEADER, withSession } from "./legacy_sessions.ts";
 import { inToolWords, orShuttingDown, reportError } from "./tool_errors.ts";
 import { type Hub, type ToolContext, type ToolDefinition, TOOLS } from "./tools.ts";
 
@@ -132,14 +133,20 @@ let ajv: AjvJsonSchemaValidator | undefined;
 /**
  * Builds an MCP server exposing a tool table (the three tools unless told) over the hub. Its
  * tool calls report their start and end to `calls` when given (see _server_pool.ts), and are
- * answered "the server is shutting down" once `closing` aborts.
+ * answered "the server is shutting down" once `closing` aborts. A 2025-era caller is named
+ * by the handshake that opened its session in `sessions`, when it did.
  */
 export function createMcpServer(
   hub: Hub,
   identity: ServerIdentity,
-  options: { tools?: readonly ToolDefinition[]; calls?: ToolCalls; closing?: AbortSignal } = {},
+  options: {
+    tools?: readonly ToolDefinition[];
+    calls?: ToolCalls;
+    closing?: AbortSignal;
+    sessions?: LegacySessions;
+  } = {},
 ): McpServer {
-  const { tools = TOOLS, calls, closing } = options;
+  const { tools = TOOLS, calls, closing, sessions } = options;
   const server = new McpServer(identity, {
     instructions: INSTRUCTIONS,
     jsonSchemaValidator: SHARED_VALIDATOR,
@@ -155,7 +162,7 @@ export function createMcpServer(
         outputSchema: output,
         annotations: { title: tool.title, ...tool.annotations },
       },
-      (args, ctx) => runTool(tool, hub, args, ctx, calls, closing),
+      (args, ctx) => runTool(tool, hub, args, ctx, { calls, closing, sessions }),
     );
   }
   return server;
@@ -167,13 +174,19 @@ async function runTool(
   hub: Hub,
   args: unknown,
   ctx: ServerContext,
-  calls?: ToolCalls,
-  closing?: AbortSignal,
+  { calls, closing, sessions }: {
+    calls?: ToolCalls;
+    closing?: AbortSignal;
+    sessions?: LegacySessions;
+  },
 ) {
   calls?.started();
   try {
     if (args instanceof RejectedArguments) throw new InvalidArgumentError(args.message);
-    const result = await orShuttingDown(tool.run(hub, args as never, toolContext(ctx)), closing);
+    const result = await orShuttingDown(
+      tool.run(hub, args as never, toolContext(ctx, sessions)),
+      closing,
+    );
     if (result.askHuman !== undefined) return askHuman(result.askHuman);
     return {
       content: [{ type: "text" as const, text: result.text }],
@@ -231,10 +244,10 @@ function humanOf(ctx: ServerContext): ToolContext["human"] {
  * disconnects), and progress notifications when the client sent a token: they turn the reply
  * into an event stream, so the progress of a long wait arrives before the result.
  */
-function toolContext(ctx: ServerContext): ToolContext {
+function toolContext(ctx: ServerContext, sessions?: LegacySessions): ToolContext {
   const token = ctx.mcpReq._meta?.progressToken;
   return {
-    client: callerOf(ctx),
+    client: callerOf(ctx, sessions),
     signal: ctx.mcpReq.signal,
     human: humanOf(ctx),
     onProgress: token === undefined ? undefined : (progress) => {
@@ -248,12 +261,15 @@ function toolContext(ctx: ServerContext): ToolContext {
 
 /**
  * The client info a 2026-07-28 request carries in its `_meta` envelope; else (a 2025-era
- * request, whose handshake a stateless server never sees again) the User-Agent header.
+ * request) what the client said in the handshake that opened its session; else, as a last
+ * resort, the User-Agent header.
  */
-function callerOf(ctx: ServerContext): ClientInfo | null {
+function callerOf(ctx: ServerContext, sessions?: LegacySessions): ClientInfo | null {
   const envelope = ctx.mcpReq.envelope as Record<string, unknown> | undefined;
+  const headers = ctx.http?.req?.headers;
   return clientFromImplementation(envelope?.[CLIENT_INFO_META_KEY]) ??
-    clientFromUserAgent(ctx.http?.req?.headers.get("user-agent") ?? null);
+    sessions?.clientOf(headers?.get(SESSION_HEADER)) ??
+    clientFromUserAgent(headers?.get("user-agent") ?? null);
 }
 
 /** Settings of {@link createMcpDoor}. */
@@ -279,10 +295,11 @@ export function createMcpDoor(
   options: McpDoorOptions = {},
 ): (request: Request, parsedBody?: unknown) => Promise<Response> {
   const { tools, closing } = options;
+  const sessions = new LegacySessions();
   const pool = new ServerPool((calls) => createMcpServer(hub, identity, { tools, calls, closing }));
   const handler = createMcpHandler(
     ({ era }) =>
-      era === "modern" ? pool.take() : createMcpServer(hub, identity, { tools, closing }),
+      era === "modern" ? pool.take() : createMcpServer(hub, identity, { tools, closing, sessions }),
     { maxRequestBodySize: DEFAULT_MAX_REQUEST_BODY_SIZE },
   );
   const hosts = localhostAllowedHostnames();
@@ -290,7 +307,15 @@ export function createMcpDoor(
   return async (request, parsedBody) => {
     const refused = options.anyHost ? undefined : hostHeaderValidationResponse(request, hosts) ??
       originValidationResponse(request, origins);
-    return refused ??
-      await handler.fetch(request, parsedBody === undefined ? undefined : { parsedBody });
+    if (refused) return refused;
+    const response = await handler.fetch(
+      request,
+      parsedBody === undefined ? undefined : { parsedBody },
+    );
+    // A 2025-era handshake: hand out a session id, by which its later requests name the client.
+    const session = response.ok && !response.headers.has(SESSION_HEADER)
+      ? sessions.open(parsedBody)
+      : null;
+    return session ? withSession(response, session) : response;
   };
 }

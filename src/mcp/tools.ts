@@ -41,8 +41,9 @@ export type { Hub };
 export interface ToolContext {
   /**
    * The calling client's name and version: over MCP from the 2026-07-28 request's `_meta`
-   * (`io.modelcontextprotocol/clientInfo`) or, for 2025-era clients, the User-Agent header;
-   * over the JSON API from the User-Agent header. Self-declared: record it, do not trust it.
+   * (`io.modelcontextprotocol/clientInfo`) or, for 2025-era clients, the `initialize` that
+   * opened its session (see legacy_sessions.ts), else the User-Agent header; over the JSON API
+   * from the User-Agent header. Self-declared: record it, do not trust it.
    */
   client: ClientInfo | null;
   /** Aborted when the caller has gone away: a wait stops early. */
