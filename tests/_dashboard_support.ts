@@ -5,7 +5,7 @@
  */
 import { existsSync } from "node:fs";
 import { type Browser, chromium, type Page } from "playwright-core";
-import type { TestHub } from "./_hub.ts";
+import { startHub, type TestHub } from "./_hub.ts";
 
 /** Where Debian's chromium package puts the browser. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -82,4 +82,30 @@ export async function signedInPage(browser: Browser, hub: TestHub): Promise<Page
     );
   }
   return page;
+}
+
+/**
+ * A browser test of the dashboard: a fresh server, Chromium, and a signed-in tab on the page
+ * once it is live; `before` prepares the tab before the page loads. The server's output is
+ * printed when it fails.
+ */
+export function dashboardTest(
+  name: string,
+  body: (hub: TestHub, page: Page) => Promise<void>,
+  before: (page: Page, hub: TestHub) => Promise<void> = async () => {},
+): void {
+  Deno.test({
+    ...browserTest(name),
+    async fn() {
+      await using hub = await startHub();
+      await using browser = await openBrowser();
+      await reportingHub(hub, async () => {
+        const page = await signedInPage(browser, hub);
+        await before(page, hub);
+        await page.goto(`${hub.base}/`);
+        await page.locator('#connection[data-state="live"]').waitFor();
+        await body(hub, page);
+      });
+    },
+  });
 }

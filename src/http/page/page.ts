@@ -9,6 +9,7 @@ import APP_CSS from "./assets/app.css" with { type: "text" };
 import INDEX_HTML from "./assets/index.html" with { type: "text" };
 import ANSI_JS from "./assets/ansi.js" with { type: "text" };
 import APP_JS from "./assets/app.js" with { type: "text" };
+import EVENT_TIMELINE_JS from "./assets/event_timeline.js" with { type: "text" };
 import LOG_LINE_JS from "./assets/log_line.js" with { type: "text" };
 import LOG_VIEW_JS from "./assets/log_view.js" with { type: "text" };
 import PROCESS_TABLE_JS from "./assets/process_table.js" with { type: "text" };
@@ -38,7 +39,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 // One strict-mode scope for the client's parts, so they see each other but not the window.
 const SCRIPT = `"use strict";\n(() => {\n${
-  [ANSI_JS, PROCESS_TABLE_JS, LOG_LINE_JS, LOG_VIEW_JS, APP_JS].join("\n")
+  [ANSI_JS, PROCESS_TABLE_JS, LOG_LINE_JS, LOG_VIEW_JS, EVENT_TIMELINE_JS, APP_JS].join("\n")
 }\n})();\n`;
 
 const ASSETS = new Map<string, { body: string; type: string }>([

@@ -114,6 +114,13 @@ const logView = new LogView({
   stream: byId("log-stream"),
 }, followOutput);
 
+const timeline = new EventTimeline({
+  list: byId("events"),
+  empty: byId("events-empty"),
+  only: byId("events-only"),
+  notify: byId("events-notify"),
+}, (query) => request("/api/hub/events?follow=1&" + query));
+
 function render() {
   table.update(state.processes, Date.now(), state.selected, state.busy);
   const running = state.processes.filter((p) => p.status === "running").length;
@@ -121,6 +128,7 @@ function render() {
     ? running + " running, " + state.processes.length + " listed"
     : "";
   logView.show(state.selected, state.processes.find((p) => p.label === state.selected) || null);
+  timeline.select(state.selected);
 }
 
 function select(label) {

@@ -120,16 +120,7 @@ class LogView {
       const body = await response.json().catch(() => null);
       throw new Error(body && body.error ? body.error.message : "HTTP " + response.status);
     }
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buffer = "";
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += value;
-      const lines = buffer.split("\n");
-      buffer = lines.pop();
-      for (const line of lines) if (line) this.receive(JSON.parse(line));
-    }
+    await readNdjson(response, (record) => this.receive(record));
   }
 
   receive(event) {
@@ -297,5 +288,19 @@ class LogView {
     if (this.ui.footText.textContent !== text) this.ui.footText.textContent = text;
     const file = this.process ? this.process.log_dir : "";
     if (this.ui.footFile.textContent !== file) this.ui.footFile.textContent = file;
+  }
+}
+
+/** Gives `receive` each record of an NDJSON response, as it arrives, until the stream ends. */
+async function readNdjson(response, receive) {
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    const lines = buffer.split("\n");
+    buffer = lines.pop();
+    for (const line of lines) if (line) receive(JSON.parse(line));
   }
 }
