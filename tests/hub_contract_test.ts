@@ -105,18 +105,12 @@ function contract(name: string, open: () => Promise<Subject>): void {
       assert.equal((await hub.get({ command_or_label: "ticker" })).pid, first.pid);
     });
 
-    await step("placeOf names the label and real directory a start would get", async () => {
-      assert.deepEqual(await hub.placeOf({ command: "echo hi ", working_directory: dir }), {
-        label: `echo hi in ${Deno.realPathSync(dir)}`,
-        working_directory: Deno.realPathSync(dir),
-      });
-    });
-
-    await step("treeMembers names the program among its tree", async () => {
-      await waitFor("the tree to be seen", async () => {
-        return (await hub.treeMembers(first.pid)).includes(first.pid);
-      });
-      assert.deepEqual(await hub.treeMembers(999_999_999), []);
+    await step("start with if_running keep returns the running one; its wait applies", async () => {
+      const kept = await hub.start({ ...ticker, if_running: "keep", wait_for_log: "^first$" });
+      assert.equal(kept.pid, first.pid);
+      assert.equal(kept.already_running, true);
+      assert.equal(kept.ready, true);
+      assert.equal(kept.matched_line, "first");
     });
 
     await step("follow gives the stored lines, then each live line once", async () => {
@@ -132,9 +126,21 @@ function contract(name: string, open: () => Promise<Subject>): void {
       try {
         assert.equal(following.process.pid, first.pid);
         assert.deepEqual(lineTexts(following.backlog), ["first"]);
+        const before = await hub.output({ command_or_label: "ticker" });
+        assert.deepEqual(before.output, ["first"]);
+        // Waits from the cursor on, whenever the call reaches the hub.
+        const waiting = hub.output({
+          pid: first.pid,
+          cursor: before.next_cursor,
+          wait_for_log: "^sec",
+          wait_timeout: 30,
+        });
         await Deno.writeTextFile(join(dir, "go"), "");
         await waitFor("the live line", () => lineTexts(live).includes("second"));
         assert.deepEqual(lineTexts(live), ["second"]);
+        const waited = await waiting;
+        assert.equal(waited.wait_result, "ready");
+        assert.deepEqual(waited.output, ["second"]);
       } finally {
         following.unsubscribe();
       }
@@ -161,12 +167,16 @@ function contract(name: string, open: () => Promise<Subject>): void {
           command: `'${Deno.execPath()}' run -A '${FIXTURES}slow_http.ts' ${port}`,
           working_directory: dir,
           label: "web",
+          wait_for_port: port,
         });
-        await waitFor(`port ${port} to listen`, () => listens(port), 30_000);
-        const restarted = await hub.restart({ pid: web.pid });
+        assert.equal(web.ready, true, JSON.stringify(web));
+        assert.deepEqual(web.ports, [port]);
+        assert.deepEqual((await hub.list({ command_or_label: "web" }))[0].ports, [port]);
+        const restarted = await hub.restart({ pid: web.pid }, { wait_for_port: port });
         assert.deepEqual(restarted.freed_ports, [port]);
         assert.equal(restarted.held_ports, undefined);
-        await waitFor(`port ${port} to listen again`, () => listens(port), 30_000);
+        assert.equal(restarted.ready, true, JSON.stringify(restarted));
+        assert.equal(await listens(port), true);
         const events: ProcessEvent[] = [];
         const following = await hub.follow({ pid: restarted.pid }, 0, (e) => events.push(e));
         try {
@@ -192,7 +202,14 @@ function contract(name: string, open: () => Promise<Subject>): void {
       assert.deepEqual(
         all.backlog.filter((e) => e.kind !== "port_opened" && e.kind !== "port_closed")
           .map((e) => [e.kind, e.stopped ?? null]),
-        [["started", null], ["exited", true], ["restarted", null], ["exited", true]],
+        [
+          ["started", null],
+          ["ready", null],
+          ["exited", true],
+          ["restarted", null],
+          ["ready", null],
+          ["exited", true],
+        ],
       );
       assert.ok(all.backlog.every((e) => e.label === "web"));
       const cursor = all.backlog.at(-2)!.id;
@@ -227,6 +244,7 @@ function contract(name: string, open: () => Promise<Subject>): void {
         ["restart", hub.restart(nobody)],
         ["forget", hub.forget(nobody)],
         ["follow", hub.follow(nobody, 0, () => {})],
+        ["output", hub.output(nobody)],
       ];
       for (const [verb, call] of calls) {
         assert.equal((await failure(call))?.code, "not_found", verb);

@@ -3,7 +3,8 @@
  * `restart`, a spinner while the server waits, and the line that says how the wait ended.
  */
 
-import type { CtrlArgs, ReadyConditions, WaitedCtrlResult } from "../client/api.ts";
+import type { CtrlArgs, ReadyConditions } from "../client/api.ts";
+import type { StartResult } from "../core/hub.ts";
 import type { HubClient } from "../client/hub_client.ts";
 import { describeConflict } from "../core/errors.ts";
 import type { ProcessInfo, ProcessTarget } from "../core/types.ts";
@@ -73,12 +74,12 @@ export class WaitInterrupted extends Error {
  * runs meanwhile and the outcome is printed after (with the output tails when `tails`). A
  * Ctrl+C while it waits rejects with WaitInterrupted, naming `target`, the process waited on.
  */
-export async function awaitReady(
+export async function awaitReady<T extends StartResult>(
   conditions: ReadyConditions,
-  call: Promise<WaitedCtrlResult>,
+  call: Promise<T>,
   show: { show: boolean; tails: boolean },
   target: ProcessTarget,
-): Promise<WaitedCtrlResult> {
+): Promise<T> {
   const what = describeConditions(conditions);
   if (!what) return await call;
   const interrupted = Promise.withResolvers<never>();
@@ -190,7 +191,7 @@ async function withSpinner<T>(what: string, work: Promise<T>): Promise<T> {
  * Prints how the wait ended: ready (with the matched line), exited or timed out (with what was
  * not met and who holds the port). With `tails`, also the last lines of stderr and stdout.
  */
-function printWaitOutcome(result: WaitedCtrlResult, tails: boolean): void {
+function printWaitOutcome(result: StartResult, tails: boolean): void {
   if (result.wait_result === undefined) return;
   const colour = Deno.stderr.isTerminal() && !Deno.env.get("NO_COLOR");
   const seconds = `${((result.waited_ms ?? 0) / 1000).toFixed(1)} s`;

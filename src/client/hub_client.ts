@@ -1,40 +1,34 @@
 /**
  * A typed client for a running persistproc server's HTTP API. It is a Hub (src/core/hub.ts)
- * like the server's Supervisor: each verb is one call to the server's hub. It also calls the
- * tools that wait on the server (ctrl and output with wait_for_*, list with ports), which the
- * CLI uses, so the CLI never supervises anything itself.
+ * like the server's Supervisor: each verb is one call to the server's hub, the waits included,
+ * so the CLI never supervises anything itself.
  */
 import type { PortHolderInfo } from "../core/errors.ts";
+import type { EventQuery, HubEvent } from "../core/events/event.ts";
 import type {
   EventFeed,
   EventFeedRecord,
   Following,
   FollowingRecord,
   Hub,
-  Place,
+  RestartOptions,
+  RestartResult,
+  StartResult,
   StopOptions,
+  WaitOptions,
 } from "../core/hub.ts";
-import type { EventQuery, HubEvent } from "../core/events/event.ts";
+import type { OutputWaitRequest, WaitedOutputPage } from "../core/output/output_wait.ts";
 import type {
+  ListedProcess,
   ProcessEvent,
   ProcessFilter,
   ProcessInfo,
   ProcessTarget,
-  RestartResult,
   StartRequest,
   StopReport,
 } from "../core/types.ts";
-import type {
-  AdoptArgs,
-  AdoptResult,
-  CtrlArgs,
-  Health,
-  ListResult,
-  OutputRequest,
-  OutputWaitFields,
-  WaitedCtrlResult,
-  WaitedOutputPage,
-} from "./api.ts";
+import type { AdoptRequest, AdoptResult } from "../core/adopt/adopt.ts";
+import type { Health } from "./api.ts";
 import { HubError, ServerUnreachableError } from "./errors.ts";
 import { parseNdjson } from "./ndjson.ts";
 
@@ -80,9 +74,13 @@ export class HubClient implements Hub {
     return body as Health;
   }
 
-  /** Starts a command on the server; the server records this client as who started it. */
-  start(request: StartRequest): Promise<ProcessInfo> {
-    return this.#post("/api/hub/start", request);
+  /**
+   * Starts a command on the server (the server records this client as who started it), and
+   * waits as asked. Aborting `wait.signal` gives up waiting here; the server's wait ends at its
+   * own timeout. Progress is not reported over HTTP.
+   */
+  start(request: StartRequest, wait: WaitOptions = {}): Promise<StartResult> {
+    return this.#post("/api/hub/start", request, wait.signal);
   }
 
   /** Stops a process's whole tree; says which of its ports are free now. */
@@ -90,17 +88,26 @@ export class HubClient implements Hub {
     return this.#post("/api/hub/stop", { ...targetOf(target), force: options.force });
   }
 
-  /** Stops the process if it runs and starts it again; says which ports the old run freed. */
-  restart(target: ProcessTarget, options: StopOptions = {}): Promise<RestartResult> {
-    return this.#post("/api/hub/restart", {
-      ...targetOf(target),
-      force: options.force,
-      by: options.by,
-    });
+  /**
+   * Stops the process if it runs and starts it again; says which ports the old run freed, and
+   * waits as asked (as start does).
+   */
+  restart(
+    target: ProcessTarget,
+    options: RestartOptions = {},
+    wait: WaitOptions = {},
+  ): Promise<RestartResult> {
+    const { force, by, wait_for_port, wait_for_log, wait_for_url, wait_timeout } = options;
+    const conditions = { wait_for_port, wait_for_log, wait_for_url, wait_timeout };
+    return this.#post(
+      "/api/hub/restart",
+      { ...targetOf(target), force, by, ...conditions },
+      wait.signal,
+    );
   }
 
-  /** Every process matching the filter, oldest start first (without ports: see listWithPorts). */
-  list(filter: ProcessFilter = {}): Promise<ProcessInfo[]> {
+  /** Every process matching the filter, oldest start first, with the ports each listens on. */
+  list(filter: ProcessFilter = {}): Promise<ListedProcess[]> {
     return this.#post("/api/hub/list", {
       ...targetOf(filter),
       started_by: filter.started_by,
@@ -118,14 +125,9 @@ export class HubClient implements Hub {
     return this.#post("/api/hub/forget", targetOf(target));
   }
 
-  /** The label and real directory a start request would get on the server. */
-  placeOf(request: StartRequest): Promise<Place> {
-    return this.#post("/api/hub/place_of", request);
-  }
-
-  /** The pids of a process's tree, as the server knows it. */
-  treeMembers(pid: number): Promise<number[]> {
-    return this.#post("/api/hub/tree_members", { pid });
+  /** A page of a process's stored output, after a wait when one is asked for. */
+  output(request: OutputWaitRequest, wait: WaitOptions = {}): Promise<WaitedOutputPage> {
+    return this.#post("/api/hub/output", request, wait.signal);
   }
 
   /**
@@ -195,11 +197,6 @@ export class HubClient implements Hub {
     }
   }
 
-  /** Records that a wait found the process ready (the server's waits do this themselves). */
-  async noteReady(pid: number, met: string[]): Promise<void> {
-    await this.#post("/api/hub/note_ready", { pid, met });
-  }
-
   /** Asks the server to stop every managed process and exit. */
   async shutdown(): Promise<void> {
     const response = await this.#request("POST", "/api/shutdown", {});
@@ -207,27 +204,12 @@ export class HubClient implements Hub {
     await response.body?.cancel();
   }
 
-  /** The ctrl tool: start, stop or restart; with wait_for_* conditions, once it is ready. */
-  ctrl(args: CtrlArgs): Promise<WaitedCtrlResult> {
-    return this.#post("/api/tools/ctrl", args);
-  }
-
   /**
-   * ctrl's adopt action: the plan for a process started outside persistproc, or (with
-   * `confirm`) the adoption carried out.
+   * The plan for adopting a process started outside persistproc, or (with `confirm`) the
+   * adoption carried out; the server records this client as who adopted it.
    */
-  adopt(args: AdoptArgs): Promise<AdoptResult> {
-    return this.#post("/api/tools/ctrl", { action: "adopt", ...args });
-  }
-
-  /** The list tool: the processes with the ports their trees listen on. */
-  listWithPorts(args: ProcessFilter = {}): Promise<ListResult> {
-    return this.#post("/api/tools/list", args);
-  }
-
-  /** The output tool: stored output of one process, after an optional wait. */
-  output(args: OutputRequest & OutputWaitFields): Promise<WaitedOutputPage> {
-    return this.#post("/api/tools/output", args);
+  adopt(request: AdoptRequest, wait: WaitOptions = {}): Promise<AdoptResult> {
+    return this.#post("/api/hub/adopt", request, wait.signal);
   }
 
   /**
@@ -245,8 +227,8 @@ export class HubClient implements Hub {
     return (await response.json() as { port_conflict: PortHolderInfo | null }).port_conflict;
   }
 
-  async #post<T>(path: string, body: unknown): Promise<T> {
-    const response = await this.#request("POST", path, body);
+  async #post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    const response = await this.#request("POST", path, body, signal);
     if (!response.ok) throw await errorFrom(response);
     return await response.json() as T;
   }

@@ -39,7 +39,7 @@ export async function requestedSpec(
       hiddenVariables,
     ),
     started_by: request.started_by ?? null,
-    assigned_port: request.assigned_port ?? null,
+    assigned_port: null,
     notify_on_log: request.notify_on_log ?? null,
   };
 }

@@ -1,17 +1,22 @@
 /**
  * The hub: the verbs every door calls on the core. The MCP tools, the HTTP API (and through it
- * the CLI and the page) and the start-and-wait helpers take a Hub, never the Supervisor itself,
- * so each door sees the same operations. The Supervisor implements it in the server; the
- * HubClient (src/client/) implements it over the HTTP API, and a contract test
- * (tests/hub_contract_test.ts) holds both to the same behaviour.
+ * the CLI and the page) take a Hub, never the Supervisor itself, so each door sees the same
+ * operations: a door turns its arguments into one verb call and the verb's result into words.
+ * The Supervisor implements it in the server; the HubClient (src/client/) implements it over
+ * the HTTP API, and a contract test (tests/hub_contract_test.ts) holds both to the same
+ * behaviour.
  */
+import type { AdoptRequest, AdoptResult } from "./adopt/adopt.ts";
 import type { EventQuery, HubEvent } from "./events/event.ts";
+import type { OutputWaitRequest, WaitedOutputPage } from "./output/output_wait.ts";
+import type { ReadyOutcome } from "./ready/ready_wait.ts";
 import type {
+  ListedProcess,
   ProcessEvent,
   ProcessFilter,
   ProcessInfo,
   ProcessTarget,
-  RestartResult,
+  ReadyConditions,
   StartRequest,
   StopReport,
 } from "./types.ts";
@@ -57,27 +62,70 @@ export interface EventFeedRecord extends Omit<EventFeed, "unsubscribe"> {
   type: "events";
 }
 
-/** Where a start request would run: its label and real working directory. */
-export interface Place {
-  label: string;
-  working_directory: string;
+/** How a restart is done: its stop, and what to wait for once it runs again. */
+export interface RestartOptions extends StopOptions, ReadyConditions {}
+
+/** How far a wait has got, reported about once a second. */
+export interface WaitProgress {
+  elapsed_ms: number;
+  timeout_ms: number;
+  /** What is still waited for, e.g. `["port 3000"]`. */
+  pending: string[];
 }
+
+/**
+ * What a caller gives a verb that may wait: a signal that ends the wait early when the caller
+ * goes away (the verb then answers as at a timeout), and where to report progress.
+ */
+export interface WaitOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: WaitProgress) => void;
+}
+
+/**
+ * What a start or restart returns: the process after it, the ports its tree listens on, what
+ * stopping an old run found of its ports (each list only when not empty), and how the wait
+ * ended when one was asked for.
+ */
+export type StartResult =
+  & ProcessInfo
+  & { ports: number[]; already_running?: true }
+  & Partial<StopReport>
+  & Partial<ReadyOutcome>;
+
+/** What a restart returns: as a start (see StartResult). */
+export type RestartResult = StartResult;
 
 /** The operations on managed processes that the doors offer. */
 export interface Hub {
-  /** Starts a command; refuses a label that is running (AlreadyRunningError). */
-  start(request: StartRequest): Promise<ProcessInfo>;
+  /**
+   * Starts a command; by default refuses a label that is running (AlreadyRunningError), else
+   * keeps or restarts it (`if_running`). Refuses a port to wait for that another process
+   * holds, before spawning. With `assign_port`, passes it a free port; with `wait_for_*`,
+   * resolves once it is ready, has exited, or the wait timed out.
+   */
+  start(request: StartRequest, wait?: WaitOptions): Promise<StartResult>;
   /** Stops a process's whole tree and says which of its ports are free now. */
   stop(target: ProcessTarget, options?: StopOptions): Promise<ProcessInfo & StopReport>;
   /**
    * Stops the process if it runs and starts it again as it was started; says, as stop does,
-   * which ports the old run's tree freed or left held.
+   * which ports the old run's tree freed or left held; waits as start does.
    */
-  restart(target: ProcessTarget, options?: StopOptions): Promise<RestartResult>;
-  /** Every process matching the filter, oldest start first. */
-  list(filter?: ProcessFilter): Promise<ProcessInfo[]>;
+  restart(
+    target: ProcessTarget,
+    options?: RestartOptions,
+    wait?: WaitOptions,
+  ): Promise<RestartResult>;
+  /** Every process matching the filter, oldest start first, with the ports each listens on. */
+  list(filter?: ProcessFilter): Promise<ListedProcess[]>;
   /** The one process the target names. */
   get(target: ProcessTarget): Promise<ProcessInfo>;
+  /**
+   * A page of a process's stored output (newest lines, after a cursor, grep matches); with
+   * `wait_for_log`/`wait_for_exit`, read once the line came, the process exited, or the wait
+   * timed out.
+   */
+  output(request: OutputWaitRequest, wait?: WaitOptions): Promise<WaitedOutputPage>;
   /**
    * Subscribes to a process's events and reads its backlog in the same step: each line is
    * either in the backlog or given to the listener, never both, never neither. The listener
@@ -93,28 +141,14 @@ export interface Hub {
    * `listener`, every later event that passes its filter.
    */
   events(query: EventQuery, listener?: (event: HubEvent) => void): Promise<EventFeed>;
-  /** Records that a start's or restart's wait found the process ready: what was met. */
-  noteReady(pid: number, met: string[]): Promise<void>;
+  /**
+   * Takes over a process started outside persistproc: says what it would do, and with
+   * `confirm` (given once a person agreed) stops its tree and starts its command in its place,
+   * waiting for the port it held.
+   */
+  adopt(request: AdoptRequest, wait?: WaitOptions): Promise<AdoptResult>;
   /** Removes an ended process from the registry, with its logs; refuses a running one. */
   forget(target: ProcessTarget): Promise<ProcessInfo>;
-  /** The label and real directory a start request would get. */
-  placeOf(request: StartRequest): Promise<Place>;
-  /** The pids of a process's tree: the program and every descendant seen. */
-  treeMembers(pid: number): Promise<number[]>;
   /** Stops every process tree and refuses new work. */
   shutdown(): Promise<void>;
-}
-
-/**
- * The tree members of each of `pids`, asked of the hub once each, as the synchronous lookup
- * that the port scans take.
- */
-export async function treesOf(
-  hub: Hub,
-  pids: readonly number[],
-): Promise<(pid: number) => number[]> {
-  const members = new Map(
-    await Promise.all(pids.map(async (pid) => [pid, await hub.treeMembers(pid)] as const)),
-  );
-  return (pid) => members.get(pid) ?? [];
 }

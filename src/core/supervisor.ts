@@ -1,10 +1,20 @@
 /**
  * The supervisor: every operation the doors offer on managed processes (the Hub), over the
- * registry that keeps them (_registry.ts). It knows nothing of MCP, HTTP or the CLI; they
- * call it and translate its errors.
+ * registry that keeps them (_registry.ts). The verbs that wait (start, restart, output) run in
+ * ready/readiness.ts and output/output_wait.ts over its inside (supervision.ts). It knows
+ * nothing of MCP, HTTP or the CLI; they call it and translate its errors.
  */
 import { join } from "node:path";
-import type { EventFeed, Following, Hub, Place, StopOptions } from "./hub.ts";
+import type {
+  EventFeed,
+  Following,
+  Hub,
+  RestartOptions,
+  RestartResult,
+  StartResult,
+  StopOptions,
+  WaitOptions,
+} from "./hub.ts";
 import type { EventQuery, HubEvent } from "./events/event.ts";
 import { HubEvents } from "./events/hub_events.ts";
 import { AlreadyRunningError, ShuttingDownError } from "./errors.ts";
@@ -15,20 +25,30 @@ import { backlogEvents } from "./_backlog.ts";
 import type { ManagedProcess } from "./process/managed_process.ts";
 import { Registry } from "./_registry.ts";
 import { restoreRecords, type RestoreSummary } from "./_restore.ts";
-import { realDirectory } from "./process/working_directory.ts";
 import type {
+  AutorestartPolicy,
+  ListedProcess,
   ProcessEvent,
   ProcessFilter,
   ProcessInfo,
   ProcessTarget,
-  RestartResult,
   StartRequest,
   StopReport,
 } from "./types.ts";
 import { TreeWatch } from "./_tree_watch.ts";
 import { continueAllNoted } from "./process/tree_pause.ts";
 import { finishInterruptedRotation } from "./output/output_store.ts";
-import { defaultLabel, newProcess, requestedSpec } from "./_new_process.ts";
+import { newProcess, requestedSpec } from "./_new_process.ts";
+import type { ProcessSpec } from "./process/process_spec.ts";
+import { withPorts } from "./ports/listeners.ts";
+import { restartWhenReady, startWhenReady } from "./ready/readiness.ts";
+import {
+  type OutputWaitRequest,
+  readOutputWaiting,
+  type WaitedOutputPage,
+} from "./output/output_wait.ts";
+import type { Supervision } from "./supervision.ts";
+import { adoptProcess, type AdoptRequest, type AdoptResult } from "./adopt/adopt.ts";
 import { type SupervisorOptions, withDefaults } from "./supervisor_options.ts";
 import { nonEmptyReport, stopAndReport } from "./_stop_report.ts";
 
@@ -43,6 +63,17 @@ export class Supervisor implements Hub {
     () => this.#registry.entries.map((entry) => entry.tree),
     () => this.#registry.save(),
   );
+  /** What the verbs that wait work on (see supervision.ts). */
+  readonly #core: Supervision = {
+    specOf: (request) => requestedSpec(request, this.#options),
+    launch: (spec, autorestart) => this.#launch(spec, autorestart),
+    restart: (entry, options) => this.#restart(entry, options),
+    resolve: (target) => this.#registry.resolve(target),
+    byLabel: (label) => this.#registry.byLabel(label),
+    records: (filter) => this.#registry.list(filter),
+    treeMembers: (pid) => this.treeMembers(pid),
+    noteReady: (entry, met) => this.#events.ready(entry, met),
+  };
 
   constructor(options: SupervisorOptions) {
     this.#options = withDefaults(options);
@@ -77,14 +108,21 @@ export class Supervisor implements Hub {
     return summary;
   }
 
+  /** Starts a command, and waits as asked; see Hub.start and ready/readiness.ts. */
+  start(request: StartRequest, wait?: WaitOptions): Promise<StartResult> {
+    return Promise.try(() => {
+      this.#assertOpen();
+      return startWhenReady(this.#core, request, wait);
+    });
+  }
+
   /**
-   * Starts a command. Refuses, naming the pid, when a running process has the same label. The
+   * Launches a spec. Refuses, naming the pid, when a running process has the same label. The
    * label check and the spawn happen in one synchronous step, so concurrent starts of the same
    * label cannot both succeed.
    */
-  async start(request: StartRequest): Promise<ProcessInfo> {
+  async #launch(spec: ProcessSpec, autorestart?: AutorestartPolicy): Promise<ManagedProcess> {
     this.#assertOpen();
-    const spec = await requestedSpec(request, this.#options);
     const label = spec.label;
     // Output a run left while no server watched must be stored before the spool is reused.
     await this.#registry.byLabel(label)?.recovery?.catch(() => {});
@@ -96,7 +134,7 @@ export class Supervisor implements Hub {
       this.#events.added(newProcess(spec, this.#options.dataDir, this.#options.logMaxBytes)),
     );
     return await entry.enqueue(async () => {
-      if (this.#registry.byLabel(label) !== entry) return this.start(request); // removed meanwhile
+      if (this.#registry.byLabel(label) !== entry) return this.#launch(spec, autorestart); // removed meanwhile
       this.#assertOpen();
       if (entry.status === "running") throw new AlreadyRunningError(label, entry.pid);
       this.#autorestart.cancel(entry);
@@ -112,22 +150,13 @@ export class Supervisor implements Hub {
         }
         throw error;
       }
-      this.#autorestart.set(entry, request.autorestart ?? "no");
+      this.#autorestart.set(entry, autorestart ?? "no");
       this.#registry.prune(this.#options.maxEnded);
       this.#registry.save();
       this.#started(entry);
       this.#events.launched(entry);
-      return entry.info();
+      return entry;
     });
-  }
-
-  /**
-   * The label a start request would get (its own, or "<command> in <real directory>") and the
-   * real directory it would run in.
-   */
-  async placeOf(request: StartRequest): Promise<Place> {
-    const directory = await realDirectory(request.working_directory);
-    return { label: defaultLabel(request, directory), working_directory: directory };
   }
 
   /**
@@ -169,19 +198,32 @@ export class Supervisor implements Hub {
     });
   }
 
-  /** The pids of a process's tree: the program and every descendant seen. */
-  treeMembers(pid: number): Promise<number[]> {
-    const entry = this.#registry.byPid(pid);
-    return Promise.resolve(entry ? entry.tree.pids : []);
+  /**
+   * The pids of a process's tree: the program and every descendant seen. Not a Hub verb: the
+   * verbs that need it run inside; tests ask it what the tree watch saw.
+   */
+  treeMembers(pid: number): number[] {
+    return this.#registry.byPid(pid)?.tree.pids ?? [];
   }
 
   /**
    * Stops the process if it runs, then starts it again with the same command, directory,
    * environment and label. Works on one that has exited or crashed.
    */
-  async restart(target: ProcessTarget, options: StopOptions = {}): Promise<RestartResult> {
+  restart(
+    target: ProcessTarget,
+    options?: RestartOptions,
+    wait?: WaitOptions,
+  ): Promise<RestartResult> {
+    return Promise.try(() => {
+      this.#assertOpen();
+      return restartWhenReady(this.#core, target, options, wait);
+    });
+  }
+
+  /** Restarts an entry (see restart); resolves with what its stop found of its ports. */
+  async #restart(entry: ManagedProcess, options: StopOptions): Promise<Partial<StopReport>> {
     this.#assertOpen();
-    const entry = this.#registry.resolve(target);
     const stops = entry.stops;
     return await entry.enqueue(async () => {
       this.#assertOpen();
@@ -195,7 +237,7 @@ export class Supervisor implements Hub {
         // A stop asked for since this restart was: it wins, nothing is launched again.
         if (entry.stops !== stops) {
           entry.emit({ type: "exit", process: entry.info(), restarting: false });
-          return { ...entry.info(), ...report };
+          return report;
         }
         await entry.launch(() => this.#registry.saveOrThrow(), "restart");
       } catch (error) {
@@ -205,13 +247,31 @@ export class Supervisor implements Hub {
       }
       this.#started(entry);
       this.#events.launched(entry, options.by ?? null);
-      return { ...entry.info(), ...report };
+      return report;
     });
   }
 
-  /** Every process matching the filter (all when empty), oldest start first. */
-  list(filter: ProcessFilter = {}): Promise<ProcessInfo[]> {
-    return Promise.resolve(this.#registry.list(filter));
+  /**
+   * Every process matching the filter (all when empty), oldest start first, each with the
+   * ports its tree listens on (found in one scan for all of them).
+   */
+  list(filter: ProcessFilter = {}): Promise<ListedProcess[]> {
+    return Promise.try(() =>
+      withPorts(this.#registry.list(filter), (pid) => this.#registry.byPid(pid)?.tree.pids ?? [])
+    );
+  }
+
+  /** Takes over a process started outside persistproc; see adopt/adopt.ts. */
+  adopt(request: AdoptRequest, wait?: WaitOptions): Promise<AdoptResult> {
+    return Promise.try(() => {
+      this.#assertOpen();
+      return adoptProcess(this.#core, request, wait);
+    });
+  }
+
+  /** A page of a process's output, after a wait if asked; see output/output_wait.ts. */
+  output(request: OutputWaitRequest, wait?: WaitOptions): Promise<WaitedOutputPage> {
+    return Promise.try(() => readOutputWaiting(this.#core, request, wait));
   }
 
   /** The record of the one process the target names (see resolveTarget). */
@@ -244,14 +304,6 @@ export class Supervisor implements Hub {
   /** The event stream: kept events, and later ones to a listener (see HubEvents.feed). */
   events(query: EventQuery, listener?: (event: HubEvent) => void): Promise<EventFeed> {
     return Promise.try(() => this.#events.feed(query, listener));
-  }
-
-  /** Records a `ready` event: a wait found the process with pid `pid` ready. */
-  noteReady(pid: number, met: string[]): Promise<void> {
-    return Promise.try(() => {
-      const entry = this.#registry.byPid(pid);
-      if (entry) this.#events.ready(entry, met);
-    });
   }
 
   /**

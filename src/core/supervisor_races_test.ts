@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { PersistprocError, StopFailedError } from "./errors.ts";
-import { startWhenReady } from "./ready/readiness.ts";
 import { tempSupervisor, until } from "./_test_support.ts";
 
 /** Exits 0.7 s after SIGTERM, as a server finishing its requests would. */
@@ -53,17 +52,19 @@ Deno.test("a stop then a restart of a slow-to-exit process: each does its own pa
 
 Deno.test("a wait for readiness survives another caller restarting the process", async () => {
   await using sup = await tempSupervisor(RACES, "persistproc-race-");
-  const waiting = startWhenReady(
-    sup,
-    { command: SLOW_TERM, working_directory: sup.dir, label: "waited" },
-    { wait_for_log: "never printed", wait_timeout: 1.5 },
-  );
+  const waiting = sup.start({
+    command: SLOW_TERM,
+    working_directory: sup.dir,
+    label: "waited",
+    wait_for_log: "never printed",
+    wait_timeout: 1.5,
+  });
   await until("the start", async () => (await sup.list())[0]?.status === "running");
   await sup.restart({ command_or_label: "waited" });
   const outcome = await waiting;
-  assert.equal(outcome.process.label, "waited");
-  assert.equal(outcome.process.status, "running");
-  assert.ok(outcome.wait && !outcome.wait.ready);
+  assert.equal(outcome.label, "waited");
+  assert.equal(outcome.status, "running");
+  assert.equal(outcome.ready, false);
 });
 
 Deno.test("a stop during the autorestart delay leaves the process stopped, not failed", async () => {

@@ -189,7 +189,7 @@ Deno.test("an ended process whose leftovers still run is neither forgotten nor p
   await until(
     "leftover seen",
     async () =>
-      (await sup.treeMembers((await sup.get({ command_or_label: "leaver" })).pid)).length > 0 ||
+      sup.treeMembers((await sup.get({ command_or_label: "leaver" })).pid).length > 0 ||
       undefined,
   );
   await assert.rejects(
@@ -209,7 +209,7 @@ Deno.test("an ended process whose leftovers still run is neither forgotten nor p
     "still listed, so stop can end it",
   );
   const stopped = await sup.stop({ command_or_label: "leaver" });
-  assert.deepEqual(await sup.treeMembers(stopped.pid), []);
+  assert.deepEqual(sup.treeMembers(stopped.pid), []);
   await sup.forget({ command_or_label: "leaver" });
   assert.deepEqual(await sup.list({ command_or_label: "leaver" }), []);
 });

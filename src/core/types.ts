@@ -67,8 +67,24 @@ export const AUTORESTART_POLICIES = ["no", "on-failure", "always"] as const;
 /** Restart policy of a process. */
 export type AutorestartPolicy = typeof AUTORESTART_POLICIES[number];
 
-/** What `start` needs. */
-export interface StartRequest {
+/**
+ * What a start does when the label already runs: refuse, naming its PID (`error`, the
+ * default), return the running one as it is (`keep`), or restart it (`restart`).
+ */
+export type IfRunning = "error" | "keep" | "restart";
+
+/** What to wait for after a start or restart, as callers give it; every condition must hold. */
+export interface ReadyConditions {
+  /** A port, or true: the port assigned to the process (`assign_port`). */
+  wait_for_port?: number | true;
+  wait_for_log?: string;
+  wait_for_url?: string;
+  /** Seconds (default 30, at most 300). */
+  wait_timeout?: number;
+}
+
+/** What `start` needs: the command and where, how to treat a running label, and what to wait for. */
+export interface StartRequest extends ReadyConditions {
   command: string;
   working_directory: string;
   environment?: Record<string, string>;
@@ -82,11 +98,16 @@ export interface StartRequest {
   autorestart?: AutorestartPolicy;
   /** Who asks for it, as `ProcessInfo.started_by` reports it. */
   started_by?: string | null;
-  /** The port assigned to it, already set in `environment` under its variable. */
-  assigned_port?: { variable: string; port: number } | null;
   /** Output lines matching this pattern (RE2) become `log_match` events. */
   notify_on_log?: string | null;
+  /** What to do when the label already runs (default "error"). */
+  if_running?: IfRunning;
+  /** The variable in which to pass an assigned port, e.g. "PORT" (see ports/assign.ts). */
+  assign_port?: string;
 }
+
+/** A process as `list` gives it: with the TCP ports its tree listens on. */
+export type ListedProcess = ProcessInfo & { ports: number[] };
 
 /** What `output` reads. */
 export interface OutputQuery extends ProcessTarget {
@@ -130,9 +151,3 @@ export interface StopReport {
   /** Only when so: the process had ended and was waiting for autorestart, which will not come. */
   autorestart_cancelled?: true;
 }
-
-/**
- * What a restart returns: the process after it, and what stopping its old run found of the
- * ports that run's tree listened on (each list only when not empty).
- */
-export type RestartResult = ProcessInfo & Partial<StopReport>;

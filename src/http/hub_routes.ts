@@ -3,12 +3,13 @@
  * answered with what the server's hub returned, as JSON. Each route maps one verb straight onto
  * the hub, so a client (src/client/hub_client.ts) implements the same interface and a failure
  * keeps its code. `follow` and `events` stream (see api.ts); `shutdown` is `POST /api/shutdown`.
+ * A verb that waits (start, restart, output) answers once its wait is over.
  */
 import { z } from "zod";
 import type { Hub } from "../core/hub.ts";
 import { AUTORESTART_POLICIES, type StartRequest } from "../core/types.ts";
 import type { ClientInfo } from "../mcp/client_info.ts";
-import { listInput, targetShape } from "../mcp/schemas.ts";
+import { ctrlInput, listInput, outputInput, targetShape } from "../mcp/schemas.ts";
 
 /** One verb: the shape of its arguments, and the call on the hub. */
 interface HubRoute<Shape extends z.ZodRawShape> {
@@ -34,11 +35,18 @@ const startShape = {
   autorestart: z.enum(AUTORESTART_POLICIES).optional(),
   started_by: z.string().min(1).max(400).nullable().optional(),
   notify_on_log: z.string().min(1).max(1_000).nullable().optional(),
-  assigned_port: z.object({
-    variable: z.string().min(1).max(100),
-    port: z.number().int().min(1).max(65_535),
-  }).nullable().optional(),
 };
+
+/** What a start or restart waits for, as the ctrl tool takes it. */
+const waitShape = {
+  wait_for_port: ctrlInput.wait_for_port,
+  wait_for_log: ctrlInput.wait_for_log,
+  wait_for_url: ctrlInput.wait_for_url,
+  wait_timeout: ctrlInput.wait_timeout,
+};
+
+/** What output reads, as the output tool takes it, less what only shapes the tool's words. */
+const { log_dir: _logDir, ...outputShape } = outputInput;
 
 const stopShape = { ...targetShape, force: z.boolean().optional() };
 
@@ -59,7 +67,12 @@ function callerName(caller: ClientInfo | null): string | null {
 /** The verbs, by the name in their path. */
 export const HUB_ROUTES: ReadonlyMap<string, HubRoute<z.ZodRawShape>> = new Map(Object.entries({
   start: route({
-    input: startShape,
+    input: {
+      ...startShape,
+      if_running: ctrlInput.if_running,
+      assign_port: ctrlInput.assign_port,
+      ...waitShape,
+    },
     call: (hub, request, caller) => hub.start(withStarter(request, caller)),
   }),
   stop: route({
@@ -67,22 +80,26 @@ export const HUB_ROUTES: ReadonlyMap<string, HubRoute<z.ZodRawShape>> = new Map(
     call: (hub, { force, ...target }) => hub.stop(target, { force }),
   }),
   restart: route({
-    input: { ...stopShape, by: z.string().min(1).max(400).nullable().optional() },
-    call: (hub, { force, by, ...target }, caller) =>
-      hub.restart(target, { force, by: by === undefined ? callerName(caller) : by }),
-  }),
-  note_ready: route({
-    input: { pid: z.number().int().positive(), met: z.array(z.string().max(2_000)).max(10) },
-    call: (hub, { pid, met }) => hub.noteReady(pid, met).then(() => ({ ok: true })),
+    input: { ...stopShape, ...waitShape, by: z.string().min(1).max(400).nullable().optional() },
+    call: (hub, { pid, command_or_label, working_directory, by, ...options }, caller) =>
+      hub.restart({ pid, command_or_label, working_directory }, {
+        ...options,
+        by: by === undefined ? callerName(caller) : by,
+      }),
   }),
   list: route({ input: listInput, call: (hub, filter) => hub.list(filter) }),
   get: route({ input: targetShape, call: (hub, target) => hub.get(target) }),
-  forget: route({ input: targetShape, call: (hub, target) => hub.forget(target) }),
-  place_of: route({ input: startShape, call: (hub, request) => hub.placeOf(request) }),
-  tree_members: route({
-    input: { pid: z.number().int().positive() },
-    call: (hub, { pid }) => hub.treeMembers(pid),
+  output: route({ input: outputShape, call: (hub, request) => hub.output(request) }),
+  adopt: route({
+    input: {
+      pid: ctrlInput.pid,
+      port: ctrlInput.port,
+      confirm: ctrlInput.confirm,
+      wait_timeout: ctrlInput.wait_timeout,
+    },
+    call: (hub, request, caller) => hub.adopt({ ...request, started_by: callerName(caller) }),
   }),
+  forget: route({ input: targetShape, call: (hub, target) => hub.forget(target) }),
 }));
 
 /** The arguments' schema of each verb, strict: an unknown field is refused. */

@@ -2,14 +2,13 @@
  * ctrl's adopt action: take over a process started outside persistproc. Nothing is stopped
  * until a person agreed: through elicitation when the client can ask its user (the MCP door
  * then asks, and calls again with the answer), else by a second call with `confirm: true`
- * after the agent asked. The plan and the work are the core's (src/core/adopt/).
+ * after the agent asked. The plan and the work are the hub's adopt verb (src/core/adopt/).
  */
-import { carryOutAdoption, prepareAdoption } from "../core/adopt/adopt.ts";
 import { describePlan } from "../core/adopt/adoption_plan.ts";
 import { InvalidArgumentError } from "../core/errors.ts";
-import type { Hub } from "../core/hub.ts";
+import type { Hub, WaitOptions } from "../core/hub.ts";
+import type { ReadyOutcome } from "../core/ready/ready_wait.ts";
 import type { ProcessInfo } from "../core/types.ts";
-import type { WaitOptions } from "../core/ready/ready_wait.ts";
 import type { z } from "zod";
 import type { ctrlInput } from "./schemas.ts";
 import type { ToolContext, ToolResult } from "./tools.ts";
@@ -44,15 +43,16 @@ export async function adoptAction(
   if (args.port === undefined && args.pid === undefined) {
     throw new InvalidArgumentError("adopt needs the pid or the port of the process to adopt");
   }
-  const prepared = await prepareAdoption(hub, { pid: args.pid, port: args.port });
-  const { plan } = prepared;
+  const asked = { pid: args.pid, port: args.port, wait_timeout: args.wait_timeout };
+  const looked = await hub.adopt(asked);
+  const plan = looked.adoption;
   // A client that can ask its user does: a confirm the agent sends is not the user's word.
   const answer = context.human ? context.human.answer : args.confirm ? "accept" : null;
   if (answer !== "accept") {
-    const asked = context.human !== undefined && answer === null;
+    const asking = context.human !== undefined && answer === null;
     const text = answer === null
       ? `Not adopted yet: ${describePlan(plan)}\n${
-        asked
+        asking
           ? ""
           : `Ask the user; if they agree, call ctrl again with action "adopt", pid ${plan.pid}, confirm: true`
       }`.trimEnd()
@@ -60,25 +60,31 @@ export async function adoptAction(
     return {
       structured: { action: "adopt", adopted: false, adoption: plan },
       text,
-      ...(asked ? { askHuman: `${describePlan(plan)}\nAdopt it?` } : {}),
+      ...(asking ? { askHuman: `${describePlan(plan)}\nAdopt it?` } : {}),
     };
   }
-  const outcome = await carryOutAdoption(hub, prepared, helpers.startedBy, helpers.wait);
-  const { process, ports, wait, stopped_with } = outcome;
-  const waited = wait
-    ? wait.ready ? `; port ${plan.wait_for_port} listens` : `; not ready (${wait.wait_result})`
+  const done = await hub.adopt(
+    { ...asked, confirm: true, started_by: helpers.startedBy },
+    helpers.wait,
+  );
+  if (!done.adopted) throw new Error("A confirmed adoption came back not adopted");
+  const { stopped_with, adoption: _plan, adopted: _adopted, ...started } = done;
+  const waited = started.wait_result
+    ? started.ready
+      ? `; port ${plan.wait_for_port} listens`
+      : `; not ready (${started.wait_result})`
     : "";
   return {
     structured: {
       action: "adopt",
       adopted: true,
       adoption: plan,
-      ...compactProcess({ ...process, ports }, { caller: helpers.startedBy }),
-      ...compactWait(wait),
+      ...compactProcess(started, { caller: helpers.startedBy }),
+      ...compactWait(started.wait_result === undefined ? null : started as ReadyOutcome),
     },
-    record: { action: "adopt", adopted: true, adoption: plan, ...process, ports, ...wait },
+    record: { action: "adopt", adopted: true, adoption: plan, ...started },
     text: `adopted: stopped PID ${plan.pid} (${stopped_with ?? "already gone"}); started ${
-      helpers.summary(process)
-    }${waited}${ports.length ? `; listening on ${ports.join(", ")}` : ""}`,
+      helpers.summary(started)
+    }${waited}${started.ports.length ? `; listening on ${started.ports.join(", ")}` : ""}`,
   };
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { OutputStore } from "../core/output/output_store.ts";
+import { type OutputRequest, readOutput } from "../core/output/query.ts";
 import type { ProcessInfo } from "../core/types.ts";
 import { type Hub, TOOLS } from "./tools.ts";
 
@@ -17,9 +18,11 @@ Deno.test("an output result for 100 short lines costs little more than the lines
       { kind: "stdout", time: Date.now(), start: 0, end: bytes.length, lines: 100, firstLine: 0 },
     ]);
     store.close();
+    const info = { pid: 4242, label: "npm run dev", status: "running", log_dir: dir };
+    // The hub's output verb over this store, as the Supervisor reads it.
     const hub = {
-      get: () =>
-        ({ pid: 4242, label: "npm run dev", status: "running", log_dir: dir }) as ProcessInfo,
+      output: (request: OutputRequest) =>
+        readOutput({ get: () => Promise.resolve(info as ProcessInfo) }, request),
     };
     const raw = bytes.length; // 100 lines of 38 bytes
     // What the output tool itself returns, both forms a client may hand its model.

@@ -4,12 +4,10 @@
  */
 import type { z } from "zod";
 import { describeConflict, InvalidArgumentError } from "../core/errors.ts";
-import { readOutputWaiting, type WaitedOutputPage } from "../core/output/output_wait.ts";
+import type { WaitedOutputPage } from "../core/output/output_wait.ts";
 import type { OutputPage } from "../core/output/query.ts";
-import { withPorts } from "../core/ports/listeners.ts";
-import { type ControlOutcome, restartWhenReady, startWhenReady } from "../core/ready/readiness.ts";
 import type { ReadyOutcome } from "../core/ready/ready_wait.ts";
-import { type Hub, treesOf } from "../core/hub.ts";
+import type { Hub, StartResult, WaitOptions } from "../core/hub.ts";
 import type { ProcessInfo, StopReport } from "../core/types.ts";
 import { adoptAction } from "./adopt_action.ts";
 import type { ClientInfo } from "./client_info.ts";
@@ -150,8 +148,7 @@ const ctrl = define({
       wait_timeout: args.wait_timeout,
     };
     const wait = waitOptions(context);
-    let outcome: ControlOutcome;
-    let report: Partial<StopReport> | undefined;
+    let result: StartResult;
     let endedBefore = false;
     const startOnly = { if_running: args.if_running, assign_port: args.assign_port };
     for (const [field, value] of Object.entries(startOnly)) {
@@ -166,7 +163,7 @@ const ctrl = define({
       if (!args.command_or_label) {
         throw new InvalidArgumentError("start needs command_or_label: the command to run");
       }
-      const request = {
+      result = await hub.start({
         command: args.command_or_label,
         working_directory: args.working_directory ?? "",
         environment: args.environment,
@@ -174,37 +171,28 @@ const ctrl = define({
         label: args.label,
         autorestart: args.autorestart,
         started_by: startedBy(context.client),
-      };
-      outcome = await startWhenReady(hub, request, conditions, wait, {
-        ifRunning: args.if_running,
-        assignPort: args.assign_port,
-      });
+        if_running: args.if_running,
+        assign_port: args.assign_port,
+        ...conditions,
+      }, wait);
     } else if (args.action === "stop") {
       const waits = Object.entries(conditions).filter(([, value]) => value !== undefined);
       if (waits.length > 0) {
         throw new InvalidArgumentError(`${waits[0][0]} applies to start and restart, not stop`);
       }
       const asked = Date.now();
-      const { freed_ports, held_ports, autorestart_cancelled, sigkill_needed, ...stopped } =
-        await hub.stop(target, { force: args.force });
-      outcome = { process: stopped, ports: [], wait: null };
+      result = { ...await hub.stop(target, { force: args.force }), ports: [] };
       // Ended before this stop was asked for: nothing was stopped now.
-      endedBefore = stopped.end_time !== null && Date.parse(stopped.end_time) < asked;
-      report = {
-        freed_ports,
-        held_ports,
-        ...(sigkill_needed && { sigkill_needed }),
-        ...(autorestart_cancelled && { autorestart_cancelled }),
-      };
+      endedBefore = result.end_time !== null && Date.parse(result.end_time) < asked;
     } else {
-      const restart = { force: args.force, by: startedBy(context.client) };
-      outcome = await restartWhenReady(hub, target, restart, conditions, wait);
+      const restart = { force: args.force, by: startedBy(context.client), ...conditions };
+      result = await hub.restart(target, restart, wait);
     }
-    const { process: info, ports, wait: waited, already_running } = outcome;
-    report ??= outcome.released; // a restart's (also a start's with if_running restart)
+    const { ports, already_running } = result;
+    const waited = result.wait_result === undefined ? null : result as ReadyOutcome;
     const released = [
-      ...(report?.freed_ports ?? []).map((port) => `port ${port} freed`),
-      ...(report?.held_ports ?? []).map((held) =>
+      ...(result.freed_ports ?? []).map((port) => `port ${port} freed`),
+      ...(result.held_ports ?? []).map((held) =>
         `port ${held.port} still held by ${held.command ?? "a process"}${
           held.pid === null ? "" : ` (PID ${held.pid})`
         }`
@@ -212,28 +200,21 @@ const ctrl = define({
     ];
     const verb = already_running
       ? "already running:"
-      : report?.autorestart_cancelled
+      : result.autorestart_cancelled
       ? "was waiting to be restarted; autorestart cancelled:"
       : endedBefore
       ? "was not running (nothing to stop):"
       : { start: "started", stop: "stopped", restart: "restarted" }[args.action];
     return {
       structured: {
-        ...compactProcess({ ...info, ports }, { caller: startedBy(context.client) }),
+        ...compactProcess(result, { caller: startedBy(context.client) }),
         ...(already_running ? { already_running } : {}),
-        ...compactStopReport(report),
+        ...compactStopReport(result),
         ...compactWait(waited),
       },
-      record: {
-        action: args.action,
-        ...info,
-        ports,
-        ...(already_running ? { already_running } : {}),
-        ...report,
-        ...waited,
-      },
+      record: { action: args.action, ...result },
       text: [
-        `${verb} ${summary({ ...info, ...report })}${waited ? `; ${waitSummary(waited)}` : ""}${
+        `${verb} ${summary(result)}${waited ? `; ${waitSummary(waited)}` : ""}${
           ports.length ? `; listening on ${ports.join(", ")}` : ""
         }${released.length ? `; ${released.join(", ")}` : ""}`,
         ...(waited ? waitDetails(waited) : []),
@@ -243,11 +224,11 @@ const ctrl = define({
 });
 
 /** A wait's abort signal, and its progress as MCP progress notifications when asked for. */
-function waitOptions(context: ToolContext) {
+function waitOptions(context: ToolContext): WaitOptions {
   return {
     signal: context.signal,
     onProgress: context.onProgress &&
-      ((p: { elapsed_ms: number; timeout_ms: number; pending: string[] }) =>
+      ((p) =>
         context.onProgress!({
           progress: Math.floor(p.elapsed_ms / 1000),
           total: Number.isFinite(p.timeout_ms) ? Math.round(p.timeout_ms / 1000) : undefined,
@@ -306,8 +287,7 @@ const list = define({
   outputSchema: listOutput,
   annotations: READ_ONLY,
   async run(hub, { log_dir, ...filter }, context) {
-    const listed = await hub.list(filter);
-    const processes = await withPorts(listed, await treesOf(hub, listed.map((p) => p.pid)));
+    const processes = await hub.list(filter);
     const text = processes.length === 0
       ? `No managed processes${
         filter.status ? ` with status ${[filter.status].flat().join(" or ")}` : ""
@@ -344,7 +324,7 @@ const output = define({
   outputSchema: outputOutput,
   annotations: READ_ONLY,
   async run(hub, { log_dir, ...args }, context) {
-    const page = await readOutputWaiting(hub, args, waitOptions(context));
+    const page = await hub.output(args, waitOptions(context));
     const logDir = log_dir ? (await hub.get({ pid: page.pid })).log_dir : undefined;
     const wait = page.wait_result ? `; ${outputWaitSummary(page)}` : "";
     return {

@@ -3,7 +3,7 @@
  * left running in a terminal) under management: show what would be done, ask, then stop it
  * and run the same command in the same folder with the same environment under persistproc.
  */
-import type { AdoptArgs, AdoptResult } from "../../client/api.ts";
+import type { AdoptRequest, AdoptResult } from "../../core/adopt/adopt.ts";
 import { describePlan } from "../../core/adopt/adoption_plan.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
@@ -61,7 +61,7 @@ Flags:
 });
 
 /** `1234` names a pid, `:5173` the holder of a port. */
-export function adoptTarget(word: string): AdoptArgs {
+export function adoptTarget(word: string): AdoptRequest {
   const match = /^(:)?(\d{1,7})$/.exec(word);
   if (!match) throw new UsageError(`Expected a PID or :PORT to adopt (got "${word}")`);
   const number = Number(match[2]);

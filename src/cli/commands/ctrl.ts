@@ -212,7 +212,7 @@ async function sendAction(
 ): Promise<WaitedCtrlResult & { was_running?: boolean }> {
   if (args.action !== "stop") {
     const show = { show: text, tails: true };
-    return await awaitReady(args, client.ctrl(args), show, targetOfCall(args));
+    return await awaitReady(args, startOrRestart(client, args), show, targetOfCall(args));
   }
   const sent = Date.now();
   const call = client.stop(args, { force: args.force });
@@ -229,6 +229,19 @@ async function sendAction(
   } finally {
     clearTimeout(notice);
   }
+}
+
+/** A start or restart as one Hub verb, its result named by its action. */
+async function startOrRestart(client: HubClient, args: CtrlArgs): Promise<WaitedCtrlResult> {
+  const { action, pid, command_or_label, working_directory, force, ...rest } = args;
+  if (action === "restart") {
+    const { wait_for_port, wait_for_log, wait_for_url, wait_timeout } = rest;
+    const options = { force, wait_for_port, wait_for_log, wait_for_url, wait_timeout };
+    const target = { pid, command_or_label, working_directory };
+    return { action, ...await client.restart(target, options) };
+  }
+  const request = { command: command_or_label ?? "", working_directory: working_directory ?? "" };
+  return { action: "start", ...await client.start({ ...request, ...rest }) };
 }
 
 function describe(result: WaitedCtrlResult & { was_running?: boolean }): string {

@@ -40,10 +40,12 @@ Flags:
     const client = await connect(settings, { autostart: false });
     const target = parseTarget(positionals, values["working-directory"]);
     const by = values["started-by"];
-    let result = await client.listWithPorts({
-      ...target,
-      ...(by === undefined ? {} : { started_by: by }),
-    });
+    let result: ListResult = {
+      processes: await client.list({
+        ...target,
+        ...(by === undefined ? {} : { started_by: by }),
+      }),
+    };
     let elsewhere = 0;
     if (!values.all && positionals.length === 0 && target.working_directory === undefined) {
       const here = result.processes.filter((p) => p.working_directory === Deno.cwd());

@@ -28,7 +28,8 @@ import {
   waitConditions,
   WaitInterrupted,
 } from "../wait.ts";
-import type { ReadyConditions, WaitedCtrlResult } from "../../client/api.ts";
+import type { ReadyConditions } from "../../client/api.ts";
+import type { StartResult } from "../../core/hub.ts";
 
 /** Stored lines shown when attaching to a process that was already running. */
 const ATTACH_BACKLOG = 30;
@@ -168,7 +169,7 @@ async function interruptedWait(
 }
 
 /** Awaits a start or restart; a wait shows a spinner, then how it ended (output follows). */
-function waited(request: StartRequest, call: Promise<WaitedCtrlResult>) {
+function waited(request: StartRequest, call: Promise<StartResult>) {
   const show = { show: request.showWait, tails: false };
   return awaitReady(request.conditions, call, show, {
     command_or_label: request.label ?? request.command,
@@ -186,10 +187,9 @@ async function startOrAttach(
   const keep = request.ifRunning === "attach" ? { if_running: "keep" as const } : {};
   const start = async () => (await waited(
     request,
-    client.ctrl({
+    client.start({
       ...keep,
-      action: "start",
-      command_or_label: request.command,
+      command: request.command,
       working_directory: request.workingDirectory,
       environment: callerEnvironment(),
       inherit_environment: false,
@@ -217,7 +217,7 @@ async function startOrAttach(
       printErr(`already running (PID ${pid}), restarting`);
       const restarted = await waited(
         request,
-        client.ctrl({ action: "restart", pid, ...request.conditions }),
+        client.restart({ pid }, request.conditions),
       );
       return { process: restarted, attached: false };
     }

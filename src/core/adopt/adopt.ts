@@ -1,42 +1,61 @@
 /**
- * Adopting a process that runs outside persistproc, step two, once a person agreed to the plan
- * (./adoption_plan.ts): its whole tree is stopped (SIGTERM, SIGKILL after a stop's grace), and
- * the same command starts in the same folder with the same environment under the default
- * label, waiting for the port it held. Each door asks before it calls this: the CLI with a
- * `[y/N]` prompt, MCP through elicitation or a second call with `confirm: true`.
+ * The adopt verb: take over a process that runs outside persistproc. Without `confirm` it
+ * only says what adopting would do (./adoption_plan.ts); each door asks a person before it
+ * calls again with `confirm`: the CLI with a `[y/N]` prompt, MCP through elicitation or a
+ * second call with `confirm: true`. Then the whole tree is stopped (SIGTERM, SIGKILL after a
+ * stop's grace), and the same command starts in the same folder with the same environment
+ * under the default label, waiting for the port it held.
  */
 import { CannotAdoptError } from "../errors.ts";
-import type { Hub } from "../hub.ts";
+import type { StartResult, WaitOptions } from "../hub.ts";
 import { ProcessTree } from "../process/tree.ts";
 import { stopTree } from "../process/tree_stop.ts";
-import { type ControlOutcome, startWhenReady } from "../ready/readiness.ts";
-import type { WaitOptions } from "../ready/ready_wait.ts";
+import { startWhenReady } from "../ready/readiness.ts";
+import type { Supervision } from "../supervision.ts";
 import { isSameProcess } from "../system/processes.ts";
-import type { AdoptionPlan, PreparedAdoption } from "./adoption_plan.ts";
+import { type AdoptionPlan, type AdoptionRequest, prepareAdoption } from "./adoption_plan.ts";
 
-export { type AdoptionPlan, type AdoptionRequest, prepareAdoption } from "./adoption_plan.ts";
+export type { AdoptionPlan };
 
 /** How long the adopted tree gets after SIGTERM, as a stop of a managed process does. */
 const GRACE_MS = 8_000;
 
-/** What adopting did: the plan carried out, how the old tree ended, and the new start. */
-export interface AdoptionOutcome extends ControlOutcome {
-  plan: AdoptionPlan;
-  /** The signal that ended the old tree (SIGKILL when SIGTERM's grace ran out). */
-  stopped_with: "SIGTERM" | "SIGKILL" | null;
+/** What the adopt verb takes: the process (a pid, or the holder of a port), and consent. */
+export interface AdoptRequest extends AdoptionRequest {
+  /** A person agreed to the plan a call without it returned: carry it out. */
+  confirm?: boolean;
+  /** Who adopts it, as the new process's `started_by`. */
+  started_by?: string | null;
+  /** Seconds to wait for the port it held (default 30, at most 300). */
+  wait_timeout?: number;
 }
 
 /**
- * Stops the process's tree and starts its command under persistproc, as prepared. Refuses when
- * the pid no longer names the process looked at; throws CannotAdoptError, starting nothing,
- * when part of the tree survives SIGKILL.
+ * What the adopt verb answers: the plan and `adopted: false` until consent is given; then the
+ * process started in its place (as a start answers, with the wait for the port it held) and
+ * how the old tree ended.
  */
-export async function carryOutAdoption(
-  hub: Hub,
-  { plan, token, environment }: PreparedAdoption,
-  startedBy: string | null,
+export type AdoptResult =
+  | { adopted: false; adoption: AdoptionPlan }
+  | (StartResult & {
+    adopted: true;
+    adoption: AdoptionPlan;
+    /** The signal that ended the old tree (SIGKILL when SIGTERM's grace ran out). */
+    stopped_with: "SIGTERM" | "SIGKILL" | null;
+  });
+
+/**
+ * Looks at the process and, with `confirm`, stops its tree and starts its command under
+ * persistproc. Refuses when the pid no longer names the process looked at; throws
+ * CannotAdoptError, starting nothing, when part of the tree survives SIGKILL.
+ */
+export async function adoptProcess(
+  core: Supervision,
+  request: AdoptRequest,
   wait: WaitOptions = {},
-): Promise<AdoptionOutcome> {
+): Promise<AdoptResult> {
+  const { plan, token, environment } = await prepareAdoption(core, request);
+  if (!request.confirm) return { adopted: false, adoption: plan };
   if (!isSameProcess(plan.pid, token)) {
     throw new CannotAdoptError(`PID ${plan.pid} ended or changed since it was looked at`);
   }
@@ -46,16 +65,14 @@ export async function carryOutAdoption(
     const pids = stopped.survivors.map(({ pid }) => pid).join(", ");
     throw new CannotAdoptError(`Cannot adopt PID ${plan.pid}: PID ${pids} survived SIGKILL`);
   }
-  const outcome = await startWhenReady(
-    hub,
-    {
-      command: plan.command,
-      working_directory: plan.working_directory,
-      ...(environment ? { environment, inherit_environment: false } : {}),
-      started_by: startedBy,
-    },
-    plan.wait_for_port === null ? {} : { wait_for_port: plan.wait_for_port },
-    wait,
-  );
-  return { ...outcome, plan, stopped_with: stopped.signal };
+  const started = await startWhenReady(core, {
+    command: plan.command,
+    working_directory: plan.working_directory,
+    ...(environment ? { environment, inherit_environment: false } : {}),
+    started_by: request.started_by ?? null,
+    ...(plan.wait_for_port === null
+      ? {}
+      : { wait_for_port: plan.wait_for_port, wait_timeout: request.wait_timeout }),
+  }, wait);
+  return { ...started, adopted: true, adoption: plan, stopped_with: stopped.signal };
 }

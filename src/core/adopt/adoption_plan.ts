@@ -7,7 +7,7 @@
  * waited for. Nothing is stopped here; see ./adopt.ts.
  */
 import { CannotAdoptError, InvalidArgumentError, ProcessNotFoundError } from "../errors.ts";
-import type { Hub } from "../hub.ts";
+import type { Supervision } from "../supervision.ts";
 import { findPortHolders, listeningPorts } from "../ports/listeners.ts";
 import { joinCommand } from "../process/shell_quote.ts";
 import { ProcessTree } from "../process/tree.ts";
@@ -67,12 +67,12 @@ const MAX_CLIMB = 4;
  * process is read (for tests of the `ps` way on Linux).
  */
 export async function prepareAdoption(
-  hub: Hub,
+  core: Supervision,
   request: AdoptionRequest,
   source?: DetailsSource,
 ): Promise<PreparedAdoption> {
   const named = await namedPid(request);
-  await refuseManaged(hub, named);
+  refuseManaged(core, named);
   const details = processDetails(named, source);
   if (details === null) throw new ProcessNotFoundError(`No process with PID ${named}`);
   refuseForeign(details, source);
@@ -88,7 +88,7 @@ export async function prepareAdoption(
   const token = processStartToken(root.pid);
   if (token === null) throw new ProcessNotFoundError(`PID ${root.pid} has ended`);
   const command = root.argv ? joinCommand(root.argv) : root.commandLine;
-  const { label, working_directory } = await hub.placeOf({
+  const { label, working_directory } = await core.specOf({
     command,
     working_directory: root.cwd,
   });
@@ -138,13 +138,13 @@ async function namedPid({ pid, port }: AdoptionRequest): Promise<number> {
 }
 
 /** Refuses the server itself and any process in a managed process's tree. */
-async function refuseManaged(hub: Hub, pid: number): Promise<void> {
+function refuseManaged(core: Supervision, pid: number): void {
   if (pid === Deno.pid) {
     throw new CannotAdoptError(`Cannot adopt PID ${pid}: it is the persistproc server itself`);
   }
-  for (const process of await hub.list()) {
+  for (const process of core.records()) {
     const running = process.status === "running";
-    if ((running && process.pid === pid) || (await hub.treeMembers(process.pid)).includes(pid)) {
+    if ((running && process.pid === pid) || core.treeMembers(process.pid).includes(pid)) {
       throw new CannotAdoptError(
         running
           ? `PID ${pid} is already managed as "${process.label}": restart it instead`

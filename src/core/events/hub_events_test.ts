@@ -3,7 +3,6 @@ import { fileURLToPath } from "node:url";
 import type { HubEvent } from "./event.ts";
 import { InvalidArgumentError } from "../errors.ts";
 import { freePort, tempSupervisor, until } from "../_test_support.ts";
-import { startWhenReady } from "../ready/readiness.ts";
 import type { Supervisor } from "../supervisor.ts";
 
 const FIXTURES = fileURLToPath(new URL("../../../tests/fixtures/", import.meta.url));
@@ -86,13 +85,14 @@ Deno.test("a port that opens and closes, a readiness and a notify_on_log line ar
   await using sup = await tempSupervisor(QUICK);
   const events = await heard(sup);
   const port = freePort();
-  const outcome = await startWhenReady(sup, {
+  const outcome = await sup.start({
     command: `${Deno.execPath()} run -A ${FIXTURES}slow_http.ts ${port}`,
     working_directory: sup.dir,
     label: "web",
     notify_on_log: "listening on",
-  }, { wait_for_port: port });
-  assert.equal(outcome.wait?.ready, true);
+    wait_for_port: port,
+  });
+  assert.equal(outcome.ready, true);
   const ready = await until("ready", find(events, "ready"));
   assert.deepEqual(ready.met, [`port ${port}`]);
   const opened = await until("the port", find(events, "port_opened"));

@@ -15,7 +15,9 @@ import {
   type OutputRequest,
   readOutput,
 } from "./query.ts";
-import type { Hub } from "../hub.ts";
+import type { WaitOptions } from "../hub.ts";
+import type { ManagedProcess } from "../process/managed_process.ts";
+import type { Supervision } from "../supervision.ts";
 import type { ProcessEvent, ProcessInfo } from "../types.ts";
 import { waitTimeoutMs } from "../wait_timeout.ts";
 
@@ -47,16 +49,6 @@ export interface OutputWaitOutcome {
 /** The read, and the wait's outcome when one was asked for. */
 export type WaitedOutputPage = OutputPage & Partial<OutputWaitOutcome>;
 
-/** What waiting needs of the hub: the read, and the process's live events. */
-export type OutputWaitHub = OutputHub & Pick<Hub, "follow">;
-
-/** How a wait reports progress and learns that its caller went away. */
-export interface OutputWaitOptions {
-  signal?: AbortSignal;
-  /** Called about once a second while waiting. */
-  onProgress?: (progress: { elapsed_ms: number; timeout_ms: number; pending: string[] }) => void;
-}
-
 /**
  * Reads output as readOutput does; with wait_for_log or wait_for_exit, first waits until the
  * condition is met, the process exits, or the timeout passes. The read then returns what came
@@ -64,20 +56,28 @@ export interface OutputWaitOptions {
  * lines), so the caller sees what the wait was about.
  */
 export async function readOutputWaiting(
-  hub: OutputWaitHub,
+  core: Supervision,
   request: OutputWaitRequest,
-  options: OutputWaitOptions = {},
+  options: WaitOptions = {},
 ): Promise<WaitedOutputPage> {
   const { wait_for_log, wait_for_exit, wait_timeout, ...read } = request;
   if (wait_for_log === undefined && !wait_for_exit) {
     if (wait_timeout !== undefined) {
       throw new InvalidArgumentError("wait_timeout needs wait_for_log or wait_for_exit");
     }
-    return await readOutput(hub, read);
+    // Resolved once the request is found sound.
+    return await readOutput(
+      { get: (target) => Promise.try(() => core.resolve(target).info()) },
+      read,
+    );
   }
   const timeoutMs = waitTimeoutMs(wait_timeout);
   const pattern = wait_for_log === undefined ? null : compilePattern("wait_for_log", wait_for_log);
-  const info = await hub.get(read);
+  const entry = core.resolve(read);
+  // Every read below is of this entry: a restart during the wait gives it another pid, not
+  // another entry.
+  const hub: OutputHub = { get: () => Promise.resolve(entry.info()) };
+  const info = entry.info();
   const stream = read.stream ?? "combined";
   if (read.cursor !== undefined) {
     // A bad cursor is refused now, not after the wait.
@@ -91,15 +91,11 @@ export async function readOutputWaiting(
     : undefined;
   const cursor = read.cursor ?? fromNow;
   const wanted = { pattern, exit: !!wait_for_exit, stream, cursor, read: { ...read, cursor } };
-  const outcome = await waitOn(hub, info, wanted, timeoutMs, options);
-  // By label: a restart during the wait gave the process another pid.
+  const outcome = await waitOn(hub, entry, wanted, timeoutMs, options);
   // A wait that did not match shows the newest lines instead: why it exited, or what it does.
   const page = await readOutput(hub, {
     ...read,
     cursor: outcome.wait_result === "ready" ? cursor : read.cursor,
-    pid: undefined,
-    working_directory: undefined,
-    command_or_label: info.label,
   });
   return { ...page, ...outcome };
 }
@@ -113,11 +109,11 @@ interface Wanted {
 }
 
 async function waitOn(
-  hub: OutputWaitHub,
-  info: ProcessInfo,
+  hub: OutputHub,
+  entry: ManagedProcess,
   wanted: Wanted,
   timeoutMs: number,
-  options: OutputWaitOptions,
+  options: WaitOptions,
 ): Promise<OutputWaitOutcome> {
   const begun = Date.now();
   let matched: string | null = null;
@@ -149,7 +145,8 @@ async function waitOn(
     }
   };
   // From here on every stored line reaches onEvent: the call "began" at this instant.
-  const following = await hub.follow({ pid: info.pid }, 0, onEvent);
+  const unsubscribe = entry.subscribe(onEvent);
+  const now = entry.info();
   const timers: ReturnType<typeof setTimeout>[] = [];
   const onAbort = () => finish("timeout");
   try {
@@ -171,8 +168,8 @@ async function waitOn(
         finish("ready");
       }
     }
-    if (following.process.status !== "running" && !done) {
-      ended = following.process;
+    if (now.status !== "running" && !done) {
+      ended = now;
       finish("exited");
     }
     // No timer for a wait with no limit (setTimeout would fire at once).
@@ -202,7 +199,7 @@ async function waitOn(
     }
     return outcome;
   } finally {
-    following.unsubscribe();
+    unsubscribe();
     options.signal?.removeEventListener("abort", onAbort);
     for (const timer of timers) clearTimeout(timer);
   }

@@ -7,7 +7,7 @@
  */
 import { InvalidArgumentError, PersistprocError } from "../errors.ts";
 import { findPortHolders } from "./listeners.ts";
-import type { ProcessInfo, StartRequest } from "../types.ts";
+import type { ProcessInfo } from "../types.ts";
 
 /** The first port assigned. */
 export const ASSIGNED_PORT_FIRST = 20_000;
@@ -70,16 +70,16 @@ export async function assignPort(
 }
 
 /**
- * The start request with a port assigned in `variable` (see assignPort): set in its
+ * The start request (or spec) with a port assigned in `variable` (see assignPort): set in its
  * environment and recorded as its `assigned_port`. `where` is the label and real directory
  * the start will have; `processes` are the managed ones, whose ports are left alone.
  */
-export async function withAssignedPort(
-  request: StartRequest,
+export async function withAssignedPort<T extends { environment?: Record<string, string> }>(
+  request: T,
   variable: string,
   where: { label: string; working_directory: string },
   processes: readonly ProcessInfo[],
-): Promise<StartRequest> {
+): Promise<T & { assigned_port: PortAssignment }> {
   checkPortVariable(variable);
   const others = processes.filter((p) => p.label !== where.label && p.assigned_port !== null);
   const port = await assignPort(where.label, where.working_directory, {

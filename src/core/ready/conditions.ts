@@ -4,18 +4,8 @@
  */
 import { InvalidArgumentError } from "../errors.ts";
 import { compilePattern, type LinePattern } from "../output/line_pattern.ts";
-import type { ProcessInfo } from "../types.ts";
+import type { ProcessInfo, ReadyConditions } from "../types.ts";
 import { waitTimeoutMs } from "../wait_timeout.ts";
-
-/** What to wait for, as callers give it; every condition given must hold. */
-export interface ReadyConditions {
-  /** A port, or true: the port assigned to the process (`assign_port`). */
-  wait_for_port?: number | true;
-  wait_for_log?: string;
-  wait_for_url?: string;
-  /** Seconds (default 30, at most 300). */
-  wait_timeout?: number;
-}
 
 /** The conditions checked and compiled, as the wait uses them. */
 export interface Conditions {

@@ -29,7 +29,7 @@ export interface NotReadyReport {
  * (`port`, when one was waited for), who holds it. `result` is how the wait ended.
  */
 export async function explainNotReady(
-  hub: Hub,
+  processes: readonly ProcessInfo[],
   started: ProcessInfo,
   port: number | undefined,
   result: "exited" | "timeout",
@@ -39,7 +39,6 @@ export async function explainNotReady(
   const recent = linesSinceStart(started);
   const stderr = recent.stderr.map((line) => line.slice(0, TAIL_LINE_CHARS));
   const stdout = recent.stdout.map((line) => line.slice(0, TAIL_LINE_CHARS));
-  const processes = await hub.list();
   let portConflict = await conflictFromOutput(
     [...stdout, ...stderr],
     { port, commandLine: started.command_line },

@@ -4,12 +4,14 @@
  * daemonizes (`pg_ctl start`, `redis-server --daemonize yes`) exits with 0 and leaves its
  * server running: a wait for a port or URL then goes on while what it left runs.
  */
+import { backlogEvents } from "../_backlog.ts";
 import { stripAnsi } from "../output/ansi.ts";
-import type { OutputWaitOptions } from "../output/output_wait.ts";
 import { type Conditions, describeConditions } from "./conditions.ts";
 import { explainNotReady, type NotReadyReport } from "./not_ready_report.ts";
 import { portListens, urlAnswers } from "./probes.ts";
-import type { Hub } from "../hub.ts";
+import type { WaitOptions } from "../hub.ts";
+import type { ManagedProcess } from "../process/managed_process.ts";
+import type { Supervision } from "../supervision.ts";
 import type { ProcessEvent, ProcessInfo } from "../types.ts";
 
 /**
@@ -17,9 +19,9 @@ import type { ProcessEvent, ProcessInfo } from "../types.ts";
  * with 0 (a daemonizing launcher, not a failure), the wait is for a port or URL (which they
  * may open), and its tree still has members.
  */
-async function leftBehind(hub: Hub, process: ProcessInfo, forPortOrUrl: boolean) {
+function leftBehind(entry: ManagedProcess, process: ProcessInfo, forPortOrUrl: boolean) {
   return forPortOrUrl && process.exit_code === 0 && process.exit_signal === null &&
-    (await hub.treeMembers(process.pid)).length > 0;
+    entry.tree.pids.length > 0;
 }
 
 /** How often the port and URL are tried. */
@@ -36,12 +38,10 @@ export interface ReadyOutcome extends NotReadyReport {
   waited_ms: number;
 }
 
-/** How a wait reports progress and learns that its caller went away: as an output wait does. */
-export type WaitOptions = OutputWaitOptions;
-
 /** Waits for the conditions on the run that `started` describes; see the module comment. */
 export async function waitUntilReady(
-  hub: Hub,
+  core: Supervision,
+  entry: ManagedProcess,
   started: ProcessInfo,
   conditions: Conditions,
   options: WaitOptions,
@@ -97,9 +97,8 @@ export async function waitUntilReady(
   /** Set when the program exited with 0 leaving processes that may yet get ready. */
   let leftRunning = false;
   const ended = (process: ProcessInfo) => {
-    leftBehind(hub, process, port !== undefined || url !== undefined)
-      .then((left) => left ? leftRunning = true : finish("exited"))
-      .catch(() => finish("exited"));
+    if (leftBehind(entry, process, port !== undefined || url !== undefined)) leftRunning = true;
+    else finish("exited");
   };
   const handle = (event: ProcessEvent) => {
     if (event.type === "line") onLine(event.text);
@@ -108,25 +107,17 @@ export async function waitUntilReady(
       ended(event.process);
     }
   };
-  // Live events that come before the follow resolves wait until the backlog has been seen.
-  let early: ProcessEvent[] | null = [];
-  const onEvent = (event: ProcessEvent) => early ? early.push(event) : handle(event);
   // Subscribing and reading the backlog happen in one step: no line is missed in between.
-  const following = await hub.follow(
-    { command_or_label: started.label },
-    log ? 1_000 : 0,
-    onEvent,
-  );
+  const unsubscribe = entry.subscribe(handle);
   const onAbort = () => finish("timeout");
   const timers: ReturnType<typeof setTimeout>[] = [];
   try {
-    for (const event of following.backlog) {
+    for (const event of log ? backlogEvents(entry.output.dir, 1_000) : []) {
       if (event.time >= started.start_time) onLine(event.text);
     }
-    current = following.process.pid;
-    if (following.process.status !== "running") ended(following.process);
-    for (const event of early) handle(event);
-    early = null;
+    const now = entry.info();
+    current = now.pid;
+    if (now.status !== "running") ended(now);
     // No timer for a wait with no limit (setTimeout would fire at once).
     if (Number.isFinite(timeoutMs)) timers.push(setTimeout(() => finish("timeout"), timeoutMs));
     const { onProgress } = options;
@@ -139,14 +130,14 @@ export async function waitUntilReady(
     options.signal?.addEventListener("abort", onAbort);
     check();
     while (!done) {
-      if (leftRunning && (await hub.treeMembers(current)).length === 0) finish("exited");
-      if (!portOk) portOk = await portListens(await hub.list(), port!, current);
+      if (leftRunning && entry.tree.pids.length === 0) finish("exited");
+      if (!portOk) portOk = await portListens(core.records(), port!, current);
       if (!urlOk && !done) urlOk = await urlAnswers(url!, begun + timeoutMs, options.signal);
       check();
       await pause();
     }
   } finally {
-    following.unsubscribe();
+    unsubscribe();
     options.signal?.removeEventListener("abort", onAbort);
     for (const timer of timers) clearTimeout(timer);
   }
@@ -161,6 +152,8 @@ export async function waitUntilReady(
     stdout_tail: [],
     port_conflict: null,
   };
-  if (result !== "ready") Object.assign(outcome, await explainNotReady(hub, started, port, result));
+  if (result !== "ready") {
+    Object.assign(outcome, await explainNotReady(core.records(), started, port, result));
+  }
   return outcome;
 }
