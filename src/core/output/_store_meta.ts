@@ -99,15 +99,18 @@ export function locate(meta: StreamMeta, logical: number): { segment: Segment; a
 /**
  * Reads logical bytes `[start, end)` of a stream through its segments, with files opened by
  * `open` (which may cache them). Bytes a file no longer has read as missing: the result is
- * then shorter.
+ * then shorter. The bytes are read into `into` when it is large enough (a caller reading many
+ * ranges reuses one buffer), else into a new one.
  */
 export function readRange(
   meta: StreamMeta,
   start: number,
   end: number,
   open: (file: string) => Deno.FsFile | null,
+  into?: Uint8Array,
 ): Uint8Array {
-  const out = new Uint8Array(Math.max(0, end - start));
+  const size = Math.max(0, end - start);
+  const out = into && into.length >= size ? into.subarray(0, size) : new Uint8Array(size);
   let filled = 0;
   while (start + filled < end) {
     const logical = start + filled;

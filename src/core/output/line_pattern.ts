@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError } from "../errors.ts";
 import { RE2JS } from "re2js";
+import { type RequiredText, requiredText } from "./required_literal.ts";
 
 /** Longest pattern accepted; a longer one is an argument error. */
 export const MAX_PATTERN_LENGTH = 1_000;
@@ -15,8 +16,8 @@ export interface LinePattern {
   readonly source: string;
   /** Whether the pattern matches anywhere in the text. */
   test(text: string): boolean;
-  /** The pattern's UTF-8 bytes when it is a plain string (no special character), else null. */
-  readonly literal: Uint8Array | null;
+  /** Text every line it matches contains, when the pattern shows it; else null. */
+  readonly required: RequiredText | null;
 }
 
 /**
@@ -41,6 +42,5 @@ export function compilePattern(field: string, source: string): LinePattern {
       { cause: error },
     );
   }
-  const literal = /[\\^$.|?*+()[\]{}]/.test(source) ? null : new TextEncoder().encode(source);
-  return { source, test: (text) => compiled.test(text), literal };
+  return { source, test: (text) => compiled.test(text), required: requiredText(source) };
 }

@@ -5,9 +5,10 @@
  * a read sees the batches indexed when it began.
  */
 import { InvalidArgumentError } from "../errors.ts";
-import { lastFrame } from "./frames.ts";
 import { join } from "node:path";
 import { IndexReader, type IndexRecord, type RunReason } from "./_store_index.ts";
+import { batchLines, visitBatch } from "./_batch_lines.ts";
+import type { SieveRegion } from "./grep_sieve.ts";
 import {
   fileCache,
   FILES,
@@ -20,6 +21,7 @@ import {
 } from "./_store_meta.ts";
 
 export type { Position, Stream };
+export { batchLines };
 
 /** Which stream to read: one of the two, or both in the order they were stored. */
 export type StreamChoice = Stream | "combined";
@@ -53,12 +55,21 @@ export interface ReadWindow {
   currentRun?: boolean;
 }
 
-/** Lets a search pass over batches that cannot hold a match without decoding their lines. */
-export interface BatchSkip {
-  /** Whether a line among these raw bytes may match. */
-  mayMatch(bytes: Uint8Array): boolean;
-  /** Told how many lines were passed over. */
-  skipped(lines: number): void;
+/**
+ * Lets a search visit only the lines of a batch that may matter and pass over the others
+ * without decoding them (see grep_sieve.ts).
+ */
+export interface LineSieve {
+  /**
+   * The lines to visit among a batch's raw bytes (from a line start on, `lines` lines, stored
+   * at `time`), oldest first; the lines around and after them are passed over.
+   */
+  plan(bytes: Uint8Array, lines: number, time: number): readonly SieveRegion[];
+  /**
+   * Told that `lines` lines stored at `time` were passed over; `after()` gives the position
+   * after them. Returning false stops the read, as from `visit`.
+   */
+  pass(lines: number, time: number, after: () => Position): boolean;
 }
 
 /** What a forward read covered. */
@@ -71,24 +82,11 @@ export interface ForwardRead {
   cut: boolean;
 }
 
-const decoder = new TextDecoder();
-
 /**
- * Splits a batch's bytes into its lines (a last line without newline counts; `\r\n` ends one),
- * each as a terminal shows it: the last frame of a line redrawn with `\r` (frames.ts).
+ * How long a forward read works before it lets other requests be served (and looks at its
+ * deadline): long enough that a search of a large log is not stretched by the waits.
  */
-export function batchLines(bytes: Uint8Array): string[] {
-  if (bytes.length === 0) return [];
-  const text = decoder.decode(bytes);
-  const lines = text.split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
-  if (!text.includes("\r")) return lines;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.includes("\r")) lines[i] = lastFrame(line.endsWith("\r") ? line.slice(0, -1) : line);
-  }
-  return lines;
-}
+const YIELD_EVERY_MS = 10;
 
 /** Read access to the output stored in one directory; see the module comment. */
 export class OutputReader {
@@ -200,10 +198,10 @@ export class OutputReader {
   async forward(
     stream: StreamChoice,
     from: Position | null,
-    visit: (entry: Entry, after: () => Position) => boolean,
+    visit: (entry: Entry, after: () => Position, maybe: boolean) => boolean,
     deadline = Infinity,
     window: ReadWindow = {},
-    skip?: BatchSkip,
+    sieve?: LineSieve,
   ): Promise<ForwardRead> {
     const first = this.#retained();
     const { end } = this.extent();
@@ -261,27 +259,32 @@ export class OutputReader {
       start = i;
     }
     if (window.currentRun && lastRun > start) start = lastRun;
-    let batches = 0;
+    let yielded = performance.now();
+    let buffer = new Uint8Array(0); // reused: visits are given decoded text, never these bytes
     for (let i = start; i < index.count; i++) {
       const record = index.get(i);
       if (!record) continue;
       if (record.kind === "run") {
         if ((record.stdout > 0 || record.stderr > 0) && inWindow(record.time, window)) {
           const entry = { kind: "run", run: record.run, reason: record.reason, time: record.time };
-          if (!visit(entry as RunEntry, after)) break;
+          if (!visit(entry as RunEntry, after, true)) break;
         }
         continue;
       }
       const s = record.kind;
       if (!streams.includes(s) || record.end <= position[s].byte) continue;
-      if (++batches % 64 === 0) {
+      if (performance.now() - yielded > YIELD_EVERY_MS) {
         if (Date.now() > deadline) return { end: position, skippedLines, cut: true };
         await new Promise((resolve) => setTimeout(resolve, 0));
+        yielded = performance.now();
         recheck();
         if (record.end <= position[s].byte) continue;
       }
       const startByte = Math.max(record.start, position[s].byte);
-      const bytes = readRange(meta.streams[s], startByte, record.end, files.open);
+      if (buffer.length < record.end - startByte) {
+        buffer = new Uint8Array(Math.max(record.end - startByte, 64 * 1024));
+      }
+      const bytes = readRange(meta.streams[s], startByte, record.end, files.open, buffer);
       if (bytes.length < record.end - startByte || punched(bytes)) {
         // Reclaimed under the read all the same (a short read, or a punched hole's zeros): its
         // lines are counted as skipped, never served.
@@ -289,26 +292,17 @@ export class OutputReader {
         position[s] = { byte: record.end, line: record.firstLine + record.lines };
         continue;
       }
-      if (skip && !skip.mayMatch(bytes)) {
-        const lines = record.firstLine + record.lines - position[s].line;
-        position[s] = { byte: record.end, line: record.firstLine + record.lines };
-        skip.skipped(lines);
-        continue;
-      }
-      let offset = 0;
-      let stopped = false;
       const here = position[s];
-      for (const text of batchLines(bytes)) {
-        const nl = bytes.indexOf(0x0a, offset);
-        offset = nl === -1 ? bytes.length : nl + 1;
-        here.byte = startByte + offset;
-        here.line++;
-        if (!visit({ kind: "line", stream: s, time: record.time, text }, after)) {
-          stopped = true;
-          break;
-        }
-      }
-      if (stopped) return { end: position, skippedLines, cut: false };
+      const lines = startByte === record.start
+        ? record.lines
+        : record.firstLine + record.lines - here.line;
+      const read = visitBatch(
+        { bytes, startByte, lines, here },
+        sieve ? sieve.plan(bytes, lines, record.time) : null,
+        (text, maybe) => visit({ kind: "line", stream: s, time: record.time, text }, after, maybe),
+        (count) => sieve!.pass(count, record.time, after),
+      );
+      if (!read) return { end: position, skippedLines, cut: false };
       position[s] = { byte: record.end, line: record.firstLine + record.lines };
     }
     return { end: position, skippedLines, cut: false };

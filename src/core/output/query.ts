@@ -9,7 +9,14 @@ import { InvalidArgumentError } from "../errors.ts";
 import { stripAnsi } from "./ansi.ts";
 import { compilePattern, type LinePattern } from "./line_pattern.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
-import { type Entry, OutputReader, type Position, type ReadWindow } from "./output_reader.ts";
+import { GrepSieve } from "./grep_sieve.ts";
+import {
+  type Entry,
+  type LineSieve,
+  OutputReader,
+  type Position,
+  type ReadWindow,
+} from "./output_reader.ts";
 import { fitBytes, type KeptLine, MatchGroups, NewestLines } from "./window.ts";
 import { parseTime } from "./time_filter.ts";
 import type { Hub } from "../hub.ts";
@@ -19,7 +26,6 @@ import type { OutputQuery, OutputResult, ProcessInfo } from "../types.ts";
 export const DEFAULT_MAX_BYTES = 16 * 1024;
 /** How long one read may scan before it stops and says where (grep over a huge log). */
 export const SCAN_BUDGET_MS = 3_000;
-const decoder = new TextDecoder();
 
 /** What starts a stderr line in the combined stream. */
 export const ERR_MARK = "[err] ";
@@ -77,8 +83,16 @@ export function entryText(entry: Entry, combined: boolean): string {
   return combined && entry.stream === "stderr" ? ERR_MARK + entry.text : entry.text;
 }
 
-/** Reads a process's output as `request` asks; see the module comment. */
-export async function readOutput(hub: OutputHub, request: OutputRequest): Promise<OutputPage> {
+/**
+ * Reads a process's output as `request` asks; see the module comment. A grep decodes and tests
+ * only the lines that may match (grep_sieve.ts) unless `sieve` is false, which tests compare
+ * with.
+ */
+export async function readOutput(
+  hub: OutputHub,
+  request: OutputRequest,
+  { sieve = true } = {},
+): Promise<OutputPage> {
   const lines = whole("lines", request.lines ?? 100, 1, 10_000);
   const maxBytes = whole("max_bytes", request.max_bytes ?? DEFAULT_MAX_BYTES, 256, 1 << 20);
   const context = whole("context", request.context ?? 0, 0, 20);
@@ -120,7 +134,7 @@ export async function readOutput(hub: OutputHub, request: OutputRequest): Promis
       search_cut: false,
     };
   } else {
-    const filter = { lines, context, pattern, combined, clean, window };
+    const filter = { lines, context, pattern, combined, clean, window, sieve };
     read = await scan(reader, stream, from, filter);
   }
   const fitted = fitBytes(read.kept, maxBytes);
@@ -163,6 +177,7 @@ interface ScanFilter {
   combined: boolean;
   clean: (text: string) => string;
   window: ReadWindow;
+  sieve: boolean;
 }
 
 /** Reads forward from a position, keeping the newest lines or matches the filter admits. */
@@ -179,22 +194,28 @@ async function scan(
   let consumed: Position | null = null; // after the last line before `before`
   let number = 0;
   let stopped = false;
-  const visit = (entry: Entry, after: () => Position): boolean => {
+  // Whether lines stored at `time` are read: false stops the read (they are for a later one),
+  // null passes over them (they came before `since`).
+  const admit = (time: number, after: () => Position): boolean | null => {
     if (window.before !== undefined) {
-      if (entry.time >= window.before) {
-        stopped = true; // this line is for a later read
+      if (time >= window.before) {
+        stopped = true;
         return false;
       }
       consumed = after();
     }
-    if (window.since !== undefined && entry.time < window.since) return true;
+    return window.since !== undefined && time < window.since ? null : true;
+  };
+  const visit = (entry: Entry, after: () => Position, maybe: boolean): boolean => {
+    const admitted = admit(entry.time, after);
+    if (admitted !== true) return admitted !== false;
     if (entry.kind === "run") {
       if (!pattern) newest.push(clean(entryText(entry, combined)), entry.time);
       return true;
     }
     const text = clean(entry.text);
     const shown = combined && entry.stream === "stderr" ? ERR_MARK + text : text;
-    if (pattern) groups.push(number++, shown, pattern.test(text), entry.time);
+    if (pattern) groups.push(number++, shown, maybe && pattern.test(text), entry.time);
     else {
       matched++;
       newest.push(shown, entry.time);
@@ -202,20 +223,23 @@ async function scan(
     return true;
   };
   const deadline = Date.now() + SCAN_BUDGET_MS;
-  // A plain-string grep without context passes over batches whose raw bytes lack the string
-  // (and any escape sequence that could hide it) without decoding them.
-  const literal = pattern?.literal ? pattern.source : null;
-  const skip = literal && filter.context === 0 && window.before === undefined &&
-      window.since === undefined
+  const grepSieve = pattern?.required && filter.sieve
+    ? new GrepSieve(pattern.required, filter.context)
+    : null;
+  const sieve: LineSieve | undefined = grepSieve
     ? {
-      mayMatch: (bytes: Uint8Array) => {
-        const text = decoder.decode(bytes);
-        return text.includes(literal) || text.includes("\x1b");
+      plan: (bytes, lines, time) => inWindow(time, window) ? grepSieve.plan(bytes, lines) : [],
+      pass: (lines, time, after) => {
+        const admitted = admit(time, after);
+        if (admitted === true) {
+          groups.pass(lines);
+          number += lines;
+        }
+        return admitted !== false;
       },
-      skipped: (lines: number) => number += lines,
     }
     : undefined;
-  const read = await reader.forward(stream, from, visit, deadline, window, skip);
+  const read = await reader.forward(stream, from, visit, deadline, window, sieve);
   return {
     kept: pattern ? groups.lines() : newest.lines(),
     next: stopped ? consumed ?? from ?? reader.extent().first : read.end,
@@ -223,6 +247,11 @@ async function scan(
     skipped_lines: read.skippedLines,
     search_cut: read.cut,
   };
+}
+
+function inWindow(time: number, window: ReadWindow): boolean {
+  return (window.since === undefined || time >= window.since) &&
+    (window.before === undefined || time < window.before);
 }
 
 function whole(field: string, value: number, min: number, max: number): number {

@@ -1,46 +1,6 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { OutputStore } from "./output_store.ts";
-import { type OutputHub, readOutput } from "./query.ts";
-import type { ProcessInfo } from "../types.ts";
-
-/** Writes lines into a store as the capture does: raw bytes in the spool, then the index. */
-class TestLog {
-  readonly store: OutputStore;
-
-  constructor(dir: string) {
-    this.store = new OutputStore(dir);
-  }
-
-  append(stream: "stdout" | "stderr", lines: string[], time: Date): void {
-    const bytes = new TextEncoder().encode(lines.map((line) => `${line}\n`).join(""));
-    Deno.writeFileSync(this.store.spoolPath(stream), bytes, { append: true });
-    const end = this.store.end[stream];
-    this.store.store([{
-      kind: stream,
-      time: time.getTime(),
-      start: end.byte,
-      end: end.byte + bytes.length,
-      lines: lines.length,
-      firstLine: end.line,
-    }]);
-  }
-}
-
-/** A process's store and a hub that knows only it. */
-function fixture(): { log: TestLog; hub: OutputHub } & Disposable {
-  const dir = Deno.makeTempDirSync({ prefix: "persistproc-output-" });
-  const log = new TestLog(join(dir, "p"));
-  const info = { pid: 42, label: "web", status: "running", log_dir: log.store.dir } as ProcessInfo;
-  return {
-    log,
-    hub: { get: () => Promise.resolve(info) },
-    [Symbol.dispose]() {
-      log.store.close();
-      Deno.removeSync(dir, { recursive: true });
-    },
-  };
-}
+import { fixture } from "./_output_fixture.ts";
+import { readOutput } from "./query.ts";
 
 const T0 = Date.UTC(2026, 0, 1);
 const at = (s: number) => new Date(T0 + s * 1000);

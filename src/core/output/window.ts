@@ -81,6 +81,16 @@ export class MatchGroups {
     }
   }
 
+  /**
+   * Counts `count` lines as pushed without their text: lines that are neither matches nor
+   * within `context` lines of one (their numbers are skipped by the next push).
+   */
+  pass(count: number): void {
+    if (count <= 0) return;
+    this.#before = [];
+    this.#afterLeft = Math.max(0, this.#afterLeft - count);
+  }
+
   /** The kept groups, oldest first, with a separator line between groups. */
   lines(): KeptLine[] {
     const out: KeptLine[] = [];
