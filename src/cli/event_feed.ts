@@ -17,8 +17,9 @@ export type EventHandler = (event: HubEvent) => boolean | void;
 
 /**
  * Gives `handle` each event the query asks for, the kept ones first, then live ones, across
- * reconnections, until `handle` returns true or `signal` aborts. `waitForServer` decides
- * whether a server that cannot be reached is waited for (and for how long, in ms) or an error.
+ * reconnections, until `handle` returns true or `signal` aborts. A server that cannot be
+ * reached is waited for up to `waitForServerMs` (Infinity: for as long as it takes), then it
+ * is a NoServerError.
  */
 export async function followEvents(
   settings: Settings,
@@ -63,6 +64,7 @@ export async function followEvents(
       feed = await client.events(asked, live, () => finish());
     } catch (error) {
       if (!(error instanceof ServerUnreachableError)) throw error;
+      await pause(RETRY_MS, options.signal); // it went away between the two requests
       continue;
     }
     const onAbort = () => finish();
