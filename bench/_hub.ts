@@ -66,14 +66,14 @@ export function fileSize(path: string): number {
  * growth: when everything that was going to be stored had been stored.
  */
 export async function waitStored(
-  size: () => number,
+  size: () => number | Promise<number>,
   full: number,
   ended: () => Promise<boolean>,
 ): Promise<number> {
   let last = -1;
   let grewAt = performance.now();
   for (let polls = 1;; polls++) {
-    const now = size();
+    const now = await size();
     if (now !== last) [last, grewAt] = [now, performance.now()];
     if (now >= full) return grewAt;
     if (polls % 50 === 0 && performance.now() - grewAt > 500 && await ended()) return grewAt;

@@ -1,7 +1,9 @@
 /**
  * Measure 1, capture throughput: a child prints N short lines as fast as it can (`seq 1 N`);
  * how long from the start request until every line is in the log, and how many are lost.
- * persistproc against pm2 against the shell writing the file itself.
+ * persistproc against pm2 against the shell writing the file itself. persistproc's time is
+ * taken as a client sees it (until `output` over the JSON API answers the last line), and, as
+ * before, as its index says (until the index covers every byte), in the same runs.
  */
 import { join } from "node:path";
 import { OutputReader } from "../src/core/output/output_reader.ts";
@@ -17,6 +19,7 @@ export const capture: Measure = async (ctx) => {
   ctx.note(`capture: persistproc, ${runs} x seq 1 ${n}`);
   const lost: Record<string, number> = {};
   let persistproc: number[];
+  const indexedAt: number[] = [];
   let onDisk = 0;
   {
     await using hub = await benchHub(NO_ROTATION);
@@ -32,15 +35,22 @@ export const capture: Measure = async (ctx) => {
       });
       const log = started.log_dir as string;
       logs.push(log);
+      const pid = started.pid as number;
+      let indexed = 0;
       const done = await waitStored(
-        () => new OutputReader(log).extent().end.stdout.byte,
+        async () => {
+          const end = new OutputReader(log).extent().end.stdout.byte;
+          if (!indexed && end >= bytes) indexed = performance.now();
+          const { output } = await hub.call("output", { pid, stream: "stdout", lines: 1 });
+          return (output as string[])[0] === String(n) ? bytes : Math.min(end, bytes - 1);
+        },
         bytes,
         async () => {
-          const pid = started.pid as number;
           const { processes } = await hub.call("list", { pid });
           return (processes as { status: string }[])[0].status !== "running";
         },
       );
+      indexedAt.push((indexed || done) - start);
       persistproc.push(done - start);
     }
     lost.persistproc = Math.max(
@@ -76,14 +86,23 @@ export const capture: Measure = async (ctx) => {
   lost.limit = n - await countLines(file);
 
   const [p, q, l] = [median(persistproc), pm2 && median(pm2), median(limit)];
+  const indexSide = median(indexedAt);
   const rows: Result[] = [{
-    measure: `capture ${n.toLocaleString("en")} lines: start until all in log`,
+    measure: `capture ${n.toLocaleString("en")} lines: start until the last is read by output`,
     unit: "ms",
     persistproc: p,
     pm2: q,
     limit: l,
     target: "≤ 0.5 × pm2",
     met: q === null ? null : p <= 0.5 * q,
+  }, {
+    measure: `capture ${n.toLocaleString("en")} lines: start until all in the index`,
+    unit: "ms",
+    persistproc: indexSide,
+    pm2: q,
+    limit: l,
+    target: "–",
+    met: null,
   }, {
     measure: "capture: lines lost (worst run)",
     unit: "lines",
@@ -100,7 +119,7 @@ export const capture: Measure = async (ctx) => {
     target: "≤ 1.25 ×",
     met: onDisk / bytes <= 1.25,
   }, {
-    measure: "capture: start until all in log ÷ seq > file",
+    measure: "capture: start until the last is read by output ÷ seq > file",
     unit: "×",
     persistproc: p / l,
     target: "≤ 3 ×",
