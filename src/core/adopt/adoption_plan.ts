@@ -18,7 +18,7 @@ import {
   type ProcessDetails,
   processDetails,
 } from "../system/process_details.ts";
-import { processStartToken } from "../system/processes.ts";
+import { processStartToken, processTable } from "../system/processes.ts";
 import { describeLimits, interactiveShell, isLauncher } from "./_launchers.ts";
 
 /** What to adopt: a pid, or the port its holder listens on. */
@@ -75,7 +75,7 @@ export async function prepareAdoption(
   refuseManaged(core, named);
   const details = processDetails(named, source);
   if (details === null) throw new ProcessNotFoundError(`No process with PID ${named}`);
-  refuseForeign(details, source);
+  refuseForeign(details);
   const root = climbLaunchers(details, source);
   if (root.argv === null && root.commandLine === "") {
     throw new CannotAdoptError(`Cannot adopt PID ${root.pid}: its command line cannot be read`);
@@ -155,27 +155,28 @@ function refuseManaged(core: Supervision, pid: number): void {
 }
 
 /** Refuses PID 1, another user's process, and the server's ancestors and descendants. */
-function refuseForeign(details: ProcessDetails, source?: DetailsSource): void {
+function refuseForeign(details: ProcessDetails): void {
   const { pid } = details;
   if (pid === 1) throw new CannotAdoptError("Cannot adopt PID 1: it is the system's init process");
   const uid = ownUid();
   if (details.uid === null || (uid !== null && details.uid !== uid)) {
     throw new CannotAdoptError(`Cannot adopt PID ${pid}: it belongs to another user`);
   }
-  if (ancestors(pid, source).includes(Deno.pid)) {
+  const parents = new Map((processTable() ?? []).map((entry) => [entry.pid, entry.ppid]));
+  if (ancestors(pid, parents).includes(Deno.pid)) {
     throw new CannotAdoptError(`Cannot adopt PID ${pid}: the persistproc server started it`);
   }
-  if (ancestors(Deno.pid, source).includes(pid)) {
+  if (ancestors(Deno.pid, parents).includes(pid)) {
     throw new CannotAdoptError(`Cannot adopt PID ${pid}: the persistproc server runs inside it`);
   }
 }
 
-/** The parent, grandparent... of `pid`, up to init. */
-function ancestors(pid: number, source?: DetailsSource): number[] {
+/** The parent, grandparent... of `pid`, up to init, from one look at the process table. */
+function ancestors(pid: number, parents: ReadonlyMap<number, number>): number[] {
   const found: number[] = [];
-  for (let at = processDetails(pid, source); at && at.ppid > 1 && found.length < 64;) {
-    found.push(at.ppid);
-    at = processDetails(at.ppid, source);
+  for (let at = parents.get(pid); at !== undefined && at > 1 && found.length < 64;) {
+    found.push(at);
+    at = parents.get(at);
   }
   return found;
 }

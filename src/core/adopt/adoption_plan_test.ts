@@ -1,0 +1,88 @@
+import assert from "node:assert/strict";
+import { tempSupervisor, until } from "../_test_support.ts";
+import { CannotAdoptError } from "../errors.ts";
+import { processDetails } from "../system/process_details.ts";
+import { defaultLabel } from "../_new_process.ts";
+import type { StartRequest } from "../types.ts";
+import type { Supervision } from "../supervision.ts";
+import { prepareAdoption } from "./adoption_plan.ts";
+
+/**
+ * What a plan asks of the Supervisor's inside, for a test that forces the way a process is
+ * read (the adopt verb always reads it the platform's way): no managed process, default labels.
+ */
+const NOTHING_MANAGED = {
+  specOf: (request: StartRequest) =>
+    Promise.resolve({
+      label: defaultLabel(request, request.working_directory),
+      working_directory: request.working_directory,
+    }),
+  records: () => [],
+  treeMembers: () => [],
+} as unknown as Supervision;
+
+/**
+ * A sleeping Python started outside this process's tree (its shell parent exits at once, so
+ * it is orphaned): a child of the test would be refused as one the server started.
+ */
+async function outsider() {
+  const dir = Deno.realPathSync(await Deno.makeTempDir({ prefix: "persistproc-plan-" }));
+  const { stdout } = await new Deno.Command("sh", {
+    args: ["-c", 'python3 -c "import time; time.sleep(30)" </dev/null >/dev/null 2>&1 & echo $!'],
+    cwd: dir,
+    env: { PLAN_MARKER: "1" },
+  }).output();
+  const pid = Number(new TextDecoder().decode(stdout).trim());
+  // A python3 on PATH may be a shim that execs the real one: wait for that.
+  await until("python to run", () => processDetails(pid)?.argv?.length === 3);
+  return {
+    pid,
+    dir,
+    async [Symbol.asyncDispose]() {
+      try {
+        Deno.kill(pid, "SIGKILL");
+      } catch { /* gone */ }
+      await until("python to end", () => processDetails(pid) === null);
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+Deno.test({
+  name: "prepareAdoption plans the same run from /proc and, forced, from ps and lsof",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    await using outside = await outsider();
+    const proc = await prepareAdoption(NOTHING_MANAGED, { pid: outside.pid });
+    assert.equal(proc.plan.pid, outside.pid);
+    assert.match(proc.plan.command, /-c 'import time; time\.sleep\(30\)'$/);
+    assert.equal(proc.plan.working_directory, outside.dir);
+    assert.equal(proc.plan.label, `${proc.plan.command} in ${outside.dir}`);
+    assert.equal(proc.environment?.PLAN_MARKER, "1");
+    assert.deepEqual(proc.plan.limits, []);
+    assert.equal(proc.plan.terminal, null);
+    const ps = await prepareAdoption(NOTHING_MANAGED, { pid: outside.pid }, "ps");
+    assert.match(ps.plan.command, /-c import time; time\.sleep\(30\)$/);
+    assert.equal(ps.plan.working_directory, outside.dir);
+    assert.equal(ps.environment?.PLAN_MARKER, "1");
+    assert.match(ps.plan.limits.join("\n"), /an argument holding a space is split/);
+  },
+});
+
+Deno.test("prepareAdoption refuses PID 1, the server itself, its parent and a managed process", async () => {
+  await using sup = await tempSupervisor();
+  const refused = (pid: number, pattern: RegExp) =>
+    assert.rejects(sup.adopt({ pid }), (error: Error) => {
+      assert.ok(error instanceof CannotAdoptError, String(error));
+      assert.match(error.message, pattern);
+      return true;
+    });
+  await refused(1, /PID 1: it is the system's init process/);
+  await refused(Deno.pid, /it is the persistproc server itself/);
+  const parent = processDetails(Deno.pid)!.ppid;
+  if (parent > 1) await refused(parent, /the persistproc server runs inside it/);
+  const managed = await sup.start({ command: "sleep 30", working_directory: sup.dir, label: "m" });
+  await refused(managed.pid, /already managed as "m": restart it instead/);
+  await assert.rejects(sup.adopt({}), /adopt takes either a pid or a port/);
+  await assert.rejects(sup.adopt({ port: 70_000 }), /Invalid port 70000/);
+});
