@@ -30,6 +30,8 @@ export interface Sizes {
   manyQuiet: number;
   manyBusy: number;
   manySeconds: number;
+  /** Processes the scale measure starts, lists and shuts down. */
+  manyScale: number;
 }
 
 /** The sizes of `deno task bench`. */
@@ -48,6 +50,7 @@ export const FULL: Sizes = {
   manyQuiet: 200,
   manyBusy: 150,
   manySeconds: 15,
+  manyScale: 500,
 };
 
 /** Tiny sizes for the smoke test: every code path, no meaningful timing. */
@@ -66,6 +69,7 @@ export const SMOKE: Sizes = {
   manyQuiet: 3,
   manyBusy: 3,
   manySeconds: 2,
+  manyScale: 3,
 };
 
 /** What a measure runs with. */

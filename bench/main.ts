@@ -21,6 +21,7 @@ import { many } from "./many.ts";
 import { memory } from "./memory.ts";
 import { reading } from "./reading.ts";
 import { resultBytes } from "./result_bytes.ts";
+import { scale } from "./scale.ts";
 import { slowdown } from "./slowdown.ts";
 
 /** Every measure, in the order they run. */
@@ -36,6 +37,7 @@ export const MEASURES: Record<string, Measure> = {
   cli: cliStart,
   many,
   events,
+  scale,
 };
 
 const encoder = new TextEncoder();

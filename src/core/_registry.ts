@@ -2,6 +2,10 @@
  * The registry of managed processes: the entries by label, finding them by target or pid,
  * adding and removing them, and saving them to the state file whenever one changes. The
  * Supervisor holds the verbs and asks the registry for the entries they act on.
+ *
+ * Saves are coalesced: the changes of a few ms (hundreds of trees ending in a shutdown) are
+ * written once, since each save writes every record. What a caller is told of is saved before
+ * it is answered (flush), and a launch before its program may run (saveOrThrow).
  */
 import { join } from "node:path";
 import { beyondLimit } from "./_retention.ts";
@@ -9,13 +13,19 @@ import { toRecord } from "./_saved_process.ts";
 import { logger } from "./logger.ts";
 import type { Autorestarter } from "./process/autorestart.ts";
 import type { ManagedProcess } from "./process/managed_process.ts";
-import { loadState, type ProcessRecord, saveState } from "./state_file.ts";
+import { loadState, type ProcessRecord, stateText, writeState } from "./state_file.ts";
 import { matchesFilter, resolveTarget } from "./target.ts";
 import type { ProcessFilter, ProcessInfo, ProcessTarget } from "./types.ts";
+
+/** How long a change waits for others to be saved with it. */
+const SAVE_DELAY_MS = 5;
 
 /** The managed processes by label, and their state file; see the module comment. */
 export class Registry {
   readonly #entries = new Map<string, ManagedProcess>();
+  #pendingSave: ReturnType<typeof setTimeout> | undefined;
+  /** What the state file holds, as last written: the same again is not written. */
+  #saved = "";
   readonly #statePath: string;
   readonly #autorestart: Autorestarter;
 
@@ -96,8 +106,16 @@ export class Registry {
     for (const entry of beyondLimit(this.entries, maxEnded)) this.remove(entry);
   }
 
-  /** Saves every entry; a failure is logged and the server carries on. */
+  /**
+   * Saves every entry within a few ms, with whatever else changes meanwhile; a failure is
+   * logged and the server carries on.
+   */
   save(): void {
+    this.#pendingSave ??= setTimeout(() => this.flush(), SAVE_DELAY_MS);
+  }
+
+  /** Saves every entry now (a shutdown's last save); a failure is logged. */
+  flush(): void {
     try {
       this.saveOrThrow();
     } catch (error) {
@@ -105,11 +123,18 @@ export class Registry {
     }
   }
 
-  /** Saves every entry; throws when it cannot (a full disk), for a launch to refuse. */
+  /**
+   * Saves every entry now, with any save still pending; throws when it cannot (a full disk),
+   * for a launch to refuse.
+   */
   saveOrThrow(): void {
-    saveState(
-      this.#statePath,
+    clearTimeout(this.#pendingSave);
+    this.#pendingSave = undefined;
+    const text = stateText(
       this.entries.map((entry) => toRecord(entry, this.#autorestart.state(entry))),
     );
+    if (text === this.#saved) return;
+    writeState(this.#statePath, text);
+    this.#saved = text;
   }
 }

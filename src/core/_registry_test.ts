@@ -5,6 +5,7 @@ import { Registry } from "./_registry.ts";
 import { Autorestarter } from "./process/autorestart.ts";
 import { loadState } from "./state_file.ts";
 import { withDefaults } from "./supervisor_options.ts";
+import { until } from "./_test_support.ts";
 
 /** A registry over a throwaway data dir, and a way to make entries that never ran. */
 async function tempRegistry() {
@@ -43,12 +44,12 @@ Deno.test("the registry saves its entries, and forgets a removed one with its fo
   await using temp = await tempRegistry();
   const web = temp.registry.add(await temp.entry("web"));
   temp.registry.add(await temp.entry("db"));
-  temp.registry.save();
+  temp.registry.flush();
   const path = join(temp.dataDir, "state.json");
   assert.deepEqual(loadState(path).map((record) => record.label).sort(), ["db", "web"]);
   assert.ok(Deno.statSync(web.output.dir).isDirectory);
   temp.registry.remove(web);
-  temp.registry.save();
+  temp.registry.flush();
   assert.equal(temp.registry.byLabel("web"), undefined);
   assert.deepEqual(loadState(path).map((record) => record.label), ["db"]);
   await assert.rejects(async () => {
@@ -57,4 +58,18 @@ Deno.test("the registry saves its entries, and forgets a removed one with its fo
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
   }, Deno.errors.NotFound);
+});
+
+Deno.test("changes that come together are saved once, a few ms later, not once each", async () => {
+  await using temp = await tempRegistry();
+  const path = join(temp.dataDir, "state.json");
+  const entries = await Promise.all(Array.from({ length: 50 }, (_, i) => temp.entry(`p${i}`)));
+  for (const entry of entries) {
+    temp.registry.add(entry);
+    temp.registry.save();
+  }
+  assert.throws(() => Deno.statSync(path), Deno.errors.NotFound, "not written at each change");
+  await until("the coalesced save", () => loadState(path).length === 50);
+  temp.registry.saveOrThrow(); // a launch's save is written at once
+  assert.equal(loadState(path).length, 50);
 });

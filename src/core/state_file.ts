@@ -69,10 +69,20 @@ interface StateFile {
  * environments in it may hold secrets.
  */
 export function saveState(path: string, processes: ProcessRecord[]): void {
+  writeState(path, stateText(processes));
+}
+
+/** What saveState writes for these records. */
+export function stateText(processes: ProcessRecord[]): string {
   const state: StateFile = { version: 1, processes };
+  return JSON.stringify(state);
+}
+
+/** Writes the text of stateText to `path` as saveState does. */
+export function writeState(path: string, text: string): void {
   const temporary = `${path}.tmp-${Deno.pid}`;
   try {
-    Deno.writeTextFileSync(temporary, JSON.stringify(state), { mode: 0o600 });
+    Deno.writeTextFileSync(temporary, text, { mode: 0o600 });
     // A file left by an earlier failure keeps its old mode; the environments must stay private.
     if (Deno.build.os !== "windows") Deno.chmodSync(temporary, 0o600);
     Deno.renameSync(temporary, path);

@@ -49,6 +49,7 @@ import {
 } from "./output/output_wait.ts";
 import type { Supervision } from "./supervision.ts";
 import { adoptProcess, type AdoptRequest, type AdoptResult } from "./adopt/adopt.ts";
+import { shareLooks } from "./process/tree_marker.ts";
 import { type SupervisorOptions, withDefaults } from "./supervisor_options.ts";
 import { nonEmptyReport, stopAndReport } from "./_stop_report.ts";
 
@@ -152,7 +153,8 @@ export class Supervisor implements Hub {
       }
       this.#autorestart.set(entry, autorestart ?? "no");
       this.#registry.prune(this.#options.maxEnded);
-      this.#registry.save();
+      // Saved before the caller is answered: its policy must outlive a crash right after.
+      this.#registry.flush();
       this.#started(entry);
       this.#events.launched(entry);
       return entry;
@@ -177,6 +179,8 @@ export class Supervisor implements Hub {
       const report = await this.#stopTree(entry, this.#options.stopGraceMs, options.force);
       if (waiting) report.autorestart_cancelled = true;
       await entry.exited;
+      // Saved before the caller is answered: a crash right after must not bring it back.
+      this.#registry.flush();
       return { ...entry.info(), ...report };
     });
   }
@@ -193,7 +197,7 @@ export class Supervisor implements Hub {
       const info = entry.info();
       this.#events.forgotten(entry);
       this.#registry.remove(entry);
-      this.#registry.save();
+      this.#registry.flush();
       return info;
     });
   }
@@ -318,7 +322,9 @@ export class Supervisor implements Hub {
     const { shutdownGraceMs: graceMs, killWaitMs } = this.#options;
     const entries = this.#registry.entries;
     // Not queued: a shutdown does not wait for a restart under way (which then does not launch).
-    // No port report either: nobody is waiting for one.
+    // No port report either: nobody is waiting for one. Nothing is spawned any more, so the
+    // trees may share their looks at the process table.
+    const unshare = shareLooks();
     const results = await Promise.allSettled(
       entries.map((entry) =>
         settledWithin(
@@ -326,7 +332,7 @@ export class Supervisor implements Hub {
           graceMs + killWaitMs + 500,
         )
       ),
-    );
+    ).finally(unshare);
     results.forEach((result, i) => {
       // One tree that cannot be stopped must not keep the others running or the state unsaved.
       if (result.status === "rejected") {
@@ -340,7 +346,7 @@ export class Supervisor implements Hub {
         logger.error(`Closing the output of "${entry.spec.label}" during shutdown`, error);
       }
     }
-    this.#registry.save();
+    this.#registry.flush();
     this.#events.close();
   }
 

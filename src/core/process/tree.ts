@@ -66,24 +66,27 @@ export class ProcessTree {
     groupIsOurs = false,
     markers: ReadonlyMap<number, string> = new Map(),
   ): void {
-    const now = new Map(table.map((entry) => [entry.pid, entry]));
+    const { byPid, children, groups } = indexOf(table);
     for (const [pid, token] of this.#members) {
-      const entry = now.get(pid);
+      const entry = byPid.get(pid);
       if (!entry || entry.token !== token || entry.zombie) this.#members.delete(pid);
     }
-    const ours = groupIsOurs || this.pids.some((pid) => now.get(pid)!.pgid === this.root);
-    for (let grew = true; grew;) {
-      grew = false;
-      for (const entry of table) {
-        // Never the server itself (a CLI call inside a managed process may have started it):
-        // stopping the tree must not stop the server, nor through it all its other processes.
-        if (entry.zombie || this.#members.has(entry.pid) || entry.pid === Deno.pid) continue;
-        const marked = this.marker !== null && markers.get(entry.pid) === this.marker;
-        if (marked || this.#members.has(entry.ppid) || (ours && entry.pgid === this.root)) {
-          this.#members.set(entry.pid, entry.token);
-          grew = true;
-        }
-      }
+    const ours = groupIsOurs || this.pids.some((pid) => byPid.get(pid)!.pgid === this.root);
+    // Every member's children join, and theirs in turn: one walk down from the members.
+    const walk = this.pids.map((pid) => byPid.get(pid)!);
+    const join = (entry: ProcessEntry | undefined) => {
+      // Never the server itself (a CLI call inside a managed process may have started it):
+      // stopping the tree must not stop the server, nor through it all its other processes.
+      if (!entry || entry.zombie || this.#members.has(entry.pid) || entry.pid === Deno.pid) return;
+      this.#members.set(entry.pid, entry.token);
+      walk.push(entry);
+    };
+    if (this.marker !== null) {
+      for (const pid of markedBy(markers).get(this.marker) ?? []) join(byPid.get(pid));
+    }
+    if (ours) { for (const entry of groups.get(this.root) ?? []) join(entry); }
+    for (let entry = walk.pop(); entry !== undefined; entry = walk.pop()) {
+      for (const child of children.get(entry.pid) ?? []) join(child);
     }
     this.#emptyLooks = this.#members.size > 0 ? 0 : this.#emptyLooks + 1;
   }
@@ -95,4 +98,44 @@ export class ProcessTree {
     }
     return this.members;
   }
+}
+
+/** A process table by pid, by parent and by group: made once per table, shared by every tree. */
+interface TableIndex {
+  byPid: Map<number, ProcessEntry>;
+  children: Map<number, ProcessEntry[]>;
+  groups: Map<number, ProcessEntry[]>;
+}
+
+const indexes = new WeakMap<readonly ProcessEntry[], TableIndex>();
+const markedIndexes = new WeakMap<ReadonlyMap<number, string>, Map<string, number[]>>();
+
+/** The index of a table, made at its first use (see TableIndex). */
+function indexOf(table: readonly ProcessEntry[]): TableIndex {
+  let index = indexes.get(table);
+  if (index) return index;
+  index = { byPid: new Map(), children: new Map(), groups: new Map() };
+  for (const entry of table) {
+    index.byPid.set(entry.pid, entry);
+    push(index.children, entry.ppid, entry);
+    push(index.groups, entry.pgid, entry);
+  }
+  indexes.set(table, index);
+  return index;
+}
+
+/** The pids carrying each marker, made once per markers map. */
+function markedBy(markers: ReadonlyMap<number, string>): Map<string, number[]> {
+  let index = markedIndexes.get(markers);
+  if (index) return index;
+  index = new Map();
+  for (const [pid, marker] of markers) push(index, marker, pid);
+  markedIndexes.set(markers, index);
+  return index;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
