@@ -4,7 +4,7 @@
  */
 import { startHub, type TestHub } from "../tests/_hub.ts";
 
-export { connectMcp, MAIN } from "../tests/_hub.ts";
+export { alive, connectMcp, MAIN } from "../tests/_hub.ts";
 
 /** A log cap no benchmark reaches, so rotation never drops lines that are being counted. */
 export const NO_ROTATION = ["--log-max-bytes", String(2 ** 40)];

@@ -5,18 +5,8 @@
  * `sleep` that obeys SIGTERM, so the shutdown grace is never waited out.
  */
 import type { Measure, Result } from "./_context.ts";
-import { benchHub } from "./_hub.ts";
+import { alive, benchHub } from "./_hub.ts";
 import { median, percentile, timed } from "./_stats.ts";
-
-/** Whether a process with this pid still exists. */
-function alive(pid: number): boolean {
-  try {
-    Deno.kill(pid, "SIGCONT");
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** See the module comment. */
 export const scale: Measure = async (ctx) => {

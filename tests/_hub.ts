@@ -54,6 +54,16 @@ export async function listedAs(hub: TestHub, label: string): Promise<any> {
   return body.processes[0];
 }
 
+/** Whether a process with this pid exists (a zombie counts): signalling a gone pid throws. */
+export function alive(pid: number): boolean {
+  try {
+    Deno.kill(pid, "SIGCONT");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether something accepts TCP connections on the loopback port. */
 export async function listens(port: number): Promise<boolean> {
   try {

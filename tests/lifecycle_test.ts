@@ -4,16 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { CliProcess } from "./_cli.ts";
-import { FIXTURES, killGroup, listedAs, startHub, type TestHub, waitFor } from "./_hub.ts";
-
-function alive(pid: number): boolean {
-  try {
-    Deno.kill(pid, "SIGCONT");
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive, FIXTURES, killGroup, listedAs, startHub, type TestHub, waitFor } from "./_hub.ts";
 
 /** A data dir, a first server on it and what a test wants killed at the end, whatever happens. */
 async function crashScene(
