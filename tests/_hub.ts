@@ -246,9 +246,17 @@ export async function startHub(
   return hub;
 }
 
-/** Runs a test body with a fresh server; on failure prints what the server printed. */
-export function hubTest(name: string, body: (hub: TestHub) => Promise<void>): void {
-  Deno.test(name, async () => {
+/**
+ * Runs a test body with a fresh server; on failure prints what the server printed. With
+ * `skipped`, the test is ignored, its name saying why.
+ */
+export function hubTest(
+  name: string,
+  body: (hub: TestHub) => Promise<void>,
+  skipped: string | null = null,
+): void {
+  const ignore = skipped !== null;
+  Deno.test({ name: ignore ? `${name} (skipped: ${skipped})` : name, ignore }, async () => {
     await using hub = await startHub();
     try {
       await body(hub);

@@ -89,7 +89,12 @@ export interface WaitOptions {
  */
 export type StartResult =
   & ProcessInfo
-  & { ports: number[]; already_running?: true }
+  & {
+    ports: number[];
+    already_running?: true;
+    /** With an assigned port: also passed as a flag, or listened on elsewhere (port_flags.ts). */
+    port_note?: string;
+  }
   & Partial<StopReport>
   & Partial<ReadyOutcome>;
 

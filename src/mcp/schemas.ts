@@ -176,6 +176,9 @@ export const ctrlOutput = {
   autorestart_cancelled: z.literal(true).optional().describe(
     "stop: it had ended and was waiting for autorestart, which will not come now",
   ),
+  port_note: z.string().optional().describe(
+    "With an assigned port: passed also as a flag (a server that ignores the variable), or listened on elsewhere and how to pass it",
+  ),
   already_running: z.literal(true).optional().describe(
     "if_running keep: the running process was returned instead of a new one",
   ),

@@ -209,6 +209,7 @@ const ctrl = define({
       structured: {
         ...compactProcess(result, { caller: startedBy(context.client) }),
         ...(already_running ? { already_running } : {}),
+        ...(result.port_note ? { port_note: result.port_note } : {}),
         ...compactStopReport(result),
         ...compactWait(waited),
       },
@@ -217,6 +218,7 @@ const ctrl = define({
         `${verb} ${summary(result)}${waited ? `; ${waitSummary(waited)}` : ""}${
           ports.length ? `; listening on ${ports.join(", ")}` : ""
         }${released.length ? `; ${released.join(", ")}` : ""}`,
+        ...(result.port_note ? [result.port_note] : []),
         ...(waited ? waitDetails(waited) : []),
       ].join("\n"),
     };

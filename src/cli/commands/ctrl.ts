@@ -250,7 +250,9 @@ function describe(result: WaitedCtrlResult & { was_running?: boolean }): string 
     case "start":
       return `${result.already_running ? "already running:" : "started"} ${name}${
         listening(result)
-      }${released(result)}${notReady(result)}\nlog: ${result.log_dir}`;
+      }${released(result)}${notReady(result)}${
+        result.port_note ? `\n${result.port_note}` : ""
+      }\nlog: ${result.log_dir}`;
     case "stop":
       if (result.autorestart_cancelled) {
         return `${name} had ended (${

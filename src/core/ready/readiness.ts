@@ -7,6 +7,7 @@
  * entry it found (see ../supervision.ts).
  */
 import { withAssignedPort } from "../ports/assign.ts";
+import { assignedPortNote, type PortFlags, portFlagsFor } from "../ports/port_flags.ts";
 import { assertPortFree } from "../ports/conflict.ts";
 import { listeningPorts } from "../ports/listeners.ts";
 import { type Conditions, describeConditions, parseConditions, withPort } from "./conditions.ts";
@@ -50,8 +51,17 @@ export async function startWhenReady(
       : (await listeningPorts([found.pid])).get(found.pid) ?? [];
     throw new AlreadyRunningError(spec.label, found.pid, { ports });
   }
+  let flags: PortFlags | null = null;
   if (assignPort !== undefined) {
-    spec = await withAssignedPort(spec, assignPort, spec, core.records());
+    const portSpec = await withAssignedPort(spec, assignPort, spec, core.records());
+    spec = portSpec;
+    // A server that ignores the variable also gets the port as its flag, under the same label.
+    flags = portFlagsFor(request.command, spec.working_directory, portSpec.assigned_port.port);
+    if (flags) {
+      const command = `${request.command.trim()} ${flags.appended}`;
+      const { command_line, argv } = await core.specOf({ ...request, command, label: spec.label });
+      spec = { ...spec, command_line, argv };
+    }
   }
   const assigned = spec.assigned_port?.port;
   if (raw.wait_for_port === true && assigned === undefined) {
@@ -76,7 +86,7 @@ export async function startWhenReady(
     }
     throw error;
   }
-  return await settle(entry, conditions, options, core);
+  return await settle(entry, conditions, options, core, flags);
 }
 
 /** Restarts a process and, when conditions are given, waits until it is ready again. */
@@ -117,6 +127,7 @@ async function settle(
   conditions: Conditions | null,
   options: WaitOptions,
   core: Supervision,
+  flags: PortFlags | null = null,
 ): Promise<StartResult> {
   const started = entry.info();
   const wait = conditions ? await waitUntilReady(core, entry, started, conditions, options) : null;
@@ -126,5 +137,6 @@ async function settle(
   const ports = process.status === "running"
     ? (await listeningPorts([process.pid], () => entry.tree.pids)).get(process.pid) ?? []
     : [];
-  return { ...process, ports, ...wait };
+  const note = assignedPortNote(entry.spec.assigned_port, ports, flags);
+  return { ...process, ports, ...wait, ...(note && { port_note: note }) };
 }
