@@ -7,7 +7,15 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cli, CliProcess } from "./_cli.ts";
-import { connectMcp, freePort, hubTest, MAIN, startHub, waitFor } from "./_hub.ts";
+import {
+  connectMcp,
+  freePort,
+  hubTest,
+  MAIN,
+  startHub,
+  waitFor,
+  writeSavedRecord,
+} from "./_hub.ts";
 
 /** What makes "api": a program that says why it fails on stderr, then fails. */
 const CRASHING = [
@@ -178,3 +186,19 @@ hubTest(
     assert.equal(result.structuredContent.exit_code, 4);
   },
 );
+
+Deno.test("a process that ended while no server ran is an exit event of the next server", async () => {
+  const dataDir = await Deno.makeTempDir({ prefix: "persistproc-events-" });
+  try {
+    const logDir = join(dataDir, "logs", "old");
+    await Deno.mkdir(logDir, { recursive: true });
+    const gone = new Deno.Command("true").spawn();
+    await gone.status;
+    writeSavedRecord(dataDir, { pid: gone.pid, log_dir: logDir });
+    await using hub = await startHub([], { dataDir });
+    const { stdout } = await cli(hub, ["events", "--label", "old server"]);
+    assert.match(stdout, /^persistproc: "old server" \(pid \d+\) exited: exit code unknown at /);
+  } finally {
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});

@@ -19,13 +19,15 @@ export interface RestoreSummary {
 
 /**
  * Makes an entry of each record and passes it to `track` (which registers it) before anything
- * is done with it, then adopts it or records how it ended.
+ * is done with it, then adopts it or records how it ended; `endedUnseen` is told of each that
+ * ended while no server watched it, before its autorestart policy is asked.
  */
 export function restoreRecords(
   records: ProcessRecord[],
   options: Required<SupervisorOptions>,
   autorestart: Autorestarter,
   track: (entry: ManagedProcess) => ManagedProcess,
+  endedUnseen: (entry: ManagedProcess) => void = () => {},
 ): RestoreSummary {
   const summary = { adopted: 0, ended: 0 };
   const logs = resolve(join(options.dataDir, "logs"));
@@ -55,6 +57,7 @@ export function restoreRecords(
       // It ended while no server watched it: when and how cannot be known, but its policy
       // may want it back.
       entry.endedUnseen();
+      endedUnseen(entry);
       summary.ended++;
       autorestart.ended(entry);
     }

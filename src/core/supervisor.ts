@@ -102,6 +102,7 @@ export class Supervisor implements Hub {
       this.#options,
       this.#autorestart,
       (entry) => this.#registry.add(this.#events.added(entry)),
+      (entry) => this.#events.endedUnseen(entry),
     );
     this.#registry.save();
     this.#trees.watch();

@@ -49,6 +49,16 @@ export class HubEvents {
     else this.#log.record(subjectOf(entry), "restarted", { by });
   }
 
+  /** An entry's run ended while no server watched it: how is not known. */
+  endedUnseen(entry: ManagedProcess): void {
+    this.#log.record(subjectOf(entry), "exited", {
+      exit_code: null,
+      exit_signal: null,
+      crashed: false,
+      stopped: false,
+    });
+  }
+
   /** What autorestart decided about an entry. */
   decided(entry: ManagedProcess, { kind, ...details }: AutorestartDecision): void {
     this.#log.record(subjectOf(entry), kind, details);
