@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { HubError } from "../client/errors.ts";
 import type { HubClient } from "../client/hub_client.ts";
 import type { ProcessInfo, ProcessTarget } from "../core/types.ts";
+import { escapeControls } from "../core/process/label.ts";
 import { parseTarget } from "./target.ts";
 
 /** Thrown when the CLI cannot tell which process is meant; printed as `error: ...`. */
@@ -74,7 +75,9 @@ async function folderProcess(client: HubClient, directory: string): Promise<numb
 }
 
 function candidateLines(processes: ProcessInfo[]): string {
-  return processes.map((p) => `  PID ${p.pid} "${p.label}" (${p.status})`).join("\n");
+  return processes.map((p) => `  PID ${p.pid} "${escapeControls(p.label)}" (${p.status})`).join(
+    "\n",
+  );
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 
 import { styleText } from "node:util";
+import { escapeControls } from "../core/process/label.ts";
 
 const encoder = new TextEncoder();
 let stdoutGone = false;
@@ -85,7 +86,9 @@ export function printError(message: string, code = "failed", hint?: string): voi
     printErr(JSON.stringify({ error: { code, message: hint ? `${message}. ${hint}` : message } }));
     return;
   }
-  printErr(`error: ${message.replace(/^[A-Z](?![A-Z])/, (first) => first.toLowerCase())}`);
+  // A message may quote user data (a label); its own line breaks are kept.
+  const safe = message.split("\n").map(escapeControls).join("\n");
+  printErr(`error: ${safe.replace(/^[A-Z](?![A-Z])/, (first) => first.toLowerCase())}`);
   if (hint) printErr(hint);
 }
 

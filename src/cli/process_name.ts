@@ -4,6 +4,7 @@
  */
 
 import type { ProcessInfo } from "../core/types.ts";
+import { escapeControls } from "../core/process/label.ts";
 
 /** The process's name for messages, single-quoted: `'npm run dev'`. */
 export function displayName(
@@ -11,5 +12,5 @@ export function displayName(
 ): string {
   const isDefault = process.label === "" ||
     process.label === `${process.command_line} in ${process.working_directory}`;
-  return `'${isDefault ? process.command_line : process.label}'`;
+  return `'${escapeControls(isDefault ? process.command_line : process.label)}'`;
 }

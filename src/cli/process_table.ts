@@ -6,6 +6,7 @@
 
 import type { ProcessInfo, ProcessStatus } from "../core/types.ts";
 import { type Colour, paint } from "./output.ts";
+import { escapeControls } from "../core/process/label.ts";
 
 const STATUS_COLOURS: Record<ProcessStatus, Colour | null> = {
   running: "green",
@@ -41,8 +42,8 @@ export function formatProcessTable(
     ...(restarts ? [restartsColumn(p, options.now)] : []),
     formatStarted(new Date(p.start_time), options.now),
     p.ports?.length ? p.ports.join(",") : "-",
-    p.started_by ?? "-",
-    p.label,
+    escapeControls(p.started_by ?? "-"),
+    escapeControls(p.label),
   ]);
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => row[column].length))

@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { PersistprocError } from "./errors.ts";
+import { checkLabel } from "./process/label.ts";
 import { compilePattern } from "./output/line_pattern.ts";
 import { toArgv } from "./process/command_line.ts";
 import { startEnvironment } from "./process/environment.ts";
@@ -44,9 +45,13 @@ export async function requestedSpec(
   };
 }
 
-/** The label a request gets: its own, or "<command> in <real directory>". */
+/**
+ * The label a request gets: its own, or "<command> in <real directory>". A label of its own
+ * with a control character is refused (see checkLabel).
+ */
 export function defaultLabel(request: StartRequest, directory: string): string {
-  return request.label?.trim() || `${request.command.trim()} in ${directory}`;
+  const own = request.label?.trim();
+  return own ? checkLabel(own) : `${request.command.trim()} in ${directory}`;
 }
 
 /**

@@ -1,0 +1,63 @@
+/**
+ * Labels are data, not terminal commands: one with a control character is refused at every
+ * door (JSON API, MCP, CLI), and what `ls` prints of user data shows its control characters
+ * as escapes instead of obeying them.
+ */
+import assert from "node:assert/strict";
+import { cli } from "./_cli.ts";
+import { connectMcp, hubTest, killGroup } from "./_hub.ts";
+
+/** Clears the screen, sets the window title, and starts a forged row of `ls`. */
+const HOSTILE = "\x1b[2J\x1b]0;pwned\x07web\n4242  running  -";
+const REFUSED = /^Invalid label ".*": control characters \(escape sequences, newlines, tabs\)/;
+
+hubTest(
+  "a label with control characters is refused by the JSON API, MCP and the CLI",
+  async (hub) => {
+    const start = { action: "start", command_or_label: "sleep 30", working_directory: hub.dataDir };
+    const api = await hub.api("ctrl", { ...start, label: HOSTILE });
+    assert.equal(api.status, 400, JSON.stringify(api.body));
+    assert.equal(api.body.error.code, "invalid_argument");
+    assert.match(api.body.error.message, REFUSED);
+    await using mcp = await connectMcp(hub);
+    const viaMcp = await mcp.callTool({
+      name: "ctrl",
+      arguments: { ...start, label: HOSTILE },
+    }) as {
+      isError?: boolean;
+      content: { text: string }[];
+    };
+    assert.equal(viaMcp.isError, true);
+    assert.match(viaMcp.content[0].text, REFUSED);
+    const viaCli = await cli(hub, ["start", "--label", HOSTILE, "sleep", "30"]);
+    assert.notEqual(viaCli.code, 0);
+    assert.match(viaCli.stderr, /error: invalid label ".*": control characters/);
+    assert.ok(!viaCli.stderr.includes("\x1b"), "the refusal quotes the label escaped");
+    const { body } = await hub.api("list", {});
+    assert.deepEqual(body.processes, [], "nothing was started");
+  },
+);
+
+hubTest(
+  "ls shows a command's control characters as escapes: no cleared screen, no forged row",
+  async (hub) => {
+    // No label of its own: the default label holds the command line, control characters and all.
+    const { status, body } = await hub.api("ctrl", {
+      action: "start",
+      command_or_label: `sleep 30 # ${HOSTILE}`,
+      working_directory: hub.dataDir,
+    });
+    assert.equal(status, 200, JSON.stringify(body));
+    try {
+      const ls = await cli(hub, ["ls"]);
+      assert.equal(ls.code, 0, ls.stderr);
+      // deno-lint-ignore no-control-regex
+      assert.ok(!/[\x00-\x09\x0b-\x1f\x7f]/.test(ls.stdout), JSON.stringify(ls.stdout));
+      const lines = ls.stdout.trimEnd().split("\n");
+      assert.equal(lines.length, 2, "a header and one row, no forged one");
+      assert.ok(lines[1].includes("\\e[2J\\e]0;pwned\\u0007web\\n4242  running  -"), lines[1]);
+    } finally {
+      killGroup(body.pid);
+    }
+  },
+);
