@@ -32,6 +32,8 @@ export interface Sizes {
   manySeconds: number;
   /** Processes the scale measure starts, lists and shuts down. */
   manyScale: number;
+  /** Seconds the quiet load is measured (a quiet server looks less often as time goes by). */
+  manyQuietSeconds: number;
 }
 
 /** The sizes of `deno task bench`. */
@@ -51,6 +53,7 @@ export const FULL: Sizes = {
   manyBusy: 150,
   manySeconds: 15,
   manyScale: 500,
+  manyQuietSeconds: 60,
 };
 
 /** Tiny sizes for the smoke test: every code path, no meaningful timing. */
@@ -70,6 +73,7 @@ export const SMOKE: Sizes = {
   manyBusy: 3,
   manySeconds: 2,
   manyScale: 3,
+  manyQuietSeconds: 2,
 };
 
 /** What a measure runs with. */

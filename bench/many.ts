@@ -1,5 +1,7 @@
 /**
- * Measure 8, many processes on one server: its CPU while 200 processes sit quiet; then, with
+ * Measure 8, many processes on one server: its CPU while 200 processes sit quiet (the CPU time
+ * the kernel counted for the server's process, over 60 s, so other load on a shared machine
+ * does not count); then, with
  * 150 processes printing one line a second, how long a line takes from the child's `echo` to
  * the index (the child prints its own clock, `$EPOCHREALTIME`, and the index holds the time the
  * server stored the line), the server's CPU, and how long `list` takes.
@@ -38,7 +40,7 @@ async function startMany(hub: BenchHub, count: number, command: string, dir: str
 
 /** See the module comment. */
 export const many: Measure = async (ctx) => {
-  const { manyQuiet, manyBusy, manySeconds } = ctx.sizes;
+  const { manyQuiet, manyBusy, manySeconds, manyQuietSeconds } = ctx.sizes;
   const rows: Result[] = [];
   if (Deno.build.os !== "linux") return rows;
   {
@@ -46,13 +48,13 @@ export const many: Measure = async (ctx) => {
     await using hub = await benchHub();
     await startMany(hub, manyQuiet, "sleep 1000", ctx.tmp);
     await new Promise((resolve) => setTimeout(resolve, 3_000)); // past the busy polls of starting
-    const cpu = await cpuPercent(hub, manySeconds);
+    const cpu = await cpuPercent(hub, manyQuietSeconds);
     rows.push({
-      measure: `server CPU, ${manyQuiet} quiet processes`,
+      measure: `server CPU, ${manyQuiet} quiet processes (${manyQuietSeconds} s)`,
       unit: "% of a core",
       persistproc: cpu,
-      target: "< 2 %",
-      met: cpu < 2,
+      target: "< 1 %",
+      met: cpu < 1,
     });
   }
   {

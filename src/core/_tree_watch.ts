@@ -1,54 +1,118 @@
 /**
- * Keeping the trees of running processes up to date: one read of the process table (and of
- * the environments of processes not seen before, for their tree markers) for all of them, soon
- * after a launch (a daemon forks early) and then every second while any tree is watched (see
- * ProcessTree.watched).
+ * Keeping the trees of running processes up to date: one look at the process table for all of
+ * them, soon after a launch (a daemon forks early), then every second while anything happens,
+ * and less often (up to every 10 s) while nothing does (see ProcessTree.watched).
+ *
+ * A look costs what changed since the last one: the census reads only processes not seen
+ * before (see ProcessCensus), their environments are read once (for tree markers, see
+ * MarkerCache), and the table is indexed once for all trees (see ProcessTree.update) only
+ * when it changed. So a server
+ * with hundreds of quiet processes reads one directory every few seconds. Any start, exit or
+ * output (`stir`) brings the next look within a second again.
  */
 import type { ProcessTree } from "./process/tree.ts";
-import { lookAtTable } from "./process/tree_marker.ts";
+import { markersOf } from "./process/tree_marker.ts";
+import { census } from "./system/census.ts";
 
-/** How often the trees of running processes are brought up to date. */
+/** How often the trees are looked at while anything happens. */
 const TREE_POLL_MS = 1_000;
+/** The longest pause between looks while nothing happens. */
+const TREE_QUIET_POLL_MS = 10_000;
+/** Looks a second apart that must find nothing before the pauses grow. */
+const QUIET_LOOKS_BEFORE_BACKOFF = 10;
 /** How soon after a launch its tree is first looked at. */
 const TREE_FIRST_POLL_MS = 150;
 
-/** The timer that updates the trees; `changed` is called when a poll changed any of them. */
+/** The pause before the next look after `quiet` looks in a row found nothing new. */
+export function pauseAfter(quiet: number): number {
+  if (quiet < QUIET_LOOKS_BEFORE_BACKOFF) return TREE_POLL_MS;
+  return Math.min(TREE_QUIET_POLL_MS, TREE_POLL_MS * 2 ** (quiet - QUIET_LOOKS_BEFORE_BACKOFF + 1));
+}
+
+/** The timer that updates the trees; `changed` is called when a look changed any of them. */
 export class TreeWatch {
   readonly #trees: () => ProcessTree[];
   readonly #changed: () => void;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the planned look is due (epoch ms). */
+  #due = Infinity;
   #stopped = false;
+  /** Looks in a row that changed no tree, with no stir between them. */
+  #quiet = 0;
+  /**
+   * The markers of the table of census version `version` (null: not asked for): while the
+   * table is the same, the same objects go to every tree, which index them once (see tree.ts).
+   */
+  #markers: { version: number; markers: Map<number, string> | null } | null = null;
+  /** The trees of the last look: a new one is brought up to date even if the table is not. */
+  #seen = new WeakSet<ProcessTree>();
 
   constructor(trees: () => ProcessTree[], changed: () => void) {
     this.#trees = trees;
     this.#changed = changed;
   }
 
-  /** Polls from now on, if not already; `soon` (after a launch) polls again shortly. */
+  /** Looks from now on, if not already; `soon` (after a launch) looks again shortly. */
   watch(soon = false): void {
-    if (soon) clearTimeout(this.#timer);
-    else if (this.#timer !== undefined) return;
-    const tick = () => {
-      this.#timer = undefined;
-      const trees = this.#trees().filter((tree) => tree.watched);
-      if (this.#stopped || trees.length === 0) return;
-      const look = lookAtTable(trees.some((tree) => tree.marker !== null));
-      if (look === null) return; // neither /proc nor ps: the process group is all we have
-      let changed = false;
-      for (const tree of trees) {
-        const before = tree.pids.join();
-        tree.update(look.table, false, look.markers);
-        changed ||= tree.pids.join() !== before;
-      }
-      if (changed) this.#changed();
-      this.#timer = setTimeout(tick, TREE_POLL_MS);
-    };
-    this.#timer = setTimeout(tick, soon ? TREE_FIRST_POLL_MS : TREE_POLL_MS);
+    if (soon) {
+      this.#quiet = 0;
+      this.#plan(TREE_FIRST_POLL_MS);
+    } else if (this.#timer === undefined) {
+      this.#plan(pauseAfter(this.#quiet));
+    }
   }
 
-  /** Stops polling for good (a shutdown). */
+  /**
+   * Something happened (a process ended, printed, started): the next look comes within a
+   * second. Cheap enough to call on every stored batch of output.
+   */
+  stir(): void {
+    this.#quiet = 0;
+    if (this.#timer !== undefined && this.#due > Date.now() + TREE_POLL_MS) {
+      this.#plan(TREE_POLL_MS);
+    }
+  }
+
+  /** Stops looking for good (a shutdown). */
   stop(): void {
     this.#stopped = true;
     clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #plan(delay: number): void {
+    if (this.#stopped) return;
+    clearTimeout(this.#timer);
+    this.#due = Date.now() + delay;
+    this.#timer = setTimeout(() => this.#look(), delay);
+  }
+
+  #look(): void {
+    this.#timer = undefined;
+    this.#due = Infinity;
+    const trees = this.#trees().filter((tree) => tree.watched);
+    if (this.#stopped || trees.length === 0) return;
+    const look = census.look();
+    if (look === null) return; // neither /proc nor ps: the process group is all we have
+    const marked = trees.some((tree) => tree.marker !== null);
+    const fresh = this.#markers === null || this.#markers.version !== look.version ||
+      (marked && this.#markers.markers === null);
+    if (fresh) {
+      this.#markers = { version: look.version, markers: marked ? markersOf(look.table) : null };
+    }
+    const markers = this.#markers!.markers ?? undefined;
+    let changed = false;
+    for (const tree of trees) {
+      // An unchanged table brings an unchanged tree nothing new, unless the tree is new.
+      if (!fresh && this.#seen.has(tree) && tree.pids.length > 0) continue;
+      this.#seen.add(tree);
+      const before = tree.pids.join();
+      tree.update(look.table, false, markers);
+      changed ||= tree.pids.join() !== before;
+    }
+    if (changed) this.#changed();
+    // Other users' processes come and go all the time: only a change to a tree counts.
+    this.#quiet = changed ? 0 : this.#quiet + 1;
+    this.#plan(pauseAfter(this.#quiet));
   }
 }

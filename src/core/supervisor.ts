@@ -101,7 +101,7 @@ export class Supervisor implements Hub {
       this.#registry.load(),
       this.#options,
       this.#autorestart,
-      (entry) => this.#registry.add(this.#events.added(entry)),
+      (entry) => this.#track(this.#events.added(entry)),
       (entry) => this.#events.endedUnseen(entry),
     );
     this.#registry.save();
@@ -132,7 +132,7 @@ export class Supervisor implements Hub {
     // Registered before anything is spawned, so that a concurrent start of the same label
     // queues behind this one and then finds it running.
     const existing = this.#registry.byLabel(label);
-    const entry = existing ?? this.#registry.add(
+    const entry = existing ?? this.#track(
       this.#events.added(newProcess(spec, this.#options.dataDir, this.#options.logMaxBytes)),
     );
     return await entry.enqueue(async () => {
@@ -368,6 +368,13 @@ export class Supervisor implements Hub {
   ): Promise<StopReport> {
     const options = { graceMs, force, relaunch, killWaitMs: this.#options.killWaitMs };
     return stopAndReport(entry, options, () => this.#registry.list());
+  }
+
+  /** Registers an entry; whatever it does (output, a change of state) keeps its tree watched. */
+  #track(entry: ManagedProcess): ManagedProcess {
+    entry.onOutput = () => this.#trees.stir();
+    entry.onTransition(() => this.#trees.stir());
+    return this.#registry.add(entry);
   }
 
   /** After a launch: its tree is looked at soon, and followers learn of the new run. */

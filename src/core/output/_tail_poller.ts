@@ -9,8 +9,15 @@ import type { Stream } from "./output_store.ts";
 import { openWriteOrder } from "../system/write_order.ts";
 import { STREAMS } from "./_store_meta.ts";
 
-/** How often the poller looks for writes, where it can. */
+/** How often the poller looks for writes, where it can, while writes come. */
 const WRITE_CHECK_MS = 50;
+/**
+ * How often it looks once no write came for {@link QUIET_AFTER_MS}: hundreds of quiet
+ * processes then cost the server 4 wake-ups a second, and a first line after a silence is
+ * stored within a quarter of a second.
+ */
+const QUIET_WRITE_CHECK_MS = 250;
+const QUIET_AFTER_MS = 2_000;
 
 /** What the poller needs of a tail. */
 export interface PolledTail {
@@ -33,6 +40,7 @@ class TailPoller {
   readonly #watched = new Map<number, { tail: PolledTail; stream: Stream | null }>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #due = Infinity;
+  #lastWriteAt = 0;
 
   add(tail: PolledTail): void {
     this.#tails.add(tail);
@@ -81,6 +89,7 @@ class TailPoller {
       }
       return;
     }
+    if (ids.length > 0) this.#lastWriteAt = Date.now();
     for (const id of ids) {
       const watched = this.#watched.get(id);
       if (!watched?.stream) continue;
@@ -114,7 +123,10 @@ class TailPoller {
       if (tail.nextPoll <= now && !tail.poll(now)) continue;
       next = Math.min(next, tail.nextPoll);
     }
-    if (this.#order && this.#tails.size > 0) next = Math.min(next, now + WRITE_CHECK_MS);
+    if (this.#order && this.#tails.size > 0) {
+      const quiet = now - this.#lastWriteAt >= QUIET_AFTER_MS;
+      next = Math.min(next, now + (quiet ? QUIET_WRITE_CHECK_MS : WRITE_CHECK_MS));
+    }
     if (next < Infinity) this.#plan(Math.max(0, next - Date.now()));
   }
 }

@@ -25,8 +25,11 @@ import { STREAMS } from "./_store_meta.ts";
 const BUSY_POLL_MS = 10;
 const IDLE_POLL_MS = 50;
 const QUIET_POLL_MS = 200;
-/** Where writes wake the tail (see _tail_poller.ts), a quiet tail is polled every 5 s only. */
-const SLEEP_POLL_MS = 5_000;
+/**
+ * Where writes wake the tail (see _tail_poller.ts), a quiet tail is polled every 30 s only, in
+ * case a write went unseen: 200 quiet processes then cost 13 reads a second, not 80.
+ */
+const SLEEP_POLL_MS = 30_000;
 const RETRY_MS = 1_000;
 /** After the program ends, how long its spool must stay quiet before its end is told. */
 const DRAIN_QUIET_MS = 100;

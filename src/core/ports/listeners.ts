@@ -4,7 +4,10 @@
  */
 import { lsofListenerArgs, parseLsofListeners } from "./scan_darwin.ts";
 import {
+  candidateListeners,
+  type Listener,
   parseSsListeners,
+  procCandidates,
   readListenInodes,
   type ReportedListener,
   scanProcListeners,
@@ -67,7 +70,7 @@ export async function listeningPorts(
   if (roots.length === 0) return byRoot;
   const owner = new Map<number, number>();
   for (const root of roots) for (const pid of membersOf(root)) owner.set(pid, root);
-  const listeners = scanProcListeners((pgid, pid) => wanted.has(pgid) || owner.has(pid)) ??
+  const listeners = procListeners((pgid, pid) => wanted.has(pgid) || owner.has(pid)) ??
     await fromTools({ groups: wanted, members: new Set(owner.keys()) });
   for (const listener of listeners ?? []) {
     const root = (listener.pid === null ? undefined : owner.get(listener.pid)) ??
@@ -77,6 +80,27 @@ export async function listeningPorts(
   }
   for (const ports of byRoot.values()) ports.sort((a, b) => a - b);
   return byRoot;
+}
+
+/** The last /proc scan's listeners, and what they depended on (see procListeners). */
+let lastProcScan: { signature: string; listeners: Listener[] } | null = null;
+
+/**
+ * The listeners of the processes `want` accepts, from /proc; null when it cannot be read. Their
+ * open files are read again only when something may have changed: a process among them came
+ * or went, or a listening socket opened or closed on this machine. Otherwise (a dashboard
+ * polling quiet processes) a scan costs reading the socket tables.
+ */
+function procListeners(want: (pgid: number, pid: number) => boolean): Listener[] | null {
+  const candidates = procCandidates(want);
+  const inodes = candidates === null ? null : readListenInodes();
+  if (candidates === null || inodes === null) return null;
+  const signature = candidates.map((entry) => `${entry.pid}:${entry.token}`).join() + "|" +
+    [...inodes.keys()].sort().join();
+  if (lastProcScan?.signature === signature) return lastProcScan.listeners;
+  const listeners = candidateListeners(candidates, inodes);
+  lastProcScan = listeners === null ? null : { signature, listeners };
+  return listeners;
 }
 
 /**

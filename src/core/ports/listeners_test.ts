@@ -66,3 +66,21 @@ Deno.test({
   const [live] = await withPorts([{ pid: pgid, status: "running" }]);
   assert.ok(live.ports.includes(listener.addr.port), "by group while it runs");
 });
+
+Deno.test({
+  name: "listeningPorts sees a port opened or closed since its last scan, the processes the same",
+  ignore: Deno.build.os !== "linux",
+}, async () => {
+  const stat = Deno.readTextFileSync("/proc/self/stat");
+  const pgid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+  const before = (await listeningPorts([pgid])).get(pgid)!;
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  try {
+    assert.ok(!before.includes(port));
+    assert.ok((await listeningPorts([pgid])).get(pgid)!.includes(port), "opened");
+  } finally {
+    listener.close();
+  }
+  assert.ok(!(await listeningPorts([pgid])).get(pgid)!.includes(port), "closed");
+});

@@ -3,13 +3,9 @@
  * kernel's socket tables give the port of each listening socket inode, and each process's
  * `fd/` links name the socket inodes it holds. No subprocess, so a scan costs milliseconds.
  */
-import {
-  procReadable,
-  readAllProcStats,
-  readCommandLine,
-  readTcpTables,
-  socketInodes,
-} from "../system/proc.ts";
+import { census } from "../system/census.ts";
+import type { ProcessEntry } from "../system/processes.ts";
+import { procReadable, readCommandLine, readTcpTables, socketInodes } from "../system/proc.ts";
 
 /** A listening TCP socket and the process that holds it. */
 export interface Listener {
@@ -53,23 +49,32 @@ export function readListenInodes(): Map<string, number> | null {
 }
 
 /**
- * Walks /proc once and returns the listeners held by processes that `wantGroup` accepts (by
- * group and pid); null when /proc cannot be read. The socket tables are read only when one of those
- * processes holds a socket at all (they are slow to read on a busy machine), unless `inodes`
- * is given. Processes that vanish or belong to another user are skipped.
+ * The processes of this machine that `wantGroup` accepts (by group and pid), from the server's
+ * one census (see system/census.ts); null when /proc cannot be read. Sockets are found through
+ * /proc/<pid>/fd, which only direct access reads: without it the caller asks `ss` (the process
+ * table alone would be read, and every socket missed).
  */
-export function scanProcListeners(
+export function procCandidates(
   wantGroup: (pgid: number, pid: number) => boolean,
+): ProcessEntry[] | null {
+  if (!procReadable()) return null;
+  const table = census.look()?.table;
+  if (!table) return null;
+  return table.filter(({ pid, pgid, zombie }) => !zombie && wantGroup(pgid, pid));
+}
+
+/**
+ * The listeners held by `candidates` (see {@link procCandidates}), read from their open files;
+ * null when /proc cannot be read. The socket tables are read only when one of them holds a
+ * socket at all (they are slow to read on a busy machine), unless `inodes` is given. Processes
+ * that vanish or belong to another user are skipped.
+ */
+export function candidateListeners(
+  candidates: readonly ProcessEntry[],
   inodes?: ReadonlyMap<string, number>,
 ): Listener[] | null {
-  // Sockets are found through /proc/<pid>/fd, which only direct access reads: without it the
-  // caller asks `ss` (the process table alone would be read, and every socket missed).
-  if (!procReadable()) return null;
-  const stats = readAllProcStats();
-  if (stats === null) return null;
   const holders: { pid: number; pgid: number; sockets: string[] }[] = [];
-  for (const { pid, pgid, state } of stats) {
-    if (state === "Z" || !wantGroup(pgid, pid)) continue;
+  for (const { pid, pgid } of candidates) {
     const sockets = socketInodes(pid);
     if (sockets.length > 0) holders.push({ pid, pgid, sockets });
   }
@@ -85,6 +90,18 @@ export function scanProcListeners(
     for (const port of ports) found.push({ port: port!, pid, pgid, command });
   }
   return found;
+}
+
+/**
+ * Walks /proc once and returns the listeners held by processes that `wantGroup` accepts (by
+ * group and pid); null when /proc cannot be read. See {@link candidateListeners}.
+ */
+export function scanProcListeners(
+  wantGroup: (pgid: number, pid: number) => boolean,
+  inodes?: ReadonlyMap<string, number>,
+): Listener[] | null {
+  const candidates = procCandidates(wantGroup);
+  return candidates === null ? null : candidateListeners(candidates, inodes);
 }
 
 /** A listener as `ss` or `lsof` report it: the pid is missing for other users' processes. */

@@ -41,6 +41,8 @@ export class ManagedProcess {
   readonly output: ProcessOutput;
   /** Called after every change of state, so the registry can be saved. */
   onChange: () => void = () => {};
+  /** Called whenever output was stored (nothing decoded): the process is active. */
+  onOutput: () => void = () => {};
   readonly #life = new Lifecycle();
   readonly #queue = new OperationQueue();
   #run = newRun(0, null);
@@ -60,7 +62,10 @@ export class ManagedProcess {
   constructor(spec: ProcessSpec, logDir: string, logMaxBytes?: number) {
     this.spec = spec;
     this.output = new ProcessOutput(logDir, logMaxBytes, {
-      stored: (stream, lines, time) => this.#followers.stored(stream, lines, time),
+      stored: (stream, lines, time) => {
+        this.onOutput();
+        this.#followers.stored(stream, lines, time);
+      },
       partial: (stream, text) => this.#followers.partial(stream, text),
       writersGone: () => this.#run.pid <= 1 || !isGroupAlive(this.#run.pid),
       pauseWriters: () => this.#pauseWriters(),

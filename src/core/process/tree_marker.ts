@@ -78,6 +78,11 @@ export interface TableLook {
 
 const shared = new MarkerCache();
 
+/** The markers of the processes of `table`, through the server's one MarkerCache. */
+export function markersOf(table: readonly ProcessEntry[]): Map<number, string> {
+  return shared.markers(table);
+}
+
 /** How old a look may be given again while looks are shared (see shareLooks). */
 const SHARED_LOOK_MS = 20;
 let sharing = 0;
@@ -111,7 +116,7 @@ export function lookAtTable(withMarkers: boolean): TableLook | null {
   }
   const table = processTable();
   if (table === null) return null;
-  const look = { table, markers: withMarkers ? shared.markers(table) : new Map() };
+  const look = { table, markers: withMarkers ? markersOf(table) : new Map() };
   if (sharing > 0) last = { at: performance.now(), look, withMarkers };
   return look;
 }

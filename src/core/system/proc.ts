@@ -85,19 +85,32 @@ export function readAllProcStats(): ProcStat[] | null {
     }
     return stats;
   }
+  const pids = listProcPids();
+  if (pids === null) return null;
   const stats: ProcStat[] = [];
-  let entries: Iterable<Deno.DirEntry>;
-  try {
-    entries = Deno.readDirSync("/proc");
-  } catch {
-    return null;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    const stat = readProcStat(Number(entry.name));
+  for (const pid of pids) {
+    const stat = readProcStat(pid);
     if (stat) stats.push(stat);
   }
   return stats;
+}
+
+/**
+ * The pids of every process this server can see, from one read of the `/proc` directory (no
+ * file of a process is opened); null when `/proc` cannot be read here.
+ */
+export function listProcPids(): number[] | null {
+  if (!procReadable()) return null;
+  const pids: number[] = [];
+  try {
+    for (const entry of Deno.readDirSync("/proc")) {
+      const code = entry.name.charCodeAt(0);
+      if (code >= 48 && code <= 57) pids.push(Number(entry.name));
+    }
+  } catch {
+    return null;
+  }
+  return pids;
 }
 
 /**

@@ -3,7 +3,7 @@
  * pid is never taken for the process that had it), who is whose parent, and which group each
  * is in. Read from `/proc` where this server may, else from `ps`.
  */
-import { readAllProcStats, readProcFile, readProcStat } from "./proc.ts";
+import { type ProcStat, readAllProcStats, readProcFile, readProcStat } from "./proc.ts";
 import { runToolSync } from "./tools.ts";
 
 /** One process, as seen at one moment. */
@@ -87,20 +87,23 @@ export function isSameProcess(pid: number, token: string | null): boolean {
   return !token.includes("/") && current.slice(current.indexOf("/") + 1) === token;
 }
 
+/** A process as its `/proc/<pid>/stat` describes it. */
+export function entryFromStat(stat: ProcStat): ProcessEntry {
+  return {
+    pid: stat.pid,
+    ppid: stat.ppid,
+    pgid: stat.pgid,
+    token: procToken(stat.start),
+    zombie: stat.state === "Z",
+    stopped: stat.state === "T" || stat.state === "t",
+    blocked: stat.state === "D",
+  };
+}
+
 /** Every process this server can see; null when neither `/proc` nor `ps` can tell. */
 export function processTable(): ProcessEntry[] | null {
   const stats = readAllProcStats();
-  if (stats !== null) {
-    return stats.map((stat) => ({
-      pid: stat.pid,
-      ppid: stat.ppid,
-      pgid: stat.pgid,
-      token: procToken(stat.start),
-      zombie: stat.state === "Z",
-      stopped: stat.state === "T" || stat.state === "t",
-      blocked: stat.state === "D",
-    }));
-  }
+  if (stats !== null) return stats.map(entryFromStat);
   if (Deno.build.os === "windows") return null;
   const output = runToolSync("ps", ["-A", "-o", "pid=,ppid=,pgid=,stat=,lstart="], PS_ENV);
   return output?.code === 0 ? parsePsTable(output.stdout, psToken) : null;
