@@ -122,18 +122,20 @@ Deno.test("a bad variable name is refused clearly, and the state file keeps bein
 });
 
 Deno.test({
-  name: "a managed program does not inherit what the server inherited (a CI step's lock file)",
+  name:
+    "a managed program does not inherit what the server inherited (a CI step's lock file, on fd 7 and fd 1500)",
   ignore: Deno.build.os !== "linux",
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "persistproc-fd-" });
     const lock = join(dir, "step.lock");
     try {
-      // As `flock step.lock persistproc serve` would: descriptor 7 is open on the lock file.
+      // As `flock step.lock persistproc serve` would: descriptor 7 is open on the lock file;
+      // and as a shell that numbers its own from 1500 up would.
       await using hub = await startHub([], {
         program: [
-          "sh",
+          "bash",
           "-c",
-          'exec 7>>"$0"; exec "$@"',
+          'exec 7>>"$0" 1500>>"$0"; exec "$@"',
           lock,
           Deno.execPath(),
           "run",
@@ -144,6 +146,7 @@ Deno.test({
       });
       const { pid: serverPid } = await (await hub.fetch("/api/health")).json();
       assert.equal(await Deno.readLink(`/proc/${serverPid}/fd/7`), lock, "the server has it");
+      assert.equal(await Deno.readLink(`/proc/${serverPid}/fd/1500`), lock, "on 1500 too");
       const { body } = await hub.api("ctrl", {
         action: "start",
         command_or_label: "sleep 100",

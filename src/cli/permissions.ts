@@ -23,8 +23,8 @@
  *   src/core/system/hole_punch.ts). Without it, disk use is bounded by copying rotation. The
  *   server also calls glibc's `malloc_trim` when idle, to hand freed memory back
  *   (src/core/system/malloc_trim.ts); without the permission it keeps that memory. And at
- *   start it marks the descriptors it inherited close-on-exec (`ioctl(FIOCLEX)`,
- *   src/core/system/close_on_exec.ts), so its programs do not inherit a lock or pipe of
+ *   start it marks the descriptors it inherited close-on-exec (`close_range`, or
+ *   `ioctl(FIOCLEX)` on each; src/core/system/close_on_exec.ts), so its programs do not inherit a lock or pipe of
  *   whoever started it; without the permission they do.
  * - `--allow-sys=uid`: the data directory and everything read from it must belong to the user
  *   the program runs as (src/data_dir/trust.ts).
