@@ -12,6 +12,20 @@ export const MAX_AUTORESTARTS = 10;
 /** A run this long resets the backoff. */
 const STABLE_RUN_MS = 30_000;
 
+/** Time, as the Autorestarter sees it: the real clock, or a test's. */
+export interface Clock {
+  now(): number;
+  /** Calls `run` in `ms`; returns what clearTimeout takes to cancel it. */
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(timer: unknown): void;
+}
+
+const REAL_CLOCK: Clock = {
+  now: () => Date.now(),
+  setTimeout: (run, ms) => setTimeout(run, ms),
+  clearTimeout: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
+};
+
 /** What autorestart decided about a process that ended: when it runs again, or never. */
 export type AutorestartDecision =
   | { kind: "autorestart_backoff"; restart_at: string; attempt: number }
@@ -34,27 +48,31 @@ export interface AutorestartState {
  */
 export class Autorestarter {
   readonly #states = new Map<ManagedProcess, AutorestartState>();
-  readonly #pending = new Map<ManagedProcess, ReturnType<typeof setTimeout>>();
+  readonly #pending = new Map<ManagedProcess, unknown>();
   readonly #closed: () => boolean;
   readonly #relaunch: (entry: ManagedProcess) => void;
   readonly #decided: (entry: ManagedProcess, decision: AutorestartDecision) => void;
   readonly #maxRestarts: number;
+  readonly #clock: Clock;
 
   /**
    * `closed` says when no restart may happen any more (the server is shutting down);
    * `relaunch` is asked to start a process whose delay is over; `decided` is told when a
    * restart is scheduled or given up; autorestart gives up after `maxRestarts` in a row.
+   * `clock` is the real one unless a test gives its own.
    */
   constructor(
     closed: () => boolean,
     relaunch: (entry: ManagedProcess) => void,
     decided: (entry: ManagedProcess, decision: AutorestartDecision) => void = () => {},
     maxRestarts = MAX_AUTORESTARTS,
+    clock: Clock = REAL_CLOCK,
   ) {
     this.#closed = closed;
     this.#relaunch = relaunch;
     this.#decided = decided;
     this.#maxRestarts = maxRestarts;
+    this.#clock = clock;
   }
 
   /** Sets the policy of a process that was just started, resetting its backoff. */
@@ -81,14 +99,14 @@ export class Autorestarter {
     this.#states.set(entry, { ...saved, next_attempt: null });
     if (saved.next_attempt === null || saved.policy === "no") return;
     const due = Date.parse(saved.next_attempt);
-    this.#schedule(entry, Number.isNaN(due) ? 0 : Math.max(0, due - Date.now()));
+    this.#schedule(entry, Number.isNaN(due) ? 0 : Math.max(0, due - this.#clock.now()));
   }
 
   /** Cancels a pending restart, if any; the process leaves its backoff as stopped. */
   cancel(entry: ManagedProcess | undefined): void {
     if (!entry) return;
     const timer = this.#pending.get(entry);
-    if (timer !== undefined) clearTimeout(timer);
+    if (timer !== undefined) this.#clock.clearTimeout(timer);
     this.#pending.delete(entry);
     const state = this.#states.get(entry);
     if (state) state.next_attempt = null;
@@ -112,7 +130,7 @@ export class Autorestarter {
     if (!state || this.#closed() || entry.status === "stopped" || state.policy === "no") return;
     const failed = entry.status === "failed" || !entry.exitKnown;
     if (state.policy === "on-failure" && !failed) return;
-    const ranMs = (entry.endTime?.getTime() ?? Date.now()) - entry.startTime.getTime();
+    const ranMs = (entry.endTime?.getTime() ?? this.#clock.now()) - entry.startTime.getTime();
     if (ranMs >= STABLE_RUN_MS) state.streak = 0;
     if (state.streak >= this.#maxRestarts) {
       logger.info(
@@ -132,13 +150,13 @@ export class Autorestarter {
 
   #schedule(entry: ManagedProcess, delayMs: number): void {
     const state = this.#states.get(entry)!;
-    state.next_attempt = new Date(Date.now() + delayMs).toISOString();
+    state.next_attempt = new Date(this.#clock.now() + delayMs).toISOString();
     if (entry.state === "idle") entry.enterBackoff();
     const attempt = state.streak + 1;
     this.#decided(entry, { kind: "autorestart_backoff", restart_at: state.next_attempt, attempt });
     this.#pending.set(
       entry,
-      setTimeout(() => {
+      this.#clock.setTimeout(() => {
         this.#pending.delete(entry);
         state.next_attempt = null;
         if (!this.#closed()) this.#relaunch(entry);

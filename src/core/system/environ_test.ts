@@ -17,16 +17,31 @@ Deno.test("parsePsEnvironments keeps this user's rows, the variable before or af
   assert.deepEqual([...parsePsEnvironments(text, "MARK", 500)], [[600, "run-a"], [601, "run-b"]]);
 });
 
+/**
+ * A `sleep 30` with PERSISTPROC_TEST_MARK=`value` in its environment, once it runs: the shell
+ * that becomes it says so after its exec. Read any sooner and /proc still shows the
+ * environment of the forked server (the race that failed once under load).
+ */
+async function markedSleep(value: string): Promise<Deno.ChildProcess> {
+  const child = new Deno.Command("sh", {
+    args: ["-c", "echo running; exec sleep 30"],
+    env: { PERSISTPROC_TEST_MARK: value },
+    stdout: "piped",
+  }).spawn();
+  const reader = child.stdout.getReader();
+  const { value: said } = await reader.read();
+  reader.releaseLock();
+  await child.stdout.cancel();
+  assert.equal(new TextDecoder().decode(said).trim(), "running");
+  return child;
+}
+
 for (const source of ["proc", "ps"] as const) {
   Deno.test({
     name: `environmentValues reads a child's variable (${source})`,
     ignore: Deno.build.os === "windows" || (source === "proc" && Deno.build.os !== "linux"),
     async fn() {
-      const child = new Deno.Command("sleep", {
-        args: ["30"],
-        env: { PERSISTPROC_TEST_MARK: "found-it" },
-        stdout: "null",
-      }).spawn();
+      const child = await markedSleep("found-it");
       try {
         const values = environmentValues(
           "PERSISTPROC_TEST_MARK",
@@ -47,11 +62,7 @@ Deno.test({
   name: "a server that may not read /proc reads environments through one sh and grep",
   ignore: Deno.build.os !== "linux",
   async fn() {
-    const child = new Deno.Command("sleep", {
-      args: ["30"],
-      env: { PERSISTPROC_TEST_MARK: "narrow" },
-      stdout: "null",
-    }).spawn();
+    const child = await markedSleep("narrow");
     const file = await Deno.makeTempFile({ suffix: ".ts" });
     try {
       await Deno.writeTextFile(
