@@ -34,8 +34,38 @@ export interface TestHub {
   output(): string;
   /** Kills the server with SIGKILL, as a crash would, leaving its children running. */
   crash(): Promise<void>;
-  /** POSTs a tool call to the JSON API and returns status and body. */
+  /**
+   * Calls the JSON API's hub verb that a tool call (`ctrl`, `list`, `output`, with the tool's
+   * arguments) maps to, and returns status and body: for ctrl the result with its `action`,
+   * for list `{ processes }`, as the tools' records read.
+   */
   api(tool: string, args: unknown): Promise<{ status: number; body: any }>;
+}
+
+/**
+ * The hub verb a tool call maps to (`ctrl` by its action), its body, and how its answer reads
+ * as the tool's record.
+ */
+function verbOfTool(tool: string, args: unknown) {
+  const same = (answer: unknown) => answer;
+  if (tool === "list") {
+    return { verb: "list", body: args, shape: (processes: unknown) => ({ processes }) };
+  }
+  if (tool === "output") return { verb: "output", body: args, shape: same };
+  if (tool !== "ctrl") throw new Error(`No tool "${tool}"`);
+  // Not an object, or an action no verb has: sent to start as it is, which refuses it.
+  if (typeof args !== "object" || args === null || Array.isArray(args)) {
+    return { verb: "start", body: args, shape: same };
+  }
+  const { action, ...rest } = args as Record<string, unknown>;
+  const shape = (result: object) => ({ action, ...result });
+  if (action === "stop" || action === "restart" || action === "adopt") {
+    return { verb: action, body: rest, shape };
+  }
+  if (action !== "start") return { verb: "start", body: args, shape };
+  const { command_or_label, ...request } = rest;
+  const body = { command: command_or_label, working_directory: "", ...request };
+  return { verb: "start", body, shape };
 }
 
 /** Finds a port nobody listens on right now. */
@@ -170,12 +200,14 @@ export async function startHub(
   const base = `http://127.0.0.1:${port}`;
   const auth: Record<string, string> = {};
   const api = async (tool: string, args: unknown) => {
-    const response = await fetch(`${base}/api/tools/${tool}`, {
+    const { verb, body, shape } = verbOfTool(tool, args);
+    const response = await fetch(`${base}/api/hub/${verb}`, {
       method: "POST",
       headers: { "content-type": "application/json", ...auth },
-      body: JSON.stringify(args),
+      body: JSON.stringify(body),
     });
-    return { status: response.status, body: await response.json() };
+    const answer = await response.json();
+    return { status: response.status, body: response.ok ? shape(answer) : answer };
   };
   const hub: TestHub = {
     port,

@@ -25,15 +25,8 @@ function routes(pid: number): [string, string, string | undefined][] {
     ["POST", "/mcp/", INITIALIZE],
     ["GET", "/mcp/", undefined],
     ["GET", "/api/health", undefined],
-    ["POST", "/api/tools/list", "{}"],
-    ["POST", "/api/tools/output", json({ pid })],
-    ["POST", "/api/tools/ctrl", json({ action: "stop", pid })],
-    ["POST", "/api/tools/ctrl", json({ action: "restart", pid })],
-    [
-      "POST",
-      "/api/tools/ctrl",
-      json({ action: "start", command_or_label: "touch pwned", working_directory: "/tmp" }),
-    ],
+    ["POST", "/api/hub/output", json({ pid })],
+    ["POST", "/api/hub/restart", json({ pid })],
     ["GET", `/api/follow?pid=${pid}&lines=10`, undefined],
     ["POST", "/api/hub/list", "{}"],
     ["POST", "/api/hub/stop", json({ pid })],
@@ -128,12 +121,12 @@ Deno.test("--no-auth serves without a token and warns first; --token is used as 
     await using open = await startHub(["--no-auth"]);
     assert.match(open.output(), /^warning: authentication is off \(--no-auth\)/);
     assert.equal(open.token, undefined);
-    const response = await fetch(`${open.base}/api/tools/list`, {
+    const response = await fetch(`${open.base}/api/hub/list`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: "{}",
     });
-    assert.deepEqual(await response.json(), { processes: [] });
+    assert.deepEqual(await response.json(), []);
     await assert.rejects(Deno.stat(`${open.dataDir}/token`), Deno.errors.NotFound);
   }
   {
@@ -173,7 +166,7 @@ hubTest(
   "a JSON body over 4 MiB gets 413 before it is read whole, on the API and MCP",
   async (hub) => {
     const big = JSON.stringify({ padding: "x".repeat(5 * 1024 * 1024) });
-    for (const path of ["/api/tools/list", "/mcp/"]) {
+    for (const path of ["/api/hub/list", "/mcp/"]) {
       const response = await hub.fetch(path, {
         method: "POST",
         headers: {
@@ -206,7 +199,7 @@ hubTest(
     // Announced as 5 MiB, it is refused at once, with only a few bytes of it sent.
     const reply = await rawHead(
       hub.port,
-      `POST /api/tools/list HTTP/1.1\r\nHost: 127.0.0.1:${hub.port}\r\n` +
+      `POST /api/hub/list HTTP/1.1\r\nHost: 127.0.0.1:${hub.port}\r\n` +
         `Authorization: Bearer ${hub.token}\r\nContent-Type: application/json\r\n` +
         `Content-Length: ${5 * 1024 * 1024}\r\n\r\n`,
       new TextEncoder().encode('{"padding":"'),
@@ -277,7 +270,7 @@ hubTest(
     assert.ok(!cookie.includes(hub.token!), "the cookie holds the token itself");
     const pair = cookie.split(";")[0];
     const list = (headers: Record<string, string>) =>
-      fetch(`${hub.base}/api/tools/list`, {
+      fetch(`${hub.base}/api/hub/list`, {
         method: "POST",
         body: "{}",
         headers: { "content-type": "application/json", cookie: pair, ...headers },

@@ -74,13 +74,12 @@ try {
   await using hub = await startHub();
   // Started as an agent, the CLI and the page would, so the "Started by" column reads true.
   const start = async (label: string, command: string, by: string) => {
-    const response = await hub.fetch("/api/tools/ctrl", {
+    const response = await hub.fetch("/api/hub/start", {
       method: "POST",
       headers: { "content-type": "application/json", "x-persistproc-client": by },
       body: JSON.stringify({
-        action: "start",
         label,
-        command_or_label: command,
+        command,
         working_directory: shop,
         environment: { DENO: Deno.execPath() },
       }),

@@ -215,13 +215,9 @@ Deno.test({
     const workDir = await Deno.makeTempDir({ prefix: "persistproc-foreign-" });
     try {
       await reportingHub(hub, async () => {
-        const start = {
-          action: "start",
-          command_or_label: "touch pwned",
-          working_directory: workDir,
-        };
+        const start = { command: "touch pwned", working_directory: workDir };
         // Straight from another origin: refused before anything runs.
-        const refused = await fetch(`${hub.base}/api/tools/ctrl`, {
+        const refused = await fetch(`${hub.base}/api/hub/start`, {
           method: "POST",
           headers: { origin: "http://evil.example", "content-type": "application/json" },
           body: JSON.stringify(start),
@@ -255,18 +251,18 @@ Deno.test({
             }
           };
           return {
-            list: await attempt(`${base}/api/tools/list`, {
+            list: await attempt(`${base}/api/hub/list`, {
               method: "POST",
               headers: { "content-type": "application/json" },
               body: "{}",
             }),
-            start: await attempt(`${base}/api/tools/ctrl`, {
+            start: await attempt(`${base}/api/hub/start`, {
               method: "POST",
               headers: { "content-type": "application/json" },
               body: JSON.stringify(start),
             }),
             // A "simple" request needs no preflight, but the browser hides the answer.
-            blindStart: await attempt(`${base}/api/tools/ctrl`, {
+            blindStart: await attempt(`${base}/api/hub/start`, {
               method: "POST",
               mode: "no-cors",
               headers: { "content-type": "text/plain" },

@@ -20,10 +20,10 @@ async function firstLine(hub: { api: TestHub["api"] }, pid: number): Promise<str
 
 Deno.test("an autostarted server does not pass the environment of the call that started it", async () => {
   const target = { port: freePort(), dataDir: await Deno.makeTempDir({ prefix: "persistproc-" }) };
-  const api = async (tool: string, args: unknown) => {
+  const api = async (verb: string, args: unknown) => {
     // The token the autostarted server shares with the CLI, from the data dir.
     const token = (await Deno.readTextFile(join(target.dataDir, "token"))).trim();
-    const response = await fetch(`http://127.0.0.1:${target.port}/api/tools/${tool}`, {
+    const response = await fetch(`http://127.0.0.1:${target.port}/api/hub/${verb}`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
       body: JSON.stringify(args),
@@ -47,9 +47,8 @@ Deno.test("an autostarted server does not pass the environment of the call that 
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, "db=[] v=[mine]\n");
     // An agent's start: the server's clean baseline plus what it asks for.
-    const started = await api("ctrl", {
-      action: "start",
-      command_or_label: PRINT,
+    const started = await api("start", {
+      command: PRINT,
       working_directory: target.dataDir,
       environment: { V: "agent" },
     });

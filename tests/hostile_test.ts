@@ -113,9 +113,8 @@ hubTest(
     assert.ok(calls.length >= 1000, `${calls.length} calls`);
     const refused = new Set<string>();
     for (const [tool, args] of calls) {
-      const response = await post(hub, `/api/tools/${tool}`, args);
-      const body = await response.json();
-      if (response.status === 200) {
+      const { status, body } = await hub.api(tool, args);
+      if (status === 200) {
         assert.equal(
           tool === "ctrl",
           false,
@@ -123,7 +122,7 @@ hubTest(
         );
         continue;
       }
-      assert.ok(response.status >= 400 && response.status < 500, `${response.status} for ${tool}`);
+      assert.ok(status >= 400 && status < 500, `${status} for ${tool}`);
       assert.equal(typeof body.error.message, "string");
       assert.ok(!/\n\s+at /.test(body.error.message), "no stack trace");
       refused.add(body.error.code);

@@ -467,8 +467,8 @@ hubTest("a foreign Host or Origin gets 403 and starts nothing", async (hub) => {
   assert.match(crossSite, /^HTTP\/1\.1 403/);
   const apiCrossSite = await rawRequest(
     hub.port,
-    `POST /api/tools/ctrl HTTP/1.1\r\nHost: localhost:${hub.port}\r\nOrigin: http://evil.example\r\nContent-Type: application/json`,
-    JSON.stringify({ action: "start", command_or_label: "sleep 30", working_directory: "/tmp" }),
+    `POST /api/hub/start HTTP/1.1\r\nHost: localhost:${hub.port}\r\nOrigin: http://evil.example\r\nContent-Type: application/json`,
+    JSON.stringify({ command: "sleep 30", working_directory: "/tmp" }),
   );
   assert.match(apiCrossSite, /^HTTP\/1\.1 403/);
   const listed = await hub.api("list", {});

@@ -1,15 +1,14 @@
 /**
  * The small HTTP/JSON API the CLI (and the page) use: the hub's verbs (`/api/hub/<verb>`, see
- * hub_routes.ts), the same tool table as MCP (`/api/tools/<tool>`), live follow streams
- * (follow_stream.ts), the event stream (event_stream.ts), health and shutdown.
+ * hub_routes.ts), live follow streams (follow_stream.ts), the event stream (event_stream.ts),
+ * health and shutdown. It is the one JSON API: the MCP tools are served at /mcp only.
  */
 import type { Hub } from "../core/hub.ts";
 import { describeIssues } from "../mcp/argument_errors.ts";
 import { orShuttingDown } from "../mcp/tool_errors.ts";
 import { clientFromUserAgent } from "../mcp/client_info.ts";
 import { portConflictOf } from "../core/ready/not_ready_report.ts";
-import { TOOLS } from "../mcp/tools.ts";
-import { z } from "zod";
+import type { z } from "zod";
 import { InvalidArgumentError } from "../core/errors.ts";
 import { errorResponse } from "./api_errors.ts";
 import { BodyTooLargeError, readBody, tooLarge } from "./body_limit.ts";
@@ -28,8 +27,6 @@ export interface ApiContext {
   /** Aborted when the server begins shutting down: calls still running are answered so. */
   closing: AbortSignal;
 }
-
-const TOOL_SCHEMAS = new Map(TOOLS.map((tool) => [tool.name, z.object(tool.inputSchema).strict()]));
 
 /** Routes a request under `/api/`; null when no route matches. */
 export async function handleApi(
@@ -57,10 +54,9 @@ export async function handleApi(
     return Response.json({ ok: true }, { status: 202 });
   }
   const [kind, name, ...more] = path.split("/").slice(2);
-  const tool = kind === "tools" ? TOOLS.find((t) => t.name === name) : undefined;
   const verb = kind === "hub" ? HUB_ROUTES.get(name) : undefined;
-  if ((!tool && !verb) || more.length > 0) return null;
-  const args = await readArguments(request, (tool ? TOOL_SCHEMAS : HUB_SCHEMAS).get(name)!);
+  if (!verb || more.length > 0) return null;
+  const args = await readArguments(request, HUB_SCHEMAS.get(name)!);
   if (args instanceof Response) return args;
   try {
     // No abort signal: Deno aborts request.signal after every successful response (and warns
@@ -68,11 +64,7 @@ export async function handleApi(
     // persistproc's own doors (the CLI, the page) name themselves in their own header.
     const door = request.headers.get("x-persistproc-client");
     const client = clientFromUserAgent(door ?? request.headers.get("user-agent"));
-    const call = tool
-      ? tool.run(ctx.hub, args as never, { client }).then((result) =>
-        result.record ?? result.structured
-      )
-      : verb!.call(ctx.hub, args as never, client);
+    const call = verb.call(ctx.hub, args as never, client);
     return Response.json(await orShuttingDown(call, ctx.closing));
   } catch (error) {
     return errorResponse(error, `POST ${path}`);

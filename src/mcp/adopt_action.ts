@@ -82,7 +82,6 @@ export async function adoptAction(
       ...compactProcess(started, { caller: helpers.startedBy }),
       ...compactWait(started.wait_result === undefined ? null : started as ReadyOutcome),
     },
-    record: { action: "adopt", adopted: true, adoption: plan, ...started },
     text: `adopted: stopped PID ${plan.pid} (${stopped_with ?? "already gone"}); started ${
       helpers.summary(started)
     }${waited}${started.ports.length ? `; listening on ${started.ports.join(", ")}` : ""}`,

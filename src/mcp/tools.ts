@@ -1,6 +1,7 @@
 /**
  * The three tools, as data: name, description, schemas, annotations and what each does to the
- * hub. The MCP server and the HTTP API both serve this one table, so every door behaves alike.
+ * hub. Each tool is an adapter: its arguments in, one Hub verb, its words out; the JSON API
+ * (src/http/hub_routes.ts) calls the same verbs, so every door behaves alike.
  */
 import type { z } from "zod";
 import { describeConflict, InvalidArgumentError } from "../core/errors.ts";
@@ -40,8 +41,8 @@ export interface ToolContext {
   /**
    * The calling client's name and version: over MCP from the 2026-07-28 request's `_meta`
    * (`io.modelcontextprotocol/clientInfo`) or, for 2025-era clients, the `initialize` that
-   * opened its session (see legacy_sessions.ts), else the User-Agent header; over the JSON API
-   * from the User-Agent header. Self-declared: record it, do not trust it.
+   * opened its session (see legacy_sessions.ts), else the User-Agent header. Self-declared:
+   * record it, do not trust it.
    */
   client: ClientInfo | null;
   /** Aborted when the caller has gone away: a wait stops early. */
@@ -57,9 +58,8 @@ export interface ToolContext {
 }
 
 /**
- * A tool's result: the structured content an agent gets (compact, see compact.ts), a short
- * text rendering of the same facts, and the full record the JSON API answers with (the
- * structured content when not given).
+ * A tool's result: the structured content an agent gets (compact, see compact.ts) and a short
+ * text rendering of the same facts. (The JSON API answers with the hub verbs' full records.)
  */
 export interface ToolResult {
   structured: Record<string, unknown>;
@@ -69,7 +69,6 @@ export interface ToolResult {
    * door asks it and calls the tool again with the answer.
    */
   askHuman?: string;
-  record?: Record<string, unknown>;
 }
 
 /** One tool of the table. */
@@ -213,7 +212,6 @@ const ctrl = define({
         ...compactStopReport(result),
         ...compactWait(waited),
       },
-      record: { action: args.action, ...result },
       text: [
         `${verb} ${summary(result)}${waited ? `; ${waitSummary(waited)}` : ""}${
           ports.length ? `; listening on ${ports.join(", ")}` : ""
@@ -309,7 +307,6 @@ const list = define({
           compactProcess(p, { logDir: log_dir, caller: startedBy(context.client) })
         ),
       },
-      record: { processes },
       text: log_dir
         ? `${text}\n${processes.map((p) => `log_dir of PID ${p.pid}: ${p.log_dir}`).join("\n")}`
         : text,
@@ -331,7 +328,6 @@ const output = define({
     const wait = page.wait_result ? `; ${outputWaitSummary(page)}` : "";
     return {
       structured: compactOutputPage(page, logDir),
-      record: { ...page },
       text: [
         outputHeader(page, `${wait}${logDir ? `; log_dir: ${logDir}` : ""}`),
         ...stampedLines(page),

@@ -68,5 +68,5 @@ Deno.test("isPageAsset() names the page's files for GET and HEAD, nothing else",
       new URL(`http://127.0.0.1${path}`),
     );
   assert.ok(at("GET", "/") && at("HEAD", "/app.css") && at("GET", "/app.js"));
-  assert.ok(!at("POST", "/") && !at("GET", "/api/tools/list") && !at("HEAD", "/mcp"));
+  assert.ok(!at("POST", "/") && !at("GET", "/api/hub/list") && !at("HEAD", "/mcp"));
 });

@@ -39,8 +39,8 @@ function request(path, init) {
 }
 
 /**
- * Calls the JSON API: a hub verb ("hub/stop") or a tool ("tools/list", which adds each
- * process's ports), the same calls the CLI makes.
+ * Calls one of the JSON API's hub verbs ("hub/stop", "hub/list"), the same calls the CLI
+ * makes.
  */
 async function call(path, args) {
   const response = await request("/api/" + path, {
@@ -209,7 +209,7 @@ async function refresh() {
   const sequence = ++state.sequence;
   let processes;
   try {
-    processes = (await call("tools/list", {})).processes;
+    processes = await call("hub/list", {});
   } catch (error) {
     setConnected(false, error.status === 401 ? "locked" : error.message);
     return;
