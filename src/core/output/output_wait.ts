@@ -16,6 +16,7 @@ import {
   readOutput,
 } from "./query.ts";
 import type { WaitOptions } from "../hub.ts";
+import { runWait } from "../wait_engine.ts";
 import type { ManagedProcess } from "../process/managed_process.ts";
 import type { Supervision } from "../supervision.ts";
 import type { ProcessEvent, ProcessInfo } from "../types.ts";
@@ -115,41 +116,33 @@ async function waitOn(
   timeoutMs: number,
   options: WaitOptions,
 ): Promise<OutputWaitOutcome> {
-  const begun = Date.now();
   let matched: string | null = null;
   let ended: ProcessInfo | null = null;
-  let settle!: (result: OutputWaitOutcome["wait_result"]) => void;
-  const finished = new Promise<OutputWaitOutcome["wait_result"]>((resolve) => settle = resolve);
-  // The first ending wins; what happens after it does not change the outcome.
-  let done = false;
-  const finish = (result: OutputWaitOutcome["wait_result"]) => {
-    if (!done) settle(result);
-    done = true;
-  };
   const { pattern } = wanted;
-  const onEvent = (event: ProcessEvent) => {
-    if (done) return;
-    if (event.type === "line") {
-      if (!pattern || matched !== null) return;
-      if (wanted.stream !== "combined" && event.stream !== wanted.stream) return;
-      const text = stripAnsi(event.text);
-      if (pattern.test(text)) {
-        matched = text;
-        finish("ready");
+  const pending = () => [
+    ...(pattern ? [`log /${pattern.source}/`] : []),
+    ...(wanted.exit ? ["exit"] : []),
+  ];
+  const { result, waited_ms } = await runWait({ ...options, timeoutMs, pending }, async (run) => {
+    // From here on every stored line reaches the listener: the call "began" at this instant.
+    run.defer(entry.subscribe((event: ProcessEvent) => {
+      if (run.done) return;
+      if (event.type === "line") {
+        if (!pattern || matched !== null) return;
+        if (wanted.stream !== "combined" && event.stream !== wanted.stream) return;
+        const text = stripAnsi(event.text);
+        if (pattern.test(text)) {
+          matched = text;
+          run.finish("ready");
+        }
+      } else if (event.type === "exit") {
+        // A restart by someone ends only a wait for the exit: the next run may print the line.
+        if (event.restarting && !wanted.exit) return;
+        ended ??= event.process;
+        run.finish("exited");
       }
-    } else if (event.type === "exit") {
-      // A restart by someone ends only a wait for the exit: the next run may print the line.
-      if (event.restarting && !wanted.exit) return;
-      ended ??= event.process;
-      finish("exited");
-    }
-  };
-  // From here on every stored line reaches onEvent: the call "began" at this instant.
-  const unsubscribe = entry.subscribe(onEvent);
-  const now = entry.info();
-  const timers: ReturnType<typeof setTimeout>[] = [];
-  const onAbort = () => finish("timeout");
-  try {
+    }));
+    const now = entry.info();
     if (pattern && wanted.cursor !== undefined) {
       // Lines stored between the cursor and now count too.
       const earlier = await readOutput(hub, {
@@ -162,45 +155,22 @@ async function waitOn(
         before_time: undefined,
       });
       const line = earlier.output.at(-1);
-      if (line !== undefined && !done) {
+      if (line !== undefined && !run.done) {
         const marked = wanted.stream === "combined" && line.startsWith(ERR_MARK);
         matched = stripAnsi(marked ? line.slice(ERR_MARK.length) : line);
-        finish("ready");
+        run.finish("ready");
       }
     }
-    if (now.status !== "running" && !done) {
+    if (now.status !== "running" && !run.done) {
       ended = now;
-      finish("exited");
+      run.finish("exited");
     }
-    // No timer for a wait with no limit (setTimeout would fire at once).
-    if (Number.isFinite(timeoutMs)) timers.push(setTimeout(() => finish("timeout"), timeoutMs));
-    const { onProgress } = options;
-    if (onProgress) {
-      const pending = [
-        ...(pattern ? [`log /${pattern.source}/`] : []),
-        ...(wanted.exit ? ["exit"] : []),
-      ];
-      timers.push(setInterval(() => {
-        onProgress({ elapsed_ms: Date.now() - begun, timeout_ms: timeoutMs, pending });
-      }, 1_000));
-    }
-    if (options.signal?.aborted) finish("timeout");
-    options.signal?.addEventListener("abort", onAbort);
-    const result = await finished;
-    const outcome: OutputWaitOutcome = {
-      wait_result: result,
-      matched_line: matched,
-      waited_ms: Date.now() - begun,
-    };
-    if (result === "exited" && ended) {
-      const end = ended as ProcessInfo;
-      outcome.exit_code = end.exit_code;
-      outcome.exit_signal = end.exit_signal;
-    }
-    return outcome;
-  } finally {
-    unsubscribe();
-    options.signal?.removeEventListener("abort", onAbort);
-    for (const timer of timers) clearTimeout(timer);
+  });
+  const outcome: OutputWaitOutcome = { wait_result: result, matched_line: matched, waited_ms };
+  if (result === "exited" && ended) {
+    const end = ended as ProcessInfo;
+    outcome.exit_code = end.exit_code;
+    outcome.exit_signal = end.exit_signal;
   }
+  return outcome;
 }

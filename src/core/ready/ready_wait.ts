@@ -10,6 +10,7 @@ import { type Conditions, describeConditions } from "./conditions.ts";
 import { explainNotReady, type NotReadyReport } from "./not_ready_report.ts";
 import { portListens, urlAnswers } from "./probes.ts";
 import type { WaitOptions } from "../hub.ts";
+import { runWait } from "../wait_engine.ts";
 import type { ManagedProcess } from "../process/managed_process.ts";
 import type { Supervision } from "../supervision.ts";
 import type { ProcessEvent, ProcessInfo } from "../types.ts";
@@ -46,31 +47,10 @@ export async function waitUntilReady(
   conditions: Conditions,
   options: WaitOptions,
 ): Promise<ReadyOutcome> {
-  const begun = Date.now();
   const { port, log, url, timeoutMs } = conditions;
   let matched: string | null = null;
   let portOk = port === undefined;
   let urlOk = url === undefined;
-  let finish!: (result: ReadyOutcome["wait_result"]) => void;
-  const finished = new Promise<ReadyOutcome["wait_result"]>((resolve) => finish = resolve);
-  let done = false;
-  // Ends the current pause between polls early: one reaction to `finished` for the whole wait
-  // (racing every pause against it would add one per poll, each kept until the wait ends).
-  let wake = () => {};
-  finished.then(() => {
-    done = true;
-    wake();
-  });
-  /** Waits POLL_MS, or less when the wait finishes first, leaving no timer behind. */
-  const pause = () =>
-    new Promise<void>((resolve) => {
-      if (done) return resolve();
-      const timer = setTimeout(resolve, POLL_MS);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   const pending = () =>
     describeConditions({
       ...conditions,
@@ -78,76 +58,56 @@ export async function waitUntilReady(
       log: matched === null ? log : undefined,
       url: urlOk ? undefined : url,
     });
-  const check = () => {
-    if (matched !== null || !log) {
-      if (portOk && urlOk) finish("ready");
-    }
-  };
-  const onLine = (text: string) => {
-    if (matched !== null || !log) return;
-    const clean = stripAnsi(text);
-    if (log.test(clean)) {
-      matched = clean;
-      check();
-    }
-  };
-  // The run waited for: another caller may restart the process meanwhile, and the wait then
-  // goes on with the new run.
-  let current = started.pid;
-  /** Set when the program exited with 0 leaving processes that may yet get ready. */
-  let leftRunning = false;
-  const ended = (process: ProcessInfo) => {
-    if (leftBehind(entry, process, port !== undefined || url !== undefined)) leftRunning = true;
-    else finish("exited");
-  };
-  const handle = (event: ProcessEvent) => {
-    if (event.type === "line") onLine(event.text);
-    else if (event.type === "start") current = event.process.pid;
-    else if (event.type === "exit" && event.process.pid === current && !event.restarting) {
-      ended(event.process);
-    }
-  };
-  // Subscribing and reading the backlog happen in one step: no line is missed in between.
-  const unsubscribe = entry.subscribe(handle);
-  const onAbort = () => finish("timeout");
-  const timers: ReturnType<typeof setTimeout>[] = [];
-  try {
+  const deadline = Date.now() + timeoutMs;
+  const { result, waited_ms } = await runWait({ ...options, timeoutMs, pending }, (run) => {
+    const check = () => {
+      if ((matched !== null || !log) && portOk && urlOk) run.finish("ready");
+    };
+    const onLine = (text: string) => {
+      if (matched !== null || !log) return;
+      const clean = stripAnsi(text);
+      if (log.test(clean)) {
+        matched = clean;
+        check();
+      }
+    };
+    // The run waited for: another caller may restart the process meanwhile, and the wait then
+    // goes on with the new run.
+    let current = started.pid;
+    /** Set when the program exited with 0 leaving processes that may yet get ready. */
+    let leftRunning = false;
+    const ended = (process: ProcessInfo) => {
+      if (leftBehind(entry, process, port !== undefined || url !== undefined)) leftRunning = true;
+      else run.finish("exited");
+    };
+    // Subscribing and reading the backlog happen in one step: no line is missed in between.
+    run.defer(entry.subscribe((event: ProcessEvent) => {
+      if (event.type === "line") onLine(event.text);
+      else if (event.type === "start") current = event.process.pid;
+      else if (event.type === "exit" && event.process.pid === current && !event.restarting) {
+        ended(event.process);
+      }
+    }));
     for (const event of log ? backlogEvents(entry.output.dir, 1_000) : []) {
       if (event.time >= started.start_time) onLine(event.text);
     }
     const now = entry.info();
     current = now.pid;
     if (now.status !== "running") ended(now);
-    // No timer for a wait with no limit (setTimeout would fire at once).
-    if (Number.isFinite(timeoutMs)) timers.push(setTimeout(() => finish("timeout"), timeoutMs));
-    const { onProgress } = options;
-    if (onProgress) {
-      timers.push(setInterval(() => {
-        onProgress({ elapsed_ms: Date.now() - begun, timeout_ms: timeoutMs, pending: pending() });
-      }, 1_000));
-    }
-    if (options.signal?.aborted) finish("timeout");
-    options.signal?.addEventListener("abort", onAbort);
     check();
-    while (!done) {
-      if (leftRunning && entry.tree.pids.length === 0) finish("exited");
-      if (!portOk) portOk = await portListens(core.records(), port!, current);
-      if (!urlOk && !done) urlOk = await urlAnswers(url!, begun + timeoutMs, options.signal);
+    run.poll(POLL_MS, async () => {
+      if (leftRunning && entry.tree.pids.length === 0) run.finish("exited");
+      if (!portOk && !run.done) portOk = await portListens(core.records(), port!, current);
+      if (!urlOk && !run.done) urlOk = await urlAnswers(url!, deadline, run.signal);
       check();
-      await pause();
-    }
-  } finally {
-    unsubscribe();
-    options.signal?.removeEventListener("abort", onAbort);
-    for (const timer of timers) clearTimeout(timer);
-  }
-  const result = await finished;
+    });
+  });
   const outcome: ReadyOutcome = {
     ready: result === "ready",
     wait_result: result,
     not_met: result === "ready" ? [] : pending(),
     matched_line: matched,
-    waited_ms: Date.now() - begun,
+    waited_ms,
     stderr_tail: [],
     stdout_tail: [],
     port_conflict: null,
