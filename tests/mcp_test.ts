@@ -277,6 +277,10 @@ hubTest("processes are found by label, by command, and by command plus directory
   assert.equal(label, `${command} in ${await Deno.realPath(dirB)}`);
   const byLabel = await call(client, "ctrl", { action: "stop", command_or_label: label });
   assert.equal(byLabel.structuredContent.status, "stopped");
+  // Of the two, only A's runs now: the command alone means it.
+  const onlyRunning = await call(client, "output", { command_or_label: command });
+  assert.equal(onlyRunning.isError, undefined, text(onlyRunning));
+  assert.equal(onlyRunning.structuredContent.label, `${command} in ${await Deno.realPath(dirA)}`);
   const byCommandAndDir = await call(client, "ctrl", {
     action: "stop",
     command_or_label: command,

@@ -143,8 +143,8 @@ class FollowSession {
     const find = async () =>
       (await client.list({ command_or_label: ended.label })).find((p) => p.label === ended.label);
     const due = (await find().catch(() => undefined))?.restart_at;
-    // A program that died because its port was taken: say who has it.
-    const conflict = exitCodeOf(ended) === 0
+    // A program that died because its port was taken: say who has it. A stopped one did not.
+    const conflict = ended.status !== "failed"
       ? null
       : await client.portConflict(ended.pid).catch(() => null);
     if (conflict) printErr(describeConflict(conflict));

@@ -71,13 +71,14 @@ export class WaitInterrupted extends Error {
 
 /**
  * Awaits a start or restart sent with `conditions`. When it waits and `show` is set, a spinner
- * runs meanwhile and the outcome is printed after (with the output tails when `tails`). A
+ * runs meanwhile and the outcome is printed after (with the output tails when `tails`), unless
+ * `outcome` is false: the caller then prints it (printWaitOutcome) after its own line. A
  * Ctrl+C while it waits rejects with WaitInterrupted, naming `target`, the process waited on.
  */
 export async function awaitReady<T extends StartResult>(
   conditions: ReadyConditions,
   call: Promise<T>,
-  show: { show: boolean; tails: boolean },
+  show: { show: boolean; tails: boolean; outcome?: boolean },
   target: ProcessTarget,
 ): Promise<T> {
   const what = describeConditions(conditions);
@@ -89,7 +90,7 @@ export async function awaitReady<T extends StartResult>(
     const waited = Promise.race([call, interrupted.promise]);
     if (!show.show) return await waited;
     const result = await withSpinner(what, waited);
-    printWaitOutcome(result, show.tails);
+    if (show.outcome !== false) printWaitOutcome(result, show.tails);
     return result;
   } finally {
     Deno.removeSignalListener("SIGINT", onInterrupt);
@@ -191,7 +192,7 @@ async function withSpinner<T>(what: string, work: Promise<T>): Promise<T> {
  * Prints how the wait ended: ready (with the matched line), exited or timed out (with what was
  * not met and who holds the port). With `tails`, also the last lines of stderr and stdout.
  */
-function printWaitOutcome(result: StartResult, tails: boolean): void {
+export function printWaitOutcome(result: StartResult, tails: boolean): void {
   if (result.wait_result === undefined) return;
   const colour = Deno.stderr.isTerminal() && !Deno.env.get("NO_COLOR");
   const seconds = `${((result.waited_ms ?? 0) / 1000).toFixed(1)} s`;

@@ -139,11 +139,17 @@ export interface PortHolderInfo {
 /** A start would wait for a port that another process already listens on. */
 export class PortConflictError extends PersistprocError {
   readonly holder: PortHolderInfo;
-  constructor(holder: PortHolderInfo, options?: ErrorOptions) {
+  /**
+   * `holderFolder`: the holder is a managed process running in that other folder (another
+   * worktree's server), which must not be restarted: the start needs a port of its own.
+   */
+  constructor(holder: PortHolderInfo, options?: ErrorOptions & { holderFolder?: string }) {
     super(
       "port_in_use",
       `Port ${holder.port} is already in use by ${describeHolder(holder)}; ${
-        holder.label
+        options?.holderFolder !== undefined
+          ? `it runs in "${options.holderFolder}": to run this one beside it, start it with assign_port (CLI: --assign-port PORT) for a port of its own`
+          : holder.label
           // Another copy on another port is what persistproc exists to prevent.
           ? `to run it anew, restart "${holder.label}" instead of starting another`
           : isAdoptable(holder)

@@ -52,7 +52,8 @@ export function matchesFilter(entry: Addressable, filter: ProcessFilter): boolea
 
 /**
  * Returns the one entry the target names. A pid wins over a label, a label over a command; a
- * pid no process has now names the process it belonged to before a restart. No match, or
+ * pid no process has now names the process it belonged to before a restart; of several
+ * entries a name matches, the only one running. No match, or
  * several, is an error that lists the candidates (and names one whose label is close to what
  * was asked for) so the caller can pick.
  */
@@ -87,6 +88,10 @@ export function resolveTarget<T extends Addressable>(entries: T[], target: Proce
   const byCommand = inDir.filter((entry) => entry.spec.command_line === name);
   if (byCommand.length === 1) return byCommand[0];
   const matches = byLabel.length > 1 ? byLabel : byCommand;
+  // Of several, the one that runs is the one meant (`stop "npm run dev"` with ended runs of it
+  // in other folders still listed).
+  const running = matches.filter((entry) => entry.status === "running");
+  if (running.length === 1) return running[0];
   if (matches.length > 1) {
     throw new AmbiguousTargetError(
       `"${name}" matches ${matches.length} processes; give pid or working_directory:\n${

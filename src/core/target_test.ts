@@ -72,3 +72,17 @@ Deno.test("editDistance() counts single-character edits", () => {
   assert.equal(editDistance("", "abc"), 3);
   assert.equal(editDistance("kitten", "sitting"), 3);
 });
+
+Deno.test("resolveTarget(): a command several entries ran names the only one running", () => {
+  const at = (pid: number, dir: string, status: string): Addressable => ({
+    pid,
+    status,
+    spec: { label: `npm run dev in ${dir}`, command_line: "npm run dev", working_directory: dir },
+  });
+  const [a, b, c] = [at(1, "/a", "stopped"), at(2, "/b", "running"), at(3, "/c", "failed")];
+  assert.equal(resolveTarget([a, b, c], { command_or_label: "npm run dev" }), b);
+  assert.throws(
+    () => resolveTarget([a, c], { command_or_label: "npm run dev" }),
+    /matches 2 processes/,
+  );
+});

@@ -21,6 +21,7 @@ import { TARGET_HELP, WORKING_DIRECTORY_FLAG } from "../target.ts";
 import {
   awaitReady,
   INTERRUPTED_EXIT,
+  printWaitOutcome,
   sayKeptRunning,
   targetOfCall,
   WAIT_FLAGS,
@@ -198,6 +199,7 @@ async function act(settings: Settings, to: Addressing, args: CtrlArgs): Promise<
     return INTERRUPTED_EXIT;
   }
   printOut(text ? describe(result) : JSON.stringify(result, null, 2));
+  if (text && result.action !== "stop") printWaitOutcome(result, true);
   return result.ready === false ? 1 : 0;
 }
 
@@ -211,7 +213,8 @@ async function sendAction(
   positionals: string[],
 ): Promise<WaitedCtrlResult & { was_running?: boolean }> {
   if (args.action !== "stop") {
-    const show = { show: text, tails: true };
+    // The outcome is printed after the "started" line: in the order things happened.
+    const show = { show: text, tails: true, outcome: false };
     return await awaitReady(args, startOrRestart(client, args), show, targetOfCall(args));
   }
   const sent = Date.now();

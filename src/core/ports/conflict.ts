@@ -8,6 +8,8 @@ import { findPortHolders, type PortHolder } from "./listeners.ts";
 import type { ProcessInfo, StopReport } from "../types.ts";
 
 const ADDRESS_IN_USE = /EADDRINUSE|address already in use|port \d+ is (?:already )?in use/i;
+/** A program that moved to another port on its own (Vite's "trying another one"): no conflict. */
+const MOVED_ON = /trying another|another one|instead\b|next (?:free|available)/i;
 const PORT_IN_MESSAGE = /(?::|\bport\s+)(\d{1,5})\b/gi;
 
 /** Names a holder, with the label of the running managed process whose tree it belongs to. */
@@ -37,14 +39,27 @@ export async function foreignHolder(
   return foreign ? nameHolder(foreign, processes) : null;
 }
 
-/** Throws PortConflictError, naming the holder, when a process outside `ownGroup` holds `port`. */
+/**
+ * Throws PortConflictError, naming the holder, when a process outside `ownGroup` holds `port`.
+ * `directory` is where the process being started runs: a managed holder in another folder is
+ * another worktree's, which the error says, advising an assigned port rather than a restart.
+ */
 export async function assertPortFree(
   port: number,
   processes: readonly ProcessInfo[],
   ownGroup?: number,
+  directory?: string,
 ): Promise<void> {
   const holder = await foreignHolder(port, processes, ownGroup);
-  if (holder) throw new PortConflictError(holder);
+  if (!holder) return;
+  const owner = holder.label === null
+    ? undefined
+    : processes.find((p) => p.label === holder.label && p.status === "running");
+  const elsewhere = directory !== undefined && owner !== undefined &&
+      owner.working_directory !== directory
+    ? owner.working_directory
+    : undefined;
+  throw new PortConflictError(holder, { holderFolder: elsewhere });
 }
 
 /**
@@ -56,7 +71,7 @@ export async function assertPortFree(
 export function addressInUse(
   lines: readonly string[],
 ): { line: string; port: number | null } | null {
-  const reports = lines.filter((line) => ADDRESS_IN_USE.test(line));
+  const reports = lines.filter((line) => ADDRESS_IN_USE.test(line) && !MOVED_ON.test(line));
   if (reports.length === 0) return null;
   const portsIn = (line: string) =>
     [...line.matchAll(PORT_IN_MESSAGE)].map((m) => Number(m[1])).filter(isPort);

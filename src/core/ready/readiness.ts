@@ -74,7 +74,7 @@ export async function startWhenReady(
     wait_for_port: raw.wait_for_port === true ? assigned : raw.wait_for_port,
   });
   if (conditions?.port !== undefined && conditions.port !== assigned) {
-    await assertPortFree(conditions.port, core.records());
+    await assertPortFree(conditions.port, core.records(), undefined, spec.working_directory);
   }
   let entry: ManagedProcess;
   try {

@@ -1,0 +1,85 @@
+/**
+ * End-to-end: what persistproc says is true and does no harm. A port held by another
+ * worktree's server advises an assigned port, not a restart of that server (over MCP and the
+ * CLI); the CLI prints "started" before "ready after", as they happened; a deliberate stop of
+ * a program that moved off a taken port (as Vite does) names no holder from that program's
+ * own words.
+ */
+import assert from "node:assert/strict";
+import { cli, CliProcess } from "./_cli.ts";
+import { connectMcp, FIXTURES, freePort, hubTest } from "./_hub.ts";
+
+const serverAt = (
+  port: number,
+) => [Deno.execPath(), "run", "-A", `${FIXTURES}slow_http.ts`, String(port)];
+
+hubTest(
+  "a port held by another folder's server advises assign_port, never its restart",
+  async (hub) => {
+    const [a, b] = [`${hub.dataDir}/main`, `${hub.dataDir}/feature`];
+    await Deno.mkdir(a);
+    await Deno.mkdir(b);
+    const port = freePort();
+    // Merged into one stream, so the order of what the CLI printed shows.
+    await using first = new CliProcess(hub, [
+      "start",
+      "--wait-for-port",
+      String(port),
+      ...serverAt(port),
+    ], {
+      cwd: a,
+      runner: ["sh", "-c", '"$0" "$@" 2>&1'],
+    });
+    const { code, stdout } = await first.result();
+    assert.equal(code, 0, stdout);
+    const started = stdout.search(/^started /m);
+    const ready = stdout.search(/^ready after \d+\.\d s$/m);
+    assert.ok(started >= 0 && ready > started, `"started" before "ready after":\n${stdout}`);
+
+    const second = await cli(
+      hub,
+      ["start", "--wait-for-port", String(port), ...serverAt(port)],
+      {},
+      b,
+    );
+    assert.equal(second.code, 1);
+    assert.match(
+      second.stderr,
+      new RegExp(
+        `it runs in "${await Deno.realPath(
+          a,
+        )}": to run this one beside it, start it with assign_port \\(CLI: --assign-port PORT\\)`,
+      ),
+    );
+    assert.doesNotMatch(second.stderr, /restart/);
+    await using client = await connectMcp(hub);
+    const viaMcp = await client.callTool({
+      name: "ctrl",
+      arguments: {
+        action: "start",
+        command_or_label: serverAt(port).join(" "),
+        working_directory: b,
+        wait_for_port: port,
+      },
+    }) as { isError?: boolean; content: { text: string }[] };
+    assert.equal(viaMcp.isError, true);
+    assert.match(viaMcp.content[0].text, /start it with assign_port/);
+    assert.doesNotMatch(viaMcp.content[0].text, /restart/);
+  },
+);
+
+hubTest("a stop of a program that moved off a taken port names no holder", async (hub) => {
+  using taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const moved = freePort();
+  const script = `echo "Port ${taken.addr.port} is in use, trying another one..."; exec ${
+    serverAt(moved).join(" ")
+  }`;
+  await using follower = new CliProcess(hub, ["run", "--on-exit", "detach", script], {
+    runner: ["sh", "-c", '"$0" "$@" 2>&1'],
+  });
+  await follower.waitForOutput(/listening on/, "stdout");
+  const stopped = await cli(hub, ["stop", script]);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  const { stdout } = await follower.result();
+  assert.doesNotMatch(stdout, /is held by/, stdout);
+});
