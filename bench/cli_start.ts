@@ -26,6 +26,23 @@ async function coldStart(argv: string[], runs: number, env?: Record<string, stri
   return median(samples);
 }
 
+/**
+ * Median wall times of `a` and `b`, run in turn `runs` times each after one warm-up pair, so
+ * that the load of a shared machine falls on both alike.
+ */
+async function inPairs(a: string[], b: string[], runs: number): Promise<[number, number]> {
+  const times: [number[], number[]] = [[], []];
+  for (let run = 0; run < runs + 1; run++) {
+    for (const [i, argv] of [a, b].entries()) {
+      const [ms] = await timed(() =>
+        new Deno.Command(argv[0], { args: argv.slice(1), stdin: "null", stdout: "null" }).output()
+      );
+      if (run > 0) times[i].push(ms);
+    }
+  }
+  return [median(times[0]), median(times[1])];
+}
+
 /** The compiled binary to time, or why there is none. */
 async function compiledBinary(ctx: BenchContext): Promise<string | { reason: string }> {
   const given = Deno.env.get("PERSISTPROC_BINARY");
@@ -51,6 +68,12 @@ export const cliStart: Measure = async (ctx) => {
   const empty = join(ctx.tmp, "empty.ts");
   await Deno.writeTextFile(empty, "");
   const denoFloor = await coldStart([Deno.execPath(), "run", empty], runs);
+  ctx.note(`cli: persistproc list and an empty deno run in pairs, ${runs * 2} runs`);
+  const [paired, pairedEmpty] = await inPairs(
+    [Deno.execPath(), "run", "-A", MAIN, ...list],
+    [Deno.execPath(), "run", "-A", empty],
+    runs * 2,
+  );
 
   let pm2: number | null = null;
   let nodeFloor: number | null = null;
@@ -78,6 +101,13 @@ export const cliStart: Measure = async (ctx) => {
     target: "≤ 0.5 × pm2",
     met: compiled === null || pm2 === null ? null : compiled <= 0.5 * pm2,
     note: typeof binary === "string" ? undefined : binary.reason,
+  }, {
+    measure: "CLI cold start: persistproc list ÷ an empty deno run, in pairs",
+    unit: "×",
+    persistproc: paired / pairedEmpty,
+    target: "≤ 1.5 ×",
+    met: paired / pairedEmpty <= 1.5,
+    note: `${paired.toFixed(0)} ms against ${pairedEmpty.toFixed(0)} ms`,
   }, {
     measure: "runtime floor: an empty program (deno run / node -e 0)",
     unit: "ms",

@@ -8,45 +8,19 @@ import denoJson from "../../deno.json" with { type: "json" };
 import { HubError } from "../client/errors.ts";
 import { editDistance } from "../core/target.ts";
 import { findExecutable } from "../core/process/executable.ts";
-import { parseFlags, splitAtFirstPositional, UsageError } from "./args.ts";
+import {
+  type FlagSpec,
+  type ParsedArgs,
+  parseFlags,
+  splitAtFirstPositional,
+  UsageError,
+} from "./args.ts";
 import { type Command, invoke } from "./command.ts";
-import { ctrlCommand, restartCommand, startCommand, stopCommand } from "./commands/ctrl.ts";
-import { adoptCommand } from "./commands/adopt.ts";
-import { eventsCommand } from "./commands/events.ts";
-import { forgetCommand } from "./commands/forget.ts";
-import { listCommand } from "./commands/list.ts";
-import { openCommand } from "./commands/open.ts";
-import { outputCommand } from "./commands/output.ts";
-import { runCommand } from "./commands/run.ts";
-import { serveCommand } from "./commands/serve.ts";
-import { setupCommand } from "./commands/setup.ts";
-import { shutdownCommand } from "./commands/shutdown.ts";
-import { tokenCommand } from "./commands/token.ts";
-import { waitCommand } from "./commands/wait.ts";
+import { allCommands, COMMAND_TABLE, commandNamed } from "./command_table.ts";
 import { globalHelp } from "./help.ts";
 import { inCliWords, NoTargetError } from "./folder.ts";
 import { printError, printErrorsAsJson, printOut } from "./output.ts";
 import { GLOBAL_FLAGS } from "./settings.ts";
-
-/** Every subcommand, in the order the help lists them. */
-export const COMMANDS: readonly Command[] = [
-  runCommand,
-  serveCommand,
-  listCommand,
-  outputCommand,
-  eventsCommand,
-  waitCommand,
-  startCommand,
-  stopCommand,
-  restartCommand,
-  forgetCommand,
-  adoptCommand,
-  ctrlCommand,
-  shutdownCommand,
-  setupCommand,
-  tokenCommand,
-  openCommand,
-] as Command[];
 
 const TOP_FLAGS = {
   ...GLOBAL_FLAGS,
@@ -80,10 +54,20 @@ export async function runCli(args: string[]): Promise<number> {
 }
 
 async function dispatch(args: string[]): Promise<number> {
-  // `run`'s own flags may come before an implicit run's command, as in
-  // `persistproc --restart npm run dev`: they are accepted here and handed to run.
-  const spec = { ...runCommand.flags, ...TOP_FLAGS };
-  const { values, positionals } = parseFlags(args, spec, true);
+  // Most calls name a subcommand after global flags only: read with those alone, nothing but
+  // that subcommand is loaded. `run`'s own flags may come before an implicit run's command, as
+  // in `persistproc --restart npm run dev`: then run is loaded, and its flags are accepted here
+  // and handed to it.
+  let spec: FlagSpec = TOP_FLAGS;
+  let parsed = parseOrNull(args, TOP_FLAGS);
+  let runCommand: Command | undefined;
+  if (parsed === null || isImplicitRun(parsed.positionals[0])) {
+    runCommand = await commandNamed("run")!.load();
+    spec = { ...runCommand.flags, ...TOP_FLAGS };
+    parsed = parseFlags(args, spec, true);
+  }
+  // Read with run's flags too, the values hold the top flags and perhaps some of run's.
+  const { values, positionals } = parsed as ParsedArgs<typeof TOP_FLAGS>;
   const { version, serve, ...rest } = values;
   const globals = pick(rest, Object.keys(GLOBAL_FLAGS));
   const runFlags = Object.keys(rest).filter((name) => !(name in GLOBAL_FLAGS));
@@ -92,10 +76,10 @@ async function dispatch(args: string[]): Promise<number> {
     return 0;
   }
   if (globals.help && positionals.length === 0) {
-    printOut(globalHelp(COMMANDS));
+    printOut(globalHelp(await allCommands()));
     return 0;
   }
-  const command = COMMANDS.find((c) => c.names.includes(positionals[0]));
+  const command = await commandNamed(positionals[0])?.load();
   if (runFlags[0] === "working-directory" && command?.flags["working-directory"]) {
     throw new UsageError(
       `-C (--working-directory) goes after the subcommand: persistproc ${
@@ -110,19 +94,34 @@ async function dispatch(args: string[]): Promise<number> {
   }
   if (serve || positionals.length === 0) {
     if (positionals.length > 0) throw new UsageError("--serve takes no command");
-    return await invoke(serveCommand, [], globals);
+    return await invoke(await commandNamed("serve")!.load(), [], globals);
   }
   // `persistproc help [SUBCOMMAND]` is `--help`, as in git and npm. A program named `help`
   // still runs with `persistproc run help`.
   if (positionals[0] === "help" && runFlags.length === 0) {
-    return helpFor(positionals.slice(1), globals);
+    return await helpFor(positionals.slice(1), globals);
   }
   if (command !== undefined) return await invoke(command, positionals.slice(1), globals);
   assertNotMistypedSubcommand(positionals[0]);
   // Not a subcommand: the implicit run, given the run flags that came before the command.
   // `--` keeps the command's own flags its own.
   const before = splitAtFirstPositional(args, spec).flags;
-  return await invoke(runCommand, [...before, "--", ...positionals], {});
+  return await invoke(runCommand!, [...before, "--", ...positionals], {});
+}
+
+/** Whether `word` (the first positional) is a command to run rather than a subcommand. */
+function isImplicitRun(word: string | undefined): boolean {
+  return word !== undefined && word !== "help" && commandNamed(word) === undefined;
+}
+
+/** The flags and positionals of `args` read with `spec`; null when `spec` does not fit them. */
+function parseOrNull<O extends FlagSpec>(args: string[], spec: O) {
+  try {
+    return parseFlags(args, spec, true);
+  } catch (error) {
+    if (error instanceof UsageError) return null;
+    throw error;
+  }
 }
 
 /**
@@ -142,7 +141,7 @@ function assertNotMistypedSubcommand(word: string): void {
 
 /** The subcommand a typo away from `word`, if any. */
 function closestSubcommand(word: string): string | undefined {
-  const names = [...COMMANDS.flatMap((c) => c.names), "help"];
+  const names = [...COMMAND_TABLE.flatMap((c) => c.names), "help"];
   return names.find((name) => editDistance(name, word) <= (name.length > 3 ? 2 : 1));
 }
 
@@ -150,11 +149,11 @@ function pick<T extends object>(values: T, keys: string[]): Partial<T> {
   return Object.fromEntries(Object.entries(values).filter(([key]) => keys.includes(key))) as T;
 }
 
-function helpFor(
+async function helpFor(
   rest: string[],
   globals: Parameters<typeof invoke>[2],
-): Promise<number> | number {
-  const command = COMMANDS.find((c) => c.names.includes(rest[0]));
+): Promise<number> {
+  const command = await commandNamed(rest[0])?.load();
   if (command !== undefined) return invoke(command, ["--help"], globals);
   if (rest.length > 0) {
     const close = closestSubcommand(rest[0]);
@@ -162,7 +161,7 @@ function helpFor(
       `Unknown subcommand "${rest[0]}"${close ? `: did you mean '${close}'?` : ""}`,
     );
   }
-  printOut(globalHelp(COMMANDS));
+  printOut(globalHelp(await allCommands()));
   return 0;
 }
 
