@@ -71,6 +71,16 @@ function verbOfTool(tool: string, args: unknown) {
 /** Finds a port nobody listens on right now. */
 export { freePort };
 
+/** A 2025-era `initialize` request from a client of this name and version. */
+export function initializeRequest(name: string, version: string, protocolVersion = "2025-06-18") {
+  return {
+    jsonrpc: "2.0",
+    id: 1,
+    method: "initialize",
+    params: { protocolVersion, capabilities: {}, clientInfo: { name, version } },
+  };
+}
+
 /** SIGKILLs a process group, if it still exists: the cleanup of a test that started it. */
 export function killGroup(pgid: number): void {
   try {

@@ -27,6 +27,8 @@ export interface ServeOptions {
    * authentication off, which is allowed on loopback only.
    */
   token?: string;
+  /** Serve Claude Code's development channel at `/channel` (a research preview). */
+  claudeChannel?: boolean;
 }
 
 /** The port is taken; says whether by another persistproc, else by whom if known. */
@@ -132,6 +134,10 @@ export async function listen(options: ServeOptions, context: DoorContext): Promi
           });
         });
         return await (await mcp)(exchange.request, exchange.parsedBody);
+      }
+      if (options.claudeChannel && url.pathname === "/channel") {
+        const { claudeChannel } = await import("./claude_channel.ts");
+        return await claudeChannel(ctx, request, url);
       }
       if (url.pathname === "/api/session" && request.method === "POST") {
         return startSession(policy.token);

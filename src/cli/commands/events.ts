@@ -10,7 +10,7 @@ import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
 import { followEvents } from "../event_feed.ts";
-import { eventLine } from "../event_line.ts";
+import { eventLine } from "../../core/events/event_line.ts";
 import { printOut, stdoutIsGone } from "../output.ts";
 import { WORKING_DIRECTORY_FLAG } from "../target.ts";
 import { parseCliTime } from "../time.ts";

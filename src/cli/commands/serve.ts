@@ -15,7 +15,8 @@ import { DEFAULT_PORT, type Settings } from "../settings.ts";
 export const serveCommand = defineCommand({
   names: ["serve"],
   summary: "run the server in the foreground (also: no arguments, or --serve)",
-  usage: "persistproc serve [--quiet | --verbose] [--host HOST] [--no-auth] [--log-max-bytes N]",
+  usage: "persistproc serve [--quiet | --verbose] [--host HOST] [--no-auth] [--log-max-bytes N]\n" +
+    "                  [--claude-channel]",
   details: `Runs the persistproc server on 127.0.0.1 until Ctrl+C, SIGTERM or 'persistproc
 shutdown', then stops every process it manages. It prints its MCP address, the dashboard's
 address with the token, and the command that prints how to connect an agent
@@ -34,13 +35,18 @@ Flags:
                       user on this machine can then run commands as you
   --log-max-bytes N   output kept per stream and process (one older generation's worth
                       too); older bytes are freed as newer ones come
-                      (env PERSISTPROC_LOG_MAX_BYTES; default 16777216 = 16 MiB)`,
+                      (env PERSISTPROC_LOG_MAX_BYTES; default 16777216 = 16 MiB)
+  --claude-channel    also serve Claude Code's development channel at /channel, which
+                      pushes crashes into interactive sessions started with
+                      claude --dangerously-load-development-channels server:NAME
+                      (a research preview; see the README)`,
   flags: {
     quiet: { type: "boolean" },
     verbose: { type: "boolean" },
     host: { type: "string" },
     "no-auth": { type: "boolean" },
     "log-max-bytes": { type: "string" },
+    "claude-channel": { type: "boolean" },
   },
   async run({ values, positionals, settings }) {
     if (positionals.length > 0) {
@@ -64,6 +70,7 @@ Flags:
         hostname: values.host,
         token: token ?? undefined,
         logMaxBytes: Number(cap),
+        claudeChannel: values["claude-channel"] ?? false,
         onListen: (url) => {
           const mcp = new URL("/mcp/", url).href;
           const dashboard = new URL("/", url).href;

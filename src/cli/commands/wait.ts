@@ -9,7 +9,7 @@ import type { ProcessInfo } from "../../core/types.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
 import { followEvents } from "../event_feed.ts";
-import { eventLine } from "../event_line.ts";
+import { eventLine } from "../../core/events/event_line.ts";
 import { exitCodeOf } from "../exit_status.ts";
 import { actOnTarget } from "../folder.ts";
 import { printOut } from "../output.ts";

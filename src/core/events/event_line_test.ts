@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { HubEvent } from "../core/events/event.ts";
+import type { HubEvent } from "./event.ts";
 import { eventLine } from "./event_line.ts";
 
 const BASE: HubEvent = {

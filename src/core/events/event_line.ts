@@ -1,9 +1,9 @@
 /**
- * One event as one terminal line, the form `persistproc events` prints and an agent's monitor
- * reads: `persistproc: "api" (pid 12346) crashed: exit 1 at 14:12:31; last stderr: Error: ...`.
+ * One event as one terminal line, the form `persistproc events` prints, an agent's monitor
+ * reads and the Claude Code channel sends: `persistproc: "api" (pid 12346) crashed: exit 1 at 14:12:31; last stderr: Error: ...`.
  * What came from the program (its label, its output) is escaped, so a line stays one line.
  */
-import type { HubEvent } from "../core/events/event.ts";
+import type { HubEvent } from "./event.ts";
 
 /** The event in one line; see the module comment. */
 export function eventLine(event: HubEvent): string {
