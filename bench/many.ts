@@ -47,7 +47,8 @@ export const many: Measure = async (ctx) => {
     ctx.note(`many: ${manyQuiet} quiet processes`);
     await using hub = await benchHub();
     await startMany(hub, manyQuiet, "sleep 1000", ctx.tmp);
-    await new Promise((resolve) => setTimeout(resolve, 3_000)); // past the busy polls of starting
+    // Past the busy looks of starting (every 100 ms for 5 s after the last launch).
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
     const cpu = await cpuPercent(hub, manyQuietSeconds);
     rows.push({
       measure: `server CPU, ${manyQuiet} quiet processes (${manyQuietSeconds} s)`,

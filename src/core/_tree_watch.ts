@@ -1,7 +1,8 @@
 /**
  * Keeping the trees of running processes up to date: one look at the process table for all of
- * them, soon after a launch (a daemon forks early), then every second while anything happens,
- * and less often (up to every 10 s) while nothing does (see ProcessTree.watched).
+ * them, soon after a launch and every 100 ms for 5 s after it (a daemon forks early), then every
+ * second while anything happens, and less often (up to every 10 s) while nothing does (see
+ * ProcessTree.watched).
  *
  * A look costs what changed since the last one: the census reads only processes not seen
  * before (see ProcessCensus), their environments are read once (for tree markers, see
@@ -22,6 +23,13 @@ const TREE_QUIET_POLL_MS = 10_000;
 const QUIET_LOOKS_BEFORE_BACKOFF = 10;
 /** How soon after a launch its tree is first looked at. */
 const TREE_FIRST_POLL_MS = 150;
+/**
+ * How long after a launch its tree is looked at more often, and how often: a daemon forks and
+ * lets its parent go early, and one that also clears its environment (no tree marker) is found
+ * only if a look falls while its parent still lives.
+ */
+const YOUNG_MS = 5_000;
+const YOUNG_POLL_MS = 100;
 
 /** The pause before the next look after `quiet` looks in a row found nothing new. */
 export function pauseAfter(quiet: number): number {
@@ -39,6 +47,8 @@ export class TreeWatch {
   #stopped = false;
   /** Looks in a row that changed no tree, with no stir between them. */
   #quiet = 0;
+  /** Until when (epoch ms) the newest launch's tree is young (see YOUNG_MS). */
+  #youngUntil = 0;
   /**
    * The markers of the table of census version `version` (null: not asked for): while the
    * table is the same, the same objects go to every tree, which index them once (see tree.ts).
@@ -56,6 +66,7 @@ export class TreeWatch {
   watch(soon = false): void {
     if (soon) {
       this.#quiet = 0;
+      this.#youngUntil = Date.now() + YOUNG_MS;
       this.#plan(TREE_FIRST_POLL_MS);
     } else if (this.#timer === undefined) {
       this.#plan(pauseAfter(this.#quiet));
@@ -113,6 +124,6 @@ export class TreeWatch {
     if (changed) this.#changed();
     // Other users' processes come and go all the time: only a change to a tree counts.
     this.#quiet = changed ? 0 : this.#quiet + 1;
-    this.#plan(pauseAfter(this.#quiet));
+    this.#plan(Date.now() < this.#youngUntil ? YOUNG_POLL_MS : pauseAfter(this.#quiet));
   }
 }
