@@ -180,9 +180,7 @@ function wantedSearch(required: RequiredText): Search {
   const latin1 = required.alternatives.map((alternative) =>
     String.fromCharCode(...new TextEncoder().encode(alternative))
   );
-  if (!required.foldCase && latin1.length === 1) {
-    return (text, from) => text.indexOf(latin1[0], from);
-  }
+  if (!required.foldCase && latin1.length === 1) return rareFirst(latin1[0]);
   const source = latin1.map((alternative) => {
     let out = "";
     for (const char of alternative) {
@@ -198,5 +196,41 @@ function wantedSearch(required: RequiredText): Search {
   return (text, from) => {
     regex.lastIndex = from;
     return regex.exec(text)?.index ?? -1;
+  };
+}
+
+// Bytes by how common they are in logs, most common first: space, lowercase letters by their
+// frequency in English, digits, common punctuation, capitals; anything else is rarer.
+const COMMON = " etaoinshrdlcumwfgypbvkjxqz0123456789.,:/-_=()[]'\"ETAOINSHRDLCUMWFGYPBVKJXQZ";
+
+/** Searches per batch before a byte found too often is given up for the next rarest one. */
+const MISSES_ALLOWED = 64;
+
+/**
+ * A search for `literal` that looks for its rarest byte with `indexOf` (memchr speed on
+ * Latin-1 text) and compares the literal only there. A byte that turns out common in this log
+ * (more than MISSES_ALLOWED misses in a text) is given up for the next rarest, and after the
+ * last the whole literal is searched for.
+ */
+function rareFirst(literal: string): Search {
+  const rank = (char: string) => COMMON.includes(char) ? COMMON.indexOf(char) : COMMON.length;
+  const order = [...new Set(literal)].sort((a, b) => rank(b) - rank(a));
+  let pick = 0;
+  return (text, from) => {
+    let start = from;
+    while (pick < order.length) {
+      const offset = literal.indexOf(order[pick]);
+      let misses = 0;
+      let at = text.indexOf(order[pick], start + offset);
+      for (; at !== -1 && misses <= MISSES_ALLOWED; at = text.indexOf(order[pick], at + 1)) {
+        if (text.startsWith(literal, at - offset)) return at - offset;
+        misses++;
+      }
+      if (at === -1) return -1;
+      // Every place before this one that holds the byte was compared: go on from here.
+      start = at - offset;
+      pick++;
+    }
+    return text.indexOf(literal, start);
   };
 }

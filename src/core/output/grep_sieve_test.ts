@@ -128,3 +128,17 @@ Deno.test("grep with context finds a match at a batch's edge with the lines arou
   ]);
   assert.equal(page.matched_lines, 2);
 });
+
+Deno.test("a search whose rarest byte turns out common in the log still finds every match", async () => {
+  using f = fixture();
+  const at = new Date(Date.UTC(2026, 0, 1));
+  // "z" is the rarest byte of the pattern by the table, but here it is on every line, three
+  // times: the search gives it up at its 66th place, which begins the first match.
+  const lines = Array.from({ length: 500 }, (_, i) => `zz ${i} zq`);
+  lines[21] = "zz zebra zq";
+  lines[400] = "zebra";
+  f.log.append("stdout", lines, at);
+  f.log.append("stdout", ["zz", "a zebra", "zz"], at);
+  const page = await readOutput(f.hub, { pid: 42, grep: "zebra" });
+  assert.deepEqual(page.output, ["zz zebra zq", "--", "zebra", "--", "a zebra"]);
+});
