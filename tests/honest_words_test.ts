@@ -3,11 +3,11 @@
  * worktree's server advises an assigned port, not a restart of that server (over MCP and the
  * CLI); the CLI prints "started" before "ready after", as they happened; a deliberate stop of
  * a program that moved off a taken port (as Vite does) names no holder from that program's
- * own words.
+ * own words; a launcher that exits 0 leaving a server is told so, with the server's port.
  */
 import assert from "node:assert/strict";
 import { cli, CliProcess } from "./_cli.ts";
-import { connectMcp, FIXTURES, freePort, hubTest } from "./_hub.ts";
+import { connectMcp, FIXTURES, freePort, hubTest, waitFor } from "./_hub.ts";
 
 const serverAt = (
   port: number,
@@ -82,4 +82,51 @@ hubTest("a stop of a program that moved off a taken port names no holder", async
   assert.equal(stopped.code, 0, stopped.stderr);
   const { stdout } = await follower.result();
   assert.doesNotMatch(stdout, /is held by/, stdout);
+});
+
+hubTest("a launcher that exits 0 leaving a server is told so, with its port", async (hub) => {
+  const port = freePort();
+  const log = `${hub.dataDir}/daemon.out`;
+  // Starts the server in the background, returns once it listens, and exits 0.
+  const launcher = `${
+    serverAt(port).join(" ")
+  } > ${log} 2>&1 & until grep -q listening ${log} 2>/dev/null; do sleep 0.1; done; exit 0`;
+  await using follower = new CliProcess(hub, ["run", launcher], {
+    runner: ["sh", "-c", '"$0" "$@" 2>&1'],
+  });
+  const { code, stdout } = await follower.result();
+  assert.equal(code, 0, stdout);
+  assert.match(
+    stdout,
+    new RegExp(
+      `process exited with code 0, leaving processes that listen on ${port} \\(they run on; stop them with: persistproc stop \\d+\\)`,
+    ),
+  );
+  const pid = /persistproc stop (\d+)\)/.exec(stdout)![1];
+  const stopped = await cli(hub, ["stop", pid]);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  assert.match(stopped.stdout, new RegExp(`freed port ${port}`));
+});
+
+hubTest("attaching shows the current run's tail, not earlier runs'", async (hub) => {
+  const dir = `${hub.dataDir}/app`;
+  await Deno.mkdir(dir);
+  const command =
+    'n=$(cat count 2>/dev/null || echo 0); n=$((n+1)); echo $n > count; echo "run $n"; sleep 300';
+  const started = await cli(hub, ["start", command], {}, dir);
+  assert.equal(started.code, 0, started.stderr);
+  const printed = async (line: string) => {
+    const { body } = await hub.api("output", { command_or_label: command, working_directory: dir });
+    return body.output?.includes(line);
+  };
+  await waitFor("run 1", () => printed("run 1"));
+  const restarted = await cli(hub, ["restart", command], {}, dir);
+  assert.equal(restarted.code, 0, restarted.stderr);
+  await waitFor("run 2", () => printed("run 2"));
+  await using attached = new CliProcess(hub, ["run", command], { cwd: dir });
+  await attached.waitForOutput(/^run 2$/m, "stdout");
+  attached.kill("SIGINT");
+  const { code, stdout } = await attached.result();
+  assert.equal(code, 0, stdout);
+  assert.doesNotMatch(stdout, /run 1/);
 });

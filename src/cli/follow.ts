@@ -142,14 +142,21 @@ class FollowSession {
     const { client } = this.#options;
     const find = async () =>
       (await client.list({ command_or_label: ended.label })).find((p) => p.label === ended.label);
-    const due = (await find().catch(() => undefined))?.restart_at;
+    const listed = await find().catch(() => undefined);
+    const due = listed?.restart_at;
     // A program that died because its port was taken: say who has it. A stopped one did not.
     const conflict = ended.status !== "failed"
       ? null
       : await client.portConflict(ended.pid).catch(() => null);
     if (conflict) printErr(describeConflict(conflict));
     if (!due) {
-      printErr(`process ${describeEnding(ended)}`);
+      // A launcher that daemonized: what it left behind still runs, and listens.
+      const left = ended.exit_code === 0 && listed?.ports.length
+        ? `, leaving processes that listen on ${
+          listed.ports.join(", ")
+        } (they run on; stop them with: persistproc stop ${ended.pid})`
+        : "";
+      printErr(`process ${describeEnding(ended)}${left}`);
       this.#finish(exitCodeOf(ended));
       return null;
     }

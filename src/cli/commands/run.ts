@@ -31,7 +31,7 @@ import {
 import type { ReadyConditions } from "../../client/api.ts";
 import type { StartResult } from "../../core/hub.ts";
 
-/** Stored lines shown when attaching to a process that was already running. */
+/** Stored lines of its current run shown when attaching to a process that was already running. */
 const ATTACH_BACKLOG = 30;
 /** Lines asked for after a start: all of the new process's output so far. */
 const START_BACKLOG = 10_000;
@@ -47,8 +47,9 @@ export const runCommand = defineCommand({
     "                [--wait-for-port N] [--wait-for-log RE] [--wait-for-url URL]\n" +
     "                [--wait-timeout S] [-C DIR] COMMAND [ARGS...]",
   details: `Starts COMMAND in the current directory with your environment, or attaches to it if it
-is already running there, prints its recent output and follows it, through restarts, until
-it ends; then exits with its exit code (128 + N when killed by signal N).
+is already running there, prints its recent output (of its current run) and follows it,
+through restarts, until it ends; then exits with its exit code (128 + N when killed by
+signal N).
 
 A single argument is a whole command line ("npm run dev && open"); several arguments are
 quoted so that each reaches the program unchanged.
@@ -116,7 +117,8 @@ ${WAIT_HELP}`,
       client,
       process,
       backlog: attached ? ATTACH_BACKLOG : START_BACKLOG,
-      since: attached ? undefined : process.start_time,
+      // Attaching shows the current run's tail: earlier runs' output is history.
+      since: process.start_time,
       rendering: settings.format === "json" ? "json" : values.raw ? "raw" : "text",
       onInterrupt,
       interactive: Deno.stdin.isTerminal(),
