@@ -202,3 +202,26 @@ Deno.test("a process that ended while no server ran is an exit event of the next
     await Deno.remove(dataDir, { recursive: true });
   }
 });
+
+hubTest("start --notify-on-log makes each matching output line an event", async (hub) => {
+  const started = await cli(hub, [
+    "start",
+    "--label",
+    "worker",
+    "--notify-on-log",
+    "^error",
+    "sh",
+    "-c",
+    "echo fine; echo 'error: disk full'; sleep 30",
+  ]);
+  assert.equal(started.code, 0, started.stderr);
+  const line = await waitFor("the matching line's event", async () => {
+    const { stdout } = await cli(hub, ["events", "--kind", "log_match"]);
+    return stdout.trim();
+  });
+  assert.match(
+    line,
+    /^persistproc: "worker" \(pid \d+\) printed a line matching notify_on_log at .*: error: disk full$/,
+  );
+  await cli(hub, ["stop", "worker"]);
+});

@@ -47,7 +47,13 @@ export interface CtrlArgs extends
   ReadyConditions,
   Pick<
     StartRequest,
-    "environment" | "inherit_environment" | "label" | "if_running" | "assign_port" | "autorestart"
+    | "environment"
+    | "inherit_environment"
+    | "label"
+    | "if_running"
+    | "assign_port"
+    | "autorestart"
+    | "notify_on_log"
   > {
   action: "start" | "stop" | "restart";
   force?: boolean;

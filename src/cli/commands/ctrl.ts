@@ -37,7 +37,7 @@ export const startCommand = defineCommand({
   names: ["start"],
   summary: "start a command without following it",
   usage: "persistproc start [--label L] [--if-running error|keep|restart] [--assign-port VAR]\n" +
-    "                [--autorestart no|on-failure|always] [--wait-for-port N]\n" +
+    "                [--autorestart no|on-failure|always] [--notify-on-log RE] [--wait-for-port N]\n" +
     "                [--wait-for-log RE] [--wait-for-url URL] [--wait-timeout S] [-C DIR]\n" +
     "                COMMAND [ARGS...]",
   details: `Starts COMMAND in the current directory with your environment and prints its PID
@@ -51,6 +51,8 @@ Flags (before COMMAND):
   --assign-port VAR             pass a free TCP port in variable VAR (e.g. PORT): the same
                                 one for this label and directory while it is free
 ${AUTORESTART_HELP}
+  --notify-on-log RE            each output line matching RE (RE2 syntax) becomes an event
+                                ('persistproc events --kind log_match')
   -C, --working-directory DIR   start in DIR instead of the current directory
 
 To return only once it is ready (exit code 1 if it exits first or the wait times out):
@@ -59,6 +61,7 @@ ${WAIT_HELP}`,
     label: { type: "string" },
     "if-running": { type: "string" },
     "assign-port": { type: "string" },
+    "notify-on-log": { type: "string" },
     ...AUTORESTART_FLAG,
     ...WAIT_FLAGS,
     ...WORKING_DIRECTORY_FLAG,
@@ -85,6 +88,7 @@ ${WAIT_HELP}`,
       ...(ifRunning === undefined ? {} : { if_running: ifRunning as IfRunning }),
       ...(values["assign-port"] === undefined ? {} : { assign_port: values["assign-port"] }),
       ...(autorestart === undefined ? {} : { autorestart }),
+      ...(values["notify-on-log"] === undefined ? {} : { notify_on_log: values["notify-on-log"] }),
       ...waitConditions(values),
     });
   },
