@@ -19,21 +19,21 @@ async function startedBy(hub: TestHub, label: string): Promise<string | null> {
   return body.processes[0].started_by;
 }
 
+/** The ctrl arguments that start `sleep 60` under `label`. */
+function sleeper(hub: TestHub, label: string): Record<string, unknown> {
+  return { action: "start", command_or_label: "sleep 60", working_directory: hub.dataDir, label };
+}
+
 /** Starts `sleep 60` under `label` through `client`. */
 async function startThrough(
   client: { callTool(p: { name: string; arguments: Record<string, unknown> }): Promise<unknown> },
   hub: TestHub,
   label: string,
 ): Promise<void> {
-  const result = await client.callTool({
-    name: "ctrl",
-    arguments: {
-      action: "start",
-      command_or_label: "sleep 60",
-      working_directory: hub.dataDir,
-      label,
-    },
-  }) as { isError?: boolean; content: unknown };
+  const result = await client.callTool({ name: "ctrl", arguments: sleeper(hub, label) }) as {
+    isError?: boolean;
+    content: unknown;
+  };
   assert.equal(result.isError, undefined, JSON.stringify(result.content));
 }
 
@@ -96,15 +96,7 @@ hubTest(
         jsonrpc: "2.0",
         id,
         method: "tools/call",
-        params: {
-          name: "ctrl",
-          arguments: {
-            action: "start",
-            command_or_label: "sleep 60",
-            working_directory: hub.dataDir,
-            label,
-          },
-        },
+        params: { name: "ctrl", arguments: sleeper(hub, label) },
       }, headers);
     for (
       const [label, headers, expected] of [
