@@ -80,7 +80,22 @@ async function serveUntilShutdown(options: ServeOptions): Promise<void> {
   });
   let stopping: Promise<void> | null = null;
   const shutdownRequested = Promise.withResolvers<void>();
-  const door = await listen(options, { hub: supervisor, requestShutdown: () => shutdown() });
+  // Signals are heard from before the door opens: a Ctrl+C or SIGTERM that comes while the
+  // banner is printed or the registry restored must shut down, not end the server outright.
+  let signalled = false;
+  let open = false;
+  const onSignal = () => open ? shutdown() : (signalled = true);
+  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
+  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+  let opening: Awaited<ReturnType<typeof listen>>;
+  try {
+    opening = await listen(options, { hub: supervisor, requestShutdown: () => shutdown() });
+  } catch (error) {
+    for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+    throw error;
+  }
+  const door = opening;
+  open = true;
   const restored = supervisor.restore();
   if (restored.adopted + restored.ended > 0) {
     logger.info(
@@ -110,13 +125,12 @@ async function serveUntilShutdown(options: ServeOptions): Promise<void> {
       },
     ]);
   }
-  const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  for (const signal of signals) Deno.addSignalListener(signal, shutdown);
+  if (signalled) shutdown();
   try {
     // Ends when the shutdown has run, even if the door never reports finishing.
     await Promise.race([door.finished, shutdownRequested.promise]);
     await stopping;
   } finally {
-    for (const signal of signals) Deno.removeSignalListener(signal, shutdown);
+    for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
   }
 }
