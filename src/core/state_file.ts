@@ -3,7 +3,12 @@
  * that dies (even by SIGKILL) can be started again and pick its processes back up.
  */
 import { logger } from "./logger.ts";
-import { AUTORESTART_POLICIES, type AutorestartPolicy, type ProcessInfo } from "./types.ts";
+import {
+  AUTORESTART_POLICIES,
+  type AutorestartPolicy,
+  PROCESS_STATUSES,
+  type ProcessInfo,
+} from "./types.ts";
 
 export type { AutorestartPolicy };
 
@@ -138,7 +143,7 @@ function isRecord(value: unknown): value is ProcessRecord {
     typeof r.working_directory === "string" && typeof r.log_dir === "string" &&
     typeof r.environment === "object" && r.environment !== null &&
     Number.isInteger(r.pid) && typeof r.start_time === "string" &&
-    ["running", "exited", "stopped", "failed"].includes(r.status as string) &&
+    (PROCESS_STATUSES as readonly unknown[]).includes(r.status) &&
     AUTORESTART_POLICIES.includes(r.autorestart as AutorestartPolicy) &&
     Number.isInteger(r.restarts);
 }

@@ -30,13 +30,19 @@ export interface SupervisorOptions {
   maxAutorestarts?: number;
 }
 
+/** How long a stop waits after SIGTERM before SIGKILL, unless told: named in the doors' words. */
+export const STOP_GRACE_SECONDS = 8;
+
+/** How many ended processes are kept (and listed), unless told. */
+export const MAX_ENDED = 50;
+
 /** The options with every default filled in. */
 export function withDefaults(options: SupervisorOptions): Required<SupervisorOptions> {
   return {
-    stopGraceMs: 8_000,
+    stopGraceMs: STOP_GRACE_SECONDS * 1_000,
     shutdownGraceMs: 3_000,
     killWaitMs: 5_000,
-    maxEnded: 50,
+    maxEnded: MAX_ENDED,
     logMaxBytes: DEFAULT_LOG_MAX_BYTES,
     baseEnvironment: Deno.env.toObject(),
     hiddenVariables: [],

@@ -4,11 +4,17 @@
  * with persistproc 0.2.
  */
 
+/** Where a managed process can be in its life: every door's status enum comes from here. */
+export const PROCESS_STATUSES = ["running", "exited", "stopped", "failed"] as const;
+
 /** Where a managed process is in its life. */
-export type ProcessStatus = "running" | "exited" | "stopped" | "failed";
+export type ProcessStatus = typeof PROCESS_STATUSES[number];
 
 /** Which captured stream to read. */
-export type StreamName = "stdout" | "stderr" | "combined";
+export type StreamName = typeof STREAM_NAMES[number];
+
+/** The captured streams that can be read: each alone, or both in arrival order. */
+export const STREAM_NAMES = ["stdout", "stderr", "combined"] as const;
 
 /** A snapshot of one managed process, as every door reports it. */
 export interface ProcessInfo {
@@ -71,7 +77,10 @@ export type AutorestartPolicy = typeof AUTORESTART_POLICIES[number];
  * What a start does when the label already runs: refuse, naming its PID (`error`, the
  * default), return the running one as it is (`keep`), or restart it (`restart`).
  */
-export type IfRunning = "error" | "keep" | "restart";
+export type IfRunning = typeof IF_RUNNING[number];
+
+/** The choices of `if_running`, the first the default. */
+export const IF_RUNNING = ["error", "keep", "restart"] as const;
 
 /** What to wait for after a start or restart, as callers give it; every condition must hold. */
 export interface ReadyConditions {

@@ -4,7 +4,8 @@
  */
 import { z } from "zod";
 import type { AdoptionPlan } from "../core/adopt/adoption_plan.ts";
-import { AUTORESTART_POLICIES } from "../core/types.ts";
+import { MAX_ENDED, STOP_GRACE_SECONDS } from "../core/supervisor_options.ts";
+import { AUTORESTART_POLICIES, IF_RUNNING, PROCESS_STATUSES, STREAM_NAMES } from "../core/types.ts";
 import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, NO_WAIT_LIMIT } from "../core/wait_timeout.ts";
 
 /** What ctrl does. */
@@ -24,7 +25,7 @@ export const targetShape = {
   working_directory: workingDirectory.optional(),
 };
 
-const statuses = z.enum(["running", "exited", "stopped", "failed"]);
+const statuses = z.enum(PROCESS_STATUSES);
 
 /**
  * A process, as list and ctrl return it: fields that are null, empty, default or said by
@@ -92,7 +93,7 @@ const portHolderSchema = z.object({
 /** Input of `ctrl`. */
 export const ctrlInput = {
   action: z.enum(CTRL_ACTIONS).describe(
-    "start; stop (SIGTERM to its whole tree, SIGKILL after 8 s); restart (as it was started); adopt (run here a process started elsewhere, by pid or port, once the user agrees)",
+    `start; stop (SIGTERM to its whole tree, SIGKILL after ${STOP_GRACE_SECONDS} s); restart (as it was started); adopt (run here a process started elsewhere, by pid or port, once the user agrees)`,
   ),
   pid: pid.optional(),
   port: z.number().optional().describe("adopt: the port's holder"),
@@ -116,7 +117,7 @@ export const ctrlInput = {
   label: z.string().min(1).max(1_000).optional().describe(
     "start: a name (default '<command> in <working_directory>')",
   ),
-  if_running: z.enum(["error", "keep", "restart"]).optional().describe(
+  if_running: z.enum(IF_RUNNING).optional().describe(
     "start, if the label runs: error (default); keep (return it, already_running: true; waits apply); restart",
   ),
   assign_port: z.string().min(1).max(100).optional().describe(
@@ -171,7 +172,7 @@ export const ctrlOutput = {
     "stop, restart: ports the (old) tree listened on that are still held after it, and by whom",
   ),
   sigkill_needed: z.literal(true).optional().describe(
-    "stop, restart: SIGTERM did not end the (old) tree within 8 s; SIGKILL did",
+    `stop, restart: SIGTERM did not end the (old) tree within ${STOP_GRACE_SECONDS} s; SIGKILL did`,
   ),
   autorestart_cancelled: z.literal(true).optional().describe(
     "stop: it had ended and was waiting for autorestart, which will not come now",
@@ -224,7 +225,7 @@ export const listOptions = {
 /** Output of `list`. */
 export const listOutput = {
   processes: z.array(listedProcessSchema).describe(
-    "Managed processes, oldest start first; ended ones stay listed (the last 50)",
+    `Managed processes, oldest start first; ended ones stay listed (the last ${MAX_ENDED})`,
   ),
 };
 
@@ -233,7 +234,7 @@ export const outputInput = {
   pid: pid.optional(),
   command_or_label: commandOrLabel.optional().describe("Label or command, if no pid"),
   working_directory: workingDirectory.optional().describe("Narrows a command match"),
-  stream: z.enum(["stdout", "stderr", "combined"]).optional().describe(
+  stream: z.enum(STREAM_NAMES).optional().describe(
     "stdout, stderr or combined (default; stderr lines marked [err])",
   ),
   lines: z.number().int().min(1).max(10_000).optional().describe(

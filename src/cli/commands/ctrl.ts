@@ -7,7 +7,8 @@ import { callerEnvironment } from "../settings.ts";
 import { resolve } from "node:path";
 import type { CtrlArgs, CtrlResult, IfRunning, WaitedCtrlResult } from "../../client/api.ts";
 import type { HubClient } from "../../client/hub_client.ts";
-import type { ProcessTarget } from "../../core/types.ts";
+import { IF_RUNNING, type ProcessTarget } from "../../core/types.ts";
+import { STOP_GRACE_SECONDS } from "../../core/supervisor_options.ts";
 import { UsageError } from "../args.ts";
 import { type Command, defineCommand, invoke } from "../command.ts";
 import { connect } from "../connect.ts";
@@ -94,15 +95,13 @@ ${WAIT_HELP}`,
   },
 });
 
-const IF_RUNNING: readonly IfRunning[] = ["error", "keep", "restart"];
-
 /** The `stop` subcommand. */
 export const stopCommand = defineCommand({
   names: ["stop"],
   summary: "stop a process and its whole tree (descendants that left its group too)",
   usage: "persistproc stop [--force] [-C DIR] [TARGET]",
   details: `Stops TARGET: SIGTERM to its whole tree (its process group and every descendant that
-left it, such as a server started with setsid), then SIGKILL if any of it lingers (8 s).
+left it, such as a server started with setsid), then SIGKILL if any of it lingers (${STOP_GRACE_SECONDS} s).
 Then says which ports the tree listened on are free, or who still holds one. Without
 TARGET, the process started in the current folder (or DIR), if there is one.
 ${TARGET_HELP}
@@ -226,7 +225,9 @@ async function sendAction(
   // A process that ignores SIGTERM takes the whole grace period: say why nothing happens.
   const name = positionals.length ? ` "${positionals.join(" ")}"` : "";
   const notice = !text || args.force ? undefined : setTimeout(() => {
-    printErr(`waiting for${name} to exit after SIGTERM; SIGKILL follows 8 s after it was sent`);
+    printErr(
+      `waiting for${name} to exit after SIGTERM; SIGKILL follows ${STOP_GRACE_SECONDS} s after it was sent`,
+    );
   }, STOP_NOTICE_MS);
   try {
     const result = await call;

@@ -8,6 +8,7 @@ import { connect } from "../connect.ts";
 import { actOnTarget } from "../folder.ts";
 import { printOut } from "../output.ts";
 import { displayName } from "../process_name.ts";
+import { MAX_ENDED } from "../../core/supervisor_options.ts";
 import { TARGET_HELP, WORKING_DIRECTORY_FLAG } from "../target.ts";
 
 /** The `forget` subcommand. */
@@ -16,7 +17,7 @@ export const forgetCommand = defineCommand({
   summary: "remove an ended process from the list, with its stored output",
   usage: "persistproc forget [-C DIR] TARGET",
   details: `Removes TARGET, a process that has ended, from the list and deletes its stored output.
-A running process is refused: stop it first. (The server keeps the last 50 ended processes
+A running process is refused: stop it first. (The server keeps the last ${MAX_ENDED} ended processes
 and forgets older ones by itself.)
 ${TARGET_HELP}
 Flags:

@@ -11,7 +11,7 @@ import type {
 } from "../../client/api.ts";
 import { describeEnding, exitCodeOf } from "../exit_status.ts";
 import type { HubClient } from "../../client/hub_client.ts";
-import type { StreamName } from "../../core/types.ts";
+import { STREAM_NAMES, type StreamName } from "../../core/types.ts";
 import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS } from "../../core/wait_timeout.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
@@ -22,7 +22,6 @@ import { TARGET_HELP, WORKING_DIRECTORY_FLAG } from "../target.ts";
 import { localizeLine, localizeMarker, parseCliTime } from "../time.ts";
 import { waitTimeoutFlag } from "../wait.ts";
 
-const STREAMS: readonly StreamName[] = ["stdout", "stderr", "combined"];
 /** A person asked for these lines: let the server send up to its limit, not an agent's page. */
 const MAX_BYTES = 1_048_576;
 /** How often `--follow` asks for what is new. */
@@ -84,8 +83,8 @@ Colours the program printed are kept when stdout is a terminal and removed other
   },
   async run({ values, positionals, settings }) {
     const stream = values.stream as StreamName | undefined;
-    if (stream !== undefined && !STREAMS.includes(stream)) {
-      throw new UsageError(`Invalid --stream "${stream}": expected ${STREAMS.join(", ")}`);
+    if (stream !== undefined && !STREAM_NAMES.includes(stream)) {
+      throw new UsageError(`Invalid --stream "${stream}": expected ${STREAM_NAMES.join(", ")}`);
     }
     const lines = wholeNumber("--lines", values.lines);
     const context = wholeNumber("--context", values.context);

@@ -13,12 +13,13 @@ import { stopTree } from "../process/tree_stop.ts";
 import { startWhenReady } from "../ready/readiness.ts";
 import type { Supervision } from "../supervision.ts";
 import { isSameProcess } from "../system/processes.ts";
+import { STOP_GRACE_SECONDS } from "../supervisor_options.ts";
 import { type AdoptionPlan, type AdoptionRequest, prepareAdoption } from "./adoption_plan.ts";
 
 export type { AdoptionPlan };
 
 /** How long the adopted tree gets after SIGTERM, as a stop of a managed process does. */
-const GRACE_MS = 8_000;
+const GRACE_MS = STOP_GRACE_SECONDS * 1_000;
 
 /** What the adopt verb takes: the process (a pid, or the holder of a port), and consent. */
 export interface AdoptRequest extends AdoptionRequest {

@@ -20,7 +20,7 @@ import {
 import { fitBytes, type KeptLine, MatchGroups, NewestLines } from "./window.ts";
 import { parseTime } from "./time_filter.ts";
 import type { Hub } from "../hub.ts";
-import type { OutputQuery, OutputResult, ProcessInfo } from "../types.ts";
+import type { OutputQuery, OutputResult, ProcessInfo, StreamName } from "../types.ts";
 
 /** Default of `max_bytes`: about 4k tokens, a page an agent reads without noticing the cost. */
 export const DEFAULT_MAX_BYTES = 16 * 1024;
@@ -183,7 +183,7 @@ interface ScanFilter {
 /** Reads forward from a position, keeping the newest lines or matches the filter admits. */
 async function scan(
   reader: OutputReader,
-  stream: "stdout" | "stderr" | "combined",
+  stream: StreamName,
   from: Position | null,
   filter: ScanFilter,
 ): Promise<Window> {
