@@ -9,8 +9,11 @@ import { logger } from "../logger.ts";
 import type { EventLog } from "./event_log.ts";
 import { subjectOf } from "./process_events.ts";
 
-/** How often the ports of running trees are looked at. */
-export const PORT_POLL_MS = 2_000;
+/**
+ * How often the ports of running trees are looked at: Linux reads /proc, cheaply; elsewhere
+ * each look runs `lsof`, so it comes less often.
+ */
+export const PORT_POLL_MS = Deno.build.os === "linux" ? 2_000 : 10_000;
 
 /** What was seen of one entry at the last look. */
 interface Seen {
