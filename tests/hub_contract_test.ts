@@ -231,6 +231,40 @@ function contract(name: string, open: () => Promise<Subject>): void {
       }
     });
 
+    await step(
+      "adopt plans, then with confirm takes over a process started elsewhere",
+      async () => {
+        // Started by a shell that exits at once: the sleep is nobody's child here, as a process
+        // left running in another terminal is.
+        const spawned = await new Deno.Command("sh", {
+          args: ["-c", "sleep 300 >/dev/null 2>&1 & echo $!"],
+          cwd: dir,
+          stdout: "piped",
+        }).output();
+        const stray = Number(new TextDecoder().decode(spawned.stdout).trim());
+        try {
+          const looked = await hub.adopt({ pid: stray });
+          assert.equal(looked.adopted, false);
+          assert.equal(looked.adoption.pid, stray);
+          assert.equal(looked.adoption.command, "sleep 300");
+          const done = await hub.adopt({ pid: stray, confirm: true });
+          assert.ok(done.adopted);
+          assert.equal(done.status, "running");
+          assert.equal(done.adoption.pid, stray);
+          assert.notEqual(done.pid, stray);
+          assert.equal((await hub.get({ pid: done.pid })).label, looked.adoption.label);
+          await hub.stop({ pid: done.pid }, { force: true });
+          await hub.forget({ pid: done.pid });
+        } finally {
+          try {
+            Deno.kill(stray, "SIGKILL");
+          } catch { /* adopted: already gone */ }
+        }
+        const refused = await failure(hub.adopt({ pid: Deno.pid }));
+        assert.equal(refused?.code, "cannot_adopt");
+      },
+    );
+
     await step("forget removes an ended process", async () => {
       assert.equal((await hub.forget({ command_or_label: "web" })).label, "web");
       assert.deepEqual(await hub.list({ command_or_label: "web" }), []);
@@ -238,16 +272,18 @@ function contract(name: string, open: () => Promise<Subject>): void {
 
     await step("every verb refuses an unknown target (not_found)", async () => {
       const nobody = { command_or_label: "nobody" };
-      const calls: [string, Promise<unknown>][] = [
-        ["get", hub.get(nobody)],
-        ["stop", hub.stop(nobody)],
-        ["restart", hub.restart(nobody)],
-        ["forget", hub.forget(nobody)],
-        ["follow", hub.follow(nobody, 0, () => {})],
-        ["output", hub.output(nobody)],
+      // Each failure is taken as its call is made, so none goes unhandled while another is awaited.
+      const calls: [string, ReturnType<typeof failure>][] = [
+        ["get", failure(hub.get(nobody))],
+        ["stop", failure(hub.stop(nobody))],
+        ["restart", failure(hub.restart(nobody))],
+        ["forget", failure(hub.forget(nobody))],
+        ["follow", failure(hub.follow(nobody, 0, () => {}))],
+        ["output", failure(hub.output(nobody))],
+        ["adopt", failure(hub.adopt({ pid: 4_194_304 }))], // no pid reaches it
       ];
-      for (const [verb, call] of calls) {
-        assert.equal((await failure(call))?.code, "not_found", verb);
+      for (const [verb, refused] of calls) {
+        assert.equal((await refused)?.code, "not_found", verb);
       }
     });
   });
