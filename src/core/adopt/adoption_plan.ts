@@ -77,6 +77,12 @@ export async function prepareAdoption(
   if (details === null) throw new ProcessNotFoundError(`No process with PID ${named}`);
   refuseForeign(details);
   const root = climbLaunchers(details, source);
+  if (root.pid !== named) {
+    // The launcher's tree is what would be stopped: it must not hold the server or a managed
+    // process either (`sh -c "persistproc serve & vite"`).
+    refuseManaged(core, root.pid);
+    refuseForeign(root);
+  }
   if (root.argv === null && root.commandLine === "") {
     throw new CannotAdoptError(`Cannot adopt PID ${root.pid}: its command line cannot be read`);
   }

@@ -86,3 +86,30 @@ Deno.test("prepareAdoption refuses PID 1, the server itself, its parent and a ma
   await assert.rejects(sup.adopt({}), /adopt takes either a pid or a port/);
   await assert.rejects(sup.adopt({ port: 70_000 }), /Invalid port 70000/);
 });
+
+Deno.test({
+  name: "prepareAdoption refuses a process whose launcher also runs the server",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    // `sh -c "persistproc serve & vite"`: adopting vite would climb to the sh and stop its
+    // whole tree, the server with it. A Deno in the server's place plans the sleep beside it.
+    const plan = new URL("./adoption_plan.ts", import.meta.url).href;
+    const server = `
+      const { prepareAdoption } = await import(${JSON.stringify(plan)});
+      const core = { records: () => [], treeMembers: () => [], specOf: () => { throw new Error("planned"); } };
+      await prepareAdoption(core, { pid: Number(Deno.args[0]) }).then(
+        () => console.log("planned"),
+        (error) => console.log(error.message),
+      );`;
+    const child = new Deno.Command("sh", {
+      args: ["-c", 'sleep 30 & "$0" eval "$1" "$!"; kill $!', Deno.execPath(), server],
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const { stdout } = await child.output();
+    assert.match(
+      new TextDecoder().decode(stdout),
+      /^Cannot adopt PID \d+: the persistproc server runs inside it$/m,
+    );
+  },
+});
