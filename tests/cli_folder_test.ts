@@ -43,8 +43,8 @@ hubTest("a command run in two projects means the current folder's", async (hub) 
   assert.equal(elsewhere.code, 1);
   const lines = elsewhere.stderr.trim().split("\n");
   assert.match(lines[0], /matches 2 processes; name one by PID, or with -C DIR:$/);
-  assert.match(lines[1], /^  PID \d+ ".*" \(running\)$/);
-  assert.match(lines[2], /^  PID \d+ ".*" \(running\)$/);
+  assert.match(lines[1], /^ {2}PID \d+ ".*" \(running\)$/);
+  assert.match(lines[2], /^ {2}PID \d+ ".*" \(running\)$/);
   assert.doesNotMatch(elsewhere.stderr, /working_directory|command_or_label/);
   // --format json errors are JSON too.
   const json = await cli(hub, ["--format", "json", "restart", TICKER]);
