@@ -82,10 +82,20 @@ export function loadMeta(dir: string): StoreMeta | null {
   return null;
 }
 
-/** Writes output.meta whole (a reader or a crash sees the old one or the new one). */
+/**
+ * Writes output.meta whole (a reader or a crash sees the old one or the new one). The new one
+ * is written over `output.meta.tmp` without emptying it first, so that where disk was set
+ * aside for that file (OutputStore.reserve) a full disk does not stop it.
+ */
 export function saveMeta(dir: string, meta: StoreMeta): void {
   const path = join(dir, FILES.meta);
-  Deno.writeTextFileSync(`${path}.tmp`, JSON.stringify(meta), { mode: 0o600 });
+  const bytes = new TextEncoder().encode(JSON.stringify(meta));
+  {
+    using file = Deno.openSync(`${path}.tmp`, { write: true, create: true, mode: 0o600 });
+    let written = 0;
+    while (written < bytes.length) written += file.writeSync(bytes.subarray(written));
+    file.truncateSync(bytes.length);
+  }
   Deno.renameSync(`${path}.tmp`, path);
 }
 

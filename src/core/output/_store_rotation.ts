@@ -12,10 +12,12 @@
 import { join } from "node:path";
 import {
   FILES,
+  loadMeta,
   saveMeta,
   type StoreMeta,
   type Stream,
   type StreamPosition,
+  STREAMS,
 } from "./_store_meta.ts";
 
 /** The steps of a rotation, in order, as told to a test's injection hook. */
@@ -83,6 +85,50 @@ export function rotateSpool(
 }
 
 /**
+ * The disk is full (rotation mode): drops the older generation, and empties the spool when
+ * all of it is stored (to `end`), with the writers paused, through the same journaled steps
+ * as a rotation, minus the copy. Output stored is then no longer retained.
+ */
+export function shedSpool(
+  dir: string,
+  meta: StoreMeta,
+  stream: Stream,
+  end: StreamPosition,
+  retained: (from: number) => StreamPosition,
+  pauseWriters: () => () => void,
+): void {
+  const streamMeta = meta.streams[stream];
+  const spool = streamMeta.segments[streamMeta.segments.length - 1];
+  const source = Deno.openSync(join(dir, FILES.spool(stream)), { read: true, write: true });
+  // The older generation goes first: that frees room to save the meta on a full disk (a crash
+  // right after leaves a missing file where the meta says output is: readers skip it).
+  try {
+    Deno.removeSync(join(dir, FILES.older(stream)));
+  } catch { /* none */ }
+  const resume = pauseWriters();
+  try {
+    const size = source.statSync().size;
+    const all = spool.offset + end.byte - spool.logical === size;
+    // Not all stored: the spool stays as it is (`copied` is its offset), the older file goes.
+    streamMeta.rotation = all
+      ? {
+        copied: size,
+        segments: [{ file: FILES.spool(stream), logical: end.byte, offset: 0 }],
+        retained: { ...end },
+      }
+      : { copied: spool.offset, segments: [{ ...spool }], retained: retained(spool.logical) };
+    saveMeta(dir, meta);
+    finishRotation(dir, meta, stream, () => {
+      if (all) source.truncateSync(0);
+      return all;
+    });
+  } finally {
+    resume();
+    source.close();
+  }
+}
+
+/**
  * Finishes the journaled rotation of `stream`, if any: puts the copy in place, removes the
  * files the new layout no longer needs, empties the spool (`empty`, which says whether it
  * could: at open the spool is never emptied, since it may hold newer output), and saves the
@@ -99,22 +145,23 @@ export function finishRotation(
   const journal = streamMeta.rotation;
   if (!journal) return;
   const olderPath = join(dir, FILES.older(stream));
-  try {
-    Deno.renameSync(`${olderPath}.tmp`, olderPath);
-  } catch { /* renamed before */ }
+  const kept = new Set(journal.segments.map((segment) => segment.file));
+  if (kept.has(FILES.older(stream))) {
+    try {
+      Deno.renameSync(`${olderPath}.tmp`, olderPath);
+    } catch { /* renamed before */ }
+  }
   step?.("renamed");
-  for (const segment of streamMeta.segments) {
-    const file = segment.file;
-    if (file !== FILES.older(stream) && file !== FILES.spool(stream)) {
-      try {
-        Deno.removeSync(join(dir, file));
-      } catch { /* removed before */ }
-    }
+  for (const file of [...streamMeta.segments.map((segment) => segment.file), FILES.older(stream)]) {
+    if (kept.has(file) || file === FILES.spool(stream)) continue;
+    try {
+      Deno.removeSync(join(dir, file));
+    } catch { /* removed before */ }
   }
   const emptied = empty() || !holdsCopy(dir, stream, journal.copied);
   if (emptied) step?.("emptied");
   const segments = structuredClone(journal.segments);
-  if (!emptied) segments[1].offset = journal.copied;
+  if (!emptied) segments[segments.length - 1].offset = journal.copied;
   streamMeta.segments = segments;
   if (journal.retained.byte > streamMeta.retained.byte) streamMeta.retained = journal.retained;
   delete streamMeta.rotation;
@@ -143,7 +190,9 @@ function holdsCopy(dir: string, stream: Stream, copied: number): boolean {
   };
   const spool = read(FILES.spool(stream));
   const older = read(FILES.older(stream));
-  return spool !== null && older !== null && spool.every((byte, i) => byte === older[i]);
+  // Without a copy (a shed, see shedSpool), the size tells: the writers are still paused.
+  if (older === null) return spool !== null;
+  return spool !== null && spool.every((byte, i) => byte === older[i]);
 }
 
 /** Copies `source` from `from` to its current end (and what grows meanwhile); returns the end. */
@@ -161,4 +210,18 @@ function copyFrom(source: Deno.FsFile, target: Deno.FsFile, from: number): numbe
     }
   }
   return copied;
+}
+
+/**
+ * Finishes the rotations a killed server left half done in one process's output folder (see
+ * _store_rotation.ts). A server's first step, while the writers that server paused are still
+ * paused: the spools are then as the kill left them. Never throws: what cannot be finished
+ * now is finished when the store is opened.
+ */
+export function finishInterruptedRotation(dir: string): void {
+  const meta = loadMeta(dir);
+  if (!meta) return;
+  try {
+    for (const stream of STREAMS) finishRotation(dir, meta, stream);
+  } catch { /* finished at open */ }
 }

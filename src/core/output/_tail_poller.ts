@@ -77,6 +77,21 @@ class TailPoller {
     return tail.writes;
   }
 
+  /**
+   * Runs `change`, a change the server itself makes to `tail`'s spool of `stream` (setting
+   * disk aside), so that its write event is not taken for one of the program's.
+   */
+  quietly<T>(tail: PolledTail, stream: Stream | null, change: () => T): T {
+    if (stream === null || !this.#order) return change();
+    this.#drain();
+    const before = tail.writes.length;
+    const result = change();
+    this.#drain();
+    const at = tail.writes.indexOf(stream, before);
+    if (at !== -1) tail.writes.splice(at, 1);
+    return result;
+  }
+
   #drain(): void {
     if (!this.#order) return;
     const ids = this.#order.drain();

@@ -18,7 +18,9 @@
  * `<stream>.1`, replacing the older generation once that has been read, and emptied
  * ("copy-truncate"). So that nothing the child writes in the instant between the last copy and
  * the emptying is lost, the writers are paused for it (`pauseWriters`); a server killed at
- * any step of a rotation leaves a journal the next open finishes (_store_rotation.ts).
+ * any step of a rotation leaves a journal the next open finishes (_store_rotation.ts). Disk is
+ * set aside ahead of the writers (_store_reserve.ts); where the disk is full, the stored output
+ * is dropped instead ({@link OutputStore.shed}), so that the program never fails to write.
  */
 import { InvalidArgumentError } from "../errors.ts";
 import { join } from "node:path";
@@ -36,11 +38,14 @@ import {
   type StreamPosition,
   STREAMS,
 } from "./_store_meta.ts";
-import { finishRotation, rotateSpool, type RotationStep } from "./_store_rotation.ts";
+import { finishRotation, rotateSpool, type RotationStep, shedSpool } from "./_store_rotation.ts";
+import type { DiskReserver } from "../system/disk_reserve.ts";
+import { type Quietly, StoreReserve } from "./_store_reserve.ts";
 import { migrateIfOld, rebuildIndex } from "./_store_migrate.ts";
 import type { HolePuncher } from "../system/hole_punch.ts";
 
-export type { Batch, Position, RunReason, Stream };
+export type { Batch, Position, Quietly, RunReason, Stream };
+export { finishInterruptedRotation } from "./_store_rotation.ts";
 
 /** Default cap of each stream's retained output (16 MiB). */
 export const DEFAULT_LOG_MAX_BYTES = 16 * 1024 * 1024;
@@ -60,22 +65,10 @@ export interface StoreOptions {
    * is lost.
    */
   pauseWriters?: () => () => void;
+  /** Sets disk aside ahead of the writers (default: this system's, where there is one). */
+  reserver?: DiskReserver | null;
   /** Told of each step of a rotation (tests kill the server there). */
   rotationStep?: (step: RotationStep) => void;
-}
-
-/**
- * Finishes the rotations a killed server left half done in one process's output folder (see
- * _store_rotation.ts). A server's first step, while the writers that server paused are still
- * paused: the spools are then as the kill left them. Never throws: what cannot be finished
- * now is finished when the store is opened.
- */
-export function finishInterruptedRotation(dir: string): void {
-  const meta = loadMeta(dir);
-  if (!meta) return;
-  try {
-    for (const stream of STREAMS) finishRotation(dir, meta, stream);
-  } catch { /* finished at open */ }
 }
 
 /** One process's stored output, open for writing; see the module comment. */
@@ -92,6 +85,7 @@ export class OutputStore {
   readonly #index: IndexWriter;
   #puncher: HolePuncher | null;
   readonly #pauseWriters: () => () => void;
+  readonly #reserve: StoreReserve;
   readonly #rotationStep?: (step: RotationStep) => void;
 
   constructor(dir: string, options: StoreOptions = {}) {
@@ -104,6 +98,7 @@ export class OutputStore {
     this.#puncher = options.puncher ?? null;
     this.#pauseWriters = options.pauseWriters ?? (() => () => {});
     this.#rotationStep = options.rotationStep;
+    this.#reserve = new StoreReserve(dir, options.reserver);
     Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
     Deno.chmodSync(dir, 0o700);
     for (const stream of STREAMS) {
@@ -215,18 +210,61 @@ export class OutputStore {
     }
     if (this.end[stream].byte - meta.retained.byte <= 2 * this.maxBytes) return;
     this.#retainFrom(stream, this.end[stream].byte - this.maxBytes);
+    this.#reclaim(stream);
+    this.#compact();
+  }
+
+  /**
+   * Sets disk space aside ahead of the writers of the spools, the index and the meta (see
+   * _store_reserve.ts). False when the disk cannot give it: time to {@link shed}.
+   */
+  reserve(quietly?: Quietly): boolean {
+    return this.#reserve.reserve(quietly);
+  }
+
+  /**
+   * The disk is full: drops every stored line of both streams, oldest first, so that the
+   * program's writes keep finding room (line numbers go on; readers count the lines skipped).
+   * In rotation mode a spool holding output not stored yet is emptied at a later call. Returns
+   * how many lines and bytes were dropped.
+   */
+  shed(): { lines: number; bytes: number } {
+    const dropped = { lines: 0, bytes: 0 };
+    for (const stream of STREAMS) {
+      const meta = this.#meta.streams[stream];
+      const before = { ...meta.retained };
+      if (this.#puncher) {
+        if (this.end[stream].byte > meta.retained.byte) meta.retained = { ...this.end[stream] };
+        // Freed first, so that the meta can be saved on a full disk: a crash in between leaves
+        // a hole where the meta says output is, which readers count as skipped.
+        this.#reclaim(stream, true);
+      } else {
+        const from = (byte: number) => this.#retainedFrom(stream, byte);
+        shedSpool(this.dir, this.#meta, stream, this.end[stream], from, this.#pauseWriters);
+        this.generation++;
+      }
+      dropped.lines += meta.retained.line - before.line;
+      dropped.bytes += meta.retained.byte - before.byte;
+    }
+    this.#reserve.reset();
+    return dropped;
+  }
+
+  /** Saves `stream`'s retained start, then frees what lies before it. */
+  #reclaim(stream: Stream, freeFirst = false): void {
+    const meta = this.#meta.streams[stream];
     // Files wholly older than the retained output (a migrated history) go.
     while (meta.segments.length > 1 && meta.segments[1].logical <= meta.retained.byte) {
       const [gone] = meta.segments.splice(0, 1);
       if (gone.file !== FILES.spool(stream)) this.#remove(gone.file);
     }
-    saveMeta(this.dir, this.#meta);
+    if (!freeFirst) saveMeta(this.dir, this.#meta);
     const { segment, at } = locate(meta, meta.retained.byte);
     const upTo = Math.floor(at / BLOCK) * BLOCK;
     if (segment.file === FILES.spool(stream) && upTo > 0) {
-      this.#puncher.punch(this.spoolPath(stream), 0, upTo);
+      this.#puncher!.punch(this.spoolPath(stream), 0, upTo);
     }
-    this.#compact();
+    if (freeFirst) saveMeta(this.dir, this.#meta);
   }
 
   /** Removes a file of the store that no segment needs any more (if it is still there). */
@@ -252,6 +290,7 @@ export class OutputStore {
       step: this.#rotationStep,
     });
     this.generation++;
+    this.#reserve.reset();
     this.#compact();
   }
 

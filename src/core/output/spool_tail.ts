@@ -99,6 +99,10 @@ class SpoolTail implements Tail, PolledTail {
   #lastDataAt = Date.now();
   #lastGroupCheck = 0;
   #failing = false;
+  /** Whether the last poll stored a batch. */
+  #storedSome = false;
+  /** What a full disk made the tail drop since storing last worked. */
+  #lost = { lines: 0, bytes: 0 };
   #resolveDrained!: () => void;
   #resolveFinished!: () => void;
   #done = false;
@@ -122,9 +126,13 @@ class SpoolTail implements Tail, PolledTail {
   poll(now: number): boolean {
     let read = 0;
     try {
+      this.#storedSome = false;
       read = this.#readAll(now);
-      if (this.#failing) {
+      const full = (read > 0 || this.#failing) && this.#guardDisk();
+      // The error clears only once output is stored (and kept) again.
+      if (this.#failing && this.#storedSome && !full) {
         this.#failing = false;
+        this.#lost = { lines: 0, bytes: 0 };
         this.#options.onError(null);
       }
     } catch (error) {
@@ -172,6 +180,32 @@ class SpoolTail implements Tail, PolledTail {
         : this.watchIds.length >= 2
         ? SLEEP_POLL_MS
         : QUIET_POLL_MS);
+    return true;
+  }
+
+  /**
+   * Keeps disk set aside ahead of the program's writes (OutputStore.reserve); where the disk
+   * is full, drops the stored output so the program never fails to write, and says how much
+   * was lost. Returns whether the disk is full.
+   */
+  #guardDisk(): boolean {
+    const store = this.#options.store;
+    const quietly = (stream: Stream | null, set: () => boolean) =>
+      poller.quietly(this, stream, set);
+    if (store.reserve(quietly)) return false;
+    const dropped = store.shed();
+    store.reserve(quietly);
+    this.#lost.lines += dropped.lines;
+    this.#lost.bytes += dropped.bytes;
+    if (dropped.lines > 0 || !this.#failing) {
+      this.#failing = true;
+      const { lines, bytes } = this.#lost;
+      this.#options.onError(
+        new Error(
+          `Disk full: ${lines} line(s) (${bytes} bytes) of output dropped so far to keep the program writing; storing resumes when space returns`,
+        ),
+      );
+    }
     return true;
   }
 
@@ -273,6 +307,7 @@ class SpoolTail implements Tail, PolledTail {
     const store = this.#options.store;
     // The index encodes only a batch's fields: its bytes need not be stripped off first.
     store.store(batches);
+    this.#storedSome = true;
     const time = new Date(now);
     for (const batch of batches) {
       const bytes = batch.bytes;

@@ -1,0 +1,148 @@
+/**
+ * A full disk, for real: a small tmpfs mounted by the test (root only; skipped elsewhere). A
+ * program keeps printing while another file fills the disk: it must not die, the output it
+ * prints meanwhile is dropped with a count that `log_error` shows until space returns and
+ * output is stored again, and no line is lost without being counted.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { OutputReader } from "./output_reader.ts";
+import { OutputStore } from "./output_store.ts";
+import { tailSpool } from "./spool_tail.ts";
+import { wrapWithSpool } from "./spool.ts";
+import { openPuncher } from "../system/hole_punch.ts";
+import { openReserver } from "../system/disk_reserve.ts";
+import { until } from "../_test_support.ts";
+
+function mount(dir: string): boolean {
+  const mounted = new Deno.Command("mount", {
+    args: ["-t", "tmpfs", "-o", "size=6m", "tmpfs", dir],
+    stdout: "null",
+    stderr: "null",
+  });
+  try {
+    return mounted.outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+const probe = Deno.makeTempDirSync({ prefix: "persistproc-tmpfs-probe-" });
+const canMount = Deno.build.os === "linux" && openReserver() !== null && mount(probe);
+if (canMount) new Deno.Command("umount", { args: [probe] }).outputSync();
+Deno.removeSync(probe);
+
+/** Fills the file system holding `dir` to the last byte; returns the filler's path. */
+function fill(dir: string): string {
+  const path = join(dir, "filler");
+  using file = Deno.openSync(path, { write: true, create: true });
+  const block = new Uint8Array(64 * 1024).fill(0x61);
+  for (let size = block.length; size > 0;) {
+    try {
+      file.writeSync(block.subarray(0, size));
+    } catch {
+      size = Math.floor(size / 2);
+    }
+  }
+  return path;
+}
+
+async function printThroughFullDisk(punch: boolean): Promise<void> {
+  const mountPoint = Deno.makeTempDirSync({ prefix: "persistproc-full-disk-" });
+  assert.ok(mount(mountPoint), "tmpfs mounted");
+  try {
+    const dir = join(mountPoint, "p");
+    let pid = 0;
+    const store = new OutputStore(dir, {
+      maxBytes: 512 * 1024,
+      puncher: punch ? openPuncher().puncher : null,
+      pauseWriters: () => {
+        Deno.kill(pid, "SIGSTOP");
+        return () => Deno.kill(pid, "SIGCONT");
+      },
+    });
+    const errors: (string | null)[] = [];
+    const ended = Promise.withResolvers<void>();
+    let gone = false;
+    const tail = tailSpool({
+      store,
+      ended: ended.promise,
+      writersGone: () => gone,
+      stored: () => {},
+      onError: (error) => errors.push(error ? error.message : null),
+    });
+    // Numbered lines of 60 bytes, a few thousand a second, as a chatty server prints; like
+    // Python's print, a failed write ends it.
+    const [program, ...args] = wrapWithSpool([
+      "/bin/sh",
+      "-c",
+      'i=0; while :; do printf "%d %s\\n" $i xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx || exit 1; ' +
+      "i=$((i+1)); [ $((i % 50)) -eq 0 ] && sleep 0.01; done",
+    ], { stdout: store.spoolPath("stdout"), stderr: store.spoolPath("stderr") });
+    const child = new Deno.Command(program, { args, stdin: "null" }).spawn();
+    pid = child.pid;
+    let exited = false;
+    const status = child.status.then((s) => {
+      exited = true;
+      return s;
+    });
+    try {
+      await until("output stored", () => store.end.stdout.line > 1000, 30_000);
+      const filler = fill(mountPoint);
+      const lost = () => Number(/Disk full: (\d+) line/.exec(errors.at(-1) ?? "")?.[1] ?? 0);
+      await until("a full disk reported in log_error", () => lost() > 0, 30_000);
+      const first = lost();
+      await until(
+        "the count growing while the disk stays full",
+        () => lost() > first + 1000,
+        30_000,
+      );
+      assert.ok(!exited, "the program still runs on a full disk");
+      assert.ok(errors.at(-1) !== null, "the error stays while the disk is full");
+      Deno.removeSync(filler);
+      await until("the error cleared once output is stored", () => errors.at(-1) === null, 30_000);
+      const storedAgain = store.end.stdout.line;
+      await until("output stored again", () => store.end.stdout.line > storedAgain + 1000, 30_000);
+      assert.ok(!exited, "the program still runs");
+    } finally {
+      if (!exited) child.kill("SIGKILL");
+      await status;
+      gone = true;
+      ended.resolve();
+      await tail.finished;
+      store.close();
+    }
+    // Every line is served with its own number, or counted as skipped: none vanished.
+    const from = { stdout: { byte: 0, line: 0 }, stderr: { byte: 0, line: 0 } };
+    let served = 0;
+    const wrong: string[] = [];
+    const read = await new OutputReader(dir).forward("stdout", from, (entry, after) => {
+      if (entry.kind !== "line") return true;
+      served++;
+      const number = after().stdout.line - 1;
+      if (!entry.text.startsWith(`${number} `) && wrong.length < 3) {
+        wrong.push(`line ${number}: ${entry.text.slice(0, 20)}`);
+      }
+      return true;
+    });
+    assert.deepEqual(wrong, []);
+    assert.ok(read.skippedLines > 0, "the dropped lines are counted as skipped");
+    assert.equal(served + read.skippedLines, read.end.stdout.line);
+  } finally {
+    new Deno.Command("umount", { args: ["-l", mountPoint] }).outputSync();
+    Deno.removeSync(mountPoint, { recursive: true });
+  }
+}
+
+Deno.test({
+  name:
+    "on a full disk (punching holes), the program keeps printing and every dropped line is counted",
+  ignore: !canMount, // needs root to mount a tmpfs, and Linux's fallocate
+  fn: () => printThroughFullDisk(true),
+});
+
+Deno.test({
+  name: "on a full disk (rotation), the program keeps printing and every dropped line is counted",
+  ignore: !canMount,
+  fn: () => printThroughFullDisk(false),
+});
