@@ -202,7 +202,16 @@ hubTest(
     // Read the store itself: the output tool's byte budget would rightly cut 10 MB short.
     const out = new OutputReader(body.log_dir).newest("stdout", 10_000)
       .flatMap((entry) => entry.kind === "line" ? [entry.text] : []);
-    assert.ok(out.includes("step 1\rstep 2\rdone"));
+    assert.equal(out[0], "done 2", "a line redrawn with \\r is read as a terminal shows it");
+    const raw = await Deno.open(`${body.log_dir}/stdout.spool`);
+    const head = new Uint8Array(19);
+    await raw.read(head);
+    raw.close();
+    assert.equal(
+      new TextDecoder().decode(head),
+      "step 1\rstep 2\rdone\n",
+      "the file keeps its bytes",
+    );
     assert.equal(out.at(-1)!, "last");
     // Long runs only: a line of the random bytes above may happen to be "x".
     const xs = out.filter((l: string) => l.length >= 1_000 && /^x+$/.test(l));
