@@ -30,20 +30,20 @@ function appendLines(store: OutputStore, count: number): void {
 }
 
 /**
- * Four readers read the whole log again and again while a writer appends and the 4 KiB cap
+ * Four readers read the whole log again and again while a writer appends and the 256 KiB cap
  * reclaims output between their batches. Returns what went wrong (empty when every line
  * served is the line of that number, and every line is either served or counted skipped).
  */
 async function readWhileReclaimed(puncher: ReturnType<typeof openPuncher>["puncher"] | null) {
   const dir = Deno.makeTempDirSync({ prefix: "persistproc-reader-races-" });
-  const store = new OutputStore(dir, { maxBytes: 4096, puncher });
+  const store = new OutputStore(dir, { maxBytes: 256 * 1024, puncher });
   const problems: string[] = [];
   let writing = true;
   try {
-    appendLines(store, 200);
+    appendLines(store, 6000);
     const writer = (async () => {
-      for (let round = 0; round < 300; round++) {
-        appendLines(store, 7);
+      for (let round = 0; round < 150; round++) {
+        appendLines(store, 400);
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
       writing = false;
@@ -65,6 +65,8 @@ async function readWhileReclaimed(puncher: ReturnType<typeof openPuncher>["punch
           }
           return true;
         });
+        // Reads yield every 10 ms: the writer appends, and the cap reclaims, between.
+        await new Promise((resolve) => setTimeout(resolve, 0));
         if (served + read.skippedLines !== read.end.stdout.line && problems.length < 5) {
           problems.push(
             `${served} served + ${read.skippedLines} skipped of ${read.end.stdout.line}`,
