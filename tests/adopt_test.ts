@@ -20,7 +20,15 @@ async function outsideServer(env: Record<string, string> = {}) {
     stdout: "null",
     stderr: "null",
   }).spawn();
-  await waitFor(`the outside server on port ${port}`, () => listens(port));
+  try {
+    await waitFor(`the outside server on port ${port}`, () => listens(port));
+  } catch (error) {
+    // Nothing disposes of a server that never listened: end it here.
+    child.kill("SIGKILL");
+    await child.status;
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    throw error;
+  }
   return {
     port,
     dir: Deno.realPathSync(dir),
