@@ -169,6 +169,22 @@ hubTest(
   },
 );
 
+hubTest(
+  "MCP without elicitation: a confirm sent before the plan was shown stops nothing",
+  async (hub) => {
+    await using outside = await outsideServer();
+    await using client = await connectMcp(hub);
+    const blind = await client.callTool({
+      name: "ctrl",
+      arguments: { action: "adopt", port: outside.port, confirm: true },
+    });
+    assert.ok(blind.isError, JSON.stringify(blind.content));
+    assert.match((blind.content as { text: string }[])[0].text, /was not shown for adoption/);
+    assert.ok(alive(outside.pid), "stopped without a plan shown");
+    assert.equal(await managedOn(hub, outside.port), undefined);
+  },
+);
+
 hubTest("MCP with elicitation: the user is asked, and a no stops nothing", async (hub) => {
   await using outside = await outsideServer();
   const asked: string[] = [];

@@ -44,11 +44,10 @@ export async function adoptAction(
     throw new InvalidArgumentError("adopt needs the pid or the port of the process to adopt");
   }
   const asked = { pid: args.pid, port: args.port, wait_timeout: args.wait_timeout };
-  const looked = await hub.adopt(asked);
-  const plan = looked.adoption;
   // A client that can ask its user does: a confirm the agent sends is not the user's word.
   const answer = context.human ? context.human.answer : args.confirm ? "accept" : null;
   if (answer !== "accept") {
+    const plan = (await hub.adopt(asked)).adoption;
     const asking = context.human !== undefined && answer === null;
     const text = answer === null
       ? `Not adopted yet: ${describePlan(plan)}\n${
@@ -63,11 +62,14 @@ export async function adoptAction(
       ...(asking ? { askHuman: `${describePlan(plan)}\nAdopt it?` } : {}),
     };
   }
+  // Consent goes straight to the verb, which carries out only a plan it showed in an earlier
+  // call: looking again here would count as showing whatever holds the port now.
   const done = await hub.adopt(
     { ...asked, confirm: true, started_by: helpers.startedBy },
     helpers.wait,
   );
   if (!done.adopted) throw new Error("A confirmed adoption came back not adopted");
+  const plan = done.adoption;
   const { stopped_with, adoption: _plan, adopted: _adopted, ...started } = done;
   const waited = started.wait_result
     ? started.ready

@@ -2,7 +2,8 @@
  * The adopt verb: take over a process that runs outside persistproc. Without `confirm` it
  * only says what adopting would do (./adoption_plan.ts); each door asks a person before it
  * calls again with `confirm`: the CLI with a `[y/N]` prompt, MCP through elicitation or a
- * second call with `confirm: true`. Then the whole tree is stopped (SIGTERM, SIGKILL after a
+ * second call with `confirm: true`, which is refused unless that process's plan was shown
+ * first. Then the whole tree is stopped (SIGTERM, SIGKILL after a
  * stop's grace), and the same command starts in the same folder with the same environment
  * under the default label, waiting for the port it held.
  */
@@ -17,6 +18,14 @@ import { STOP_GRACE_SECONDS } from "../supervisor_options.ts";
 import { type AdoptionPlan, type AdoptionRequest, prepareAdoption } from "./adoption_plan.ts";
 
 export type { AdoptionPlan };
+
+/**
+ * The processes (pid and start token) whose plans were shown in the last SHOWN_FOR_MS, so a
+ * confirm carries out only a plan a person could have seen. Kept per server, in memory: a
+ * plan shown before a restart is shown again.
+ */
+const shownPlans = new Map<string, number>();
+const SHOWN_FOR_MS = 15 * 60_000;
 
 /** How long the adopted tree gets after SIGTERM, as a stop of a managed process does. */
 const GRACE_MS = STOP_GRACE_SECONDS * 1_000;
@@ -56,7 +65,20 @@ export async function adoptProcess(
   wait: WaitOptions = {},
 ): Promise<AdoptResult> {
   const { plan, token, environment } = await prepareAdoption(core, request);
-  if (!request.confirm) return { adopted: false, adoption: plan };
+  const shown = `${plan.pid} ${token}`;
+  const now = Date.now();
+  for (const [key, at] of shownPlans) if (now - at > SHOWN_FOR_MS) shownPlans.delete(key);
+  if (!request.confirm) {
+    shownPlans.set(shown, now);
+    return { adopted: false, adoption: plan };
+  }
+  // Consent is to a plan someone saw: not a confirm sent first, nor a process that took the
+  // port (or the pid) while the person was being asked.
+  if (!shownPlans.delete(shown)) {
+    throw new CannotAdoptError(
+      `PID ${plan.pid} was not shown for adoption: call adopt without confirm, show its plan to the user, and confirm only if they agree`,
+    );
+  }
   if (!isSameProcess(plan.pid, token)) {
     throw new CannotAdoptError(`PID ${plan.pid} ended or changed since it was looked at`);
   }
