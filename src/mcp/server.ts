@@ -136,7 +136,7 @@ let ajv: AjvJsonSchemaValidator | undefined;
  * answered "the server is shutting down" once `closing` aborts. A 2025-era caller is named
  * by the handshake that opened its session in `sessions`, when it did.
  */
-export function createMcpServer(
+function createMcpServer(
   hub: Hub,
   identity: ServerIdentity,
   options: {

@@ -5,7 +5,9 @@
  */
 import type { ReadBatch } from "./_interleave.ts";
 import type { Position, Stream } from "./output_store.ts";
-import { MAX_LINE_BYTES } from "./line_splitter.ts";
+
+/** Longest line kept whole; a longer run without a newline is cut into pieces of this size. */
+export const MAX_LINE_BYTES = 64 * 1024;
 
 const CARRIAGE_RETURN = 0x0d;
 const frameDecoder = new TextDecoder();

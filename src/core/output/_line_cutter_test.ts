@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { countNewlines, LineCutter } from "./_line_cutter.ts";
+import { countNewlines, LineCutter, MAX_LINE_BYTES } from "./_line_cutter.ts";
 import type { ReadBatch } from "./_interleave.ts";
-import { MAX_LINE_BYTES } from "./line_splitter.ts";
 
 Deno.test("countNewlines counts every newline, at any alignment and next to any byte", () => {
   let state = 11;

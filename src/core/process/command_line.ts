@@ -26,7 +26,7 @@ export function toArgv(command: string, os: typeof Deno.build.os = Deno.build.os
 }
 
 /** Whether the command needs a shell to mean what it says. */
-export function usesShell(command: string): boolean {
+function usesShell(command: string): boolean {
   // `FOO=1 cmd` is an assignment only a shell performs; `--flag=x` later on is a plain argument.
   if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(command.trim())) return true;
   return SHELL_SYNTAX.test(command);

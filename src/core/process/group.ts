@@ -25,7 +25,7 @@ export function isGroupAlive(pgid: number): boolean {
 }
 
 /** Sends a signal to every member of the group; a group already gone is not an error. */
-export function signalGroup(pgid: number, signal: Deno.Signal): void {
+function signalGroup(pgid: number, signal: Deno.Signal): void {
   if (!Number.isInteger(pgid) || pgid <= 1) throw new RangeError(`Invalid process group ${pgid}`);
   try {
     Deno.kill(-pgid, signal);
@@ -115,7 +115,7 @@ export async function stopGroup(
 }
 
 /** Waits until the group is gone or the time is up; says which. */
-export async function waitGone(pgid: number, timeoutMs: number): Promise<boolean> {
+async function waitGone(pgid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (isGroupAlive(pgid)) {
     if (Date.now() >= deadline) return false;
