@@ -225,3 +225,33 @@ hubTest("start --notify-on-log makes each matching output line an event", async 
   );
   await cli(hub, ["stop", "worker"]);
 });
+
+hubTest("an MCP start with notify_on_log makes each matching line an event", async (hub) => {
+  await using mcp = await connectMcp(hub);
+  const started = await mcp.callTool({
+    name: "ctrl",
+    arguments: {
+      action: "start",
+      command_or_label: "echo fine; echo 'error: disk full'; sleep 30",
+      working_directory: hub.dataDir,
+      label: "worker",
+      notify_on_log: "^error",
+    },
+  });
+  assert.ok(!started.isError, JSON.stringify(started.content));
+  const line = await waitFor("the matching line's event", async () => {
+    const { stdout } = await cli(hub, ["events", "--kind", "log_match"]);
+    return stdout.trim();
+  });
+  assert.match(
+    line,
+    /^persistproc: "worker" \(pid \d+\) printed a line matching .*: error: disk full$/,
+  );
+  const misplaced = await mcp.callTool({
+    name: "ctrl",
+    arguments: { action: "stop", command_or_label: "worker", notify_on_log: "x" },
+  });
+  assert.ok(misplaced.isError);
+  assert.match(JSON.stringify(misplaced.content), /notify_on_log applies to start, not stop/);
+  await cli(hub, ["stop", "worker"]);
+});

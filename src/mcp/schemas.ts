@@ -13,7 +13,7 @@ export const CTRL_ACTIONS = ["start", "stop", "restart", "adopt"] as const;
 
 // Linux's largest pid_max: the schema renders no 2^53 bound that way.
 const pid = z.number().int().positive().max(4_194_304).describe(
-  "PID (from list); wins over command_or_label",
+  "PID; wins over command_or_label",
 );
 const commandOrLabel = z.string().min(1).max(10_000);
 const workingDirectory = z.string().min(1).max(4_096);
@@ -108,7 +108,7 @@ export const ctrlInput = {
     "start: variables added to the server's environment",
   ),
   inherit_environment: z.boolean().optional().describe(
-    "start: false: exactly environment, none of the server's (default true)",
+    "start: false: exactly environment, none of the server's",
   ),
   force: z.boolean().optional().describe("stop/restart: SIGKILL at once"),
   autorestart: z.enum(AUTORESTART_POLICIES).optional().describe(
@@ -125,10 +125,13 @@ export const ctrlInput = {
   ),
   wait_for_port: z.union([z.number().int().min(1).max(65_535), z.literal(true)]).optional()
     .describe(
-      "start/restart: return once this TCP port (true: the assigned one) listens; a port held by another process fails at once",
+      "start/restart: return once this TCP port (true: the assigned one) listens",
     ),
   wait_for_log: z.string().min(1).max(1_000).optional().describe(
     "start/restart: return once an output line matches this RE2 regex ((?i) ignores case)",
+  ),
+  notify_on_log: z.string().min(1).max(1_000).optional().describe(
+    "start: RE2 regex; matching lines become log_match events",
   ),
   wait_for_url: z.string().min(1).max(2_000).optional().describe(
     "start/restart: return once this http(s) URL answers 2xx/3xx",
@@ -207,7 +210,7 @@ export const listInput = {
   pid: pid.optional().describe("Only this PID"),
   command_or_label: commandOrLabel.optional().describe("Only this label or command"),
   working_directory: workingDirectory.optional().describe(
-    "Only processes running in this directory",
+    "Only processes in this directory",
   ),
   started_by: z.string().min(1).max(400).optional().describe(
     "Only those started by this client (name[/version]), cli or dashboard",

@@ -116,7 +116,7 @@ const ctrl = define({
   name: "ctrl",
   title: "Start, stop or restart a process",
   description:
-    "Start, stop, restart or adopt a long-running process (dev server, watcher, database) shared by every agent and terminal. Stop ends the whole process tree. With wait_for_*, start/restart return once ready, exited (exit code, last output) or timed out, naming who holds a needed port.",
+    "Start, stop, restart or adopt a long-running process (dev server, watcher, database) shared by every agent and terminal. With wait_for_*, start/restart return once ready, exited (exit code, last output) or timed out, naming who holds a needed port.",
   inputSchema: ctrlInput,
   outputSchema: ctrlOutput,
   annotations: {
@@ -149,7 +149,11 @@ const ctrl = define({
     const wait = waitOptions(context);
     let result: StartResult;
     let endedBefore = false;
-    const startOnly = { if_running: args.if_running, assign_port: args.assign_port };
+    const startOnly = {
+      if_running: args.if_running,
+      assign_port: args.assign_port,
+      notify_on_log: args.notify_on_log,
+    };
     for (const [field, value] of Object.entries(startOnly)) {
       if (args.action !== "start" && value !== undefined) {
         throw new InvalidArgumentError(`${field} applies to start, not ${args.action}`);
@@ -172,6 +176,7 @@ const ctrl = define({
         started_by: startedBy(context.client),
         if_running: args.if_running,
         assign_port: args.assign_port,
+        notify_on_log: args.notify_on_log,
         ...conditions,
       }, wait);
     } else if (args.action === "stop") {
