@@ -26,7 +26,7 @@ export const eventsCommand = defineCommand({
 The server keeps the last 1,000 events, also across its restarts. Events of one kind
 that come in a flood (a crash loop) are merged, and the line says how many.
 
-Kinds: ${KIND_FILTERS.join(", ")}
+${wrapList("Kinds: ", KIND_FILTERS)}
 (crashed: an exit that was not asked for and failed).
 
 Flags:
@@ -115,4 +115,16 @@ function kinds(text: string): KindFilter[] {
       return kind as KindFilter;
     },
   );
+}
+
+/** `prefix` and `items` joined by ", ", broken into lines of at most `width` characters. */
+function wrapList(prefix: string, items: readonly string[], width = 88): string {
+  const lines = [prefix.trimEnd()];
+  for (const [i, item] of items.entries()) {
+    const word = item + (i < items.length - 1 ? "," : "");
+    const last = lines.length - 1;
+    if (lines[last].length + 1 + word.length > width) lines.push(word);
+    else lines[last] += ` ${word}`;
+  }
+  return lines.join("\n");
 }

@@ -15,8 +15,8 @@ export const setupCommand = defineCommand({
   usage: "persistproc setup [AGENT]",
   details: `Prints how to connect AGENT to the server's MCP endpoint (for --port), with the
 server's token in the Authorization header, or every known agent when AGENT is left out.
-Known agents: ${AGENT_NAMES.join(", ")}. The token is --token or PERSISTPROC_TOKEN when
-given, else the data dir's (created now if no server has made it yet).`,
+Known agents: ${AGENT_NAMES.join(", ")}. The token is --token or
+PERSISTPROC_TOKEN when given, else the data dir's (created now if no server has made it yet).`,
   flags: {},
   run({ positionals, settings }) {
     if (positionals.length > 1) throw new UsageError("setup takes at most one agent");
