@@ -146,6 +146,19 @@ Deno.test("serve prints a short banner; serve --verbose and setup print each age
     short.kill("SIGTERM");
     assert.equal((await short.result()).code, 0);
   }
+  // The quiet banner (an autostarted server's log) names no token, and a command that reaches
+  // this server.
+  {
+    await using quiet = new CliProcess(target, ["serve", "--quiet"]);
+    const [line] = await quiet.waitForOutput(/^dashboard: .*$/m, "stdout");
+    assert.equal(
+      line,
+      `dashboard: http://127.0.0.1:${target.port}/ ` +
+        `('persistproc --port ${target.port} open' opens it with the token)`,
+    );
+    quiet.kill("SIGTERM");
+    assert.equal((await quiet.result()).code, 0);
+  }
   await using server = new CliProcess(target, ["serve", "--verbose"]);
   await server.waitForOutput(/keep them out of shared repositories/, "stdout");
   const [, dashboard] = await server.waitForOutput(/^dashboard: (\S+)$/m, "stdout");

@@ -79,7 +79,10 @@ Flags:
             printOut(`dashboard: ${dashboard}`);
           } else if (values.quiet) {
             // Quiet output is what an autostarted server writes to its log: no token there.
-            printOut(`dashboard: ${dashboard} ('persistproc open' opens it with the token)`);
+            printOut(
+              `dashboard: ${dashboard} ('persistproc${portFlag(settings.port)} open' opens it ` +
+                "with the token)",
+            );
           } else {
             printOut(`dashboard: ${dashboard}#token=${encodeURIComponent(token)}`);
           }
@@ -104,13 +107,16 @@ Flags:
 });
 
 /**
- * The short banner's last lines: the one command that prints an agent's set-up (with --port
- * when the server is not on the default port, so that the command reaches it) and how to stop.
+ * The short banner's last lines: the one command that prints an agent's set-up and how to stop.
  */
 function setupHint(port: number): string {
-  const portFlag = port === DEFAULT_PORT ? "" : ` --port ${port}`;
-  return `connect an agent: persistproc${portFlag} setup [${AGENT_NAMES.join("|")}]\n` +
+  return `connect an agent: persistproc${portFlag(port)} setup [${AGENT_NAMES.join("|")}]\n` +
     "Ctrl+C stops the server and every process it runs (--verbose prints the agent set-up here)";
+}
+
+/** ` --port N` when the server is not on the default port, so that a suggested command reaches it. */
+function portFlag(port: number): string {
+  return port === DEFAULT_PORT ? "" : ` --port ${port}`;
 }
 
 /**
