@@ -119,6 +119,14 @@ hubTest(
     const [second] = body.processes;
     assert.notEqual(second.assigned_port, got.assigned_port);
     assert.deepEqual(second.ports, [second.assigned_port]);
+
+    // The command as typed still names it, though its command line gained the port flags.
+    const stopped = await cli(hub, ["stop", "npm run dev"], {}, feature);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.match(
+      stopped.stdout,
+      new RegExp(`^stopped 'npm run dev in .*feature' \\(PID ${second.pid}\\)`),
+    );
   },
   await npmMissing(),
 );

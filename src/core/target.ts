@@ -47,7 +47,17 @@ export function matchesFilter(entry: Addressable, filter: ProcessFilter): boolea
     entry.spec.working_directory !== canonicalDirectory(filter.working_directory)
   ) return false;
   const name = filter.command_or_label;
-  return name === undefined || entry.spec.label === name || entry.spec.command_line === name;
+  return name === undefined || entry.spec.label === name || runsCommand(entry, name);
+}
+
+/**
+ * Whether `entry` runs the command `name` as it was asked for: its command line, or the command
+ * its default label records (`npm run dev` for a Vite server started with `assign_port`, whose
+ * command line gained `-- --port N --strictPort`).
+ */
+function runsCommand(entry: Addressable, name: string): boolean {
+  const { command_line, label, working_directory } = entry.spec;
+  return command_line === name || label === `${name} in ${working_directory}`;
 }
 
 /**
@@ -85,7 +95,7 @@ export function resolveTarget<T extends Addressable>(entries: T[], target: Proce
     : entries.filter((e) => e.spec.working_directory === directory);
   const byLabel = inDir.filter((entry) => entry.spec.label === name);
   if (byLabel.length === 1) return byLabel[0];
-  const byCommand = inDir.filter((entry) => entry.spec.command_line === name);
+  const byCommand = inDir.filter((entry) => runsCommand(entry, name));
   if (byCommand.length === 1) return byCommand[0];
   const matches = byLabel.length > 1 ? byLabel : byCommand;
   // Of several, the one that runs is the one meant (`stop "npm run dev"` with ended runs of it

@@ -86,3 +86,24 @@ Deno.test("resolveTarget(): a command several entries ran names the only one run
     /matches 2 processes/,
   );
 });
+
+Deno.test("resolveTarget(): a command names the process whose port flags were appended to it", () => {
+  const vite: Addressable = {
+    pid: 9,
+    status: "exited",
+    spec: {
+      label: "npm run dev in /v",
+      command_line: "npm run dev -- --port 23885 --strictPort",
+      working_directory: "/v",
+    },
+  };
+  const other = { ...proc(8, "npm run dev in /w", "running", 1), pid: 8 };
+  other.spec = { ...other.spec, command_line: "npm run dev" };
+  const found = resolveTarget([other, vite], {
+    command_or_label: "npm run dev",
+    working_directory: "/v",
+  });
+  assert.equal(found.pid, 9);
+  assert.ok(matchesFilter(vite, { command_or_label: "npm run dev" }));
+  assert.ok(!matchesFilter(vite, { command_or_label: "npm run" }));
+});
