@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { HubClient } from "../src/client/hub_client.ts";
 import type { Hub } from "../src/core/hub.ts";
 import type { HubEvent } from "../src/core/events/event.ts";
-import { Supervisor } from "../src/core/supervisor.ts";
+import { Supervisor } from "../src/core/supervisor/supervisor.ts";
 import type { ProcessEvent, ProcessInfo } from "../src/core/types.ts";
 import { FIXTURES, freePort, listens, startHub, waitFor } from "./_hub.ts";
 

@@ -6,7 +6,7 @@
 
 import denoJson from "../../deno.json" with { type: "json" };
 import { HubError } from "../client/errors.ts";
-import { editDistance } from "../core/target.ts";
+import { editDistance } from "../core/supervisor/target_resolution.ts";
 import { findExecutable } from "../core/process/executable.ts";
 import {
   type FlagSpec,

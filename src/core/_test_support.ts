@@ -3,8 +3,8 @@
  * removed when disposed, a wait for a condition with a deadline (never a bare sleep), and a
  * free port.
  */
-import { Supervisor } from "./supervisor.ts";
-import type { SupervisorOptions } from "./supervisor_options.ts";
+import { Supervisor } from "./supervisor/supervisor.ts";
+import type { SupervisorOptions } from "./supervisor/supervisor_options.ts";
 
 /** A Supervisor on a fresh temporary data dir (`dir`); disposing it stops all and removes it. */
 export async function tempSupervisor(

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import type { AdoptionPlan } from "../core/adopt/adoption_plan.ts";
-import { MAX_ENDED, STOP_GRACE_SECONDS } from "../core/supervisor_options.ts";
+import { MAX_ENDED, STOP_GRACE_SECONDS } from "../core/supervisor/supervisor_options.ts";
 import { AUTORESTART_POLICIES, IF_RUNNING, PROCESS_STATUSES, STREAM_NAMES } from "../core/types.ts";
 import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, NO_WAIT_LIMIT } from "../core/wait_timeout.ts";
 

@@ -10,7 +10,7 @@ import { assertTrustedDataDir } from "../data_dir/trust.ts";
 import { closeInheritedOnExec } from "../core/system/close_on_exec.ts";
 import { TREE_MARKER } from "../core/process/tree_marker.ts";
 import { logger } from "../core/logger.ts";
-import { Supervisor } from "../core/supervisor.ts";
+import { Supervisor } from "../core/supervisor/supervisor.ts";
 import { keepServingOnUncaught, runShutdown } from "./shutdown.ts";
 import {
   checkExposure,

@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import type { CtrlArgs, CtrlResult, IfRunning, WaitedCtrlResult } from "../../client/api.ts";
 import type { HubClient } from "../../client/hub_client.ts";
 import { IF_RUNNING, type ProcessTarget } from "../../core/types.ts";
-import { STOP_GRACE_SECONDS } from "../../core/supervisor_options.ts";
+import { STOP_GRACE_SECONDS } from "../../core/supervisor/supervisor_options.ts";
 import { UsageError } from "../args.ts";
 import { type Command, defineCommand, invoke } from "../command.ts";
 import { connect } from "../connect.ts";

@@ -12,9 +12,9 @@ import type { StartResult, WaitOptions } from "../hub.ts";
 import { ProcessTree } from "../process/tree.ts";
 import { stopTree } from "../process/tree_stop.ts";
 import { startWhenReady } from "../ready/readiness.ts";
-import type { Supervision } from "../supervision.ts";
+import type { Supervision } from "../supervisor/supervision.ts";
 import { isSameProcess } from "../system/processes.ts";
-import { STOP_GRACE_SECONDS } from "../supervisor_options.ts";
+import { STOP_GRACE_SECONDS } from "../supervisor/supervisor_options.ts";
 import { type AdoptionPlan, type AdoptionRequest, prepareAdoption } from "./adoption_plan.ts";
 
 export type { AdoptionPlan };

@@ -7,7 +7,7 @@
  * waited for. Nothing is stopped here; see ./adopt.ts.
  */
 import { CannotAdoptError, InvalidArgumentError, ProcessNotFoundError } from "../errors.ts";
-import type { Supervision } from "../supervision.ts";
+import type { Supervision } from "../supervisor/supervision.ts";
 import { findPortHolders, listeningPorts } from "../ports/listeners.ts";
 import { joinCommand } from "../process/shell_quote.ts";
 import { ProcessTree } from "../process/tree.ts";

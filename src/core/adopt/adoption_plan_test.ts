@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { tempSupervisor, until } from "../_test_support.ts";
 import { CannotAdoptError } from "../errors.ts";
 import { processDetails } from "../system/process_details.ts";
-import { defaultLabel } from "../_new_process.ts";
+import { defaultLabel } from "../supervisor/_new_process.ts";
 import type { StartRequest } from "../types.ts";
-import type { Supervision } from "../supervision.ts";
+import type { Supervision } from "../supervisor/supervision.ts";
 import { prepareAdoption } from "./adoption_plan.ts";
 
 /**

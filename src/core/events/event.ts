@@ -4,7 +4,7 @@
  * ones. The fields are snake_case: they are the wire format of `/api/hub/events` and of
  * `persistproc events --format json`.
  */
-import { canonicalDirectory } from "../target.ts";
+import { canonicalDirectory } from "../supervisor/target_resolution.ts";
 
 /** Every kind of event, in the order a process's life usually shows them. */
 export const EVENT_KINDS = [

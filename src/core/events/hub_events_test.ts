@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { HubEvent } from "./event.ts";
 import { InvalidArgumentError } from "../errors.ts";
 import { freePort, tempSupervisor, until } from "../_test_support.ts";
-import type { Supervisor } from "../supervisor.ts";
+import type { Supervisor } from "../supervisor/supervisor.ts";
 
 const FIXTURES = fileURLToPath(new URL("../../../tests/fixtures/", import.meta.url));
 const QUICK = { stopGraceMs: 2_000, shutdownGraceMs: 1_000 };

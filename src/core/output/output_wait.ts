@@ -18,7 +18,7 @@ import {
 import type { WaitOptions } from "../hub.ts";
 import { runWait } from "../wait_engine.ts";
 import type { ManagedProcess } from "../process/managed_process.ts";
-import type { Supervision } from "../supervision.ts";
+import type { Supervision } from "../supervisor/supervision.ts";
 import type { ProcessEvent, ProcessInfo } from "../types.ts";
 import { waitTimeoutMs } from "../wait_timeout.ts";
 

@@ -12,7 +12,7 @@ import {
   type ReportedListener,
   scanProcListeners,
 } from "./scan_linux.ts";
-import { toolText } from "../system/tools.ts";
+import { toolText } from "../system/system_tools.ts";
 
 /** A process listening on a port; pid and command are null when the OS hides them. */
 export interface PortHolder {

@@ -5,7 +5,7 @@
  */
 import { logger } from "../logger.ts";
 import type { ManagedProcess } from "./managed_process.ts";
-import type { AutorestartPolicy } from "../state_file.ts";
+import type { AutorestartPolicy } from "../supervisor/state_file.ts";
 
 /** Restarts in a row before autorestart gives up (unless told otherwise). */
 export const MAX_AUTORESTARTS = 10;

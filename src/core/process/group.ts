@@ -3,7 +3,7 @@
  */
 import process from "node:process";
 import { groupHasLiveMember } from "../system/processes.ts";
-import { runTool } from "../system/tools.ts";
+import { runTool } from "../system/system_tools.ts";
 
 /** How often a stop looks again whether the group is gone. */
 const POLL_MS = 50;

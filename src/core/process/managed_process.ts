@@ -20,7 +20,7 @@ import { logger } from "../logger.ts";
 import { isGroupAlive } from "./group.ts";
 import { Lifecycle, type LifeState, OperationQueue, type Transition } from "./lifecycle.ts";
 import type { ProcessTree, TreeMember } from "./tree.ts";
-import { adoptedRun, newRun, restoredRun, type SavedRun } from "./run.ts";
+import { adoptedRun, newRun, restoredRun, type SavedRun } from "./process_run.ts";
 import { refreshTree, stopTree, type TreeStopOptions, type TreeStopResult } from "./tree_stop.ts";
 import { NOTE, pauseTree } from "./tree_pause.ts";
 import { newTreeMarker } from "./tree_marker.ts";

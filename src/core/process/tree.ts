@@ -3,7 +3,7 @@
  * that left its process group or session (`setsid`, a double fork), each known by pid and start
  * token from the moment it was seen, so that a pid reused later is never taken for one of them.
  * Descendants are found through parent links in the process table, polled while the tree lives
- * (see core/_tree_watch.ts); a descendant whose parent exits before the next look can be missed.
+ * (see core/process/tree_watch.ts); a descendant whose parent exits before the next look can be missed.
  */
 import { isSameProcess, type ProcessEntry } from "../system/processes.ts";
 

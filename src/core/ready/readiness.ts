@@ -15,7 +15,7 @@ import { waitUntilReady } from "./ready_wait.ts";
 import { AlreadyRunningError, InvalidArgumentError } from "../errors.ts";
 import type { RestartOptions, StartResult, WaitOptions } from "../hub.ts";
 import type { ManagedProcess } from "../process/managed_process.ts";
-import type { Supervision } from "../supervision.ts";
+import type { Supervision } from "../supervisor/supervision.ts";
 import type { ProcessTarget, ReadyConditions, StartRequest } from "../types.ts";
 
 /**

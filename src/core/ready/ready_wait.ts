@@ -4,7 +4,7 @@
  * daemonizes (`pg_ctl start`, `redis-server --daemonize yes`) exits with 0 and leaves its
  * server running: a wait for a port or URL then goes on while what it left runs.
  */
-import { backlogEvents } from "../_backlog.ts";
+import { backlogEvents } from "../supervisor/backlog.ts";
 import { stripAnsi } from "../output/ansi.ts";
 import { type Conditions, describeConditions } from "./conditions.ts";
 import { explainNotReady, type NotReadyReport } from "./not_ready_report.ts";
@@ -12,7 +12,7 @@ import { portListens, urlAnswers } from "./probes.ts";
 import type { WaitOptions } from "../hub.ts";
 import { runWait } from "../wait_engine.ts";
 import type { ManagedProcess } from "../process/managed_process.ts";
-import type { Supervision } from "../supervision.ts";
+import type { Supervision } from "../supervisor/supervision.ts";
 import type { ProcessEvent, ProcessInfo } from "../types.ts";
 
 /**

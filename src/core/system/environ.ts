@@ -10,7 +10,7 @@
  * process was started with; a program that changes its own later is not seen changing it.
  */
 import { procReadable } from "./proc.ts";
-import { runToolSync } from "./tools.ts";
+import { runToolSync } from "./system_tools.ts";
 
 /** How the environments are read: see the module comment. */
 export type EnvironmentSource = "proc" | "ps";

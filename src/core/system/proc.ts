@@ -5,7 +5,7 @@
  * the tools instead (see ./processes.ts). On Linux "the tools" is `cat` of the same files, so
  * what a process is called does not depend on the server's permissions.
  */
-import { runToolSync } from "./tools.ts";
+import { runToolSync } from "./system_tools.ts";
 
 /** What `/proc/<pid>/stat` says about a process. */
 export interface ProcStat {

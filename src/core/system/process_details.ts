@@ -8,7 +8,7 @@
  */
 import { PS_ENVIRONMENT_FLAG } from "./environ.ts";
 import { procReadable, readProcStat } from "./proc.ts";
-import { runToolSync } from "./tools.ts";
+import { runToolSync } from "./system_tools.ts";
 
 /** How the details are read: see the module comment. */
 export type DetailsSource = "proc" | "ps";

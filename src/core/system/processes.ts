@@ -4,7 +4,7 @@
  * is in. Read from `/proc` where this server may, else from `ps`.
  */
 import { type ProcStat, readAllProcStats, readProcFile, readProcStat } from "./proc.ts";
-import { runToolSync } from "./tools.ts";
+import { runToolSync } from "./system_tools.ts";
 
 /** One process, as seen at one moment. */
 export interface ProcessEntry {

@@ -4,9 +4,9 @@
  * (a reused pid never is); one that ended meanwhile is recorded as ended.
  */
 import { basename, dirname, join, resolve } from "node:path";
-import type { Autorestarter } from "./process/autorestart.ts";
-import { logger } from "./logger.ts";
-import { ManagedProcess } from "./process/managed_process.ts";
+import type { Autorestarter } from "../process/autorestart.ts";
+import { logger } from "../logger.ts";
+import { ManagedProcess } from "../process/managed_process.ts";
 import type { ProcessRecord } from "./state_file.ts";
 import { savedAutorestart, savedRun, savedSpec } from "./_saved_process.ts";
 import type { SupervisorOptions } from "./supervisor_options.ts";

@@ -2,13 +2,13 @@
  * The registry on disk: what the server manages, saved atomically on every change so a server
  * that dies (even by SIGKILL) can be started again and pick its processes back up.
  */
-import { logger } from "./logger.ts";
+import { logger } from "../logger.ts";
 import {
   AUTORESTART_POLICIES,
   type AutorestartPolicy,
   PROCESS_STATUSES,
   type ProcessInfo,
-} from "./types.ts";
+} from "../types.ts";
 
 export type { AutorestartPolicy };
 

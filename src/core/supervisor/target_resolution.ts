@@ -1,8 +1,8 @@
 /**
  * Finds the process a caller means: by pid, else by label, else by command (+ directory).
  */
-import { AmbiguousTargetError, InvalidArgumentError, ProcessNotFoundError } from "./errors.ts";
-import type { ProcessFilter, ProcessStatus, ProcessTarget } from "./types.ts";
+import { AmbiguousTargetError, InvalidArgumentError, ProcessNotFoundError } from "../errors.ts";
+import type { ProcessFilter, ProcessStatus, ProcessTarget } from "../types.ts";
 
 /** The part of a managed process that addressing looks at. */
 export interface Addressable {

@@ -11,9 +11,9 @@
  * with hundreds of quiet processes reads one directory every few seconds. Any start, exit or
  * output (`stir`) brings the next look within a second again.
  */
-import type { ProcessTree } from "./process/tree.ts";
-import { markersOf } from "./process/tree_marker.ts";
-import { census } from "./system/census.ts";
+import type { ProcessTree } from "./tree.ts";
+import { markersOf } from "./tree_marker.ts";
+import { census } from "../system/census.ts";
 
 /** How often the trees are looked at while anything happens. */
 const TREE_POLL_MS = 1_000;

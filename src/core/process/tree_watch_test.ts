@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { pauseAfter } from "./_tree_watch.ts";
+import { pauseAfter } from "./tree_watch.ts";
 
 Deno.test("trees are looked at every second while anything happens, then up to every 10 s", () => {
   const pauses = [0, 9, 10, 11, 12, 13, 100].map(pauseAfter);

@@ -4,9 +4,9 @@
  * verb resolves its target once and then works on the entry it found, never asking the Hub
  * again. Only the Supervisor makes one; no door sees it.
  */
-import type { StopOptions } from "./hub.ts";
-import type { ManagedProcess } from "./process/managed_process.ts";
-import type { ProcessSpec } from "./process/process_spec.ts";
+import type { StopOptions } from "../hub.ts";
+import type { ManagedProcess } from "../process/managed_process.ts";
+import type { ProcessSpec } from "../process/process_spec.ts";
 import type {
   AutorestartPolicy,
   ProcessFilter,
@@ -14,7 +14,7 @@ import type {
   ProcessTarget,
   StartRequest,
   StopReport,
-} from "./types.ts";
+} from "../types.ts";
 
 /** The Supervisor's inside, as the composite verbs use it; see the module comment. */
 export interface Supervision {

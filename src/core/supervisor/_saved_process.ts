@@ -4,12 +4,12 @@
  * its reading and writing are ./state_file.ts's; this module only maps fields, checking the
  * shape of those that older files may lack.
  */
-import type { AutorestartState } from "./process/autorestart.ts";
-import { startEnvironment } from "./process/environment.ts";
-import type { ManagedProcess } from "./process/managed_process.ts";
-import type { SavedRun } from "./process/run.ts";
-import type { ProcessSpec } from "./process/process_spec.ts";
-import type { TreeMember } from "./process/tree.ts";
+import type { AutorestartState } from "../process/autorestart.ts";
+import { startEnvironment } from "../process/environment.ts";
+import type { ManagedProcess } from "../process/managed_process.ts";
+import type { SavedRun } from "../process/process_run.ts";
+import type { ProcessSpec } from "../process/process_spec.ts";
+import type { TreeMember } from "../process/tree.ts";
 import type { ProcessRecord } from "./state_file.ts";
 
 /** The record saved for an entry, with its autorestart state. */

@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { PersistprocError, StopFailedError } from "./errors.ts";
-import { tempSupervisor, until } from "./_test_support.ts";
+import { PersistprocError, StopFailedError } from "../errors.ts";
+import { tempSupervisor, until } from "../_test_support.ts";
 
 /** Exits 0.7 s after SIGTERM, as a server finishing its requests would. */
 const SLOW_TERM = `trap 'sleep 0.7; exit 0' TERM; while true; do sleep 0.05; done`;

@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { newProcess, requestedSpec } from "./_new_process.ts";
 import { Registry } from "./_registry.ts";
-import { Autorestarter } from "./process/autorestart.ts";
+import { Autorestarter } from "../process/autorestart.ts";
 import { loadState } from "./state_file.ts";
 import { withDefaults } from "./supervisor_options.ts";
-import { until } from "./_test_support.ts";
+import { until } from "../_test_support.ts";
 
 /** A registry over a throwaway data dir, and a way to make entries that never ran. */
 async function tempRegistry() {

@@ -1,7 +1,7 @@
 /** The backlog a follower gets: the newest stored output of a process, as line events. */
-import { OutputReader } from "./output/output_reader.ts";
-import { entryText } from "./output/query.ts";
-import type { Following } from "./hub.ts";
+import { OutputReader } from "../output/output_reader.ts";
+import { entryText } from "../output/query.ts";
+import type { Following } from "../hub.ts";
 
 /**
  * The newest `lines` entries of the combined output stored in `dir`; a run start among them

@@ -5,11 +5,11 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { newProcess, requestedSpec } from "./_new_process.ts";
-import { readOutput } from "./output/query.ts";
-import { capturingLog, tempSupervisor, until } from "./_test_support.ts";
-import type { ProcessEvent } from "./types.ts";
+import { readOutput } from "../output/query.ts";
+import { capturingLog, tempSupervisor, until } from "../_test_support.ts";
+import type { ProcessEvent } from "../types.ts";
 
-const TICKER = fileURLToPath(new URL("../../tests/fixtures/ticker.sh", import.meta.url));
+const TICKER = fileURLToPath(new URL("../../../tests/fixtures/ticker.sh", import.meta.url));
 const QUICK = { stopGraceMs: 2_000, shutdownGraceMs: 1_000 };
 
 Deno.test("a follower that throws on every event changes nothing for the others, the log or the exit", async () => {

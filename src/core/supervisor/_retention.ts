@@ -2,8 +2,8 @@
  * Which ended processes the registry keeps: the newest `maxEnded` ones, and always one whose
  * leftover children still run, since, forgotten, they could never be stopped again.
  */
-import { PersistprocError } from "./errors.ts";
-import type { ManagedProcess } from "./process/managed_process.ts";
+import { PersistprocError } from "../errors.ts";
+import type { ManagedProcess } from "../process/managed_process.ts";
 
 /**
  * The oldest ended entries beyond `maxEnded`, oldest first, without those whose leftovers

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
-import { type Addressable, editDistance, matchesFilter, resolveTarget } from "./target.ts";
-import { ProcessNotFoundError } from "./errors.ts";
+import {
+  type Addressable,
+  editDistance,
+  matchesFilter,
+  resolveTarget,
+} from "./target_resolution.ts";
+import { ProcessNotFoundError } from "../errors.ts";
 
 function entry(started_by: string | null): Addressable {
   return {

@@ -1,7 +1,7 @@
 /** The settings a supervisor is given by whoever runs it, and their defaults. */
-import { DEFAULT_LOG_MAX_BYTES } from "./output/output_store.ts";
-import { DEFAULT_FLOOD_LIMIT, type FloodLimit } from "./events/_flood_gate.ts";
-import { MAX_AUTORESTARTS } from "./process/autorestart.ts";
+import { DEFAULT_LOG_MAX_BYTES } from "../output/output_store.ts";
+import { DEFAULT_FLOOD_LIMIT, type FloodLimit } from "../events/_flood_gate.ts";
+import { MAX_AUTORESTARTS } from "../process/autorestart.ts";
 
 /** Settings the supervisor is given by whoever runs it. */
 export interface SupervisorOptions {

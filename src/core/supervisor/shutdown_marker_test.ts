@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tempSupervisor } from "./_test_support.ts";
+import { tempSupervisor } from "../_test_support.ts";
 import { Supervisor } from "./supervisor.ts";
 
 Deno.test("a process the shutdown stopped says so, also to the next server; one stopped before does not", async () => {

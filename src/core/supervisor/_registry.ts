@@ -10,12 +10,12 @@
 import { join } from "node:path";
 import { beyondLimit } from "./_retention.ts";
 import { toRecord } from "./_saved_process.ts";
-import { logger } from "./logger.ts";
-import type { Autorestarter } from "./process/autorestart.ts";
-import type { ManagedProcess } from "./process/managed_process.ts";
+import { logger } from "../logger.ts";
+import type { Autorestarter } from "../process/autorestart.ts";
+import type { ManagedProcess } from "../process/managed_process.ts";
 import { loadState, type ProcessRecord, stateText, writeState } from "./state_file.ts";
-import { matchesFilter, resolveTarget } from "./target.ts";
-import type { ProcessFilter, ProcessInfo, ProcessTarget } from "./types.ts";
+import { matchesFilter, resolveTarget } from "./target_resolution.ts";
+import type { ProcessFilter, ProcessInfo, ProcessTarget } from "../types.ts";
 
 /** How long a change waits for others to be saved with it. */
 const SAVE_DELAY_MS = 5;

@@ -3,15 +3,15 @@
  * entry (with its own log folder) a label that is not registered yet gets.
  */
 import { join } from "node:path";
-import { PersistprocError } from "./errors.ts";
-import { checkLabel } from "./process/label.ts";
-import { compilePattern } from "./output/line_pattern.ts";
-import { toArgv } from "./process/command_line.ts";
-import { startEnvironment } from "./process/environment.ts";
-import { ManagedProcess } from "./process/managed_process.ts";
-import type { ProcessSpec } from "./process/process_spec.ts";
-import { realDirectory } from "./process/working_directory.ts";
-import type { StartRequest } from "./types.ts";
+import { PersistprocError } from "../errors.ts";
+import { checkLabel } from "../process/label.ts";
+import { compilePattern } from "../output/line_pattern.ts";
+import { toArgv } from "../process/command_line.ts";
+import { startEnvironment } from "../process/environment.ts";
+import { ManagedProcess } from "../process/managed_process.ts";
+import type { ProcessSpec } from "../process/process_spec.ts";
+import { realDirectory } from "../process/working_directory.ts";
+import type { StartRequest } from "../types.ts";
 
 /**
  * The spec a start request launches with; its environment goes on `baseEnvironment`, without

@@ -2,11 +2,11 @@
  * A stop that reports on ports: the ports a tree listened on are noted before it is stopped,
  * and afterwards each is said to be free or still held, and by whom.
  */
-import { logger } from "./logger.ts";
-import type { ManagedProcess, RunStopOptions } from "./process/managed_process.ts";
-import { listeningPorts } from "./ports/listeners.ts";
-import { portsAfterStop } from "./ports/conflict.ts";
-import type { ProcessInfo, StopReport } from "./types.ts";
+import { logger } from "../logger.ts";
+import type { ManagedProcess, RunStopOptions } from "../process/managed_process.ts";
+import { listeningPorts } from "../ports/listeners.ts";
+import { portsAfterStop } from "../ports/conflict.ts";
+import type { ProcessInfo, StopReport } from "../types.ts";
 
 /** The report without its empty lists: what a restart adds to its result. */
 export function nonEmptyReport(report: StopReport): Partial<StopReport> {

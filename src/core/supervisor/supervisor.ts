@@ -14,15 +14,15 @@ import type {
   StartResult,
   StopOptions,
   WaitOptions,
-} from "./hub.ts";
-import type { EventQuery, HubEvent } from "./events/event.ts";
-import { HubEvents } from "./events/hub_events.ts";
-import { AlreadyRunningError, ShuttingDownError } from "./errors.ts";
+} from "../hub.ts";
+import type { EventQuery, HubEvent } from "../events/event.ts";
+import { HubEvents } from "../events/hub_events.ts";
+import { AlreadyRunningError, ShuttingDownError } from "../errors.ts";
 import { assertForgettable } from "./_retention.ts";
-import { Autorestarter } from "./process/autorestart.ts";
-import { logger } from "./logger.ts";
-import { backlogEvents } from "./_backlog.ts";
-import type { ManagedProcess } from "./process/managed_process.ts";
+import { Autorestarter } from "../process/autorestart.ts";
+import { logger } from "../logger.ts";
+import { backlogEvents } from "./backlog.ts";
+import type { ManagedProcess } from "../process/managed_process.ts";
 import { Registry } from "./_registry.ts";
 import { restoreRecords, type RestoreSummary } from "./_restore.ts";
 import type {
@@ -34,22 +34,22 @@ import type {
   ProcessTarget,
   StartRequest,
   StopReport,
-} from "./types.ts";
-import { TreeWatch } from "./_tree_watch.ts";
-import { continueAllNoted } from "./process/tree_pause.ts";
-import { finishInterruptedRotation } from "./output/output_store.ts";
+} from "../types.ts";
+import { TreeWatch } from "../process/tree_watch.ts";
+import { continueAllNoted } from "../process/tree_pause.ts";
+import { finishInterruptedRotation } from "../output/output_store.ts";
 import { newProcess, requestedSpec } from "./_new_process.ts";
-import type { ProcessSpec } from "./process/process_spec.ts";
-import { withPorts } from "./ports/listeners.ts";
-import { restartWhenReady, startWhenReady } from "./ready/readiness.ts";
+import type { ProcessSpec } from "../process/process_spec.ts";
+import { withPorts } from "../ports/listeners.ts";
+import { restartWhenReady, startWhenReady } from "../ready/readiness.ts";
 import {
   type OutputWaitRequest,
   readOutputWaiting,
   type WaitedOutputPage,
-} from "./output/output_wait.ts";
+} from "../output/output_wait.ts";
 import type { Supervision } from "./supervision.ts";
-import { adoptProcess, type AdoptRequest, type AdoptResult } from "./adopt/adopt.ts";
-import { shareLooks } from "./process/tree_marker.ts";
+import { adoptProcess, type AdoptRequest, type AdoptResult } from "../adopt/adopt.ts";
+import { shareLooks } from "../process/tree_marker.ts";
 import { type SupervisorOptions, withDefaults } from "./supervisor_options.ts";
 import { nonEmptyReport, stopAndReport } from "./_stop_report.ts";
 

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { AlreadyRunningError, BadDirectoryError, CommandNotFoundError } from "./errors.ts";
-import { isGroupAlive } from "./process/group.ts";
-import { readOutput } from "./output/query.ts";
+import { AlreadyRunningError, BadDirectoryError, CommandNotFoundError } from "../errors.ts";
+import { isGroupAlive } from "../process/group.ts";
+import { readOutput } from "../output/query.ts";
 import { Supervisor } from "./supervisor.ts";
-import { tempSupervisor, until } from "./_test_support.ts";
+import { tempSupervisor, until } from "../_test_support.ts";
 
-const FIXTURES = fileURLToPath(new URL("../../tests/fixtures/", import.meta.url));
+const FIXTURES = fileURLToPath(new URL("../../../tests/fixtures/", import.meta.url));
 
 /** Short graces, so that tests of stops do not wait out the defaults. */
 const QUICK = { stopGraceMs: 2_000, shutdownGraceMs: 1_000 };
@@ -112,7 +112,7 @@ Deno.test("start explains a missing directory and an unknown command", async () 
 });
 
 Deno.test("a pid shared by an ended entry and a running one names the running one", async () => {
-  const { resolveTarget } = await import("./target.ts");
+  const { resolveTarget } = await import("./target_resolution.ts");
   const spec = (label: string) => ({ label, command_line: label, working_directory: "/" });
   const old = { pid: 42, status: "stopped", startTime: new Date(1), spec: spec("old") };
   const now = { pid: 42, status: "running", startTime: new Date(2), spec: spec("new") };
