@@ -1,6 +1,7 @@
 /**
  * Keeps the house rule cheap: the core imports none of its doors (nor the data directory's
- * token, lock and paths), and nothing imports the CLI.
+ * token, lock and paths), nothing imports the CLI, and the doors' code (tests aside) imports the
+ * core only through src/core/mod.ts or a core folder's mod.ts.
  *
  *   deno task layers    prints each import that points the wrong way; exits 1 if any does
  *
@@ -11,6 +12,7 @@ import { fileURLToPath } from "node:url";
 import { join, relative } from "node:path";
 
 export const SRC = fileURLToPath(new URL("../src/", import.meta.url));
+const DOORS = ["data_dir", "mcp", "http", "client", "cli", "server"];
 const FORBIDDEN: Record<string, string[]> = {
   core: ["data_dir", "mcp", "http", "client", "cli", "server"],
   // The data directory's token, lock and paths serve the CLI, the client and the composition
@@ -44,6 +46,10 @@ export function layerViolations(src = SRC): string[] {
     for (const [, spec] of specifiers) {
       if (!spec.startsWith(".")) continue;
       const target = relative(src, join(file, "..", spec));
+      const door = DOORS.includes(layer) && !file.endsWith("_test.ts");
+      if (door && target.startsWith("core/") && !/^core\/(\w+\/)?mod\.ts$/.test(target)) {
+        violations.push(`${relative(src, file)} imports ${target}, not a mod.ts`);
+      }
       for (const banned of FORBIDDEN[layer] ?? []) {
         if (target.startsWith(`${banned}/`) || target === `${banned}.ts`) {
           violations.push(`${relative(src, file)} imports ${target}`);

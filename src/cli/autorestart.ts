@@ -2,7 +2,7 @@
  * The `--autorestart` flag of `start` and `run`: the policy the MCP tool's `autorestart` takes.
  */
 
-import { AUTORESTART_POLICIES, type AutorestartPolicy } from "../core/types.ts";
+import { AUTORESTART_POLICIES, type AutorestartPolicy } from "../core/mod.ts";
 import { UsageError } from "./args.ts";
 
 /** The flag, in a command's flag spec. */

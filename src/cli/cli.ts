@@ -6,8 +6,8 @@
 
 import denoJson from "../../deno.json" with { type: "json" };
 import { HubError } from "../client/errors.ts";
-import { editDistance } from "../core/supervisor/target_resolution.ts";
-import { findExecutable } from "../core/process/executable.ts";
+import { editDistance } from "../core/mod.ts";
+import { findExecutable } from "../core/process/mod.ts";
 import {
   type FlagSpec,
   type ParsedArgs,

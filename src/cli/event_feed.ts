@@ -4,7 +4,7 @@
  * after the last event it saw, which the server kept (see src/core/events/).
  */
 import { ServerUnreachableError } from "../client/errors.ts";
-import type { EventQuery, HubEvent } from "../core/events/event.ts";
+import type { EventQuery, HubEvent } from "../core/events/mod.ts";
 import { connect, NoServerError } from "./connect.ts";
 import { printErr } from "./output.ts";
 import type { Settings } from "./settings.ts";

@@ -4,7 +4,7 @@
  */
 
 import { constants } from "node:os";
-import type { ProcessInfo } from "../core/types.ts";
+import type { ProcessInfo } from "../core/mod.ts";
 
 type Ending = Pick<ProcessInfo, "exit_code" | "exit_signal"> & { sigkill_needed?: boolean };
 

@@ -6,8 +6,8 @@
 import { resolve } from "node:path";
 import { HubError } from "../client/errors.ts";
 import type { HubClient } from "../client/hub_client.ts";
-import type { ProcessInfo, ProcessTarget } from "../core/types.ts";
-import { escapeControls } from "../core/process/label.ts";
+import type { ProcessInfo, ProcessTarget } from "../core/mod.ts";
+import { escapeControls } from "../core/process/mod.ts";
 import { parseTarget } from "./target.ts";
 
 /** Thrown when the CLI cannot tell which process is meant; printed as `error: ...`. */

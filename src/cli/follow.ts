@@ -5,8 +5,7 @@
 
 import { HubError, ServerUnreachableError } from "../client/errors.ts";
 import type { HubClient } from "../client/hub_client.ts";
-import type { ProcessEvent, ProcessInfo } from "../core/types.ts";
-import { describeConflict } from "../core/errors.ts";
+import { describeConflict, type ProcessEvent, type ProcessInfo } from "../core/mod.ts";
 import { describeEnding, exitCodeOf } from "./exit_status.ts";
 import { localizeLine, localizeMarker } from "./time.ts";
 import { printErr, printFrame, printOut, stdoutIsGone } from "./output.ts";

@@ -4,7 +4,7 @@
  */
 
 import { styleText } from "node:util";
-import { escapeControls } from "../core/process/label.ts";
+import { escapeControls } from "../core/process/mod.ts";
 
 const encoder = new TextEncoder();
 let stdoutGone = false;

@@ -3,8 +3,8 @@
  * is the server's default (`<command> in <dir>`), the command line alone.
  */
 
-import type { ProcessInfo } from "../core/types.ts";
-import { escapeControls } from "../core/process/label.ts";
+import type { ProcessInfo } from "../core/mod.ts";
+import { escapeControls } from "../core/process/mod.ts";
 
 /** The process's name for messages, single-quoted: `'npm run dev'`. */
 export function displayName(

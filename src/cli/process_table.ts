@@ -4,9 +4,9 @@
  * the label last so that long ones do not push the other columns about.
  */
 
-import type { ProcessInfo, ProcessStatus } from "../core/types.ts";
+import type { ProcessInfo, ProcessStatus } from "../core/mod.ts";
 import { type Colour, paint } from "./output.ts";
-import { escapeControls } from "../core/process/label.ts";
+import { escapeControls } from "../core/process/mod.ts";
 
 const STATUS_COLOURS: Record<ProcessStatus, Colour | null> = {
   running: "green",

@@ -4,8 +4,8 @@
  */
 
 import { resolve } from "node:path";
-import type { ProcessTarget } from "../core/types.ts";
-import { joinCommand } from "../core/process/shell_quote.ts";
+import type { ProcessTarget } from "../core/mod.ts";
+import { joinCommand } from "../core/process/mod.ts";
 
 /**
  * Builds the API's target from positionals and an optional `-C DIR`; an empty target when

@@ -4,12 +4,16 @@
  */
 
 import type { CtrlArgs, ReadyConditions } from "../client/api.ts";
-import type { StartResult } from "../core/hub.ts";
+import {
+  DEFAULT_WAIT_SECONDS,
+  describeConflict,
+  MAX_WAIT_SECONDS,
+  type ProcessInfo,
+  type ProcessTarget,
+  type StartResult,
+} from "../core/mod.ts";
 import type { HubClient } from "../client/hub_client.ts";
-import { describeConflict } from "../core/errors.ts";
-import type { ProcessInfo, ProcessTarget } from "../core/types.ts";
 import { displayName } from "./process_name.ts";
-import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS } from "../core/wait_timeout.ts";
 import { UsageError } from "./args.ts";
 import { paint, printErr } from "./output.ts";
 

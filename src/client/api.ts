@@ -4,17 +4,21 @@
  * its action as a word the way the MCP tool does.
  */
 
-import type { StartResult } from "../core/hub.ts";
-import type { OutputPage, OutputRequest } from "../core/output/query.ts";
-import type { OutputWaitRequest, WaitedOutputPage } from "../core/output/output_wait.ts";
-import type { ReadyOutcome } from "../core/ready/ready_wait.ts";
 import type {
   IfRunning,
   ListedProcess,
   ProcessTarget,
   ReadyConditions,
   StartRequest,
-} from "../core/types.ts";
+  StartResult,
+} from "../core/mod.ts";
+import type {
+  OutputPage,
+  OutputRequest,
+  OutputWaitRequest,
+  WaitedOutputPage,
+} from "../core/output/mod.ts";
+import type { ReadyOutcome } from "../core/ready/mod.ts";
 
 export type {
   IfRunning,

@@ -3,31 +3,29 @@
  * like the server's Supervisor: each verb is one call to the server's hub, the waits included,
  * so the CLI never supervises anything itself.
  */
-import type { PortHolderInfo } from "../core/errors.ts";
-import type { EventQuery, HubEvent } from "../core/events/event.ts";
 import type {
   EventFeed,
   EventFeedRecord,
   Following,
   FollowingRecord,
   Hub,
-  RestartOptions,
-  RestartResult,
-  StartResult,
-  StopOptions,
-  WaitOptions,
-} from "../core/hub.ts";
-import type { OutputWaitRequest, WaitedOutputPage } from "../core/output/output_wait.ts";
-import type {
   ListedProcess,
+  PortHolderInfo,
   ProcessEvent,
   ProcessFilter,
   ProcessInfo,
   ProcessTarget,
+  RestartOptions,
+  RestartResult,
   StartRequest,
+  StartResult,
+  StopOptions,
   StopReport,
-} from "../core/types.ts";
-import type { AdoptRequest, AdoptResult } from "../core/adopt/adopt.ts";
+  WaitOptions,
+} from "../core/mod.ts";
+import type { EventQuery, HubEvent } from "../core/events/mod.ts";
+import type { OutputWaitRequest, WaitedOutputPage } from "../core/output/mod.ts";
+import type { AdoptRequest, AdoptResult } from "../core/adopt/mod.ts";
 import type { Health } from "./api.ts";
 import { HubError, ServerUnreachableError } from "./errors.ts";
 import { parseNdjson } from "./ndjson.ts";

@@ -9,7 +9,7 @@
  * the loser can name the winner.
  */
 import { join } from "node:path";
-import { PersistprocError } from "../core/errors.ts";
+import { PersistprocError } from "../core/mod.ts";
 
 /** What the holder file says about the server holding the lock. */
 interface Holder {

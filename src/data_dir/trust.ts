@@ -12,7 +12,7 @@
  * compared with what was checked. Windows has no owner ids or modes here: nothing is checked.
  */
 import { join } from "node:path";
-import { PersistprocError } from "../core/errors.ts";
+import { PersistprocError } from "../core/mod.ts";
 
 /** The data directory, or something in it, may have been made or changed by another user. */
 export class UntrustedDataDirError extends PersistprocError {

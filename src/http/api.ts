@@ -3,13 +3,12 @@
  * hub_routes.ts), live follow streams (follow_stream.ts), the event stream (event_stream.ts),
  * health and shutdown. It is the one JSON API: the MCP tools are served at /mcp only.
  */
-import type { Hub } from "../core/hub.ts";
+import { type Hub, InvalidArgumentError } from "../core/mod.ts";
 import { describeIssues } from "../mcp/argument_errors.ts";
 import { orShuttingDown } from "../mcp/tool_errors.ts";
 import { clientFromUserAgent } from "../mcp/client_info.ts";
-import { portConflictOf } from "../core/ready/not_ready_report.ts";
+import { portConflictOf } from "../core/ready/mod.ts";
 import type { z } from "zod";
-import { InvalidArgumentError } from "../core/errors.ts";
 import { errorResponse } from "./api_errors.ts";
 import { BodyTooLargeError, readBody, tooLarge } from "./body_limit.ts";
 import { eventStream } from "./event_stream.ts";

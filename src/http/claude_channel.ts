@@ -9,8 +9,7 @@
  * event its query asks for (by default crashes and autorestart giving up) as one notification.
  */
 import denoJson from "../../deno.json" with { type: "json" };
-import { eventLine } from "../core/events/event_line.ts";
-import type { HubEvent } from "../core/events/event.ts";
+import { eventLine, type HubEvent } from "../core/events/mod.ts";
 import type { ApiContext } from "./api.ts";
 import { errorResponse } from "./api_errors.ts";
 import { eventQuery } from "./event_stream.ts";

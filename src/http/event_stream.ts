@@ -5,15 +5,14 @@
  * `label`, `working_directory`, `started_by`, `kind` (comma-separated), `after` (a cursor),
  * `since` (ISO 8601) and `limit`; a bad value is an InvalidArgumentError.
  */
-import type { EventFeedRecord } from "../core/hub.ts";
+import { type EventFeedRecord, InvalidArgumentError } from "../core/mod.ts";
 import {
   type EventQuery,
   type HubEvent,
+  KEPT_EVENTS,
   KIND_FILTERS,
   type KindFilter,
-} from "../core/events/event.ts";
-import { KEPT_EVENTS } from "../core/events/event_log.ts";
-import { InvalidArgumentError } from "../core/errors.ts";
+} from "../core/events/mod.ts";
 import type { ApiContext } from "./api.ts";
 import { errorResponse } from "./api_errors.ts";
 

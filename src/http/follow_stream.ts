@@ -4,10 +4,14 @@
  * final exit; the hub's (`GET /api/hub/follow`, for a client's Hub.follow) first sends the
  * process and its backlog as one `following` record, then every event until the client leaves.
  */
-import type { Following, FollowingRecord } from "../core/hub.ts";
-import type { ProcessEvent, ProcessTarget } from "../core/types.ts";
+import {
+  type Following,
+  type FollowingRecord,
+  InvalidArgumentError,
+  type ProcessEvent,
+  type ProcessTarget,
+} from "../core/mod.ts";
 import type { ApiContext } from "./api.ts";
-import { InvalidArgumentError } from "../core/errors.ts";
 import { errorResponse } from "./api_errors.ts";
 
 /** Bytes of events a follower may have queued before its line events are skipped. */

@@ -6,8 +6,7 @@
  * A verb that waits (start, restart, output) answers once its wait is over.
  */
 import { z } from "zod";
-import type { Hub } from "../core/hub.ts";
-import { AUTORESTART_POLICIES, type StartRequest } from "../core/types.ts";
+import { AUTORESTART_POLICIES, type Hub, type StartRequest } from "../core/mod.ts";
 import type { ClientInfo } from "../mcp/client_info.ts";
 import { ctrlInput, listInput, outputInput, targetShape } from "../mcp/schemas.ts";
 

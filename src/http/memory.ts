@@ -11,7 +11,7 @@
  */
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { trimMalloc } from "../core/system/malloc_trim.ts";
+import { trimMalloc } from "../core/system/mod.ts";
 
 type Collect = (options: { type: "major"; execution: "sync"; flavor: "last-resort" }) => void;
 

@@ -4,8 +4,8 @@
  * shutdown) is the composition root's, in src/server/.
  */
 import denoJson from "../../deno.json" with { type: "json" };
-import { findPortHolders } from "../core/ports/listeners.ts";
-import type { Hub } from "../core/hub.ts";
+import { findPortHolders } from "../core/ports/mod.ts";
+import type { Hub } from "../core/mod.ts";
 import { type ApiContext, handleApi } from "./api.ts";
 import { BodyTooLargeError, readBody } from "./body_limit.ts";
 import { AUTH_CHALLENGE, isLoopbackAddress, refuseForeign, startSession } from "./guard.ts";

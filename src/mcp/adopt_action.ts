@@ -4,11 +4,9 @@
  * then asks, and calls again with the answer), else by a second call with `confirm: true`
  * after the agent asked. The plan and the work are the hub's adopt verb (src/core/adopt/).
  */
-import { describePlan } from "../core/adopt/adoption_plan.ts";
-import { InvalidArgumentError } from "../core/errors.ts";
-import type { Hub, WaitOptions } from "../core/hub.ts";
-import type { ReadyOutcome } from "../core/ready/ready_wait.ts";
-import type { ProcessInfo } from "../core/types.ts";
+import { describePlan } from "../core/adopt/mod.ts";
+import { type Hub, InvalidArgumentError, type ProcessInfo, type WaitOptions } from "../core/mod.ts";
+import type { ReadyOutcome } from "../core/ready/mod.ts";
 import type { z } from "zod";
 import type { ctrlInput } from "./schemas.ts";
 import type { ToolContext, ToolResult } from "./tools.ts";

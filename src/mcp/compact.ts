@@ -7,9 +7,9 @@
  * the caller itself. The JSON API keeps the full
  * records (the CLI's `--format json` prints them: a script gets every field every time).
  */
-import type { WaitedOutputPage } from "../core/output/output_wait.ts";
-import type { ReadyOutcome } from "../core/ready/ready_wait.ts";
-import type { ProcessInfo, StopReport } from "../core/types.ts";
+import type { WaitedOutputPage } from "../core/output/mod.ts";
+import type { ReadyOutcome } from "../core/ready/mod.ts";
+import type { ProcessInfo, StopReport } from "../core/mod.ts";
 
 /** A record with the fields an agent needs; see the module comment for what is left out. */
 export type Compact = Record<string, unknown>;

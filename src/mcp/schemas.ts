@@ -3,10 +3,18 @@
  * description is all an agent sees when it decides what to send.
  */
 import { z } from "zod";
-import type { AdoptionPlan } from "../core/adopt/adoption_plan.ts";
-import { MAX_ENDED, STOP_GRACE_SECONDS } from "../core/supervisor/supervisor_options.ts";
-import { AUTORESTART_POLICIES, IF_RUNNING, PROCESS_STATUSES, STREAM_NAMES } from "../core/types.ts";
-import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, NO_WAIT_LIMIT } from "../core/wait_timeout.ts";
+import type { AdoptionPlan } from "../core/adopt/mod.ts";
+import {
+  AUTORESTART_POLICIES,
+  DEFAULT_WAIT_SECONDS,
+  IF_RUNNING,
+  MAX_ENDED,
+  MAX_WAIT_SECONDS,
+  NO_WAIT_LIMIT,
+  PROCESS_STATUSES,
+  STOP_GRACE_SECONDS,
+  STREAM_NAMES,
+} from "../core/mod.ts";
 
 /** What ctrl does. */
 export const CTRL_ACTIONS = ["start", "stop", "restart", "adopt"] as const;

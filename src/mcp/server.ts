@@ -23,7 +23,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/ajv";
 import { z } from "zod";
-import { InvalidArgumentError } from "../core/errors.ts";
+import { InvalidArgumentError } from "../core/mod.ts";
 import { ServerPool, type ToolCalls } from "./_server_pool.ts";
 import { describeIssues, RejectedArguments } from "./argument_errors.ts";
 import { clientFromImplementation, clientFromUserAgent, type ClientInfo } from "./client_info.ts";

@@ -6,11 +6,11 @@ import {
   AlreadyRunningError,
   ERROR_STATUS,
   type ErrorCode,
+  logger,
   PersistprocError,
   PortConflictError,
   ShuttingDownError,
-} from "../core/errors.ts";
-import { logger } from "../core/logger.ts";
+} from "../core/mod.ts";
 
 /** A failure as the doors report it. */
 export interface ReportedError {

@@ -4,12 +4,17 @@
  * (src/http/hub_routes.ts) calls the same verbs, so every door behaves alike.
  */
 import type { z } from "zod";
-import { describeConflict, InvalidArgumentError } from "../core/errors.ts";
-import type { WaitedOutputPage } from "../core/output/output_wait.ts";
-import type { OutputPage } from "../core/output/query.ts";
-import type { ReadyOutcome } from "../core/ready/ready_wait.ts";
-import type { Hub, StartResult, WaitOptions } from "../core/hub.ts";
-import type { ProcessInfo, StopReport } from "../core/types.ts";
+import {
+  describeConflict,
+  type Hub,
+  InvalidArgumentError,
+  type ProcessInfo,
+  type StartResult,
+  type StopReport,
+  type WaitOptions,
+} from "../core/mod.ts";
+import type { OutputPage, WaitedOutputPage } from "../core/output/mod.ts";
+import type { ReadyOutcome } from "../core/ready/mod.ts";
 import { adoptAction } from "./adopt_action.ts";
 import type { ClientInfo } from "./client_info.ts";
 import {

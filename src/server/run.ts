@@ -7,10 +7,10 @@
  */
 import { lockDataDir } from "../data_dir/data_dir_lock.ts";
 import { assertTrustedDataDir } from "../data_dir/trust.ts";
-import { closeInheritedOnExec } from "../core/system/close_on_exec.ts";
-import { TREE_MARKER } from "../core/process/tree_marker.ts";
-import { logger } from "../core/logger.ts";
-import { Supervisor } from "../core/supervisor/supervisor.ts";
+import { closeInheritedOnExec } from "../core/system/mod.ts";
+import { TREE_MARKER } from "../core/process/mod.ts";
+import { logger } from "../core/mod.ts";
+import { Supervisor } from "../core/supervisor/mod.ts";
 import { keepServingOnUncaught, runShutdown } from "./shutdown.ts";
 import {
   checkExposure,

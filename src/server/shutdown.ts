@@ -3,7 +3,7 @@
  * whatever fails or hangs (a removed data directory, a full disk, a listener that never
  * returns), the server still ends, within the sum of the bounds.
  */
-import { logger } from "../core/logger.ts";
+import { logger } from "../core/mod.ts";
 
 /** One step of a shutdown: what it does (for the log), the work, and how long it may take. */
 export interface ShutdownStep {

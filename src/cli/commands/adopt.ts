@@ -3,8 +3,7 @@
  * left running in a terminal) under management: show what would be done, ask, then stop it
  * and run the same command in the same folder with the same environment under persistproc.
  */
-import type { AdoptRequest, AdoptResult } from "../../core/adopt/adopt.ts";
-import { describePlan } from "../../core/adopt/adoption_plan.ts";
+import { type AdoptRequest, type AdoptResult, describePlan } from "../../core/adopt/mod.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";

@@ -7,8 +7,7 @@ import { callerEnvironment } from "../settings.ts";
 import { resolve } from "node:path";
 import type { CtrlArgs, CtrlResult, IfRunning, WaitedCtrlResult } from "../../client/api.ts";
 import type { HubClient } from "../../client/hub_client.ts";
-import { IF_RUNNING, type ProcessTarget } from "../../core/types.ts";
-import { STOP_GRACE_SECONDS } from "../../core/supervisor/supervisor_options.ts";
+import { IF_RUNNING, type ProcessTarget, STOP_GRACE_SECONDS } from "../../core/mod.ts";
 import { UsageError } from "../args.ts";
 import { type Command, defineCommand, invoke } from "../command.ts";
 import { connect } from "../connect.ts";
@@ -17,7 +16,7 @@ import { actOnTarget } from "../folder.ts";
 import { printErr, printOut } from "../output.ts";
 import { displayName } from "../process_name.ts";
 import type { Settings } from "../settings.ts";
-import { joinCommand } from "../../core/process/shell_quote.ts";
+import { joinCommand } from "../../core/process/mod.ts";
 import { TARGET_HELP, WORKING_DIRECTORY_FLAG } from "../target.ts";
 import {
   awaitReady,

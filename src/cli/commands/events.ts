@@ -5,12 +5,16 @@
  * agent's monitor (Claude Code's Monitor tool wakes the agent on each line).
  */
 import { resolve } from "node:path";
-import { type EventQuery, KIND_FILTERS, type KindFilter } from "../../core/events/event.ts";
+import {
+  eventLine,
+  type EventQuery,
+  KIND_FILTERS,
+  type KindFilter,
+} from "../../core/events/mod.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
 import { followEvents } from "../event_feed.ts";
-import { eventLine } from "../../core/events/event_line.ts";
 import { printOut, stdoutIsGone } from "../output.ts";
 import { WORKING_DIRECTORY_FLAG } from "../target.ts";
 import { parseCliTime } from "../time.ts";

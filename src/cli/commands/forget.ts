@@ -8,7 +8,7 @@ import { connect } from "../connect.ts";
 import { actOnTarget } from "../folder.ts";
 import { printOut } from "../output.ts";
 import { displayName } from "../process_name.ts";
-import { MAX_ENDED } from "../../core/supervisor/supervisor_options.ts";
+import { MAX_ENDED } from "../../core/mod.ts";
 import { TARGET_HELP, WORKING_DIRECTORY_FLAG } from "../target.ts";
 
 /** The `forget` subcommand. */

@@ -11,8 +11,12 @@ import type {
 } from "../../client/api.ts";
 import { describeEnding, exitCodeOf } from "../exit_status.ts";
 import type { HubClient } from "../../client/hub_client.ts";
-import { STREAM_NAMES, type StreamName } from "../../core/types.ts";
-import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS } from "../../core/wait_timeout.ts";
+import {
+  DEFAULT_WAIT_SECONDS,
+  MAX_WAIT_SECONDS,
+  STREAM_NAMES,
+  type StreamName,
+} from "../../core/mod.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";

@@ -6,7 +6,7 @@
 import { resolve } from "node:path";
 import { HubError } from "../../client/errors.ts";
 import type { HubClient } from "../../client/hub_client.ts";
-import type { ProcessInfo, ProcessTarget } from "../../core/types.ts";
+import type { AutorestartPolicy, ProcessInfo, ProcessTarget, StartResult } from "../../core/mod.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
@@ -15,9 +15,8 @@ import { callerEnvironment } from "../settings.ts";
 import { printErr } from "../output.ts";
 import { describeEnding, exitCodeOf } from "../exit_status.ts";
 import { displayName } from "../process_name.ts";
-import { joinCommand } from "../../core/process/shell_quote.ts";
+import { joinCommand } from "../../core/process/mod.ts";
 import { WORKING_DIRECTORY_FLAG } from "../target.ts";
-import type { AutorestartPolicy } from "../../core/types.ts";
 import { AUTORESTART_FLAG, autorestartPolicy } from "../autorestart.ts";
 import {
   awaitReady,
@@ -29,7 +28,6 @@ import {
   WaitInterrupted,
 } from "../wait.ts";
 import type { ReadyConditions } from "../../client/api.ts";
-import type { StartResult } from "../../core/hub.ts";
 
 /** Stored lines of its current run shown when attaching to a process that was already running. */
 const ATTACH_BACKLOG = 30;

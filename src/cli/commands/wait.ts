@@ -4,12 +4,11 @@
  * code. Made to run in the background: Claude Code's `Bash` with `run_in_background` and
  * Gemini CLI's background `run_shell_command` tell the agent when it ends.
  */
-import type { HubEvent } from "../../core/events/event.ts";
-import type { ProcessInfo } from "../../core/types.ts";
+import { eventLine, type HubEvent } from "../../core/events/mod.ts";
+import type { ProcessInfo } from "../../core/mod.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
 import { followEvents } from "../event_feed.ts";
-import { eventLine } from "../../core/events/event_line.ts";
 import { exitCodeOf } from "../exit_status.ts";
 import { actOnTarget } from "../folder.ts";
 import { printOut } from "../output.ts";

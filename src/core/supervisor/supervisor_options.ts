@@ -2,6 +2,7 @@
 import { DEFAULT_LOG_MAX_BYTES } from "../output/output_store.ts";
 import { DEFAULT_FLOOD_LIMIT, type FloodLimit } from "../events/_flood_gate.ts";
 import { MAX_AUTORESTARTS } from "../process/autorestart.ts";
+import { MAX_ENDED, STOP_GRACE_SECONDS } from "./limits.ts";
 
 /** Settings the supervisor is given by whoever runs it. */
 export interface SupervisorOptions {
@@ -29,12 +30,6 @@ export interface SupervisorOptions {
   /** Quick failures in a row after which autorestart gives up (default 10). */
   maxAutorestarts?: number;
 }
-
-/** How long a stop waits after SIGTERM before SIGKILL, unless told: named in the doors' words. */
-export const STOP_GRACE_SECONDS = 8;
-
-/** How many ended processes are kept (and listed), unless told. */
-export const MAX_ENDED = 50;
 
 /** The options with every default filled in. */
 export function withDefaults(options: SupervisorOptions): Required<SupervisorOptions> {

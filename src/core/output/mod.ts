@@ -1,0 +1,3 @@
+/** What the doors use of core/output/; they import it only from here (tasks/check_layers.ts). */
+export type { OutputWaitRequest, WaitedOutputPage } from "./output_wait.ts";
+export type { OutputPage, OutputRequest } from "./query.ts";
