@@ -65,7 +65,7 @@ class EventTimeline {
       item.dataset.kind = event.crashed ? "crashed" : event.kind;
       const time = document.createElement("time");
       time.dateTime = event.time;
-      time.textContent = new Date(event.time).toLocaleTimeString();
+      time.textContent = clock(event.time).slice(0, 8); // HH:MM:SS, as the log shows it
       const label = document.createElement("span");
       label.className = "event-label";
       label.textContent = event.label;
@@ -131,7 +131,7 @@ function describeEvent(event) {
       return "closed port " + event.port + merged;
     case "autorestart_backoff":
       return "autorestart: attempt " + event.attempt + " at " +
-        new Date(event.restart_at).toLocaleTimeString() + merged;
+        clock(event.restart_at).slice(0, 8) + merged;
     case "autorestart_gave_up":
       return "crashed " + event.attempt + " times in a row: autorestart gave up" + merged;
     case "log_match":
