@@ -49,9 +49,9 @@ import {
 } from "../output/output_wait.ts";
 import type { Supervision } from "./supervision.ts";
 import { adoptProcess, type AdoptRequest, type AdoptResult } from "../adopt/adopt.ts";
-import { shareLooks } from "../process/tree_marker.ts";
 import { type SupervisorOptions, withDefaults } from "./supervisor_options.ts";
 import { nonEmptyReport, stopAndReport } from "./_stop_report.ts";
+import { stopEveryTree } from "./_shutdown_trees.ts";
 
 /** The hub in the server; see the module comment. */
 export class Supervisor implements Hub {
@@ -262,7 +262,7 @@ export class Supervisor implements Hub {
    */
   list(filter: ProcessFilter = {}): Promise<ListedProcess[]> {
     return Promise.try(() =>
-      withPorts(this.#registry.list(filter), (pid) => this.#registry.byPid(pid)?.tree.pids ?? [])
+      withPorts(this.#registry.list(filter), (pid) => this.treeMembers(pid))
     );
   }
 
@@ -321,32 +321,7 @@ export class Supervisor implements Hub {
     this.#autorestart.cancelAll();
     this.#trees.stop();
     const { shutdownGraceMs: graceMs, killWaitMs } = this.#options;
-    const entries = this.#registry.entries;
-    // Not queued: a shutdown does not wait for a restart under way (which then does not launch).
-    // No port report either: nobody is waiting for one. Nothing is spawned any more, so the
-    // trees may share their looks at the process table.
-    const unshare = shareLooks();
-    const results = await Promise.allSettled(
-      entries.map((entry) =>
-        settledWithin(
-          entry.stop({ graceMs, killWaitMs, shutdown: true }),
-          graceMs + killWaitMs + 500,
-        )
-      ),
-    ).finally(unshare);
-    results.forEach((result, i) => {
-      // One tree that cannot be stopped must not keep the others running or the state unsaved.
-      if (result.status === "rejected") {
-        logger.error(`Stopping "${entries[i].spec.label}" during shutdown`, result.reason);
-      }
-    });
-    for (const entry of this.#registry.entries) {
-      try {
-        entry.output.close();
-      } catch (error) {
-        logger.error(`Closing the output of "${entry.spec.label}" during shutdown`, error);
-      }
-    }
+    await stopEveryTree(this.#registry.entries, { graceMs, killWaitMs });
     this.#registry.flush();
     this.#events.close();
   }
@@ -402,14 +377,4 @@ export class Supervisor implements Hub {
   #assertOpen(): void {
     if (this.#shuttingDown) throw new ShuttingDownError();
   }
-}
-
-/** `work`, or a rejection naming the bound once `ms` have passed without it settling. */
-function settledWithin<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`Not done after ${ms} ms; left behind`)), ms);
-  });
-  work.catch(() => {}); // still owned once left behind
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
