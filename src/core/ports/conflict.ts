@@ -124,20 +124,42 @@ export async function conflictFromOutput(
   return null;
 }
 
+/** How long a stop report waits for a socket that no process owns any more to leave the table. */
+const UNOWNED_SETTLE_MS = 1_000;
+const UNOWNED_POLL_MS = 50;
+
 /**
  * After a stop: which of the `ports` its tree listened on are free now, and which are still
- * held, by whom. A port the OS cannot tell about is left out of both.
+ * held, by whom. A port the OS cannot tell about is left out of both. A listening socket that
+ * no process owns is one whose process is still exiting (its files are closed before the
+ * socket leaves the kernel's table), so it is looked at again for up to a second before it is
+ * reported as held.
  */
 export async function portsAfterStop(
   ports: readonly number[],
   processes: readonly ProcessInfo[],
+  find: (port: number) => Promise<PortHolder[] | null> = findPortHolders,
 ): Promise<StopReport> {
   const report: StopReport = { freed_ports: [], held_ports: [] };
   for (const port of ports) {
-    const holders = await findPortHolders(port);
+    const holders = await settledHolders(port, find);
     if (holders === null) continue;
     if (holders.length === 0) report.freed_ports.push(port);
     else report.held_ports.push(...holders.map((holder) => nameHolder(holder, processes)));
   }
   return report;
+}
+
+async function settledHolders(
+  port: number,
+  find: (port: number) => Promise<PortHolder[] | null>,
+): Promise<PortHolder[] | null> {
+  const deadline = Date.now() + UNOWNED_SETTLE_MS;
+  for (;;) {
+    const holders = await find(port);
+    const unowned = holders !== null && holders.length > 0 &&
+      holders.every((holder) => holder.pid === null);
+    if (!unowned || Date.now() >= deadline) return holders;
+    await new Promise((resolve) => setTimeout(resolve, UNOWNED_POLL_MS));
+  }
 }

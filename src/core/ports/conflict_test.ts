@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { addressInUse, conflictFromOutput, nameHolder, portsInCommand } from "./conflict.ts";
+import {
+  addressInUse,
+  conflictFromOutput,
+  nameHolder,
+  portsAfterStop,
+  portsInCommand,
+} from "./conflict.ts";
 import type { ProcessInfo } from "../types.ts";
 
 const managed = [
@@ -82,4 +88,29 @@ Deno.test("addressInUse finds Node's report line and its port, not the fields af
     port: 8080,
   });
   assert.equal(addressInUse(["all good"]), null);
+});
+
+Deno.test("portsAfterStop looks again at a socket no process owns, and reports it freed once it leaves", async () => {
+  let looks = 0;
+  const report = await portsAfterStop([4100], [], (port) => {
+    looks++;
+    return Promise.resolve(looks < 3 ? [{ port, pid: null, pgid: null, command: null }] : []);
+  });
+  assert.deepEqual(report, { freed_ports: [4100], held_ports: [] });
+  assert.equal(looks, 3);
+});
+
+Deno.test("portsAfterStop names a holder that a process owns at once", async () => {
+  let looks = 0;
+  const report = await portsAfterStop([4100], [], (port) => {
+    looks++;
+    return Promise.resolve([{ port, pid: 77, pgid: 77, command: "node server.js" }]);
+  });
+  assert.deepEqual(report.held_ports, [{
+    port: 4100,
+    pid: 77,
+    command: "node server.js",
+    label: null,
+  }]);
+  assert.equal(looks, 1);
 });
