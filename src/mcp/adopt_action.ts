@@ -5,11 +5,11 @@
  * after the agent asked. The plan and the work are the hub's adopt verb (src/core/adopt/).
  */
 import { describePlan } from "../core/adopt/mod.ts";
-import { type Hub, InvalidArgumentError, type ProcessInfo, type WaitOptions } from "../core/mod.ts";
+import { type Hub, InvalidArgumentError } from "../core/mod.ts";
 import type { ReadyOutcome } from "../core/ready/mod.ts";
 import type { z } from "zod";
 import type { ctrlInput } from "./schemas.ts";
-import type { ToolContext, ToolResult } from "./tools.ts";
+import { startedBy, summary, type ToolContext, type ToolResult, waitOptions } from "./tool.ts";
 import { compactProcess, compactWait } from "./compact.ts";
 
 type CtrlArgs = z.infer<z.ZodObject<typeof ctrlInput>>;
@@ -17,19 +17,11 @@ type CtrlArgs = z.infer<z.ZodObject<typeof ctrlInput>>;
 /** The fields adopt takes; any other is refused, naming it. */
 const ADOPT_FIELDS = new Set(["action", "pid", "port", "confirm", "wait_timeout"]);
 
-/** What the tool table lends the action: who calls, how it waits, how a process reads. */
-export interface AdoptHelpers {
-  startedBy: string | null;
-  wait: WaitOptions;
-  summary: (process: ProcessInfo) => string;
-}
-
 /** Runs `ctrl(action: "adopt")`; see the module comment. */
 export async function adoptAction(
   hub: Hub,
   args: CtrlArgs,
   context: ToolContext,
-  helpers: AdoptHelpers,
 ): Promise<ToolResult> {
   const stray = Object.entries(args).find(([key, value]) =>
     value !== undefined && !ADOPT_FIELDS.has(key)
@@ -63,8 +55,8 @@ export async function adoptAction(
   // Consent goes straight to the verb, which carries out only a plan it showed in an earlier
   // call: looking again here would count as showing whatever holds the port now.
   const done = await hub.adopt(
-    { ...asked, confirm: true, started_by: helpers.startedBy },
-    helpers.wait,
+    { ...asked, confirm: true, started_by: startedBy(context.client) },
+    waitOptions(context),
   );
   if (!done.adopted) throw new Error("A confirmed adoption came back not adopted");
   const plan = done.adoption;
@@ -79,11 +71,11 @@ export async function adoptAction(
       action: "adopt",
       adopted: true,
       adoption: plan,
-      ...compactProcess(started, { caller: helpers.startedBy }),
+      ...compactProcess(started, { caller: startedBy(context.client) }),
       ...compactWait(started.wait_result === undefined ? null : started as ReadyOutcome),
     },
     text: `adopted: stopped PID ${plan.pid} (${stopped_with ?? "already gone"}); started ${
-      helpers.summary(started)
+      summary(started)
     }${waited}${started.ports.length ? `; listening on ${started.ports.join(", ")}` : ""}`,
   };
 }

@@ -1,0 +1,41 @@
+/** The list tool: the managed processes matching a filter, with their ports. */
+import { compactProcess, labelNamesPlace } from "./compact.ts";
+import { listInput, listOptions, listOutput } from "./schemas.ts";
+import { define, READ_ONLY, startedBy, summary } from "./tool.ts";
+
+/** The list tool; see the module comment. */
+export const list = define({
+  name: "list",
+  title: "List managed processes",
+  description:
+    "List managed processes, running and recently ended, with their TCP ports. Check here before starting a dev server: it may be running.",
+  inputSchema: { ...listInput, ...listOptions },
+  outputSchema: listOutput,
+  annotations: READ_ONLY,
+  async run(hub, { log_dir, ...filter }, context) {
+    const processes = await hub.list(filter);
+    const text = processes.length === 0
+      ? `No managed processes${
+        filter.status ? ` with status ${[filter.status].flat().join(" or ")}` : ""
+      }`
+      : processes.map((p) =>
+        `${summary(p)}${labelNamesPlace(p) ? "" : ` in ${p.working_directory}`}${
+          p.ports.length
+            ? `; ${p.status === "running" ? "" : "left running, "}listening on ${
+              p.ports.join(", ")
+            }`
+            : ""
+        }`
+      ).join("\n");
+    return {
+      structured: {
+        processes: processes.map((p) =>
+          compactProcess(p, { logDir: log_dir, caller: startedBy(context.client) })
+        ),
+      },
+      text: log_dir
+        ? `${text}\n${processes.map((p) => `log_dir of PID ${p.pid}: ${p.log_dir}`).join("\n")}`
+        : text,
+    };
+  },
+});
