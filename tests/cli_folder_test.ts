@@ -76,7 +76,7 @@ hubTest("without TARGET, output, stop, restart and ls mean the current folder's"
   assert.match(running.stdout, / running /);
   // Nothing started here: the error says so in the CLI's words.
   const none = await cli(hub, ["stop"], {}, hub.dataDir);
-  assert.equal(none.code, 1);
+  assert.equal(none.code, 125);
   assert.match(none.stderr, /^error: no TARGET given, and no process was started in /);
 });
 

@@ -150,3 +150,16 @@ hubTest("a mistyped subcommand is a usage error with a hint, not a program to ru
   assert.equal(other.code, 1);
   assert.match(other.stderr, /cannot run "no-such-program-xyz"/);
 });
+
+hubTest("wait for a TARGET that names no process says so and exits 125, not 1", async (hub) => {
+  const crash = ["sh", "-c", "exit 1"];
+  assert.equal((await cli(hub, ["run", "--label", "crasher", ...crash])).code, 1);
+  const crashed = await cli(hub, ["wait", "crasher"]);
+  assert.equal(crashed.code, 1, crashed.stderr);
+  const unknown = await cli(hub, ["wait", "nosuch"]);
+  assert.equal(unknown.code, 125, unknown.stderr);
+  assert.match(unknown.stderr, /^error: no managed process is labelled or runs "nosuch"/m);
+  assert.equal(unknown.stdout, "");
+  const help = await cli(hub, ["--help"]);
+  assert.match(help.stdout, /125 no process matches TARGET/);
+});

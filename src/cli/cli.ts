@@ -32,6 +32,13 @@ const TOP_FLAGS = {
 export const EXIT_FAILURE = 1;
 /** The exit code of a mistake in how the CLI was called (unknown flag, bad value). */
 export const EXIT_USAGE = 2;
+/**
+ * The exit code when no process matches TARGET (or none was started in the folder). Not 1:
+ * `wait` and `output --wait-for-exit` pass on a process's own code, and a crash is often 1.
+ * Few programs exit 125 (timeout(1), whose 124 a wait's timeout has, keeps it for its own
+ * failures).
+ */
+export const EXIT_NO_PROCESS = 125;
 
 /**
  * Runs the CLI on `args` (without the program name) and resolves with the exit code. It
@@ -174,6 +181,7 @@ function report(error: unknown): number {
   }
   if (error instanceof HubError) {
     printError(inCliWords(hubMessage(error)), error.code);
+    if (error.code === "not_found") return EXIT_NO_PROCESS;
     return error.code === "invalid_argument" ? EXIT_USAGE : EXIT_FAILURE;
   }
   const code = (error as { code?: unknown })?.code;
@@ -181,7 +189,7 @@ function report(error: unknown): number {
     error instanceof Error ? error.message : String(error),
     typeof code === "string" ? code : error instanceof NoTargetError ? "no_target" : "failed",
   );
-  return EXIT_FAILURE;
+  return error instanceof NoTargetError && error.none ? EXIT_NO_PROCESS : EXIT_FAILURE;
 }
 
 /** The server's message, with the CLI's way to do what it advises. */

@@ -10,11 +10,16 @@ import type { ProcessInfo, ProcessTarget } from "../core/mod.ts";
 import { escapeControls } from "../core/process/mod.ts";
 import { parseTarget } from "./target.ts";
 
-/** Thrown when the CLI cannot tell which process is meant; printed as `error: ...`. */
+/**
+ * Thrown when the CLI cannot tell which process is meant; printed as `error: ...`. `none` when
+ * no process at all was started in the folder (rather than several).
+ */
 export class NoTargetError extends Error {
-  constructor(message: string) {
+  readonly none: boolean;
+  constructor(message: string, none: boolean) {
     super(message);
     this.name = "NoTargetError";
+    this.none = none;
   }
 }
 
@@ -64,6 +69,7 @@ async function folderProcess(client: HubClient, directory: string): Promise<numb
   if (processes.length === 0) {
     throw new NoTargetError(
       `No TARGET given, and no process was started in ${directory}; name one (persistproc ls --all lists them)`,
+      true,
     );
   }
   const several = running.length > 1 ? running : processes;
@@ -71,6 +77,7 @@ async function folderProcess(client: HubClient, directory: string): Promise<numb
     `No TARGET given, and ${several.length} processes ${
       running.length > 1 ? "run" : "were started"
     } in ${directory}; name one by PID or label:\n${candidateLines(several)}`,
+    false,
   );
 }
 

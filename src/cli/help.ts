@@ -50,6 +50,10 @@ process, and ls lists the current folder's processes (ls --all: every one).
 Only run, start and serve (and open) start a server; the others say when none runs.
 Times are shown in local time; --since and --before take 16:19, 5m, 2h or ISO-8601.
 
+Exit codes: 0 done; 1 a failure (refused, no server, a start not ready in time); 2 a
+usage error; 125 no process matches TARGET. run, wait and output --wait-for-exit pass on
+the process's own code (128 + N after signal N); output --wait-* exits 124 when time is up.
+
 Run 'persistproc SUBCOMMAND --help' for more.`;
 }
 

@@ -27,8 +27,8 @@ prints one line saying how, for example
   persistproc: "api" (pid 12346) crashed: exit 1 at 14:12:31; last stderr: Error: ...
 and exits with the process's exit code (128 + N after signal N). A process that has
 already ended is reported at once. Without TARGET, the process started in the current
-folder (or DIR). A TARGET that names no process exits at once with 1 too, its line
-starting "error:" instead of "persistproc:".
+folder (or DIR). A TARGET that names no process exits at once with 125, which few
+programs use, its line starting "error:" instead of "persistproc:".
 ${TARGET_HELP}
 Run it in the background to be told when a dev server dies: Claude Code's Bash tool with
 run_in_background, or Gemini CLI's run_shell_command in the background with
