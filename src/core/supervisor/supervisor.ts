@@ -1,8 +1,9 @@
 /**
  * The supervisor: every operation the doors offer on managed processes (the Hub), over the
  * registry that keeps them (_registry.ts). The verbs that wait (start, restart, output) run in
- * ready/readiness.ts and output/output_wait.ts over its inside (supervision.ts). It knows
- * nothing of MCP, HTTP or the CLI; they call it and translate its errors.
+ * ready/readiness.ts and output/output_wait.ts over its inside (supervision.ts); how a run
+ * begins (a start's launch, a restart, an autorestart) is _launches.ts. It knows nothing of
+ * MCP, HTTP or the CLI; they call it and translate its errors.
  */
 import { join } from "node:path";
 import type {
@@ -17,16 +18,14 @@ import type {
 } from "../hub.ts";
 import type { EventQuery, HubEvent } from "../events/event.ts";
 import { HubEvents } from "../events/hub_events.ts";
-import { AlreadyRunningError, ShuttingDownError } from "../errors.ts";
+import { ShuttingDownError } from "../errors.ts";
 import { assertForgettable } from "./_retention.ts";
 import { Autorestarter } from "../process/autorestart.ts";
-import { logger } from "../logger.ts";
 import { backlogEvents } from "./backlog.ts";
 import type { ManagedProcess } from "../process/managed_process.ts";
 import { Registry } from "./_registry.ts";
 import { restoreRecords, type RestoreSummary } from "./_restore.ts";
 import type {
-  AutorestartPolicy,
   ListedProcess,
   ProcessEvent,
   ProcessFilter,
@@ -38,8 +37,7 @@ import type {
 import { TreeWatch } from "../process/tree_watch.ts";
 import { continueAllNoted } from "../process/tree_pause.ts";
 import { finishInterruptedRotation } from "../output/output_store.ts";
-import { newProcess, requestedSpec } from "./_new_process.ts";
-import type { ProcessSpec } from "../process/process_spec.ts";
+import { requestedSpec } from "./_new_process.ts";
 import { withPorts } from "../ports/listeners.ts";
 import { restartWhenReady, startWhenReady } from "../ready/readiness.ts";
 import {
@@ -50,7 +48,8 @@ import {
 import type { Supervision } from "./supervision.ts";
 import { adoptProcess, type AdoptRequest, type AdoptResult } from "../adopt/adopt.ts";
 import { type SupervisorOptions, withDefaults } from "./supervisor_options.ts";
-import { nonEmptyReport, stopAndReport } from "./_stop_report.ts";
+import { stopAndReport } from "./_stop_report.ts";
+import { type Launching, launchSpec, relaunchEntry, restartEntry } from "./_launches.ts";
 import { stopEveryTree } from "./_shutdown_trees.ts";
 
 /** The hub in the server; see the module comment. */
@@ -64,11 +63,13 @@ export class Supervisor implements Hub {
     () => this.#registry.entries.map((entry) => entry.tree),
     () => this.#registry.save(),
   );
+  /** What starts, restarts and autorestarts work on (see _launches.ts). */
+  readonly #launching: Launching;
   /** What the verbs that wait work on (see supervision.ts). */
   readonly #core: Supervision = {
     specOf: (request) => requestedSpec(request, this.#options),
-    launch: (spec, autorestart) => this.#launch(spec, autorestart),
-    restart: (entry, options) => this.#restart(entry, options),
+    launch: (spec, autorestart) => launchSpec(this.#launching, spec, autorestart),
+    restart: (entry, options) => restartEntry(this.#launching, entry, options),
     resolve: (target) => this.#registry.resolve(target),
     byLabel: (label) => this.#registry.byLabel(label),
     records: (filter) => this.#registry.list(filter),
@@ -82,11 +83,20 @@ export class Supervisor implements Hub {
     this.#events = new HubEvents(dataDir, eventFloodLimit, () => this.#registry.entries);
     this.#autorestart = new Autorestarter(
       () => this.#shuttingDown,
-      (entry) => this.#relaunch(entry),
+      (entry) => relaunchEntry(this.#launching, entry),
       (entry, decision) => this.#events.decided(entry, decision),
       maxAutorestarts,
     );
     this.#registry = new Registry(dataDir, this.#autorestart);
+    this.#launching = {
+      options: this.#options,
+      registry: this.#registry,
+      events: this.#events,
+      autorestart: this.#autorestart,
+      trees: this.#trees,
+      shuttingDown: () => this.#shuttingDown,
+      track: (entry) => this.#track(entry),
+    };
   }
 
   /**
@@ -119,50 +129,6 @@ export class Supervisor implements Hub {
   }
 
   /**
-   * Launches a spec. Refuses, naming the pid, when a running process has the same label. The
-   * label check and the spawn happen in one synchronous step, so concurrent starts of the same
-   * label cannot both succeed.
-   */
-  async #launch(spec: ProcessSpec, autorestart?: AutorestartPolicy): Promise<ManagedProcess> {
-    this.#assertOpen();
-    const label = spec.label;
-    // Output a run left while no server watched must be stored before the spool is reused.
-    await this.#registry.byLabel(label)?.recovery?.catch(() => {});
-    this.#assertOpen();
-    // Registered before anything is spawned, so that a concurrent start of the same label
-    // queues behind this one and then finds it running.
-    const existing = this.#registry.byLabel(label);
-    const entry = existing ?? this.#track(
-      this.#events.added(newProcess(spec, this.#options.dataDir, this.#options.logMaxBytes)),
-    );
-    return await entry.enqueue(async () => {
-      if (this.#registry.byLabel(label) !== entry) return this.#launch(spec, autorestart); // removed meanwhile
-      this.#assertOpen();
-      if (entry.status === "running") throw new AlreadyRunningError(label, entry.pid);
-      this.#autorestart.cancel(entry);
-      const before = entry.spec;
-      entry.spec = spec;
-      try {
-        await entry.launch(() => this.#registry.saveOrThrow());
-      } catch (error) {
-        entry.spec = before;
-        if (!existing && entry.state === "idle" && entry.pid === 0) {
-          this.#registry.remove(entry); // it never ran
-          this.#registry.save();
-        }
-        throw error;
-      }
-      this.#autorestart.set(entry, autorestart ?? "no");
-      this.#registry.prune(this.#options.maxEnded);
-      // Saved before the caller is answered: its policy must outlive a crash right after.
-      this.#registry.flush();
-      this.#started(entry);
-      this.#events.launched(entry);
-      return entry;
-    });
-  }
-
-  /**
    * Stops a process tree, descendants that left its group included: SIGTERM, then SIGKILL
    * after the grace (`force`: SIGKILL at once). Then checks that each port the tree listened on
    * is free, and says which are and which are still held, by whom.
@@ -177,7 +143,9 @@ export class Supervisor implements Hub {
     return await entry.enqueue(async () => {
       const waiting = entry.state === "backoff";
       this.#autorestart.cancel(entry);
-      const report = await this.#stopTree(entry, this.#options.stopGraceMs, options.force);
+      const { stopGraceMs: graceMs, killWaitMs } = this.#options;
+      const stopOptions = { graceMs, killWaitMs, force: options.force };
+      const report = await stopAndReport(entry, stopOptions, () => this.#registry.list());
       if (waiting) report.autorestart_cancelled = true;
       await entry.exited;
       // Saved before the caller is answered: a crash right after must not bring it back.
@@ -223,36 +191,6 @@ export class Supervisor implements Hub {
     return Promise.try(() => {
       this.#assertOpen();
       return restartWhenReady(this.#core, target, options, wait);
-    });
-  }
-
-  /** Restarts an entry (see restart); resolves with what its stop found of its ports. */
-  async #restart(entry: ManagedProcess, options: StopOptions): Promise<Partial<StopReport>> {
-    this.#assertOpen();
-    const stops = entry.stops;
-    return await entry.enqueue(async () => {
-      this.#assertOpen();
-      this.#autorestart.cancel(entry);
-      await entry.recovery?.catch(() => {});
-      let report: Partial<StopReport>;
-      try {
-        const graceMs = this.#options.stopGraceMs;
-        report = nonEmptyReport(await this.#stopTree(entry, graceMs, options.force, true));
-        this.#assertOpen();
-        // A stop asked for since this restart was: it wins, nothing is launched again.
-        if (entry.stops !== stops) {
-          entry.emit({ type: "exit", process: entry.info(), restarting: false });
-          return report;
-        }
-        await entry.launch(() => this.#registry.saveOrThrow(), "restart");
-      } catch (error) {
-        // Followers were told a start would follow; tell them none will.
-        entry.emit({ type: "exit", process: entry.info(), restarting: false });
-        throw error;
-      }
-      this.#started(entry);
-      this.#events.launched(entry, options.by ?? null);
-      return report;
     });
   }
 
@@ -334,44 +272,11 @@ export class Supervisor implements Hub {
     return this.#options.shutdownGraceMs + this.#options.killWaitMs + 1_500;
   }
 
-  /** Stops one entry's tree and reports on its ports (see stopAndReport). */
-  #stopTree(
-    entry: ManagedProcess,
-    graceMs: number,
-    force?: boolean,
-    relaunch?: boolean,
-  ): Promise<StopReport> {
-    const options = { graceMs, force, relaunch, killWaitMs: this.#options.killWaitMs };
-    return stopAndReport(entry, options, () => this.#registry.list());
-  }
-
   /** Registers an entry; whatever it does (output, a change of state) keeps its tree watched. */
   #track(entry: ManagedProcess): ManagedProcess {
     entry.onOutput = () => this.#trees.stir();
     entry.onTransition(() => this.#trees.stir());
     return this.#registry.add(entry);
-  }
-
-  /** After a launch: its tree is looked at soon, and followers learn of the new run. */
-  #started(entry: ManagedProcess): void {
-    this.#trees.watch(true);
-    entry.emit({ type: "start", process: entry.info() });
-  }
-
-  /** Launches a process whose autorestart delay is over, queued like any other operation. */
-  #relaunch(entry: ManagedProcess): void {
-    entry.enqueue(async () => {
-      if (this.#shuttingDown || entry.state !== "backoff") return;
-      this.#autorestart.launched(entry);
-      try {
-        await entry.launch(() => this.#registry.saveOrThrow(), "autorestart");
-      } catch (error) {
-        entry.leaveBackoff("failed");
-        throw error;
-      }
-      this.#started(entry);
-      this.#events.launched(entry, "autorestart");
-    }).catch((error) => logger.error(`Autorestart of "${entry.spec.label}" failed`, error));
   }
 
   #assertOpen(): void {
