@@ -1,28 +1,28 @@
 /**
- * One supervised program: its runs (./run.ts), each spawned (./_spawn_program.ts) or adopted
- * after a server restart, its life as the state machine of ./lifecycle.ts says, and the events
- * its followers (./_followers.ts) receive; capturing its output is its ProcessOutput's
- * business. A restart relaunches the same entry, so its label, its log files and its followers
- * carry over to the new pid.
+ * One supervised program: its runs (./process_run.ts), each spawned (./_spawn_program.ts) or
+ * adopted after a server restart and watched to its end (./_run_end.ts), its life as the state
+ * machine of ./lifecycle.ts says, and the events its followers (./_followers.ts) receive;
+ * capturing its output is its ProcessOutput's business (its tree paused for a rotation by
+ * ./_rotation_pause.ts). A restart relaunches the same entry, so its label, its log files and
+ * its followers carry over to the new pid.
  *
  * The process owns its state: the fields are read-only from outside, every change goes through
  * its Lifecycle (one event per change), and operations on it are queued (see enqueue).
  */
-import { join } from "node:path";
 import { PersistprocError, StopFailedError } from "../errors.ts";
 import { Followers } from "./_followers.ts";
 import type { ProcessSpec } from "./process_spec.ts";
 import { spawnProgram } from "./_spawn_program.ts";
 import { whenGone } from "./_when_gone.ts";
+import { type RunEnding, watchRunEnd } from "./_run_end.ts";
 import { ProcessOutput } from "../output/process_output.ts";
 import type { RunReason } from "../output/output_store.ts";
-import { logger } from "../logger.ts";
 import { isGroupAlive } from "./group.ts";
 import { Lifecycle, type LifeState, OperationQueue, type Transition } from "./lifecycle.ts";
 import type { ProcessTree, TreeMember } from "./tree.ts";
-import { adoptedRun, newRun, restoredRun, type SavedRun } from "./process_run.ts";
+import { adoptedRun, endRun, newRun, restoredRun, runInfo, type SavedRun } from "./process_run.ts";
 import { refreshTree, stopTree, type TreeStopOptions, type TreeStopResult } from "./tree_stop.ts";
-import { NOTE, pauseTree } from "./tree_pause.ts";
+import { rotationPause } from "./_rotation_pause.ts";
 import { newTreeMarker } from "./tree_marker.ts";
 import { isSameProcess, processStartToken } from "../system/processes.ts";
 import type { ProcessEvent, ProcessInfo, ProcessStatus } from "../types.ts";
@@ -56,8 +56,6 @@ export class ManagedProcess {
   #recording = false;
   #exited: Promise<void> = Promise.resolve();
   readonly #followers = new Followers();
-  /** Set once a pause for a rotation could not be confirmed, which is said once. */
-  #pauseUnconfirmed = false;
 
   constructor(spec: ProcessSpec, logDir: string, logMaxBytes?: number) {
     this.spec = spec;
@@ -68,7 +66,7 @@ export class ManagedProcess {
       },
       partial: (stream, text) => this.#followers.partial(stream, text),
       writersGone: () => this.#run.pid <= 1 || !isGroupAlive(this.#run.pid),
-      pauseWriters: () => this.#pauseWriters(),
+      pauseWriters: rotationPause(() => this.spec.label, logDir, () => this.#run.tree),
     });
     this.#life.onChange(() => {
       if (!this.#recording) this.onChange();
@@ -292,83 +290,17 @@ export class ManagedProcess {
 
   /** The record the doors report. */
   info(): ProcessInfo {
-    const { error, warning } = this.output;
-    return {
-      pid: this.#run.pid,
-      label: this.spec.label,
-      command_line: this.spec.command_line,
-      command: this.spec.argv,
-      working_directory: this.spec.working_directory,
-      status: this.status,
-      start_time: this.#run.startTime.toISOString(),
-      end_time: this.#run.endTime?.toISOString() ?? null,
-      exit_code: this.#run.exitCode,
-      exit_signal: this.#run.exitSignal,
-      restarts: this.#restarts,
-      started_by: this.spec.started_by,
-      assigned_port: this.spec.assigned_port?.port ?? null,
-      log_dir: this.output.dir,
-      ...(this.#run.endedByShutdown && this.status !== "running"
-        ? { ended_by_shutdown: true as const }
-        : {}),
-      ...(error ? { log_error: error } : {}),
-      ...(warning ? { log_warning: warning } : {}),
-    };
+    return runInfo(this.#run, this.spec, this.status, this.#restarts, this.output);
   }
 
-  /**
-   * Pauses the tree while its output is rotated. A pause that cannot be confirmed (a member
-   * that may not be signalled) is said once: output written during a rotation may be lost.
-   */
-  #pauseWriters(): () => void {
-    const pause = pauseTree(this.#run.tree, this.#pauseNote);
-    if (!pause.confirmed && !this.#pauseUnconfirmed) {
-      this.#pauseUnconfirmed = true;
-      try {
-        logger.info(
-          `Could not pause "${this.spec.label}" to rotate its output: lines it writes during a rotation may be lost`,
-        );
-      } catch {
-        // The log cannot be written (its disk is full): the tree must be continued regardless.
-      }
-    }
-    return pause.resume;
-  }
-
-  /** Where a pause of the tree notes whom it stopped (see ./tree_pause.ts). */
-  get #pauseNote(): string {
-    return join(this.output.dir, NOTE);
-  }
-
-  /**
-   * Waits for the program's end and its output, then records how it ended. Never rejects: a
-   * failure is logged, since nothing may be awaiting the end of a run nobody stops.
-   */
-  #watch(
-    output: Promise<void>,
-    ended: Promise<{ success: boolean; code: number | null; signal: string | null }>,
-  ): Promise<void> {
-    return this.#recordEnd(output, ended).catch((error) =>
-      logger.error(`Recording the end of "${this.spec.label}"`, error)
-    );
-  }
-
-  async #recordEnd(
-    output: Promise<void>,
-    ended: Promise<{ success: boolean; code: number | null; signal: string | null }>,
-  ): Promise<void> {
-    const status = await ended;
-    // What it left in its group: the group is still ours, since the program has only just ended.
-    refreshTree(this.#run.tree, true);
-    await output.catch((error) =>
-      logger.error(`Reading the output of "${this.spec.label}"`, error)
-    );
-    this.#run.endTime = new Date();
-    this.#run.exitCode = status.code;
-    this.#run.exitSignal = status.signal;
-    const stopped = this.#life.state === "stopping";
-    this.#outcome = stopped ? "stopped" : status.success ? "exited" : "failed";
-    this.#life.to("idle");
-    this.emit({ type: "exit", process: this.info(), restarting: this.#relaunching });
+  /** Waits for the run's end and its output (see watchRunEnd), then records how it ended. */
+  #watch(output: Promise<void>, ended: Promise<RunEnding>): Promise<void> {
+    return watchRunEnd(this.spec.label, this.#run.tree, output, ended, (ending) => {
+      endRun(this.#run, ending);
+      const stopped = this.#life.state === "stopping";
+      this.#outcome = stopped ? "stopped" : ending.success ? "exited" : "failed";
+      this.#life.to("idle");
+      this.emit({ type: "exit", process: this.info(), restarting: this.#relaunching });
+    });
   }
 }

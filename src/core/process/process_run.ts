@@ -1,9 +1,11 @@
 /**
  * One run of a managed program: its pid and start token, its tree, when it started and ended,
  * and how. A launch begins a new run; a restore takes back the run a previous server saved,
- * and an adoption takes over its pid.
+ * and an adoption takes over its pid. What the doors report of a process is mostly its current
+ * run (runInfo).
  */
-import type { ProcessStatus } from "../types.ts";
+import type { ProcessInfo, ProcessStatus } from "../types.ts";
+import type { ProcessSpec } from "./process_spec.ts";
 import { ProcessTree, type TreeMember } from "./tree.ts";
 
 /** What is known of one run; see the module comment. */
@@ -90,4 +92,44 @@ export function adoptedRun(
 ): Run {
   const tree = new ProcessTree(pid, pidToken, members, run.tree.marker);
   return { ...run, pid, pidToken, tree, exitKnown: false };
+}
+
+/** Records that the run has just ended, with the exit code or signal it ended with. */
+export function endRun(run: Run, status: { code: number | null; signal: string | null }): void {
+  run.endTime = new Date();
+  run.exitCode = status.code;
+  run.exitSignal = status.signal;
+}
+
+/**
+ * The record the doors report of a process whose current run is `run`; `output` says where its
+ * output is kept and whether storing it fails.
+ */
+export function runInfo(
+  run: Run,
+  spec: ProcessSpec,
+  status: ProcessStatus,
+  restarts: number,
+  output: { dir: string; error: string | null; warning: string | null },
+): ProcessInfo {
+  const { error, warning } = output;
+  return {
+    pid: run.pid,
+    label: spec.label,
+    command_line: spec.command_line,
+    command: spec.argv,
+    working_directory: spec.working_directory,
+    status,
+    start_time: run.startTime.toISOString(),
+    end_time: run.endTime?.toISOString() ?? null,
+    exit_code: run.exitCode,
+    exit_signal: run.exitSignal,
+    restarts,
+    started_by: spec.started_by,
+    assigned_port: spec.assigned_port?.port ?? null,
+    log_dir: output.dir,
+    ...(run.endedByShutdown && status !== "running" ? { ended_by_shutdown: true as const } : {}),
+    ...(error ? { log_error: error } : {}),
+    ...(warning ? { log_warning: warning } : {}),
+  };
 }
