@@ -289,19 +289,20 @@ export async function startHub(
 }
 
 /**
- * Runs a test body with a fresh server; on failure prints what the server printed. With
- * `skipped`, the test is ignored, its name saying why.
+ * Runs a test body with a fresh server; on failure prints what the server printed. The body
+ * gets the test's context too, so steps share the one server. With `skipped`, the test is
+ * ignored, its name saying why.
  */
 export function hubTest(
   name: string,
-  body: (hub: TestHub) => Promise<void>,
+  body: (hub: TestHub, t: Deno.TestContext) => Promise<void>,
   skipped: string | null = null,
 ): void {
   const ignore = skipped !== null;
-  Deno.test({ name: ignore ? `${name} (skipped: ${skipped})` : name, ignore }, async () => {
+  Deno.test({ name: ignore ? `${name} (skipped: ${skipped})` : name, ignore }, async (t) => {
     await using hub = await startHub();
     try {
-      await body(hub);
+      await body(hub, t);
     } catch (error) {
       // deno-lint-ignore no-console
       console.error(`--- server output (${name}) ---\n${hub.output()}`);

@@ -5,11 +5,8 @@
  * and the CLI, because every run gets PYTHONUNBUFFERED=1 unless its environment sets it.
  */
 import assert from "node:assert/strict";
-// @ts-types="@modelcontextprotocol/sdk/client/index"
-import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
-// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
-import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { cli } from "./_cli.ts";
+import { type AnyClient, connectLegacyMcp } from "./_doors.ts";
 import { connectMcp, linesOf, startHub, type TestHub, waitFor } from "./_hub.ts";
 
 const SERVE = "python3 -m http.server 0 --bind 127.0.0.1";
@@ -46,10 +43,6 @@ async function withoutUnbuffered(body: (hub: TestHub) => Promise<void>): Promise
   }
 }
 
-interface AnyClient {
-  callTool(params: { name: string; arguments?: Record<string, unknown> }): Promise<unknown>;
-}
-
 /** Starts Python's http.server over MCP, waiting for its line; then stops it. */
 async function serveAndHear(client: AnyClient, hub: TestHub, label: string): Promise<void> {
   const started = await client.callTool({
@@ -80,14 +73,9 @@ Deno.test({
         await using client = await connectMcp(hub);
         await serveAndHear(client, hub, "py-2x");
       }
-      const legacy = new LegacyClient({ name: "persistproc-test-1x", version: "0.0.0" });
-      await legacy.connect(
-        new LegacyTransport(new URL(`${hub.base}/mcp`), { requestInit: { headers: hub.auth } }),
-      );
-      try {
+      {
+        await using legacy = await connectLegacyMcp(hub);
         await serveAndHear(legacy, hub, "py-1x");
-      } finally {
-        await legacy.close();
       }
       const viaCli = await cli(hub, [
         "start",

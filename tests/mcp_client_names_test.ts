@@ -7,10 +7,7 @@
  * named by its User-Agent as a last resort.
  */
 import assert from "node:assert/strict";
-// @ts-types="@modelcontextprotocol/sdk/client/index"
-import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
-// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
-import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { connectLegacyMcp } from "./_doors.ts";
 import { connectMcp, hubTest, type TestHub } from "./_hub.ts";
 
 /** Who the server recorded as the starter of `label` (the JSON API keeps the full record). */
@@ -38,16 +35,12 @@ async function startThrough(
 }
 
 hubTest("a 1.x client is named by its initialize, not its runtime's User-Agent", async (hub) => {
-  const client = new LegacyClient({ name: "gemini-cli-mcp-client", version: "0.61.0" });
-  await client.connect(
-    new LegacyTransport(new URL(`${hub.base}/mcp`), {
-      requestInit: { headers: { ...hub.auth, "user-agent": "node" } },
-    }),
-  );
-  try {
+  {
+    await using client = await connectLegacyMcp(hub, {
+      as: { name: "gemini-cli-mcp-client", version: "0.61.0" },
+      userAgent: "node",
+    });
     await startThrough(client, hub, "by-1x");
-  } finally {
-    await client.close();
   }
   assert.equal(await startedBy(hub, "by-1x"), "gemini-cli-mcp-client/0.61.0");
 });

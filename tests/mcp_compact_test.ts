@@ -4,10 +4,7 @@
  * client (2025-11-25), which both check each result against the output schema the server lists.
  */
 import assert from "node:assert/strict";
-// @ts-types="@modelcontextprotocol/sdk/client/index"
-import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
-// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
-import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { connectLegacyMcp } from "./_doors.ts";
 import { connectMcp, hubTest } from "./_hub.ts";
 import { measureResultBytes, type ResultBytes, TARGETS } from "./_result_bytes.ts";
 
@@ -26,13 +23,6 @@ hubTest("a 2.x client's results stay within the byte targets", async (hub) => {
 });
 
 hubTest("a 1.x client's results stay within the byte targets", async (hub) => {
-  const client = new LegacyClient({ name: "persistproc-test-1x", version: "0.0.0" });
-  await client.connect(
-    new LegacyTransport(new URL(`${hub.base}/mcp`), { requestInit: { headers: hub.auth } }),
-  );
-  try {
-    assertWithinTargets(await measureResultBytes(client, hub));
-  } finally {
-    await client.close();
-  }
+  await using client = await connectLegacyMcp(hub);
+  assertWithinTargets(await measureResultBytes(client, hub));
 });

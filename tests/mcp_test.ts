@@ -4,10 +4,6 @@
  * client on the 2026-07-28 revision, and the 1.x client on 2025-11-25.
  */
 import assert from "node:assert/strict";
-// @ts-types="@modelcontextprotocol/sdk/client/index"
-import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
-// @ts-types="@modelcontextprotocol/sdk/client/streamableHttp"
-import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import {
   connectMcp,
   FIXTURES,
@@ -19,12 +15,7 @@ import {
   waitFor,
 } from "./_hub.ts";
 import { cli } from "./_cli.ts";
-
-/** What both SDK lines' clients offer: call a tool, list the tools. */
-interface AnyClient {
-  callTool(params: { name: string; arguments?: Record<string, unknown> }): Promise<unknown>;
-  listTools(): Promise<{ tools: { name: string }[] }>;
-}
+import { type AnyClient, connectLegacyMcp } from "./_doors.ts";
 
 async function call(client: AnyClient, name: string, args: Record<string, unknown>) {
   return (await client.callTool({ name, arguments: args })) as any;
@@ -107,20 +98,12 @@ hubTest("a negotiating client settles on 2026-07-28 and uses every tool", async 
 });
 
 hubTest("a 1.x SDK client on 2025-11-25 uses every tool, at /mcp and at /mcp/", async (hub) => {
-  for (const path of ["/mcp", "/mcp/"]) {
-    const client = new LegacyClient({ name: "persistproc-test-1x", version: "0.0.0" });
-    await client.connect(
-      new LegacyTransport(new URL(`${hub.base}${path}`), {
-        requestInit: { headers: hub.auth },
-      }),
-    );
-    try {
-      assert.equal(client.getServerVersion()?.name, "persistproc");
-      assert.equal((client.transport as LegacyTransport).protocolVersion, "2025-11-25");
-      await useEveryTool(client, hub, `legacy${path}`);
-    } finally {
-      await client.close();
-    }
+  for (const path of ["/mcp", "/mcp/"] as const) {
+    await using client = await connectLegacyMcp(hub, { path });
+    assert.equal(client.getServerVersion()?.name, "persistproc");
+    const transport = client.transport as { protocolVersion?: string } | undefined;
+    assert.equal(transport?.protocolVersion, "2025-11-25");
+    await useEveryTool(client, hub, `legacy${path}`);
   }
 });
 
@@ -417,7 +400,7 @@ Deno.test("an agent connected before a server restart keeps working after it", a
 });
 
 hubTest("GET on the MCP endpoint answers 405 instead of hanging", async (hub) => {
-  for (const path of ["/mcp", "/mcp/"]) {
+  for (const path of ["/mcp", "/mcp/"] as const) {
     const response = await hub.fetch(`${path}`, {
       headers: { accept: "text/event-stream" },
     });

@@ -10,7 +10,7 @@ import type { ReadyOutcome } from "../core/ready/mod.ts";
 import type { z } from "zod";
 import type { ctrlInput } from "./schemas.ts";
 import { startedBy, summary, type ToolContext, type ToolResult, waitOptions } from "./tool.ts";
-import { compactProcess, compactWait } from "./compact.ts";
+import { compactAdoption, compactProcess, compactWait } from "./compact.ts";
 
 type CtrlArgs = z.infer<z.ZodObject<typeof ctrlInput>>;
 
@@ -47,7 +47,7 @@ export async function adoptAction(
       }`.trimEnd()
       : `Not adopted: the user declined. ${plan.command} (PID ${plan.pid}) runs on as before`;
     return {
-      structured: { action: "adopt", adopted: false, adoption: plan },
+      structured: { action: "adopt", adopted: false, adoption: compactAdoption(plan) },
       text,
       ...(asking ? { askHuman: `${describePlan(plan)}\nAdopt it?` } : {}),
     };
@@ -70,7 +70,7 @@ export async function adoptAction(
     structured: {
       action: "adopt",
       adopted: true,
-      adoption: plan,
+      adoption: compactAdoption(plan),
       ...compactProcess(started, { caller: startedBy(context.client) }),
       ...compactWait(started.wait_result === undefined ? null : started as ReadyOutcome),
     },

@@ -123,3 +123,11 @@ export function compactOutputPage(page: WaitedOutputPage, logDir?: string): Comp
     next_cursor: page.next_cursor,
   });
 }
+
+/**
+ * An adoption plan as an agent reads it: what could not be read (its environment, its
+ * terminal) or is not done (no port to wait for) is left out, not null.
+ */
+export function compactAdoption(plan: object): Compact {
+  return Object.fromEntries(Object.entries(plan).filter(([, value]) => value !== null));
+}

@@ -156,12 +156,12 @@ export const adoptionSchema = z.object({
   command: z.string().describe("The command run in its place"),
   working_directory: z.string().describe("Where it runs"),
   label: z.string().describe("The label it runs under"),
-  environment_variables: z.number().nullable().describe(
-    "How many variables of its environment it gets; null: unreadable, the server's instead",
+  environment_variables: z.number().optional().describe(
+    "How many variables of its environment it gets; absent: unreadable, the server's instead",
   ),
   ports: z.array(z.number()).describe("The ports its tree listened on"),
-  wait_for_port: z.number().nullable().describe("The port waited for after the start"),
-  terminal: z.string().nullable().describe(
+  wait_for_port: z.number().optional().describe("The port waited for after the start"),
+  terminal: z.string().optional().describe(
     "The interactive shell it was started from: its terminal sees it end",
   ),
   limits: z.array(z.string()).describe("What could not be read exactly"),
@@ -325,11 +325,16 @@ export const outputOutput = {
   ),
 };
 
+/** `T` with its nullable fields optional instead: what compactAdoption makes of a plan. */
+type NullsLeftOut<T> =
+  & { [K in keyof T as null extends T[K] ? never : K]: T[K] }
+  & { [K in keyof T as null extends T[K] ? K : never]?: Exclude<T[K], null> };
+
 /**
- * The core's plan and its wire schema, as one shape: this fails to compile when they part.
- * (The core knows no zod; the schema describes what it returns.)
+ * The core's plan (its null fields left out) and its wire schema, as one shape: this fails to
+ * compile when they part. (The core knows no zod; the schema describes what it returns.)
  */
-export const SAME_ADOPTION_SHAPE: [z.infer<typeof adoptionSchema>, AdoptionPlan] = [
-  {} as AdoptionPlan,
+export const SAME_ADOPTION_SHAPE: [z.infer<typeof adoptionSchema>, NullsLeftOut<AdoptionPlan>] = [
+  {} as NullsLeftOut<AdoptionPlan>,
   {} as z.infer<typeof adoptionSchema>,
 ];
