@@ -4,9 +4,9 @@
  * its action as a word the way the MCP tool does.
  */
 
+import type { z } from "zod";
 import type {
   IfRunning,
-  ListedProcess,
   ProcessTarget,
   ReadyConditions,
   StartRequest,
@@ -19,6 +19,7 @@ import type {
   WaitedOutputPage,
 } from "../core/output/mod.ts";
 import type { ReadyOutcome } from "../core/ready/mod.ts";
+import type { listResultSchema } from "../core/wire/mod.ts";
 
 export type {
   IfRunning,
@@ -70,6 +71,4 @@ export type CtrlResult = StartResult & { action: CtrlArgs["action"] };
 export type WaitedCtrlResult = CtrlResult & Partial<ReadyOutcome>;
 
 /** What `persistproc list --format json` prints, as the `list` tool answers. */
-export interface ListResult {
-  processes: ListedProcess[];
-}
+export type ListResult = z.infer<typeof listResultSchema>;

@@ -4,6 +4,8 @@
  * table gives, the CLI into `error: ...` and an exit code. Anything else thrown is a bug, which
  * the doors report as `internal`.
  */
+import type { z } from "zod";
+import type { portHolderSchema } from "./wire/process.ts";
 
 /**
  * Every code a domain error may carry, with the HTTP status it is answered with. `internal` is
@@ -126,15 +128,8 @@ export class CannotAdoptError extends PersistprocError {
   }
 }
 
-/** A process that holds a port, as a port conflict names it. */
-export interface PortHolderInfo {
-  port: number;
-  /** Null when the OS does not show the holder (another user's process). */
-  pid: number | null;
-  command: string | null;
-  /** The label when the holder belongs to a managed process's tree. */
-  label: string | null;
-}
+/** A process that holds a port, as a port conflict names it (see wire/process.ts). */
+export type PortHolderInfo = z.infer<typeof portHolderSchema>;
 
 /** A start would wait for a port that another process already listens on. */
 export class PortConflictError extends PersistprocError {

@@ -1,8 +1,12 @@
 /**
  * The records the supervisor hands to its doors. Field names are snake_case because they are
  * the wire format shared by the MCP tools, the HTTP API and `--format json`, kept compatible
- * with persistproc 0.2.
+ * with persistproc 0.2. A record's type is inferred from its zod schema (src/core/wire/), the
+ * one source of each wire shape; the choices here are plain lists, so that a module using them
+ * does not load zod.
  */
+import type { z } from "zod";
+import type { listedProcessSchema, processInfoSchema, stopReportSchema } from "./wire/process.ts";
 
 /** Where a managed process can be in its life: every door's status enum comes from here. */
 export const PROCESS_STATUSES = ["running", "exited", "stopped", "failed"] as const;
@@ -16,41 +20,8 @@ export type StreamName = typeof STREAM_NAMES[number];
 /** The captured streams that can be read: each alone, or both in arrival order. */
 export const STREAM_NAMES = ["stdout", "stderr", "combined"] as const;
 
-/** A snapshot of one managed process, as every door reports it. */
-export interface ProcessInfo {
-  pid: number;
-  label: string;
-  /** The command as given by the caller. */
-  command_line: string;
-  /** The argv actually executed (`["/bin/sh", "-c", ...]` for shell commands). */
-  command: string[];
-  working_directory: string;
-  status: ProcessStatus;
-  start_time: string;
-  end_time: string | null;
-  exit_code: number | null;
-  /** The signal that ended the process, e.g. `"SIGKILL"`, or null. */
-  exit_signal: string | null;
-  /** How many times this entry was restarted. */
-  restarts: number;
-  /**
-   * Who started it: an MCP client's `name/version`, `cli` or `dashboard` (as the caller named
-   * itself); null when unknown. Restarts, by anyone, keep it.
-   */
-  started_by: string | null;
-  /** The TCP port assigned to it with `assign_port` (passed in that variable), or null. */
-  assigned_port: number | null;
-  /** The directory holding the process's stored output. */
-  log_dir: string;
-  /** Set when the server's shutdown is what stopped it (not a stop request, not a crash). */
-  ended_by_shutdown?: true;
-  /** Why output cannot be stored right now (it is retried), when that is so. */
-  log_error?: string;
-  /** Why disk use is bounded by rotation rather than hole punching, when that is so. */
-  log_warning?: string;
-  /** In `list`: while autorestart backs off, when it will start the process again. */
-  restart_at?: string | null;
-}
+/** A snapshot of one managed process, as every door reports it (see wire/process.ts). */
+export type ProcessInfo = z.infer<typeof processInfoSchema>;
 
 /** How a caller names a process: a pid, else a label, else a command (+ directory). */
 export interface ProcessTarget {
@@ -116,7 +87,7 @@ export interface StartRequest extends ReadyConditions {
 }
 
 /** A process as `list` gives it: with the TCP ports its tree listens on. */
-export type ListedProcess = ProcessInfo & { ports: number[] };
+export type ListedProcess = z.infer<typeof listedProcessSchema>;
 
 /** What `output` reads. */
 export interface OutputQuery extends ProcessTarget {
@@ -147,16 +118,4 @@ export type ProcessEvent =
   | { type: "exit"; process: ProcessInfo; restarting: boolean };
 
 /** What a stop found about the ports its process tree had been listening on. */
-export interface StopReport {
-  /** Ports the tree listened on before the stop that are now free. */
-  freed_ports: number[];
-  /** Ports the tree listened on that are still held after it, and by whom. */
-  held_ports: { port: number; pid: number | null; command: string | null; label: string | null }[];
-  /**
-   * Only when so: SIGTERM did not end the tree within the grace period, and SIGKILL did. (A
-   * shell running the program may still have ended on SIGTERM, as `exit_signal` then says.)
-   */
-  sigkill_needed?: true;
-  /** Only when so: the process had ended and was waiting for autorestart, which will not come. */
-  autorestart_cancelled?: true;
-}
+export type StopReport = z.infer<typeof stopReportSchema>;

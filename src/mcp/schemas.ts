@@ -11,10 +11,10 @@ import {
   MAX_ENDED,
   MAX_WAIT_SECONDS,
   NO_WAIT_LIMIT,
-  PROCESS_STATUSES,
   STOP_GRACE_SECONDS,
   STREAM_NAMES,
 } from "../core/mod.ts";
+import * as wire from "../core/wire/mod.ts";
 
 /** What ctrl does. */
 export const CTRL_ACTIONS = ["start", "stop", "restart", "adopt"] as const;
@@ -33,70 +33,105 @@ export const targetShape = {
   working_directory: workingDirectory.optional(),
 };
 
-const statuses = z.enum(PROCESS_STATUSES);
+const statuses = wire.processStatusSchema;
 
 /**
- * A process, as list and ctrl return it: fields that are null, empty, default or said by
- * another field are left out (see compact.ts).
+ * A field of a core record (src/core/wire/) as the compact form gives it: left out when null,
+ * empty or its default (see compact.ts), so optional where the record has it nullable.
+ */
+function omittable<T extends z.ZodType>(field: T, description: string): z.ZodOptional<Bare<T>> {
+  let inner: z.ZodType = field;
+  while (inner instanceof z.ZodOptional || inner instanceof z.ZodNullable) {
+    inner = inner.unwrap() as z.ZodType;
+  }
+  return inner.optional().describe(description) as z.ZodOptional<Bare<T>>;
+}
+
+/** A schema without its optional and nullable wrappers. */
+type Bare<T extends z.ZodType> = T extends z.ZodOptional<infer U extends z.ZodType> ? Bare<U>
+  : T extends z.ZodNullable<infer U extends z.ZodType> ? Bare<U>
+  : T;
+
+const info = wire.processInfoSchema.shape;
+
+/**
+ * A process, as list and ctrl return it: the core's record (wire.processInfoSchema) with the
+ * fields that are null, empty, default or said by another field left out (see compact.ts).
  */
 export const processInfoSchema = z.object({
-  pid: z.number().describe("Current PID (changes on restart)"),
-  label: z.string().describe("Unique name among running processes"),
-  command: z.string().optional().describe(
+  pid: info.pid.describe("Current PID (changes on restart)"),
+  label: info.label.describe("Unique name among running processes"),
+  command: omittable(
+    info.command_line,
     "The command as given; left out when the label is '<command> in <working_directory>'",
   ),
-  working_directory: z.string().optional().describe(
+  working_directory: omittable(
+    info.working_directory,
     "Absolute real path it runs in; left out when the label ends with it",
   ),
-  status: statuses.describe(
+  status: info.status.describe(
     "running; exited (ended on its own, code 0); stopped (by a stop request); failed (non-zero code or signal)",
   ),
-  start_time: z.string().optional().describe(
+  start_time: omittable(
+    info.start_time,
     "While running: UTC ISO-8601 time of the latest start, to the second",
   ),
-  end_time: z.string().optional().describe("Once ended: UTC ISO-8601 time it ended, to the second"),
-  exit_code: z.number().optional().describe(
+  end_time: omittable(info.end_time, "Once ended: UTC ISO-8601 time it ended, to the second"),
+  exit_code: omittable(
+    info.exit_code,
     "failed without a signal: its exit code (exited means 0; a signal n gives 128+n)",
   ),
-  exit_signal: z.string().optional().describe("The signal that ended it, e.g. SIGTERM"),
-  restarts: z.number().optional().describe("How many times it was restarted, when it was"),
-  started_by: z.string().optional().describe(
+  exit_signal: omittable(info.exit_signal, "The signal that ended it, e.g. SIGTERM"),
+  restarts: omittable(info.restarts, "How many times it was restarted, when it was"),
+  started_by: omittable(
+    info.started_by,
     "Who started it (an MCP client's name/version, cli or dashboard), when known and not the caller",
   ),
-  assigned_port: z.number().optional().describe(
+  assigned_port: omittable(
+    info.assigned_port,
     "The port assign_port gave it (kept across restarts while free)",
   ),
-  ports: z.array(z.number()).optional().describe(
+  ports: omittable(
+    wire.portsSchema,
     "TCP ports on which it or any process it started listens (once ended: what it left running); in list, at most half a second old",
   ),
-  log_dir: z.string().optional().describe("Only when asked: the directory of its stored output"),
-  ended_by_shutdown: z.literal(true).optional().describe(
+  log_dir: omittable(info.log_dir, "Only when asked: the directory of its stored output"),
+  ended_by_shutdown: omittable(
+    info.ended_by_shutdown,
     "Only when the server's shutdown stopped it",
   ),
-  log_error: z.string().optional().describe(
+  log_error: omittable(
+    info.log_error,
     "Only while output cannot be stored (disk full): why; storing is retried",
   ),
-  log_warning: z.string().optional().describe(
+  log_warning: omittable(
+    info.log_warning,
     "Only where disk use is bounded by rotation instead of hole punching: why",
   ),
 });
 
 /** A listed process: ProcessInfo plus when autorestart will start it again. */
 export const listedProcessSchema = processInfoSchema.extend({
-  restart_at: z.string().optional().describe(
+  restart_at: omittable(
+    info.restart_at,
     "While autorestart waits to start it again (backing off after it ended): the UTC ISO-8601 time of the next attempt",
   ),
 });
 
+const holder = wire.portHolderSchema.shape;
+
 /** Who holds a port the process needed. */
 const portHolderSchema = z.object({
-  port: z.number().describe("The port"),
-  pid: z.number().optional().describe("PID of the holder, unless the OS hides it"),
-  command: z.string().optional().describe("The holder's command line, if known"),
-  label: z.string().optional().describe(
+  port: holder.port.describe("The port"),
+  pid: omittable(holder.pid, "PID of the holder, unless the OS hides it"),
+  command: omittable(holder.command, "The holder's command line, if known"),
+  label: omittable(
+    holder.label,
     "Label of the managed process whose tree holds the port, when it is managed",
   ),
 });
+
+const stop = wire.stopReportSchema.shape;
 
 /** Input of `ctrl`. */
 export const ctrlInput = {
@@ -176,16 +211,19 @@ export const ctrlOutput = {
   adoption: adoptionSchema.optional().describe("adopt: what it did, or would do"),
   // Absent only from an adoption not yet agreed to: no process is managed yet.
   ...processInfoSchema.partial().shape,
-  freed_ports: z.array(z.number()).optional().describe(
+  freed_ports: omittable(
+    stop.freed_ports,
     "stop, restart: ports the (old) process tree listened on that are free now",
   ),
   held_ports: z.array(portHolderSchema).optional().describe(
     "stop, restart: ports the (old) tree listened on that are still held after it, and by whom",
   ),
-  sigkill_needed: z.literal(true).optional().describe(
+  sigkill_needed: omittable(
+    stop.sigkill_needed,
     `stop, restart: SIGTERM did not end the (old) tree within ${STOP_GRACE_SECONDS} s; SIGKILL did`,
   ),
-  autorestart_cancelled: z.literal(true).optional().describe(
+  autorestart_cancelled: omittable(
+    stop.autorestart_cancelled,
     "stop: it had ended and was waiting for autorestart, which will not come now",
   ),
   port_note: z.string().optional().describe(
