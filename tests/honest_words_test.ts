@@ -1,13 +1,16 @@
 /**
  * End-to-end: what persistproc says is true and does no harm. A port held by another
- * worktree's server advises an assigned port, not a restart of that server (over MCP and the
- * CLI); the CLI prints "started" before "ready after", as they happened; a deliberate stop of
- * a program that moved off a taken port (as Vite does) names no holder from that program's
- * own words; a launcher that exits 0 leaving a server is told so, with the server's port.
+ * worktree's server advises an assigned port, not a restart of that server (over MCP, 2.x and
+ * 1.x clients, and the CLI); the CLI prints "started" before "ready after", as they happened;
+ * a deliberate stop of a program that moved off a taken port (as Vite does) names no holder
+ * from that program's own words; a launcher that exits 0 leaving a server is told so, with
+ * the server's port. Following, the order of the CLI's messages and attaching are the CLI's
+ * alone; what of these MCP has too is checked through every door in every_door_test.ts.
  */
 import assert from "node:assert/strict";
 import { cli, CliProcess } from "./_cli.ts";
-import { connectMcp, FIXTURES, freePort, hubTest, waitFor } from "./_hub.ts";
+import { callTool, forEachMcpClient } from "./_doors.ts";
+import { FIXTURES, freePort, hubTest, waitFor } from "./_hub.ts";
 
 const serverAt = (
   port: number,
@@ -52,19 +55,17 @@ hubTest(
       ),
     );
     assert.doesNotMatch(second.stderr, /restart/);
-    await using client = await connectMcp(hub);
-    const viaMcp = await client.callTool({
-      name: "ctrl",
-      arguments: {
+    await forEachMcpClient(hub, async (client, name) => {
+      const viaMcp = await callTool(client, "ctrl", {
         action: "start",
         command_or_label: serverAt(port).join(" "),
         working_directory: b,
         wait_for_port: port,
-      },
-    }) as { isError?: boolean; content: { text: string }[] };
-    assert.equal(viaMcp.isError, true);
-    assert.match(viaMcp.content[0].text, /start it with assign_port/);
-    assert.doesNotMatch(viaMcp.content[0].text, /restart/);
+      });
+      assert.equal(viaMcp.isError, true, name);
+      assert.match(viaMcp.text, /start it with assign_port/, name);
+      assert.doesNotMatch(viaMcp.text, /restart/, name);
+    });
   },
 );
 
