@@ -26,6 +26,22 @@ hubTest("persistproc --restart COMMAND restarts it as run --restart does", async
   const result = await run.result();
   const [, after] = /keeps running \(PID (\d+)\)$/m.exec(result.stderr)!;
   assert.notEqual(after, before);
+  assert.match(result.stderr, new RegExp(`^restarted '${TICKER}' \\(PID ${after}\\)$`, "m"));
+});
+
+hubTest("persistproc COMMAND says what it started and its PID, as start does", async (hub) => {
+  const ran = await cli(hub, ["echo", "hello"]);
+  assert.equal(ran.code, 0, ran.stderr);
+  assert.equal(ran.stdout, "hello\n");
+  const { body } = await hub.api("list", {});
+  assert.match(
+    ran.stderr,
+    new RegExp(`^started 'echo hello' \\(PID ${body.processes[0].pid}\\)$`, "m"),
+  );
+  const fresh = await cli(hub, ["--fresh", "--label", "greeter", "echo", "again"]);
+  assert.equal(fresh.code, 0, fresh.stderr);
+  const [greeter] = (await hub.api("list", { command_or_label: "greeter" })).body.processes;
+  assert.match(fresh.stderr, new RegExp(`^started 'greeter' \\(PID ${greeter.pid}\\)$`, "m"));
 });
 
 hubTest("--label, --raw and --fresh may come before an implicit run's command", async (hub) => {

@@ -5,16 +5,15 @@
 
 import { callerEnvironment } from "../settings.ts";
 import { resolve } from "node:path";
-import type { CtrlArgs, CtrlResult, IfRunning, WaitedCtrlResult } from "../../client/api.ts";
+import type { CtrlArgs, IfRunning, WaitedCtrlResult } from "../../client/api.ts";
 import type { HubClient } from "../../client/hub_client.ts";
 import { IF_RUNNING, type ProcessTarget, STOP_GRACE_SECONDS } from "../../core/mod.ts";
 import { UsageError } from "../args.ts";
 import { type Command, defineCommand, invoke } from "../command.ts";
 import { connect } from "../connect.ts";
-import { describeEnding } from "../exit_status.ts";
 import { actOnTarget } from "../folder.ts";
 import { printErr, printOut } from "../output.ts";
-import { displayName } from "../process_name.ts";
+import { describeCtrl } from "../ctrl_words.ts";
 import type { Settings } from "../settings.ts";
 import { joinCommand } from "../../core/process/mod.ts";
 import { TARGET_HELP, WORKING_DIRECTORY_FLAG } from "../target.ts";
@@ -200,7 +199,7 @@ async function act(settings: Settings, to: Addressing, args: CtrlArgs): Promise<
     await sayKeptRunning(client, error.target);
     return INTERRUPTED_EXIT;
   }
-  printOut(text ? describe(result) : JSON.stringify(result, null, 2));
+  printOut(text ? describeCtrl(result) : JSON.stringify(result, null, 2));
   if (text && result.action !== "stop") printWaitOutcome(result, true);
   return result.ready === false ? 1 : 0;
 }
@@ -249,63 +248,4 @@ async function startOrRestart(client: HubClient, args: CtrlArgs): Promise<Waited
   }
   const request = { command: command_or_label ?? "", working_directory: working_directory ?? "" };
   return { action: "start", ...await client.start({ ...request, ...rest }) };
-}
-
-function describe(result: WaitedCtrlResult & { was_running?: boolean }): string {
-  const name = `${displayName(result)} (PID ${result.pid})`;
-  switch (result.action) {
-    case "start":
-      return `${result.already_running ? "already running:" : "started"} ${name}${
-        listening(result)
-      }${released(result)}${notReady(result)}${
-        result.port_note ? `\n${result.port_note}` : ""
-      }\nlog: ${result.log_dir}`;
-    case "stop":
-      if (result.autorestart_cancelled) {
-        return `${name} had ended (${
-          describeEnding(result)
-        }) and was waiting to be restarted; autorestart is cancelled${released(result)}`;
-      }
-      if (result.was_running === false) {
-        // What the program left running held ports: the stop ended it and freed them.
-        const leftovers = released(result);
-        return leftovers
-          ? `${name} had ended (${
-            describeEnding(result)
-          }); stopped what it left running${leftovers}`
-          : `${name} was not running (${result.status}: ${describeEnding(result)})`;
-      }
-      return `stopped ${name}: ${describeEnding(result)}${released(result)}`;
-    case "restart":
-      return `restarted ${name}${listening(result)}${released(result)}${notReady(result)}`;
-  }
-}
-
-/** After a wait that failed, so the last line does not read as a success. */
-function notReady(result: WaitedCtrlResult): string {
-  if (result.ready !== false) return "";
-  return result.status === "running" ? "; it is not ready" : "; it exited before it was ready";
-}
-
-/**
- * What a stop (or a restart's stop of the old run) found of the ports the tree had held:
- * `; freed port 3000`, or who still holds one.
- */
-function released(result: CtrlResult): string {
-  const freed = result.freed_ports ?? [];
-  const held = (result.held_ports ?? []).map((h) =>
-    `port ${h.port} still held by ${h.command ?? "a process"}${
-      h.pid === null ? "" : ` (PID ${h.pid})`
-    }`
-  );
-  return [
-    ...(freed.length ? [`freed port${freed.length > 1 ? "s" : ""} ${freed.join(", ")}`] : []),
-    ...held,
-  ].map((part) => `; ${part}`).join("");
-}
-
-function listening(result: CtrlResult): string {
-  const port = result.assigned_port;
-  return (port ? `, assigned port ${port}` : "") +
-    (result.ports?.length ? `, listening on ${result.ports.join(", ")}` : "");
 }

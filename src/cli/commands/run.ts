@@ -15,6 +15,7 @@ import { callerEnvironment } from "../settings.ts";
 import { printErr } from "../output.ts";
 import { describeEnding, exitCodeOf } from "../exit_status.ts";
 import { displayName } from "../process_name.ts";
+import { describeCtrl, describeStart } from "../ctrl_words.ts";
 import { joinCommand } from "../../core/process/mod.ts";
 import { WORKING_DIRECTORY_FLAG } from "../target.ts";
 import { AUTORESTART_FLAG, autorestartPolicy } from "../autorestart.ts";
@@ -22,6 +23,7 @@ import {
   awaitReady,
   findWaitedOn,
   INTERRUPTED_EXIT,
+  printWaitOutcome,
   WAIT_FLAGS,
   WAIT_HELP,
   waitConditions,
@@ -45,9 +47,9 @@ export const runCommand = defineCommand({
     "                [--wait-for-port N] [--wait-for-log RE] [--wait-for-url URL]\n" +
     "                [--wait-timeout S] [-C DIR] COMMAND [ARGS...]",
   details: `Starts COMMAND in the current directory with your environment, or attaches to it if it
-is already running there, prints its recent output (of its current run) and follows it,
-through restarts, until it ends; then exits with its exit code (128 + N when killed by
-signal N).
+is already running there, says which (and its PID) on stderr, prints its recent output
+(of its current run) and follows it, through restarts, until it ends; then exits with its
+exit code (128 + N when killed by signal N).
 
 A single argument is a whole command line ("npm run dev && open"); several arguments are
 quoted so that each reaches the program unchanged.
@@ -168,13 +170,22 @@ async function interruptedWait(
   return exitCodeOf(stopped);
 }
 
-/** Awaits a start or restart; a wait shows a spinner, then how it ended (output follows). */
+/**
+ * Awaits a start or restart; a wait shows a spinner meanwhile. `say` prints what was done and
+ * then how the wait ended (output follows).
+ */
 function waited(request: StartRequest, call: Promise<StartResult>) {
-  const show = { show: request.showWait, tails: false };
+  const show = { show: request.showWait, tails: false, outcome: false };
   return awaitReady(request.conditions, call, show, {
     command_or_label: request.label ?? request.command,
     working_directory: request.workingDirectory,
   });
+}
+
+/** Prints `line` (what was started, restarted or attached to), then how a wait ended. */
+function say(request: StartRequest, line: string, result: StartResult): void {
+  printErr(line);
+  if (request.showWait) printWaitOutcome(result, false);
 }
 
 /** Starts the command; if it already runs, attaches to it, restarts it or replaces it. */
@@ -201,7 +212,13 @@ async function startOrAttach(
   ));
   try {
     const result = await start();
-    if (result.already_running) printErr(`already running (PID ${result.pid}), attaching`);
+    say(
+      request,
+      result.already_running
+        ? `already running (PID ${result.pid}), attaching`
+        : describeStart(result),
+      result,
+    );
     return { process: result, attached: result.already_running === true };
   } catch (error) {
     if (!(error instanceof HubError && error.code === "already_running" && error.pid)) {
@@ -211,7 +228,9 @@ async function startOrAttach(
     if (request.ifRunning === "fresh") {
       printErr(`already running (PID ${pid}), stopping it to start afresh`);
       await client.stop({ pid });
-      return { process: await start(), attached: false };
+      const started = await start();
+      say(request, describeStart(started), started);
+      return { process: started, attached: false };
     }
     if (request.ifRunning === "restart") {
       printErr(`already running (PID ${pid}), restarting`);
@@ -219,6 +238,7 @@ async function startOrAttach(
         request,
         client.restart({ pid }, request.conditions),
       );
+      say(request, describeCtrl({ action: "restart", ...restarted }), restarted);
       return { process: restarted, attached: false };
     }
     printErr(`already running (PID ${pid}), attaching`);

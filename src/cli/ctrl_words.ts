@@ -1,0 +1,79 @@
+/**
+ * How the CLI says what a start, stop or restart did: one sentence naming the process, its
+ * PID and ports, for `start`, `stop`, `restart` and `run`.
+ */
+
+import type { WaitedCtrlResult } from "../client/api.ts";
+import type { StartResult } from "../core/mod.ts";
+import { describeEnding } from "./exit_status.ts";
+import { displayName } from "./process_name.ts";
+
+/**
+ * What a start, stop or restart did, in a sentence (a start adds its log folder): `started
+ * 'web' (PID 12345), assigned port 23885`, `stopped 'web' (PID 12345): killed by SIGTERM`.
+ */
+export function describeCtrl(result: WaitedCtrlResult & { was_running?: boolean }): string {
+  const name = `${displayName(result)} (PID ${result.pid})`;
+  switch (result.action) {
+    case "start":
+      return `${describeStart(result)}\nlog: ${result.log_dir}`;
+    case "stop":
+      if (result.autorestart_cancelled) {
+        return `${name} had ended (${
+          describeEnding(result)
+        }) and was waiting to be restarted; autorestart is cancelled${released(result)}`;
+      }
+      if (result.was_running === false) {
+        // What the program left running held ports: the stop ended it and freed them.
+        const leftovers = released(result);
+        return leftovers
+          ? `${name} had ended (${
+            describeEnding(result)
+          }); stopped what it left running${leftovers}`
+          : `${name} was not running (${result.status}: ${describeEnding(result)})`;
+      }
+      return `stopped ${name}: ${describeEnding(result)}${released(result)}`;
+    case "restart":
+      return `restarted ${name}${listening(result)}${released(result)}${notReady(result)}`;
+  }
+}
+
+/**
+ * What a start did, as `start` and `run` say it: `started 'web' (PID 12345)` (or `already
+ * running:`), its ports, and on a line of its own how an assigned port reaches the program.
+ */
+export function describeStart(result: StartResult): string {
+  const name = `${displayName(result)} (PID ${result.pid})`;
+  return `${result.already_running ? "already running:" : "started"} ${name}${listening(result)}${
+    released(result)
+  }${notReady(result)}${result.port_note ? `\n${result.port_note}` : ""}`;
+}
+
+/** After a wait that failed, so the last line does not read as a success. */
+function notReady(result: StartResult): string {
+  if (result.ready !== false) return "";
+  return result.status === "running" ? "; it is not ready" : "; it exited before it was ready";
+}
+
+/**
+ * What a stop (or a restart's stop of the old run) found of the ports the tree had held:
+ * `; freed port 3000`, or who still holds one.
+ */
+function released(result: StartResult): string {
+  const freed = result.freed_ports ?? [];
+  const held = (result.held_ports ?? []).map((h) =>
+    `port ${h.port} still held by ${h.command ?? "a process"}${
+      h.pid === null ? "" : ` (PID ${h.pid})`
+    }`
+  );
+  return [
+    ...(freed.length ? [`freed port${freed.length > 1 ? "s" : ""} ${freed.join(", ")}`] : []),
+    ...held,
+  ].map((part) => `; ${part}`).join("");
+}
+
+function listening(result: StartResult): string {
+  const port = result.assigned_port;
+  return (port ? `, assigned port ${port}` : "") +
+    (result.ports?.length ? `, listening on ${result.ports.join(", ")}` : "");
+}
