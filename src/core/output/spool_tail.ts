@@ -68,6 +68,13 @@ export interface Tail {
 export function tailSpool(options: TailOptions): Tail {
   const tail = new SpoolTail(options);
   poller.add(tail);
+  // Disk is set aside now, before the program runs (a tail starts first): setting it aside
+  // queues a write event, told apart from the program's only while the program is not writing.
+  // At the first poll it raced a starting program's burst, and the program's first event was
+  // taken for it, shifting the order of every later line of that read.
+  try {
+    options.store.reserve((stream, set) => poller.quietly(tail, stream, set));
+  } catch { /* the first poll sets it aside, or finds the disk full */ }
   return tail;
 }
 

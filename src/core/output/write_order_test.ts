@@ -43,9 +43,8 @@ async function capture(argv: string[]): Promise<string[]> {
 }
 
 /**
- * Asserts that at least `needed` (99) of 100 runs, one after another as a user's would be, read back as
- * `expected`. Eight at a time on two cores made a write between the tail's read of the event
- * queue and of the file common enough to miss 2 in 100 (see the README's limits).
+ * Asserts that at least `needed` (99) of 100 runs, one after another as a user's would be, read
+ * back as `expected` (see the README's limits).
  */
 async function inOrder(
   argv: string[],
@@ -94,10 +93,7 @@ Deno.test(
       { length: 20 },
       (_, i) => i % 3 === 0 ? [`o${i}`, `e${i}`] : [`o${i}`],
     ).flat();
-    // Short of the 99 the others meet: 98 of 100 here, on an idle machine too. A stdout line
-    // read before its write's event was queued can leave the next stdout event counted
-    // against the wrong line, and a run then places every later stderr line one early.
-    await inOrder(["-c", 'exec node -e "$1"', "sh", js], expected, 100, 95);
+    await inOrder(["-c", 'exec node -e "$1"', "sh", js], expected);
   },
 );
 
