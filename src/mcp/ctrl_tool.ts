@@ -91,8 +91,12 @@ export const ctrl = define({
     }
     const { ports, already_running } = result;
     const waited = result.wait_result === undefined ? null : result as ReadyOutcome;
+    // A port the new run (of a restart) listens on again is not free: "listening on 3000 again".
+    const again = ports.filter((port) => result.freed_ports?.includes(port));
     const released = [
-      ...(result.freed_ports ?? []).map((port) => `port ${port} freed`),
+      ...(result.freed_ports ?? []).filter((port) => !again.includes(port)).map((port) =>
+        `port ${port} freed`
+      ),
       ...(result.held_ports ?? []).map((held) =>
         `port ${held.port} still held by ${held.command ?? "a process"}${
           held.pid === null ? "" : ` (PID ${held.pid})`
@@ -116,7 +120,11 @@ export const ctrl = define({
       },
       text: [
         `${verb} ${summary(result)}${waited ? `; ${waitSummary(waited)}` : ""}${
-          ports.length ? `; listening on ${ports.join(", ")}` : ""
+          ports.length
+            ? `; listening on ${
+              ports.map((port) => again.includes(port) ? `${port} again` : port).join(", ")
+            }`
+            : ""
         }${released.length ? `; ${released.join(", ")}` : ""}`,
         ...(result.port_note ? [result.port_note] : []),
         ...(waited ? waitDetails(waited) : []),

@@ -124,9 +124,10 @@ export const restartCommand = defineCommand({
   summary: "restart a process with its command, directory and environment",
   usage: "persistproc restart [--wait-for-port N] [--wait-for-log RE] [--wait-for-url URL]\n" +
     "                  [--wait-timeout S] [-C DIR] [TARGET]",
-  details: `Stops TARGET and starts it again as it was started; prints the new PID, and which
-ports the old run's tree listened on are free, or who still holds one. Without TARGET, the
-process started in the current folder (or DIR), if there is one.
+  details: `Stops TARGET and starts it again as it was started; prints the new PID, and of the
+ports the old run's tree listened on, which the new run listens on again, which are free,
+or who still holds one. Without TARGET, the process started in the current folder (or
+DIR), if there is one.
 ${TARGET_HELP}
 Flags:
   -C, --working-directory DIR   narrow a command TARGET to DIR

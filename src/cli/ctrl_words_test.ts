@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import type { WaitedCtrlResult } from "../client/api.ts";
+import { describeCtrl } from "./ctrl_words.ts";
+
+function restart(fields: Partial<WaitedCtrlResult>): WaitedCtrlResult {
+  return {
+    action: "restart",
+    pid: 7,
+    label: "web",
+    command_line: "node server.js",
+    command: ["node", "server.js"],
+    working_directory: "/app",
+    status: "running",
+    start_time: "2026-11-22T10:00:00.000Z",
+    end_time: null,
+    exit_code: null,
+    exit_signal: null,
+    restarts: 1,
+    started_by: null,
+    assigned_port: null,
+    log_dir: "/logs/web",
+    ports: [],
+    ...fields,
+  };
+}
+
+Deno.test("a restart whose new run listens on the old run's port says so, not that it was freed", () => {
+  assert.equal(
+    describeCtrl(restart({ ports: [3000], freed_ports: [3000] })),
+    "restarted 'web' (PID 7), listening on 3000 again",
+  );
+  assert.equal(
+    describeCtrl(restart({ ports: [3000, 3001], freed_ports: [3000, 3002] })),
+    "restarted 'web' (PID 7), listening on 3000 again, and on 3001; freed port 3002",
+  );
+  assert.equal(
+    describeCtrl(restart({ ports: [], freed_ports: [3000] })),
+    "restarted 'web' (PID 7); freed port 3000",
+  );
+  assert.equal(
+    describeCtrl(restart({ ports: [4000] })),
+    "restarted 'web' (PID 7), listening on 4000",
+  );
+});
