@@ -8,7 +8,7 @@
 import { join } from "node:path";
 import { OutputReader } from "../src/core/output/output_reader.ts";
 import type { Measure, Result } from "./_context.ts";
-import { benchHub, countLines, NO_ROTATION, seqBytes, waitStored } from "./_hub.ts";
+import { benchHub, countLines, NO_ROTATION, seqBytes, waitStored } from "./_bench_hub.ts";
 import { median, repeat } from "./_stats.ts";
 
 /** See the module comment. */

@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { compile, localDenort } from "../tasks/compile.ts";
 import type { BenchContext, Measure, Result } from "./_context.ts";
-import { benchHub, MAIN, startSleepers } from "./_hub.ts";
+import { benchHub, MAIN, startSleepers } from "./_bench_hub.ts";
 import { median, timed } from "./_stats.ts";
 
 const RUNNING = 10;

@@ -5,7 +5,7 @@
  */
 import { isGroupAlive } from "../src/core/process/group.ts";
 import type { Measure, Result } from "./_context.ts";
-import { benchHub } from "./_hub.ts";
+import { benchHub } from "./_bench_hub.ts";
 import { median, timed, until } from "./_stats.ts";
 
 /** A small tree: a shell and two sleeps, all in one process group. */

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { HubClient } from "../src/client/hub_client.ts";
 import type { HubEvent } from "../src/core/events/event.ts";
 import type { Measure, Result } from "./_context.ts";
-import { benchHub, MAIN } from "./_hub.ts";
+import { benchHub, MAIN } from "./_bench_hub.ts";
 import { cpuPercent } from "./many.ts";
 import { median, percentile, until } from "./_stats.ts";
 

@@ -9,7 +9,7 @@
  * grep stops at the first match and reads next to nothing of the file.
  */
 import type { Measure, Result } from "./_context.ts";
-import { benchHub, fileSize } from "./_hub.ts";
+import { benchHub, fileSize } from "./_bench_hub.ts";
 import { median, timed } from "./_stats.ts";
 import { fillLog } from "./reading.ts";
 

@@ -8,7 +8,7 @@
  */
 import { join } from "node:path";
 import type { Measure, Result } from "./_context.ts";
-import { type BenchHub, benchHub } from "./_hub.ts";
+import { type BenchHub, benchHub } from "./_bench_hub.ts";
 import { cpuSeconds, median, percentile, timed } from "./_stats.ts";
 
 /** Percent of one core the server used over `seconds`, while `during` runs. */

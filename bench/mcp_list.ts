@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { freePort } from "../tests/_hub.ts";
 import type { BenchContext, Measure, Result } from "./_context.ts";
-import { type BenchHub, benchHub, connectMcp, startSleepers } from "./_hub.ts";
+import { type BenchHub, benchHub, connectMcp, startSleepers } from "./_bench_hub.ts";
 import { cpuSeconds, percentile, timed, until } from "./_stats.ts";
 
 const CANNED = fileURLToPath(new URL("./_canned_mcp.ts", import.meta.url));

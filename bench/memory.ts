@@ -3,7 +3,7 @@
  * idle and with N `sleep 1000` processes managed. Children are not counted, only the manager.
  */
 import type { Measure, Result } from "./_context.ts";
-import { benchHub, connectMcp } from "./_hub.ts";
+import { benchHub, connectMcp } from "./_bench_hub.ts";
 
 /** A process's resident set in MiB, from /proc/PID/status. */
 export async function rssMiB(pid: number): Promise<number> {

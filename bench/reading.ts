@@ -5,7 +5,7 @@
  */
 import { OutputReader } from "../src/core/output/output_reader.ts";
 import type { Measure, Result } from "./_context.ts";
-import { type BenchHub, benchHub, fileSize } from "./_hub.ts";
+import { type BenchHub, benchHub, fileSize } from "./_bench_hub.ts";
 import { median, timed, until } from "./_stats.ts";
 
 const TEXT = "reading benchmark line %08g, padded to the length of a typical log line ....";

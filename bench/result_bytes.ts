@@ -10,7 +10,7 @@
 import { connectAs, MCP_CLIENTS } from "../tests/_doors.ts";
 import { measureResultBytes, TARGETS } from "../tests/_result_bytes.ts";
 import type { Measure, Result } from "./_context.ts";
-import { benchHub } from "./_hub.ts";
+import { benchHub } from "./_bench_hub.ts";
 
 /** See the module comment. */
 export const resultBytes: Measure = async () => {

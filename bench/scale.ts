@@ -5,7 +5,7 @@
  * `sleep` that obeys SIGTERM, so the shutdown grace is never waited out.
  */
 import type { Measure, Result } from "./_context.ts";
-import { alive, benchHub } from "./_hub.ts";
+import { alive, benchHub } from "./_bench_hub.ts";
 import { median, percentile, timed } from "./_stats.ts";
 
 /** See the module comment. */

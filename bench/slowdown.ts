@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import type { Measure, Result } from "./_context.ts";
-import { benchHub, NO_ROTATION, seqBytes } from "./_hub.ts";
+import { benchHub, NO_ROTATION, seqBytes } from "./_bench_hub.ts";
 import { median, until } from "./_stats.ts";
 
 /** A child that prints `lines` lines and then its own run time on stderr. */

@@ -5,7 +5,7 @@
  */
 
 import denoJson from "../../deno.json" with { type: "json" };
-import { HubError } from "../client/errors.ts";
+import { HubError } from "../client/client_errors.ts";
 import { editDistance } from "../core/mod.ts";
 import { findExecutable } from "../core/process/mod.ts";
 import {
@@ -19,7 +19,7 @@ import { type Command, invoke } from "./command.ts";
 import { allCommands, COMMAND_TABLE, commandNamed } from "./command_table.ts";
 import { globalHelp } from "./help.ts";
 import { inCliWords, NoTargetError } from "./folder.ts";
-import { printError, printErrorsAsJson, printOut } from "./output.ts";
+import { printError, printErrorsAsJson, printOut } from "./print.ts";
 import { GLOBAL_FLAGS } from "./settings.ts";
 
 const TOP_FLAGS = {

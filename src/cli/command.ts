@@ -5,7 +5,7 @@
 
 import { type FlagSpec, type FlagValues, parseFlags, UsageError } from "./args.ts";
 import { commandHelp } from "./help.ts";
-import { printOut } from "./output.ts";
+import { printOut } from "./print.ts";
 import { GLOBAL_FLAGS, resolveSettings, type Settings } from "./settings.ts";
 
 /** What a subcommand gets: its flags, its positionals and the resolved global settings. */

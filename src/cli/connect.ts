@@ -6,9 +6,9 @@
 import { basename } from "node:path";
 import { readToken, tokenFile } from "../data_dir/access_token.ts";
 import { connectOrStart } from "../client/autostart.ts";
-import { HubError, ServerUnreachableError } from "../client/errors.ts";
+import { HubError, ServerUnreachableError } from "../client/client_errors.ts";
 import { HubClient } from "../client/hub_client.ts";
-import { printErr } from "./output.ts";
+import { printErr } from "./print.ts";
 import { PERMISSIONS, SERVER_V8_FLAGS } from "./permissions.ts";
 import { clientToken, type Settings } from "./settings.ts";
 

@@ -3,10 +3,10 @@
  * connection ends (the server restarted, or is not up yet), it connects again and resumes
  * after the last event it saw, which the server kept (see src/core/events/).
  */
-import { ServerUnreachableError } from "../client/errors.ts";
+import { ServerUnreachableError } from "../client/client_errors.ts";
 import type { EventQuery, HubEvent } from "../core/events/mod.ts";
 import { connect, NoServerError } from "./connect.ts";
-import { printErr } from "./output.ts";
+import { printErr } from "./print.ts";
 import type { Settings } from "./settings.ts";
 
 /** How often a follower tries the server again while it cannot be reached. */

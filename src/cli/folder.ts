@@ -4,7 +4,7 @@
  */
 
 import { resolve } from "node:path";
-import { HubError } from "../client/errors.ts";
+import { HubError } from "../client/client_errors.ts";
 import type { HubClient } from "../client/hub_client.ts";
 import type { ProcessInfo, ProcessTarget } from "../core/mod.ts";
 import { escapeControls } from "../core/process/mod.ts";

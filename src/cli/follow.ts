@@ -3,12 +3,12 @@
  * restarts, and end with its exit code; on Ctrl+C ask, stop or detach.
  */
 
-import { HubError, ServerUnreachableError } from "../client/errors.ts";
+import { HubError, ServerUnreachableError } from "../client/client_errors.ts";
 import type { HubClient } from "../client/hub_client.ts";
 import { describeConflict, type ProcessEvent, type ProcessInfo } from "../core/mod.ts";
 import { describeEnding, exitCodeOf } from "./exit_status.ts";
 import { localizeLine, localizeMarker } from "./time.ts";
-import { printErr, printFrame, printOut, stdoutIsGone } from "./output.ts";
+import { printErr, printFrame, printOut, stdoutIsGone } from "./print.ts";
 import { displayName } from "./process_name.ts";
 import { ask } from "./prompt.ts";
 

@@ -5,7 +5,7 @@
  */
 
 import type { ProcessInfo, ProcessStatus } from "../core/mod.ts";
-import { type Colour, paint } from "./output.ts";
+import { type Colour, paint } from "./print.ts";
 import { escapeControls } from "../core/process/mod.ts";
 
 const STATUS_COLOURS: Record<ProcessStatus, Colour | null> = {

@@ -2,7 +2,7 @@
  * Asking the person at the terminal a question and reading one line of answer.
  */
 
-import { printPrompt } from "./output.ts";
+import { printPrompt } from "./print.ts";
 
 /**
  * Prints `question` on stderr and resolves with the line typed in reply (without its line

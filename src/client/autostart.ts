@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { ensureToken, readToken } from "../data_dir/access_token.ts";
 import { assertPrivateDir, checkOwnFile } from "../data_dir/trust.ts";
-import { ServerStartError, ServerUnreachableError } from "./errors.ts";
+import { ServerStartError, ServerUnreachableError } from "./client_errors.ts";
 import { HubClient } from "./hub_client.ts";
 
 /** How to reach a server, and how to start one if nobody answers. */

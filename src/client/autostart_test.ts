@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { connectOrStart, serverEnvironment } from "./autostart.ts";
-import { ServerStartError } from "./errors.ts";
+import { ServerStartError } from "./client_errors.ts";
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -27,7 +27,7 @@ import type { EventQuery, HubEvent } from "../core/events/mod.ts";
 import type { OutputWaitRequest, WaitedOutputPage } from "../core/output/mod.ts";
 import type { AdoptRequest, AdoptResult } from "../core/adopt/mod.ts";
 import type { Health } from "./api.ts";
-import { HubError, ServerUnreachableError } from "./errors.ts";
+import { HubError, ServerUnreachableError } from "./client_errors.ts";
 import { parseNdjson } from "./ndjson.ts";
 
 /** Where the server listens. The hostname is loopback unless a test says otherwise. */

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { HubError } from "./errors.ts";
+import { HubError } from "./client_errors.ts";
 import { HubClient } from "./hub_client.ts";
 
 /** A server answering every request with `answer`, and a client for it. */

@@ -6,7 +6,7 @@
  * the HTTP API, and a contract test (tests/hub_contract_test.ts) holds both to the same
  * behaviour.
  */
-import type { AdoptRequest, AdoptResult } from "./adopt/adopt.ts";
+import type { AdoptRequest, AdoptResult } from "./adopt/adopt_process.ts";
 import type { EventQuery, HubEvent } from "./events/event.ts";
 import type { OutputWaitRequest, WaitedOutputPage } from "./output/output_wait.ts";
 import type { ReadyOutcome } from "./ready/ready_wait.ts";

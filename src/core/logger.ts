@@ -1,7 +1,7 @@
 // deno-lint-ignore-file no-console
 /**
  * The server's own diagnostics, written to its stderr (the server log when it runs in the
- * background). The one place outside the CLI's output module that may print.
+ * background). The one place outside the CLI's print module (src/cli/print.ts) that may print.
  */
 
 /** Writes server diagnostics with a UTC timestamp. */

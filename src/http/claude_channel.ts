@@ -10,7 +10,7 @@
  */
 import denoJson from "../../deno.json" with { type: "json" };
 import { eventLine, type HubEvent } from "../core/events/mod.ts";
-import type { ApiContext } from "./api.ts";
+import type { ApiContext } from "./json_api.ts";
 import { errorResponse } from "./api_errors.ts";
 import { eventQuery } from "./event_stream.ts";
 

@@ -13,7 +13,7 @@ import {
   KIND_FILTERS,
   type KindFilter,
 } from "../core/events/mod.ts";
-import type { ApiContext } from "./api.ts";
+import type { ApiContext } from "./json_api.ts";
 import { errorResponse } from "./api_errors.ts";
 
 /** How many event streams may be open at once (each dashboard tab and CLI follower has one). */

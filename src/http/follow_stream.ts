@@ -11,7 +11,7 @@ import {
   type ProcessEvent,
   type ProcessTarget,
 } from "../core/mod.ts";
-import type { ApiContext } from "./api.ts";
+import type { ApiContext } from "./json_api.ts";
 import { errorResponse } from "./api_errors.ts";
 
 /** Bytes of events a follower may have queued before its line events are skipped. */

@@ -2,7 +2,7 @@
  * The hub's verbs over HTTP: `POST /api/hub/<verb>` with the verb's arguments as a JSON object,
  * answered with what the server's hub returned, as JSON. Each route maps one verb straight onto
  * the hub, so a client (src/client/hub_client.ts) implements the same interface and a failure
- * keeps its code. `follow` and `events` stream (see api.ts); `shutdown` is `POST /api/shutdown`.
+ * keeps its code. `follow` and `events` stream (see json_api.ts); `shutdown` is `POST /api/shutdown`.
  * A verb that waits (start, restart, output) answers once its wait is over.
  */
 import { z } from "zod";

@@ -6,13 +6,13 @@
 import denoJson from "../../deno.json" with { type: "json" };
 import { findPortHolders } from "../core/ports/mod.ts";
 import type { Hub } from "../core/mod.ts";
-import { type ApiContext, handleApi } from "./api.ts";
+import { type ApiContext, handleApi } from "./json_api.ts";
 import { BodyTooLargeError, readBody } from "./body_limit.ts";
 import { AUTH_CHALLENGE, isLoopbackAddress, refuseForeign, startSession } from "./guard.ts";
 import { noteActivity, reduceMemoryWhenIdle } from "./memory.ts";
 import { handlePage, isPageAsset } from "./page/page.ts";
 
-/** Settings of the server (see src/server/run.ts). */
+/** Settings of the server (see src/server/run_server.ts). */
 export interface ServeOptions {
   port: number;
   dataDir: string;
@@ -126,7 +126,7 @@ export async function listen(options: ServeOptions, context: DoorContext): Promi
         const exchange = await capBody(request, gone.signal);
         if (exchange instanceof Response) return exchange;
         // Loaded on the first MCP request: the SDK is most of an idle server's memory.
-        mcp ??= import("../mcp/server.ts").then(({ createMcpDoor }) => {
+        mcp ??= import("../mcp/mcp_door.ts").then(({ createMcpDoor }) => {
           reduceMemoryWhenIdle(); // the SDK's load is the largest burst the server ever makes
           return createMcpDoor(hub, identity, {
             anyHost: policy.anyHost,

@@ -109,7 +109,7 @@ function valueAt(input: unknown, path: readonly string[]): unknown {
 /**
  * Arguments that failed the input schema, passed on to the tool call in their stead: the MCP
  * SDK words a failed validation itself ("Input validation error: Invalid arguments for tool
- * ..."), so the door lets it through and answers with this message (see src/mcp/server.ts).
+ * ..."), so the door lets it through and answers with this message (see src/mcp/mcp_door.ts).
  */
 export class RejectedArguments {
   constructor(readonly message: string) {}

@@ -7,7 +7,7 @@ import { type AdoptRequest, type AdoptResult, describePlan } from "../../core/ad
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
-import { printErr, printOut } from "../output.ts";
+import { printErr, printOut } from "../print.ts";
 import { displayName } from "../process_name.ts";
 import { ask } from "../prompt.ts";
 

@@ -12,7 +12,7 @@ import { UsageError } from "../args.ts";
 import { type Command, defineCommand, invoke } from "../command.ts";
 import { connect } from "../connect.ts";
 import { actOnTarget } from "../folder.ts";
-import { printErr, printOut } from "../output.ts";
+import { printErr, printOut } from "../print.ts";
 import { describeCtrl } from "../ctrl_words.ts";
 import type { Settings } from "../settings.ts";
 import { joinCommand } from "../../core/process/mod.ts";
@@ -27,9 +27,9 @@ import {
   WAIT_HELP,
   waitConditions,
   WaitInterrupted,
-} from "../wait.ts";
+} from "../start_wait.ts";
 import { adoptCommand } from "./adopt.ts";
-import { AUTORESTART_FLAG, AUTORESTART_HELP, autorestartPolicy } from "../autorestart.ts";
+import { AUTORESTART_FLAG, AUTORESTART_HELP, autorestartPolicy } from "../autorestart_flag.ts";
 
 /** The `start` subcommand. */
 export const startCommand = defineCommand({

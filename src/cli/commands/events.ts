@@ -15,7 +15,7 @@ import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
 import { followEvents } from "../event_feed.ts";
-import { printOut, stdoutIsGone } from "../output.ts";
+import { printOut, stdoutIsGone } from "../print.ts";
 import { WORKING_DIRECTORY_FLAG } from "../target.ts";
 import { parseCliTime } from "../time.ts";
 

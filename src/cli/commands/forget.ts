@@ -6,7 +6,7 @@ import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
 import { actOnTarget } from "../folder.ts";
-import { printOut } from "../output.ts";
+import { printOut } from "../print.ts";
 import { displayName } from "../process_name.ts";
 import { MAX_ENDED } from "../../core/mod.ts";
 import { TARGET_HELP, WORKING_DIRECTORY_FLAG } from "../target.ts";

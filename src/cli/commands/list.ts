@@ -7,7 +7,7 @@
 import type { ListResult } from "../../client/api.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
-import { printErr, printOut, stdoutHasColor } from "../output.ts";
+import { printErr, printOut, stdoutHasColor } from "../print.ts";
 import { formatProcessTable } from "../process_table.ts";
 import { parseTarget, WORKING_DIRECTORY_FLAG } from "../target.ts";
 

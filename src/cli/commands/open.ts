@@ -11,7 +11,7 @@ import { assertPrivateDir, replaceOwnFile } from "../../data_dir/trust.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
-import { printErr, printOut } from "../output.ts";
+import { printErr, printOut } from "../print.ts";
 import { callerEnvironment } from "../settings.ts";
 
 /** The `open` subcommand. */

@@ -20,11 +20,11 @@ import {
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
-import { printErr, printOut, stdoutHasColor, stdoutIsGone } from "../output.ts";
+import { printErr, printOut, stdoutHasColor, stdoutIsGone } from "../print.ts";
 import { actOnTarget } from "../folder.ts";
 import { TARGET_HELP, WORKING_DIRECTORY_FLAG } from "../target.ts";
 import { localizeLine, localizeMarker, parseCliTime } from "../time.ts";
-import { waitTimeoutFlag } from "../wait.ts";
+import { waitTimeoutFlag } from "../start_wait.ts";
 
 /** A person asked for these lines: let the server send up to its limit, not an agent's page. */
 const MAX_BYTES = 1_048_576;

@@ -4,7 +4,7 @@
  */
 
 import { resolve } from "node:path";
-import { HubError } from "../../client/errors.ts";
+import { HubError } from "../../client/client_errors.ts";
 import type { HubClient } from "../../client/hub_client.ts";
 import type { AutorestartPolicy, ProcessInfo, ProcessTarget, StartResult } from "../../core/mod.ts";
 import { UsageError } from "../args.ts";
@@ -12,13 +12,13 @@ import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
 import { confirmStop, followProcess, type OnInterrupt } from "../follow.ts";
 import { callerEnvironment } from "../settings.ts";
-import { printErr } from "../output.ts";
+import { printErr } from "../print.ts";
 import { describeEnding, exitCodeOf } from "../exit_status.ts";
 import { displayName } from "../process_name.ts";
 import { describeCtrl, describeStart } from "../ctrl_words.ts";
 import { joinCommand } from "../../core/process/mod.ts";
 import { WORKING_DIRECTORY_FLAG } from "../target.ts";
-import { AUTORESTART_FLAG, autorestartPolicy } from "../autorestart.ts";
+import { AUTORESTART_FLAG, autorestartPolicy } from "../autorestart_flag.ts";
 import {
   awaitReady,
   findWaitedOn,
@@ -28,7 +28,7 @@ import {
   WAIT_HELP,
   waitConditions,
   WaitInterrupted,
-} from "../wait.ts";
+} from "../start_wait.ts";
 import type { ReadyConditions } from "../../client/api.ts";
 
 /** Stored lines of its current run shown when attaching to a process that was already running. */

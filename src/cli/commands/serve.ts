@@ -8,7 +8,7 @@ import { isLoopbackAddress } from "../../http/guard.ts";
 import { UsageError } from "../args.ts";
 import { AGENT_NAMES, agentSetupText } from "../agent_setup.ts";
 import { defineCommand } from "../command.ts";
-import { printErr, printError, printOut } from "../output.ts";
+import { printErr, printError, printOut } from "../print.ts";
 import { DEFAULT_PORT, type Settings } from "../settings.ts";
 
 /** The `serve` subcommand. */
@@ -55,7 +55,7 @@ Flags:
     if (values.quiet && values.verbose) throw new UsageError("--quiet and --verbose contradict");
     const token = serverToken(settings, values["no-auth"] ?? false, values.host);
     // Imported here so that client commands do not load the server and its MCP SDK.
-    const { serve } = await import("../../server/run.ts");
+    const { serve } = await import("../../server/run_server.ts");
     const cap = values["log-max-bytes"] ?? Deno.env.get("PERSISTPROC_LOG_MAX_BYTES") ??
       "16777216";
     if (!/^\d+$/.test(cap) || Number(cap) < 1024) {

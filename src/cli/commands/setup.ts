@@ -6,7 +6,7 @@ import { ensureToken } from "../../data_dir/access_token.ts";
 import { AGENT_NAMES, agentSetupText, mcpUrl } from "../agent_setup.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
-import { printOut } from "../output.ts";
+import { printOut } from "../print.ts";
 
 /** The `setup` subcommand. */
 export const setupCommand = defineCommand({

@@ -2,12 +2,12 @@
  * `persistproc shutdown`: stop the server and everything it manages. Never starts a server.
  */
 
-import { ServerUnreachableError } from "../../client/errors.ts";
+import { ServerUnreachableError } from "../../client/client_errors.ts";
 import { HubClient } from "../../client/hub_client.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { explainRefusal } from "../connect.ts";
-import { printErr } from "../output.ts";
+import { printErr } from "../print.ts";
 import { clientToken } from "../settings.ts";
 
 /** How long to wait for the server to go after asking it to: it stops every process first. */

@@ -6,7 +6,7 @@
 import { ensureToken } from "../../data_dir/access_token.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
-import { printOut } from "../output.ts";
+import { printOut } from "../print.ts";
 
 /** The `token` subcommand. */
 export const tokenCommand = defineCommand({

@@ -11,7 +11,7 @@ import { connect } from "../connect.ts";
 import { followEvents } from "../event_feed.ts";
 import { exitCodeOf } from "../exit_status.ts";
 import { actOnTarget } from "../folder.ts";
-import { printOut } from "../output.ts";
+import { printOut } from "../print.ts";
 import { TARGET_HELP, WORKING_DIRECTORY_FLAG } from "../target.ts";
 
 /** How long a wait goes on for a server that went away (it restarts, say) to come back. */

@@ -4,7 +4,7 @@
  * environment, owner, parent), refused when it is not this user's to take (another user's,
  * PID 1, the server, a managed process or one the server started), and described: which tree
  * would be stopped, what would run in its place, under which label, and which port would be
- * waited for. Nothing is stopped here; see ./adopt.ts.
+ * waited for. Nothing is stopped here; see ./adopt_process.ts.
  */
 import { CannotAdoptError, InvalidArgumentError, ProcessNotFoundError } from "../errors.ts";
 import type { Supervision } from "../supervisor/supervision.ts";

@@ -46,7 +46,7 @@ import {
   type WaitedOutputPage,
 } from "../output/output_wait.ts";
 import type { Supervision } from "./supervision.ts";
-import { adoptProcess, type AdoptRequest, type AdoptResult } from "../adopt/adopt.ts";
+import { adoptProcess, type AdoptRequest, type AdoptResult } from "../adopt/adopt_process.ts";
 import { type SupervisorOptions, withDefaults } from "./supervisor_options.ts";
 import { stopAndReport } from "./_stop_report.ts";
 import { type Launching, launchSpec, relaunchEntry, restartEntry } from "./_launches.ts";
@@ -204,7 +204,7 @@ export class Supervisor implements Hub {
     );
   }
 
-  /** Takes over a process started outside persistproc; see adopt/adopt.ts. */
+  /** Takes over a process started outside persistproc; see adopt/adopt_process.ts. */
   adopt(request: AdoptRequest, wait?: WaitOptions): Promise<AdoptResult> {
     return Promise.try(() => {
       this.#assertOpen();

@@ -7,7 +7,7 @@
  */
 import APP_CSS from "./assets/app.css" with { type: "text" };
 import INDEX_HTML from "./assets/index.html" with { type: "text" };
-import ANSI_JS from "./assets/ansi.js" with { type: "text" };
+import ANSI_JS from "./assets/ansi_colours.js" with { type: "text" };
 import APP_JS from "./assets/app.js" with { type: "text" };
 import EVENT_TIMELINE_JS from "./assets/event_timeline.js" with { type: "text" };
 import LOG_LINE_JS from "./assets/log_line.js" with { type: "text" };

@@ -11,7 +11,7 @@ import { closeInheritedOnExec } from "../core/system/mod.ts";
 import { TREE_MARKER } from "../core/process/mod.ts";
 import { logger } from "../core/mod.ts";
 import { Supervisor } from "../core/supervisor/mod.ts";
-import { keepServingOnUncaught, runShutdown } from "./shutdown.ts";
+import { keepServingOnUncaught, runShutdown } from "./shutdown_steps.ts";
 import {
   checkExposure,
   listen,

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import ANSI_JS from "./assets/ansi.js" with { type: "text" };
+import ANSI_JS from "./assets/ansi_colours.js" with { type: "text" };
 
 interface Segment {
   text: string;

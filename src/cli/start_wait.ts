@@ -15,7 +15,7 @@ import {
 import type { HubClient } from "../client/hub_client.ts";
 import { displayName } from "./process_name.ts";
 import { UsageError } from "./args.ts";
-import { paint, printErr } from "./output.ts";
+import { paint, printErr } from "./print.ts";
 
 /** The wait flags, in the commands' flag specs. */
 export const WAIT_FLAGS = {

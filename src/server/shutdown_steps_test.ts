@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { capturingLog } from "../core/_test_support.ts";
-import { keepServingOnUncaught, runShutdown } from "./shutdown.ts";
+import { keepServingOnUncaught, runShutdown } from "./shutdown_steps.ts";
 
 Deno.test("runShutdown() goes on past a step that throws and one that hangs, within the bounds", async () => {
   const ran: string[] = [];

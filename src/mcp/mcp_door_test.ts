@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { z } from "zod";
-import { createMcpDoor } from "./server.ts";
+import { createMcpDoor } from "./mcp_door.ts";
 import type { Hub, ToolDefinition } from "./tools.ts";
 
 /** A tool that answers with the client its context names. */
