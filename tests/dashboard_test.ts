@@ -13,7 +13,7 @@ import {
   tool,
 } from "./_dashboard_support.ts";
 import { FIXTURES as FIXTURES_DIR, freePort, startHub, waitFor } from "./_hub.ts";
-import { listOutput } from "../src/mcp/schemas.ts";
+import { listOutput } from "../src/mcp/output_schemas.ts";
 
 const FIXTURES = FIXTURES_DIR.replace(/\/$/, "");
 

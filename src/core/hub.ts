@@ -10,13 +10,14 @@ import type { AdoptRequest, AdoptResult } from "./adopt/adopt_process.ts";
 import type { EventQuery, HubEvent } from "./events/event.ts";
 import type { OutputWaitRequest, WaitedOutputPage } from "./output/output_wait.ts";
 import type { ReadyOutcome } from "./ready/ready_wait.ts";
+import type { z } from "zod";
+import type { restartOptionsSchema, stopOptionsSchema } from "./wire/requests.ts";
 import type {
   ListedProcess,
   ProcessEvent,
   ProcessFilter,
   ProcessInfo,
   ProcessTarget,
-  ReadyConditions,
   StartRequest,
   StopReport,
 } from "./types.ts";
@@ -38,12 +39,7 @@ export interface FollowingRecord extends Omit<Following, "unsubscribe"> {
 }
 
 /** How a stop (or the stop of a restart) is done. */
-export interface StopOptions {
-  /** SIGKILL at once instead of SIGTERM and a grace. */
-  force?: boolean;
-  /** Who asks, as a restart's `restarted` event names them (a client's name, `cli`). */
-  by?: string | null;
-}
+export type StopOptions = z.infer<typeof stopOptionsSchema>;
 
 /**
  * What a reader of the event stream gets: the kept events its query asks for, and the live
@@ -63,7 +59,7 @@ export interface EventFeedRecord extends Omit<EventFeed, "unsubscribe"> {
 }
 
 /** How a restart is done: its stop, and what to wait for once it runs again. */
-export interface RestartOptions extends StopOptions, ReadyConditions {}
+export type RestartOptions = z.infer<typeof restartOptionsSchema>;
 
 /** How far a wait has got, reported about once a second. */
 export interface WaitProgress {

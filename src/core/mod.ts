@@ -28,6 +28,7 @@ export type {
   WaitOptions,
 } from "./hub.ts";
 export { logger } from "./logger.ts";
+export { MAX_AUTORESTARTS } from "./process/autorestart.ts";
 export { MAX_ENDED, STOP_GRACE_SECONDS } from "./supervisor/limits.ts";
 export { editDistance } from "./supervisor/target_resolution.ts";
 export { AUTORESTART_POLICIES, IF_RUNNING, PROCESS_STATUSES, STREAM_NAMES } from "./types.ts";
@@ -46,3 +47,12 @@ export type {
   StreamName,
 } from "./types.ts";
 export { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, NO_WAIT_LIMIT } from "./wait_timeout.ts";
+export {
+  DEFAULT_LINES,
+  DEFAULT_MAX_BYTES,
+  MAX_CONTEXT,
+  MAX_LINES,
+  MAX_MAX_BYTES,
+  MAX_PID,
+  MIN_MAX_BYTES,
+} from "./wire/limits.ts";

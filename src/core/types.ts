@@ -7,6 +7,12 @@
  */
 import type { z } from "zod";
 import type { listedProcessSchema, processInfoSchema, stopReportSchema } from "./wire/process.ts";
+import type {
+  processFilterSchema,
+  processTargetSchema,
+  readyConditionsSchema,
+  startRequestSchema,
+} from "./wire/requests.ts";
 
 /** Where a managed process can be in its life: every door's status enum comes from here. */
 export const PROCESS_STATUSES = ["running", "exited", "stopped", "failed"] as const;
@@ -24,19 +30,10 @@ export const STREAM_NAMES = ["stdout", "stderr", "combined"] as const;
 export type ProcessInfo = z.infer<typeof processInfoSchema>;
 
 /** How a caller names a process: a pid, else a label, else a command (+ directory). */
-export interface ProcessTarget {
-  pid?: number;
-  command_or_label?: string;
-  working_directory?: string;
-}
+export type ProcessTarget = z.infer<typeof processTargetSchema>;
 
 /** What `list` narrows on: a target's fields, and who started the process. */
-export interface ProcessFilter extends ProcessTarget {
-  /** A client's name (any version) or `name/version`, `cli` or `dashboard`. */
-  started_by?: string;
-  /** Only processes with this status, or one of these. */
-  status?: ProcessStatus | ProcessStatus[];
-}
+export type ProcessFilter = z.infer<typeof processFilterSchema>;
 
 /** The restart policies: never (default), only after a failure, or always. */
 export const AUTORESTART_POLICIES = ["no", "on-failure", "always"] as const;
@@ -54,48 +51,13 @@ export type IfRunning = typeof IF_RUNNING[number];
 export const IF_RUNNING = ["error", "keep", "restart"] as const;
 
 /** What to wait for after a start or restart, as callers give it; every condition must hold. */
-export interface ReadyConditions {
-  /** A port, or true: the port assigned to the process (`assign_port`). */
-  wait_for_port?: number | true;
-  wait_for_log?: string;
-  wait_for_url?: string;
-  /** Seconds (default 30, at most 300). */
-  wait_timeout?: number;
-}
+export type ReadyConditions = z.infer<typeof readyConditionsSchema>;
 
 /** What `start` needs: the command and where, how to treat a running label, and what to wait for. */
-export interface StartRequest extends ReadyConditions {
-  command: string;
-  working_directory: string;
-  environment?: Record<string, string>;
-  /**
-   * True (default): `environment` goes on top of the server's baseline environment. False:
-   * the process gets exactly `environment` (the CLI sends its caller's whole environment).
-   */
-  inherit_environment?: boolean;
-  label?: string;
-  /** Restart it when it ends: never (default), only after a failure, or always. */
-  autorestart?: AutorestartPolicy;
-  /** Who asks for it, as `ProcessInfo.started_by` reports it. */
-  started_by?: string | null;
-  /** Output lines matching this pattern (RE2) become `log_match` events. */
-  notify_on_log?: string | null;
-  /** What to do when the label already runs (default "error"). */
-  if_running?: IfRunning;
-  /** The variable in which to pass an assigned port, e.g. "PORT" (see ports/assign.ts). */
-  assign_port?: string;
-}
+export type StartRequest = z.infer<typeof startRequestSchema>;
 
 /** A process as `list` gives it: with the TCP ports its tree listens on. */
 export type ListedProcess = z.infer<typeof listedProcessSchema>;
-
-/** What `output` reads. */
-export interface OutputQuery extends ProcessTarget {
-  stream?: StreamName;
-  lines?: number;
-  since_time?: string;
-  before_time?: string;
-}
 
 /**
  * The lines `output` returns, newest last, as the program printed them (in the combined

@@ -6,9 +6,9 @@
  * A verb that waits (start, restart, output) answers once its wait is over.
  */
 import { z } from "zod";
-import { AUTORESTART_POLICIES, type Hub, type StartRequest } from "../core/mod.ts";
+import type { Hub, StartRequest } from "../core/mod.ts";
+import * as wire from "../core/wire/mod.ts";
 import type { ClientInfo } from "../mcp/client_info.ts";
-import { ctrlInput, listInput, outputInput, targetShape } from "../mcp/schemas.ts";
 
 /** One verb: the shape of its arguments, and the call on the hub. */
 interface HubRoute<Shape extends z.ZodRawShape> {
@@ -22,32 +22,8 @@ function route<Shape extends z.ZodRawShape>(
   return verb as unknown as HubRoute<z.ZodRawShape>;
 }
 
-const environment = z.record(z.string(), z.string());
-
-/** A start request, as StartRequest spells it. */
-const startShape = {
-  command: z.string().min(1).max(10_000),
-  working_directory: z.string().max(4_096),
-  environment: environment.optional(),
-  inherit_environment: z.boolean().optional(),
-  label: z.string().min(1).max(1_000).optional(),
-  autorestart: z.enum(AUTORESTART_POLICIES).optional(),
-  started_by: z.string().min(1).max(400).nullable().optional(),
-  notify_on_log: z.string().min(1).max(1_000).nullable().optional(),
-};
-
-/** What a start or restart waits for, as the ctrl tool takes it. */
-const waitShape = {
-  wait_for_port: ctrlInput.wait_for_port,
-  wait_for_log: ctrlInput.wait_for_log,
-  wait_for_url: ctrlInput.wait_for_url,
-  wait_timeout: ctrlInput.wait_timeout,
-};
-
-/** What output reads, as the output tool takes it, less what only shapes the tool's words. */
-const { log_dir: _logDir, ...outputShape } = outputInput;
-
-const stopShape = { ...targetShape, force: z.boolean().optional() };
+const targetShape = wire.processTargetSchema.shape;
+const stopShape = { ...targetShape, force: wire.stopOptionsSchema.shape.force };
 
 /**
  * Who a start says started the process: the request's own `started_by` when it names one,
@@ -66,12 +42,7 @@ function callerName(caller: ClientInfo | null): string | null {
 /** The verbs, by the name in their path. */
 export const HUB_ROUTES: ReadonlyMap<string, HubRoute<z.ZodRawShape>> = new Map(Object.entries({
   start: route({
-    input: {
-      ...startShape,
-      if_running: ctrlInput.if_running,
-      assign_port: ctrlInput.assign_port,
-      ...waitShape,
-    },
+    input: wire.startRequestSchema.shape,
     call: (hub, request, caller) => hub.start(withStarter(request, caller)),
   }),
   stop: route({
@@ -79,23 +50,21 @@ export const HUB_ROUTES: ReadonlyMap<string, HubRoute<z.ZodRawShape>> = new Map(
     call: (hub, { force, ...target }) => hub.stop(target, { force }),
   }),
   restart: route({
-    input: { ...stopShape, ...waitShape, by: z.string().min(1).max(400).nullable().optional() },
+    input: { ...targetShape, ...wire.restartOptionsSchema.shape },
     call: (hub, { pid, command_or_label, working_directory, by, ...options }, caller) =>
       hub.restart({ pid, command_or_label, working_directory }, {
         ...options,
         by: by === undefined ? callerName(caller) : by,
       }),
   }),
-  list: route({ input: listInput, call: (hub, filter) => hub.list(filter) }),
+  list: route({ input: wire.processFilterSchema.shape, call: (hub, filter) => hub.list(filter) }),
   get: route({ input: targetShape, call: (hub, target) => hub.get(target) }),
-  output: route({ input: outputShape, call: (hub, request) => hub.output(request) }),
+  output: route({
+    input: wire.outputWaitRequestSchema.shape,
+    call: (hub, request) => hub.output(request),
+  }),
   adopt: route({
-    input: {
-      pid: ctrlInput.pid,
-      port: ctrlInput.port,
-      confirm: ctrlInput.confirm,
-      wait_timeout: ctrlInput.wait_timeout,
-    },
+    input: wire.adoptRequestSchema.omit({ started_by: true }).shape,
     call: (hub, request, caller) => hub.adopt({ ...request, started_by: callerName(caller) }),
   }),
   forget: route({ input: targetShape, call: (hub, target) => hub.forget(target) }),

@@ -8,7 +8,7 @@ import { describePlan } from "../core/adopt/mod.ts";
 import { type Hub, InvalidArgumentError } from "../core/mod.ts";
 import type { ReadyOutcome } from "../core/ready/mod.ts";
 import type { z } from "zod";
-import type { ctrlInput } from "./schemas.ts";
+import type { ctrlInput } from "./input_schemas.ts";
 import { startedBy, summary, type ToolContext, type ToolResult, waitOptions } from "./tool.ts";
 import { compactAdoption, compactProcess, compactWait } from "./compact.ts";
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
 import { describeIssues } from "./argument_errors.ts";
-import { ctrlInput, outputInput } from "./schemas.ts";
+import { ctrlInput, outputInput } from "./input_schemas.ts";
 
 /** What a call with `input` is told, checked against the tool's input schema. */
 function told(shape: z.ZodRawShape, input: unknown): string {

@@ -6,7 +6,8 @@ import { describeConflict, InvalidArgumentError, type StartResult } from "../cor
 import type { ReadyOutcome } from "../core/ready/mod.ts";
 import { adoptAction } from "./adopt_action.ts";
 import { compactProcess, compactStopReport, compactWait } from "./compact.ts";
-import { ctrlInput, ctrlOutput } from "./schemas.ts";
+import { ctrlInput } from "./input_schemas.ts";
+import { ctrlOutput } from "./output_schemas.ts";
 import { define, startedBy, summary, waitOptions } from "./tool.ts";
 
 /** The ctrl tool; see the module comment. */

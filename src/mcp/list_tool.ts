@@ -1,6 +1,7 @@
 /** The list tool: the managed processes matching a filter, with their ports. */
 import { compactProcess, labelNamesPlace } from "./compact.ts";
-import { listInput, listOptions, listOutput } from "./schemas.ts";
+import { listInput, listOptions } from "./input_schemas.ts";
+import { listOutput } from "./output_schemas.ts";
 import { define, READ_ONLY, startedBy, summary } from "./tool.ts";
 
 /** The list tool; see the module comment. */

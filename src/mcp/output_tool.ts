@@ -4,7 +4,8 @@
  */
 import type { OutputPage, WaitedOutputPage } from "../core/output/mod.ts";
 import { compactOutputPage } from "./compact.ts";
-import { outputInput, outputOutput } from "./schemas.ts";
+import { outputInput } from "./input_schemas.ts";
+import { outputOutput } from "./output_schemas.ts";
 import { define, READ_ONLY, waitOptions } from "./tool.ts";
 
 /** The output tool; see the module comment. */

@@ -15,7 +15,9 @@ import { startWhenReady } from "../ready/readiness.ts";
 import type { Supervision } from "../supervisor/supervision.ts";
 import { isSameProcess } from "../system/processes.ts";
 import { STOP_GRACE_SECONDS } from "../supervisor/limits.ts";
-import { type AdoptionPlan, type AdoptionRequest, prepareAdoption } from "./adoption_plan.ts";
+import { type AdoptionPlan, prepareAdoption } from "./adoption_plan.ts";
+import type { z } from "zod";
+import type { adoptRequestSchema } from "../wire/requests.ts";
 
 export type { AdoptionPlan };
 
@@ -31,14 +33,7 @@ const SHOWN_FOR_MS = 15 * 60_000;
 const GRACE_MS = STOP_GRACE_SECONDS * 1_000;
 
 /** What the adopt verb takes: the process (a pid, or the holder of a port), and consent. */
-export interface AdoptRequest extends AdoptionRequest {
-  /** A person agreed to the plan a call without it returned: carry it out. */
-  confirm?: boolean;
-  /** Who adopts it, as the new process's `started_by`. */
-  started_by?: string | null;
-  /** Seconds to wait for the port it held (default 30, at most 300). */
-  wait_timeout?: number;
-}
+export type AdoptRequest = z.infer<typeof adoptRequestSchema>;
 
 /**
  * What the adopt verb answers: the plan and `adopted: false` until consent is given; then the

@@ -20,12 +20,10 @@ import {
 } from "../system/process_details.ts";
 import { processStartToken, processTable } from "../system/processes.ts";
 import { describeLimits, interactiveShell, isLauncher } from "./_launchers.ts";
+import type { AdoptRequest } from "./adopt_process.ts";
 
 /** What to adopt: a pid, or the port its holder listens on. */
-export interface AdoptionRequest {
-  pid?: number;
-  port?: number;
-}
+export type AdoptionRequest = Pick<AdoptRequest, "pid" | "port">;
 
 /** What adopting would do, as every door shows it before asking. */
 export interface AdoptionPlan {

@@ -21,19 +21,11 @@ import type { ManagedProcess } from "../process/managed_process.ts";
 import type { Supervision } from "../supervisor/supervision.ts";
 import type { ProcessEvent, ProcessInfo } from "../types.ts";
 import { waitTimeoutMs } from "../wait_timeout.ts";
+import type { z } from "zod";
+import type { outputWaitRequestSchema } from "../wire/requests.ts";
 
 /** `output` with its wait: what to wait for before the read. */
-export interface OutputWaitRequest extends OutputRequest {
-  /**
-   * Wait for a line matching this pattern (RE2), stored after the call began or, with
-   * `cursor`, after the cursor.
-   */
-  wait_for_log?: string;
-  /** Wait until the process exits. */
-  wait_for_exit?: boolean;
-  /** Seconds (default 30, at most 300). */
-  wait_timeout?: number;
-}
+export type OutputWaitRequest = z.infer<typeof outputWaitRequestSchema>;
 
 /** How the wait ended. */
 export interface OutputWaitOutcome {

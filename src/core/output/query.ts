@@ -20,10 +20,18 @@ import {
 import { fitBytes, type KeptLine, MatchGroups, NewestLines } from "./window.ts";
 import { parseTime } from "./time_filter.ts";
 import type { Hub } from "../hub.ts";
-import type { OutputQuery, OutputResult, ProcessInfo, StreamName } from "../types.ts";
+import type { OutputResult, ProcessInfo, StreamName } from "../types.ts";
+import type { z } from "zod";
+import type { outputRequestSchema } from "../wire/requests.ts";
+import {
+  DEFAULT_LINES,
+  DEFAULT_MAX_BYTES,
+  MAX_CONTEXT,
+  MAX_LINES,
+  MAX_MAX_BYTES,
+  MIN_MAX_BYTES,
+} from "../wire/limits.ts";
 
-/** Default of `max_bytes`: about 4k tokens, a page an agent reads without noticing the cost. */
-export const DEFAULT_MAX_BYTES = 16 * 1024;
 /** How long one read may scan before it stops and says where (grep over a huge log). */
 export const SCAN_BUDGET_MS = 3_000;
 
@@ -31,22 +39,7 @@ export const SCAN_BUDGET_MS = 3_000;
 export const ERR_MARK = "[err] ";
 
 /** What `output` takes: the tail query plus cursor, grep, context, ANSI and byte options. */
-export interface OutputRequest extends OutputQuery {
-  /** next_cursor of an earlier read: return only lines stored after it. */
-  cursor?: string;
-  /** Only lines whose text matches this pattern (RE2 syntax). */
-  grep?: string;
-  /** With grep: lines shown before and after each match. */
-  context?: number;
-  /** Remove terminal escape sequences (default true). */
-  strip_ansi?: boolean;
-  /** Most bytes of lines returned; the newest lines are kept. */
-  max_bytes?: number;
-  /** Only the current run's output, or all retained runs (default). */
-  run?: "current" | "all";
-  /** Give each line's arrival time (`times`). */
-  timestamps?: boolean;
-}
+export type OutputRequest = z.infer<typeof outputRequestSchema>;
 
 /** What `output` returns. */
 export interface OutputPage extends OutputResult {
@@ -93,9 +86,14 @@ export async function readOutput(
   request: OutputRequest,
   { sieve = true } = {},
 ): Promise<OutputPage> {
-  const lines = whole("lines", request.lines ?? 100, 1, 10_000);
-  const maxBytes = whole("max_bytes", request.max_bytes ?? DEFAULT_MAX_BYTES, 256, 1 << 20);
-  const context = whole("context", request.context ?? 0, 0, 20);
+  const lines = whole("lines", request.lines ?? DEFAULT_LINES, 1, MAX_LINES);
+  const maxBytes = whole(
+    "max_bytes",
+    request.max_bytes ?? DEFAULT_MAX_BYTES,
+    MIN_MAX_BYTES,
+    MAX_MAX_BYTES,
+  );
+  const context = whole("context", request.context ?? 0, 0, MAX_CONTEXT);
   if (request.context && request.grep === undefined) {
     throw new InvalidArgumentError("context applies to grep matches: give grep too");
   }

@@ -14,3 +14,15 @@ export {
   processStatusSchema,
   stopReportSchema,
 } from "./process.ts";
+export {
+  adoptRequestSchema,
+  outputRequestSchema,
+  outputWaitRequestSchema,
+  pidSchema,
+  processFilterSchema,
+  processTargetSchema,
+  readyConditionsSchema,
+  restartOptionsSchema,
+  startRequestSchema,
+  stopOptionsSchema,
+} from "./requests.ts";

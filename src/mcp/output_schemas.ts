@@ -1,56 +1,15 @@
 /**
- * The zod schemas of the MCP tools' inputs and outputs. Every field is described, because the
- * description is all an agent sees when it decides what to send.
+ * The zod schemas of the MCP tools' outputs: the core's records (src/core/wire/) as compact.ts
+ * gives them to an agent, null, empty and default fields left out. Each field's type comes from
+ * the core's schema; the description is the tool's.
  */
 import { z } from "zod";
+import { MAX_ENDED, STOP_GRACE_SECONDS } from "../core/mod.ts";
 import type { AdoptionPlan } from "../core/adopt/mod.ts";
-import {
-  AUTORESTART_POLICIES,
-  DEFAULT_WAIT_SECONDS,
-  IF_RUNNING,
-  MAX_ENDED,
-  MAX_WAIT_SECONDS,
-  NO_WAIT_LIMIT,
-  STOP_GRACE_SECONDS,
-  STREAM_NAMES,
-} from "../core/mod.ts";
 import * as wire from "../core/wire/mod.ts";
-
-/** What ctrl does. */
-export const CTRL_ACTIONS = ["start", "stop", "restart", "adopt"] as const;
-
-// Linux's largest pid_max: the schema renders no 2^53 bound that way.
-const pid = z.number().int().positive().max(4_194_304).describe(
-  "PID; wins over command_or_label",
-);
-const commandOrLabel = z.string().min(1).max(10_000);
-const workingDirectory = z.string().min(1).max(4_096);
-
-/** How a request names one process: by pid, else label or command (+ directory). */
-export const targetShape = {
-  pid: pid.optional(),
-  command_or_label: commandOrLabel.optional(),
-  working_directory: workingDirectory.optional(),
-};
+import { omittable } from "./omittable.ts";
 
 const statuses = wire.processStatusSchema;
-
-/**
- * A field of a core record (src/core/wire/) as the compact form gives it: left out when null,
- * empty or its default (see compact.ts), so optional where the record has it nullable.
- */
-function omittable<T extends z.ZodType>(field: T, description: string): z.ZodOptional<Bare<T>> {
-  let inner: z.ZodType = field;
-  while (inner instanceof z.ZodOptional || inner instanceof z.ZodNullable) {
-    inner = inner.unwrap() as z.ZodType;
-  }
-  return inner.optional().describe(description) as z.ZodOptional<Bare<T>>;
-}
-
-/** A schema without its optional and nullable wrappers. */
-type Bare<T extends z.ZodType> = T extends z.ZodOptional<infer U extends z.ZodType> ? Bare<U>
-  : T extends z.ZodNullable<infer U extends z.ZodType> ? Bare<U>
-  : T;
 
 const info = wire.processInfoSchema.shape;
 
@@ -133,57 +92,6 @@ const portHolderSchema = z.object({
 
 const stop = wire.stopReportSchema.shape;
 
-/** Input of `ctrl`. */
-export const ctrlInput = {
-  action: z.enum(CTRL_ACTIONS).describe(
-    `start; stop (SIGTERM to its whole tree, SIGKILL after ${STOP_GRACE_SECONDS} s); restart (as it was started); adopt (run here a process started elsewhere, by pid or port, once the user agrees)`,
-  ),
-  pid: pid.optional(),
-  port: z.number().optional().describe("adopt: the port's holder"),
-  confirm: z.boolean().optional().describe("adopt: the user agreed"),
-  command_or_label: commandOrLabel.optional().describe(
-    "start: the command, e.g. 'npm run dev' (shell syntax runs under /bin/sh -c). Else: a label or command",
-  ),
-  working_directory: workingDirectory.optional().describe(
-    "start: required, the absolute directory to run in. Else: narrows a command match",
-  ),
-  environment: z.record(z.string(), z.string()).optional().describe(
-    "start: variables added to the server's environment",
-  ),
-  inherit_environment: z.boolean().optional().describe(
-    "start: false: exactly environment, none of the server's",
-  ),
-  force: z.boolean().optional().describe("stop/restart: SIGKILL at once"),
-  autorestart: z.enum(AUTORESTART_POLICIES).optional().describe(
-    "start: restart it when it ends: no (default), on-failure, always (backs off; gives up after 10 quick failures)",
-  ),
-  label: z.string().min(1).max(1_000).optional().describe(
-    "start: a name (default '<command> in <working_directory>')",
-  ),
-  if_running: z.enum(IF_RUNNING).optional().describe(
-    "start, if the label runs: error (default); keep (return it, already_running: true; waits apply); restart",
-  ),
-  assign_port: z.string().min(1).max(100).optional().describe(
-    "start: env var (e.g. PORT) to pass a free TCP port in, stable per label and directory",
-  ),
-  wait_for_port: z.union([z.number().int().min(1).max(65_535), z.literal(true)]).optional()
-    .describe(
-      "start/restart: return once this TCP port (true: the assigned one) listens",
-    ),
-  wait_for_log: z.string().min(1).max(1_000).optional().describe(
-    "start/restart: return once an output line matches this RE2 regex ((?i) ignores case)",
-  ),
-  notify_on_log: z.string().min(1).max(1_000).optional().describe(
-    "start: RE2 regex; matching lines become log_match events",
-  ),
-  wait_for_url: z.string().min(1).max(2_000).optional().describe(
-    "start/restart: return once this http(s) URL answers 2xx/3xx",
-  ),
-  wait_timeout: z.number().positive().max(MAX_WAIT_SECONDS).optional().describe(
-    `Seconds to wait (default ${DEFAULT_WAIT_SECONDS}, max ${MAX_WAIT_SECONDS}); also returns when the process exits`,
-  ),
-};
-
 /** What adopting a process started outside persistproc does, or would do. */
 export const adoptionSchema = z.object({
   pid: z.number().describe("The process whose whole tree is stopped"),
@@ -251,77 +159,11 @@ export const ctrlOutput = {
   ),
 };
 
-/** Input of `list`. */
-export const listInput = {
-  pid: pid.optional().describe("Only this PID"),
-  command_or_label: commandOrLabel.optional().describe("Only this label or command"),
-  working_directory: workingDirectory.optional().describe(
-    "Only processes in this directory",
-  ),
-  started_by: z.string().min(1).max(400).optional().describe(
-    "Only those started by this client (name[/version]), cli or dashboard",
-  ),
-  status: z.union([statuses, z.array(statuses).min(1)]).optional().describe(
-    "Only these statuses",
-  ),
-};
-
-/** What `list` takes besides the filter. */
-export const listOptions = {
-  log_dir: z.boolean().optional().describe("Also return each log_dir"),
-};
-
 /** Output of `list`. */
 export const listOutput = {
   processes: z.array(listedProcessSchema).describe(
     `Managed processes, oldest start first; ended ones stay listed (the last ${MAX_ENDED})`,
   ),
-};
-
-/** Input of `output`. */
-export const outputInput = {
-  pid: pid.optional(),
-  command_or_label: commandOrLabel.optional().describe("Label or command, if no pid"),
-  working_directory: workingDirectory.optional().describe("Narrows a command match"),
-  stream: z.enum(STREAM_NAMES).optional().describe(
-    "stdout, stderr or combined (default; stderr lines marked [err])",
-  ),
-  lines: z.number().int().min(1).max(10_000).optional().describe(
-    "Newest N lines (default 100); with grep, the newest N matches",
-  ),
-  cursor: z.string().min(1).max(200).optional().describe(
-    "next_cursor of an earlier read of this stream: only newer lines",
-  ),
-  grep: z.string().min(1).max(1_000).optional().describe(
-    "Only lines matching this RE2 regex ((?i) ignores case), over the whole log",
-  ),
-  context: z.number().int().min(0).max(20).optional().describe(
-    "With grep: lines shown around each match",
-  ),
-  strip_ansi: z.boolean().optional().describe(
-    "Remove terminal escapes (default true)",
-  ),
-  max_bytes: z.number().int().min(256).max(1_048_576).optional().describe(
-    "Byte budget (default 16384): the newest lines that fit",
-  ),
-  since_time: z.string().max(64).optional().describe(
-    "Only lines at or after this ISO-8601 time (no offset: UTC)",
-  ),
-  before_time: z.string().max(64).optional().describe(
-    "Only lines before this ISO-8601 time",
-  ),
-  wait_for_log: z.string().min(1).max(1_000).optional().describe(
-    "First wait for a new line (after this call or cursor) matching this RE2 regex",
-  ),
-  wait_for_exit: z.boolean().optional().describe("First wait until the process exits"),
-  wait_timeout: z.number().min(NO_WAIT_LIMIT).max(MAX_WAIT_SECONDS).optional().describe(
-    `Seconds to wait (default ${DEFAULT_WAIT_SECONDS}, max ${MAX_WAIT_SECONDS}, ${NO_WAIT_LIMIT}: no limit); also ends when the process exits`,
-  ),
-  run: z.enum(["current", "all"]).optional().describe(
-    "current: only since the latest (re)start; all (default)",
-  ),
-  timestamps: z.boolean().optional().describe("Also return each line's arrival time (times)"),
-  log_dir: z.boolean().optional().describe("Also return log_dir"),
 };
 
 /** Output of `output`: counts and wait fields only when they say something. */
