@@ -105,6 +105,26 @@ function contract(name: string, open: () => Promise<Subject>): void {
       assert.equal((await hub.get({ command_or_label: "ticker" })).pid, first.pid);
     });
 
+    await step(
+      "portConflict names who holds the port a process died for; null if none",
+      async () => {
+        using holder = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+        const port = holder.addr.port;
+        const died = await hub.start({
+          command: `'${FIXTURES}port_taken.sh' ${port}`,
+          working_directory: dir,
+          label: "taken",
+          wait_for_log: "never printed",
+        });
+        assert.equal(died.wait_result, "exited", JSON.stringify(died));
+        const conflict = await hub.portConflict({ pid: died.pid });
+        assert.equal(conflict?.port, port);
+        assert.equal(conflict?.pid, Deno.pid);
+        assert.equal(await hub.portConflict({ pid: first.pid }), null);
+        await hub.forget({ pid: died.pid });
+      },
+    );
+
     await step("start with if_running keep returns the running one; its wait applies", async () => {
       const kept = await hub.start({ ...ticker, if_running: "keep", wait_for_log: "^first$" });
       assert.equal(kept.pid, first.pid);
@@ -280,6 +300,7 @@ function contract(name: string, open: () => Promise<Subject>): void {
         ["forget", failure(hub.forget(nobody))],
         ["follow", failure(hub.follow(nobody, 0, () => {}))],
         ["output", failure(hub.output(nobody))],
+        ["portConflict", failure(hub.portConflict(nobody))],
         ["adopt", failure(hub.adopt({ pid: 4_194_304 }))], // no pid reaches it
       ];
       for (const [verb, refused] of calls) {

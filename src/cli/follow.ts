@@ -146,7 +146,7 @@ class FollowSession {
     // A program that died because its port was taken: say who has it. A stopped one did not.
     const conflict = ended.status !== "failed"
       ? null
-      : await client.portConflict(ended.pid).catch(() => null);
+      : await client.portConflict({ pid: ended.pid }).catch(() => null);
     if (conflict) printErr(describeConflict(conflict));
     if (!due) {
       // A launcher that daemonized: what it left behind still runs, and listens.

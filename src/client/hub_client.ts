@@ -118,6 +118,11 @@ export class HubClient implements Hub {
     return this.#post("/api/hub/get", targetOf(target));
   }
 
+  /** Who holds the port the process reported in use (say, as it died), or null. */
+  portConflict(target: ProcessTarget): Promise<PortHolderInfo | null> {
+    return this.#post("/api/hub/port_conflict", targetOf(target));
+  }
+
   /** Removes an ended process and its stored output; resolves with its last record. */
   forget(target: ProcessTarget): Promise<ProcessInfo> {
     return this.#post("/api/hub/forget", targetOf(target));
@@ -216,13 +221,6 @@ export class HubClient implements Hub {
    */
   followProcess(pid: number, lines: number, signal?: AbortSignal): AsyncGenerator<ProcessEvent> {
     return this.#stream("/api/follow", { pid }, lines, signal) as AsyncGenerator<ProcessEvent>;
-  }
-
-  /** Who holds the port that process `pid` reported in use (say, as it died), or null. */
-  async portConflict(pid: number): Promise<PortHolderInfo | null> {
-    const response = await this.#request("GET", `/api/port_conflict?pid=${pid}`);
-    if (!response.ok) throw await errorFrom(response);
-    return (await response.json() as { port_conflict: PortHolderInfo | null }).port_conflict;
   }
 
   async #post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {

@@ -7,6 +7,7 @@
  * behaviour.
  */
 import type { AdoptRequest, AdoptResult } from "./adopt/adopt_process.ts";
+import type { PortHolderInfo } from "./errors.ts";
 import type { EventQuery, HubEvent } from "./events/event.ts";
 import type { OutputWaitRequest, WaitedOutputPage } from "./output/output_wait.ts";
 import type { ReadyOutcome } from "./ready/ready_wait.ts";
@@ -121,6 +122,11 @@ export interface Hub {
   list(filter?: ProcessFilter): Promise<ListedProcess[]>;
   /** The one process the target names. */
   get(target: ProcessTarget): Promise<ProcessInfo>;
+  /**
+   * Who holds the port a process could not get, when its output since its latest start reports
+   * an address in use (it died of it, say); null when it reports none or the port is free again.
+   */
+  portConflict(target: ProcessTarget): Promise<PortHolderInfo | null>;
   /**
    * A page of a process's stored output (newest lines, after a cursor, grep matches); with
    * `wait_for_log`/`wait_for_exit`, read once the line came, the process exited, or the wait

@@ -59,6 +59,7 @@ export const HUB_ROUTES: ReadonlyMap<string, HubRoute<z.ZodRawShape>> = new Map(
   }),
   list: route({ input: wire.processFilterSchema.shape, call: (hub, filter) => hub.list(filter) }),
   get: route({ input: targetShape, call: (hub, target) => hub.get(target) }),
+  port_conflict: route({ input: targetShape, call: (hub, target) => hub.portConflict(target) }),
   output: route({
     input: wire.outputWaitRequestSchema.shape,
     call: (hub, request) => hub.output(request),

@@ -7,7 +7,6 @@ import { type Hub, InvalidArgumentError } from "../core/mod.ts";
 import { describeIssues } from "../mcp/argument_errors.ts";
 import { orShuttingDown } from "../mcp/tool_errors.ts";
 import { clientFromUserAgent } from "../mcp/client_info.ts";
-import { portConflictOf } from "../core/ready/mod.ts";
 import type { z } from "zod";
 import { errorResponse } from "./api_errors.ts";
 import { BodyTooLargeError, readBody, tooLarge } from "./body_limit.ts";
@@ -38,7 +37,6 @@ export async function handleApi(
   if (path === "/api/follow" && request.method === "GET") return followStream(ctx, url, false);
   if (path === "/api/hub/follow" && request.method === "GET") return followStream(ctx, url, true);
   if (path === "/api/hub/events" && request.method === "GET") return eventStream(ctx, url);
-  if (path === "/api/port_conflict" && request.method === "GET") return portConflict(ctx, url);
   if (request.method !== "POST") return null;
   // A JSON content type cannot be sent cross-site without a CORS preflight, which we never grant.
   const mediaType = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
@@ -85,14 +83,4 @@ async function readArguments(
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   return errorResponse(new InvalidArgumentError(describeIssues(parsed.error.issues, body)));
-}
-
-/** Who holds the port that process `pid` reported in use, if it did: `{ port_conflict }`. */
-async function portConflict(ctx: ApiContext, url: URL): Promise<Response> {
-  try {
-    const pid = Number(url.searchParams.get("pid"));
-    return Response.json({ port_conflict: await portConflictOf(ctx.hub, { pid }) });
-  } catch (error) {
-    return errorResponse(error, "GET /api/port_conflict");
-  }
 }

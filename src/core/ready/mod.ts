@@ -1,3 +1,2 @@
 /** What the doors use of core/ready/; they import it only from here (tasks/check_layers.ts). */
-export { portConflictOf } from "./not_ready_report.ts";
 export type { ReadyOutcome } from "./ready_wait.ts";

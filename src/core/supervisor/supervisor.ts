@@ -18,7 +18,7 @@ import type {
 } from "../hub.ts";
 import type { EventQuery, HubEvent } from "../events/event.ts";
 import { HubEvents } from "../events/hub_events.ts";
-import { ShuttingDownError } from "../errors.ts";
+import { type PortHolderInfo, ShuttingDownError } from "../errors.ts";
 import { assertForgettable } from "./_retention.ts";
 import { Autorestarter } from "../process/autorestart.ts";
 import { backlogEvents } from "./backlog.ts";
@@ -40,6 +40,7 @@ import { finishInterruptedRotation } from "../output/output_store.ts";
 import { requestedSpec } from "./_new_process.ts";
 import { withPorts } from "../ports/listeners.ts";
 import { restartWhenReady, startWhenReady } from "../ready/readiness.ts";
+import { portConflictOf } from "../ready/not_ready_report.ts";
 import {
   type OutputWaitRequest,
   readOutputWaiting,
@@ -220,6 +221,11 @@ export class Supervisor implements Hub {
   /** The record of the one process the target names (see resolveTarget). */
   get(target: ProcessTarget): Promise<ProcessInfo> {
     return Promise.try(() => this.#registry.resolve(target).info());
+  }
+
+  /** Who holds the port the process's output says it could not get; see portConflictOf. */
+  portConflict(target: ProcessTarget): Promise<PortHolderInfo | null> {
+    return portConflictOf(this, target);
   }
 
   /**
