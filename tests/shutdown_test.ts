@@ -1,10 +1,12 @@
 /**
  * Shutdown always ends, and answers: a wait still pending when the server shuts down gets
  * "the server is shutting down" (over the JSON API and MCP), not a dropped connection, even
- * when the data directory was removed under the server.
+ * when the data directory was removed under the server. A foreground server's last line says
+ * that it stopped, why, and what it did with the processes it ran.
  */
 import assert from "node:assert/strict";
-import { connectMcp, listens, startHub, waitFor } from "./_hub.ts";
+import { cli, CliProcess } from "./_cli.ts";
+import { connectMcp, freePort, killGroup, listens, startHub, waitFor } from "./_hub.ts";
 
 Deno.test("a wait pending at shutdown is answered 'shutting down', and shutdown ends with the data dir gone", async () => {
   await using hub = await startHub();
@@ -51,5 +53,45 @@ Deno.test("a wait pending at shutdown is answered 'shutting down', and shutdown 
     throw error;
   } finally {
     await Deno.remove(work, { recursive: true });
+  }
+});
+
+Deno.test("a foreground server's last line says it stopped, why, and which processes it stopped", async () => {
+  const target = { port: freePort(), dataDir: await Deno.makeTempDir({ prefix: "persistproc-" }) };
+  let pid: number | undefined;
+  try {
+    {
+      await using server = new CliProcess(target, ["serve"]);
+      await server.waitForOutput(/^persistproc listening on /m, "stdout");
+      const started = await cli(target, ["start", "--label", "sleeper", "sleep", "1000"]);
+      assert.equal(started.code, 0, started.stderr);
+      pid = Number(/\(PID (\d+)\)/.exec(started.stdout)![1]);
+      server.kill("SIGINT");
+      const { code, stdout } = await server.result();
+      assert.equal(code, 0, stdout);
+      assert.match(
+        stdout,
+        new RegExp(
+          `^persistproc server on port ${target.port} stopped \\(SIGINT\\); ` +
+            `it stopped 1 process: 'sleeper' \\(PID ${pid}\\)$`,
+          "m",
+        ),
+      );
+    }
+    await using again = new CliProcess(target, ["serve", "--quiet"]);
+    await again.waitForOutput(/^persistproc listening on /m, "stdout");
+    assert.equal((await cli(target, ["shutdown"])).code, 0);
+    const { stdout } = await again.result();
+    assert.match(
+      stdout,
+      new RegExp(
+        `^persistproc server on port ${target.port} stopped \\(shutdown requested\\); ` +
+          "no process was running$",
+        "m",
+      ),
+    );
+  } finally {
+    if (pid !== undefined) killGroup(pid);
+    await Deno.remove(target.dataDir, { recursive: true });
   }
 });

@@ -9,7 +9,7 @@ import { lockDataDir } from "../data_dir/data_dir_lock.ts";
 import { assertTrustedDataDir } from "../data_dir/trust.ts";
 import { closeInheritedOnExec } from "../core/system/mod.ts";
 import { TREE_MARKER } from "../core/process/mod.ts";
-import { logger } from "../core/mod.ts";
+import { logger, type ProcessInfo } from "../core/mod.ts";
 import { Supervisor } from "../core/supervisor/mod.ts";
 import { keepServingOnUncaught, runShutdown } from "./shutdown_steps.ts";
 import {
@@ -22,13 +22,26 @@ import {
 
 export { PortInUseError, type ServeOptions };
 
+/** How a server ended: what asked it to, and what became of the processes it ran. */
+export interface ServerEnding {
+  /** `SIGINT`, `SIGTERM`, or `request` (`persistproc shutdown`, the dashboard). */
+  reason: Deno.Signal | "request";
+  /** The processes that ran when the shutdown began; null when they could not be listed. */
+  stopped: ProcessInfo[] | null;
+  /**
+   * Of those, the ones not seen to end: their stop did not finish within its bound (logged);
+   * null when that could not be known.
+   */
+  leftRunning: ProcessInfo[] | null;
+}
+
 /**
  * Runs the server until it is asked to stop, then stops every managed process tree. Throws
  * PortInUseError when the port is taken, and a PersistprocError `data_dir_in_use` when another
  * server holds the data directory, and an UntrustedDataDirError when anything in the data
  * directory is another user's, writable by others, or a symbolic link.
  */
-export async function serve(options: ServeOptions): Promise<void> {
+export async function serve(options: ServeOptions): Promise<ServerEnding> {
   checkExposure(options);
   // Started from inside a managed process, the server would carry its tree's marker to the
   // tools it runs, which would then count as that tree's.
@@ -52,7 +65,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     throw error;
   }
   try {
-    await run(options);
+    return await run(options);
   } finally {
     unlock();
   }
@@ -61,17 +74,17 @@ export async function serve(options: ServeOptions): Promise<void> {
 /** What a shutdown may take beyond the supervisor's own bound: a save, closing the door. */
 const SHUTDOWN_SLACK_MS = 2_000;
 
-async function run(options: ServeOptions): Promise<void> {
+async function run(options: ServeOptions): Promise<ServerEnding> {
   // A listener's throw or a forgotten promise is logged; it never ends the server.
   const stopGuarding = keepServingOnUncaught();
   try {
-    await serveUntilShutdown(options);
+    return await serveUntilShutdown(options);
   } finally {
     stopGuarding();
   }
 }
 
-async function serveUntilShutdown(options: ServeOptions): Promise<void> {
+async function serveUntilShutdown(options: ServeOptions): Promise<ServerEnding> {
   const supervisor = new Supervisor({
     dataDir: options.dataDir,
     logMaxBytes: options.logMaxBytes,
@@ -84,14 +97,24 @@ async function serveUntilShutdown(options: ServeOptions): Promise<void> {
   // banner is printed or the registry restored must shut down, not end the server outright.
   let signalled = false;
   let open = false;
-  const onSignal = () => open ? shutdown() : (signalled = true);
+  const ending: ServerEnding = { reason: "request", stopped: [], leftRunning: [] };
+  const listeners = new Map<Deno.Signal, () => void>();
   const signals: Deno.Signal[] = Deno.build.os === "windows" ? ["SIGINT"] : ["SIGINT", "SIGTERM"];
-  for (const signal of signals) Deno.addSignalListener(signal, onSignal);
+  for (const signal of signals) {
+    const onSignal = () => {
+      if (!stopping) ending.reason = signal;
+      if (open) shutdown();
+      else signalled = true;
+    };
+    listeners.set(signal, onSignal);
+    Deno.addSignalListener(signal, onSignal);
+  }
+  const unlisten = () => listeners.forEach((on, signal) => Deno.removeSignalListener(signal, on));
   let opening: Awaited<ReturnType<typeof listen>>;
   try {
     opening = await listen(options, { hub: supervisor, requestShutdown: () => shutdown() });
   } catch (error) {
-    for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+    unlisten();
     throw error;
   }
   const door = opening;
@@ -109,9 +132,21 @@ async function serveUntilShutdown(options: ServeOptions): Promise<void> {
       { what: "answering the calls still running", run: () => door.refuseCalls(), withinMs: 1_000 },
       {
         what: "stopping every managed process",
-        run: () => {
+        run: async () => {
           logger.info("Shutting down: stopping every managed process");
-          return supervisor.shutdown();
+          // What runs, for the last line; a failure to list must not keep anything running.
+          const running = () =>
+            supervisor.list({ status: "running" }).catch((error) => {
+              logger.error("Listing the running processes for the last line", error);
+              return null;
+            });
+          ending.stopped = await running();
+          // Until the stops are seen to end (a step that runs late is left behind).
+          ending.leftRunning = ending.stopped;
+          await supervisor.shutdown();
+          const left = await running();
+          ending.leftRunning = left && ending.stopped &&
+            ending.stopped.filter((p) => left.some((l) => l.pid === p.pid));
         },
         withinMs: supervisor.shutdownWithinMs + SHUTDOWN_SLACK_MS,
       },
@@ -130,7 +165,8 @@ async function serveUntilShutdown(options: ServeOptions): Promise<void> {
     // Ends when the shutdown has run, even if the door never reports finishing.
     await Promise.race([door.finished, shutdownRequested.promise]);
     await stopping;
+    return ending;
   } finally {
-    for (const signal of signals) Deno.removeSignalListener(signal, onSignal);
+    unlisten();
   }
 }
