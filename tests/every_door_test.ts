@@ -144,23 +144,34 @@ hubTest("each point of #19 holds over MCP 2.x, MCP 1.x and the CLI", async (hub,
     });
   });
 
-  await t.step("a launcher that exits 0 leaving a server: list shows its port", async () => {
-    const port = freePort();
-    const log = `${hub.dataDir}/daemon.out`;
-    const launcher = `${Deno.execPath()} run -A ${FIXTURES}slow_http.ts ${port} > ${log} 2>&1 & ` +
-      `until grep -q listening ${log} 2>/dev/null; do sleep 0.1; done; exit 0`;
-    await startAside(hub, launcher, hub.dataDir, "launcher");
-    try {
-      await ended(hub, "launcher");
-      await forEachDoor(hub, async (door) => {
-        const listed = await door.list({ command_or_label: "launcher" }, ["launcher"]);
-        assert.ok(listed.ok, `${door.name}: ${listed.text}`);
+  await t.step("a launcher that exits 0 leaving a server is told so, with its port", async () => {
+    await forEachDoor(hub, async (door) => {
+      const port = freePort();
+      const label = `launcher ${door.name}`;
+      // As `pg_ctl start` does: starts the server in the background and exits 0 at once.
+      const launcher = `${Deno.execPath()} run -A ${FIXTURES}slow_http.ts ${port} & exit 0`;
+      try {
+        const started = await door.start(launcher, {
+          cwd: hub.dataDir,
+          label,
+          wait_for_port: port,
+        });
+        assert.ok(started.ok, `${door.name}: ${started.text}`);
+        assert.match(
+          started.text,
+          door.name === "CLI"
+            ? new RegExp(`it exited with code 0, leaving processes that listen on ${port} `)
+            : new RegExp(`\\(exited, exit code 0\\); .*left running, listening on ${port}`),
+          `${door.name}: ${started.text}`,
+        );
+        await ended(hub, label);
+        const listed = await door.list({ command_or_label: label }, [label]);
         assert.match(listed.text, /exited/, door.name);
         assert.match(listed.text, new RegExp(`\\b${port}\\b`), `${door.name}: ${listed.text}`);
-      });
-    } finally {
-      await hub.api("ctrl", { action: "stop", command_or_label: "launcher" });
-    }
+      } finally {
+        await hub.api("ctrl", { action: "stop", command_or_label: label });
+      }
+    });
   });
 
   await t.step("a program listening elsewhere than its assigned port is told so", async () => {

@@ -80,6 +80,10 @@ function released(result: StartResult): string {
 function listening(result: StartResult): string {
   const assigned = result.assigned_port ? `, assigned port ${result.assigned_port}` : "";
   const ports = result.ports ?? [];
+  // A launcher that exited with 0 leaving a daemon: what listens is what it left running.
+  if (ports.length && result.status !== "running") {
+    return `${assigned}; it ${describeEnding(result)}${leavingListeners(result.pid, ports)}`;
+  }
   const again = ports.filter((port) => result.freed_ports?.includes(port));
   const fresh = ports.filter((port) => !again.includes(port));
   const parts = [
@@ -87,4 +91,14 @@ function listening(result: StartResult): string {
     ...(fresh.length ? [`${again.length ? "and on" : "listening on"} ${fresh.join(", ")}`] : []),
   ];
   return assigned + parts.map((part) => `, ${part}`).join("");
+}
+
+/**
+ * What a program that ended left running, when that listens (a launcher that daemonized):
+ * `, leaving processes that listen on 5432 (they run on; stop them with: persistproc stop 41)`.
+ */
+export function leavingListeners(pid: number, ports: readonly number[]): string {
+  return `, leaving processes that listen on ${
+    ports.join(", ")
+  } (they run on; stop them with: persistproc stop ${pid})`;
 }

@@ -7,6 +7,7 @@ import { HubError, ServerUnreachableError } from "../client/client_errors.ts";
 import type { HubClient } from "../client/hub_client.ts";
 import { describeConflict, type ProcessEvent, type ProcessInfo } from "../core/mod.ts";
 import { describeEnding, exitCodeOf } from "./exit_status.ts";
+import { leavingListeners } from "./ctrl_words.ts";
 import { localizeLine, localizeMarker } from "./time.ts";
 import { printErr, printFrame, printOut, stdoutIsGone } from "./print.ts";
 import { displayName } from "./process_name.ts";
@@ -151,9 +152,7 @@ class FollowSession {
     if (!due) {
       // A launcher that daemonized: what it left behind still runs, and listens.
       const left = ended.exit_code === 0 && listed?.ports.length
-        ? `, leaving processes that listen on ${
-          listed.ports.join(", ")
-        } (they run on; stop them with: persistproc stop ${ended.pid})`
+        ? leavingListeners(ended.pid, listed.ports)
         : "";
       printErr(`process ${describeEnding(ended)}${left}`);
       this.#finish(exitCodeOf(ended));

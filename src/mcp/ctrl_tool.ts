@@ -122,7 +122,7 @@ export const ctrl = define({
       text: [
         `${verb} ${summary(result)}${waited ? `; ${waitSummary(waited)}` : ""}${
           ports.length
-            ? `; listening on ${
+            ? `; ${result.status === "running" ? "" : "left running, "}listening on ${
               ports.map((port) => again.includes(port) ? `${port} again` : port).join(", ")
             }`
             : ""

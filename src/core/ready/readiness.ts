@@ -134,7 +134,8 @@ async function settle(
   // Read again: another caller may have restarted it meanwhile, giving it another pid.
   const process = entry.info();
   if (conditions && wait?.ready) core.noteReady(entry, describeConditions(conditions));
-  const ports = process.status === "running"
+  // An ended launcher's ports are those of what it left running (a daemon), if anything.
+  const ports = process.status === "running" || entry.tree.pids.length > 0
     ? (await listeningPorts([process.pid], () => entry.tree.pids)).get(process.pid) ?? []
     : [];
   const note = assignedPortNote(entry.spec.assigned_port, ports, flags);
