@@ -148,14 +148,18 @@ hubTest("each point of #19 holds over MCP 2.x, MCP 1.x and the CLI", async (hub,
     await forEachDoor(hub, async (door) => {
       const port = freePort();
       const label = `launcher ${door.name}`;
-      // As `pg_ctl start` does: starts the server in the background and exits 0 at once.
-      const launcher = `${Deno.execPath()} run -A ${FIXTURES}slow_http.ts ${port} & exit 0`;
+      // As `pg_ctl start` does: starts the server in the background and exits 0 at once. The
+      // server listens only once the launcher is known to have ended (the test says "go").
+      const go = `${hub.dataDir}/go ${door.name}`;
+      const server =
+        `until [ -e '${go}' ]; do sleep 0.05; done; exec ${Deno.execPath()} run -A ${FIXTURES}slow_http.ts ${port}`;
+      const launcher = `sh -c "${server}" & exit 0`;
       try {
-        const started = await door.start(launcher, {
-          cwd: hub.dataDir,
-          label,
-          wait_for_port: port,
-        });
+        const starting = door.start(launcher, { cwd: hub.dataDir, label, wait_for_port: port });
+        starting.catch(() => {}); // awaited below, after the launcher ended
+        await ended(hub, label);
+        await Deno.writeTextFile(go, "");
+        const started = await starting;
         assert.ok(started.ok, `${door.name}: ${started.text}`);
         assert.match(
           started.text,
@@ -164,7 +168,6 @@ hubTest("each point of #19 holds over MCP 2.x, MCP 1.x and the CLI", async (hub,
             : new RegExp(`\\(exited, exit code 0\\); .*left running, listening on ${port}`),
           `${door.name}: ${started.text}`,
         );
-        await ended(hub, label);
         const listed = await door.list({ command_or_label: label }, [label]);
         assert.match(listed.text, /exited/, door.name);
         assert.match(listed.text, new RegExp(`\\b${port}\\b`), `${door.name}: ${listed.text}`);
