@@ -5,6 +5,7 @@
 
 import { HubError, ServerUnreachableError } from "../client/client_errors.ts";
 import type { HubClient } from "../client/hub_client.ts";
+import { followUntilExit } from "../client/follow_until_exit.ts";
 import { describeConflict, type ProcessEvent, type ProcessInfo } from "../core/mod.ts";
 import { describeEnding, exitCodeOf } from "./exit_status.ts";
 import { leavingListeners } from "./ctrl_words.ts";
@@ -95,7 +96,7 @@ class FollowSession {
     for (;;) {
       try {
         for await (
-          const event of client.followProcess(this.#current.pid, backlog, this.#abort.signal)
+          const event of followUntilExit(client, this.#current.pid, backlog, this.#abort.signal)
         ) {
           if (event.type === "line") {
             // Shown before the server went away: older lines, and as many of the same time.

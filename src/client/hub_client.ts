@@ -135,13 +135,16 @@ export class HubClient implements Hub {
 
   /**
    * Subscribes to a process's events over one stream: resolves once the server has sent the
-   * process and its backlog; live events then go to `listener` until `unsubscribe`. When the
-   * connection breaks the events stop; the ones missed are in the process's output.
+   * process and its backlog; live events then go to `listener` until `unsubscribe`, or until
+   * the stream ends, when `ended` (if given) is called: with null when the server closed it
+   * (it is shutting down), with the error when the connection broke. The events missed are in
+   * the process's output.
    */
   async follow(
     target: ProcessTarget,
     backlogLines: number,
     listener: (event: ProcessEvent) => void,
+    ended?: (error: unknown) => void,
   ): Promise<Following> {
     const leave = new AbortController();
     const records = this.#stream("/api/hub/follow", target, backlogLines, leave.signal);
@@ -153,7 +156,7 @@ export class HubClient implements Hub {
       }
       (async () => {
         for await (const event of records) listener(event as ProcessEvent);
-      })().catch(() => {}); // left, or the connection broke: either way the feed is over
+      })().then(() => ended?.(null), (error) => leave.signal.aborted || ended?.(error));
       return { process: head.process, backlog: head.backlog, unsubscribe: () => leave.abort() };
     } catch (error) {
       leave.abort();
@@ -213,14 +216,6 @@ export class HubClient implements Hub {
    */
   adopt(request: AdoptRequest, wait: WaitOptions = {}): Promise<AdoptResult> {
     return this.#post("/api/hub/adopt", request, wait.signal);
-  }
-
-  /**
-   * The door's event stream: up to `lines` backlog lines, then live lines, restarts and exits.
-   * It ends after the final exit; abort `signal` to stop following earlier.
-   */
-  followProcess(pid: number, lines: number, signal?: AbortSignal): AsyncGenerator<ProcessEvent> {
-    return this.#stream("/api/follow", { pid }, lines, signal) as AsyncGenerator<ProcessEvent>;
   }
 
   async #post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {

@@ -1,6 +1,6 @@
 /**
  * The follow streams of the JSON API: a process's backlog and live events as NDJSON. The
- * door's stream (`GET /api/follow`, for the CLI's `run` and the page) ends after the process's
+ * door's stream (`GET /api/follow`, for the page) ends after the process's
  * final exit; the hub's (`GET /api/hub/follow`, for a client's Hub.follow) first sends the
  * process and its backlog as one `following` record, then every event until the client leaves.
  */
