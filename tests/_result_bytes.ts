@@ -6,6 +6,7 @@
  * targets (tests/mcp_compact_test.ts) and by the benchmark's row (bench/result_bytes.ts).
  */
 import assert from "node:assert/strict";
+import type { AnyClient } from "./_doors.ts";
 import { type TestHub, waitFor } from "./_hub.ts";
 
 /** The targets of issue #19: bytes of `JSON.stringify(structuredContent)`. */
@@ -19,11 +20,6 @@ export const TARGETS = {
   /** Per byte of the lines read (each with its newline). */
   outputFactor: 1.15,
 };
-
-/** A client of either MCP SDK line: all the session needs is to call a tool. */
-export interface AnyClient {
-  callTool(params: { name: string; arguments?: Record<string, unknown> }): Promise<unknown>;
-}
 
 /** Calls a tool; fails on an error result; answers the structured content and its bytes. */
 async function measured(client: AnyClient, name: string, args: Record<string, unknown>) {
