@@ -2,11 +2,12 @@
 /**
  * End-to-end: a program that buffers its output when it is not on a terminal is still heard.
  * Python's "Serving HTTP on ..." reaches wait_for_log, over MCP (the 2.x and the 1.x client)
- * and the CLI, because every run gets PYTHONUNBUFFERED=1 unless its environment sets it.
+ * and the CLI, and the log of a start from the dashboard, because every run gets
+ * PYTHONUNBUFFERED=1 unless its environment sets it.
  */
 import assert from "node:assert/strict";
 import { cli } from "./_cli.ts";
-import { type AnyClient, connectLegacyMcp } from "./_doors.ts";
+import { type AnyClient, forEachMcpClient } from "./_doors.ts";
 import { connectMcp, linesOf, startHub, type TestHub, waitFor } from "./_hub.ts";
 
 const SERVE = "python3 -m http.server 0 --bind 127.0.0.1";
@@ -63,20 +64,13 @@ async function serveAndHear(client: AnyClient, hub: TestHub, label: string): Pro
 }
 
 Deno.test({
-  name: `Python's first line reaches wait_for_log over MCP and the CLI${
+  name: `Python's first line reaches wait_for_log over MCP and the CLI, and the dashboard's log${
     missing ? ` (skipped: ${missing})` : ""
   }`,
   ignore: missing !== null,
   async fn() {
     await withoutUnbuffered(async (hub) => {
-      {
-        await using client = await connectMcp(hub);
-        await serveAndHear(client, hub, "py-2x");
-      }
-      {
-        await using legacy = await connectLegacyMcp(hub);
-        await serveAndHear(legacy, hub, "py-1x");
-      }
+      await forEachMcpClient(hub, (client, name) => serveAndHear(client, hub, `py ${name}`));
       const viaCli = await cli(hub, [
         "start",
         "--label",
@@ -87,6 +81,19 @@ Deno.test({
       ]);
       assert.equal(viaCli.code, 0, viaCli.stderr);
       assert.equal((await cli(hub, ["stop", "py-cli"])).code, 0);
+      // The dashboard starts without a wait (as its page calls hub/start); its log shows it.
+      const { status } = await hub.api("ctrl", {
+        action: "start",
+        command_or_label: SERVE,
+        working_directory: hub.dataDir,
+        label: "py-dashboard",
+      });
+      assert.equal(status, 200);
+      await waitFor("the dashboard's Python to be heard", async () => {
+        const { body } = await hub.api("output", { command_or_label: "py-dashboard" });
+        return body.output.some((line: string) => line.startsWith("Serving HTTP"));
+      });
+      await hub.api("ctrl", { action: "stop", command_or_label: "py-dashboard" });
     });
   },
 });
