@@ -131,33 +131,44 @@ Deno.test("a follower resumes from its cursor across a server restart; events --
   }
 });
 
-hubTest("a crash loop's exits are merged, and the merged line says how many", async (hub) => {
-  await cli(hub, [...CRASHING.slice(0, 3), "--autorestart", "always", ...CRASHING.slice(3)]);
-  try {
-    const merged = await waitFor("a merged crash", async () => {
-      const { stdout } = await cli(hub, ["events", "--kind", "crashed", "--format", "json"]);
-      const crashes = stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
-      return crashes.length >= 4 && crashes;
-    }, 40_000);
-    // Three pass at once; the rest of the ten-second window come as one, with their count.
-    assert.deepEqual(merged.slice(0, 3).map((e: any) => e.merged), [
-      undefined,
-      undefined,
-      undefined,
-    ]);
-    assert.ok(merged[3].merged >= 2, JSON.stringify(merged[3]));
-    const { stdout } = await cli(hub, [
-      "events",
-      "--kind",
-      "crashed",
-      "--after",
-      `${merged[2].id}`,
-    ]);
-    assert.match(stdout.split("\n")[0], /crashed: exit 1 at .* \(\d+ like it, merged\)$/);
-  } finally {
-    await cli(hub, ["stop", "api"]);
-  }
-});
+hubTest(
+  "a crash loop's exits are merged, in time order, and the merged line says how many",
+  async (hub) => {
+    await cli(hub, [...CRASHING.slice(0, 3), "--autorestart", "always", ...CRASHING.slice(3)]);
+    try {
+      const merged = await waitFor("a merged crash", async () => {
+        const { stdout } = await cli(hub, ["events", "--kind", "crashed", "--format", "json"]);
+        const crashes = stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l));
+        return crashes.length >= 4 && crashes;
+      }, 40_000);
+      // Three pass at once; the rest of the ten-second window come as one, with their count.
+      assert.deepEqual(merged.slice(0, 3).map((e: any) => e.merged), [
+        undefined,
+        undefined,
+        undefined,
+      ]);
+      assert.ok(merged[3].merged >= 2, JSON.stringify(merged[3]));
+      const { stdout } = await cli(hub, [
+        "events",
+        "--kind",
+        "crashed",
+        "--after",
+        `${merged[2].id}`,
+      ]);
+      assert.match(
+        stdout.split("\n")[0],
+        /^persistproc: "api" \(pid \d+\) crashed \d+ times (in \d+ s|within a second), the last: exit 1 at /,
+      );
+      // Every event, merged or not, is numbered in the order it happened.
+      const all = await cli(hub, ["events", "--format", "json"]);
+      const times = all.stdout.trim().split("\n").map((line) => JSON.parse(line).time);
+      assert.deepEqual(times, times.toSorted(), all.stdout);
+      assert.ok(merged[3].merged_since <= merged[3].time, JSON.stringify(merged[3]));
+    } finally {
+      await cli(hub, ["stop", "api"]);
+    }
+  },
+);
 
 hubTest(
   "wait and an output wait with no time limit end at the exit, with its code",

@@ -28,7 +28,8 @@ export const eventsCommand = defineCommand({
   details: `Prints one line per event, oldest first, for example:
   persistproc: "api" (pid 12346) crashed: exit 1 at 14:12:31; last stderr: Error: listen EADDRINUSE :3000
 The server keeps the last 1,000 events, also across its restarts. Events of one kind
-that come in a flood (a crash loop) are merged, and the line says how many.
+that come in a flood (a crash loop) are merged: one line, in its place in time, says how
+many and over how long ("crashed 4 times in 9 s, the last: exit 1 at 14:12:40").
 
 ${wrapList("Kinds: ", KIND_FILTERS)}
 (crashed: an exit that was not asked for and failed).

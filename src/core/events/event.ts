@@ -80,6 +80,8 @@ export interface HubEvent extends EventSubject, EventDetails {
    * many it stands for, itself included. The others were not sent.
    */
   merged?: number;
+  /** With `merged`: when the first of the events it stands for happened (ISO 8601, UTC). */
+  merged_since?: string;
 }
 
 /** Which events a reader wants; every field narrows, an empty filter takes all. */

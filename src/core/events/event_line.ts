@@ -5,10 +5,27 @@
  */
 import type { HubEvent } from "./event.ts";
 
-/** The event in one line; see the module comment. */
+/**
+ * The event in one line; see the module comment. One that stands for a flood says how many
+ * and over how long: `crashed 4 times in 9 s, the last: exit 1 at 14:12:40`, or
+ * `restarted by autorestart at 14:12:40 (the last of 4 in 9 s)`.
+ */
 export function eventLine(event: HubEvent): string {
-  const merged = event.merged ? ` (${event.merged} like it, merged)` : "";
-  return `persistproc: ${nameOf(event)} (pid ${event.pid}) ${happened(event)}${merged}`;
+  const subject = `persistproc: ${nameOf(event)} (pid ${event.pid})`;
+  if (!event.merged) return `${subject} ${happened(event)}`;
+  const span = within(event.merged_since, event.time);
+  if (event.kind === "exited" && event.crashed) {
+    const last = happened(event).replace(/^crashed: /, "");
+    return `${subject} crashed ${event.merged} times${span}, the last: ${last}`;
+  }
+  return `${subject} ${happened(event)} (the last of ${event.merged}${span || " like it"})`;
+}
+
+/** How long from `since` to `until`: ` in 9 s`, ` within a second`; "" when not known. */
+function within(since: string | undefined, until: string): string {
+  const seconds = Math.round((Date.parse(until) - Date.parse(since ?? "")) / 1000);
+  if (Number.isNaN(seconds)) return "";
+  return seconds < 1 ? " within a second" : ` in ${seconds} s`;
 }
 
 /** The process's name: its label, quoted, or its command when the label is the default one. */

@@ -28,7 +28,7 @@ Deno.test("a crash reads as one line with its code, local time and last stderr l
   );
 });
 
-Deno.test("a stop, a restart by autorestart, a port and a merged flood each read plainly", () => {
+Deno.test("a stop, a restart by autorestart and a port each read plainly", () => {
   assert.equal(
     eventLine({ ...BASE, exit_code: null, exit_signal: "SIGTERM", stopped: true, crashed: false }),
     'persistproc: "api" (pid 12346) stopped: SIGTERM at 14:12:31',
@@ -41,9 +41,28 @@ Deno.test("a stop, a restart by autorestart, a port and a merged flood each read
     eventLine({ ...BASE, kind: "port_opened", port: 3000 }),
     'persistproc: "api" (pid 12346) opened port 3000 at 14:12:31',
   );
+});
+
+Deno.test("a merged flood says how many, over how long, and which was the last", () => {
+  const since = new Date(2026, 11, 7, 14, 12, 22).toISOString();
   assert.equal(
-    eventLine({ ...BASE, kind: "exited", exit_code: 1, crashed: true, merged: 4 }),
-    'persistproc: "api" (pid 12346) crashed: exit 1 at 14:12:31 (4 like it, merged)',
+    eventLine({ ...BASE, exit_code: 1, crashed: true, merged: 4, merged_since: since }),
+    'persistproc: "api" (pid 12346) crashed 4 times in 9 s, the last: exit 1 at 14:12:31',
+  );
+  assert.equal(
+    eventLine({
+      ...BASE,
+      kind: "restarted",
+      by: "autorestart",
+      merged: 3,
+      merged_since: BASE.time,
+    }),
+    'persistproc: "api" (pid 12346) restarted by autorestart at 14:12:31 (the last of 3 within a second)',
+  );
+  // Kept by an older server, which did not say since when.
+  assert.equal(
+    eventLine({ ...BASE, kind: "port_opened", port: 3000, merged: 2 }),
+    'persistproc: "api" (pid 12346) opened port 3000 at 14:12:31 (the last of 2 like it)',
   );
 });
 

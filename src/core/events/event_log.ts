@@ -2,7 +2,7 @@
  * The hub's event stream: what happened to every managed process, numbered, the newest
  * {@link KEPT_EVENTS} kept in memory and in the data directory (./_event_file.ts), so that a
  * reader that was away (or a server that restarted) can replay from a cursor. Floods of like
- * events are merged (./_flood_gate.ts). Listeners are someone else's code: each is called in
+ * events are merged (./_flood_gate.ts), and every event is numbered in the order it happened. Listeners are someone else's code: each is called in
  * isolation, and one that throws is logged, not allowed to hurt the server or the others.
  */
 import { logger } from "../logger.ts";
@@ -49,7 +49,8 @@ export class EventLog {
     this.#file = options.path === null ? null : new EventFile(options.path, KEPT_EVENTS);
     this.#gate = new FloodGate(
       options.floodLimit ?? DEFAULT_FLOOD_LIMIT,
-      (event, merged) => this.#publish(merged > 1 ? { ...event, merged } : event),
+      (event, merged, first) =>
+        this.#publish(merged > 1 ? { ...event, merged, merged_since: first.time } : event),
     );
   }
 

@@ -83,14 +83,32 @@ Deno.test("a flood of like events is merged: the newest passes at the window's e
   for (let code = 1; code <= 6; code++) {
     log.record(API, "exited", { exit_code: code, crashed: true });
   }
-  log.record(API, "started"); // another kind is not held back
-  assert.deepEqual(log.read({}).map((e) => [e.kind, e.exit_code]), [
-    ["exited", 1],
-    ["exited", 2],
-    ["started", undefined],
-  ]);
+  assert.deepEqual(log.read({}).map((e) => e.exit_code), [1, 2]);
   const merged = await until("the merged event", () => log.read({ kinds: ["exited"] })[2]);
   assert.equal(merged.exit_code, 6);
   assert.equal(merged.merged, 4);
+  assert.ok(merged.merged_since! <= merged.time, JSON.stringify(merged));
   log.close();
+});
+
+Deno.test("a merged event comes before anything that happened after it: the feed is in time order", () => {
+  const log = new EventLog({ path: null, floodLimit: { perWindow: 2, windowMs: 60_000 } });
+  for (let code = 1; code <= 5; code++) {
+    log.record(API, "exited", { exit_code: code, crashed: true });
+  }
+  log.record(API, "autorestart_gave_up", { attempt: 5 }); // another kind: it passes at once
+  const events = log.read({});
+  assert.deepEqual(events.map((e) => [e.kind, e.exit_code, e.merged]), [
+    ["exited", 1, undefined],
+    ["exited", 2, undefined],
+    ["exited", 5, 3],
+    ["autorestart_gave_up", undefined, undefined],
+  ]);
+  const times = events.map((e) => e.time);
+  assert.deepEqual(times, times.toSorted(), "in time order");
+  // Its window goes on: a like event that follows is held again.
+  log.record(API, "exited", { exit_code: 6, crashed: true });
+  assert.equal(log.read({}).length, 4);
+  log.close();
+  assert.equal(log.read({}).at(-1)!.exit_code, 6);
 });

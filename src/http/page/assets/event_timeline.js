@@ -104,9 +104,22 @@ class EventTimeline {
   }
 }
 
+/** How long a merged event's flood lasted: " in 9 s", " within a second"; "" when not known. */
+function within(event) {
+  const seconds = Math.round((Date.parse(event.time) - Date.parse(event.merged_since)) / 1000);
+  if (Number.isNaN(seconds)) return "";
+  return seconds < 1 ? " within a second" : " in " + seconds + " s";
+}
+
 /** One event in words, as the CLI's `persistproc events` says it (without the label). */
 function describeEvent(event) {
-  const merged = event.merged ? " (" + event.merged + " like it, merged)" : "";
+  if (event.merged && event.kind === "exited" && event.crashed) {
+    const last = describeEvent({ ...event, merged: undefined }).replace(/^crashed: /, "");
+    return "crashed " + event.merged + " times" + within(event) + ", the last: " + last;
+  }
+  const merged = event.merged
+    ? " (the last of " + event.merged + (within(event) || " like it") + ")"
+    : "";
   switch (event.kind) {
     case "started":
       return "started" + (event.started_by ? " by " + event.started_by : "") + merged;
