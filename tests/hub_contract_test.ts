@@ -10,6 +10,8 @@ import type { Hub } from "../src/core/hub.ts";
 import type { HubEvent } from "../src/core/events/event.ts";
 import { Supervisor } from "../src/core/supervisor/supervisor.ts";
 import type { ProcessEvent, ProcessInfo } from "../src/core/types.ts";
+import * as wire from "../src/core/wire/mod.ts";
+import type { z } from "zod";
 import { FIXTURES, freePort, listens, startHub, waitFor } from "./_hub.ts";
 
 /** A hub under test, a folder to run its processes in, and how to end both. */
@@ -48,6 +50,15 @@ async function clientSubject(): Promise<Subject> {
   };
 }
 
+/**
+ * Asserts that a verb's answer is its wire schema's shape, no field more: what the schemas say
+ * (and the MCP tools and the client derive from them) is what either hub answers.
+ */
+function assertShape(schema: z.ZodObject, value: unknown, what: string): void {
+  const parsed = schema.strict().safeParse(value);
+  assert.ok(parsed.success, `${what}: ${JSON.stringify(parsed.error?.issues)}`);
+}
+
 /** What a call rejected with, or null when it resolved. */
 function failure(call: Promise<unknown>): Promise<{ code?: string; pid?: number } | null> {
   return call.then(() => null, (error) => error);
@@ -79,6 +90,7 @@ function contract(name: string, open: () => Promise<Subject>): void {
 
     await step("start runs the command under its label", async () => {
       first = await hub.start(ticker);
+      assertShape(wire.startResultSchema, first, "start");
       assert.equal(first.status, "running");
       assert.equal(first.label, "ticker");
       assert.equal(first.started_by, "contract/1.0");
@@ -92,7 +104,10 @@ function contract(name: string, open: () => Promise<Subject>): void {
     });
 
     await step("list narrows to the filter; get names the one process", async () => {
-      assert.deepEqual((await hub.list()).map((p) => p.pid), [first.pid]);
+      const listed = await hub.list();
+      assert.deepEqual(listed.map((p) => p.pid), [first.pid]);
+      assertShape(wire.listedProcessSchema, listed[0], "list");
+      assertShape(wire.processInfoSchema, await hub.get({ pid: first.pid }), "get");
       assert.deepEqual((await hub.list({ command_or_label: "ticker" })).map((p) => p.pid), [
         first.pid,
       ]);
@@ -148,6 +163,7 @@ function contract(name: string, open: () => Promise<Subject>): void {
         assert.deepEqual(lineTexts(following.backlog), ["first"]);
         const before = await hub.output({ command_or_label: "ticker" });
         assert.deepEqual(before.output, ["first"]);
+        assertShape(wire.waitedOutputPageSchema, before, "output");
         // Waits from the cursor on, whenever the call reaches the hub.
         const waiting = hub.output({
           pid: first.pid,
@@ -160,6 +176,7 @@ function contract(name: string, open: () => Promise<Subject>): void {
         assert.deepEqual(lineTexts(live), ["second"]);
         const waited = await waiting;
         assert.equal(waited.wait_result, "ready");
+        assertShape(wire.waitedOutputPageSchema, waited, "output with a wait");
         assert.deepEqual(waited.output, ["second"]);
       } finally {
         following.unsubscribe();
@@ -190,18 +207,25 @@ function contract(name: string, open: () => Promise<Subject>): void {
           wait_for_port: port,
         });
         assert.equal(web.ready, true, JSON.stringify(web));
+        assertShape(wire.startResultSchema, web, "start with a wait");
         assert.deepEqual(web.ports, [port]);
         assert.deepEqual((await hub.list({ command_or_label: "web" }))[0].ports, [port]);
         const restarted = await hub.restart({ pid: web.pid }, { wait_for_port: port });
         assert.deepEqual(restarted.freed_ports, [port]);
         assert.equal(restarted.held_ports, undefined);
         assert.equal(restarted.ready, true, JSON.stringify(restarted));
+        assertShape(wire.startResultSchema, restarted, "restart");
         assert.equal(await listens(port), true);
         const events: ProcessEvent[] = [];
         const following = await hub.follow({ pid: restarted.pid }, 0, (e) => events.push(e));
         try {
           const stopped = await hub.stop({ pid: restarted.pid });
           assert.equal(stopped.status, "stopped");
+          assertShape(
+            wire.processInfoSchema.extend(wire.stopReportSchema.shape),
+            stopped,
+            "stop",
+          );
           assert.deepEqual(stopped.freed_ports, [port]);
           assert.deepEqual(stopped.held_ports, []);
           assert.equal(await listens(port), false);
@@ -265,10 +289,12 @@ function contract(name: string, open: () => Promise<Subject>): void {
         try {
           const looked = await hub.adopt({ pid: stray });
           assert.equal(looked.adopted, false);
+          assertShape(wire.adoptResultSchema.options[0], looked, "adopt's plan");
           assert.equal(looked.adoption.pid, stray);
           assert.equal(looked.adoption.command, "sleep 300");
           const done = await hub.adopt({ pid: stray, confirm: true });
           assert.ok(done.adopted);
+          assertShape(wire.adoptResultSchema.options[1], done, "adopt");
           assert.equal(done.status, "running");
           assert.equal(done.adoption.pid, stray);
           assert.notEqual(done.pid, stray);

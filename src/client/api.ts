@@ -6,6 +6,7 @@
 
 import type { z } from "zod";
 import type {
+  Health,
   IfRunning,
   ProcessTarget,
   ReadyConditions,
@@ -22,6 +23,7 @@ import type { ReadyOutcome } from "../core/ready/mod.ts";
 import type { listResultSchema } from "../core/wire/mod.ts";
 
 export type {
+  Health,
   IfRunning,
   OutputPage,
   OutputRequest,
@@ -36,15 +38,6 @@ export type OutputWaitFields = Pick<
   OutputWaitRequest,
   "wait_for_log" | "wait_for_exit" | "wait_timeout"
 >;
-
-/** What `GET /api/health` answers: who is listening, and where it keeps its data. */
-export interface Health {
-  name: string;
-  version: string;
-  pid: number;
-  port: number;
-  data_dir: string;
-}
 
 /** A start, stop or restart as the CLI asks for it: start a command, or stop/restart a target. */
 export interface CtrlArgs extends

@@ -4,6 +4,7 @@
  * so the CLI never supervises anything itself.
  */
 import type {
+  ErrorBody,
   EventFeed,
   EventFeedRecord,
   Following,
@@ -286,9 +287,7 @@ function targetOf(target: ProcessTarget): ProcessTarget {
 async function errorFrom(response: Response): Promise<HubError> {
   const text = await response.text().catch(() => "");
   try {
-    const { error } = JSON.parse(text) as {
-      error: { code: string; message: string; pid?: number };
-    };
+    const { error } = JSON.parse(text) as ErrorBody;
     if (typeof error?.code === "string" && typeof error.message === "string") {
       // A server older than this client answers a route it lacks as `not_found`, which would
       // read as "no such process".

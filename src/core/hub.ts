@@ -10,9 +10,9 @@ import type { AdoptRequest, AdoptResult } from "./adopt/adopt_process.ts";
 import type { PortHolderInfo } from "./errors.ts";
 import type { EventQuery, HubEvent } from "./events/event.ts";
 import type { OutputWaitRequest, WaitedOutputPage } from "./output/output_wait.ts";
-import type { ReadyOutcome } from "./ready/ready_wait.ts";
 import type { z } from "zod";
 import type { restartOptionsSchema, stopOptionsSchema } from "./wire/requests.ts";
+import type { startResultSchema } from "./wire/results.ts";
 import type {
   ListedProcess,
   ProcessEvent,
@@ -81,19 +81,9 @@ export interface WaitOptions {
 
 /**
  * What a start or restart returns: the process after it, the ports its tree listens on, what
- * stopping an old run found of its ports (each list only when not empty), and how the wait
- * ended when one was asked for.
+ * stopping an old run found of its ports, and how the wait ended (see wire/results.ts).
  */
-export type StartResult =
-  & ProcessInfo
-  & {
-    ports: number[];
-    already_running?: true;
-    /** With an assigned port: also passed as a flag, or listened on elsewhere (port_flags.ts). */
-    port_note?: string;
-  }
-  & Partial<StopReport>
-  & Partial<ReadyOutcome>;
+export type StartResult = z.infer<typeof startResultSchema>;
 
 /** What a restart returns: as a start (see StartResult). */
 export type RestartResult = StartResult;

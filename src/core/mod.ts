@@ -34,6 +34,8 @@ export { editDistance } from "./supervisor/target_resolution.ts";
 export { AUTORESTART_POLICIES, IF_RUNNING, PROCESS_STATUSES, STREAM_NAMES } from "./types.ts";
 export type {
   AutorestartPolicy,
+  ErrorBody,
+  Health,
   IfRunning,
   ListedProcess,
   ProcessEvent,

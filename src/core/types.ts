@@ -6,6 +6,7 @@
  * does not load zod.
  */
 import type { z } from "zod";
+import type { errorBodySchema, healthSchema } from "./wire/api_bodies.ts";
 import type { listedProcessSchema, processInfoSchema, stopReportSchema } from "./wire/process.ts";
 import type {
   processFilterSchema,
@@ -59,18 +60,6 @@ export type StartRequest = z.infer<typeof startRequestSchema>;
 /** A process as `list` gives it: with the TCP ports its tree listens on. */
 export type ListedProcess = z.infer<typeof listedProcessSchema>;
 
-/**
- * The lines `output` returns, newest last, as the program printed them (in the combined
- * stream a stderr line starts with `[err] `).
- */
-export interface OutputResult {
-  pid: number;
-  label: string;
-  status: ProcessStatus;
-  stream: StreamName;
-  output: string[];
-}
-
 /** One event of a process's life, as followers see it. */
 export type ProcessEvent =
   | { type: "line"; stream: "stdout" | "stderr"; time: string; text: string }
@@ -81,3 +70,9 @@ export type ProcessEvent =
 
 /** What a stop found about the ports its process tree had been listening on. */
 export type StopReport = z.infer<typeof stopReportSchema>;
+
+/** A failed JSON API request's body (see wire/api_bodies.ts). */
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** What the JSON API's `GET /api/health` answers. */
+export type Health = z.infer<typeof healthSchema>;

@@ -2,6 +2,7 @@
  * The JSON API's error answers: `{ error: { code, message, pid? } }` with the status that fits
  * the code (see reportError), so a client can tell a refusal from a failure by its code.
  */
+import type { ErrorBody } from "../core/mod.ts";
 import { reportError } from "../mcp/tool_errors.ts";
 
 /**
@@ -10,5 +11,5 @@ import { reportError } from "../mcp/tool_errors.ts";
  */
 export function errorResponse(error: unknown, where = "A JSON API request"): Response {
   const { status, ...body } = reportError(error, where);
-  return Response.json({ error: body }, { status });
+  return Response.json({ error: body } satisfies ErrorBody, { status });
 }

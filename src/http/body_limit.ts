@@ -3,6 +3,7 @@
  * than {@link MAX_BODY_BYTES} is refused with 413 as soon as it is known to be too large, from
  * its Content-Length or while it streams in, and never held whole in memory.
  */
+import type { ErrorBody } from "../core/mod.ts";
 
 /** The largest request body the server reads: 4 MiB. */
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -55,7 +56,7 @@ export async function readBody(
 /** The 413 answer, in the API's error shape. */
 export function tooLarge(error: BodyTooLargeError): Response {
   return Response.json(
-    { error: { code: error.code, message: error.message } },
+    { error: { code: error.code, message: error.message } } satisfies ErrorBody,
     { status: 413, headers: { connection: "close" } },
   );
 }

@@ -5,7 +5,7 @@
  * `label`, `working_directory`, `started_by`, `kind` (comma-separated), `after` (a cursor),
  * `since` (ISO 8601) and `limit`; a bad value is an InvalidArgumentError.
  */
-import { type EventFeedRecord, InvalidArgumentError } from "../core/mod.ts";
+import { type ErrorBody, type EventFeedRecord, InvalidArgumentError } from "../core/mod.ts";
 import {
   type EventQuery,
   type HubEvent,
@@ -35,13 +35,16 @@ export async function eventStream(ctx: ApiContext, url: URL): Promise<Response> 
   const streams = open.get(ctx) ?? new Set();
   open.set(ctx, streams);
   if (follow && streams.size >= MAX_EVENT_STREAMS) {
-    return Response.json({
-      error: {
-        code: "too_many_followers",
-        message:
-          `Too many event followers: ${MAX_EVENT_STREAMS} streams are open; close one and retry`,
-      },
-    }, { status: 429, headers: { "retry-after": "1" } });
+    return Response.json(
+      {
+        error: {
+          code: "too_many_followers",
+          message:
+            `Too many event followers: ${MAX_EVENT_STREAMS} streams are open; close one and retry`,
+        },
+      } satisfies ErrorBody,
+      { status: 429, headers: { "retry-after": "1" } },
+    );
   }
   const encoder = new TextEncoder();
   let controller!: ReadableStreamDefaultController<Uint8Array>;

@@ -5,6 +5,7 @@
  * process and its backlog as one `following` record, then every event until the client leaves.
  */
 import {
+  type ErrorBody,
   type Following,
   type FollowingRecord,
   InvalidArgumentError,
@@ -28,13 +29,16 @@ const MAX_FOLLOWERS = 64;
  */
 export async function followStream(ctx: ApiContext, url: URL, hub: boolean): Promise<Response> {
   if (ctx.streams.size >= MAX_FOLLOWERS) {
-    return Response.json({
-      error: {
-        code: "too_many_followers",
-        message: `Too many log followers: ${MAX_FOLLOWERS} streams are open; ` +
-          "close one (a dashboard tab or a 'persistproc run' or 'output --follow') and retry",
-      },
-    }, { status: 429, headers: { "retry-after": "1" } });
+    return Response.json(
+      {
+        error: {
+          code: "too_many_followers",
+          message: `Too many log followers: ${MAX_FOLLOWERS} streams are open; ` +
+            "close one (a dashboard tab or a 'persistproc run' or 'output --follow') and retry",
+        },
+      } satisfies ErrorBody,
+      { status: 429, headers: { "retry-after": "1" } },
+    );
   }
   const lines = Number(url.searchParams.get("lines") ?? "100");
   if (!Number.isInteger(lines) || lines < 0 || lines > 10_000) {

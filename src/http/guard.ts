@@ -4,6 +4,7 @@
  * web page the user visits) is refused before anything runs.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import type { ErrorBody } from "../core/mod.ts";
 
 const LOOPBACK_HOSTS = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
@@ -137,7 +138,7 @@ export function unauthorized(): Response {
           "On this machine, 'persistproc token' prints the token and 'persistproc open' " +
           "opens the dashboard with it",
       },
-    },
+    } satisfies ErrorBody,
     { status: 401, headers: { "www-authenticate": AUTH_CHALLENGE } },
   );
 }
@@ -169,5 +170,7 @@ function digest(text: string): Uint8Array {
 }
 
 function forbidden(message: string): Response {
-  return Response.json({ error: { code: "forbidden", message } }, { status: 403 });
+  return Response.json({ error: { code: "forbidden", message } } satisfies ErrorBody, {
+    status: 403,
+  });
 }

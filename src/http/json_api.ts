@@ -3,7 +3,7 @@
  * hub_routes.ts), live follow streams (follow_stream.ts), the event stream (event_stream.ts),
  * health and shutdown. It is the one JSON API: the MCP tools are served at /mcp only.
  */
-import { type Hub, InvalidArgumentError } from "../core/mod.ts";
+import { type ErrorBody, type Health, type Hub, InvalidArgumentError } from "../core/mod.ts";
 import { describeIssues } from "../mcp/argument_errors.ts";
 import { orShuttingDown } from "../mcp/tool_errors.ts";
 import { clientFromUserAgent } from "../mcp/client_info.ts";
@@ -17,7 +17,7 @@ import { HUB_ROUTES, HUB_SCHEMAS } from "./hub_routes.ts";
 /** What the API answers from, besides the hub. */
 export interface ApiContext {
   hub: Hub;
-  health: Record<string, unknown>;
+  health: Health;
   /** Begins a graceful shutdown of the whole server. */
   requestShutdown: () => void;
   /** Open follow streams, closed by the server when it shuts down. */
@@ -42,7 +42,9 @@ export async function handleApi(
   const mediaType = (request.headers.get("content-type") ?? "").split(";")[0].trim().toLowerCase();
   if (mediaType !== "application/json") {
     return Response.json(
-      { error: { code: "invalid_argument", message: "Send Content-Type: application/json" } },
+      {
+        error: { code: "invalid_argument", message: "Send Content-Type: application/json" },
+      } satisfies ErrorBody,
       { status: 415 },
     );
   }

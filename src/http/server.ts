@@ -5,7 +5,7 @@
  */
 import denoJson from "../../deno.json" with { type: "json" };
 import { findPortHolders } from "../core/ports/mod.ts";
-import type { Hub } from "../core/mod.ts";
+import type { ErrorBody, Hub } from "../core/mod.ts";
 import { type ApiContext, handleApi } from "./json_api.ts";
 import { BodyTooLargeError, readBody } from "./body_limit.ts";
 import { AUTH_CHALLENGE, isLoopbackAddress, refuseForeign, startSession } from "./guard.ts";
@@ -149,7 +149,9 @@ export async function listen(options: ServeOptions, context: DoorContext): Promi
       const page = handlePage(request, url);
       if (page) return page;
       return Response.json(
-        { error: { code: "no_route", message: `No route for ${request.method} ${url.pathname}` } },
+        {
+          error: { code: "no_route", message: `No route for ${request.method} ${url.pathname}` },
+        } satisfies ErrorBody,
         { status: 404 },
       );
     });

@@ -5,11 +5,8 @@
  */
 import { z } from "zod";
 import { MAX_ENDED, STOP_GRACE_SECONDS } from "../core/mod.ts";
-import type { AdoptionPlan } from "../core/adopt/mod.ts";
 import * as wire from "../core/wire/mod.ts";
 import { omittable } from "./omittable.ts";
-
-const statuses = wire.processStatusSchema;
 
 const info = wire.processInfoSchema.shape;
 
@@ -92,23 +89,29 @@ const portHolderSchema = z.object({
 
 const stop = wire.stopReportSchema.shape;
 
+const plan = wire.adoptionPlanSchema.shape;
+
 /** What adopting a process started outside persistproc does, or would do. */
 export const adoptionSchema = z.object({
-  pid: z.number().describe("The process whose whole tree is stopped"),
-  named_pid: z.number().describe("The PID named (or holding the port); pid is its launcher"),
-  command: z.string().describe("The command run in its place"),
-  working_directory: z.string().describe("Where it runs"),
-  label: z.string().describe("The label it runs under"),
-  environment_variables: z.number().optional().describe(
+  pid: plan.pid.describe("The process whose whole tree is stopped"),
+  named_pid: plan.named_pid.describe("The PID named (or holding the port); pid is its launcher"),
+  command: plan.command.describe("The command run in its place"),
+  working_directory: plan.working_directory.describe("Where it runs"),
+  label: plan.label.describe("The label it runs under"),
+  environment_variables: omittable(
+    plan.environment_variables,
     "How many variables of its environment it gets; absent: unreadable, the server's instead",
   ),
-  ports: z.array(z.number()).describe("The ports its tree listened on"),
-  wait_for_port: z.number().optional().describe("The port waited for after the start"),
-  terminal: z.string().optional().describe(
+  ports: plan.ports.describe("The ports its tree listened on"),
+  wait_for_port: omittable(plan.wait_for_port, "The port waited for after the start"),
+  terminal: omittable(
+    plan.terminal,
     "The interactive shell it was started from: its terminal sees it end",
   ),
-  limits: z.array(z.string()).describe("What could not be read exactly"),
+  limits: plan.limits.describe("What could not be read exactly"),
 });
+
+const started = wire.startResultSchema.shape;
 
 /** Output of `ctrl`: the process after the action, and what the action or wait found. */
 export const ctrlOutput = {
@@ -134,27 +137,33 @@ export const ctrlOutput = {
     stop.autorestart_cancelled,
     "stop: it had ended and was waiting for autorestart, which will not come now",
   ),
-  port_note: z.string().optional().describe(
+  port_note: omittable(
+    started.port_note,
     "With an assigned port: passed also as a flag (a server that ignores the variable), or listened on elsewhere and how to pass it",
   ),
-  already_running: z.literal(true).optional().describe(
+  already_running: omittable(
+    started.already_running,
     "if_running keep: the running process was returned instead of a new one",
   ),
-  wait_result: z.enum(["ready", "exited", "timeout"]).optional().describe(
+  wait_result: omittable(
+    started.wait_result,
     "Only when waiting: ready (every wait_for_* held); exited (the process ended first: see exit_code and the tails); timeout (see not_met)",
   ),
-  waited_ms: z.number().optional().describe("Only when waiting: how long the call waited"),
-  not_met: z.array(z.string()).optional().describe(
+  waited_ms: omittable(started.waited_ms, "Only when waiting: how long the call waited"),
+  not_met: omittable(
+    started.not_met,
     "Conditions not met when the wait ended, e.g. 'port 3000'",
   ),
-  matched_line: z.string().optional().describe("The output line that matched wait_for_log"),
+  matched_line: omittable(started.matched_line, "The output line that matched wait_for_log"),
   port_conflict: portHolderSchema.optional().describe(
     "Exited or timed out because the port is taken: who holds it",
   ),
-  stderr_tail: z.array(z.string()).optional().describe(
+  stderr_tail: omittable(
+    started.stderr_tail,
     "Exited or timed out: the last stderr lines since this start (read these first)",
   ),
-  stdout_tail: z.array(z.string()).optional().describe(
+  stdout_tail: omittable(
+    started.stdout_tail,
     "Exited or timed out: the last stdout lines since this start",
   ),
 };
@@ -166,55 +175,50 @@ export const listOutput = {
   ),
 };
 
+const page = wire.waitedOutputPageSchema.shape;
+
 /** Output of `output`: counts and wait fields only when they say something. */
 export const outputOutput = {
-  pid: z.number().describe("PID of the process"),
-  label: z.string().describe("Label of the process"),
-  status: statuses.describe("Its status"),
-  stream: z.enum(["stdout", "stderr"]).optional().describe(
+  pid: page.pid.describe("PID of the process"),
+  label: page.label.describe("Label of the process"),
+  status: page.status.describe("Its status"),
+  stream: page.stream.exclude(["combined"]).optional().describe(
     "The stream read, unless combined",
   ),
-  log_dir: z.string().optional().describe("Only with log_dir: where its output is stored"),
-  wait_result: z.enum(["ready", "exited", "timeout"]).optional().describe(
+  log_dir: omittable(info.log_dir, "Only with log_dir: where its output is stored"),
+  wait_result: omittable(
+    page.wait_result,
     "Only when waiting: ready (matched_line), exited (exit_code) or timeout",
   ),
-  waited_ms: z.number().optional().describe("Only when waiting: how long the call waited"),
-  matched_line: z.string().optional().describe("The line wait_for_log matched"),
-  exit_code: z.number().optional().describe("Exited: its exit code, when no signal ended it"),
-  exit_signal: z.string().optional().describe("Exited: the signal that ended it"),
+  waited_ms: omittable(page.waited_ms, "Only when waiting: how long the call waited"),
+  matched_line: omittable(page.matched_line, "The line wait_for_log matched"),
+  exit_code: omittable(page.exit_code, "Exited: its exit code, when no signal ended it"),
+  exit_signal: omittable(page.exit_signal, "Exited: the signal that ended it"),
+  // One text, a newline between lines: fewer bytes than the core's list of lines.
   output: z.string().describe(
     "The lines as printed, oldest first, one per text line; in combined, stderr lines start with '[err] ' and a restart shows as '--- run N (reason) <time> ---'; with grep, '--' separates groups",
   ),
-  times: z.array(z.string()).optional().describe(
+  times: omittable(
+    page.times,
     "Only with timestamps: each line's UTC ISO arrival time",
   ),
-  matched_lines: z.number().optional().describe(
+  matched_lines: omittable(
+    page.matched_lines,
     "When not every line shown is a match, or not every match is shown: lines in the range read that met the request (after cursor, in the time window, matching grep)",
   ),
-  omitted_lines: z.number().optional().describe(
+  omitted_lines: omittable(
+    page.omitted_lines,
     "Matched lines not in output because of lines or max_bytes; narrow with grep, cursor or since_time to see them",
   ),
-  skipped_lines: z.number().optional().describe(
+  skipped_lines: omittable(
+    page.skipped_lines,
     "Lines after the cursor that were rotated out of the log before they could be read",
   ),
+  // Only when true: the core's boolean, said only when it is so.
   search_cut: z.literal(true).optional().describe(
     "The scan stopped at its time budget before the end of the log; call again with next_cursor to go on",
   ),
-  next_cursor: z.string().describe(
+  next_cursor: page.next_cursor.describe(
     "Pass as cursor to get only lines stored after this call",
   ),
 };
-
-/** `T` with its nullable fields optional instead: what compactAdoption makes of a plan. */
-type NullsLeftOut<T> =
-  & { [K in keyof T as null extends T[K] ? never : K]: T[K] }
-  & { [K in keyof T as null extends T[K] ? K : never]?: Exclude<T[K], null> };
-
-/**
- * The core's plan (its null fields left out) and its wire schema, as one shape: this fails to
- * compile when they part. (The core knows no zod; the schema describes what it returns.)
- */
-export const SAME_ADOPTION_SHAPE: [z.infer<typeof adoptionSchema>, NullsLeftOut<AdoptionPlan>] = [
-  {} as NullsLeftOut<AdoptionPlan>,
-  {} as z.infer<typeof adoptionSchema>,
-];

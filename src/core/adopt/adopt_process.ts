@@ -8,7 +8,7 @@
  * under the default label, waiting for the port it held.
  */
 import { CannotAdoptError } from "../errors.ts";
-import type { StartResult, WaitOptions } from "../hub.ts";
+import type { WaitOptions } from "../hub.ts";
 import { ProcessTree } from "../process/tree.ts";
 import { stopTree } from "../process/tree_stop.ts";
 import { startWhenReady } from "../ready/readiness.ts";
@@ -18,6 +18,7 @@ import { STOP_GRACE_SECONDS } from "../supervisor/limits.ts";
 import { type AdoptionPlan, prepareAdoption } from "./adoption_plan.ts";
 import type { z } from "zod";
 import type { adoptRequestSchema } from "../wire/requests.ts";
+import type { adoptResultSchema } from "../wire/results.ts";
 
 export type { AdoptionPlan };
 
@@ -37,17 +38,9 @@ export type AdoptRequest = z.infer<typeof adoptRequestSchema>;
 
 /**
  * What the adopt verb answers: the plan and `adopted: false` until consent is given; then the
- * process started in its place (as a start answers, with the wait for the port it held) and
- * how the old tree ended.
+ * process started in its place and how the old tree ended (see wire/results.ts).
  */
-export type AdoptResult =
-  | { adopted: false; adoption: AdoptionPlan }
-  | (StartResult & {
-    adopted: true;
-    adoption: AdoptionPlan;
-    /** The signal that ended the old tree (SIGKILL when SIGTERM's grace ran out). */
-    stopped_with: "SIGTERM" | "SIGKILL" | null;
-  });
+export type AdoptResult = z.infer<typeof adoptResultSchema>;
 
 /**
  * Looks at the process and, with `confirm`, stops its tree and starts its command under

@@ -21,32 +21,14 @@ import {
 import { processStartToken, processTable } from "../system/processes.ts";
 import { describeLimits, interactiveShell, isLauncher } from "./_launchers.ts";
 import type { AdoptRequest } from "./adopt_process.ts";
+import type { z } from "zod";
+import type { adoptionPlanSchema } from "../wire/results.ts";
 
 /** What to adopt: a pid, or the port its holder listens on. */
 export type AdoptionRequest = Pick<AdoptRequest, "pid" | "port">;
 
-/** What adopting would do, as every door shows it before asking. */
-export interface AdoptionPlan {
-  /** The process whose tree would be stopped. */
-  pid: number;
-  /** The process named (or holding the port), when it is a child of `pid`'s launcher. */
-  named_pid: number;
-  /** The command that would run in its place. */
-  command: string;
-  working_directory: string;
-  /** The label it would run under (the default label of that command and folder). */
-  label: string;
-  /** How many variables of its environment it would get (null: unreadable, the server's). */
-  environment_variables: number | null;
-  /** The ports its tree listens on now. */
-  ports: number[];
-  /** The port waited for after the start, or null when it held none. */
-  wait_for_port: number | null;
-  /** The interactive shell it was started from, whose terminal will see it end, if any. */
-  terminal: string | null;
-  /** What could not be read exactly. */
-  limits: string[];
-}
+/** What adopting would do, as every door shows it before asking (see wire/results.ts). */
+export type AdoptionPlan = z.infer<typeof adoptionPlanSchema>;
 
 /** A plan, with what carrying it out needs and no door shows. */
 export interface PreparedAdoption {

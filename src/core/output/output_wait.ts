@@ -7,14 +7,7 @@ import { InvalidArgumentError } from "../errors.ts";
 import { stripAnsi } from "./ansi.ts";
 import { decodeCursor } from "./cursor.ts";
 import { compilePattern, type LinePattern } from "./line_pattern.ts";
-import {
-  cursorLogId,
-  ERR_MARK,
-  type OutputHub,
-  type OutputPage,
-  type OutputRequest,
-  readOutput,
-} from "./query.ts";
+import { cursorLogId, ERR_MARK, type OutputHub, type OutputRequest, readOutput } from "./query.ts";
 import type { WaitOptions } from "../hub.ts";
 import { runWait } from "../wait_engine.ts";
 import type { ManagedProcess } from "../process/managed_process.ts";
@@ -23,24 +16,16 @@ import type { ProcessEvent, ProcessInfo } from "../types.ts";
 import { waitTimeoutMs } from "../wait_timeout.ts";
 import type { z } from "zod";
 import type { outputWaitRequestSchema } from "../wire/requests.ts";
+import type { outputWaitOutcomeSchema, waitedOutputPageSchema } from "../wire/results.ts";
 
 /** `output` with its wait: what to wait for before the read. */
 export type OutputWaitRequest = z.infer<typeof outputWaitRequestSchema>;
 
 /** How the wait ended. */
-export interface OutputWaitOutcome {
-  /** ready: a line matched; exited: the process ended (first); timeout: neither in time. */
-  wait_result: "ready" | "exited" | "timeout";
-  /** The line that matched wait_for_log (escapes stripped), or null. */
-  matched_line: string | null;
-  /** How the process ended, when it did. */
-  exit_code?: number | null;
-  exit_signal?: string | null;
-  waited_ms: number;
-}
+export type OutputWaitOutcome = z.infer<typeof outputWaitOutcomeSchema>;
 
 /** The read, and the wait's outcome when one was asked for. */
-export type WaitedOutputPage = OutputPage & Partial<OutputWaitOutcome>;
+export type WaitedOutputPage = z.infer<typeof waitedOutputPageSchema>;
 
 /**
  * Reads output as readOutput does; with wait_for_log or wait_for_exit, first waits until the

@@ -20,9 +20,10 @@ import {
 import { fitBytes, type KeptLine, MatchGroups, NewestLines } from "./window.ts";
 import { parseTime } from "./time_filter.ts";
 import type { Hub } from "../hub.ts";
-import type { OutputResult, ProcessInfo, StreamName } from "../types.ts";
+import type { ProcessInfo, StreamName } from "../types.ts";
 import type { z } from "zod";
 import type { outputRequestSchema } from "../wire/requests.ts";
+import type { outputPageSchema } from "../wire/results.ts";
 import {
   DEFAULT_LINES,
   DEFAULT_MAX_BYTES,
@@ -41,24 +42,8 @@ export const ERR_MARK = "[err] ";
 /** What `output` takes: the tail query plus cursor, grep, context, ANSI and byte options. */
 export type OutputRequest = z.infer<typeof outputRequestSchema>;
 
-/** What `output` returns. */
-export interface OutputPage extends OutputResult {
-  /** Arrival time of the first and last line returned (UTC ISO), null when none. */
-  first_time: string | null;
-  last_time: string | null;
-  /** With `timestamps`: each line's arrival time (UTC ISO; "" for a separator). */
-  times?: string[];
-  /** Pass back as `cursor` to get only lines stored after this read. */
-  next_cursor: string;
-  /** Lines in the range read that met the request (time window, cursor, grep). */
-  matched_lines: number;
-  /** Of those, how many are not in `output` (kept out by `lines` or `max_bytes`). */
-  omitted_lines: number;
-  /** Lines after the cursor that were dropped by the disk cap before this read. */
-  skipped_lines: number;
-  /** Whether the scan stopped at its time budget; next_cursor then points where it stopped. */
-  search_cut: boolean;
-}
+/** What `output` returns (see wire/results.ts). */
+export type OutputPage = z.infer<typeof outputPageSchema>;
 
 /** What reading output needs of the hub: the process's record, for where its output is. */
 export type OutputHub = Pick<Hub, "get">;

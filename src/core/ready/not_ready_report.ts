@@ -6,6 +6,8 @@ import { stripAnsi } from "../output/ansi.ts";
 import { OutputReader } from "../output/output_reader.ts";
 import { addressInUse, conflictFromOutput, foreignHolder } from "../ports/conflict.ts";
 import type { PortHolderInfo } from "../errors.ts";
+import type { z } from "zod";
+import type { notReadyReportSchema } from "../wire/results.ts";
 import type { Hub } from "../hub.ts";
 import type { ProcessInfo, ProcessTarget } from "../types.ts";
 
@@ -16,13 +18,7 @@ const TAIL_LINE_CHARS = 500;
 const SCAN_LINES = 200;
 
 /** Why a wait ended without the program ready: its output tails and any port conflict. */
-export interface NotReadyReport {
-  /** Exited or timed out: the newest lines of each stream since this start. */
-  stderr_tail: string[];
-  stdout_tail: string[];
-  /** Who holds the port when the program could not get it, or null. */
-  port_conflict: PortHolderInfo | null;
-}
+export type NotReadyReport = z.infer<typeof notReadyReportSchema>;
 
 /**
  * The output tails of the run `started` describes and, if the program could not get its port

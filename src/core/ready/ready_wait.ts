@@ -7,13 +7,15 @@
 import { backlogEvents } from "../supervisor/backlog.ts";
 import { stripAnsi } from "../output/ansi.ts";
 import { type Conditions, describeConditions } from "./conditions.ts";
-import { explainNotReady, type NotReadyReport } from "./not_ready_report.ts";
+import { explainNotReady } from "./not_ready_report.ts";
 import { portListens, urlAnswers } from "./probes.ts";
 import type { WaitOptions } from "../hub.ts";
 import { runWait } from "../wait_engine.ts";
 import type { ManagedProcess } from "../process/managed_process.ts";
 import type { Supervision } from "../supervisor/supervision.ts";
 import type { ProcessEvent, ProcessInfo } from "../types.ts";
+import type { z } from "zod";
+import type { readyOutcomeSchema } from "../wire/results.ts";
 
 /**
  * Whether an ended program left processes running that a wait should go on for: it exited
@@ -28,16 +30,8 @@ function leftBehind(entry: ManagedProcess, process: ProcessInfo, forPortOrUrl: b
 /** How often the port and URL are tried. */
 const POLL_MS = 200;
 
-/** How a wait ended, with what explains it. */
-export interface ReadyOutcome extends NotReadyReport {
-  ready: boolean;
-  wait_result: "ready" | "exited" | "timeout";
-  /** The conditions not met when the wait ended, e.g. `["port 3000"]`; empty when ready. */
-  not_met: string[];
-  /** The output line that matched wait_for_log (escapes stripped), or null. */
-  matched_line: string | null;
-  waited_ms: number;
-}
+/** How a wait ended, with what explains it (see wire/results.ts). */
+export type ReadyOutcome = z.infer<typeof readyOutcomeSchema>;
 
 /** Waits for the conditions on the run that `started` describes; see the module comment. */
 export async function waitUntilReady(

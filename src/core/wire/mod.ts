@@ -26,3 +26,15 @@ export {
   startRequestSchema,
   stopOptionsSchema,
 } from "./requests.ts";
+export {
+  adoptionPlanSchema,
+  adoptResultSchema,
+  notReadyReportSchema,
+  outputPageSchema,
+  outputWaitOutcomeSchema,
+  readyOutcomeSchema,
+  startResultSchema,
+  waitedOutputPageSchema,
+  waitResultSchema,
+} from "./results.ts";
+export { errorBodySchema, healthSchema } from "./api_bodies.ts";
