@@ -95,7 +95,7 @@ try {
 
   await using browser = await openBrowser();
   const page = await browser.newPage({
-    viewport: { width: 1280, height: 800 },
+    viewport: { width: 1280, height: 940 },
     colorScheme: scheme,
   });
   await page.addInitScript(
