@@ -143,6 +143,35 @@ export function writeSavedRecord(dataDir: string, fields: Record<string, unknown
 }
 
 /** Polls `probe` until it returns a truthy value or the deadline passes. */
+/**
+ * The events of a follow stream (`GET /api/hub/follow`), its backlog first, up to the
+ * process's final exit (one no restart follows); the stream is then left. Lines are parsed
+ * once it is over, so the reader keeps up with a flood as a plain read of the body would.
+ */
+export async function followedUntilExit(response: Response): Promise<any[]> {
+  const rows: string[] = [];
+  let rest = "";
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  try {
+    for (let over = false; !over;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      const lines = (rest + value).split("\n");
+      rest = lines.pop()!;
+      for (const line of lines) {
+        rows.push(line);
+        over ||= line.startsWith('{"type":"exit"') && !JSON.parse(line).restarting;
+      }
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
+  }
+  return rows.filter(Boolean).flatMap((row) => {
+    const record = JSON.parse(row);
+    return record.type === "following" ? record.backlog : [record];
+  });
+}
+
 export async function waitFor<T>(
   what: string,
   probe: () => T | false | null | undefined | Promise<T | false | null | undefined>,

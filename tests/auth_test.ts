@@ -27,7 +27,6 @@ function routes(pid: number): [string, string, string | undefined][] {
     ["GET", "/api/health", undefined],
     ["POST", "/api/hub/output", json({ pid })],
     ["POST", "/api/hub/restart", json({ pid })],
-    ["GET", `/api/follow?pid=${pid}&lines=10`, undefined],
     ["POST", "/api/hub/list", "{}"],
     ["POST", "/api/hub/stop", json({ pid })],
     ["POST", "/api/hub/start", json({ command: "touch pwned", working_directory: "/tmp" })],
@@ -219,7 +218,7 @@ hubTest("at most 64 log followers at once; the next gets a clear 429", async (hu
     command_or_label: "./ticker.sh",
     working_directory: FIXTURES,
   });
-  const follow = () => hub.fetch(`/api/follow?pid=${started.pid}&lines=1`);
+  const follow = () => hub.fetch(`/api/hub/follow?pid=${started.pid}&lines=1`);
   const open: Response[] = [];
   try {
     for (let i = 0; i < 64; i++) {

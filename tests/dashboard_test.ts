@@ -268,7 +268,7 @@ Deno.test({
               headers: { "content-type": "text/plain" },
               body: JSON.stringify(start),
             }),
-            follow: await attempt(`${base}/api/follow?pid=1&lines=1`, {}),
+            follow: await attempt(`${base}/api/hub/follow?pid=1&lines=1`, {}),
           };
         }, { base: hub.base, start });
         assert.deepEqual(attempts, {

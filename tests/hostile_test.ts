@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { ProtocolError } from "@modelcontextprotocol/client";
 import { OutputReader } from "../src/core/output/output_reader.ts";
-import { connectMcp, hubTest, startHub, type TestHub, waitFor } from "./_hub.ts";
+import { connectMcp, followedUntilExit, hubTest, startHub, type TestHub, waitFor } from "./_hub.ts";
 
 /** The server's resident size in kB, from /proc. */
 async function serverRssKb(hub: TestHub): Promise<number> {
@@ -301,7 +301,7 @@ hubTest(
       command_or_label: "while [ ! -e go ]; do sleep 0.05; done; seq 1 1000000",
       working_directory: hub.dataDir,
     });
-    const response = await hub.fetch(`/api/follow?pid=${body.pid}&lines=0`);
+    const response = await hub.fetch(`/api/hub/follow?pid=${body.pid}&lines=0`);
     await Deno.writeTextFile(`${hub.dataDir}/go`, "");
     // Read nothing until the flood is over.
     await peakRssUntilEnded(hub, body.pid);
@@ -309,9 +309,14 @@ hubTest(
     // Queued without a limit, this flood held about 660 MB in the server (measured); with the
     // queue limited it peaked near 300 MB.
     assert.ok(rssKb < 450 * 1024, `server RSS ${rssKb} kB`);
-    const text = await response.text();
-    assert.match(text, /\[persistproc\] \d+ line\(s\) skipped: this reader fell behind/);
-    assert.match(text, /"type":"exit"/);
+    const events = await followedUntilExit(response);
+    assert.ok(
+      events.some((e) =>
+        e.type === "line" &&
+        /^\[persistproc\] \d+ line\(s\) skipped: this reader fell behind/.test(e.text)
+      ),
+    );
+    assert.equal(events.at(-1).type, "exit");
     const stored = (await Deno.readTextFile(`${body.log_dir}/stdout.spool`)).split("\n").filter(
       Boolean,
     );
@@ -330,7 +335,7 @@ hubTest(
       working_directory: hub.dataDir,
     });
     assert.ok(body.pid, JSON.stringify(body));
-    const response = await hub.fetch(`/api/follow?pid=${body.pid}&lines=0`);
+    const response = await hub.fetch(`/api/hub/follow?pid=${body.pid}&lines=0`);
     await Deno.writeTextFile(`${hub.dataDir}/go-long`, "");
     try {
       const peakKb = await peakRssUntilEnded(hub, body.pid);

@@ -3,7 +3,7 @@
  * on macOS): bounded disk, and not one line lost to the copy-and-empty of the spool.
  */
 import assert from "node:assert/strict";
-import { startHub, waitFor } from "./_hub.ts";
+import { followedUntilExit, startHub, waitFor } from "./_hub.ts";
 
 Deno.test("rotation loses no line: a follower reads every line of a counter that writes through 100+ rotations", async () => {
   await using hub = await startHub(["--log-max-bytes", String(64 * 1024)], {
@@ -18,29 +18,27 @@ Deno.test("rotation loses no line: a follower reads every line of a counter that
     working_directory: hub.dataDir,
   });
   // Bounded: a tree left paused would otherwise hang here until the runner gives up.
-  const response = await hub.fetch(`/api/follow?pid=${body.pid}&lines=0`, {
+  const response = await hub.fetch(`/api/hub/follow?pid=${body.pid}&lines=0`, {
     signal: AbortSignal.timeout(120_000),
   });
   await Deno.writeTextFile(`${hub.dataDir}/go`, "");
+  // The lines in order: the numbers 0 to 799,999, then "end" (line 800,000).
   let next = 0;
   const gaps: string[] = [];
-  let ended = false;
-  for (const row of (await response.text()).split("\n")) {
-    if (!row) continue;
-    const event = JSON.parse(row);
+  for (const event of await followedUntilExit(response)) {
     if (event.type !== "line") continue;
-    // A follower that falls behind is told how many lines it skipped: those are not lost.
+    // A follower that falls behind is told how many lines it skipped (perhaps "end" too):
+    // those are not lost.
     const skipped = /^\[persistproc\] (\d+) line\(s\) skipped/.exec(event.text);
     if (skipped) next += Number(skipped[1]);
-    else if (event.text === "end") ended = true;
     else {
-      if (Number(event.text) !== next) gaps.push(`${next - 1} then ${event.text}`);
-      next = Number(event.text) + 1;
+      const line = event.text === "end" ? 800_000 : Number(event.text);
+      if (line !== next) gaps.push(`${next - 1} then ${event.text}`);
+      next = line + 1;
     }
   }
   assert.deepEqual(gaps, [], "lines missing between");
-  assert.equal(next, 800_000);
-  assert.ok(ended, "the follower read to the end");
+  assert.equal(next, 800_001, "the follower read (or was told it skipped) every line to the end");
   const [listed] = (await hub.api("list", { pid: body.pid })).body.processes;
   assert.match(listed.log_warning, /disk bounded by rotation/);
 });

@@ -1,8 +1,7 @@
 /**
- * The follow streams of the JSON API: a process's backlog and live events as NDJSON. The
- * door's stream (`GET /api/follow`, for the page) ends after the process's
- * final exit; the hub's (`GET /api/hub/follow`, for a client's Hub.follow) first sends the
- * process and its backlog as one `following` record, then every event until the client leaves.
+ * The follow stream of the JSON API (`GET /api/hub/follow`, for a client's Hub.follow and the
+ * page): a process and its backlog as one `following` record, then every live event as NDJSON
+ * until the reader leaves (the CLI's `run` and the page leave after the final exit).
  */
 import {
   type ErrorBody,
@@ -22,12 +21,11 @@ const FOLLOW_QUEUE_LIMIT = 16 * 1024 * 1024;
 const MAX_FOLLOWERS = 64;
 
 /**
- * Streams a process's events as NDJSON: for the door (`hub` false) the backlog as line events,
- * then live events until the final exit; for a hub client, a {@link FollowingRecord}, then
- * live events until it leaves. Beyond {@link MAX_FOLLOWERS} open streams, a new one is
- * refused with 429.
+ * Streams a process's events as NDJSON: a {@link FollowingRecord}, then live events until the
+ * reader leaves or the server shuts down. Beyond {@link MAX_FOLLOWERS} open streams, a new one
+ * is refused with 429.
  */
-export async function followStream(ctx: ApiContext, url: URL, hub: boolean): Promise<Response> {
+export async function followStream(ctx: ApiContext, url: URL): Promise<Response> {
   if (ctx.streams.size >= MAX_FOLLOWERS) {
     return Response.json(
       {
@@ -75,7 +73,6 @@ export async function followStream(ctx: ApiContext, url: URL, hub: boolean): Pro
       enqueue({ type: "line", stream: "stderr", time: new Date().toISOString(), text });
     }
     enqueue(event);
-    if (!hub && event.type === "exit" && !event.restarting) close();
   }
   function enqueue(record: ProcessEvent | FollowingRecord) {
     controller.enqueue(encoder.encode(JSON.stringify(record) + "\n"));
@@ -92,14 +89,7 @@ export async function followStream(ctx: ApiContext, url: URL, hub: boolean): Pro
         } catch { /* already closed */ }
       };
       ctx.streams.add(close);
-      if (hub) enqueue({ type: "following", process, backlog });
-      else {
-        for (const event of backlog) send(event);
-        // The door's reader learns at once that there is nothing live to wait for.
-        if (process.status !== "running" && pending.length === 0) {
-          send({ type: "exit", process, restarting: false });
-        }
-      }
+      enqueue({ type: "following", process, backlog });
       for (const event of pending.splice(0)) send(event);
     },
     cancel() {

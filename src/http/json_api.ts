@@ -1,6 +1,6 @@
 /**
  * The small HTTP/JSON API the CLI (and the page) use: the hub's verbs (`/api/hub/<verb>`, see
- * hub_routes.ts), live follow streams (follow_stream.ts), the event stream (event_stream.ts),
+ * hub_routes.ts), a process's follow stream (follow_stream.ts), the event stream (event_stream.ts),
  * health and shutdown. It is the one JSON API: the MCP tools are served at /mcp only.
  */
 import { type ErrorBody, type Health, type Hub, InvalidArgumentError } from "../core/mod.ts";
@@ -34,8 +34,7 @@ export async function handleApi(
 ): Promise<Response | null> {
   const path = url.pathname.replace(/\/+$/, "");
   if (path === "/api/health" && request.method === "GET") return Response.json(ctx.health);
-  if (path === "/api/follow" && request.method === "GET") return followStream(ctx, url, false);
-  if (path === "/api/hub/follow" && request.method === "GET") return followStream(ctx, url, true);
+  if (path === "/api/hub/follow" && request.method === "GET") return followStream(ctx, url);
   if (path === "/api/hub/events" && request.method === "GET") return eventStream(ctx, url);
   if (request.method !== "POST") return null;
   // A JSON content type cannot be sent cross-site without a CORS preflight, which we never grant.

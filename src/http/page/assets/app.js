@@ -59,7 +59,7 @@ async function call(path, args) {
 }
 
 function followOutput(pid, lines, signal) {
-  return request("/api/follow?pid=" + encodeURIComponent(pid) + "&lines=" + lines, { signal });
+  return request("/api/hub/follow?pid=" + encodeURIComponent(pid) + "&lines=" + lines, { signal });
 }
 
 const byId = (id) => document.getElementById(id);

@@ -120,11 +120,22 @@ class LogView {
       const body = await response.json().catch(() => null);
       throw new Error(body && body.error ? body.error.message : "HTTP " + response.status);
     }
-    await readNdjson(response, (record) => this.receive(record));
+    // The stream goes on after the process's final exit; the view stops reading there.
+    await readNdjson(response, (record) => {
+      this.receive(record);
+      return !this.ended;
+    });
   }
 
   receive(event) {
-    if (event.type === "line") {
+    if (event.type === "following") {
+      // The stream's first record: the process and its stored lines.
+      for (const line of event.backlog) this.receive(line);
+      // Nothing live to wait for: say how it ended.
+      if (event.process.status !== "running") {
+        this.receive({ type: "exit", process: event.process, restarting: false });
+      }
+    } else if (event.type === "line") {
       this.push({ kind: "line", stream: event.stream, time: event.time, text: event.text });
     } else if (event.type === "start") {
       this.push({
@@ -291,7 +302,10 @@ class LogView {
   }
 }
 
-/** Gives `receive` each record of an NDJSON response, as it arrives, until the stream ends. */
+/**
+ * Gives `receive` each record of an NDJSON response, as it arrives, until the stream ends or
+ * `receive` returns false (the stream is then left).
+ */
 async function readNdjson(response, receive) {
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
@@ -301,6 +315,8 @@ async function readNdjson(response, receive) {
     buffer += value;
     const lines = buffer.split("\n");
     buffer = lines.pop();
-    for (const line of lines) if (line) receive(JSON.parse(line));
+    for (const line of lines) {
+      if (line && receive(JSON.parse(line)) === false) return void reader.cancel();
+    }
   }
 }
