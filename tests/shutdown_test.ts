@@ -56,16 +56,20 @@ Deno.test("a wait pending at shutdown is answered 'shutting down', and shutdown 
   }
 });
 
-Deno.test("a foreground server's last line says it stopped, why, and which processes it stopped", async () => {
+Deno.test("a foreground server's last line, and shutdown's, say it stopped and which processes it stopped", async () => {
   const target = { port: freePort(), dataDir: await Deno.makeTempDir({ prefix: "persistproc-" }) };
-  let pid: number | undefined;
+  const pids: number[] = [];
+  const start = async (label: string) => {
+    const started = await cli(target, ["start", "--label", label, "sleep", "1000"]);
+    assert.equal(started.code, 0, started.stderr);
+    pids.push(Number(/\(PID (\d+)\)/.exec(started.stdout)![1]));
+    return pids.at(-1);
+  };
   try {
     {
       await using server = new CliProcess(target, ["serve"]);
       await server.waitForOutput(/^persistproc listening on /m, "stdout");
-      const started = await cli(target, ["start", "--label", "sleeper", "sleep", "1000"]);
-      assert.equal(started.code, 0, started.stderr);
-      pid = Number(/\(PID (\d+)\)/.exec(started.stdout)![1]);
+      const pid = await start("sleeper");
       server.kill("SIGINT");
       const { code, stdout } = await server.result();
       assert.equal(code, 0, stdout);
@@ -78,20 +82,27 @@ Deno.test("a foreground server's last line says it stopped, why, and which proce
         ),
       );
     }
+    // persistproc shutdown says what it stopped too.
     await using again = new CliProcess(target, ["serve", "--quiet"]);
     await again.waitForOutput(/^persistproc listening on /m, "stdout");
-    assert.equal((await cli(target, ["shutdown"])).code, 0);
+    const pid = await start("napper");
+    const shutdown = await cli(target, ["shutdown"]);
+    assert.equal(shutdown.code, 0, shutdown.stderr);
+    const stopped = `it stopped 1 process: 'napper' \\(PID ${pid}\\)$`;
+    assert.match(
+      shutdown.stderr,
+      new RegExp(`^persistproc server on port ${target.port} stopped; ${stopped}`, "m"),
+    );
     const { stdout } = await again.result();
     assert.match(
       stdout,
       new RegExp(
-        `^persistproc server on port ${target.port} stopped \\(shutdown requested\\); ` +
-          "no process was running$",
+        `^persistproc server on port ${target.port} stopped \\(shutdown requested\\); ${stopped}`,
         "m",
       ),
     );
   } finally {
-    if (pid !== undefined) killGroup(pid);
+    for (const pid of pids) killGroup(pid);
     await Deno.remove(target.dataDir, { recursive: true });
   }
 });

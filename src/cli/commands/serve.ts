@@ -9,10 +9,8 @@ import { UsageError } from "../args.ts";
 import { AGENT_NAMES, agentSetupText } from "../agent_setup.ts";
 import { defineCommand } from "../command.ts";
 import { printErr, printError, printOut } from "../print.ts";
-import { displayName } from "../process_name.ts";
+import { describeServerEnding } from "../server_ending.ts";
 import { DEFAULT_PORT, type Settings } from "../settings.ts";
-import type { ServerEnding } from "../../server/run_server.ts";
-import type { ProcessInfo } from "../../core/mod.ts";
 
 /** The `serve` subcommand. */
 export const serveCommand = defineCommand({
@@ -94,7 +92,7 @@ Flags:
           else if (!values.quiet) printOut(setupHint(settings.port));
         },
       });
-      printOut(describeEnding(settings.port, ending));
+      printOut(describeServerEnding(settings.port, ending));
     } catch (error) {
       if (!isPortInUse(error)) throw error;
       if (error.isPersistproc) {
@@ -110,38 +108,6 @@ Flags:
     return 0;
   },
 });
-
-/** How many processes the last line names before it only counts the rest. */
-const NAMED_AT_MOST = 5;
-
-/**
- * The server's last line: why it stopped and what it did with the processes it ran:
- * `persistproc server on port 8947 stopped (SIGINT); it stopped 2 processes: 'web' (PID 12345), ...`.
- */
-function describeEnding(port: number, ending: ServerEnding): string {
-  const why = ending.reason === "request" ? "shutdown requested" : ending.reason;
-  return `persistproc server on port ${port} stopped (${why}); ${whatItStopped(ending)}`;
-}
-
-function whatItStopped({ stopped, leftRunning }: ServerEnding): string {
-  if (stopped === null) return "which processes ran is not known (see the error above)";
-  if (stopped.length === 0) return "no process was running";
-  const names = (processes: ProcessInfo[]) =>
-    processes.slice(0, NAMED_AT_MOST).map((p) => `${displayName(p)} (PID ${p.pid})`).join(", ") +
-    (processes.length > NAMED_AT_MOST ? ` and ${processes.length - NAMED_AT_MOST} more` : "");
-  if (leftRunning === null) return `it stopped ${count(stopped.length)}: ${names(stopped)}`;
-  const ended = stopped.filter((p) => !leftRunning.includes(p));
-  return [
-    ...(ended.length ? [`it stopped ${count(ended.length)}: ${names(ended)}`] : []),
-    ...(leftRunning.length
-      ? [`${count(leftRunning.length)} did not end in time: ${names(leftRunning)}`]
-      : []),
-  ].join("; ");
-}
-
-function count(n: number): string {
-  return `${n} process${n === 1 ? "" : "es"}`;
-}
 
 /**
  * The short banner's last lines: the one command that prints an agent's set-up and how to stop.

@@ -9,6 +9,8 @@ import { defineCommand } from "../command.ts";
 import { explainRefusal } from "../connect.ts";
 import { printErr } from "../print.ts";
 import { clientToken } from "../settings.ts";
+import { whatItStopped } from "../server_ending.ts";
+import type { ProcessInfo } from "../../core/mod.ts";
 
 /** How long to wait for the server to go after asking it to: it stops every process first. */
 const SHUTDOWN_TIMEOUT_MS = 30_000;
@@ -18,14 +20,18 @@ export const shutdownCommand = defineCommand({
   names: ["shutdown"],
   summary: "stop the server and every process it manages",
   usage: "persistproc shutdown",
-  details: `Asks the server on the port to stop every process it manages and exit, and waits
-until it has. When no server is running, says so and succeeds.`,
+  details: `Asks the server on the port to stop every process it manages and exit, waits
+until it has, and says which processes it stopped. When no server is running, says so
+and succeeds.`,
   flags: {},
   async run({ positionals, settings }) {
     if (positionals.length > 0) throw new UsageError("shutdown takes no arguments");
     const client = new HubClient({ port: settings.port, token: clientToken(settings) });
+    let running: ProcessInfo[] | null;
     try {
       await client.health();
+      // To say what the shutdown stopped; an answer it cannot give leaves that out.
+      running = await client.list({ status: "running" }).catch(() => null);
       await client.shutdown();
     } catch (error) {
       if (!(error instanceof ServerUnreachableError)) throw explainRefusal(settings, error);
@@ -39,7 +45,10 @@ until it has. When no server is running, says so and succeeds.`,
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    printErr(`persistproc server on port ${settings.port} stopped`);
+    const stopped = running === null
+      ? ""
+      : `; ${whatItStopped({ stopped: running, leftRunning: null })}`;
+    printErr(`persistproc server on port ${settings.port} stopped${stopped}`);
     return 0;
   },
 });
