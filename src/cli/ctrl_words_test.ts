@@ -1,27 +1,11 @@
 import assert from "node:assert/strict";
 import type { WaitedCtrlResult } from "../client/api.ts";
 import { describeCtrl } from "./ctrl_words.ts";
+import { processInfo } from "./_process_fixture.ts";
 
 function restart(fields: Partial<WaitedCtrlResult>): WaitedCtrlResult {
-  return {
-    action: "restart",
-    pid: 7,
-    label: "web",
-    command_line: "node server.js",
-    command: ["node", "server.js"],
-    working_directory: "/app",
-    status: "running",
-    start_time: "2026-11-22T10:00:00.000Z",
-    end_time: null,
-    exit_code: null,
-    exit_signal: null,
-    restarts: 1,
-    started_by: null,
-    assigned_port: null,
-    log_dir: "/logs/web",
-    ports: [],
-    ...fields,
-  };
+  const process = processInfo({ pid: 7, label: "web", command_line: "node server.js" });
+  return { action: "restart", ...process, restarts: 1, ports: [], ...fields };
 }
 
 Deno.test("a restart whose new run listens on the old run's port says so, not that it was freed", () => {

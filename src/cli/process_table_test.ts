@@ -1,27 +1,9 @@
 import assert from "node:assert/strict";
 import { stripVTControlCharacters } from "node:util";
-import type { ProcessInfo } from "../core/types.ts";
+import { processInfo } from "./_process_fixture.ts";
 import { formatProcessTable, formatStarted } from "./process_table.ts";
 
-function info(overrides: Partial<ProcessInfo>): ProcessInfo {
-  return {
-    pid: 1,
-    label: "x",
-    command_line: "x",
-    command: ["x"],
-    working_directory: "/",
-    status: "running",
-    start_time: new Date(2026, 10, 22, 9, 5, 7).toISOString(),
-    end_time: null,
-    exit_code: null,
-    exit_signal: null,
-    restarts: 0,
-    started_by: null,
-    assigned_port: null,
-    log_dir: "",
-    ...overrides,
-  };
-}
+const info = processInfo;
 
 const now = new Date(2026, 10, 22, 18, 0, 0);
 

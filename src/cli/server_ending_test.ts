@@ -1,24 +1,9 @@
 import assert from "node:assert/strict";
-import type { ProcessInfo } from "../core/mod.ts";
+import { processInfo } from "./_process_fixture.ts";
 import { describeServerEnding } from "./server_ending.ts";
 
-function process(pid: number, label: string): ProcessInfo {
-  return {
-    pid,
-    label,
-    command_line: "sleep 1000",
-    command: ["sleep", "1000"],
-    working_directory: "/app",
-    status: "running",
-    start_time: "2026-11-22T10:00:00.000Z",
-    end_time: null,
-    exit_code: null,
-    exit_signal: null,
-    restarts: 0,
-    started_by: null,
-    assigned_port: null,
-    log_dir: "",
-  };
+function process(pid: number, label: string) {
+  return processInfo({ pid, label, command_line: "sleep 1000" });
 }
 
 Deno.test("the server's last line says why it stopped and what became of its processes", () => {
