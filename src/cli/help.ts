@@ -3,9 +3,10 @@
  */
 
 import type { Command } from "./command.ts";
+import { DEFAULT_PORT } from "./settings.ts";
 
 const GLOBAL_FLAGS_HELP = `Global flags (before the command, or after a subcommand):
-  --port N          server port (env PERSISTPROC_PORT; default 8947)
+  --port N          server port (env PERSISTPROC_PORT; default ${DEFAULT_PORT})
   --data-dir DIR    where logs and state live (env PERSISTPROC_DATA_DIR;
                     default $XDG_DATA_HOME/persistproc, ~/.local/share/persistproc,
                     or the OS's equivalent)

@@ -28,7 +28,7 @@ export type {
   WaitOptions,
 } from "./hub.ts";
 export { logger } from "./logger.ts";
-export { MAX_AUTORESTARTS } from "./process/autorestart.ts";
+export { BACKOFF_FIRST_MS, BACKOFF_MAX_MS, MAX_AUTORESTARTS } from "./process/autorestart.ts";
 export { MAX_ENDED, STOP_GRACE_SECONDS } from "./supervisor/limits.ts";
 export { editDistance } from "./supervisor/target_resolution.ts";
 export { AUTORESTART_POLICIES, IF_RUNNING, PROCESS_STATUSES, STREAM_NAMES } from "./types.ts";

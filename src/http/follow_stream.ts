@@ -8,6 +8,7 @@ import {
   type Following,
   type FollowingRecord,
   InvalidArgumentError,
+  MAX_LINES,
   type ProcessEvent,
   type ProcessTarget,
 } from "../core/mod.ts";
@@ -39,7 +40,7 @@ export async function followStream(ctx: ApiContext, url: URL): Promise<Response>
     );
   }
   const lines = Number(url.searchParams.get("lines") ?? "100");
-  if (!Number.isInteger(lines) || lines < 0 || lines > 10_000) {
+  if (!Number.isInteger(lines) || lines < 0 || lines > MAX_LINES) {
     return errorResponse(
       new InvalidArgumentError(`Invalid lines "${url.searchParams.get("lines")}"`),
       url.pathname,

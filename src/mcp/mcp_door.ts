@@ -23,7 +23,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/server/validators/ajv";
 import { z } from "zod";
-import { InvalidArgumentError } from "../core/mod.ts";
+import { InvalidArgumentError, NO_WAIT_LIMIT } from "../core/mod.ts";
 import { ServerPool, type ToolCalls } from "./_server_pool.ts";
 import { describeIssues, RejectedArguments } from "./argument_errors.ts";
 import { clientFromImplementation, clientFromUserAgent, type ClientInfo } from "./client_info.ts";
@@ -39,7 +39,7 @@ export interface ServerIdentity {
 
 const INSTRUCTIONS =
   "persistproc owns the long-running processes of this machine (dev servers, watchers, databases) and shares them between agents and terminals. Before starting a server, call list: it may already run. Use output to read its logs, ctrl to start, stop or restart it; ctrl adopt takes over one started elsewhere (say, holding a needed port) once the user agrees. " +
-  "To be told when a process you started crashes instead of polling: in Claude Code, arm the Monitor tool with `persistproc events --follow --label LABEL --kind crashed,autorestart_gave_up` (each line it prints is one event; re-arm it when it ends); in Gemini CLI, Codex or any agent with background shell commands, run `persistproc wait LABEL` in the background: it ends when the process exits, printing how (its exit code and last stderr lines), with the process's exit code. output with wait_for_exit and wait_timeout 0 waits the same way, with no time limit.";
+  `To be told when a process you started crashes instead of polling: in Claude Code, arm the Monitor tool with \`persistproc events --follow --label LABEL --kind crashed,autorestart_gave_up\` (each line it prints is one event; re-arm it when it ends); in Gemini CLI, Codex or any agent with background shell commands, run \`persistproc wait LABEL\` in the background: it ends when the process exits, printing how (its exit code and last stderr lines), with the process's exit code. output with wait_for_exit and wait_timeout ${NO_WAIT_LIMIT} waits the same way, with no time limit.`;
 
 /**
  * Each tool's schemas as zod objects, built once: a server is built per request, and wrapping

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { MAX_ENDED, STOP_GRACE_SECONDS } from "../core/mod.ts";
+import { LIST_SCAN_MS } from "../core/ports/mod.ts";
 import * as wire from "../core/wire/mod.ts";
 import { omittable } from "./omittable.ts";
 
@@ -49,7 +50,9 @@ export const processInfoSchema = z.object({
   ),
   ports: omittable(
     wire.portsSchema,
-    "TCP ports on which it or any process it started listens (once ended: what it left running); in list, at most half a second old",
+    `TCP ports on which it or any process it started listens (once ended: what it left running); in list, at most ${
+      LIST_SCAN_MS / 1000
+    } s old`,
   ),
   log_dir: omittable(info.log_dir, "Only when asked: the directory of its stored output"),
   ended_by_shutdown: omittable(

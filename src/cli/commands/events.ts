@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import {
   eventLine,
   type EventQuery,
+  KEPT_EVENTS,
   KIND_FILTERS,
   type KindFilter,
 } from "../../core/events/mod.ts";
@@ -27,7 +28,9 @@ export const eventsCommand = defineCommand({
     "                 [--after ID] [--started-by WHO]",
   details: `Prints one line per event, oldest first, for example:
   persistproc: "api" (pid 12346) crashed: exit 1 at 14:12:31; last stderr: Error: listen EADDRINUSE :3000
-The server keeps the last 1,000 events, also across its restarts. Events of one kind
+The server keeps the last ${
+    KEPT_EVENTS.toLocaleString("en-US")
+  } events, also across its restarts. Events of one kind
 that come in a flood (a crash loop) are merged: one line, in its place in time, says how
 many and over how long ("crashed 4 times in 9 s, the last: exit 1 at 14:12:40").
 

@@ -18,7 +18,7 @@ import { displayName } from "../process_name.ts";
 import { describeCtrl, describeStart } from "../ctrl_words.ts";
 import { joinCommand } from "../../core/process/mod.ts";
 import { WORKING_DIRECTORY_FLAG } from "../target.ts";
-import { AUTORESTART_FLAG, autorestartPolicy } from "../autorestart_flag.ts";
+import { AUTORESTART_FLAG, autorestartPolicy, FIRST_S, MAX_S } from "../autorestart_flag.ts";
 import {
   awaitReady,
   findWaitedOn,
@@ -65,7 +65,7 @@ Flags (before COMMAND; everything after it belongs to COMMAND):
   --assign-port VAR   pass a free TCP port in variable VAR (e.g. PORT), the same one for
                       this label and directory while it is free
   --autorestart P     no (default), on-failure or always: the server starts it again
-                      when it ends by itself (backing off from 0.5 s to 30 s)
+                      when it ends by itself (backing off from ${FIRST_S} s to ${MAX_S} s)
   -C, --working-directory DIR   run in DIR instead of the current directory
 
 When it starts (or restarts) it, run can first wait until it is ready, saying how the wait

@@ -11,6 +11,10 @@ import { defineCommand } from "../command.ts";
 import { printErr, printError, printOut } from "../print.ts";
 import { describeServerEnding } from "../server_ending.ts";
 import { DEFAULT_PORT, type Settings } from "../settings.ts";
+import { DEFAULT_LOG_MAX_BYTES } from "../../core/output/mod.ts";
+
+/** The default output cap in MiB, as the help says it. */
+const DEFAULT_CAP_MIB = DEFAULT_LOG_MAX_BYTES / 2 ** 20;
 
 /** The `serve` subcommand. */
 export const serveCommand = defineCommand({
@@ -37,7 +41,7 @@ Flags:
                       user on this machine can then run commands as you
   --log-max-bytes N   output kept per stream and process (one older generation's worth
                       too); older bytes are freed as newer ones come
-                      (env PERSISTPROC_LOG_MAX_BYTES; default 16777216 = 16 MiB)
+                      (env PERSISTPROC_LOG_MAX_BYTES; default ${DEFAULT_LOG_MAX_BYTES} = ${DEFAULT_CAP_MIB} MiB)
   --claude-channel    also serve Claude Code's development channel at /channel, which
                       pushes crashes into interactive sessions started with
                       claude --dangerously-load-development-channels server:NAME
@@ -59,7 +63,7 @@ Flags:
     // Imported here so that client commands do not load the server and its MCP SDK.
     const { serve } = await import("../../server/run_server.ts");
     const cap = values["log-max-bytes"] ?? Deno.env.get("PERSISTPROC_LOG_MAX_BYTES") ??
-      "16777216";
+      String(DEFAULT_LOG_MAX_BYTES);
     if (!/^\d+$/.test(cap) || Number(cap) < 1024) {
       throw new UsageError(`Invalid log cap "${cap}": expected a number of bytes, at least 1024`);
     }

@@ -13,7 +13,7 @@ import { whatItStopped } from "../server_ending.ts";
 import type { ProcessInfo } from "../../core/mod.ts";
 
 /** How long to wait for the server to go after asking it to: it stops every process first. */
-const SHUTDOWN_TIMEOUT_MS = 30_000;
+const SHUTDOWN_TIMEOUT_S = 30;
 
 /** The `shutdown` subcommand. */
 export const shutdownCommand = defineCommand({
@@ -38,10 +38,12 @@ and succeeds.`,
       printErr(`no server running on port ${settings.port}`);
       return 0;
     }
-    const deadline = Date.now() + SHUTDOWN_TIMEOUT_MS;
+    const deadline = Date.now() + SHUTDOWN_TIMEOUT_S * 1000;
     while (await isUp(client)) {
       if (Date.now() > deadline) {
-        throw new Error(`The server on port ${settings.port} is still shutting down after 30 s`);
+        throw new Error(
+          `The server on port ${settings.port} is still shutting down after ${SHUTDOWN_TIMEOUT_S} s`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

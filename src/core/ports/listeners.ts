@@ -165,7 +165,7 @@ export function parsePs(text: string): Map<number, { pgid: number; command: stri
 }
 
 /** How long one scan answers `list` calls for the same processes. */
-const LIST_SCAN_MS = 500;
+export const LIST_SCAN_MS = 500;
 let lastScan: { key: string; at: number; result: Promise<Map<number, number[]>> } | null = null;
 
 /**

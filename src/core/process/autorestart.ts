@@ -9,6 +9,9 @@ import type { AutorestartPolicy } from "../supervisor/state_file.ts";
 
 /** Restarts in a row before autorestart gives up (unless told otherwise). */
 export const MAX_AUTORESTARTS = 10;
+/** The delay before the first autorestart, doubled after each quick failure up to the most. */
+export const BACKOFF_FIRST_MS = 500;
+export const BACKOFF_MAX_MS = 30_000;
 /** A run this long resets the backoff. */
 const STABLE_RUN_MS = 30_000;
 
@@ -43,8 +46,9 @@ export interface AutorestartState {
 /**
  * Keeps each process's policy and asks for a restart after it ends on its own: `always`, or
  * `on-failure` after a non-zero exit, a signal, or an end no server saw (its exit cannot be
- * known); never after a stop. The delay doubles from 0.5 s to 30 s with each quick failure in a
- * row, and it gives up after ten of them.
+ * known); never after a stop. The delay doubles from {@link BACKOFF_FIRST_MS} to
+ * {@link BACKOFF_MAX_MS} with each quick failure in a row, and it gives up after
+ * {@link MAX_AUTORESTARTS} of them.
  */
 export class Autorestarter {
   readonly #states = new Map<ManagedProcess, AutorestartState>();
@@ -139,7 +143,7 @@ export class Autorestarter {
       this.#decided(entry, { kind: "autorestart_gave_up", attempt: state.streak });
       return;
     }
-    this.#schedule(entry, Math.min(30_000, 500 * 2 ** state.streak));
+    this.#schedule(entry, Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** state.streak));
   }
 
   /** Counts a launch that the autorestart asked for. */
