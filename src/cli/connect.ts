@@ -7,7 +7,7 @@ import { basename } from "node:path";
 import { readToken, tokenFile } from "../data_dir/access_token.ts";
 import { connectOrStart } from "../client/autostart.ts";
 import { HubError, ServerUnreachableError } from "../client/client_errors.ts";
-import { HubClient } from "../client/hub_client.ts";
+import { HubClient, serverHealth } from "../client/hub_client.ts";
 import { printErr } from "./print.ts";
 import { PERMISSIONS, SERVER_V8_FLAGS } from "./permissions.ts";
 import { clientToken, type Settings } from "./settings.ts";
@@ -57,7 +57,7 @@ async function connectRunning(settings: Settings): Promise<HubClient> {
     token: clientToken(settings),
   });
   try {
-    await client.health();
+    await serverHealth(client.server);
   } catch (error) {
     if (error instanceof ServerUnreachableError) {
       throw new NoServerError(settings.port, { cause: error });

@@ -4,7 +4,7 @@
  */
 
 import { HubError, ServerUnreachableError } from "../client/client_errors.ts";
-import type { HubClient } from "../client/hub_client.ts";
+import { type HubClient, serverHealth } from "../client/hub_client.ts";
 import { followUntilExit } from "../client/follow_until_exit.ts";
 import { describeConflict, type ProcessEvent, type ProcessInfo } from "../core/mod.ts";
 import { describeEnding, exitCodeOf } from "./exit_status.ts";
@@ -301,7 +301,7 @@ const RESUME_BACKLOG = 10_000;
 async function waitForServer(client: HubClient, signal: AbortSignal): Promise<void> {
   while (!signal.aborted) {
     try {
-      await client.health();
+      await serverHealth(client.server);
       return;
     } catch {
       await new Promise((resolve) => setTimeout(resolve, 250));

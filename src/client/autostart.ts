@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { ensureToken, readToken } from "../data_dir/access_token.ts";
 import { assertPrivateDir, checkOwnFile } from "../data_dir/trust.ts";
 import { ServerStartError, ServerUnreachableError } from "./client_errors.ts";
-import { HubClient } from "./hub_client.ts";
+import { HubClient, serverHealth } from "./hub_client.ts";
 
 /** How to reach a server, and how to start one if nobody answers. */
 export interface AutostartOptions {
@@ -108,7 +108,7 @@ export async function connectOrStart(options: AutostartOptions): Promise<HubClie
     token: options.token ?? readToken(options.dataDir) ?? undefined,
   });
   try {
-    await found.health();
+    await serverHealth(found.server);
     return found;
   } catch (error) {
     if (!(error instanceof ServerUnreachableError)) throw error;
@@ -129,7 +129,7 @@ export async function connectOrStart(options: AutostartOptions): Promise<HubClie
     // one won the race for the port) still gets one last probe.
     const lastTry = gone || Date.now() >= deadline;
     try {
-      await client.health();
+      await serverHealth(client.server);
       return client;
     } catch (error) {
       if (!(error instanceof ServerUnreachableError)) throw error;

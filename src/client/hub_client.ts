@@ -40,37 +40,43 @@ export interface HubClientOptions {
 }
 
 /**
+ * Asks who listens on the server's port: persistproc's health (its version, pid, port and data
+ * directory). Not a Hub verb: it is about the connection, not the processes. Fails with code
+ * `not_persistproc` when another program answers, with the server's refusal when it wants
+ * another token, and with ServerUnreachableError when nothing answers.
+ */
+export async function serverHealth(server: HubClientOptions): Promise<Health> {
+  const response = await request(server, "GET", "/api/health");
+  if (response.status === 401 && response.headers.has("www-authenticate")) {
+    throw await errorFrom(response);
+  }
+  const body = await response.json().catch(() => null) as Partial<Health> | null;
+  if (!response.ok || body?.name !== "persistproc") {
+    throw new HubError(
+      "not_persistproc",
+      `Port ${server.port} is in use by another program`,
+      response.status,
+    );
+  }
+  return body as Health;
+}
+
+/**
  * Talks to one persistproc server. API refusals become `HubError`s carrying the server's
  * code; failing to connect at all becomes a `ServerUnreachableError`.
  */
 export class HubClient implements Hub {
+  /** Where the server listens, and the token sent to it (see serverHealth). */
+  readonly server: Readonly<HubClientOptions>;
   /** The port this client talks to. */
   readonly port: number;
   /** The server's origin, e.g. `http://127.0.0.1:8947`. */
   readonly baseUrl: string;
-  readonly #token: string | undefined;
 
   constructor(options: HubClientOptions) {
+    this.server = { ...options };
     this.port = options.port;
-    this.#token = options.token;
-    this.baseUrl = `http://${options.hostname ?? "127.0.0.1"}:${options.port}`;
-  }
-
-  /** Asks who is listening; fails with code `not_persistproc` when it is some other program. */
-  async health(): Promise<Health> {
-    const response = await this.#request("GET", "/api/health");
-    if (response.status === 401 && response.headers.has("www-authenticate")) {
-      throw await errorFrom(response);
-    }
-    const body = await response.json().catch(() => null) as Partial<Health> | null;
-    if (!response.ok || body?.name !== "persistproc") {
-      throw new HubError(
-        "not_persistproc",
-        `Port ${this.port} is in use by another program`,
-        response.status,
-      );
-    }
-    return body as Health;
+    this.baseUrl = originOf(options);
   }
 
   /**
@@ -252,28 +258,44 @@ export class HubClient implements Hub {
     }
   }
 
-  async #request(
+  #request(
     method: string,
     path: string,
     body?: unknown,
     signal?: AbortSignal,
   ): Promise<Response> {
-    try {
-      return await fetch(this.baseUrl + path, {
-        method,
-        signal,
-        headers: {
-          ...(body === undefined ? {} : { "content-type": "application/json" }),
-          // What the server records as who started a process.
-          "x-persistproc-client": "cli",
-          ...(this.#token ? { authorization: `Bearer ${this.#token}` } : {}),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      throw new ServerUnreachableError(this.port, { cause: error });
-    }
+    return request(this.server, method, path, body, signal);
+  }
+}
+
+/** The server's origin, e.g. `http://127.0.0.1:8947`. */
+function originOf(server: HubClientOptions): string {
+  return `http://${server.hostname ?? "127.0.0.1"}:${server.port}`;
+}
+
+/** One call to the server; not reaching it at all is a ServerUnreachableError. */
+async function request(
+  server: HubClientOptions,
+  method: string,
+  path: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<Response> {
+  try {
+    return await fetch(originOf(server) + path, {
+      method,
+      signal,
+      headers: {
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        // What the server records as who started a process.
+        "x-persistproc-client": "cli",
+        ...(server.token ? { authorization: `Bearer ${server.token}` } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ServerUnreachableError(server.port, { cause: error });
   }
 }
 

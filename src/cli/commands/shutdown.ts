@@ -3,7 +3,7 @@
  */
 
 import { ServerUnreachableError } from "../../client/client_errors.ts";
-import { HubClient } from "../../client/hub_client.ts";
+import { HubClient, serverHealth } from "../../client/hub_client.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { explainRefusal } from "../connect.ts";
@@ -29,7 +29,7 @@ and succeeds.`,
     const client = new HubClient({ port: settings.port, token: clientToken(settings) });
     let running: ProcessInfo[] | null;
     try {
-      await client.health();
+      await serverHealth(client.server);
       // To say what the shutdown stopped; an answer it cannot give leaves that out.
       running = await client.list({ status: "running" }).catch(() => null);
       await client.shutdown();
@@ -57,7 +57,7 @@ and succeeds.`,
 
 async function isUp(client: HubClient): Promise<boolean> {
   try {
-    await client.health();
+    await serverHealth(client.server);
     return true;
   } catch (error) {
     if (error instanceof ServerUnreachableError) return false;
