@@ -256,6 +256,7 @@ function contract(name: string, open: () => Promise<Subject>): void {
         ],
       );
       assert.ok(all.backlog.every((e) => e.label === "web"));
+      for (const event of all.backlog) assertShape(wire.hubEventSchema, event, event.kind);
       const cursor = all.backlog.at(-2)!.id;
       const after = await hub.events({ label: "web", after: cursor, kinds: ["exited"] });
       assert.deepEqual(after.backlog.map((e) => e.id), [all.backlog.at(-1)!.id]);

@@ -5,10 +5,12 @@
  * behind: its timers are cleared, what it subscribed to is let go, and its own signal aborts
  * whatever it still has under way (a poll's pause, a URL probe).
  */
+import type { z } from "zod";
 import type { WaitOptions } from "./hub.ts";
+import type { waitResultSchema } from "./wire/results.ts";
 
 /** How a wait ended: what it waited for happened, the process exited first, or time ran out. */
-export type WaitResult = "ready" | "exited" | "timeout";
+export type WaitResult = z.infer<typeof waitResultSchema>;
 
 /** What a wait's setup gets: how to end it, and its lifetime. */
 export interface WaitRun {

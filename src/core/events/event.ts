@@ -2,9 +2,11 @@
  * What happened to a managed process, as one compact record: the hub's event stream (see
  * event_log.ts) keeps the last of them, replays them from a cursor and tells listeners of new
  * ones. The fields are snake_case: they are the wire format of `/api/hub/events` and of
- * `persistproc events --format json`.
+ * `persistproc events --format json`, whose schemas are in src/core/wire/events.ts.
  */
+import type { z } from "zod";
 import { canonicalDirectory } from "../supervisor/target_resolution.ts";
+import type { eventDetailsSchema, eventSubjectSchema, hubEventSchema } from "../wire/events.ts";
 
 /** Every kind of event, in the order a process's life usually shows them. */
 export const EVENT_KINDS = [
@@ -33,56 +35,14 @@ export type KindFilter = EventKind | "crashed";
 /** The kinds a filter accepts, for argument checks and help. */
 export const KIND_FILTERS: readonly KindFilter[] = [...EVENT_KINDS, "crashed"];
 
-/** The process an event is about, as it was when the event happened. */
-export interface EventSubject {
-  label: string;
-  pid: number;
-  working_directory: string;
-  started_by: string | null;
-}
+/** The process an event is about, as it was when the event happened (see wire/events.ts). */
+export type EventSubject = z.infer<typeof eventSubjectSchema>;
 
 /** What an event says beyond its kind and its process; each field only where it applies. */
-export interface EventDetails {
-  /** exited: the exit code, or null (a signal, or an end no server saw). */
-  exit_code?: number | null;
-  /** exited: the signal that ended it, or null. */
-  exit_signal?: string | null;
-  /** exited: it ended on its own with a failure (not asked to stop). */
-  crashed?: boolean;
-  /** exited: it ended because it was asked to stop (a stop, a restart, a shutdown). */
-  stopped?: boolean;
-  /** exited (crashed): its last stderr lines of that run, at most ~300 bytes. */
-  stderr_tail?: string;
-  /** restarted: who asked (a client's name, `cli`, `dashboard`, or `autorestart`). */
-  by?: string | null;
-  /** ready: the conditions that were met, e.g. `["port 3000"]`. */
-  met?: string[];
-  /** port_opened, port_closed: the TCP port. */
-  port?: number;
-  /** autorestart_backoff: when the next run is due. */
-  restart_at?: string;
-  /** autorestart_backoff: which restart in a row that will be; gave_up: how many failed. */
-  attempt?: number;
-  /** log_error, log_warning: what the server says about storing the process's output. */
-  message?: string;
-  /** log_match: the output line that matched notify_on_log (escapes stripped, cut short). */
-  line?: string;
-}
+export type EventDetails = z.infer<typeof eventDetailsSchema>;
 
 /** One event, numbered: `id` is the cursor a reader resumes after. */
-export interface HubEvent extends EventSubject, EventDetails {
-  id: number;
-  kind: EventKind;
-  /** When it happened (ISO 8601, UTC). */
-  time: string;
-  /**
-   * Only on an event that stands for several like it (a crash loop, a chatty pattern): how
-   * many it stands for, itself included. The others were not sent.
-   */
-  merged?: number;
-  /** With `merged`: when the first of the events it stands for happened (ISO 8601, UTC). */
-  merged_since?: string;
-}
+export type HubEvent = z.infer<typeof hubEventSchema>;
 
 /** Which events a reader wants; every field narrows, an empty filter takes all. */
 export interface EventFilter {

@@ -9,6 +9,7 @@ import type { PortHolderInfo } from "../errors.ts";
 import type { z } from "zod";
 import type { notReadyReportSchema } from "../wire/results.ts";
 import type { Hub } from "../hub.ts";
+import type { WaitResult } from "../wait_engine.ts";
 import type { ProcessInfo, ProcessTarget } from "../types.ts";
 
 /** Lines of each stream returned when the program exited or never became ready. */
@@ -28,7 +29,7 @@ export async function explainNotReady(
   processes: readonly ProcessInfo[],
   started: ProcessInfo,
   port: number | undefined,
-  result: "exited" | "timeout",
+  result: Exclude<WaitResult, "ready">,
 ): Promise<NotReadyReport> {
   // Read further back than the tails show: a report of a port in use comes before the stack
   // trace that follows it, and must be found, and shown, however long that trace is.

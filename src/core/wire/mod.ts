@@ -38,3 +38,4 @@ export {
   waitResultSchema,
 } from "./results.ts";
 export { errorBodySchema, healthSchema } from "./api_bodies.ts";
+export { eventKindSchema, hubEventSchema } from "./events.ts";
