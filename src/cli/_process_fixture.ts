@@ -2,7 +2,7 @@
  * A process record for the CLI's unit tests: a running `x` in `/`, started 2026-11-22 09:05:07
  * local time, with `overrides` over it.
  */
-import type { ProcessInfo } from "../core/types.ts";
+import type { ProcessInfo } from "../core/mod.ts";
 
 /** The record, with `overrides` over the defaults; see the module comment. */
 export function processInfo(overrides: Partial<ProcessInfo> = {}): ProcessInfo {
