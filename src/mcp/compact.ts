@@ -7,12 +7,28 @@
  * the caller itself. The JSON API keeps the full
  * records (the CLI's `--format json` prints them: a script gets every field every time).
  */
+import type { z } from "zod";
+import type { AdoptionPlan } from "../core/adopt/mod.ts";
 import type { WaitedOutputPage } from "../core/output/mod.ts";
 import type { ReadyOutcome } from "../core/ready/mod.ts";
 import type { ProcessInfo, StopReport } from "../core/mod.ts";
+import type {
+  adoptionSchema,
+  ctrlOutput,
+  listedProcessSchema,
+  outputOutput,
+} from "./output_schemas.ts";
 
-/** A record with the fields an agent needs; see the module comment for what is left out. */
-export type Compact = Record<string, unknown>;
+/** What ctrl answers, as its output schema declares it: the builders here are checked against it. */
+type CtrlRecord = z.infer<z.ZodObject<typeof ctrlOutput>>;
+type ProcessRecord = z.infer<typeof listedProcessSchema>;
+type HolderRecord = NonNullable<CtrlRecord["port_conflict"]>;
+
+/**
+ * A compact record as a builder writes it: only fields its schema declares, of their types,
+ * each also allowed to be null or undefined, which present() leaves out.
+ */
+type Unsifted<T> = { [K in keyof T]?: T[K] | null };
 
 /** Whether `label` is the one a start without a label gives: "<command> in <directory>". */
 export function labelNamesPlace(p: Pick<ProcessInfo, "label" | "working_directory">): boolean {
@@ -20,12 +36,12 @@ export function labelNamesPlace(p: Pick<ProcessInfo, "label" | "working_director
 }
 
 /** The fields of `record` that carry something: not null, not undefined, not an empty list. */
-function present(record: Compact): Compact {
+function present<T>(record: Unsifted<T>): T {
   return Object.fromEntries(
     Object.entries(record).filter(([, value]) =>
       value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0)
     ),
-  );
+  ) as T;
 }
 
 /** An ISO time to the second (`2026-12-07T15:19:46Z`): what an agent reads of a process's times. */
@@ -48,10 +64,10 @@ export interface CompactOptions {
 export function compactProcess(
   p: ProcessInfo & { ports?: number[] },
   options: CompactOptions = {},
-): Compact {
+): ProcessRecord {
   const placeInLabel = labelNamesPlace(p) &&
     p.label === `${p.command_line.trim()} in ${p.working_directory}`;
-  return present({
+  return present<ProcessRecord>({
     pid: p.pid,
     label: p.label,
     command: placeInLabel ? undefined : p.command_line,
@@ -74,25 +90,38 @@ export function compactProcess(
 }
 
 /** What a stop found of the ports: only the ports freed and those still held, if any. */
-export function compactStopReport(report: Partial<StopReport> | undefined): Compact {
+export function compactStopReport(
+  report: Partial<StopReport> | undefined,
+): Pick<CtrlRecord, "freed_ports" | "held_ports" | "sigkill_needed" | "autorestart_cancelled"> {
   if (!report) return {};
-  return present({
+  return present<CtrlRecord>({
     freed_ports: report.freed_ports,
-    held_ports: report.held_ports?.map(present),
+    held_ports: report.held_ports?.map((holder) => present<HolderRecord>(holder)),
     sigkill_needed: report.sigkill_needed,
     autorestart_cancelled: report.autorestart_cancelled,
   });
 }
 
 /** How a ready wait ended: the result, what it waited, and only the facts that explain it. */
-export function compactWait(wait: ReadyOutcome | null): Compact {
+export function compactWait(
+  wait: ReadyOutcome | null,
+): Pick<
+  CtrlRecord,
+  | "wait_result"
+  | "waited_ms"
+  | "not_met"
+  | "matched_line"
+  | "port_conflict"
+  | "stderr_tail"
+  | "stdout_tail"
+> {
   if (!wait) return {};
-  return present({
+  return present<CtrlRecord>({
     wait_result: wait.wait_result,
     waited_ms: wait.waited_ms,
     not_met: wait.not_met,
     matched_line: wait.matched_line,
-    port_conflict: wait.port_conflict ? present({ ...wait.port_conflict }) : null,
+    port_conflict: wait.port_conflict ? present<HolderRecord>(wait.port_conflict) : null,
     stderr_tail: wait.stderr_tail,
     stdout_tail: wait.stdout_tail,
   });
@@ -102,8 +131,11 @@ export function compactWait(wait: ReadyOutcome | null): Compact {
  * A page of output as an agent reads it: the lines as one text (a newline between lines
  * costs less than a list's quotes and commas), and the counts only when they say something.
  */
-export function compactOutputPage(page: WaitedOutputPage, logDir?: string): Compact {
-  return present({
+export function compactOutputPage(
+  page: WaitedOutputPage,
+  logDir?: string,
+): z.infer<z.ZodObject<typeof outputOutput>> {
+  return present<z.infer<z.ZodObject<typeof outputOutput>>>({
     pid: page.pid,
     label: page.label,
     status: page.status,
@@ -128,6 +160,9 @@ export function compactOutputPage(page: WaitedOutputPage, logDir?: string): Comp
  * An adoption plan as an agent reads it: what could not be read (its environment, its
  * terminal) or is not done (no port to wait for) is left out, not null.
  */
-export function compactAdoption(plan: object): Compact {
-  return Object.fromEntries(Object.entries(plan).filter(([, value]) => value !== null));
+export function compactAdoption(plan: AdoptionPlan): z.infer<typeof adoptionSchema> {
+  // Only nulls: its lists (ports, limits) are said even when empty.
+  return Object.fromEntries(Object.entries(plan).filter(([, value]) => value !== null)) as z.infer<
+    typeof adoptionSchema
+  >;
 }
