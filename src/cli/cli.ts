@@ -29,16 +29,16 @@ const TOP_FLAGS = {
 } as const;
 
 /** The exit code of a failure: the server refused, could not be reached, or broke off. */
-export const EXIT_FAILURE = 1;
+const EXIT_FAILURE = 1;
 /** The exit code of a mistake in how the CLI was called (unknown flag, bad value). */
-export const EXIT_USAGE = 2;
+const EXIT_USAGE = 2;
 /**
  * The exit code when no process matches TARGET (or none was started in the folder). Not 1:
  * `wait` and `output --wait-for-exit` pass on a process's own code, and a crash is often 1.
  * Few programs exit 125 (timeout(1), whose 124 a wait's timeout has, keeps it for its own
  * failures).
  */
-export const EXIT_NO_PROCESS = 125;
+const EXIT_NO_PROCESS = 125;
 
 /**
  * Runs the CLI on `args` (without the program name) and resolves with the exit code. It

@@ -9,7 +9,7 @@ import { printOut } from "./print.ts";
 import { GLOBAL_FLAGS, resolveSettings, type Settings } from "./settings.ts";
 
 /** What a subcommand gets: its flags, its positionals and the resolved global settings. */
-export interface CommandInput<O extends FlagSpec> {
+interface CommandInput<O extends FlagSpec> {
   values: FlagValues<O & typeof GLOBAL_FLAGS>;
   positionals: string[];
   settings: Settings;

@@ -7,7 +7,7 @@
 import type { Command } from "./command.ts";
 
 /** One subcommand: its name and aliases, and how to load it. */
-export interface CommandEntry {
+interface CommandEntry {
   names: readonly string[];
   load(): Promise<Command>;
 }

@@ -13,7 +13,7 @@ import type { Settings } from "./settings.ts";
 const RETRY_MS = 1_000;
 
 /** What a follower does with each event: true ends the following. */
-export type EventHandler = (event: HubEvent) => boolean | void;
+type EventHandler = (event: HubEvent) => boolean | void;
 
 /**
  * Gives `handle` each event the query asks for, the kept ones first, then live ones, across

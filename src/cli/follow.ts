@@ -18,10 +18,10 @@ import { ask } from "./prompt.ts";
 export type OnInterrupt = "ask" | "stop" | "detach";
 
 /** How lines are printed: the text alone, the stored form, or every event as JSON. */
-export type Rendering = "text" | "raw" | "json";
+type Rendering = "text" | "raw" | "json";
 
 /** What to follow and how. */
-export interface FollowOptions {
+interface FollowOptions {
   client: HubClient;
   process: ProcessInfo;
   /** How many stored lines to show before live output. */

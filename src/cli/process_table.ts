@@ -16,7 +16,7 @@ const STATUS_COLOURS: Record<ProcessStatus, Colour | null> = {
 };
 
 /** How to render the table. */
-export interface TableOptions {
+interface TableOptions {
   /** Colour the status column. */
   colour: boolean;
   /** The present moment, to decide whether a start time needs its date. */

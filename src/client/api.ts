@@ -58,7 +58,7 @@ export interface CtrlArgs extends
 }
 
 /** What a start, stop or restart answers, with its action: as the `ctrl` tool's result. */
-export type CtrlResult = StartResult & { action: CtrlArgs["action"] };
+type CtrlResult = StartResult & { action: CtrlArgs["action"] };
 
 /** A start or restart with wait_for_* conditions also says how the wait ended. */
 export type WaitedCtrlResult = CtrlResult & Partial<ReadyOutcome>;

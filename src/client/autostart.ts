@@ -11,7 +11,7 @@ import { ServerStartError, ServerUnreachableError } from "./client_errors.ts";
 import { HubClient, serverHealth } from "./hub_client.ts";
 
 /** How to reach a server, and how to start one if nobody answers. */
-export interface AutostartOptions {
+interface AutostartOptions {
   port: number;
   dataDir: string;
   /** The argv that runs `persistproc serve` for this port and data dir. */
@@ -92,7 +92,7 @@ export function serverEnvironment(
 }
 
 /** The file an autostarted server appends its output to. */
-export function serverLogFile(dataDir: string): string {
+function serverLogFile(dataDir: string): string {
   return join(dataDir, "server.log");
 }
 

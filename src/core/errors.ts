@@ -161,12 +161,12 @@ export class PortConflictError extends PersistprocError {
 }
 
 /** Whether persistproc could take the holder over: a process it sees and does not manage. */
-export function isAdoptable(holder: PortHolderInfo): boolean {
+function isAdoptable(holder: PortHolderInfo): boolean {
   return holder.pid !== null && holder.label === null;
 }
 
 /** How each door adopts the holder of `port`: the CLI's command and the MCP tool call. */
-export function adoptHint(port: number): string {
+function adoptHint(port: number): string {
   return `persistproc adopt :${port}, or ctrl action "adopt" with port ${port}`;
 }
 

@@ -13,7 +13,7 @@ import type { waitResultSchema } from "./wire/results.ts";
 export type WaitResult = z.infer<typeof waitResultSchema>;
 
 /** What a wait's setup gets: how to end it, and its lifetime. */
-export interface WaitRun {
+interface WaitRun {
   /** Ends the wait with `result`; the first ending wins, later ones change nothing. */
   finish(result: WaitResult): void;
   /** Ends the wait by rejecting it with `error` (a probe that failed), unless it ended. */
@@ -31,7 +31,7 @@ export interface WaitRun {
 }
 
 /** How long a wait may take and what it reports. */
-export interface WaitSpec extends WaitOptions {
+interface WaitSpec extends WaitOptions {
   /** Milliseconds before it ends as "timeout"; Infinity: no limit. */
   timeoutMs: number;
   /** What is still waited for, in words (`port 3000`), for progress reports. */

@@ -42,7 +42,7 @@ export function isLoopbackOrigin(origin: string): boolean {
 }
 
 /** Who may talk to the server. */
-export interface AccessPolicy {
+interface AccessPolicy {
   /** When set, requests must carry `Authorization: Bearer <token>` (see `needsToken`). */
   token?: string;
   /** Accept any Host: the server listens beyond loopback, where the token guards it. */

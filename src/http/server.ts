@@ -52,14 +52,14 @@ export class PortInUseError extends Error {
 }
 
 /** What {@link listen} needs besides the settings: the hub to serve, and how to stop. */
-export interface DoorContext {
+interface DoorContext {
   hub: Hub;
   /** Begins a graceful shutdown of the whole server (`POST /api/shutdown`). */
   requestShutdown: () => void;
 }
 
 /** The listening door: ends when closed. */
-export interface HttpDoor {
+interface HttpDoor {
   /** Resolves once the server has stopped listening. */
   finished: Promise<void>;
   /**

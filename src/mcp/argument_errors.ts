@@ -5,7 +5,7 @@
  */
 
 /** One problem the schema found, as zod reports it (a Standard Schema issue with details). */
-export interface SchemaIssue {
+interface SchemaIssue {
   readonly message: string;
   readonly path?: ReadonlyArray<PropertyKey | { key: PropertyKey }>;
   readonly code?: string;

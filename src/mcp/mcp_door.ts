@@ -32,7 +32,7 @@ import { inToolWords, orShuttingDown, reportError } from "./tool_errors.ts";
 import { type Hub, type ToolContext, type ToolDefinition, TOOLS } from "./tools.ts";
 
 /** Name and version the server announces to MCP clients. */
-export interface ServerIdentity {
+interface ServerIdentity {
   name: string;
   version: string;
 }
@@ -273,7 +273,7 @@ function callerOf(ctx: ServerContext, sessions?: LegacySessions): ClientInfo | n
 }
 
 /** Settings of {@link createMcpDoor}. */
-export interface McpDoorOptions {
+interface McpDoorOptions {
   /** Accept any Host and Origin here: the server listens beyond loopback, behind a token. */
   anyHost?: boolean;
   /** The tool table served; the three tools unless told. */

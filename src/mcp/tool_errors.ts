@@ -13,7 +13,7 @@ import {
 } from "../core/mod.ts";
 
 /** A failure as the doors report it. */
-export interface ReportedError {
+interface ReportedError {
   code: ErrorCode;
   message: string;
   status: number;

@@ -6,7 +6,7 @@
 import { logger } from "../core/mod.ts";
 
 /** One step of a shutdown: what it does (for the log), the work, and how long it may take. */
-export interface ShutdownStep {
+interface ShutdownStep {
   what: string;
   run: () => unknown;
   withinMs: number;

@@ -60,7 +60,7 @@ Flags:
 });
 
 /** `1234` names a pid, `:5173` the holder of a port. */
-export function adoptTarget(word: string): AdoptRequest {
+function adoptTarget(word: string): AdoptRequest {
   const match = /^(:)?(\d{1,7})$/.exec(word);
   if (!match) throw new UsageError(`Expected a PID or :PORT to adopt (got "${word}")`);
   const number = Number(match[2]);

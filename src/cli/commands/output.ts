@@ -152,7 +152,7 @@ function outputWait(values: {
 }
 
 /** The exit code of a wait that timed out, as timeout(1) has it. */
-export const EXIT_WAIT_TIMEOUT = 124;
+const EXIT_WAIT_TIMEOUT = 124;
 
 /**
  * The exit code after a wait: 0 when the line matched, the process's own when it exited (1

@@ -25,13 +25,13 @@ import type { z } from "zod";
 import type { adoptionPlanSchema } from "../wire/results.ts";
 
 /** What to adopt: a pid, or the port its holder listens on. */
-export type AdoptionRequest = Pick<AdoptRequest, "pid" | "port">;
+type AdoptionRequest = Pick<AdoptRequest, "pid" | "port">;
 
 /** What adopting would do, as every door shows it before asking (see wire/results.ts). */
 export type AdoptionPlan = z.infer<typeof adoptionPlanSchema>;
 
 /** A plan, with what carrying it out needs and no door shows. */
-export interface PreparedAdoption {
+interface PreparedAdoption {
   plan: AdoptionPlan;
   /** The start token of `plan.pid`, so a pid reused meanwhile is never stopped. */
   token: string;

@@ -13,7 +13,7 @@ import { subjectOf } from "./process_events.ts";
  * How often the ports of running trees are looked at: Linux reads /proc, cheaply; elsewhere
  * each look runs `lsof`, so it comes less often.
  */
-export const PORT_POLL_MS = Deno.build.os === "linux" ? 2_000 : 10_000;
+const PORT_POLL_MS = Deno.build.os === "linux" ? 2_000 : 10_000;
 
 /** What was seen of one entry at the last look. */
 interface Seen {

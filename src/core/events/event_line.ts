@@ -89,7 +89,7 @@ function clock(iso: string): string {
 }
 
 /** Text with its control characters (escape sequences, newlines) shown as `\xNN`. */
-export function printable(text: string): string {
+function printable(text: string): string {
   // deno-lint-ignore no-control-regex
   return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => {
     return `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`;

@@ -22,7 +22,7 @@ import {
 export const KEPT_EVENTS = 1_000;
 
 /** Where the log keeps its events, and how it merges floods. */
-export interface EventLogOptions {
+interface EventLogOptions {
   /** The events file; null keeps them in memory only. */
   path: string | null;
   /** How many like events pass per window (see FloodGate). */

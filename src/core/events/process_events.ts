@@ -13,7 +13,7 @@ import type { EventDetails, EventSubject } from "./event.ts";
 import type { EventLog } from "./event_log.ts";
 
 /** The most of a crash's last stderr lines an event carries, in bytes. */
-export const STDERR_TAIL_BYTES = 300;
+const STDERR_TAIL_BYTES = 300;
 /** The most of a matched line a log_match event carries, in bytes. */
 const LINE_BYTES = 300;
 /** A line that says what went wrong: a crash's tail starts at the last such line, if any. */

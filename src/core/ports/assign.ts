@@ -17,7 +17,7 @@ export const ASSIGNED_PORT_COUNT = 10_000;
 const TRIES = 200;
 
 /** A port passed to a process, and the variable it is passed in. */
-export interface PortAssignment {
+interface PortAssignment {
   variable: string;
   port: number;
 }
@@ -34,7 +34,7 @@ export function preferredPort(label: string, directory: string): number {
 }
 
 /** What choosing a port needs to know. */
-export interface AssignOptions {
+interface AssignOptions {
   /** The port this label had before: taken again while it is free. */
   previous?: number | null;
   /** Ports assigned to other managed processes, which may not listen yet. */

@@ -36,7 +36,7 @@ export function validateEnvironment(environment: Record<string, string>): void {
 export const RUN_DEFAULTS: Readonly<Record<string, string>> = { PYTHONUNBUFFERED: "1" };
 
 /** How a start asks for its environment. */
-export interface EnvironmentRequest {
+interface EnvironmentRequest {
   /** Variables the caller gives. */
   environment?: Record<string, string>;
   /** True (default): on top of `baseline`. False: exactly `environment`, nothing else. */

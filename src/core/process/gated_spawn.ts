@@ -9,7 +9,7 @@
 const GATE = 'IFS= read -r _ || exit 111; exec "$@" </dev/null';
 
 /** What to spawn and how. */
-export interface SpawnPlan {
+interface SpawnPlan {
   argv: readonly string[];
   cwd: string;
   /** The whole environment: nothing of the server's is added. */

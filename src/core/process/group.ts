@@ -53,7 +53,7 @@ export interface StopGroupOptions {
  * console program can catch, so the tree is ended at once with `taskkill /T /F`, which walks
  * the child's descendants by parent pid (an orphan whose parent already exited is not found).
  */
-export type TreeStopPlan =
+type TreeStopPlan =
   | { kind: "signals"; pgid: number; signals: Array<"SIGTERM" | "SIGKILL"> }
   | { kind: "command"; program: string; args: string[] };
 

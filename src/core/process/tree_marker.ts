@@ -26,7 +26,7 @@ export function newTreeMarker(): string {
 }
 
 /** Reads the marker of each of `pids` that has one; null when nothing could be read. */
-export type MarkerReader = (pids: readonly number[]) => Map<number, string> | null;
+type MarkerReader = (pids: readonly number[]) => Map<number, string> | null;
 
 /**
  * The markers of the processes of a table, each process's environment read once: an entry is
@@ -71,7 +71,7 @@ export class MarkerCache {
 }
 
 /** One look at the process table, with the markers of its processes when they were asked for. */
-export interface TableLook {
+interface TableLook {
   table: ProcessEntry[];
   markers: Map<number, string>;
 }

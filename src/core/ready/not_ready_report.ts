@@ -19,7 +19,7 @@ const TAIL_LINE_CHARS = 500;
 const SCAN_LINES = 200;
 
 /** Why a wait ended without the program ready: its output tails and any port conflict. */
-export type NotReadyReport = z.infer<typeof notReadyReportSchema>;
+type NotReadyReport = z.infer<typeof notReadyReportSchema>;
 
 /**
  * The output tails of the run `started` describes and, if the program could not get its port

@@ -5,7 +5,7 @@ import { listProcPids, readProcStat } from "./proc.ts";
 import { entryFromStat, type ProcessEntry, processTable } from "./processes.ts";
 
 /** How a {@link ProcessCensus} lists processes and reads one; null: no such way here. */
-export interface CensusSource {
+interface CensusSource {
   list(): number[] | null;
   read(pid: number): ProcessEntry | null;
 }
@@ -19,7 +19,7 @@ const PROC_SOURCE: CensusSource = {
 };
 
 /** One look of a {@link ProcessCensus}. */
-export interface CensusLook {
+interface CensusLook {
   table: readonly ProcessEntry[];
   /** Goes up whenever a look finds a process come or gone: equal versions, equal tables. */
   version: number;

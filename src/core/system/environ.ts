@@ -13,7 +13,7 @@ import { procReadable } from "./proc.ts";
 import { runToolSync } from "./system_tools.ts";
 
 /** How the environments are read: see the module comment. */
-export type EnvironmentSource = "proc" | "ps";
+type EnvironmentSource = "proc" | "ps";
 
 /** The `ps` option that adds the environment to the command column, per system (also used by ./process_details.ts). */
 export const PS_ENVIRONMENT_FLAG: Partial<Record<typeof Deno.build.os, string>> = {

@@ -22,7 +22,7 @@ export interface HolePuncher {
 }
 
 /** The puncher of this system, or why there is none. */
-export type PunchSupport = { puncher: HolePuncher; reason: null } | {
+type PunchSupport = { puncher: HolePuncher; reason: null } | {
   puncher: null;
   reason: string;
 };

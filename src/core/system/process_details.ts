@@ -133,7 +133,7 @@ function splitNul(text: string): string[] {
 }
 
 /** `NAME=value` strings as a record; pure. Later duplicates win, as getenv's callers see. */
-export function parseVariables(variables: readonly string[]): Record<string, string> {
+function parseVariables(variables: readonly string[]): Record<string, string> {
   const environment: Record<string, string> = {};
   for (const variable of variables) {
     const eq = variable.indexOf("=");

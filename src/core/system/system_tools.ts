@@ -5,7 +5,7 @@
  */
 
 /** What a tool printed and how it exited. */
-export interface ToolOutput {
+interface ToolOutput {
   code: number;
   stdout: string;
   stderr: string;
