@@ -1,6 +1,6 @@
 /**
  * What the doors (MCP, HTTP, the composition root, the client, the CLI and the data directory)
- * use of the core's top-level modules, the Supervisor's limits and its target helpers (without
+ * use of the core's top-level modules, the Supervisor's defaults and its target helpers (without
  * loading the Supervisor); each folder of the core has its own mod.ts. Doors import
  * the core only through these (tasks/check_layers.ts), so that a command loads only the folders
  * it uses.
@@ -29,7 +29,7 @@ export type {
 } from "./hub.ts";
 export { logger } from "./logger.ts";
 export { BACKOFF_FIRST_MS, BACKOFF_MAX_MS, MAX_AUTORESTARTS } from "./process/autorestart.ts";
-export { MAX_ENDED, STOP_GRACE_SECONDS } from "./supervisor/limits.ts";
+export { MAX_ENDED, STOP_GRACE_SECONDS } from "./supervisor/supervisor_defaults.ts";
 export { editDistance } from "./supervisor/target_resolution.ts";
 export { AUTORESTART_POLICIES, IF_RUNNING, PROCESS_STATUSES, STREAM_NAMES } from "./types.ts";
 export type {

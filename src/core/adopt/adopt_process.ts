@@ -14,7 +14,7 @@ import { stopTree } from "../process/tree_stop.ts";
 import { startWhenReady } from "../ready/readiness.ts";
 import type { Supervision } from "../supervisor/supervision.ts";
 import { isSameProcess } from "../system/processes.ts";
-import { STOP_GRACE_SECONDS } from "../supervisor/limits.ts";
+import { STOP_GRACE_SECONDS } from "../supervisor/supervisor_defaults.ts";
 import { type AdoptionPlan, prepareAdoption } from "./adoption_plan.ts";
 import type { z } from "zod";
 import type { adoptRequestSchema } from "../wire/requests.ts";

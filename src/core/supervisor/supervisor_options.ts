@@ -2,7 +2,7 @@
 import { DEFAULT_LOG_MAX_BYTES } from "../output/output_store.ts";
 import { DEFAULT_FLOOD_LIMIT, type FloodLimit } from "../events/_flood_gate.ts";
 import { MAX_AUTORESTARTS } from "../process/autorestart.ts";
-import { MAX_ENDED, STOP_GRACE_SECONDS } from "./limits.ts";
+import { MAX_ENDED, STOP_GRACE_SECONDS } from "./supervisor_defaults.ts";
 
 /** Settings the supervisor is given by whoever runs it. */
 export interface SupervisorOptions {
