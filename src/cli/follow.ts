@@ -4,7 +4,8 @@
  */
 
 import { HubError, ServerUnreachableError } from "../client/client_errors.ts";
-import { type HubClient, serverHealth } from "../client/hub_client.ts";
+import type { HubClient } from "../client/hub_client.ts";
+import { serverHealth } from "../client/server_connection.ts";
 import { followUntilExit } from "../client/follow_until_exit.ts";
 import { describeConflict, type ProcessEvent, type ProcessInfo } from "../core/mod.ts";
 import { describeEnding, exitCodeOf } from "./exit_status.ts";

@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { ensureToken, readToken } from "../data_dir/access_token.ts";
 import { assertPrivateDir, checkOwnFile } from "../data_dir/trust.ts";
 import { ServerStartError, ServerUnreachableError } from "./client_errors.ts";
-import { HubClient, serverHealth } from "./hub_client.ts";
+import { HubClient } from "./hub_client.ts";
+import { serverHealth } from "./server_connection.ts";
 
 /** How to reach a server, and how to start one if nobody answers. */
 interface AutostartOptions {

@@ -4,7 +4,6 @@
  * so the CLI never supervises anything itself.
  */
 import type {
-  ErrorBody,
   EventFeed,
   EventFeedRecord,
   Following,
@@ -27,39 +26,9 @@ import type {
 import type { EventQuery, HubEvent } from "../core/events/mod.ts";
 import type { OutputWaitRequest, WaitedOutputPage } from "../core/output/mod.ts";
 import type { AdoptRequest, AdoptResult } from "../core/adopt/mod.ts";
-import type { Health } from "./api.ts";
 import { HubError, ServerUnreachableError } from "./client_errors.ts";
 import { parseNdjson } from "./ndjson.ts";
-
-/** Where the server listens. The hostname is loopback unless a test says otherwise. */
-export interface HubClientOptions {
-  port: number;
-  hostname?: string;
-  /** Sent as `Authorization: Bearer <token>` when the server requires one. */
-  token?: string;
-}
-
-/**
- * Asks who listens on the server's port: persistproc's health (its version, pid, port and data
- * directory). Not a Hub verb: it is about the connection, not the processes. Fails with code
- * `not_persistproc` when another program answers, with the server's refusal when it wants
- * another token, and with ServerUnreachableError when nothing answers.
- */
-export async function serverHealth(server: HubClientOptions): Promise<Health> {
-  const response = await request(server, "GET", "/api/health");
-  if (response.status === 401 && response.headers.has("www-authenticate")) {
-    throw await errorFrom(response);
-  }
-  const body = await response.json().catch(() => null) as Partial<Health> | null;
-  if (!response.ok || body?.name !== "persistproc") {
-    throw new HubError(
-      "not_persistproc",
-      `Port ${server.port} is in use by another program`,
-      response.status,
-    );
-  }
-  return body as Health;
-}
+import { errorFrom, type HubClientOptions, originOf, request } from "./server_connection.ts";
 
 /**
  * Talks to one persistproc server. API refusals become `HubError`s carrying the server's
@@ -268,68 +237,8 @@ export class HubClient implements Hub {
   }
 }
 
-/** The server's origin, e.g. `http://127.0.0.1:8947`. */
-function originOf(server: HubClientOptions): string {
-  return `http://${server.hostname ?? "127.0.0.1"}:${server.port}`;
-}
-
-/** One call to the server; not reaching it at all is a ServerUnreachableError. */
-async function request(
-  server: HubClientOptions,
-  method: string,
-  path: string,
-  body?: unknown,
-  signal?: AbortSignal,
-): Promise<Response> {
-  try {
-    return await fetch(originOf(server) + path, {
-      method,
-      signal,
-      headers: {
-        ...(body === undefined ? {} : { "content-type": "application/json" }),
-        // What the server records as who started a process.
-        "x-persistproc-client": "cli",
-        ...(server.token ? { authorization: `Bearer ${server.token}` } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    throw new ServerUnreachableError(server.port, { cause: error });
-  }
-}
-
 /** Only the fields that name a process: the server refuses fields it does not know. */
 function targetOf(target: ProcessTarget): ProcessTarget {
   const { pid, command_or_label, working_directory } = target;
   return { pid, command_or_label, working_directory };
-}
-
-/** Turns an error response into a `HubError`, also when the body is not the API's shape. */
-async function errorFrom(response: Response): Promise<HubError> {
-  const text = await response.text().catch(() => "");
-  try {
-    const { error } = JSON.parse(text) as ErrorBody;
-    if (typeof error?.code === "string" && typeof error.message === "string") {
-      // A server older than this client answers a route it lacks as `not_found`, which would
-      // read as "no such process".
-      if (error.code === "no_route" || error.message.startsWith("No route for ")) {
-        return new HubError(
-          "no_route",
-          `The server does not offer ${new URL(response.url).pathname}: it is older than this ` +
-            "client. Restart it (persistproc shutdown) to run this version",
-          response.status,
-        );
-      }
-      return new HubError(error.code, error.message, response.status, error.pid);
-    }
-  } catch {
-    // Not JSON: fall through to a generic error naming the status.
-  }
-  const detail = text.trim().slice(0, 200) || response.statusText;
-  return new HubError(
-    "http_error",
-    `Server answered ${response.status}: ${detail}`,
-    response.status,
-  );
 }

@@ -3,7 +3,8 @@
  */
 
 import { ServerUnreachableError } from "../../client/client_errors.ts";
-import { HubClient, serverHealth } from "../../client/hub_client.ts";
+import { HubClient } from "../../client/hub_client.ts";
+import { serverHealth } from "../../client/server_connection.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { explainRefusal } from "../connect.ts";
