@@ -7,7 +7,7 @@ import { HubError, ServerUnreachableError } from "../client/client_errors.ts";
 import type { HubClient } from "../client/hub_client.ts";
 import { serverHealth } from "../client/server_connection.ts";
 import { followUntilExit } from "../client/follow_until_exit.ts";
-import { describeConflict, type ProcessEvent, type ProcessInfo } from "../core/mod.ts";
+import { describeConflict, MAX_LINES, type ProcessEvent, type ProcessInfo } from "../core/mod.ts";
 import { describeEnding, exitCodeOf } from "./exit_status.ts";
 import { leavingListeners } from "./ctrl_words.ts";
 import { localizeLine, localizeMarker } from "./time.ts";
@@ -122,7 +122,7 @@ class FollowSession {
       if (next !== null) {
         // Autorestart started it again: follow the new run from its first line.
         this.#sinceMs = Date.parse(next.start_time);
-        [backlog, lastTime, atLastTime, skip] = [10_000, "", 0, 0];
+        [backlog, lastTime, atLastTime, skip] = [MAX_LINES, "", 0, 0];
         continue;
       }
       printErr(
@@ -296,7 +296,7 @@ class FollowSession {
 }
 
 /** Stored lines asked for again after a server came back, to find those not yet shown. */
-const RESUME_BACKLOG = 10_000;
+const RESUME_BACKLOG = MAX_LINES;
 
 /** Waits until a server answers on the client's port, or `signal` is aborted. */
 async function waitForServer(client: HubClient, signal: AbortSignal): Promise<void> {

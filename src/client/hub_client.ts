@@ -20,7 +20,7 @@ import type {
   StartRequest,
   StartResult,
   StopOptions,
-  StopReport,
+  StopResult,
   WaitOptions,
 } from "../core/mod.ts";
 import type { EventQuery, HubEvent } from "../core/events/mod.ts";
@@ -58,7 +58,7 @@ export class HubClient implements Hub {
   }
 
   /** Stops a process's whole tree; says which of its ports are free now. */
-  stop(target: ProcessTarget, options: StopOptions = {}): Promise<ProcessInfo & StopReport> {
+  stop(target: ProcessTarget, options: StopOptions = {}): Promise<StopResult> {
     return this.#post("/api/hub/stop", { ...targetOf(target), force: options.force });
   }
 

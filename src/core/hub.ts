@@ -12,7 +12,7 @@ import type { EventQuery, HubEvent } from "./events/event.ts";
 import type { OutputWaitRequest, WaitedOutputPage } from "./output/output_wait.ts";
 import type { z } from "zod";
 import type { restartOptionsSchema, stopOptionsSchema } from "./wire/requests.ts";
-import type { startResultSchema } from "./wire/results.ts";
+import type { startResultSchema, stopResultSchema } from "./wire/results.ts";
 import type {
   ListedProcess,
   ProcessEvent,
@@ -20,7 +20,6 @@ import type {
   ProcessInfo,
   ProcessTarget,
   StartRequest,
-  StopReport,
 } from "./types.ts";
 
 /** What a follower gets: the backlog read at subscription time, and the live feed after it. */
@@ -85,6 +84,9 @@ export interface WaitOptions {
  */
 export type StartResult = z.infer<typeof startResultSchema>;
 
+/** What a stop returns: the process after it, and what the stop found of its ports. */
+export type StopResult = z.infer<typeof stopResultSchema>;
+
 /** What a restart returns: as a start (see StartResult). */
 export type RestartResult = StartResult;
 
@@ -98,7 +100,7 @@ export interface Hub {
    */
   start(request: StartRequest, wait?: WaitOptions): Promise<StartResult>;
   /** Stops a process's whole tree and says which of its ports are free now. */
-  stop(target: ProcessTarget, options?: StopOptions): Promise<ProcessInfo & StopReport>;
+  stop(target: ProcessTarget, options?: StopOptions): Promise<StopResult>;
   /**
    * Stops the process if it runs and starts it again as it was started; says, as stop does,
    * which ports the old run's tree freed or left held; waits as start does.

@@ -25,6 +25,7 @@ export type {
   RestartResult,
   StartResult,
   StopOptions,
+  StopResult,
   WaitOptions,
 } from "./hub.ts";
 export { logger } from "./logger.ts";

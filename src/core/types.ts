@@ -36,6 +36,9 @@ export type ProcessTarget = z.infer<typeof processTargetSchema>;
 /** What `list` narrows on: a target's fields, and who started the process. */
 export type ProcessFilter = z.infer<typeof processFilterSchema>;
 
+/** Which runs `output` reads: only the latest (re)start's, or all retained (the default). */
+export const OUTPUT_RUNS = ["current", "all"] as const;
+
 /** The restart policies: never (default), only after a failure, or always. */
 export const AUTORESTART_POLICIES = ["no", "on-failure", "always"] as const;
 

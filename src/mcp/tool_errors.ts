@@ -5,6 +5,7 @@
 import {
   AlreadyRunningError,
   ERROR_STATUS,
+  type ErrorBody,
   type ErrorCode,
   logger,
   PersistprocError,
@@ -12,13 +13,11 @@ import {
   ShuttingDownError,
 } from "../core/mod.ts";
 
-/** A failure as the doors report it. */
-interface ReportedError {
-  code: ErrorCode;
-  message: string;
-  status: number;
-  pid?: number;
-}
+/**
+ * A failure as the doors report it: the JSON API's error body (its code one of the domain's),
+ * and the HTTP status it is answered with.
+ */
+type ReportedError = ErrorBody["error"] & { code: ErrorCode; status: number };
 
 /** What the caller of a request that hit a bug is told; the details go to the server log. */
 export const INTERNAL_MESSAGE = "Internal error in the persistproc server; its log has the details";

@@ -13,6 +13,8 @@ import { describeEnding, exitCodeOf } from "../exit_status.ts";
 import type { HubClient } from "../../client/hub_client.ts";
 import {
   DEFAULT_WAIT_SECONDS,
+  MAX_LINES,
+  MAX_MAX_BYTES,
   MAX_WAIT_SECONDS,
   STREAM_NAMES,
   type StreamName,
@@ -26,8 +28,6 @@ import { TARGET_HELP, WORKING_DIRECTORY_FLAG } from "../target.ts";
 import { localizeLine, localizeMarker, parseCliTime } from "../time.ts";
 import { waitTimeoutFlag } from "../start_wait.ts";
 
-/** A person asked for these lines: let the server send up to its limit, not an agent's page. */
-const MAX_BYTES = 1_048_576;
 /** How often `--follow` asks for what is new. */
 const FOLLOW_POLL_MS = 250;
 
@@ -110,10 +110,11 @@ Colours the program printed are kept when stdout is a terminal and removed other
       ...(values.grep === undefined ? {} : { grep: values.grep }),
       ...(context === undefined ? {} : { context }),
       ...(values.cursor === undefined ? {} : { cursor: values.cursor }),
-      ...(values.run === undefined ? {} : { run: values.run as "current" | "all" }),
+      ...(values.run === undefined ? {} : { run: values.run as OutputRequest["run"] }),
       ...(values.timestamps ? { timestamps: true } : {}),
       strip_ansi: !stdoutHasColor(),
-      max_bytes: MAX_BYTES,
+      // A person asked for these lines: let the server send up to its limit, not an agent's page.
+      max_bytes: MAX_MAX_BYTES,
     };
     const json = settings.format === "json";
     let asked = query;
@@ -190,7 +191,7 @@ async function follow(
   let page = first;
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, FOLLOW_POLL_MS));
-    page = await client.output({ ...next, cursor: page.next_cursor, lines: 10_000 });
+    page = await client.output({ ...next, cursor: page.next_cursor, lines: MAX_LINES });
     show(page, json ? "line" : "text");
     if (stdoutIsGone()) return;
     if (page.status !== "running" && page.matched_lines === 0) return;

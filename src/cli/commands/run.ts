@@ -6,7 +6,13 @@
 import { resolve } from "node:path";
 import { HubError } from "../../client/client_errors.ts";
 import type { HubClient } from "../../client/hub_client.ts";
-import type { AutorestartPolicy, ProcessInfo, ProcessTarget, StartResult } from "../../core/mod.ts";
+import {
+  type AutorestartPolicy,
+  MAX_LINES,
+  type ProcessInfo,
+  type ProcessTarget,
+  type StartResult,
+} from "../../core/mod.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
@@ -34,7 +40,7 @@ import type { ReadyConditions } from "../../client/api.ts";
 /** Stored lines of its current run shown when attaching to a process that was already running. */
 const ATTACH_BACKLOG = 30;
 /** Lines asked for after a start: all of the new process's output so far. */
-const START_BACKLOG = 10_000;
+const START_BACKLOG = MAX_LINES;
 
 const ON_INTERRUPT = ["ask", "stop", "detach"] as const;
 

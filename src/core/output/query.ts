@@ -20,7 +20,7 @@ import {
 import { fitBytes, type KeptLine, MatchGroups, NewestLines } from "./window.ts";
 import { parseTime } from "./time_filter.ts";
 import type { Hub } from "../hub.ts";
-import type { ProcessInfo, StreamName } from "../types.ts";
+import { OUTPUT_RUNS, type ProcessInfo, type StreamName } from "../types.ts";
 import type { z } from "zod";
 import type { outputRequestSchema } from "../wire/requests.ts";
 import type { outputPageSchema } from "../wire/results.ts";
@@ -82,8 +82,10 @@ export async function readOutput(
   if (request.context && request.grep === undefined) {
     throw new InvalidArgumentError("context applies to grep matches: give grep too");
   }
-  if (request.run !== undefined && request.run !== "current" && request.run !== "all") {
-    throw new InvalidArgumentError(`Invalid run "${request.run}": expected current or all`);
+  if (request.run !== undefined && !OUTPUT_RUNS.includes(request.run)) {
+    throw new InvalidArgumentError(
+      `Invalid run "${request.run}": expected ${OUTPUT_RUNS.join(" or ")}`,
+    );
   }
   const pattern = request.grep === undefined ? null : compilePattern("grep", request.grep);
   const since = request.since_time ? parseTime("since_time", request.since_time) : undefined;

@@ -34,6 +34,7 @@ export {
   outputWaitOutcomeSchema,
   readyOutcomeSchema,
   startResultSchema,
+  stopResultSchema,
   waitedOutputPageSchema,
   waitResultSchema,
 } from "./results.ts";

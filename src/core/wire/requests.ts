@@ -5,7 +5,7 @@
  * only the words an agent reads (src/mcp/schemas.ts).
  */
 import { z } from "zod";
-import { AUTORESTART_POLICIES, IF_RUNNING, STREAM_NAMES } from "../types.ts";
+import { AUTORESTART_POLICIES, IF_RUNNING, OUTPUT_RUNS, STREAM_NAMES } from "../types.ts";
 import { MAX_WAIT_SECONDS, NO_WAIT_LIMIT } from "../wait_timeout.ts";
 import { MAX_CONTEXT, MAX_LINES, MAX_MAX_BYTES, MAX_PID, MIN_MAX_BYTES } from "./limits.ts";
 import { processStatusSchema } from "./process.ts";
@@ -98,7 +98,7 @@ export const outputRequestSchema = outputQuerySchema.extend({
   /** Most bytes of lines returned; the newest lines are kept. */
   max_bytes: z.number().int().min(MIN_MAX_BYTES).max(MAX_MAX_BYTES).optional(),
   /** Only the current run's output, or all retained runs (default). */
-  run: z.enum(["current", "all"]).optional(),
+  run: z.enum(OUTPUT_RUNS).optional(),
   /** Give each line's arrival time (`times`). */
   timestamps: z.boolean().optional(),
 });

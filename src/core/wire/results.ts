@@ -51,6 +51,9 @@ export const startResultSchema = processInfoSchema.extend({
   ...readyOutcomeSchema.partial().shape,
 });
 
+/** What a stop returns: the process after it, and what the stop found of its ports. */
+export const stopResultSchema = processInfoSchema.extend(stopReportSchema.shape);
+
 /**
  * The lines `output` returns, newest last, as the program printed them (in the combined
  * stream a stderr line starts with `[err] `), and where the read leaves off.
