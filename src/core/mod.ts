@@ -50,12 +50,4 @@ export type {
   StreamName,
 } from "./types.ts";
 export { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, NO_WAIT_LIMIT } from "./wait_timeout.ts";
-export {
-  DEFAULT_LINES,
-  DEFAULT_MAX_BYTES,
-  MAX_CONTEXT,
-  MAX_LINES,
-  MAX_MAX_BYTES,
-  MAX_PID,
-  MIN_MAX_BYTES,
-} from "./wire/limits.ts";
+export { DEFAULT_LINES, DEFAULT_MAX_BYTES, MAX_LINES, MAX_MAX_BYTES } from "./wire/limits.ts";

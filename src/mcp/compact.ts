@@ -50,7 +50,7 @@ function toSecond(time: string | null): string | undefined {
 }
 
 /** What shapes a process record besides the record. */
-export interface CompactOptions {
+interface CompactOptions {
   /** Add where its output is stored. */
   logDir?: boolean;
   /** The caller, as `started_by` names it: a process it started leaves started_by out. */

@@ -19,7 +19,7 @@ import * as wire from "../core/wire/mod.ts";
 import { omittable } from "./omittable.ts";
 
 /** What ctrl does. */
-export const CTRL_ACTIONS = ["start", "stop", "restart", "adopt"] as const;
+const CTRL_ACTIONS = ["start", "stop", "restart", "adopt"] as const;
 
 const target = wire.processTargetSchema.shape;
 const pid = wire.pidSchema.describe("PID; wins over command_or_label").optional();

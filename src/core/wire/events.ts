@@ -7,7 +7,7 @@ import { z } from "zod";
 import { EVENT_KINDS } from "../events/event.ts";
 
 /** One kind of event. */
-export const eventKindSchema = z.enum(EVENT_KINDS);
+const eventKindSchema = z.enum(EVENT_KINDS);
 
 /** The process an event is about, as it was when the event happened. */
 export const eventSubjectSchema = z.object({

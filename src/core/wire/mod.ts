@@ -11,17 +11,14 @@ export {
   portHolderSchema,
   portsSchema,
   processInfoSchema,
-  processStatusSchema,
   stopReportSchema,
 } from "./process.ts";
 export {
   adoptRequestSchema,
-  outputRequestSchema,
   outputWaitRequestSchema,
   pidSchema,
   processFilterSchema,
   processTargetSchema,
-  readyConditionsSchema,
   restartOptionsSchema,
   startRequestSchema,
   stopOptionsSchema,
@@ -29,14 +26,8 @@ export {
 export {
   adoptionPlanSchema,
   adoptResultSchema,
-  notReadyReportSchema,
-  outputPageSchema,
-  outputWaitOutcomeSchema,
-  readyOutcomeSchema,
   startResultSchema,
   stopResultSchema,
   waitedOutputPageSchema,
-  waitResultSchema,
 } from "./results.ts";
-export { errorBodySchema, healthSchema } from "./api_bodies.ts";
-export { eventKindSchema, hubEventSchema } from "./events.ts";
+export { hubEventSchema } from "./events.ts";
