@@ -8,15 +8,15 @@ import { MAX_ENDED, STOP_GRACE_SECONDS } from "./supervisor_defaults.ts";
 export interface SupervisorOptions {
   /** Where logs are written (`<dataDir>/logs/...`). */
   dataDir: string;
-  /** SIGTERM-to-SIGKILL grace of a stop, in ms (default 8000). */
+  /** SIGTERM-to-SIGKILL grace of a stop, in ms (default {@link STOP_GRACE_SECONDS} s). */
   stopGraceMs?: number;
   /** The same grace during shutdown, shorter so shutdown finishes in seconds (default 3000). */
   shutdownGraceMs?: number;
   /** How long a tree gets to vanish after SIGKILL before its survivors are reported (5000). */
   killWaitMs?: number;
-  /** How many ended processes stay listed (default 50); older ones are pruned with their logs. */
+  /** How many ended processes stay listed (default {@link MAX_ENDED}); older ones are pruned with their logs. */
   maxEnded?: number;
-  /** Cap of each log file before it rotates (default 16 MiB). */
+  /** Cap of each log file before it rotates (default {@link DEFAULT_LOG_MAX_BYTES}). */
   logMaxBytes?: number;
   /**
    * What a start that inherits (an MCP or dashboard start) adds the caller's variables to:
@@ -27,7 +27,7 @@ export interface SupervisorOptions {
   hiddenVariables?: string[];
   /** How many like events of one process pass at once before they are merged. */
   eventFloodLimit?: FloodLimit;
-  /** Quick failures in a row after which autorestart gives up (default 10). */
+  /** Quick failures in a row after which autorestart gives up (default {@link MAX_AUTORESTARTS}). */
   maxAutorestarts?: number;
 }
 
