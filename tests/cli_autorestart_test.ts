@@ -80,7 +80,7 @@ hubTest(
     assert.equal(mcp.structuredContent.autorestart_cancelled, true);
     assert.match(
       mcp.content[0].text,
-      /^was waiting to be restarted; autorestart cancelled: PID \d+ "crasher2" \(stopped, exit code 2\)$/,
+      /^was waiting to be restarted; autorestart cancelled: PID \d+ "crasher2" \(stopped, exit code 2\) in .*; restarts: \d+/,
     );
     assert.match(
       stopped.stdout,

@@ -51,7 +51,7 @@ hubTest(
     assert.equal(mcp.structuredContent.sigkill_needed, true);
     assert.match(
       mcp.content[0].text,
-      /^stopped PID \d+ "stubborn2" \(stopped: SIGTERM did not end it, SIGKILL did\)$/,
+      /^stopped PID \d+ "stubborn2" \(stopped: SIGTERM did not end it, SIGKILL did\) in /,
     );
   },
 );

@@ -79,6 +79,47 @@ hubTest("each point of #19 holds over MCP 2.x, MCP 1.x and the CLI", async (hub,
     });
   });
 
+  await t.step("a tool's text says what its structured result says, times aside", async () => {
+    // Gemini CLI gives its model the text, Claude Code and Codex the structured content: the
+    // same facts either way. (The CLI prints its own sentences; --format json the full record.)
+    const facts = await folder("facts");
+    for (
+      const extra of [
+        { label: "facts web", command_or_label: "sleep 300", assign_port: "PORT" },
+        { label: "facts flaky", command_or_label: "echo up; exit 3", autorestart: "on-failure" },
+      ]
+    ) {
+      const { status, body } = await hub.api("ctrl", {
+        action: "start",
+        working_directory: facts,
+        started_by: "agent-z/1",
+        ...extra,
+      });
+      assert.equal(status, 200, JSON.stringify(body));
+    }
+    await waitFor("an autorestart", async () => (await listedAs(hub, "facts flaky")).restarts > 0);
+    /** Every value of the record, but its times, is in the text. */
+    const assertSaid = (record: Record<string, unknown>, text: string, name: string) => {
+      for (const [field, value] of Object.entries(record)) {
+        if (/_time$|_at$/.test(field)) continue;
+        for (const one of [value].flat()) {
+          assert.ok(text.includes(String(one)), `${name}: ${field} ${one} is not in:\n${text}`);
+        }
+      }
+    };
+    await forEachMcpClient(hub, async (client, name) => {
+      const listed = await callTool(client, "list", { working_directory: facts });
+      assert.equal(listed.structured.processes.length, 2, name);
+      for (const record of listed.structured.processes) assertSaid(record, listed.text, name);
+      const restarted = await callTool(client, "ctrl", {
+        action: "restart",
+        command_or_label: "facts web",
+      });
+      assertSaid(restarted.structured, restarted.text, `${name} restart`);
+    });
+    await hub.api("ctrl", { action: "stop", command_or_label: "facts flaky" });
+  });
+
   await t.step("a line redrawn with \\r is read, and grepped, as its last frame", async () => {
     const bar = "printf 'Building 10%%\\rBuilding 55%%\\rBuilding 100%%\\n'; echo done; sleep 300";
     await startAside(hub, bar, hub.dataDir, "bar");
@@ -165,7 +206,7 @@ hubTest("each point of #19 holds over MCP 2.x, MCP 1.x and the CLI", async (hub,
           started.text,
           door.name === "CLI"
             ? new RegExp(`it exited with code 0, leaving processes that listen on ${port} `)
-            : new RegExp(`\\(exited, exit code 0\\); .*left running, listening on ${port}`),
+            : new RegExp(`\\(exited, exit code 0\\).*; left running, listening on ${port}`),
           `${door.name}: ${started.text}`,
         );
         const listed = await door.list({ command_or_label: label }, [label]);

@@ -8,7 +8,7 @@ import { adoptAction } from "./adopt_action.ts";
 import { compactProcess, compactStopReport, compactWait } from "./compact.ts";
 import { ctrlInput } from "./input_schemas.ts";
 import { ctrlOutput } from "./output_schemas.ts";
-import { define, startedBy, summary, waitOptions } from "./tool.ts";
+import { define, recordNotes, startedBy, summary, waitOptions } from "./tool.ts";
 
 /** The ctrl tool; see the module comment. */
 export const ctrl = define({
@@ -111,16 +111,19 @@ export const ctrl = define({
       : endedBefore
       ? "was not running (nothing to stop):"
       : { start: "started", stop: "stopped", restart: "restarted" }[args.action];
+    const record = compactProcess(result, { caller: startedBy(context.client) });
     return {
       structured: {
-        ...compactProcess(result, { caller: startedBy(context.client) }),
+        ...record,
         ...(already_running ? { already_running } : {}),
         ...(result.port_note ? { port_note: result.port_note } : {}),
         ...compactStopReport(result),
         ...compactWait(waited),
       },
       text: [
-        `${verb} ${summary(result)}${waited ? `; ${waitSummary(waited)}` : ""}${
+        `${verb} ${summary(result)}${recordNotes(record)}${
+          waited ? `; ${waitSummary(waited)}` : ""
+        }${
           ports.length
             ? `; ${result.status === "running" ? "" : "left running, "}listening on ${
               ports.map((port) => again.includes(port) ? `${port} again` : port).join(", ")

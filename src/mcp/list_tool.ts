@@ -1,8 +1,8 @@
 /** The list tool: the managed processes matching a filter, with their ports. */
-import { compactProcess, labelNamesPlace } from "./compact.ts";
+import { compactProcess } from "./compact.ts";
 import { listInput, listOptions } from "./input_schemas.ts";
 import { listOutput } from "./output_schemas.ts";
-import { define, READ_ONLY, startedBy, summary } from "./tool.ts";
+import { define, READ_ONLY, recordNotes, startedBy, summary } from "./tool.ts";
 
 /** The list tool; see the module comment. */
 export const list = define({
@@ -15,12 +15,14 @@ export const list = define({
   annotations: READ_ONLY,
   async run(hub, { log_dir, ...filter }, context) {
     const processes = await hub.list(filter);
+    const caller = startedBy(context.client);
+    const records = processes.map((p) => compactProcess(p, { logDir: log_dir, caller }));
     const text = processes.length === 0
       ? `No managed processes${
         filter.status ? ` with status ${[filter.status].flat().join(" or ")}` : ""
       }`
-      : processes.map((p) =>
-        `${summary(p)}${labelNamesPlace(p) ? "" : ` in ${p.working_directory}`}${
+      : processes.map((p, i) =>
+        `${summary(p)}${recordNotes(records[i])}${
           p.ports.length
             ? `; ${p.status === "running" ? "" : "left running, "}listening on ${
               p.ports.join(", ")
@@ -29,11 +31,7 @@ export const list = define({
         }`
       ).join("\n");
     return {
-      structured: {
-        processes: processes.map((p) =>
-          compactProcess(p, { logDir: log_dir, caller: startedBy(context.client) })
-        ),
-      },
+      structured: { processes: records },
       text: log_dir
         ? `${text}\n${processes.map((p) => `log_dir of PID ${p.pid}: ${p.log_dir}`).join("\n")}`
         : text,

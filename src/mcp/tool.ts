@@ -7,6 +7,7 @@
 import type { z } from "zod";
 import type { Hub, ProcessInfo, StopReport, WaitOptions } from "../core/mod.ts";
 import type { ClientInfo } from "./client_info.ts";
+import type { compactProcess } from "./compact.ts";
 
 /**
  * What a door passes to a tool besides its arguments: who is calling, and how to reach the
@@ -79,6 +80,25 @@ export function summary(p: ProcessInfo & Partial<StopReport>): string {
     ? `, exit code ${p.exit_code}`
     : "";
   return `PID ${p.pid} "${p.label}" (${p.status}${end})`;
+}
+
+/**
+ * What a process's text says of it besides its summary and ports, from its compact record, so
+ * a client that gives its model the text (Gemini CLI) learns what one giving the structured
+ * content learns (its times aside): ` in /src/app; runs npm run dev; assigned port 23885`.
+ */
+export function recordNotes(record: ReturnType<typeof compactProcess>): string {
+  const notes = [
+    record.command !== undefined && `runs ${record.command}`,
+    record.assigned_port !== undefined && `assigned port ${record.assigned_port}`,
+    record.restarts !== undefined && `restarts: ${record.restarts}`,
+    record.restart_at !== undefined && `next restart at ${record.restart_at}`,
+    record.started_by !== undefined && `started by ${record.started_by}`,
+    record.log_error !== undefined && `output not stored: ${record.log_error}`,
+    record.log_warning !== undefined && record.log_warning,
+  ].filter((note) => note !== false);
+  const where = record.working_directory === undefined ? "" : ` in ${record.working_directory}`;
+  return where + notes.map((note) => `; ${note}`).join("");
 }
 
 /** Annotations of the tools that only read: list and output. */
