@@ -8,6 +8,7 @@
  *
  * `<dir>` holds the clients' node_modules (`npm i --prefix <dir> ...`, see README.md).
  */
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { SERVER_V8_FLAGS } from "../../src/cli/permissions.ts";
 import { startHub, type TestHub } from "../../tests/_hub.ts";
@@ -68,8 +69,7 @@ const CLIENTS: Record<string, Client> = {
     name: "Gemini CLI",
     version: (dir) => [`${dir}/node_modules/.bin/gemini`, "--version"],
     setup({ dir, home, hub, model }) {
-      Deno.mkdirSync(`${home}/.gemini`, { recursive: true });
-      Deno.writeTextFileSync(
+      writeConfig(
         `${home}/.gemini/settings.json`,
         JSON.stringify({
           mcpServers: {
@@ -89,8 +89,7 @@ const CLIENTS: Record<string, Client> = {
     name: "Codex",
     version: (dir) => [`${dir}/node_modules/.bin/codex`, "--version"],
     setup({ dir, home, hub, model }) {
-      Deno.mkdirSync(`${home}/.codex`, { recursive: true });
-      Deno.writeTextFileSync(
+      writeConfig(
         `${home}/.codex/config.toml`,
         [
           `model = "stand-in"`,
@@ -115,6 +114,12 @@ const CLIENTS: Record<string, Client> = {
     },
   },
 };
+
+/** Writes a client's config file, making its folder. */
+function writeConfig(path: string, text: string): void {
+  Deno.mkdirSync(dirname(path), { recursive: true });
+  Deno.writeTextFileSync(path, text);
+}
 
 /** Claude Code's native binary: the npm wrapper finds it even when install scripts did not run. */
 function claudeBin(dir: string): string[] {
