@@ -131,6 +131,8 @@ export interface ClientRun {
   client: string;
   version: string;
   records: StepRecord[];
+  /** persistproc's tool definitions as the client offers them to its model. */
+  tools: StandIn["tools"];
   /** started_by of the session's process, as the JSON API keeps it. */
   startedBy: unknown;
   exitCode: number;
@@ -180,6 +182,7 @@ async function runOne(key: string, dir: string, server?: string): Promise<Client
     client: client.name,
     version,
     records: standIn.records,
+    tools: standIn.tools,
     startedBy: body.processes?.[0]?.started_by,
     exitCode: out.code,
     printed: decoder.decode(out.stdout) + decoder.decode(out.stderr),
@@ -205,7 +208,9 @@ function report(run: ClientRun): string {
     ...rows,
     `| | total | | ${sum((s) => s.model)} | ${sum((s) => s.persistproc)} |`,
     "",
-    `started_by: ${JSON.stringify(run.startedBy)}; facts: ${
+    `tool definitions: ${run.tools?.bytes} B${
+      run.tools?.instructions ? ", with the server's instructions" : ""
+    }; started_by: ${JSON.stringify(run.startedBy)}; facts: ${
       wrong.length ? wrong.join("; ") : "all right"
     }`,
   ].join("\n");

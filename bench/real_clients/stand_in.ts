@@ -9,6 +9,9 @@ import { type Call, callFor, isPersistproc, type StepRecord, toolName } from "./
 // deno-lint-ignore no-explicit-any
 type Json = any;
 
+/** How persistproc's MCP instructions begin, to see whether a client hands them to its model. */
+const INSTRUCTIONS_START = "persistproc owns the long-running processes";
+
 /** A conversation as the stand-in reads it from any of the three APIs. */
 interface History {
   /** The persistproc calls the model made so far, in order, with the id the client uses. */
@@ -28,6 +31,9 @@ export class StandIn {
   readonly records: StepRecord[] = [];
   /** Every request, one line each (path and what was decided), to see what a client asks. */
   readonly log: string[] = [];
+  /** Bytes of persistproc's tool definitions as the client sends them to the model (JSON), and
+   * whether the request carries the server's MCP instructions; from the first main request. */
+  tools?: { bytes: number; instructions: boolean };
 
   constructor(private readonly folder: string) {}
 
@@ -47,6 +53,14 @@ export class StandIn {
     if (path.endsWith("/models")) return Response.json({ object: "list", data: [], models: [] });
     return new Response("not served by the stand-in", { status: 404 });
   };
+
+  /** Notes the size of the tool definitions the first time the model is offered them. */
+  private offered(definitions: unknown[], body: unknown): void {
+    this.tools ??= {
+      bytes: new TextEncoder().encode(JSON.stringify(definitions)).length,
+      instructions: JSON.stringify(body).includes(INSTRUCTIONS_START),
+    };
+  }
 
   /** Records results not yet recorded and decides the next turn. */
   private turn(history: History, where: string): Turn {
@@ -86,6 +100,7 @@ export class StandIn {
         }
       }
     }
+    this.offered(body.tools.filter((t: Json) => isPersistproc(t.name ?? "")), body);
     return anthropicReply(body, this.turn(history, path));
   }
 
@@ -128,6 +143,8 @@ export class StandIn {
         }
       }
     }
+    const declared = body.tools.flatMap((t: Json) => t.functionDeclarations ?? []);
+    this.offered(declared.filter((f: Json) => isPersistproc(f.name)), body);
     return geminiReply(this.turn(history, path), sse);
   }
 
@@ -156,6 +173,10 @@ export class StandIn {
       this.log.push(`${path}: side request (tools: ${kinds.join(" ")})`);
       return openaiReply({ text: "ok" });
     }
+    const offered = body.tools.filter((t: Json) =>
+      isPersistproc(t.name ?? "") || t.name?.includes("persistproc")
+    );
+    this.offered(offered, body);
     return openaiReply(this.turn(history, path));
   }
 }
