@@ -7,6 +7,7 @@
  * mcp_client_names_test.ts (the CLI's starts are `started_by: "cli"`, if_running_test.ts).
  */
 import assert from "node:assert/strict";
+import { cli } from "./_cli.ts";
 import { callTool, forEachDoor, forEachMcpClient } from "./_doors.ts";
 import { FIXTURES, freePort, hubTest, listedAs, type TestHub, waitFor } from "./_hub.ts";
 
@@ -52,18 +53,19 @@ hubTest("each point of #19 holds over MCP 2.x, MCP 1.x and the CLI", async (hub,
       // The label says where; the line does not say it again.
       assert.equal(running.text.split(shop).length, 2, `${door.name}: ${running.text}`);
     });
-    // A list of statuses: the MCP tool's (the CLI has --running, and lists the rest).
-    await forEachMcpClient(hub, async (client, name) => {
-      const done = await callTool(client, "list", {
-        status: ["exited", "failed"],
-        working_directory: shop,
-      });
-      assert.deepEqual(
-        done.structured.processes.map((p: { label: string }) => p.label),
-        [`echo built in ${shop}`],
-        name,
+    // A list of statuses.
+    await forEachDoor(hub, async (door) => {
+      const done = await door.list(
+        { status: ["exited", "failed"], working_directory: shop },
+        ["--status", "exited,failed", "-C", shop],
       );
+      assert.ok(done.ok, `${door.name}: ${done.text}`);
+      assert.match(done.text, /echo built/, door.name);
+      assert.doesNotMatch(done.text, /sleep 300/, door.name);
     });
+    const misspelt = await cli(hub, ["ls", "--status", "runing"]);
+    assert.equal(misspelt.code, 2, misspelt.stderr);
+    assert.match(misspelt.stderr, /unknown status "runing": expected running, exited/);
   });
 
   await t.step("output schemas declare no nullable field", async () => {

@@ -5,6 +5,8 @@
  */
 
 import type { ListResult } from "../../client/api.ts";
+import { PROCESS_STATUSES } from "../../core/mod.ts";
+import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
 import { printErr, printOut, stdoutHasColor } from "../print.ts";
@@ -15,7 +17,8 @@ import { parseTarget, WORKING_DIRECTORY_FLAG } from "../target.ts";
 export const listCommand = defineCommand({
   names: ["list", "ls", "status"],
   summary: "list managed processes",
-  usage: "persistproc list [--all] [--running] [--started-by WHO] [-C DIR] [TARGET]",
+  usage:
+    "persistproc list [--all] [--running | --status S,...] [--started-by WHO] [-C DIR] [TARGET]",
   details: `Lists the processes the server manages, running or ended: PID, status, exit code
 or signal, restarts, start time (local), listening ports, who started it (BY: an MCP
 client's name/version, cli or dashboard) and label. With TARGET, only the matching ones.
@@ -26,17 +29,20 @@ Without TARGET or -C, in a folder where processes were started, only those are l
 
 Flags:
   -a, --all                     every process, wherever it was started
-  --running                     only running processes
+  --running                     only running processes (--status running)
+  --status S,...                only processes in these statuses: ${PROCESS_STATUSES.join(", ")}
   --started-by WHO              only processes started by WHO (cli, dashboard, or an MCP
                                 client's name or name/version)
   -C, --working-directory DIR   only processes started in DIR`,
   flags: {
     all: { type: "boolean", short: "a" },
     running: { type: "boolean" },
+    status: { type: "string" },
     "started-by": { type: "string" },
     ...WORKING_DIRECTORY_FLAG,
   },
   async run({ values, positionals, settings }) {
+    const statuses = wantedStatuses(values.status, values.running);
     const client = await connect(settings, { autostart: false });
     const target = parseTarget(positionals, values["working-directory"]);
     const by = values["started-by"];
@@ -54,8 +60,8 @@ Flags:
         result = { ...result, processes: here };
       }
     }
-    if (values.running) {
-      result = { ...result, processes: result.processes.filter((p) => p.status === "running") };
+    if (statuses) {
+      result = { ...result, processes: result.processes.filter((p) => statuses.has(p.status)) };
     }
     show(result, settings.format);
     if (elsewhere > 0 && settings.format === "text") {
@@ -64,6 +70,22 @@ Flags:
     return 0;
   },
 });
+
+/** The statuses `--status` (a comma-separated list) and `--running` ask for; null: any. */
+function wantedStatuses(status: string | undefined, running: boolean | undefined) {
+  if (status === undefined) return running ? new Set(["running"]) : null;
+  if (running) throw new UsageError("--running and --status: give one of them");
+  const asked = status.split(",").map((s) => s.trim());
+  const unknown = asked.find((s) => !(PROCESS_STATUSES as readonly string[]).includes(s));
+  if (unknown !== undefined) {
+    throw new UsageError(
+      `Unknown status "${unknown}": expected ${
+        PROCESS_STATUSES.join(", ")
+      }, or several with commas`,
+    );
+  }
+  return new Set(asked);
+}
 
 function show(result: ListResult, format: "text" | "json"): void {
   if (format === "json") printOut(JSON.stringify(result, null, 2));
