@@ -4,7 +4,7 @@
  * model read per step. See README.md beside this file. Not part of the test suite.
  *
  *   deno run -A bench/real_clients/run.ts --clients <dir> [--only claude,gemini,codex]
- *     [--server <another checkout's main.ts>] [--out runs.json]
+ *     [--server <another checkout's main.ts>] [--one-server] [--out runs.json]
  *
  * `<dir>` holds the clients' node_modules (`npm i --prefix <dir> ...`, see README.md).
  */
@@ -141,7 +141,12 @@ export interface ClientRun {
   requests: string[];
 }
 
-async function runOne(key: string, dir: string, server?: string): Promise<ClientRun> {
+/** One client's session, on its own fresh server unless given one (`--one-server`). */
+async function runOne(
+  key: string,
+  dir: string,
+  server: { main?: string; shared?: TestHub },
+): Promise<ClientRun> {
   const client = CLIENTS[key];
   const [vProgram, ...vArgs] = client.version(dir);
   const version = new TextDecoder().decode(
@@ -150,8 +155,8 @@ async function runOne(key: string, dir: string, server?: string): Promise<Client
   const folder = Deno.realPathSync(await Deno.makeTempDir({ prefix: "real-client-work-" }));
   const home = await Deno.makeTempDir({ prefix: "real-client-home-" });
   Deno.writeTextFileSync(`${folder}/server.mjs`, SERVER_MJS);
-  const serverProgram = server && [Deno.execPath(), "run", "-A", SERVER_V8_FLAGS, server];
-  await using hub = await startHub([], { program: serverProgram || undefined });
+  await using own = server.shared ? null : await startServer(server.main);
+  const hub = server.shared ?? own!;
   const standIn = new StandIn(folder);
   await using model = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen() {} },
@@ -183,11 +188,19 @@ async function runOne(key: string, dir: string, server?: string): Promise<Client
     version,
     records: standIn.records,
     tools: standIn.tools,
-    startedBy: body.processes?.[0]?.started_by,
+    startedBy: body.processes?.find((p: { working_directory: string }) =>
+      p.working_directory === folder
+    )?.started_by,
     exitCode: out.code,
     printed: decoder.decode(out.stdout) + decoder.decode(out.stderr),
     requests: standIn.log,
   };
+}
+
+/** A fresh server: this checkout's, or `main` (another checkout's main.ts). */
+function startServer(main?: string): Promise<TestHub> {
+  const program = main ? [Deno.execPath(), "run", "-A", SERVER_V8_FLAGS, main] : undefined;
+  return startHub([], { program });
 }
 
 /** The report of one run, as markdown. */
@@ -223,13 +236,19 @@ if (import.meta.main) {
       clients: { type: "string" },
       only: { type: "string", default: "claude,gemini,codex" },
       server: { type: "string" },
+      "one-server": { type: "boolean", default: false },
       out: { type: "string" },
     },
   });
   if (!values.clients) throw new TypeError("--clients <dir> is required (see README.md)");
   const runs: ClientRun[] = [];
+  // One server for all: each client's list then shows the processes the others started.
+  await using shared = values["one-server"] ? await startServer(values.server) : null;
   for (const key of values.only.split(",")) {
-    const run = await runOne(key, values.clients, values.server);
+    const run = await runOne(key, values.clients, {
+      main: values.server,
+      shared: shared ?? undefined,
+    });
     runs.push(run);
     Deno.stdout.writeSync(new TextEncoder().encode(`\n${report(run)}\n`));
   }
