@@ -37,27 +37,27 @@ export interface Launching {
  * label cannot both succeed.
  */
 export async function launchSpec(
-  the: Launching,
+  parts: Launching,
   spec: ProcessSpec,
   autorestart?: AutorestartPolicy,
 ): Promise<ManagedProcess> {
-  assertOpen(the);
-  const { registry, options } = the;
+  assertOpen(parts);
+  const { registry, options } = parts;
   const label = spec.label;
   // Output a run left while no server watched must be stored before the spool is reused.
   await registry.byLabel(label)?.recovery?.catch(() => {});
-  assertOpen(the);
+  assertOpen(parts);
   // Registered before anything is spawned, so that a concurrent start of the same label
   // queues behind this one and then finds it running.
   const existing = registry.byLabel(label);
-  const entry = existing ?? the.track(
-    the.events.added(newProcess(spec, options.dataDir, options.logMaxBytes)),
+  const entry = existing ?? parts.track(
+    parts.events.added(newProcess(spec, options.dataDir, options.logMaxBytes)),
   );
   return await entry.enqueue(async () => {
-    if (registry.byLabel(label) !== entry) return launchSpec(the, spec, autorestart); // removed meanwhile
-    assertOpen(the);
+    if (registry.byLabel(label) !== entry) return launchSpec(parts, spec, autorestart); // removed meanwhile
+    assertOpen(parts);
     if (entry.status === "running") throw new AlreadyRunningError(label, entry.pid);
-    the.autorestart.cancel(entry);
+    parts.autorestart.cancel(entry);
     const before = entry.spec;
     entry.spec = spec;
     try {
@@ -70,12 +70,12 @@ export async function launchSpec(
       }
       throw error;
     }
-    the.autorestart.set(entry, autorestart ?? "no");
+    parts.autorestart.set(entry, autorestart ?? "no");
     registry.prune(options.maxEnded);
     // Saved before the caller is answered: its policy must outlive a crash right after.
     registry.flush();
-    started(the, entry);
-    the.events.launched(entry);
+    started(parts, entry);
+    parts.events.launched(entry);
     return entry;
   });
 }
@@ -85,61 +85,61 @@ export async function launchSpec(
  * found of its ports. A stop asked for meanwhile wins: nothing is launched again.
  */
 export async function restartEntry(
-  the: Launching,
+  parts: Launching,
   entry: ManagedProcess,
   options: StopOptions,
 ): Promise<Partial<StopReport>> {
-  assertOpen(the);
+  assertOpen(parts);
   const stops = entry.stops;
   return await entry.enqueue(async () => {
-    assertOpen(the);
-    the.autorestart.cancel(entry);
+    assertOpen(parts);
+    parts.autorestart.cancel(entry);
     await entry.recovery?.catch(() => {});
     let report: Partial<StopReport>;
     try {
-      const { stopGraceMs: graceMs, killWaitMs } = the.options;
+      const { stopGraceMs: graceMs, killWaitMs } = parts.options;
       const stopOptions = { graceMs, killWaitMs, force: options.force, relaunch: true };
-      report = nonEmptyReport(await stopAndReport(entry, stopOptions, () => the.registry.list()));
-      assertOpen(the);
+      report = nonEmptyReport(await stopAndReport(entry, stopOptions, () => parts.registry.list()));
+      assertOpen(parts);
       // A stop asked for since this restart was: it wins, nothing is launched again.
       if (entry.stops !== stops) {
         entry.emit({ type: "exit", process: entry.info(), restarting: false });
         return report;
       }
-      await entry.launch(() => the.registry.saveOrThrow(), "restart");
+      await entry.launch(() => parts.registry.saveOrThrow(), "restart");
     } catch (error) {
       // Followers were told a start would follow; tell them none will.
       entry.emit({ type: "exit", process: entry.info(), restarting: false });
       throw error;
     }
-    started(the, entry);
-    the.events.launched(entry, options.by ?? null);
+    started(parts, entry);
+    parts.events.launched(entry, options.by ?? null);
     return report;
   });
 }
 
 /** Launches an entry whose autorestart delay is over; a failure is logged. */
-export function relaunchEntry(the: Launching, entry: ManagedProcess): void {
+export function relaunchEntry(parts: Launching, entry: ManagedProcess): void {
   entry.enqueue(async () => {
-    if (the.shuttingDown() || entry.state !== "backoff") return;
-    the.autorestart.launched(entry);
+    if (parts.shuttingDown() || entry.state !== "backoff") return;
+    parts.autorestart.launched(entry);
     try {
-      await entry.launch(() => the.registry.saveOrThrow(), "autorestart");
+      await entry.launch(() => parts.registry.saveOrThrow(), "autorestart");
     } catch (error) {
       entry.leaveBackoff("failed");
       throw error;
     }
-    started(the, entry);
-    the.events.launched(entry, "autorestart");
+    started(parts, entry);
+    parts.events.launched(entry, "autorestart");
   }).catch((error) => logger.error(`Autorestart of "${entry.spec.label}" failed`, error));
 }
 
 /** After a launch: its tree is looked at soon, and followers learn of the new run. */
-function started(the: Launching, entry: ManagedProcess): void {
-  the.trees.watch(true);
+function started(parts: Launching, entry: ManagedProcess): void {
+  parts.trees.watch(true);
   entry.emit({ type: "start", process: entry.info() });
 }
 
-function assertOpen(the: Launching): void {
-  if (the.shuttingDown()) throw new ShuttingDownError();
+function assertOpen(parts: Launching): void {
+  if (parts.shuttingDown()) throw new ShuttingDownError();
 }
