@@ -189,6 +189,22 @@ export function describeHolder(holder: PortHolderInfo): string {
   return `PID ${holder.pid}${command}${managed}`;
 }
 
+/**
+ * A launch could not record its new run in the state file (a full disk, say), so its program
+ * was not let run: a start the server cannot remember must not leave a process nobody owns.
+ */
+export class StateUnwritableError extends PersistprocError {
+  constructor(label: string, options: { cause: unknown }) {
+    const why = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    super(
+      "state_unwritable",
+      `Cannot record "${label}" in the state file: ${why}; its program was not run`,
+      options,
+    );
+    this.name = "StateUnwritableError";
+  }
+}
+
 /** A stop signalled a process tree and some of it still runs (a kill was refused: EPERM). */
 export class StopFailedError extends PersistprocError {
   constructor(label: string, survivors: { pid: number; error: string | null }[]) {

@@ -9,7 +9,7 @@
  * The process owns its state: the fields are read-only from outside, every change goes through
  * its Lifecycle (one event per change), and operations on it are queued (see enqueue).
  */
-import { PersistprocError, StopFailedError } from "../errors.ts";
+import { PersistprocError, StateUnwritableError, StopFailedError } from "../errors.ts";
 import { Followers } from "./_followers.ts";
 import type { ProcessSpec } from "./process_spec.ts";
 import { spawnProgram } from "./_spawn_program.ts";
@@ -192,13 +192,7 @@ export class ManagedProcess {
       record();
     } catch (error) {
       spawned.abort();
-      throw new PersistprocError(
-        "state_unwritable",
-        `Cannot record "${this.spec.label}" in the state file: ${
-          (error as Error).message
-        }; its program was not run`,
-        { cause: error },
-      );
+      throw new StateUnwritableError(this.spec.label, { cause: error });
     } finally {
       this.#recording = false;
     }
