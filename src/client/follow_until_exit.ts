@@ -13,7 +13,7 @@ import type { HubClient } from "./hub_client.ts";
  * down); throws ServerUnreachableError when the connection breaks.
  */
 export async function* followUntilExit(
-  client: HubClient,
+  client: Pick<HubClient, "follow">,
   pid: number,
   lines: number,
   signal: AbortSignal,
