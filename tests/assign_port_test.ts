@@ -43,6 +43,9 @@ hubTest(
     assert.ok(port >= 20_000 && port < 30_000, `${port} is in the documented range`);
     assert.deepEqual(first.structuredContent.ports, [port], "the app listens on it");
     assert.match(text(first), /ready after/);
+    // Said once, with the ports: not "assigned port N" and then "listening on N".
+    assert.match(text(first), new RegExp(`; listening on ${port} \\(assigned\\)$`, "m"));
+    assert.doesNotMatch(text(first), /assigned port/);
 
     const restarted = await call(client, "ctrl", {
       action: "restart",

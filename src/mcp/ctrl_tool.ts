@@ -8,7 +8,7 @@ import { adoptAction } from "./adopt_action.ts";
 import { compactProcess, compactStopReport, compactWait } from "./compact.ts";
 import { ctrlInput } from "./input_schemas.ts";
 import { ctrlOutput } from "./output_schemas.ts";
-import { define, recordNotes, startedBy, summary, waitOptions } from "./tool.ts";
+import { define, listeningWords, recordNotes, startedBy, summary, waitOptions } from "./tool.ts";
 
 /** The ctrl tool; see the module comment. */
 export const ctrl = define({
@@ -123,13 +123,7 @@ export const ctrl = define({
       text: [
         `${verb} ${summary(result)}${recordNotes(record)}${
           waited ? `; ${waitSummary(waited)}` : ""
-        }${
-          ports.length
-            ? `; ${result.status === "running" ? "" : "left running, "}listening on ${
-              ports.map((port) => again.includes(port) ? `${port} again` : port).join(", ")
-            }`
-            : ""
-        }${released.length ? `; ${released.join(", ")}` : ""}`,
+        }${listeningWords(record, again)}${released.length ? `; ${released.join(", ")}` : ""}`,
         ...(result.port_note ? [result.port_note] : []),
         ...(waited ? waitDetails(waited) : []),
       ].join("\n"),

@@ -2,7 +2,7 @@
 import { compactProcess } from "./compact.ts";
 import { listInput, listOptions } from "./input_schemas.ts";
 import { listOutput } from "./output_schemas.ts";
-import { define, READ_ONLY, recordNotes, startedBy, summary } from "./tool.ts";
+import { define, listeningWords, READ_ONLY, recordNotes, startedBy, summary } from "./tool.ts";
 
 /** The list tool; see the module comment. */
 export const list = define({
@@ -22,13 +22,7 @@ export const list = define({
         filter.status ? ` with status ${[filter.status].flat().join(" or ")}` : ""
       }`
       : processes.map((p, i) =>
-        `${summary(p)}${recordNotes(records[i])}${
-          p.ports.length
-            ? `; ${p.status === "running" ? "" : "left running, "}listening on ${
-              p.ports.join(", ")
-            }`
-            : ""
-        }`
+        `${summary(p)}${recordNotes(records[i])}${listeningWords(records[i])}`
       ).join("\n");
     return {
       structured: { processes: records },

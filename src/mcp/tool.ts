@@ -90,7 +90,9 @@ export function summary(p: ProcessInfo & Partial<StopReport>): string {
 export function recordNotes(record: ReturnType<typeof compactProcess>): string {
   const notes = [
     record.command !== undefined && `runs ${record.command}`,
-    record.assigned_port !== undefined && `assigned port ${record.assigned_port}`,
+    // An assigned port it listens on is said with the ports (listeningWords).
+    record.assigned_port !== undefined && !record.ports?.includes(record.assigned_port) &&
+    `assigned port ${record.assigned_port}`,
     record.restarts !== undefined && `restarts: ${record.restarts}`,
     record.restart_at !== undefined && `next restart at ${record.restart_at}`,
     record.started_by !== undefined && `started by ${record.started_by}`,
@@ -99,6 +101,25 @@ export function recordNotes(record: ReturnType<typeof compactProcess>): string {
   ].filter((note) => note !== false);
   const where = record.working_directory === undefined ? "" : ` in ${record.working_directory}`;
   return where + notes.map((note) => `; ${note}`).join("");
+}
+
+/**
+ * Where a process's tree listens, in words: `; listening on 23885 (assigned)`, or for what an
+ * ended launcher left running `; left running, listening on 5432`. `again`: ports a restart's
+ * new run took back from its old run (`3000 again`).
+ */
+export function listeningWords(
+  record: ReturnType<typeof compactProcess>,
+  again: readonly number[] = [],
+): string {
+  const ports = record.ports ?? [];
+  if (ports.length === 0) return "";
+  const words = ports.map((port) =>
+    `${port}${port === record.assigned_port ? " (assigned)" : ""}${
+      again.includes(port) ? " again" : ""
+    }`
+  );
+  return `; ${record.status === "running" ? "" : "left running, "}listening on ${words.join(", ")}`;
 }
 
 /** Annotations of the tools that only read: list and output. */
