@@ -130,17 +130,21 @@ export function compactWait(
 /**
  * A page of output as an agent reads it: the lines as one text (a newline between lines
  * costs less than a list's quotes and commas), and the counts only when they say something.
+ * Without grep every line read matches, so matched_lines is the lines shown plus
+ * omitted_lines and is left out; with grep it is left out only when every line shown is a
+ * match and none is left out.
  */
 export function compactOutputPage(
   page: WaitedOutputPage,
-  logDir?: string,
+  options: { logDir?: string; grep?: boolean } = {},
 ): z.infer<z.ZodObject<typeof outputOutput>> {
+  const everyLineAMatch = page.omitted_lines === 0 && page.matched_lines === page.output.length;
   return present<z.infer<z.ZodObject<typeof outputOutput>>>({
     pid: page.pid,
     label: page.label,
     status: page.status,
     stream: page.stream === "combined" ? undefined : page.stream,
-    log_dir: logDir,
+    log_dir: options.logDir,
     wait_result: page.wait_result,
     waited_ms: page.wait_result ? page.waited_ms : undefined,
     matched_line: page.matched_line,
@@ -148,7 +152,7 @@ export function compactOutputPage(
     exit_signal: page.exit_signal,
     output: page.output.join("\n"),
     times: page.times,
-    matched_lines: page.matched_lines === page.output.length ? undefined : page.matched_lines,
+    matched_lines: options.grep && !everyLineAMatch ? page.matched_lines : undefined,
     omitted_lines: page.omitted_lines || undefined,
     skipped_lines: page.skipped_lines || undefined,
     search_cut: page.search_cut || undefined,

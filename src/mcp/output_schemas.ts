@@ -207,7 +207,7 @@ export const outputOutput = {
   ),
   matched_lines: omittable(
     page.matched_lines,
-    "When not every line shown is a match, or not every match is shown: lines in the range read that met the request (after cursor, in the time window, matching grep)",
+    "With grep, unless every line shown is a match and none is left out: lines in the range read that matched (after cursor, in the time window)",
   ),
   omitted_lines: omittable(
     page.omitted_lines,

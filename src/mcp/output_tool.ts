@@ -21,10 +21,15 @@ export const output = define({
     const page = await hub.output(args, waitOptions(context));
     const logDir = log_dir ? (await hub.get({ pid: page.pid })).log_dir : undefined;
     const wait = page.wait_result ? `; ${outputWaitSummary(page)}` : "";
+    const structured = compactOutputPage(page, { logDir, grep: args.grep !== undefined });
     return {
-      structured: compactOutputPage(page, logDir),
+      structured,
       text: [
-        outputHeader(page, `${wait}${logDir ? `; log_dir: ${logDir}` : ""}`),
+        outputHeader(
+          page,
+          structured.matched_lines,
+          `${wait}${logDir ? `; log_dir: ${logDir}` : ""}`,
+        ),
         ...stampedLines(page),
       ].join("\n"),
     };
@@ -41,9 +46,13 @@ function outputWaitSummary(page: WaitedOutputPage): string {
   return `exited (${how}) after ${seconds}`;
 }
 
-/** The one line above an output page's lines: whose, what span, what was left out, and where next. */
-function outputHeader(page: OutputPage, suffix = ""): string {
+/**
+ * The one line above an output page's lines: whose, what span, how many matched grep (when
+ * the structured result says it), what was left out, and where next.
+ */
+function outputHeader(page: OutputPage, matched: number | undefined, suffix: string): string {
   const notes = [
+    matched !== undefined && `${matched} matched grep`,
     page.omitted_lines > 0 && `${page.omitted_lines} more not shown`,
     page.skipped_lines > 0 && `${page.skipped_lines} dropped by the disk cap`,
     page.search_cut && "search cut at its time budget",
