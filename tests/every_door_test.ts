@@ -4,7 +4,9 @@
  * for the file; a step per point. What one door alone has (the CLI's follower, its order of
  * messages, attaching) is tested in honest_words_test.ts; the byte targets in
  * mcp_compact_test.ts; PYTHONUNBUFFERED in buffered_test.ts; client names in
- * mcp_client_names_test.ts (the CLI's starts are `started_by: "cli"`, if_running_test.ts).
+ * mcp_client_names_test.ts (the CLI's starts are `started_by: "cli"`, if_running_test.ts);
+ * a real Vite's assigned ports in assign_port_vite_test.ts; write order (item 2) in
+ * src/core/output/write_order_test.ts and output_test.ts.
  */
 import assert from "node:assert/strict";
 import { cli } from "./_cli.ts";
