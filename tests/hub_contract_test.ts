@@ -197,7 +197,7 @@ function contract(name: string, open: () => Promise<Subject>): void {
     });
 
     await step(
-      "restart and stop report the port the tree freed; followers hear of the exit",
+      "restart says the port its new run took again, stop the port the tree freed; followers hear of the exit",
       async () => {
         const port = freePort();
         const web = await hub.start({
@@ -211,7 +211,9 @@ function contract(name: string, open: () => Promise<Subject>): void {
         assert.deepEqual(web.ports, [port]);
         assert.deepEqual((await hub.list({ command_or_label: "web" }))[0].ports, [port]);
         const restarted = await hub.restart({ pid: web.pid }, { wait_for_port: port });
-        assert.deepEqual(restarted.freed_ports, [port]);
+        // The new run listens on the old run's port again: it is in ports, not free.
+        assert.deepEqual(restarted.ports, [port]);
+        assert.equal(restarted.freed_ports, undefined);
         assert.equal(restarted.held_ports, undefined);
         assert.equal(restarted.ready, true, JSON.stringify(restarted));
         assertShape(wire.startResultSchema, restarted, "restart");

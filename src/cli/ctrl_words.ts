@@ -57,11 +57,11 @@ function notReady(result: StartResult): string {
 
 /**
  * What a stop (or a restart's stop of the old run) found of the ports the tree had held:
- * `; freed port 3000`, or who still holds one. A port the new run listens on again is not
- * free: listening() says it.
+ * `; freed port 3000`, or who still holds one. (A port a restart's new run listens on again
+ * is not free: the server leaves it out of freed_ports, and listening() says it.)
  */
 function released(result: StartResult): string {
-  const freed = (result.freed_ports ?? []).filter((port) => !result.ports?.includes(port));
+  const freed = result.freed_ports ?? [];
   const held = (result.held_ports ?? []).map((h) =>
     `port ${h.port} still held by ${h.command ?? "a process"}${
       h.pid === null ? "" : ` (PID ${h.pid})`
@@ -73,10 +73,7 @@ function released(result: StartResult): string {
   ].map((part) => `; ${part}`).join("");
 }
 
-/**
- * The ports it listens on: `, listening on 3000`; after a restart, the old run's ports that
- * the new run took again are said so: `, listening on 3000 again, and on 3001`.
- */
+/** The ports it listens on: `, listening on 3000`. */
 function listening(result: StartResult): string {
   const assigned = result.assigned_port ? `, assigned port ${result.assigned_port}` : "";
   const ports = result.ports ?? [];
@@ -84,13 +81,7 @@ function listening(result: StartResult): string {
   if (ports.length && result.status !== "running") {
     return `${assigned}; it ${describeEnding(result)}${leavingListeners(result.pid, ports)}`;
   }
-  const again = ports.filter((port) => result.freed_ports?.includes(port));
-  const fresh = ports.filter((port) => !again.includes(port));
-  const parts = [
-    ...(again.length ? [`listening on ${again.join(", ")} again`] : []),
-    ...(fresh.length ? [`${again.length ? "and on" : "listening on"} ${fresh.join(", ")}`] : []),
-  ];
-  return assigned + parts.map((part) => `, ${part}`).join("");
+  return `${assigned}${ports.length ? `, listening on ${ports.join(", ")}` : ""}`;
 }
 
 /**

@@ -8,14 +8,11 @@ function restart(fields: Partial<WaitedCtrlResult>): WaitedCtrlResult {
   return { action: "restart", ...process, restarts: 1, ports: [], ...fields };
 }
 
-Deno.test("a restart whose new run listens on the old run's port says so, not that it was freed", () => {
+Deno.test("a restart says where its new run listens and which of the old run's ports are free", () => {
+  // A port the new run took again is in ports alone (the server leaves it out of freed_ports).
   assert.equal(
-    describeCtrl(restart({ ports: [3000], freed_ports: [3000] })),
-    "restarted 'web' (PID 7), listening on 3000 again",
-  );
-  assert.equal(
-    describeCtrl(restart({ ports: [3000, 3001], freed_ports: [3000, 3002] })),
-    "restarted 'web' (PID 7), listening on 3000 again, and on 3001; freed port 3002",
+    describeCtrl(restart({ ports: [3000, 3001], freed_ports: [3002] })),
+    "restarted 'web' (PID 7), listening on 3000, 3001; freed port 3002",
   );
   assert.equal(
     describeCtrl(restart({ ports: [], freed_ports: [3000] })),

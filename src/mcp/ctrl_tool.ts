@@ -90,14 +90,10 @@ export const ctrl = define({
       const restart = { force: args.force, by: startedBy(context.client), ...conditions };
       result = await hub.restart(target, restart, wait);
     }
-    const { ports, already_running } = result;
+    const { already_running } = result;
     const waited = result.wait_result === undefined ? null : result as ReadyOutcome;
-    // A port the new run (of a restart) listens on again is not free: "listening on 3000 again".
-    const again = ports.filter((port) => result.freed_ports?.includes(port));
     const released = [
-      ...(result.freed_ports ?? []).filter((port) => !again.includes(port)).map((port) =>
-        `port ${port} freed`
-      ),
+      ...(result.freed_ports ?? []).map((port) => `port ${port} freed`),
       ...(result.held_ports ?? []).map((held) =>
         `port ${held.port} still held by ${held.command ?? "a process"}${
           held.pid === null ? "" : ` (PID ${held.pid})`
@@ -123,7 +119,7 @@ export const ctrl = define({
       text: [
         `${verb} ${summary(result)}${recordNotes(record)}${
           waited ? `; ${waitSummary(waited)}` : ""
-        }${listeningWords(record, again)}${released.length ? `; ${released.join(", ")}` : ""}`,
+        }${listeningWords(record)}${released.length ? `; ${released.join(", ")}` : ""}`,
         ...(result.port_note ? [result.port_note] : []),
         ...(waited ? waitDetails(waited) : []),
       ].join("\n"),

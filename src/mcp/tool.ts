@@ -105,20 +105,12 @@ export function recordNotes(record: ReturnType<typeof compactProcess>): string {
 
 /**
  * Where a process's tree listens, in words: `; listening on 23885 (assigned)`, or for what an
- * ended launcher left running `; left running, listening on 5432`. `again`: ports a restart's
- * new run took back from its old run (`3000 again`).
+ * ended launcher left running `; left running, listening on 5432`.
  */
-export function listeningWords(
-  record: ReturnType<typeof compactProcess>,
-  again: readonly number[] = [],
-): string {
+export function listeningWords(record: ReturnType<typeof compactProcess>): string {
   const ports = record.ports ?? [];
   if (ports.length === 0) return "";
-  const words = ports.map((port) =>
-    `${port}${port === record.assigned_port ? " (assigned)" : ""}${
-      again.includes(port) ? " again" : ""
-    }`
-  );
+  const words = ports.map((port) => `${port}${port === record.assigned_port ? " (assigned)" : ""}`);
   return `; ${record.status === "running" ? "" : "left running, "}listening on ${words.join(", ")}`;
 }
 

@@ -111,8 +111,14 @@ async function restartEntry(
     const ownGroup = current.status === "running" ? current.pid : undefined;
     await assertPortFree(conditions.port, core.records(), ownGroup);
   }
-  const released = await core.restart(entry, { force: restart.force, by: restart.by });
-  return { ...await settle(entry, conditions, options, core), ...released };
+  const { freed_ports, ...released } = await core.restart(entry, {
+    force: restart.force,
+    by: restart.by,
+  });
+  const settled = await settle(entry, conditions, options, core);
+  // Free now: a port the old run freed that the new run listens on again is in ports alone.
+  const free = freed_ports?.filter((port) => !settled.ports.includes(port)) ?? [];
+  return { ...settled, ...released, ...(free.length > 0 ? { freed_ports: free } : {}) };
 }
 
 /** The wait conditions of a request, alone. */
