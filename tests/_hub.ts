@@ -142,7 +142,6 @@ export function writeSavedRecord(dataDir: string, fields: Record<string, unknown
   return path;
 }
 
-/** Polls `probe` until it returns a truthy value or the deadline passes. */
 /**
  * The events of a follow stream (`GET /api/hub/follow`), its backlog first, up to the
  * process's final exit (one no restart follows); the stream is then left. Lines are parsed
@@ -172,6 +171,7 @@ export async function followedUntilExit(response: Response): Promise<any[]> {
   });
 }
 
+/** Polls `probe` until it returns a truthy value or the deadline passes. */
 export async function waitFor<T>(
   what: string,
   probe: () => T | false | null | undefined | Promise<T | false | null | undefined>,
