@@ -30,7 +30,7 @@ export interface StepBytes {
 const bytes = (text: string) => new TextEncoder().encode(text).length;
 
 /** The persistproc part of a tool result's text. */
-export function unwrapped(text: string): string {
+function unwrapped(text: string): string {
   return WRAPPERS.reduce((rest, wrapper) => rest.replace(wrapper, ""), text);
 }
 

@@ -127,7 +127,7 @@ function claudeBin(dir: string): string[] {
 }
 
 /** What one client's run gave. */
-export interface ClientRun {
+interface ClientRun {
   client: string;
   version: string;
   records: StepRecord[];
