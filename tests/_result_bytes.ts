@@ -88,6 +88,7 @@ export async function measureResultBytes(client: AnyClient, hub: TestHub): Promi
 
   const stop = await measured(client, "ctrl", { action: "stop", pid: start.structured.pid });
   assert.equal(stop.structured.status, "stopped");
+  assert.equal(stop.structured.end_time, undefined, "it ended now, as asked");
   return {
     start: start.bytes,
     list: listed.bytes,

@@ -89,6 +89,26 @@ export function compactProcess(
   });
 }
 
+/**
+ * A process a stop ended, as its reader needs it: which process, how it ended, and when only
+ * when that was before the stop was asked for (else it is now). What it was besides (restarts,
+ * assigned port, who started it, how its output is stored) the start and list said.
+ */
+export function compactStopped(p: ProcessInfo, endedBefore: boolean): ProcessRecord {
+  const { pid, label, command, working_directory, status, end_time, exit_code, exit_signal } =
+    compactProcess(p);
+  return present<ProcessRecord>({
+    pid,
+    label,
+    command,
+    working_directory,
+    status,
+    end_time: endedBefore ? end_time : undefined,
+    exit_code,
+    exit_signal,
+  });
+}
+
 /** What a stop found of the ports: only the ports freed and those still held, if any. */
 export function compactStopReport(
   report: Partial<StopReport> | undefined,

@@ -5,7 +5,7 @@
 import { describeConflict, InvalidArgumentError, type StartResult } from "../core/mod.ts";
 import type { ReadyOutcome } from "../core/ready/mod.ts";
 import { adoptAction } from "./adopt_action.ts";
-import { compactProcess, compactStopReport, compactWait } from "./compact.ts";
+import { compactProcess, compactStopped, compactStopReport, compactWait } from "./compact.ts";
 import { ctrlInput } from "./input_schemas.ts";
 import { ctrlOutput } from "./output_schemas.ts";
 import { define, listeningWords, recordNotes, startedBy, summary, waitOptions } from "./tool.ts";
@@ -107,7 +107,9 @@ export const ctrl = define({
       : endedBefore
       ? "was not running (nothing to stop):"
       : { start: "started", stop: "stopped", restart: "restarted" }[args.action];
-    const record = compactProcess(result, { caller: startedBy(context.client) });
+    const record = args.action === "stop"
+      ? compactStopped(result, endedBefore)
+      : compactProcess(result, { caller: startedBy(context.client) });
     return {
       structured: {
         ...record,
