@@ -138,9 +138,14 @@ Deno.test("serve prints a short banner; serve --verbose and setup print each age
       banner,
       new RegExp(`^dashboard: http://127.0.0.1:${target.port}/#token=${token}$`, "m"),
     );
-    assert.match(
+    // It names the data dir too, where the CLI reads the token: without it, setup would
+    // print the default data dir's token, which this server refuses.
+    assert.ok(
+      banner.includes(
+        `\nconnect an agent: persistproc --port ${target.port} --data-dir ${target.dataDir} ` +
+          "setup [claude|",
+      ),
       banner,
-      new RegExp(`^connect an agent: persistproc --port ${target.port} setup \\[claude\\|`, "m"),
     );
     assert.doesNotMatch(banner, /claude mcp add/);
     short.kill("SIGTERM");
@@ -154,7 +159,8 @@ Deno.test("serve prints a short banner; serve --verbose and setup print each age
     assert.equal(
       line,
       `dashboard: http://127.0.0.1:${target.port}/ ` +
-        `('persistproc --port ${target.port} open' opens it with the token)`,
+        `('persistproc --port ${target.port} --data-dir ${target.dataDir} open' opens it ` +
+        "with the token)",
     );
     quiet.kill("SIGTERM");
     assert.equal((await quiet.result()).code, 0);

@@ -3,7 +3,10 @@
  * `persistproc shutdown`.
  */
 
+import { resolve } from "node:path";
 import { ensureToken, tokenFile } from "../../data_dir/access_token.ts";
+import { defaultDataDir } from "../../data_dir/paths.ts";
+import { quoteArg } from "../../core/process/mod.ts";
 import { isLoopbackAddress } from "../../http/guard.ts";
 import { UsageError } from "../args.ts";
 import { AGENT_NAMES, agentSetupText } from "../agent_setup.ts";
@@ -86,14 +89,14 @@ Flags:
           } else if (values.quiet) {
             // Quiet output is what an autostarted server writes to its log: no token there.
             printOut(
-              `dashboard: ${dashboard} ('persistproc${portFlag(settings.port)} open' opens it ` +
+              `dashboard: ${dashboard} ('persistproc${reachFlags(settings)} open' opens it ` +
                 "with the token)",
             );
           } else {
             printOut(`dashboard: ${dashboard}#token=${encodeURIComponent(token)}`);
           }
           if (values.verbose) printOut(`\n${agentSetupText(mcp, token)}`);
-          else if (!values.quiet) printOut(setupHint(settings.port));
+          else if (!values.quiet) printOut(setupHint(settings));
         },
       });
       printOut(describeServerEnding(settings.port, ending));
@@ -116,14 +119,29 @@ Flags:
 /**
  * The short banner's last lines: the one command that prints an agent's set-up and how to stop.
  */
-function setupHint(port: number): string {
-  return `connect an agent: persistproc${portFlag(port)} setup [${AGENT_NAMES.join("|")}]\n` +
+function setupHint(settings: Settings): string {
+  return `connect an agent: persistproc${reachFlags(settings)} setup [${AGENT_NAMES.join("|")}]\n` +
     "Ctrl+C stops the server and every process it runs (--verbose prints the agent set-up here)";
 }
 
-/** ` --port N` when the server is not on the default port, so that a suggested command reaches it. */
-function portFlag(port: number): string {
-  return port === DEFAULT_PORT ? "" : ` --port ${port}`;
+/**
+ * The global flags a suggested command needs to reach this server: ` --port N` off the default
+ * port, and ` --data-dir DIR` off the default data directory, where the CLI finds the token.
+ */
+function reachFlags(settings: Settings): string {
+  const port = settings.port === DEFAULT_PORT ? "" : ` --port ${settings.port}`;
+  return isDefaultDataDir(settings.dataDir)
+    ? port
+    : `${port} --data-dir ${quoteArg(settings.dataDir)}`;
+}
+
+function isDefaultDataDir(dataDir: string): boolean {
+  const env = Deno.env.toObject();
+  try {
+    return resolve(defaultDataDir(env, Deno.build.os, env.HOME ?? env.USERPROFILE)) === dataDir;
+  } catch {
+    return false; // No default (no HOME): the directory was given, so name it.
+  }
 }
 
 /**
