@@ -13,3 +13,13 @@ Deno.test("a chosen label is shown as it is", () => {
     "'web'",
   );
 });
+
+Deno.test("a default label is shown as the command given when an assigned port was appended", () => {
+  const process = {
+    command_line: "npm run dev -- --port 23885 --strictPort",
+    working_directory: "/app",
+  };
+  assert.equal(displayName({ ...process, label: "npm run dev in /app" }), "'npm run dev'");
+  // A label of one's own that merely ends with the folder is not taken for the default.
+  assert.equal(displayName({ ...process, label: "web in /app" }), "'web in /app'");
+});

@@ -48,12 +48,23 @@ function idlePort(p, ports) {
 }
 
 /**
+ * The command a default label ("COMMAND in DIR") names, or null for a label of one's own. The
+ * command line may go on past it: an assigned port's flag ("-- --port 23885 --strictPort").
+ */
+function givenCommand(p) {
+  const suffix = " in " + p.working_directory;
+  if (!p.label.endsWith(suffix)) return null;
+  const given = p.label.slice(0, -suffix.length);
+  return p.command_line === given || p.command_line.startsWith(given + " ") ? given : null;
+}
+
+/**
  * What each row's label cell shows: a default label ("COMMAND in DIR") as the folder's name
  * first, then the command, since that is what tells two such rows apart; the folder gets as
  * many of its last parts as it takes to differ from every other row's. Other labels as given.
  */
 function labelTexts(processes) {
-  const isDefault = (p) => p.label === p.command_line + " in " + p.working_directory;
+  const isDefault = (p) => givenCommand(p) !== null;
   const dirs = [...new Set(processes.filter(isDefault).map((p) => p.working_directory))];
   const tail = (dir, n) => dir.split("/").filter(Boolean).slice(-n).join("/") || "/";
   const names = new Map();
@@ -67,7 +78,7 @@ function labelTexts(processes) {
   }
   return new Map(processes.map((p) => [
     p.label,
-    isDefault(p) ? names.get(p.working_directory) + " \u00b7 " + p.command_line : p.label,
+    isDefault(p) ? names.get(p.working_directory) + " \u00b7 " + givenCommand(p) : p.label,
   ]));
 }
 
