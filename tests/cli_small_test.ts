@@ -8,14 +8,22 @@ import { connectMcp, FIXTURES, hubTest, waitFor } from "./_hub.ts";
 
 const TICKER = `${FIXTURES}ticker.sh`;
 
-hubTest("persistproc help is --help, and help SUBCOMMAND is its --help", async (hub) => {
-  const help = await cli(hub, ["help"]);
-  assert.equal(help.code, 0, help.stderr);
-  assert.equal(help.stdout, (await cli(hub, ["--help"])).stdout);
-  const ls = await cli(hub, ["help", "ls"]);
-  assert.equal(ls.code, 0, ls.stderr);
-  assert.equal(ls.stdout, (await cli(hub, ["ls", "--help"])).stdout);
-});
+hubTest(
+  "persistproc help is --help (so are help --help and help help), and help SUBCOMMAND is its --help",
+  async (hub) => {
+    const help = await cli(hub, ["help"]);
+    assert.equal(help.code, 0, help.stderr);
+    assert.equal(help.stdout, (await cli(hub, ["--help"])).stdout);
+    for (const again of ["--help", "help"]) {
+      const same = await cli(hub, ["help", again]);
+      assert.equal(same.code, 0, same.stderr);
+      assert.equal(same.stdout, help.stdout);
+    }
+    const ls = await cli(hub, ["help", "ls"]);
+    assert.equal(ls.code, 0, ls.stderr);
+    assert.equal(ls.stdout, (await cli(hub, ["ls", "--help"])).stdout);
+  },
+);
 
 hubTest("stop of a process that already ended says it was not running", async (hub) => {
   assert.equal((await cli(hub, ["start", "--label", "web", TICKER])).code, 0);

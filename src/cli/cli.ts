@@ -162,7 +162,8 @@ async function helpFor(
 ): Promise<number> {
   const command = await commandNamed(rest[0])?.load();
   if (command !== undefined) return invoke(command, ["--help"], globals);
-  if (rest.length > 0) {
+  // `help --help` and `help help` ask for this same page.
+  if (rest.length > 0 && !["--help", "-h", "help"].includes(rest[0])) {
     const close = closestSubcommand(rest[0]);
     throw new UsageError(
       `Unknown subcommand "${rest[0]}"${close ? `: did you mean '${close}'?` : ""}`,

@@ -36,9 +36,9 @@ export const startCommand = defineCommand({
   names: ["start"],
   summary: "start a command without following it",
   usage: "persistproc start [--label L] [--if-running error|keep|restart] [--assign-port VAR]\n" +
-    "                [--autorestart no|on-failure|always] [--notify-on-log RE] [--wait-for-port N]\n" +
-    "                [--wait-for-log RE] [--wait-for-url URL] [--wait-timeout S] [-C DIR]\n" +
-    "                COMMAND [ARGS...]",
+    "                  [--autorestart no|on-failure|always] [--notify-on-log RE] [--wait-for-port N]\n" +
+    "                  [--wait-for-log RE] [--wait-for-url URL] [--wait-timeout S] [-C DIR]\n" +
+    "                  COMMAND [ARGS...]",
   details: `Starts COMMAND in the current directory with your environment and prints its PID
 and log file. Use 'persistproc run' to follow its output instead.
 
@@ -123,7 +123,7 @@ export const restartCommand = defineCommand({
   names: ["restart"],
   summary: "restart a process with its command, directory and environment",
   usage: "persistproc restart [--wait-for-port N] [--wait-for-log RE] [--wait-for-url URL]\n" +
-    "                  [--wait-timeout S] [-C DIR] [TARGET]",
+    "                    [--wait-timeout S] [-C DIR] [TARGET]",
   details: `Stops TARGET and starts it again as it was started; prints the new PID, and of the
 ports the old run's tree listened on, which the new run listens on again, which are free,
 or who still holds one. Without TARGET, the process started in the current folder (or

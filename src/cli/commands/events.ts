@@ -25,7 +25,7 @@ export const eventsCommand = defineCommand({
   names: ["events"],
   summary: "print what happens to processes (crashes, restarts, ports), or follow it",
   usage: "persistproc events [--follow] [--label L] [-C DIR] [--kind K,...] [--since T]\n" +
-    "                 [--after ID] [--started-by WHO]",
+    "                   [--after ID] [--started-by WHO]",
   details: `Prints one line per event, oldest first, for example:
   persistproc: "api" (pid 12346) crashed: exit 1 at 14:12:31; last stderr: Error: listen EADDRINUSE :3000
 The server keeps the last ${

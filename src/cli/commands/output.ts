@@ -36,9 +36,9 @@ export const outputCommand = defineCommand({
   names: ["output", "logs"],
   summary: "print a process's stored output",
   usage: "persistproc output [--stream S] [--lines N] [--since T] [--before T]\n" +
-    "                 [--grep RE [--context N]] [--cursor C] [--run current|all]\n" +
-    "                 [--timestamps] [--follow] [--wait-for-log RE] [--wait-for-exit]\n" +
-    "                 [--wait-timeout S] [-C DIR] [TARGET]",
+    "                   [--grep RE [--context N]] [--cursor C] [--run current|all]\n" +
+    "                   [--timestamps] [--follow] [--wait-for-log RE] [--wait-for-exit]\n" +
+    "                   [--wait-timeout S] [-C DIR] [TARGET]",
   details: `Prints stored output lines of TARGET, oldest first, as the program printed them. In
 the combined stream, stderr lines start with "[err] ", and a restart shows as a line
 "--- run N (reason) <time> ---". Without TARGET, the process started in the current folder
