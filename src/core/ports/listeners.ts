@@ -58,12 +58,24 @@ const TOOL_SCANNERS: Partial<
  * and the members `membersOf` names: descendants that may have left the group. Only the roots
  * in `groups` (all unless told) are matched by process group: an ended program's pid may since
  * lead an unrelated group, so its tree is its members alone. A tree with no listener, or
- * every tree when the OS cannot tell, maps to an empty list.
+ * every tree when the OS cannot tell, maps to an empty list. A fresh scan (a readiness check,
+ * the port watch) also retires `list`'s shared scan, so a port it has just seen listening is
+ * not then missing from a `list` answered by an older scan.
  */
 export async function listeningPorts(
   roots: readonly number[],
   membersOf: (root: number) => readonly number[] = () => [],
   groups: ReadonlySet<number> = new Set(roots),
+): Promise<Map<number, number[]>> {
+  const ports = await scanListeningPorts(roots, membersOf, groups);
+  lastScan = null;
+  return ports;
+}
+
+async function scanListeningPorts(
+  roots: readonly number[],
+  membersOf: (root: number) => readonly number[],
+  groups: ReadonlySet<number>,
 ): Promise<Map<number, number[]>> {
   const wanted = new Set([...roots].filter((root) => groups.has(root)));
   const byRoot = new Map<number, number[]>(roots.map((root) => [root, []]));
@@ -182,7 +194,7 @@ function recentListeningPorts(
   if (lastScan && lastScan.key === key && Date.now() - lastScan.at < LIST_SCAN_MS) {
     return lastScan.result;
   }
-  const result = listeningPorts(roots, membersOf, groups);
+  const result = scanListeningPorts(roots, membersOf, groups);
   lastScan = { key, at: Date.now(), result };
   result.catch(() => lastScan = null);
   return result;

@@ -84,3 +84,19 @@ Deno.test({
   }
   assert.ok(!(await listeningPorts([pgid])).get(pgid)!.includes(port), "closed");
 });
+
+Deno.test({
+  name:
+    "withPorts shows a port a fresh scan has seen, though its shared scan is younger than 0.5 s",
+  ignore: Deno.build.os !== "linux",
+}, async () => {
+  const stat = Deno.readTextFileSync("/proc/self/stat");
+  const pgid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+  const running = [{ pid: pgid, status: "running" }];
+  await withPorts(running); // fills list's shared scan
+  using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = listener.addr.port;
+  assert.ok((await listeningPorts([pgid])).get(pgid)?.includes(port), "the fresh scan sees it");
+  const [listed] = await withPorts(running);
+  assert.ok(listed.ports.includes(port), `port ${port} in ${listed.ports}`);
+});
