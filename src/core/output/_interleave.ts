@@ -1,6 +1,14 @@
 /**
  * Puts the lines two streams printed within one read back in the order they were written,
  * from the order of the writes (see system/write_order.ts). Internal to the spool tail.
+ *
+ * The kernel queues a write's event just after its bytes can be read, so a read can hold the
+ * line of a write whose event is not queued yet: then nothing tells whether that line came with
+ * its stream's last write seen (a write of several lines, such as a stack trace) or after every
+ * write seen. Such a line, and the other stream's lines written after that last write, wait for
+ * the next read instead of being guessed at: by then the event is queued (it takes the line),
+ * or it never comes and the line goes with that last write. A line is stored only once the
+ * write it came with is known, or after waiting one read.
  */
 import type { Batch, Stream } from "./output_store.ts";
 
@@ -10,88 +18,179 @@ export type ReadBatch = Batch & { bytes: Uint8Array };
 /** Above this many lines in one read, the streams are not interleaved (a flood: stdout first). */
 const MAX_LINES = 20_000;
 
+/** What the previous read of the same tail left waiting (see {@link interleave}). */
+export interface Waiting {
+  /** Per stream, how many of its first lines now waited one read for an event. */
+  lines: Record<Stream, number>;
+  /** Per stream, whether a write of it whose line was not read held the other's lines back. */
+  blocked: Record<Stream, boolean>;
+}
+
+/** Nothing waiting. */
+export function nothingWaiting(): Waiting {
+  return { lines: { stdout: 0, stderr: 0 }, blocked: { stdout: false, stderr: false } };
+}
+
+/** What {@link interleave} decided. */
+export interface Interleaved {
+  /** The lines to store now, in write order. */
+  batches: ReadBatch[];
+  /** The writes whose lines are not stored yet, in order: they come first next time. */
+  unread: Stream[];
+  /** Whether some lines read were not stored: both streams are read again from the store. */
+  held: boolean;
+  /** What waits for the next read. */
+  waiting: Waiting;
+}
+
 /**
  * Orders the batches of stdout and stderr read together by `writes`, the streams of the
  * writes in the order they happened: each write takes the next line of its stream (a program
- * that prints line by line writes once per line). Lines beyond a stream's writes (a write of
- * several lines, such as a stack trace) follow its last write; consecutive lines of one
- * stream are joined into one batch again.
+ * that prints line by line writes once per line). Where lines and writes do not match (see the
+ * module comment), lines wait for the next read when `wait` is set; otherwise (the last read,
+ * a flood) lines beyond a stream's writes follow its last write, and stdout's lines come first
+ * where no write says otherwise.
  */
 export function interleave(
   stdout: readonly ReadBatch[],
   stderr: readonly ReadBatch[],
   writes: readonly Stream[],
-  lag: WriteLag = { stdout: 0, stderr: 0 },
-): { batches: ReadBatch[]; unread: Stream[]; held: Stream | null } {
-  // The kernel queues a write's event just after its bytes can be read: a line stored before
-  // its event was seen makes the stream's next event stale. That event comes with the next
-  // drain or not at all, so the lag is forgotten after one use.
-  const fresh: Stream[] = [];
-  for (const stream of writes) {
-    if (lag[stream] > 0) lag[stream]--;
-    else fresh.push(stream);
-  }
-  lag.stdout = lag.stderr = 0;
+  waited: Waiting = nothingWaiting(),
+  wait = false,
+): Interleaved {
   const counts = { stdout: lineCount(stdout), stderr: lineCount(stderr) };
-  if (stdout.length === 0 || stderr.length === 0 || counts.stdout + counts.stderr > MAX_LINES) {
-    // Nothing to order. Each read line takes its stream's next write; the writes left over are
-    // for bytes still unread.
-    const unread: Stream[] = [];
-    const taken = { stdout: 0, stderr: 0 };
-    for (const stream of fresh) {
-      if (taken[stream] < counts[stream]) taken[stream]++;
-      else unread.push(stream);
-    }
-    for (const s of STREAMS) setLag(lag, s, counts[s] - taken[s]);
-    return { batches: [...stdout, ...stderr], unread, held: null };
+  const writesOf = {
+    stdout: writes.filter((w) => w === "stdout").length,
+    stderr: writes.filter((w) => w === "stderr").length,
+  };
+  if (counts.stdout + counts.stderr > MAX_LINES) {
+    return unordered(stdout, stderr, writes, counts, nothingWaiting());
+  }
+  if (counts.stdout === 0 || counts.stderr === 0) {
+    // One stream only: nothing to order, but lines beyond its writes may wait all the same.
+    const s = counts.stdout === 0 ? "stderr" : "stdout";
+    const first = writesOf[s] < counts[s] ? Math.min(waited.lines[s], counts[s]) : 0;
+    const extra = counts[s] - first - writesOf[s];
+    const result = unordered(stdout, stderr, writes, counts, wait ? waited : nothingWaiting());
+    if (!wait || extra <= 0) return result;
+    result.batches = takeLines(result.batches, counts[s] - extra);
+    result.held = true;
+    result.waiting.lines[s] = extra;
+    return result;
   }
   const units = { stdout: lineUnits(stdout), stderr: lineUnits(stderr) };
-  const next = { stdout: 0, stderr: 0 };
-  const last = { stdout: fresh.lastIndexOf("stdout"), stderr: fresh.lastIndexOf("stderr") };
-  const out: ReadBatch[] = [];
-  const unread: Stream[] = [];
-  const take = (stream: Stream) => join(out, units[stream][next[stream]++]);
-  for (const [i, stream] of fresh.entries()) {
-    if (next[stream] < units[stream].length) {
-      take(stream);
-      if (i !== last[stream]) continue;
-      // Its stream's last write: the lines after it were written by it, or by writes whose
-      // events are not queued yet (then those events are stale when they come).
-      setLag(lag, stream, units[stream].length - next[stream]);
-      while (next[stream] < units[stream].length) take(stream);
+  // Lines that waited a read and still have no write of their own: a write of several lines
+  // whose first line was stored last time. They come first.
+  const first = { stdout: 0, stderr: 0 };
+  for (const s of STREAMS) {
+    if (writesOf[s] < units[s].length) first[s] = Math.min(waited.lines[s], units[s].length);
+  }
+  // Where each line goes: the index of its write (-1: first).
+  const at: Record<Stream, number[]> = { stdout: [], stderr: [] };
+  const next = { ...first };
+  for (const s of STREAMS) for (let i = 0; i < first[s]; i++) at[s].push(-1);
+  const missing = new Set<number>();
+  for (const [i, s] of writes.entries()) {
+    if (next[s] < units[s].length) at[s][next[s]++] = i;
+    else missing.add(i);
+  }
+  const last = {
+    stdout: next.stdout > first.stdout ? at.stdout[next.stdout - 1] : -1,
+    stderr: next.stderr > first.stderr ? at.stderr[next.stderr - 1] : -1,
+  };
+  const extra = {
+    stdout: units.stdout.length - next.stdout,
+    stderr: units.stderr.length - next.stderr,
+  };
+  // The writes from `cut` on, and the lines that go at them, wait for the next read.
+  let cut = writes.length;
+  const dropped = new Set<number>();
+  const blocked = { stdout: false, stderr: false };
+  if (wait) {
+    for (const i of missing) {
+      const s = writes[i];
+      // A write whose line did not come in a read's time (an unfinished line, or the server's
+      // own fallocate) holds nothing back any more.
+      if (waited.blocked[s]) {
+        dropped.add(i);
+        continue;
+      }
+      const other = s === "stdout" ? "stderr" : "stdout";
+      // Lines of the other stream written after it wait with its line.
+      if ((at[other].at(-1) ?? -1) > i) {
+        cut = Math.min(cut, i);
+        blocked[s] = true;
+        break;
+      }
+    }
+    for (const s of STREAMS) if (extra[s] > 0 && last[s] >= 0) cut = Math.min(cut, last[s] + 1);
+  }
+  const placed: { at: number; unit: ReadBatch }[] = [];
+  const waiting = nothingWaiting();
+  let held = false;
+  for (const s of STREAMS) {
+    for (let i = 0; i < next[s]; i++) {
+      if (at[s][i] < cut) placed.push({ at: at[s][i], unit: units[s][i] });
+      else held = true;
+    }
+    if (extra[s] === 0) continue;
+    if (wait) {
+      held = true;
+      // Only lines that wait right after their stream's stored lines are known next time.
+      if (last[s] < cut) waiting.lines[s] = extra[s];
       continue;
     }
-    // Written after that stream was read: its line comes with the next read. The other
-    // stream's lines after it were written later still, so they wait too (some lines were
-    // stored: the next read makes progress).
-    const other = stream === "stdout" ? "stderr" : "stdout";
-    if (next[other] < units[other].length && next[other] > 0) {
-      unread.push(...fresh.slice(i));
-      return { batches: out, unread, held: other };
-    }
-    unread.push(stream);
+    // After the stream's last write, or after every write when it had none.
+    const after = last[s] >= 0 ? last[s] + 0.5 : first[s] > 0 ? -1 : writes.length;
+    for (let i = next[s]; i < units[s].length; i++) placed.push({ at: after, unit: units[s][i] });
   }
-  // Lines of a stream with no write seen at all follow, stdout first; their events, if late,
-  // are stale when they come.
-  for (const s of STREAMS) {
-    if (last[s] === -1) setLag(lag, s, units[s].length - next[s]);
-    while (next[s] < units[s].length) take(s);
-  }
-  return { batches: out, unread, held: null };
+  waiting.blocked = blocked;
+  // Stable: each stream's lines keep their order, and stdout's come first on a tie.
+  placed.sort((a, b) => a.at - b.at);
+  const batches: ReadBatch[] = [];
+  for (const { unit } of placed) join(batches, unit);
+  const unread = writes.filter((_, i) => i >= cut || (missing.has(i) && !dropped.has(i)));
+  return { batches, unread, held, waiting };
 }
 
-/** Per stream, how many of its next write events are for lines already stored. */
-export type WriteLag = Record<Stream, number>;
-
 const STREAMS = ["stdout", "stderr"] as const;
-/**
- * A stream has at most this many writes in flight (one per thread writing it, usually one):
- * lines beyond it were written by a write of several lines, not seen early.
- */
-const MAX_LAG = 1;
 
-function setLag(lag: WriteLag, stream: Stream, lines: number): void {
-  lag[stream] = Math.min(MAX_LAG, Math.max(0, lines));
+/**
+ * Stdout's lines, then stderr's: one stream only, or a flood. The writes left over are for
+ * bytes still unread, except a blocked stream's (see {@link Waiting}), which are dropped.
+ */
+function unordered(
+  stdout: readonly ReadBatch[],
+  stderr: readonly ReadBatch[],
+  writes: readonly Stream[],
+  counts: Record<Stream, number>,
+  waited: Waiting,
+): Interleaved {
+  const unread: Stream[] = [];
+  const taken = { stdout: 0, stderr: 0 };
+  for (const stream of writes) {
+    if (taken[stream] < counts[stream]) taken[stream]++;
+    else if (!waited.blocked[stream]) unread.push(stream);
+  }
+  return { batches: [...stdout, ...stderr], unread, held: false, waiting: nothingWaiting() };
+}
+
+/** The first `n` lines of a stream's batches. */
+function takeLines(batches: readonly ReadBatch[], n: number): ReadBatch[] {
+  const taken: ReadBatch[] = [];
+  for (const batch of batches) {
+    if (n <= 0) break;
+    if (batch.lines <= n) {
+      taken.push(batch);
+      n -= batch.lines;
+      continue;
+    }
+    let end = 0;
+    for (let i = 0; i < n; i++) end = batch.bytes.indexOf(0x0a, end) + 1;
+    taken.push({ ...batch, end: batch.start + end, lines: n, bytes: batch.bytes.subarray(0, end) });
+    break;
+  }
+  return taken;
 }
 
 function lineCount(batches: readonly ReadBatch[]): number {

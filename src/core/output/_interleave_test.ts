@@ -55,3 +55,72 @@ Deno.test("the lines of a write of several lines follow that stream's last write
     "stderr:Error: boom,    at f,    at g",
   ]);
 });
+
+Deno.test("a line read before its write's event waits for it, with the other stream's later lines", () => {
+  // o2 was read while its write had not queued its event yet; e1 came before it or after.
+  const first = interleave(
+    [batch("stdout", "o1\no2\n")],
+    [batch("stderr", "e1\n")],
+    [
+      "stdout",
+      "stderr",
+    ],
+    undefined,
+    true,
+  );
+  assert.deepEqual(shown(first.batches), ["stdout:o1"]);
+  assert.ok(first.held);
+  assert.deepEqual(first.unread, ["stderr"]);
+  // Read again: o2's event has come, after e1's.
+  const again = interleave(
+    [batch("stdout", "o2\no3\n", 3, 1)],
+    [batch("stderr", "e1\n")],
+    [...first.unread, "stdout", "stdout"],
+    first.waiting,
+    true,
+  );
+  assert.deepEqual(shown(again.batches), ["stderr:e1", "stdout:o2,o3"]);
+  assert.equal(again.held, false);
+});
+
+Deno.test("lines whose event never comes follow their stream's last write, one read later", () => {
+  // A stack trace in one write, then a stdout line: which came first shows only next time.
+  const first = interleave(
+    [batch("stdout", "log\nbye\n")],
+    [batch("stderr", "Error: boom\n    at f\n")],
+    ["stdout", "stderr", "stdout"],
+    undefined,
+    true,
+  );
+  assert.deepEqual(shown(first.batches), ["stdout:log", "stderr:Error: boom"]);
+  const again = interleave(
+    [batch("stdout", "bye\n", 4, 1)],
+    [batch("stderr", "    at f\n", 12, 1)],
+    first.unread,
+    first.waiting,
+    true,
+  );
+  assert.deepEqual(shown(again.batches), ["stderr:    at f", "stdout:bye"]);
+  assert.equal(again.held, false);
+});
+
+Deno.test("a write whose line is not read yet holds back the other stream's later lines once", () => {
+  const writes = ["stderr", "stderr", "stdout"] as const;
+  const err = batch("stderr", "e0\n");
+  const first = interleave([batch("stdout", "o1\n")], [err], writes, undefined, true);
+  assert.deepEqual(shown(first.batches), ["stderr:e0"], "o1 waits for e1, written before it");
+  assert.deepEqual(first.unread, ["stderr", "stdout"]);
+  // e1 is still not a whole line (an unfinished line): o1 waits no longer.
+  const again = interleave([batch("stdout", "o1\n")], [], first.unread, first.waiting, true);
+  assert.deepEqual(shown(again.batches), ["stdout:o1"]);
+  assert.deepEqual(again.unread, []);
+});
+
+Deno.test("one stream's lines beyond its writes wait a read too, and then go", () => {
+  const first = interleave([batch("stdout", "a\nb\nc\n")], [], ["stdout"], undefined, true);
+  assert.deepEqual(shown(first.batches), ["stdout:a"]);
+  assert.deepEqual(first.waiting.lines, { stdout: 2, stderr: 0 });
+  const again = interleave([batch("stdout", "b\nc\n", 2, 1)], [], [], first.waiting, true);
+  assert.deepEqual(shown(again.batches), ["stdout:b,c"]);
+  assert.equal(again.held, false);
+});

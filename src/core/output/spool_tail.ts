@@ -17,7 +17,8 @@
  */
 import { batchLines } from "./output_reader.ts";
 import type { OutputStore, Stream } from "./output_store.ts";
-import { interleave, type ReadBatch, type WriteLag } from "./_interleave.ts";
+import type { ReadBatch } from "./_interleave.ts";
+import { LineOrder } from "./_line_order.ts";
 import { LineCutter, newestFrame } from "./_line_cutter.ts";
 import { type PolledTail, poller } from "./_tail_poller.ts";
 import { STREAMS } from "./_store_meta.ts";
@@ -100,7 +101,8 @@ class SpoolTail implements Tail, PolledTail {
     stderr: new Uint8Array(0),
   };
   #ended = false;
-  readonly #lag: WriteLag = { stdout: 0, stderr: 0 };
+  /** The order of lines across reads, and what waits for its write's event. */
+  readonly #order = new LineOrder();
   #drained = false;
   #endedAt = 0;
   #lastDataAt = Date.now();
@@ -219,7 +221,7 @@ class SpoolTail implements Tail, PolledTail {
   stop(): void {
     if (this.#done) return;
     try {
-      this.#readAll(Date.now());
+      this.#readAll(Date.now(), true);
     } catch { /* the next tail reads it again */ }
     this.#close();
   }
@@ -227,7 +229,7 @@ class SpoolTail implements Tail, PolledTail {
   /** The program and its group are gone: a last line without a newline is complete now. */
   #finish(now: number): void {
     try {
-      this.#readAll(now);
+      this.#readAll(now, true);
       const batches: ReadBatch[] = [];
       for (const stream of STREAMS) {
         const pending = this.#pending[stream];
@@ -249,33 +251,45 @@ class SpoolTail implements Tail, PolledTail {
     this.#resolveFinished();
   }
 
-  /** Reads both spools to their end (a flood: in rounds of 64 KiB each) and stores batches. */
-  #readAll(now: number): number {
+  /**
+   * Reads both spools to their end (a flood: in rounds of 64 KiB each) and stores batches. Lines
+   * whose write is not known yet wait for the next poll (see _interleave.ts), unless this is the
+   * `last` read or a flood's.
+   */
+  #readAll(now: number, last = false): number {
     let total = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const got: Record<Stream, ReadBatch[]> = { stdout: [], stderr: [] };
       let read = 0;
-      read += this.#readStream("stdout", got.stdout, now);
-      const stderr = this.#readStream("stderr", got.stderr, now);
+      let full = false;
+      const readStream = (stream: Stream) => {
+        const n = this.#readStream(stream, got[stream], now);
+        full ||= n === BUFFER.length;
+        return n;
+      };
+      read += readStream("stdout");
+      const stderr = readStream("stderr");
       read += stderr;
       // stdout again after stderr: what it wrote meanwhile is ordered too (see interleave).
-      if (stderr > 0) read += this.#readStream("stdout", got.stdout, now);
-      if (read > 0) {
-        const writes = poller.takeWrites(this);
-        // A read that holds lines back has stored some (see interleave): no livelock.
-        const ordered = interleave(got.stdout, got.stderr, writes, this.#lag);
-        this.writes = ordered.unread.length > 4_096 ? [] : ordered.unread;
-        this.#store(ordered.batches, now);
-        if (ordered.held) {
-          // Read again next time, after the other stream's line written before them.
-          this.#readTo[ordered.held] = this.#options.store.end[ordered.held].byte;
-          this.#pending[ordered.held] = new Uint8Array(0);
-          total += read;
-          continue;
-        }
-      }
+      if (stderr > 0) read += readStream("stdout");
       total += read;
-      if (read < BUFFER.length) break;
+      if (read === 0) break;
+      const carried = this.writes.length;
+      const writes = poller.takeWrites(this);
+      const ordered = this.#order.order({
+        stdout: got.stdout,
+        stderr: got.stderr,
+        writes,
+        wroteSince: writes.length > carried,
+        ended: this.#ended,
+        wait: !last && !full && this.watchIds.length >= 2,
+        now,
+      });
+      this.writes = ordered.unread.length > 4_096 ? [] : ordered.unread;
+      // What was not stored is read again at the next poll, with the writes seen by then.
+      this.#store(ordered.batches, now, ordered.held);
+      if (ordered.held) break;
+      if (!full) break;
     }
     return total;
   }
@@ -308,28 +322,40 @@ class SpoolTail implements Tail, PolledTail {
     return n;
   }
 
-  #store(batches: ReadBatch[], now: number): void {
+  /** Stores batches; with `unread`, what was read past them is read again next time. */
+  #store(batches: ReadBatch[], now: number, unread = false): void {
     this.#cutter.forget();
-    if (batches.length === 0) return;
     const store = this.#options.store;
-    // The index encodes only a batch's fields: its bytes need not be stripped off first.
-    store.store(batches);
-    this.#storedSome = true;
-    const time = new Date(now);
-    for (const batch of batches) {
-      const bytes = batch.bytes;
-      this.#options.stored(batch.kind, () => batchLines(bytes), time);
+    if (batches.length > 0) {
+      // The index encodes only a batch's fields: its bytes need not be stripped off first.
+      store.store(batches);
+      this.#storedSome = true;
+      const time = new Date(now);
+      for (const batch of batches) {
+        const bytes = batch.bytes;
+        this.#options.stored(batch.kind, () => batchLines(bytes), time);
+      }
     }
-    for (const stream of STREAMS) store.retain(stream, this.#readTo[stream]);
+    // Before a rotation is allowed: the bytes to read again must be kept.
+    if (unread) this.#forgetUnstored();
+    if (batches.length > 0) {
+      for (const stream of STREAMS) store.retain(stream, this.#readTo[stream]);
+    }
+  }
+
+  /** Forgets what was read past the stored end: it is read again. */
+  #forgetUnstored(): void {
+    for (const stream of STREAMS) {
+      this.#readTo[stream] = this.#options.store.end[stream].byte;
+      this.#pending[stream] = new Uint8Array(0);
+    }
   }
 
   /** After a failure: forget what was read past the stored end; it is read again. */
   #rewind(): void {
     this.#cutter.forget();
-    for (const stream of STREAMS) {
-      this.#readTo[stream] = this.#options.store.end[stream].byte;
-      this.#pending[stream] = new Uint8Array(0);
-    }
+    this.#order.reset();
+    this.#forgetUnstored();
   }
 }
 
