@@ -11,14 +11,15 @@ import { HubClient } from "../client/hub_client.ts";
 import { serverHealth } from "../client/server_connection.ts";
 import { printErr } from "./print.ts";
 import { PERMISSIONS, SERVER_V8_FLAGS } from "./permissions.ts";
-import { clientToken, type Settings } from "./settings.ts";
+import { clientToken, reachFlags, type Settings } from "./settings.ts";
 
 /** No server answers, and the command is not one that starts it. */
 export class NoServerError extends Error {
-  constructor(port: number, options?: ErrorOptions) {
+  constructor(settings: Settings, options?: ErrorOptions) {
     super(
-      `No persistproc server runs on port ${port}, so nothing is managed and nothing was changed; ` +
-        `start one with 'persistproc serve' (it stays in the foreground: use another terminal), ` +
+      `No persistproc server runs on port ${settings.port}, so nothing is managed and nothing ` +
+        `was changed; start one with 'persistproc${reachFlags(settings)} serve' (it stays in ` +
+        `the foreground: use another terminal), ` +
         `or let 'persistproc run' or 'start' start one in the background`,
       options,
     );
@@ -61,7 +62,7 @@ async function connectRunning(settings: Settings): Promise<HubClient> {
     await serverHealth(client.server);
   } catch (error) {
     if (error instanceof ServerUnreachableError) {
-      throw new NoServerError(settings.port, { cause: error });
+      throw new NoServerError(settings, { cause: error });
     }
     throw error;
   }

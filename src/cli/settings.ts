@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import { readToken } from "../data_dir/access_token.ts";
 import { defaultDataDir } from "../data_dir/paths.ts";
 import { type FlagValues, UsageError } from "./args.ts";
+import { quoteArg } from "../core/process/mod.ts";
 
 /**
  * The environment `run` and `start` give the processes they start: the caller's own, less
@@ -66,4 +67,24 @@ export function resolveSettings(
     defaultDataDir(env, Deno.build.os, env.HOME ?? env.USERPROFILE);
   const token = flags.token ?? env.PERSISTPROC_TOKEN;
   return { port: Number(port), dataDir: resolve(dataDir), format, token: token || undefined };
+}
+
+/**
+ * The global flags a suggested command needs to reach this server: ` --port N` off the default
+ * port, and ` --data-dir DIR` off the default data directory, where the CLI finds the token.
+ */
+export function reachFlags(settings: Settings): string {
+  const port = settings.port === DEFAULT_PORT ? "" : ` --port ${settings.port}`;
+  return isDefaultDataDir(settings.dataDir)
+    ? port
+    : `${port} --data-dir ${quoteArg(settings.dataDir)}`;
+}
+
+function isDefaultDataDir(dataDir: string): boolean {
+  const env = Deno.env.toObject();
+  try {
+    return resolve(defaultDataDir(env, Deno.build.os, env.HOME ?? env.USERPROFILE)) === dataDir;
+  } catch {
+    return false; // No default (no HOME): the directory was given, so name it.
+  }
 }

@@ -3,17 +3,14 @@
  * `persistproc shutdown`.
  */
 
-import { resolve } from "node:path";
 import { ensureToken, tokenFile } from "../../data_dir/access_token.ts";
-import { defaultDataDir } from "../../data_dir/paths.ts";
-import { quoteArg } from "../../core/process/mod.ts";
 import { isLoopbackAddress } from "../../http/guard.ts";
 import { UsageError } from "../args.ts";
 import { AGENT_NAMES, agentSetupText } from "../agent_setup.ts";
 import { defineCommand } from "../command.ts";
 import { printErr, printError, printOut } from "../print.ts";
 import { describeServerEnding } from "../server_ending.ts";
-import { DEFAULT_PORT, type Settings } from "../settings.ts";
+import { reachFlags, type Settings } from "../settings.ts";
 import { DEFAULT_LOG_MAX_BYTES } from "../../core/output/mod.ts";
 
 /** The default output cap in MiB, as the help says it. */
@@ -122,26 +119,6 @@ Flags:
 function setupHint(settings: Settings): string {
   return `connect an agent: persistproc${reachFlags(settings)} setup [${AGENT_NAMES.join("|")}]\n` +
     "Ctrl+C stops the server and every process it runs (--verbose prints the agent set-up here)";
-}
-
-/**
- * The global flags a suggested command needs to reach this server: ` --port N` off the default
- * port, and ` --data-dir DIR` off the default data directory, where the CLI finds the token.
- */
-function reachFlags(settings: Settings): string {
-  const port = settings.port === DEFAULT_PORT ? "" : ` --port ${settings.port}`;
-  return isDefaultDataDir(settings.dataDir)
-    ? port
-    : `${port} --data-dir ${quoteArg(settings.dataDir)}`;
-}
-
-function isDefaultDataDir(dataDir: string): boolean {
-  const env = Deno.env.toObject();
-  try {
-    return resolve(defaultDataDir(env, Deno.build.os, env.HOME ?? env.USERPROFILE)) === dataDir;
-  } catch {
-    return false; // No default (no HOME): the directory was given, so name it.
-  }
 }
 
 /**
