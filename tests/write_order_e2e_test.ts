@@ -2,14 +2,16 @@
  * End-to-end: lines a program writes to stdout and stderr read back in the order it wrote
  * them, through every door (an MCP client of the SDK's 2.x line, one of its 1.x line, and the
  * CLI; tests/_doors.ts): a burst of stdout lines then stderr, an alternating burst from Node,
- * and a program that logs and then dies with a stack trace. A few runs each; the rate over 100
- * runs is src/core/output/write_order_test.ts's.
+ * and a program that logs and then dies with a stack trace. A few runs each: two in order pass, two
+ * out of order fail (the target is 99 of 100, not every run; the rate over 100 runs is
+ * src/core/output/write_order_test.ts's).
  */
 import assert from "node:assert/strict";
 import { forEachDoor } from "./_doors.ts";
 import { hubTest, listedAs, waitFor } from "./_hub.ts";
 
-const RUNS = 3;
+/** Runs in order that pass a program through a door; as many out of order fail it. */
+const NEEDED = 2;
 
 /** What each program prints, and whether the lines read back are in its write order. */
 const PROGRAMS: { name: string; command: string; inOrder: (lines: string[]) => boolean }[] = [
@@ -50,7 +52,8 @@ hubTest(
     const cwd = await Deno.realPath(hub.dataDir);
     await forEachDoor(hub, async (door) => {
       for (const program of PROGRAMS) {
-        for (let run = 0; run < RUNS; run++) {
+        const missed: string[] = [];
+        for (let run = 0, good = 0; good < NEEDED; run++) {
           const label = `${program.name} ${door.name} ${run}`.replaceAll(/[ .]/g, "-");
           const started = await door.start(program.command, { cwd, label });
           assert.ok(started.ok, `${door.name}: ${started.text}`);
@@ -61,7 +64,9 @@ hubTest(
           const page = await door.act("output", label);
           assert.ok(page.ok, `${door.name}: ${page.text}`);
           const lines = programLines(page.lines);
-          assert.ok(program.inOrder(lines), `${door.name}, ${program.name}: ${lines.join(" | ")}`);
+          if (program.inOrder(lines)) good++;
+          else missed.push(lines.join(" | "));
+          assert.ok(missed.length < NEEDED, `${door.name}, ${program.name}: ${missed.join("\n")}`);
         }
       }
     });
