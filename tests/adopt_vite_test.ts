@@ -1,7 +1,8 @@
 /**
  * End-to-end, with a real dev server: Vite started by `npm run dev` in a terminal (a tmux
- * pane's interactive bash) is adopted over MCP with the user's consent. The pane sees it end,
- * persistproc runs `npm run dev` again on the same port, and an agent then restarts it. Skipped,
+ * pane's interactive bash, its port passed after `--`) is adopted over MCP with the user's consent.
+ * The pane sees it end, persistproc runs the same `npm run dev -- --port N` again (npm's title,
+ * which adopt reads, drops the `--`), and an agent then restarts it. Skipped,
  * saying why, where npm cannot install Vite (no registry) or tmux is missing.
  */
 import assert from "node:assert/strict";
@@ -9,10 +10,10 @@ import { join } from "node:path";
 import { hasTmux, TmuxSession } from "./_cli.ts";
 import { connectMcp, freePort, listens, startHub, waitFor } from "./_hub.ts";
 
-/** A folder with Vite installed and `npm run dev` serving on `port`, or why there is none. */
-async function viteProject(port: number): Promise<{ dir: string } | { missing: string }> {
+/** A folder with Vite installed and an `npm run dev` that takes its port, or why there is none. */
+async function viteProject(): Promise<{ dir: string } | { missing: string }> {
   const dir = Deno.realPathSync(await Deno.makeTempDir({ prefix: "persistproc-vite-" }));
-  const scripts = { dev: `vite --host 127.0.0.1 --port ${port} --strictPort` };
+  const scripts = { dev: "vite --host 127.0.0.1" };
   await Deno.writeTextFile(
     join(dir, "package.json"),
     JSON.stringify({ name: "adopt-vite", private: true, scripts }),
@@ -48,7 +49,7 @@ Deno.test({
       return;
     }
     const port = freePort();
-    const project = await viteProject(port);
+    const project = await viteProject();
     if ("missing" in project) {
       await t.step({ name: `skipped: ${project.missing}`, ignore: true, fn() {} });
       return;
@@ -57,7 +58,8 @@ Deno.test({
     try {
       await using hub = await startHub();
       await using pane = await TmuxSession.shell(dir);
-      await pane.typeLine("npm run dev");
+      const typed = `npm run dev -- --port ${port} --strictPort`;
+      await pane.typeLine(typed);
       await waitFor("Vite to listen", () => listens(port), 60_000);
       const asked: string[] = [];
       await using client = await connectMcp(hub, {
@@ -76,7 +78,7 @@ Deno.test({
       };
       assert.equal(result.adopted, true);
       // The launcher the person typed is what runs again, where they typed it.
-      assert.equal(result.adoption.command, "npm run dev");
+      assert.equal(result.adoption.command, typed);
       assert.equal(result.adoption.working_directory, dir);
       assert.match(result.adoption.terminal ?? "", /bash in a terminal/);
       assert.match(asked[0], /which will see it end/);

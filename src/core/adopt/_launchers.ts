@@ -3,6 +3,7 @@
  * the real program (`npm run dev`, `sh -c vite`), or the interactive shell of a terminal.
  */
 import type { ProcessDetails } from "../system/process_details.ts";
+import { joinCommand } from "../process/shell_quote.ts";
 
 /** Programs that run a script or package binary and wait for it. */
 const LAUNCHERS = new Set(["npm", "npx", "pnpm", "pnpx", "yarn", "bun", "bunx"]);
@@ -29,6 +30,27 @@ export function isLauncher(details: ProcessDetails): boolean {
   if (name === "deno") return first === "task";
   if (name === "node") return /^(npm|npx|pnpm|yarn)(-cli)?\.c?js$/.test(programName(first));
   return SHELLS.has(name) && first === "-c";
+}
+
+/** npm's commands that run a package script and pass it the words after the script's name. */
+const NPM_RUN = new Set(["run", "run-script", "rum", "urn"]);
+/** npm's commands that run the script of their own name, passing it the words after. */
+const NPM_SCRIPT = new Set(["start", "test", "t", "tst", "stop", "restart"]);
+
+/**
+ * The command line that runs the process again. npm replaces its command line with a title of
+ * its words without the `--` that passed the rest to the script: `npm run dev -- --port 5198`
+ * shows as `npm run dev --port 5198`, which npm would take as its own `--port`, so the `--` is
+ * put back.
+ */
+export function commandOf(details: ProcessDetails): string {
+  const line = details.argv ? joinCommand(details.argv) : details.commandLine;
+  if (details.argv !== null && details.argv.length > 1) return line; // not a title
+  const all = words(details);
+  if (programName(all[0]) !== "npm") return line;
+  const rest = NPM_RUN.has(all[1]) ? 3 : NPM_SCRIPT.has(all[1]) ? 2 : all.length;
+  if (all.length <= rest || all[rest] === "--") return line;
+  return [...all.slice(0, rest), "--", ...all.slice(rest)].join(" ");
 }
 
 /**

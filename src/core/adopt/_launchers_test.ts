@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { ProcessDetails } from "../system/process_details.ts";
-import { interactiveShell, isLauncher } from "./_launchers.ts";
+import { commandOf, interactiveShell, isLauncher } from "./_launchers.ts";
 
 function details(argv: string[], tty = true): ProcessDetails {
   return {
@@ -35,4 +35,23 @@ Deno.test("interactiveShell names a shell on a terminal, not one running -c or w
   assert.equal(interactiveShell(details(["bash", "-c", "npm run dev"])), null);
   assert.equal(interactiveShell(details(["bash"], false)), null);
   assert.equal(interactiveShell(details(["tmux"])), null);
+});
+
+Deno.test("commandOf puts back the -- that npm's title drops before the script's arguments", () => {
+  // npm run dev -- --port 5198 --strictPort, as /proc shows it once npm set its title.
+  assert.equal(
+    commandOf(details(["npm run dev --port 5198 --strictPort"])),
+    "npm run dev -- --port 5198 --strictPort",
+  );
+  assert.equal(commandOf(details(["npm start --port 3000"])), "npm start -- --port 3000");
+  assert.equal(commandOf(details(["npm run dev"])), "npm run dev");
+  assert.equal(commandOf(details(["npm install"])), "npm install");
+  // A real argv keeps its own --, and other programs are as they were.
+  assert.equal(
+    commandOf(
+      details(["node", "/usr/lib/node_modules/npm/bin/npm-cli.js", "run", "dev", "--", "-x"]),
+    ),
+    "node /usr/lib/node_modules/npm/bin/npm-cli.js run dev -- -x",
+  );
+  assert.equal(commandOf(details(["sh", "-c", "vite --port 5198"])), "sh -c 'vite --port 5198'");
 });

@@ -9,7 +9,6 @@
 import { CannotAdoptError, InvalidArgumentError, ProcessNotFoundError } from "../errors.ts";
 import type { Supervision } from "../supervisor/supervision.ts";
 import { findPortHolders, listeningPorts } from "../ports/listeners.ts";
-import { joinCommand } from "../process/shell_quote.ts";
 import { ProcessTree } from "../process/tree.ts";
 import { refreshTree } from "../process/tree_stop.ts";
 import {
@@ -19,7 +18,7 @@ import {
   processDetails,
 } from "../system/process_details.ts";
 import { processStartToken, processTable } from "../system/processes.ts";
-import { describeLimits, interactiveShell, isLauncher } from "./_launchers.ts";
+import { commandOf, describeLimits, interactiveShell, isLauncher } from "./_launchers.ts";
 import type { AdoptRequest } from "./adopt_process.ts";
 import type { z } from "zod";
 import type { adoptionPlanSchema } from "../wire/results.ts";
@@ -73,7 +72,7 @@ export async function prepareAdoption(
   }
   const token = processStartToken(root.pid);
   if (token === null) throw new ProcessNotFoundError(`PID ${root.pid} has ended`);
-  const command = root.argv ? joinCommand(root.argv) : root.commandLine;
+  const command = commandOf(root);
   const { label, working_directory } = await core.specOf({
     command,
     working_directory: root.cwd,
