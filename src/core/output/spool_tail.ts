@@ -1,6 +1,6 @@
 /**
  * Follows processes' spool files (see spool.ts) into their output stores: reads what was
- * appended, finds the line boundaries (_line_cutter.ts), and stores complete lines as
+ * appended (_spool_reader.ts, which finds the line boundaries), and stores complete lines as
  * batches. One shared poller (_tail_poller.ts) serves every tail, with synchronous reads: no
  * file watcher per process. A tail polls every 10 ms while output flows, every 50 ms for two
  * seconds after, then every 200 ms; where the write order is known (Linux, below), a write
@@ -9,7 +9,7 @@
  *
  * Where the kernel can say in which order the two spool files were written (Linux: one shared
  * inotify instance, system/write_order.ts), lines both streams printed within one poll are
- * stored in that order; elsewhere stdout's come first.
+ * stored in that order (_line_order.ts); elsewhere stdout's come first.
  *
  * Nothing here rejects: a failing read or store is reported through `onError`, retried after
  * a second, and cleared once a store succeeds again; the position only advances past batches
@@ -19,7 +19,7 @@ import { batchLines } from "./output_reader.ts";
 import type { OutputStore, Stream } from "./output_store.ts";
 import type { ReadBatch } from "./_interleave.ts";
 import { LineOrder } from "./_line_order.ts";
-import { LineCutter, newestFrame } from "./_line_cutter.ts";
+import { READ_BYTES, SpoolReader } from "./_spool_reader.ts";
 import { type PolledTail, poller } from "./_tail_poller.ts";
 import { STREAMS } from "./_store_meta.ts";
 
@@ -88,18 +88,10 @@ class SpoolTail implements Tail, PolledTail {
   /** The write-order watches of the two spool files. */
   readonly watchIds: number[] = [];
   readonly #options: TailOptions;
-  readonly #cutter: LineCutter;
+  readonly #reader: SpoolReader;
   get store(): OutputStore {
     return this.#options.store;
   }
-  /** Open files by path, from the store generation they were opened in. */
-  readonly #files = new Map<string, Deno.FsFile>();
-  #generation = 0;
-  readonly #readTo: Record<Stream, number>;
-  readonly #pending: Record<Stream, Uint8Array> = {
-    stdout: new Uint8Array(0),
-    stderr: new Uint8Array(0),
-  };
   #ended = false;
   /** The order of lines across reads, and what waits for its write's event. */
   readonly #order = new LineOrder();
@@ -118,8 +110,7 @@ class SpoolTail implements Tail, PolledTail {
 
   constructor(options: TailOptions) {
     this.#options = options;
-    this.#cutter = new LineCutter(options.store);
-    this.#readTo = { stdout: options.store.end.stdout.byte, stderr: options.store.end.stderr.byte };
+    this.#reader = new SpoolReader(options.store, options.partial);
     this.drained = new Promise((resolve) => this.#resolveDrained = resolve);
     this.finished = new Promise((resolve) => this.#resolveFinished = resolve);
     const onEnd = () => {
@@ -155,7 +146,7 @@ class SpoolTail implements Tail, PolledTail {
     }
     if (read > 0) this.#lastDataAt = now;
     // A flood that filled every round of the read is read on at once, after other work.
-    if (read >= ROUNDS * BUFFER.length) {
+    if (read >= ROUNDS * READ_BYTES) {
       this.nextPoll = now;
       return true;
     }
@@ -230,12 +221,7 @@ class SpoolTail implements Tail, PolledTail {
   #finish(now: number): void {
     try {
       this.#readAll(now, true);
-      const batches: ReadBatch[] = [];
-      for (const stream of STREAMS) {
-        const pending = this.#pending[stream];
-        if (pending.length > 0) batches.push(this.#cutter.batch(stream, pending, 1, now));
-      }
-      this.#store(batches, now);
+      this.#store(this.#reader.rest(now), now);
     } catch (error) {
       this.#options.onError(error as Error);
     }
@@ -245,8 +231,7 @@ class SpoolTail implements Tail, PolledTail {
   #close(): void {
     this.#done = true;
     poller.remove(this);
-    for (const file of this.#files.values()) file.close();
-    this.#files.clear();
+    this.#reader.close();
     this.#resolveDrained();
     this.#resolveFinished();
   }
@@ -263,8 +248,8 @@ class SpoolTail implements Tail, PolledTail {
       let read = 0;
       let full = false;
       const readStream = (stream: Stream) => {
-        const n = this.#readStream(stream, got[stream], now);
-        full ||= n === BUFFER.length;
+        const n = this.#reader.read(stream, got[stream], now);
+        full ||= n === READ_BYTES;
         return n;
       };
       read += readStream("stdout");
@@ -294,37 +279,9 @@ class SpoolTail implements Tail, PolledTail {
     return total;
   }
 
-  #readStream(stream: Stream, batches: ReadBatch[], now: number): number {
-    const store = this.#options.store;
-    if (store.generation !== this.#generation) {
-      // A rotation replaced the older generation's file: open files afresh.
-      for (const file of this.#files.values()) file.close();
-      this.#files.clear();
-      this.#generation = store.generation;
-    }
-    const { path, at, length } = store.locateRead(stream, this.#readTo[stream]);
-    let file = this.#files.get(path);
-    if (!file) {
-      file = Deno.openSync(path, { read: true });
-      this.#files.set(path, file);
-    }
-    file.seekSync(at, Deno.SeekMode.Start);
-    const n = file.readSync(BUFFER.subarray(0, Math.min(BUFFER.length, length))) ?? 0;
-    if (n === 0) return 0;
-    this.#readTo[stream] += n;
-    const pending = this.#pending[stream];
-    const chunk = new Uint8Array(pending.length + n);
-    chunk.set(pending);
-    chunk.set(BUFFER.subarray(0, n), pending.length);
-    this.#pending[stream] = this.#cutter.split(stream, chunk, batches, now);
-    const frame = newestFrame(this.#pending[stream]);
-    if (frame !== null) this.#options.partial?.(stream, frame);
-    return n;
-  }
-
   /** Stores batches; with `unread`, what was read past them is read again next time. */
   #store(batches: ReadBatch[], now: number, unread = false): void {
-    this.#cutter.forget();
+    this.#reader.forgetBatches();
     const store = this.#options.store;
     if (batches.length > 0) {
       // The index encodes only a batch's fields: its bytes need not be stripped off first.
@@ -337,28 +294,18 @@ class SpoolTail implements Tail, PolledTail {
       }
     }
     // Before a rotation is allowed: the bytes to read again must be kept.
-    if (unread) this.#forgetUnstored();
+    if (unread) this.#reader.forgetUnstored();
     if (batches.length > 0) {
-      for (const stream of STREAMS) store.retain(stream, this.#readTo[stream]);
-    }
-  }
-
-  /** Forgets what was read past the stored end: it is read again. */
-  #forgetUnstored(): void {
-    for (const stream of STREAMS) {
-      this.#readTo[stream] = this.#options.store.end[stream].byte;
-      this.#pending[stream] = new Uint8Array(0);
+      for (const stream of STREAMS) store.retain(stream, this.#reader.readTo(stream));
     }
   }
 
   /** After a failure: forget what was read past the stored end; it is read again. */
   #rewind(): void {
-    this.#cutter.forget();
     this.#order.reset();
-    this.#forgetUnstored();
+    this.#reader.forgetUnstored();
   }
 }
 
-const BUFFER = new Uint8Array(64 * 1024);
 /** Reads of a buffer's worth per stream in one poll, before other work gets its turn. */
 const ROUNDS = 64;
