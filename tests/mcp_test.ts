@@ -34,6 +34,15 @@ function isAlive(pid: number): boolean {
   }
 }
 
+hubTest("the instructions' commands reach this server: its --port and --data-dir", async (hub) => {
+  await using client = await connectMcp(hub);
+  await client.listTools();
+  const said = client.getInstructions() ?? "";
+  const cli = `persistproc --port ${hub.port} --data-dir ${hub.dataDir}`;
+  assert.ok(said.includes(`\`${cli} wait LABEL\``), said);
+  assert.ok(said.includes(`\`${cli} events --follow --label LABEL`), said);
+});
+
 hubTest("tools/list offers exactly ctrl, list and output, described and annotated", async (hub) => {
   await using client = await connectMcp(hub);
   const { tools } = await client.listTools();

@@ -29,6 +29,11 @@ export interface ServeOptions {
   token?: string;
   /** Serve Claude Code's development channel at `/channel` (a research preview). */
   claudeChannel?: boolean;
+  /**
+   * The command that reaches this server from a shell (`persistproc --port 9000`), which the MCP
+   * instructions name; `persistproc` unless told.
+   */
+  cli?: string;
 }
 
 /** The port is taken; says whether by another persistproc, else by whom if known. */
@@ -131,6 +136,7 @@ export async function listen(options: ServeOptions, context: DoorContext): Promi
           return createMcpDoor(hub, identity, {
             anyHost: policy.anyHost,
             closing: closing.signal,
+            cli: options.cli,
           });
         });
         return await (await mcp)(exchange.request, exchange.parsedBody);

@@ -37,9 +37,13 @@ interface ServerIdentity {
   version: string;
 }
 
-const INSTRUCTIONS =
+/**
+ * What the server tells every agent. `cli` is the command that reaches this server from a shell
+ * (`persistproc --port 9000`), so that the commands it suggests reach it too.
+ */
+const instructions = (cli: string) =>
   "persistproc owns the long-running processes of this machine (dev servers, watchers, databases) and shares them between agents and terminals. Before starting a server, call list: it may already run. Use output to read its logs, ctrl to start, stop or restart it; ctrl adopt takes over one started elsewhere (say, holding a needed port) once the user agrees. " +
-  `To be told when a process you started crashes instead of polling: in Claude Code, arm the Monitor tool with \`persistproc events --follow --label LABEL --kind crashed,autorestart_gave_up\` (each line it prints is one event; re-arm it when it ends); in Gemini CLI, Codex or any agent with background shell commands, run \`persistproc wait LABEL\` in the background: it ends when the process exits, printing how (its exit code and last stderr lines), with the process's exit code. output with wait_for_exit and wait_timeout ${NO_WAIT_LIMIT} waits the same way, with no time limit.`;
+  `To be told when a process you started crashes instead of polling: in Claude Code, arm the Monitor tool with \`${cli} events --follow --label LABEL --kind crashed,autorestart_gave_up\` (each line it prints is one event; re-arm it when it ends); in Gemini CLI, Codex or any agent with background shell commands, run \`${cli} wait LABEL\` in the background: it ends when the process exits, printing how (its exit code and last stderr lines), with the process's exit code. output with wait_for_exit and wait_timeout ${NO_WAIT_LIMIT} waits the same way, with no time limit.`;
 
 /**
  * Each tool's schemas as zod objects, built once: a server is built per request, and wrapping
@@ -144,11 +148,12 @@ function createMcpServer(
     calls?: ToolCalls;
     closing?: AbortSignal;
     sessions?: LegacySessions;
+    cli?: string;
   } = {},
 ): McpServer {
-  const { tools = TOOLS, calls, closing, sessions } = options;
+  const { tools = TOOLS, calls, closing, sessions, cli = "persistproc" } = options;
   const server = new McpServer(identity, {
-    instructions: INSTRUCTIONS,
+    instructions: instructions(cli),
     jsonSchemaValidator: SHARED_VALIDATOR,
   });
   for (const tool of tools) {
@@ -280,6 +285,8 @@ interface McpDoorOptions {
   tools?: readonly ToolDefinition[];
   /** Aborted when the server begins shutting down: calls still running are answered so. */
   closing?: AbortSignal;
+  /** The command that reaches this server from a shell; `persistproc` unless told. */
+  cli?: string;
 }
 
 /**
@@ -294,12 +301,16 @@ export function createMcpDoor(
   identity: ServerIdentity,
   options: McpDoorOptions = {},
 ): (request: Request, parsedBody?: unknown) => Promise<Response> {
-  const { tools, closing } = options;
+  const { tools, closing, cli } = options;
   const sessions = new LegacySessions();
-  const pool = new ServerPool((calls) => createMcpServer(hub, identity, { tools, calls, closing }));
+  const pool = new ServerPool((calls) =>
+    createMcpServer(hub, identity, { tools, calls, closing, cli })
+  );
   const handler = createMcpHandler(
     ({ era }) =>
-      era === "modern" ? pool.take() : createMcpServer(hub, identity, { tools, closing, sessions }),
+      era === "modern"
+        ? pool.take()
+        : createMcpServer(hub, identity, { tools, closing, sessions, cli }),
     { maxRequestBodySize: DEFAULT_MAX_REQUEST_BODY_SIZE },
   );
   const hosts = localhostAllowedHostnames();

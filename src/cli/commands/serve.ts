@@ -77,6 +77,7 @@ Flags:
         token: token ?? undefined,
         logMaxBytes: Number(cap),
         claudeChannel: values["claude-channel"] ?? false,
+        cli: `persistproc${reachFlags(settings)}`,
         onListen: (url) => {
           const mcp = new URL("/mcp/", url).href;
           const dashboard = new URL("/", url).href;
