@@ -47,6 +47,8 @@ interface AccessPolicy {
   token?: string;
   /** Accept any Host: the server listens beyond loopback, where the token guards it. */
   anyHost?: boolean;
+  /** The command that reaches this server from a shell, named in a 401; `persistproc` unless told. */
+  cli?: string;
 }
 
 /**
@@ -68,7 +70,7 @@ export function refuseForeign(
     return forbidden(`Origin "${origin}" is not a loopback origin`);
   }
   if (policy.token && needsToken && !hasToken(request, policy.token)) {
-    if (!hasSessionCookie(request, policy.token)) return unauthorized();
+    if (!hasSessionCookie(request, policy.token)) return unauthorized(policy.cli);
   }
   return null;
 }
@@ -128,14 +130,17 @@ function hasSessionCookie(request: Request, token: string): boolean {
  */
 export const AUTH_CHALLENGE = 'Bearer realm="persistproc"';
 
-/** What a request without the right token gets: 401, and how to find the token. */
-export function unauthorized(): Response {
+/**
+ * What a request without the right token gets: 401, and how to find the token, with `cli` the
+ * command that reaches this server (`persistproc --port 9000 --data-dir DIR`).
+ */
+export function unauthorized(cli = "persistproc"): Response {
   return Response.json(
     {
       error: {
         code: "unauthorized",
         message: "Missing or wrong token: send the header 'Authorization: Bearer <token>'. " +
-          "On this machine, 'persistproc token' prints the token and 'persistproc open' " +
+          `On this machine, '${cli} token' prints the token and '${cli} open' ` +
           "opens the dashboard with it",
       },
     } satisfies ErrorBody,

@@ -31,7 +31,7 @@ export interface ServeOptions {
   claudeChannel?: boolean;
   /**
    * The command that reaches this server from a shell (`persistproc --port 9000`), which the MCP
-   * instructions name; `persistproc` unless told.
+   * instructions and a 401 name; `persistproc` unless told.
    */
   cli?: string;
 }
@@ -96,7 +96,11 @@ export function checkExposure(options: Pick<ServeOptions, "hostname" | "token">)
 export async function listen(options: ServeOptions, context: DoorContext): Promise<HttpDoor> {
   checkExposure(options);
   const hostname = options.hostname ?? "127.0.0.1";
-  const policy = { token: options.token, anyHost: !isLoopbackAddress(hostname) };
+  const policy = {
+    token: options.token,
+    anyHost: !isLoopbackAddress(hostname),
+    cli: options.cli,
+  };
   // A URL names an IPv6 address in brackets.
   const urlHost = hostname.includes(":") && !hostname.startsWith("[") ? `[${hostname}]` : hostname;
   const { hub } = context;
