@@ -140,7 +140,7 @@ hubTest(
     assert.equal(web.code, 0, web.stderr);
     const pid = Number(/\(PID (\d+)\)/.exec(web.stdout)![1]);
     const holder = new RegExp(
-      `^port ${port} is held by PID ${pid} "\\S*python3 -m http\\.server ${port} --bind 127\\.0\\.0\\.1" \\(managed process "web"\\)$`,
+      `^port ${port} is held by PID ${pid} "\\S*python3 -m http\\.server ${port} --bind 127\\.0\\.0\\.1" \\(managed process "web"\\); to run this one beside it, start it with assign_port \\(CLI: --assign-port PORT\\) for a port of its own$`,
       "m",
     );
     // Python says only "OSError: [Errno 98] Address already in use".

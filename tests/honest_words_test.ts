@@ -66,6 +66,34 @@ hubTest(
       assert.match(viaMcp.text, /start it with assign_port/, name);
       assert.doesNotMatch(viaMcp.text, /restart/, name);
     });
+
+    // Without a port to wait for, the second server dies of "address in use": the holder
+    // found from its output gets the same advice.
+    const dies = await cli(
+      hub,
+      ["start", "--wait-for-log", "listening", ...serverAt(port)],
+      {},
+      b,
+    );
+    assert.notEqual(dies.code, 0, dies.stdout);
+    assert.match(
+      dies.stderr,
+      new RegExp(
+        `port ${port} is held by PID \\d+ .*; to run this one beside it, start it with assign_port`,
+      ),
+    );
+    assert.doesNotMatch(dies.stderr, /restart/);
+    await forEachMcpClient(hub, async (client, name) => {
+      const viaMcp = await callTool(client, "ctrl", {
+        action: "start",
+        command_or_label: serverAt(port).join(" "),
+        working_directory: b,
+        wait_for_log: "listening",
+        if_running: "restart",
+      });
+      assert.match(viaMcp.text, /start it with assign_port/, `${name}: ${viaMcp.text}`);
+      assert.doesNotMatch(viaMcp.text, /restart/, `${name}: ${viaMcp.text}`);
+    });
   },
 );
 

@@ -131,6 +131,9 @@ export class CannotAdoptError extends PersistprocError {
 /** A process that holds a port, as a port conflict names it (see wire/process.ts). */
 export type PortHolderInfo = z.infer<typeof portHolderSchema>;
 
+/** How each door gives a start a port of its own. */
+const ASSIGN_PORT_HINT = "assign_port (CLI: --assign-port PORT)";
+
 /** A start would wait for a port that another process already listens on. */
 export class PortConflictError extends PersistprocError {
   readonly holder: PortHolderInfo;
@@ -143,7 +146,7 @@ export class PortConflictError extends PersistprocError {
       "port_in_use",
       `Port ${holder.port} is already in use by ${describeHolder(holder)}; ${
         options?.holderFolder !== undefined
-          ? `it runs in "${options.holderFolder}": to run this one beside it, start it with assign_port (CLI: --assign-port PORT) for a port of its own`
+          ? `it runs in "${options.holderFolder}": to run this one beside it, start it with ${ASSIGN_PORT_HINT} for a port of its own`
           : holder.label
           // Another copy on another port is what persistproc exists to prevent.
           ? `to run it anew, restart "${holder.label}" instead of starting another`
@@ -171,12 +174,16 @@ function adoptHint(port: number): string {
 }
 
 /**
- * `port 3000 is held by PID 41 "node server.js"`, and for a holder persistproc does not manage
- * how to adopt it: the line every door prints when a port stood in a start's way.
+ * `port 3000 is held by PID 41 "node server.js"`, and the remedy: for a holder persistproc does
+ * not manage, how to adopt it; for a managed one (another worktree's server, say), an assigned
+ * port to run beside it, never its restart. The line every door prints when a port stood in a
+ * start's way.
  */
 export function describeConflict(holder: PortHolderInfo): string {
   const remedy = isAdoptable(holder)
     ? `; to run it under persistproc, adopt it (${adoptHint(holder.port)})`
+    : holder.label !== null
+    ? `; to run this one beside it, start it with ${ASSIGN_PORT_HINT} for a port of its own`
     : "";
   return `port ${holder.port} is held by ${describeHolder(holder)}${remedy}`;
 }
