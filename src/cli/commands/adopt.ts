@@ -4,18 +4,27 @@
  * and run the same command in the same folder with the same environment under persistproc.
  */
 import { type AdoptRequest, type AdoptResult, describePlan } from "../../core/adopt/mod.ts";
+import { DEFAULT_WAIT_SECONDS, type StartResult } from "../../core/mod.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
 import { printErr, printOut } from "../print.ts";
 import { displayName } from "../process_name.ts";
 import { ask } from "../prompt.ts";
+import {
+  awaitReady,
+  INTERRUPTED_EXIT,
+  printWaitOutcome,
+  sayKeptRunning,
+  WaitInterrupted,
+  waitTimeoutFlag,
+} from "../start_wait.ts";
 
 /** The `adopt` subcommand. */
 export const adoptCommand = defineCommand({
   names: ["adopt"],
   summary: "run a process started elsewhere (by PID or :PORT) under persistproc instead",
-  usage: "persistproc adopt [--yes] PID|:PORT",
+  usage: "persistproc adopt [--yes] [--wait-timeout S] PID|:PORT",
   details: `Takes over a process that runs outside persistproc, named by its PID or by a port it
 listens on (':5173'). It reads the process's command line, working directory and environment,
 says what it will do and asks; then it stops the process's whole tree and starts the same
@@ -32,11 +41,16 @@ Refused: another user's process, PID 1, the persistproc server and what it start
 managed process is already managed: restart it instead).
 
 Flags:
-  --yes   adopt without asking (needed when stdin is not a terminal)`,
-  flags: { yes: { type: "boolean", short: "y" } },
+  --yes              adopt without asking (needed when stdin is not a terminal)
+  --wait-timeout S   give up waiting for the port after S seconds (default ${DEFAULT_WAIT_SECONDS})`,
+  flags: { yes: { type: "boolean", short: "y" }, "wait-timeout": { type: "string" } },
   async run({ values, positionals, settings }) {
     if (positionals.length !== 1) throw new UsageError("adopt takes one PID or :PORT");
-    const request = adoptTarget(positionals[0]);
+    const timeout = waitTimeoutFlag(values["wait-timeout"]);
+    const request: AdoptRequest = {
+      ...adoptTarget(positionals[0]),
+      ...(timeout === undefined ? {} : { wait_timeout: Number(timeout) }),
+    };
     const json = settings.format === "json";
     const client = await connect(settings, { autostart: true });
     const plan = await client.adopt(request);
@@ -53,8 +67,29 @@ Flags:
         return 1;
       }
     }
-    const done = await client.adopt({ ...request, confirm: true });
+    // While the port it held comes back, a spinner says what is awaited, as a start's does.
+    const { adoption } = plan;
+    const target = {
+      command_or_label: adoption.command,
+      working_directory: adoption.working_directory,
+    };
+    let done: AdoptResult & StartResult;
+    try {
+      done = await awaitReady(
+        adoption.wait_for_port === null ? {} : { wait_for_port: adoption.wait_for_port },
+        client.adopt({ ...request, confirm: true }) as Promise<AdoptResult & StartResult>,
+        { show: !json, tails: false, outcome: false },
+        target,
+      );
+    } catch (error) {
+      // Ctrl+C while the port comes back: the adopted process keeps running; say how to stop it.
+      if (!(error instanceof WaitInterrupted)) throw error;
+      await sayKeptRunning(client, error.target);
+      return INTERRUPTED_EXIT;
+    }
     printOut(json ? JSON.stringify(done, null, 2) : describeAdopted(done));
+    // A port that did not come back: why, from the program's last lines.
+    if (!json && done.adopted && done.ready === false) printWaitOutcome(done, true);
     return done.adopted && done.ready !== false ? 0 : 1;
   },
 });

@@ -158,10 +158,11 @@ export const ctrlCommand = defineCommand({
   usage: "persistproc ctrl start [--label L] [-C DIR] COMMAND [ARGS...]\n" +
     "persistproc ctrl stop [--force] [-C DIR] [TARGET]\n" +
     "persistproc ctrl restart [-C DIR] [TARGET]\n" +
-    "persistproc ctrl adopt [--yes] PID|:PORT",
+    "persistproc ctrl adopt [--yes] [--wait-timeout S] PID|:PORT",
   details:
     "The same as 'persistproc start', 'stop', 'restart' and 'adopt', with their flags (start and\n" +
-    "restart also take --wait-for-port, --wait-for-log, --wait-for-url and --wait-timeout).",
+    "restart also take --wait-for-port, --wait-for-log, --wait-for-url and --wait-timeout; adopt\n" +
+    "takes --wait-timeout).",
   flags: {},
   flagsEndAtCommand: true,
   run({ values, positionals }) {
