@@ -128,16 +128,35 @@ hubTest("adopt refuses PID 1, the server, a managed process and a free port", as
 
 hubTest("a start whose port an outside process holds names adopt as the remedy", async (hub) => {
   await using outside = await outsideServer();
+  const remedy = new RegExp(
+    `port ${outside.port} is already in use by PID ${outside.pid} .*; stop it, choose another ` +
+      `port, or adopt it to run it under persistproc \\(persistproc adopt :${outside.port}, ` +
+      `or ctrl action "adopt" with port ${outside.port}\\)$`,
+    "im",
+  );
   const { body } = await hub.api("ctrl", {
     action: "start",
     command_or_label: "sleep 30",
     working_directory: Deno.cwd(),
     wait_for_port: outside.port,
   });
-  assert.match(
-    body.error.message,
-    new RegExp(`or adopt it to run it under persistproc \\(persistproc adopt :${outside.port}`),
-  );
+  assert.match(body.error.message, remedy);
+  const viaCli = await cli(hub, ["start", "--wait-for-port", String(outside.port), "sleep 30"]);
+  assert.equal(viaCli.code, 1);
+  assert.match(viaCli.stderr, remedy);
+  await using client = await connectMcp(hub);
+  const viaMcp = await client.callTool({
+    name: "ctrl",
+    arguments: {
+      action: "start",
+      command_or_label: "sleep 30",
+      working_directory: Deno.cwd(),
+      wait_for_port: outside.port,
+    },
+  });
+  assert.ok(viaMcp.isError);
+  assert.match((viaMcp.content as { text: string }[])[0].text, remedy);
+  assert.ok(alive(outside.pid), "a refused start stopped the holder");
 });
 
 hubTest(

@@ -97,6 +97,10 @@ hubTest("a program that dies because its port is taken is told who holds it", as
   const run = await cli(hub, ["run", PORT_TAKEN, String(port)]);
   assert.equal(run.code, 1);
   assert.match(run.stderr, new RegExp(`^port ${port} is held by PID ${Deno.pid}\\b`, "m"));
+  // The holder is not managed (it is this test): the remedy is to adopt it, in each door's words.
+  const adoptIt = `; to run it under persistproc, adopt it \\(persistproc adopt :${port}, ` +
+    `or ctrl action "adopt" with port ${port}\\)$`;
+  assert.match(run.stderr, new RegExp(`^port ${port} is held by .*${adoptIt}`, "m"));
   const start = await cli(hub, [
     "start",
     "--label",
@@ -108,6 +112,7 @@ hubTest("a program that dies because its port is taken is told who holds it", as
   ]);
   assert.equal(start.code, 1);
   assert.match(start.stderr, new RegExp(`^port ${port} is held by PID ${Deno.pid}\\b`, "m"));
+  assert.match(start.stderr, new RegExp(`^port ${port} is held by .*${adoptIt}`, "m"));
   // The report line is in the tail, though the stack after it is longer than the tail.
   assert.match(start.stderr, /^ {2}Error: listen EADDRINUSE: address already in use :::\d+$/m);
   await using client = await connectMcp(hub);
@@ -118,6 +123,8 @@ hubTest("a program that dies because its port is taken is told who holds it", as
   const structured = result.structuredContent;
   assert.equal(structured.port_conflict?.port, port);
   assert.equal(structured.port_conflict?.pid, Deno.pid);
+  const text = (result.content as { text: string }[]).map((c) => c.text).join("\n");
+  assert.match(text, new RegExp(`port ${port} is held by .*${adoptIt}`, "m"), text);
   assert.ok(
     structured.stderr_tail.some((line: string) => line.startsWith("Error: listen EADDRINUSE")),
     structured.stderr_tail.join("\n"),

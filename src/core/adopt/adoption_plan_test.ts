@@ -5,7 +5,7 @@ import { processDetails } from "../system/process_details.ts";
 import { defaultLabel } from "../supervisor/_new_process.ts";
 import type { StartRequest } from "../types.ts";
 import type { Supervision } from "../supervisor/supervision.ts";
-import { prepareAdoption } from "./adoption_plan.ts";
+import { describePlan, prepareAdoption } from "./adoption_plan.ts";
 
 /**
  * What a plan asks of the Supervisor's inside, for a test that forces the way a process is
@@ -65,7 +65,11 @@ Deno.test({
     assert.match(ps.plan.command, /-c import time; time\.sleep\(30\)$/);
     assert.equal(ps.plan.working_directory, outside.dir);
     assert.equal(ps.environment?.PLAN_MARKER, "1");
-    assert.match(ps.plan.limits.join("\n"), /an argument holding a space is split/);
+    // What ps cannot tell is said, as the plan every door shows: "note: ..." lines.
+    assert.deepEqual(ps.plan.limits, [
+      "ps joins its arguments with spaces: an argument holding a space is split",
+      "ps shows the environment on one line: a value holding ' NAME=' is cut",
+    ]);
   },
 });
 
@@ -112,4 +116,69 @@ Deno.test({
       /^Cannot adopt PID \d+: the persistproc server runs inside it$/m,
     );
   },
+});
+
+/**
+ * Asserts that adopting `argv`, run as a child of this process (the server here), is refused
+ * with `why`, once `ready` holds of it.
+ */
+async function assertRefused(
+  argv: string[],
+  why: string,
+  ready: (pid: number) => boolean = () => true,
+): Promise<void> {
+  await using sup = await tempSupervisor();
+  const child = new Deno.Command(argv[0], { args: argv.slice(1), stdin: "null" }).spawn();
+  try {
+    await until(`${argv.join(" ")} to run`, () => ready(child.pid));
+    await assert.rejects(
+      sup.adopt({ pid: child.pid }),
+      new RegExp(`^CannotAdoptError: Cannot adopt PID ${child.pid}: ${why}$`),
+    );
+  } finally {
+    child.kill("SIGKILL");
+    await child.status;
+  }
+}
+
+Deno.test("prepareAdoption refuses a process the server started that it does not manage", async () => {
+  await assertRefused(["sleep", "30"], "the persistproc server started it");
+});
+
+Deno.test({
+  name: "prepareAdoption refuses another user's process",
+  // Only root can start a process as another user; setpriv is util-linux's.
+  ignore: Deno.build.os !== "linux" || Deno.uid() !== 0,
+  async fn() {
+    await assertRefused(
+      ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "sleep", "30"],
+      "it belongs to another user",
+      (pid) => processDetails(pid)?.uid === 65534,
+    );
+  },
+});
+
+Deno.test("describePlan says what is stopped and run, who will see it end, and what could not be read", () => {
+  const text = describePlan({
+    pid: 40,
+    named_pid: 42,
+    command: "npm run dev",
+    working_directory: "/src/app",
+    label: "npm run dev",
+    environment_variables: null,
+    ports: [5173],
+    wait_for_port: 5173,
+    terminal: "PID 39 zsh in a terminal",
+    limits: [
+      "its environment cannot be read",
+      "it would run with the server's environment instead",
+    ],
+  });
+  assert.equal(
+    text,
+    'stop PID 40 (launcher of PID 42) and its whole tree, then run "npm run dev" in /src/app under persistproc as "npm run dev", waiting for port 5173\n' +
+      "it was started from PID 39 zsh in a terminal, which will see it end\n" +
+      "note: its environment cannot be read\n" +
+      "note: it would run with the server's environment instead",
+  );
 });
