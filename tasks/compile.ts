@@ -26,6 +26,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
+import { COMMAND_MODULES } from "../src/cli/command_table.ts";
 import { PERMISSIONS, SERVER_V8_FLAGS } from "../src/cli/permissions.ts";
 
 export { PERMISSIONS, SERVER_V8_FLAGS };
@@ -64,6 +65,9 @@ export function compileArgs(output: string, target?: string): string[] {
     "compile",
     ...PERMISSIONS,
     SERVER_V8_FLAGS,
+    // The CLI loads its subcommands by specifiers built at run time, which the compiler cannot
+    // follow from main.ts (src/cli/command_table.ts says why).
+    ...COMMAND_MODULES.flatMap((module) => ["--include", join(ROOT, module)]),
     ...(target ? ["--target", target] : []),
     "--output",
     output,

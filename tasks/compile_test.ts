@@ -5,8 +5,10 @@ import {
   compileFailure,
   localDenort,
   PERMISSIONS,
+  ROOT,
   TARGETS,
 } from "./compile.ts";
+import { basename, join } from "node:path";
 
 Deno.test("binaryName gives Windows targets an .exe and names each target's file", () => {
   assert.equal(binaryName("x86_64-pc-windows-msvc"), "persistproc-x86_64-pc-windows-msvc.exe");
@@ -22,6 +24,14 @@ Deno.test("compileArgs compiles main.ts with the narrow permissions, for a targe
   assert.deepEqual(args.slice(-5, -1), ["--target", "aarch64-apple-darwin", "--output", "out/p"]);
   assert.match(args.at(-1)!, /main\.ts$/);
   assert.ok(!compileArgs("out/p").includes("--target"));
+  // Every subcommand's module, which main.ts loads by specifiers the compiler cannot follow.
+  const included = args.flatMap((arg, i) => args[i - 1] === "--include" ? [arg] : []);
+  const commands = [...Deno.readDirSync(join(ROOT, "src/cli/commands"))]
+    .map((entry) => entry.name).filter((name) => !name.endsWith("_test.ts"));
+  assert.deepEqual(
+    included.map((path) => basename(path)).sort(),
+    commands.sort(),
+  );
   assert.equal(TARGETS.length, new Set(TARGETS).size);
 });
 
