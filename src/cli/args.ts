@@ -1,10 +1,17 @@
 /**
- * Argument parsing on top of `node:util` parseArgs: strict flags, usage errors instead of
- * TypeErrors, and a mode in which flags end at the first positional so that everything from
+ * Argument parsing with the rules of `node:util` parseArgs: strict flags, usage errors instead
+ * of TypeErrors, and a mode in which flags end at the first positional so that everything from
  * the command on belongs to the child (`persistproc python3 -m http.server --bind ::1`).
+ *
+ * The plain forms every call uses (`--name`, `--name value`, `--name=value`, `-x`, `-x value`,
+ * `--`) are read here; anything else, a mistake included, is handed to parseArgs, which
+ * words the error. Loading `node:util` would cost a cold `persistproc list` more than the
+ * rest of its modules (core/node_builtins.ts), so it is loaded only then. args_test.ts checks
+ * that both give the same answer.
  */
 
-import { parseArgs, type ParseArgsOptionsConfig } from "node:util";
+import type { ParseArgsOptionsConfig } from "node:util";
+import { nodeUtil } from "../core/mod.ts";
 
 /**
  * A mistake in how the CLI was called; the CLI exits 2 and points at `--help` (of `command`,
@@ -45,8 +52,12 @@ export function parseFlags<O extends FlagSpec>(
   const { flags, rest } = flagsEndAtPositional
     ? splitAtFirstPositional(args, spec)
     : { flags: args, rest: [] };
+  const plain = readPlainFlags(flags, spec);
+  if (plain !== null) {
+    return { values: plain.values as FlagValues<O>, positionals: [...plain.positionals, ...rest] };
+  }
   try {
-    const { values, positionals } = parseArgs({
+    const { values, positionals } = nodeUtil().parseArgs({
       args: flags,
       options: spec,
       strict: true,
@@ -60,6 +71,52 @@ export function parseFlags<O extends FlagSpec>(
     }
     throw error;
   }
+}
+
+/**
+ * `args` read as parseArgs reads them when they hold only the plain forms (see the module
+ * comment): known flags, each value given (`-` does not start a flag, and a value that starts
+ * with `-` is left to parseArgs, which refuses it as ambiguous). Null for anything else.
+ */
+function readPlainFlags(
+  args: string[],
+  spec: FlagSpec,
+): { values: Record<string, string | boolean>; positionals: string[] } | null {
+  const values: Record<string, string | boolean> = {};
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      positionals.push(...args.slice(i + 1));
+      break;
+    }
+    if (arg === "-" || !arg.startsWith("-")) {
+      positionals.push(arg);
+      continue;
+    }
+    let name: string | undefined;
+    let inline: string | undefined;
+    if (arg.startsWith("--")) {
+      const equals = arg.indexOf("=");
+      name = equals === -1 ? arg.slice(2) : arg.slice(2, equals);
+      if (equals !== -1) inline = arg.slice(equals + 1);
+    } else if (arg.length === 2) {
+      name = Object.keys(spec).find((key) => spec[key].short === arg[1]);
+    }
+    if (name === undefined || !Object.hasOwn(spec, name)) return null;
+    if (spec[name].type === "boolean") {
+      if (inline !== undefined) return null;
+      values[name] = true;
+    } else if (inline !== undefined) {
+      values[name] = inline;
+    } else {
+      const value = args[i + 1];
+      if (value === undefined || value.startsWith("-")) return null;
+      values[name] = value;
+      i++;
+    }
+  }
+  return { values, positionals };
 }
 
 /**

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { parseFlags, splitAtFirstPositional, UsageError } from "./args.ts";
+import { parseArgs } from "node:util";
+import { type FlagSpec, parseFlags, splitAtFirstPositional, UsageError } from "./args.ts";
 
 const spec = {
   port: { type: "string" },
@@ -43,4 +44,53 @@ Deno.test("parseFlags() reads flags anywhere by default", () => {
 Deno.test("parseFlags() turns unknown flags and missing values into usage errors", () => {
   assert.throws(() => parseFlags(["--nope"], spec), UsageError);
   assert.throws(() => parseFlags(["--port"], spec, true), UsageError);
+});
+
+Deno.test("parseFlags() reads every command's flags as node:util parseArgs does", async () => {
+  const { allCommands } = await import("./command_table.ts");
+  const { GLOBAL_FLAGS } = await import("./settings.ts");
+  const outcome = (read: () => unknown) => {
+    try {
+      return read();
+    } catch (error) {
+      return `${(error as Error).name}: ${(error as Error).message}`;
+    }
+  };
+  for (const command of await allCommands()) {
+    const spec: FlagSpec = { ...command.flags, ...GLOBAL_FLAGS };
+    const tokens = ["web", "-", "--", "-1", "--nope", "-ah", "--port="];
+    for (const [name, option] of Object.entries(spec)) {
+      tokens.push(`--${name}`, `--${name}=x`);
+      if (option.short) tokens.push(`-${option.short}`);
+    }
+    const cases = [[], ...tokens.map((t) => [t])];
+    for (const a of tokens) for (const b of tokens) cases.push([a, b, "x"]);
+    for (const args of cases) {
+      for (const ends of [false, true]) {
+        const viaParseArgs = () => {
+          const { flags, rest } = ends
+            ? splitAtFirstPositional(args, spec)
+            : { flags: args, rest: [] };
+          try {
+            const parsed = parseArgs({
+              args: flags,
+              options: spec,
+              strict: true,
+              allowPositionals: true,
+            });
+            return { values: { ...parsed.values }, positionals: [...parsed.positionals, ...rest] };
+          } catch (error) {
+            throw new UsageError((error as Error).message.split(". ")[0]);
+          }
+        };
+        assert.deepEqual(
+          outcome(() => parseFlags(args, spec, ends)),
+          outcome(viaParseArgs),
+          `${command.names[0]} ${JSON.stringify(args)}${
+            ends ? " (flags end at a positional)" : ""
+          }`,
+        );
+      }
+    }
+  }
 });

@@ -3,7 +3,7 @@
  * none answers.
  */
 
-import { basename } from "node:path";
+import { baseName } from "../core/mod.ts";
 import { readToken, tokenFile } from "../data_dir/access_token.ts";
 import { connectOrStart } from "../client/autostart.ts";
 import { HubError, ServerUnreachableError } from "../client/client_errors.ts";
@@ -108,7 +108,7 @@ export function serverArgv(
     "--data-dir",
     settings.dataDir,
   ];
-  const program = basename(execPath).toLowerCase();
+  const program = baseName(execPath).toLowerCase();
   if (program === "deno" || program === "deno.exe") {
     // The same permissions and V8 setting as the compiled binary and the installed script.
     return [execPath, "run", ...PERMISSIONS, SERVER_V8_FLAGS, mainModule, ...serveArgs];

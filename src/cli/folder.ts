@@ -3,10 +3,9 @@
  * started here, and no TARGET at all means this folder's process, when that is unambiguous.
  */
 
-import { resolve } from "node:path";
 import { HubError } from "../client/client_errors.ts";
 import type { HubClient } from "../client/hub_client.ts";
-import type { ProcessInfo, ProcessTarget } from "../core/mod.ts";
+import { type ProcessInfo, type ProcessTarget, resolvePath } from "../core/mod.ts";
 import { escapeControls } from "../core/process/mod.ts";
 import { parseTarget } from "./target.ts";
 
@@ -35,7 +34,7 @@ export async function actOnTarget<T>(
   act: (target: ProcessTarget) => Promise<T>,
 ): Promise<T> {
   if (positionals.length === 0) {
-    return await act({ pid: await folderProcess(client, resolve(directory ?? Deno.cwd())) });
+    return await act({ pid: await folderProcess(client, resolvePath(directory ?? Deno.cwd())) });
   }
   const target = parseTarget(positionals, directory);
   try {

@@ -3,7 +3,7 @@
  * stderr. Writes are synchronous so that output and exit codes never race.
  */
 
-import { styleText } from "node:util";
+import { nodeUtil } from "../core/mod.ts";
 import { escapeControls } from "../core/process/mod.ts";
 
 const encoder = new TextEncoder();
@@ -100,7 +100,10 @@ export function stdoutHasColor(): boolean {
 /** The colours the CLI uses; `paint` applies one only when `enabled`. */
 export type Colour = "green" | "yellow" | "red" | "dim" | "bold";
 
-/** Wraps text in a colour when `enabled`, else returns it unchanged. */
+/**
+ * Wraps text in a colour when `enabled`, else returns it unchanged (and without loading
+ * `node:util`: see core/node_builtins.ts).
+ */
 export function paint(colour: Colour, text: string, enabled: boolean): string {
-  return enabled ? styleText(colour, text, { validateStream: false }) : text;
+  return enabled ? nodeUtil().styleText(colour, text, { validateStream: false }) : text;
 }

@@ -3,11 +3,11 @@
  * variable, else default.
  */
 
-import { resolve } from "node:path";
 import { readToken } from "../data_dir/access_token.ts";
 import { defaultDataDir } from "../data_dir/paths.ts";
 import { type FlagValues, UsageError } from "./args.ts";
 import { quoteArg } from "../core/process/mod.ts";
+import { resolvePath } from "../core/mod.ts";
 
 /**
  * The environment `run` and `start` give the processes they start: the caller's own, less
@@ -66,7 +66,7 @@ export function resolveSettings(
   const dataDir = flags["data-dir"] ?? env.PERSISTPROC_DATA_DIR ??
     defaultDataDir(env, Deno.build.os, env.HOME ?? env.USERPROFILE);
   const token = flags.token ?? env.PERSISTPROC_TOKEN;
-  return { port: Number(port), dataDir: resolve(dataDir), format, token: token || undefined };
+  return { port: Number(port), dataDir: resolvePath(dataDir), format, token: token || undefined };
 }
 
 /**
@@ -83,7 +83,7 @@ export function reachFlags(settings: Settings): string {
 function isDefaultDataDir(dataDir: string): boolean {
   const env = Deno.env.toObject();
   try {
-    return resolve(defaultDataDir(env, Deno.build.os, env.HOME ?? env.USERPROFILE)) === dataDir;
+    return resolvePath(defaultDataDir(env, Deno.build.os, env.HOME ?? env.USERPROFILE)) === dataDir;
   } catch {
     return false; // No default (no HOME): the directory was given, so name it.
   }

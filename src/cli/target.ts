@@ -3,8 +3,7 @@
  * command line (several words are joined as `run` joins them, so they match what it started).
  */
 
-import { resolve } from "node:path";
-import type { ProcessTarget } from "../core/mod.ts";
+import { type ProcessTarget, resolvePath } from "../core/mod.ts";
 import { joinCommand } from "../core/process/mod.ts";
 
 /**
@@ -18,7 +17,7 @@ export function parseTarget(positionals: string[], workingDirectory?: string): P
   } else if (positionals.length > 0) {
     target.command_or_label = joinCommand(positionals);
   }
-  if (workingDirectory !== undefined) target.working_directory = resolve(workingDirectory);
+  if (workingDirectory !== undefined) target.working_directory = resolvePath(workingDirectory);
   return target;
 }
 

@@ -4,7 +4,7 @@
  * that started it.
  */
 
-import { join } from "node:path";
+import { joinPath } from "../core/mod.ts";
 import { ensureToken, readToken } from "../data_dir/access_token.ts";
 import { assertPrivateDir, checkOwnFile } from "../data_dir/trust.ts";
 import { ServerStartError, ServerUnreachableError } from "./client_errors.ts";
@@ -94,7 +94,7 @@ export function serverEnvironment(
 
 /** The file an autostarted server appends its output to. */
 function serverLogFile(dataDir: string): string {
-  return join(dataDir, "server.log");
+  return joinPath(dataDir, "server.log");
 }
 
 /**

@@ -3,12 +3,12 @@
  * readable by its owner only, and read by the server and the CLI alike, so that the owner never
  * has to type it. This module is the only one that reads or writes the file.
  */
-import { join } from "node:path";
+import { joinPath } from "../core/mod.ts";
 import { assertPrivateDir, checkOwnFile, readOwnText } from "./trust.ts";
 
 /** Where the token lives inside a data directory. */
 export function tokenFile(dataDir: string): string {
-  return join(dataDir, "token");
+  return joinPath(dataDir, "token");
 }
 
 /**

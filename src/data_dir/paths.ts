@@ -1,7 +1,7 @@
 /**
  * Where persistproc keeps its data on each operating system.
  */
-import { join, win32 } from "node:path";
+import { joinPath, nodePath } from "../core/mod.ts";
 
 /**
  * The default data directory: `$XDG_DATA_HOME/persistproc`, else
@@ -15,15 +15,15 @@ export function defaultDataDir(
 ): string {
   if (os === "windows") {
     const base = env.LOCALAPPDATA ||
-      (env.USERPROFILE ? win32.join(env.USERPROFILE, "AppData", "Local") : undefined);
+      (env.USERPROFILE ? nodePath().win32.join(env.USERPROFILE, "AppData", "Local") : undefined);
     if (!base) throw new Error("Cannot find a data directory: LOCALAPPDATA is not set");
-    return win32.join(base, "persistproc");
+    return nodePath().win32.join(base, "persistproc");
   }
   if (os === "darwin") {
     if (!home) throw new Error("Cannot find a data directory: HOME is not set");
-    return join(home, "Library", "Application Support", "persistproc");
+    return joinPath(home, "Library", "Application Support", "persistproc");
   }
-  if (env.XDG_DATA_HOME) return join(env.XDG_DATA_HOME, "persistproc");
+  if (env.XDG_DATA_HOME) return joinPath(env.XDG_DATA_HOME, "persistproc");
   if (!home) throw new Error("Cannot find a data directory: HOME is not set");
-  return join(home, ".local", "share", "persistproc");
+  return joinPath(home, ".local", "share", "persistproc");
 }

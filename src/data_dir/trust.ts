@@ -11,8 +11,7 @@
  * `O_NOFOLLOW`: files are checked with `lstat` before they are opened, and the opened file is
  * compared with what was checked. Windows has no owner ids or modes here: nothing is checked.
  */
-import { join } from "node:path";
-import { PersistprocError } from "../core/mod.ts";
+import { joinPath, PersistprocError } from "../core/mod.ts";
 
 /** The data directory, or something in it, may have been made or changed by another user. */
 export class UntrustedDataDirError extends PersistprocError {
@@ -147,7 +146,7 @@ export function assertTrustedDataDir(dataDir: string): void {
       throw error;
     }
     for (const entry of entries) {
-      const path = join(dir, entry.name);
+      const path = joinPath(dir, entry.name);
       const info = lstatOrNull(path);
       if (info === null) continue; // removed meanwhile (a draft renamed by a CLI call)
       const wrong = problem(path, info, uid);

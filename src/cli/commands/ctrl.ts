@@ -4,10 +4,9 @@
  */
 
 import { callerEnvironment } from "../settings.ts";
-import { resolve } from "node:path";
 import type { CtrlArgs, IfRunning, WaitedCtrlResult } from "../../client/api.ts";
 import type { HubClient } from "../../client/hub_client.ts";
-import { IF_RUNNING, type ProcessTarget, STOP_GRACE_SECONDS } from "../../core/mod.ts";
+import { IF_RUNNING, type ProcessTarget, resolvePath, STOP_GRACE_SECONDS } from "../../core/mod.ts";
 import { UsageError } from "../args.ts";
 import { type Command, defineCommand, invoke } from "../command.ts";
 import { connect } from "../connect.ts";
@@ -80,7 +79,7 @@ ${WAIT_HELP}`,
     }, {
       action: "start",
       command_or_label: joinCommand(positionals),
-      working_directory: resolve(values["working-directory"] ?? Deno.cwd()),
+      working_directory: resolvePath(values["working-directory"] ?? Deno.cwd()),
       environment: callerEnvironment(),
       inherit_environment: false,
       ...(values.label === undefined ? {} : { label: values.label }),

@@ -3,7 +3,6 @@
  * here with the caller's environment, or attach to it when it already runs, then follow it.
  */
 
-import { resolve } from "node:path";
 import { HubError } from "../../client/client_errors.ts";
 import type { HubClient } from "../../client/hub_client.ts";
 import {
@@ -11,6 +10,7 @@ import {
   MAX_LINES,
   type ProcessInfo,
   type ProcessTarget,
+  resolvePath,
   type StartResult,
 } from "../../core/mod.ts";
 import { UsageError } from "../args.ts";
@@ -103,7 +103,7 @@ ${WAIT_HELP}`,
     const client = await connect(settings, { autostart: true });
     const request: StartRequest = {
       command: joinCommand(positionals),
-      workingDirectory: resolve(values["working-directory"] ?? Deno.cwd()),
+      workingDirectory: resolvePath(values["working-directory"] ?? Deno.cwd()),
       label: values.label,
       assignPort: values["assign-port"],
       autorestart,

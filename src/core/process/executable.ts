@@ -2,7 +2,7 @@
  * Finds the program a command names before anything is spawned, so "command not found" is a
  * clear error at start rather than a process that dies at once.
  */
-import { posix, win32 } from "node:path";
+import { nodePath } from "../node_builtins.ts";
 
 /**
  * The paths where `program` may be, in the order the OS searches them: itself when it names a
@@ -17,7 +17,7 @@ export function executableCandidates(
   os: typeof Deno.build.os,
 ): string[] {
   const windows = os === "windows";
-  const path = windows ? win32 : posix;
+  const path = windows ? nodePath().win32 : nodePath().posix;
   const named = windows ? /[\\/]/.test(program) : program.includes("/");
   // Windows names the variable Path; look it up whatever its case.
   const lookup = (name: string) =>
