@@ -73,3 +73,53 @@ export function freePort(): number {
   listener.close();
   return port;
 }
+
+/**
+ * Mounts a tmpfs of `size` (`6m`) on `dir`: a disk a test can fill. False where it cannot
+ * (not root, not Linux). Unmount it with {@link unmount}.
+ */
+export function mountTmpfs(dir: string, size = "6m"): boolean {
+  const mounted = new Deno.Command("mount", {
+    args: ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir],
+    stdout: "null",
+    stderr: "null",
+  });
+  try {
+    return mounted.outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+/** Unmounts what {@link mountTmpfs} mounted on `dir`, even while files there are open. */
+export function unmount(dir: string): void {
+  new Deno.Command("umount", { args: ["-l", dir] }).outputSync();
+}
+
+/** Whether a test can mount a tmpfs here (see {@link mountTmpfs}). */
+export function canMountTmpfs(): boolean {
+  if (Deno.build.os !== "linux") return false;
+  const probe = Deno.makeTempDirSync({ prefix: "persistproc-tmpfs-probe-" });
+  try {
+    if (!mountTmpfs(probe)) return false;
+    unmount(probe);
+    return true;
+  } finally {
+    Deno.removeSync(probe);
+  }
+}
+
+/** Fills the file system holding `dir` to the last byte; returns the filler's path. */
+export function fillDisk(dir: string): string {
+  const path = `${dir}/filler`;
+  using file = Deno.openSync(path, { write: true, create: true });
+  const block = new Uint8Array(64 * 1024).fill(0x61);
+  for (let size = block.length; size > 0;) {
+    try {
+      file.writeSync(block.subarray(0, size));
+    } catch {
+      size = Math.floor(size / 2);
+    }
+  }
+  return path;
+}

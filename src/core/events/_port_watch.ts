@@ -1,7 +1,9 @@
 /**
  * The events nobody announces: a port a process's tree starts or stops listening on, and a
  * problem storing its output that begins (log_error, log_warning). One scan of the listening
- * ports for every running tree every {@link PORT_POLL_MS}, only while processes run.
+ * ports every {@link PORT_POLL_MS}, only while processes run or what they left running lives:
+ * a port that a program's child still holds after the program ended is not closed (`list`
+ * shows it too), it closes when that child goes.
  */
 import { listeningPorts } from "../ports/listeners.ts";
 import type { ManagedProcess } from "../process/managed_process.ts";
@@ -30,17 +32,20 @@ export class PortWatch {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
 
+  readonly #pollMs: number;
+
   /** Watches the entries `entries` gives at each look, recording into `log`. */
-  constructor(entries: () => ManagedProcess[], log: EventLog) {
+  constructor(entries: () => ManagedProcess[], log: EventLog, pollMs = PORT_POLL_MS) {
     this.#entries = entries;
     this.#log = log;
+    this.#pollMs = pollMs;
   }
 
   /** Starts polling (again, soon, after a launch). */
   watch(): void {
     if (this.#stopped) return;
     clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#look(), PORT_POLL_MS);
+    this.#timer = setTimeout(() => this.#look(), this.#pollMs);
   }
 
   /** Stops for good (a shutdown). */
@@ -52,21 +57,25 @@ export class PortWatch {
   async #look(): Promise<void> {
     this.#timer = undefined;
     const entries = this.#entries();
-    const running = entries.filter((entry) => entry.status === "running");
+    // As list does: a running tree by its process group and members, an ended one by the
+    // members it left (its pid may since lead an unrelated group).
+    const live = entries.filter((entry) => entry.status === "running" || entry.tree.pids.length);
+    const running = new Set(live.filter((e) => e.status === "running").map((e) => e.pid));
     try {
-      const roots = running.map((entry) => entry.pid);
-      const byPid = new Map(running.map((entry) => [entry.pid, entry]));
-      const ports = await listeningPorts(roots, (root) => byPid.get(root)?.tree.pids ?? []);
-      for (const entry of entries) {
-        this.#compare(entry, entry.status === "running" ? ports.get(entry.pid) ?? [] : []);
-      }
+      const byPid = new Map(live.map((entry) => [entry.pid, entry]));
+      const ports = await listeningPorts(
+        live.map((entry) => entry.pid),
+        (root) => byPid.get(root)?.tree.pids ?? [],
+        running,
+      );
+      for (const entry of entries) this.#compare(entry, ports.get(entry.pid) ?? []);
       for (const entry of [...this.#seen.keys()]) {
         if (!entries.includes(entry)) this.#seen.delete(entry); // forgotten
       }
     } catch (error) {
       logger.error("Looking at the ports of running processes", error);
     }
-    if (!this.#stopped && (running.length > 0 || this.#seen.size > 0)) this.watch();
+    if (!this.#stopped && (live.length > 0 || this.#seen.size > 0)) this.watch();
   }
 
   /** Records what changed for one entry since the last look. */

@@ -2,8 +2,16 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import type { HubEvent } from "./event.ts";
 import { InvalidArgumentError } from "../errors.ts";
-import { freePort, tempSupervisor, until } from "../_test_support.ts";
-import type { Supervisor } from "../supervisor/supervisor.ts";
+import {
+  canMountTmpfs,
+  fillDisk,
+  freePort,
+  mountTmpfs,
+  tempSupervisor,
+  unmount,
+  until,
+} from "../_test_support.ts";
+import { Supervisor } from "../supervisor/supervisor.ts";
 
 const FIXTURES = fileURLToPath(new URL("../../../tests/fixtures/", import.meta.url));
 const QUICK = { stopGraceMs: 2_000, shutdownGraceMs: 1_000 };
@@ -111,4 +119,37 @@ Deno.test("a bad notify_on_log pattern is refused before anything runs", async (
     InvalidArgumentError,
   );
   assert.deepEqual(await sup.list(), []);
+});
+
+Deno.test({
+  name:
+    "output a full disk cannot store is a log_error event, heard though events.jsonl is full too",
+  ignore: !canMountTmpfs(), // needs root to mount a small tmpfs
+  async fn() {
+    const disk = await Deno.makeTempDir({ prefix: "persistproc-events-disk-" });
+    assert.ok(mountTmpfs(disk), "tmpfs mounted");
+    try {
+      await Deno.mkdir(`${disk}/data`);
+      const sup = new Supervisor({ dataDir: `${disk}/data`, ...QUICK });
+      try {
+        const events = await heard(sup);
+        await sup.start({
+          command: "i=0; while :; do i=$((i+1)); echo line $i; sleep 0.01; done",
+          working_directory: disk,
+          label: "chatty",
+        });
+        await until("the start", find(events, "started"));
+        const filler = fillDisk(disk);
+        const error = await until("the log_error", find(events, "log_error"), 30_000);
+        assert.equal(error.label, "chatty");
+        assert.match(error.message!, /disk full/i);
+        Deno.removeSync(filler);
+      } finally {
+        await sup.shutdown();
+      }
+    } finally {
+      unmount(disk);
+      await Deno.remove(disk, { recursive: true });
+    }
+  },
 });

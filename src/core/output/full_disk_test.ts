@@ -12,44 +12,13 @@ import { tailSpool } from "./spool_tail.ts";
 import { wrapWithSpool } from "./spool.ts";
 import { openPuncher } from "../system/hole_punch.ts";
 import { openReserver } from "../system/disk_reserve.ts";
-import { until } from "../_test_support.ts";
+import { canMountTmpfs, fillDisk, mountTmpfs, unmount, until } from "../_test_support.ts";
 
-function mount(dir: string): boolean {
-  const mounted = new Deno.Command("mount", {
-    args: ["-t", "tmpfs", "-o", "size=6m", "tmpfs", dir],
-    stdout: "null",
-    stderr: "null",
-  });
-  try {
-    return mounted.outputSync().success;
-  } catch {
-    return false;
-  }
-}
-
-const probe = Deno.makeTempDirSync({ prefix: "persistproc-tmpfs-probe-" });
-const canMount = Deno.build.os === "linux" && openReserver() !== null && mount(probe);
-if (canMount) new Deno.Command("umount", { args: [probe] }).outputSync();
-Deno.removeSync(probe);
-
-/** Fills the file system holding `dir` to the last byte; returns the filler's path. */
-function fill(dir: string): string {
-  const path = join(dir, "filler");
-  using file = Deno.openSync(path, { write: true, create: true });
-  const block = new Uint8Array(64 * 1024).fill(0x61);
-  for (let size = block.length; size > 0;) {
-    try {
-      file.writeSync(block.subarray(0, size));
-    } catch {
-      size = Math.floor(size / 2);
-    }
-  }
-  return path;
-}
+const canMount = canMountTmpfs() && openReserver() !== null;
 
 async function printThroughFullDisk(punch: boolean): Promise<void> {
   const mountPoint = Deno.makeTempDirSync({ prefix: "persistproc-full-disk-" });
-  assert.ok(mount(mountPoint), "tmpfs mounted");
+  assert.ok(mountTmpfs(mountPoint), "tmpfs mounted");
   try {
     const dir = join(mountPoint, "p");
     let pid = 0;
@@ -88,7 +57,7 @@ async function printThroughFullDisk(punch: boolean): Promise<void> {
     });
     try {
       await until("output stored", () => store.end.stdout.line > 1000, 30_000);
-      const filler = fill(mountPoint);
+      const filler = fillDisk(mountPoint);
       const lost = () => Number(/Disk full: (\d+) line/.exec(errors.at(-1) ?? "")?.[1] ?? 0);
       await until("a full disk reported in log_error", () => lost() > 0, 30_000);
       const first = lost();
@@ -129,7 +98,7 @@ async function printThroughFullDisk(punch: boolean): Promise<void> {
     assert.ok(read.skippedLines > 0, "the dropped lines are counted as skipped");
     assert.equal(served + read.skippedLines, read.end.stdout.line);
   } finally {
-    new Deno.Command("umount", { args: ["-l", mountPoint] }).outputSync();
+    unmount(mountPoint);
     Deno.removeSync(mountPoint, { recursive: true });
   }
 }
