@@ -266,3 +266,31 @@ hubTest("an MCP start with notify_on_log makes each matching line an event", asy
   assert.match(JSON.stringify(misplaced.content), /notify_on_log applies to start, not stop/);
   await cli(hub, ["stop", "worker"]);
 });
+
+hubTest(
+  "events --label takes the name its lines show; one nothing has is an error, or awaited",
+  async (hub) => {
+    // Started without a label: its lines name it by its command, and so may --label.
+    await cli(hub, ["start", "sh", "-c", "echo Error: boom >&2; exit 3"], {}, hub.dataDir);
+    await cli(hub, ["start", "--label", "other", "sh", "-c", "exit 4"]);
+    const crash = await waitFor("the crash", async () => {
+      const { stdout } = await cli(hub, ["events", "--kind", "crashed"]);
+      return stdout.split("\n").find((line) => line.includes("boom"));
+    });
+    const name = JSON.parse(/^persistproc: (".*") \(pid/.exec(crash)![1]);
+    assert.equal(name, "sh -c 'echo Error: boom >&2; exit 3'");
+    const named = await cli(hub, ["events", "--label", name, "--kind", "crashed"]);
+    assert.equal(named.stdout, `${crash}\n`, named.stderr);
+    const typo = await cli(hub, ["events", "--label", "apii"]);
+    assert.equal(typo.code, 125, typo.stderr);
+    assert.match(typo.stderr, /^error: no managed process is labelled or runs "apii"/);
+    assert.equal(typo.stdout, "");
+    await using follower = new CliProcess(hub, ["events", "--follow", "--label", "apii"]);
+    await follower.waitForOutput(
+      /no process is labelled "apii" yet; following for its events/,
+      "stderr",
+    );
+    await cli(hub, ["start", "--label", "apii", "true"]);
+    await follower.waitForOutput(/^persistproc: "apii" \(pid \d+\) started by cli at /m, "stdout");
+  },
+);

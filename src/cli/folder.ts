@@ -28,7 +28,7 @@ export class NoTargetError extends Error {
  * folder wins; when there is no TARGET, the current folder's (or DIR's) process is meant.
  */
 export async function actOnTarget<T>(
-  client: HubClient,
+  client: Pick<HubClient, "list">,
   positionals: string[],
   directory: string | undefined,
   act: (target: ProcessTarget) => Promise<T>,
@@ -60,7 +60,7 @@ export async function actOnTarget<T>(
  * The pid of the process a command without TARGET means in `directory`: its only process, or
  * its only running one. Anything else is a NoTargetError that lists what there is.
  */
-async function folderProcess(client: HubClient, directory: string): Promise<number> {
+async function folderProcess(client: Pick<HubClient, "list">, directory: string): Promise<number> {
   const processes = await client.list({ working_directory: directory });
   const running = processes.filter((p) => p.status === "running");
   if (running.length === 1) return running[0].pid;

@@ -5,6 +5,8 @@
  * agent's monitor (Claude Code's Monitor tool wakes the agent on each line).
  */
 import { resolve } from "node:path";
+import { HubError } from "../../client/client_errors.ts";
+import type { HubClient } from "../../client/hub_client.ts";
 import {
   eventLine,
   type EventQuery,
@@ -16,7 +18,8 @@ import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
 import { connect } from "../connect.ts";
 import { followEvents } from "../event_feed.ts";
-import { printOut, stdoutIsGone } from "../print.ts";
+import { actOnTarget } from "../folder.ts";
+import { printErr, printOut, stdoutIsGone } from "../print.ts";
 import { WORKING_DIRECTORY_FLAG } from "../target.ts";
 import { parseCliTime } from "../time.ts";
 
@@ -41,7 +44,9 @@ Flags:
   -f, --follow        print each new event as it happens (only new ones, unless --since or
                       --after), until interrupted; waits for the server while it is down and
                       resumes where it left off
-  --label L           only events of the process labelled L
+  --label L           only events of the process labelled L (or the name its lines show:
+                      a process started without a label shows as its command); one that
+                      names nothing yet is an error, or with --follow waited for
   -C, --working-directory DIR   only events of processes started in DIR
   --kind K,...        only these kinds
   --since T           only events at or after T: a local time (16:19), a duration ago (5m),
@@ -67,29 +72,19 @@ to be woken when the process crashes.`,
     if (positionals.length > 0) {
       throw new UsageError(`events takes no TARGET: use --label "${positionals.join(" ")}"`);
     }
-    const query: EventQuery = {};
-    if (values.label !== undefined) query.label = values.label;
-    if (values["working-directory"] !== undefined) {
-      query.working_directory = resolve(values["working-directory"]);
-    }
-    if (values["started-by"] !== undefined) query.started_by = values["started-by"];
-    if (values.kind !== undefined) query.kinds = kinds(values.kind);
-    if (values.since !== undefined) {
-      query.since = parseCliTime("--since", values.since).toISOString();
-    }
-    if (values.after !== undefined) {
-      if (!/^\d+$/.test(values.after)) {
-        throw new UsageError(`Invalid --after "${values.after}": expected an event id`);
-      }
-      query.after = Number(values.after);
-    }
+    const query = eventQuery(values);
     const json = settings.format === "json";
     const print = (event: Parameters<typeof eventLine>[0]) => {
       printOut(json ? JSON.stringify(event) : eventLine(event));
       return stdoutIsGone();
     };
+    const client = await connect(settings, { autostart: false });
+    if (query.label !== undefined) {
+      query.label = await labelMeant(client, query.label, values["working-directory"], {
+        follow: values.follow === true,
+      });
+    }
     if (!values.follow) {
-      const client = await connect(settings, { autostart: false });
       const { backlog } = await client.events(query);
       for (const event of backlog) if (print(event)) break;
       return 0;
@@ -110,6 +105,65 @@ to be woken when the process crashes.`,
     return 0;
   },
 });
+
+/** What the flags ask of the event stream, checked; `--label` as typed (see labelMeant). */
+export function eventQuery(values: {
+  label?: string;
+  "working-directory"?: string;
+  "started-by"?: string;
+  kind?: string;
+  since?: string;
+  after?: string;
+}): EventQuery {
+  const query: EventQuery = {};
+  if (values.label !== undefined) query.label = values.label;
+  if (values["working-directory"] !== undefined) {
+    query.working_directory = resolve(values["working-directory"]);
+  }
+  if (values["started-by"] !== undefined) query.started_by = values["started-by"];
+  if (values.kind !== undefined) query.kinds = kinds(values.kind);
+  if (values.since !== undefined) {
+    query.since = parseCliTime("--since", values.since).toISOString();
+  }
+  if (values.after !== undefined) {
+    if (!/^\d+$/.test(values.after)) {
+      throw new UsageError(`Invalid --after "${values.after}": expected an event id`);
+    }
+    query.after = Number(values.after);
+  }
+  return query;
+}
+
+/**
+ * The label whose events `--label` asks for: the label as typed when kept events have it, else
+ * the label of the process it names as a TARGET does (a label, or the command a default label
+ * records: the event lines show `"npm run dev"` for `npm run dev in /src/app`). A name that
+ * matches nothing is the server's not-found error (exit 125) rather than an empty stream that
+ * never prints; a follower instead says so on stderr and waits for such a process to start.
+ */
+export async function labelMeant(
+  client: Pick<HubClient, "events" | "get" | "list">,
+  label: string,
+  directory: string | undefined,
+  { follow }: { follow: boolean },
+): Promise<string> {
+  const kept = await client.events({ label, limit: 1 });
+  if (kept.backlog.length > 0) return label;
+  try {
+    // All digits is a label here, never a PID: an event stream follows a label across runs.
+    const found = /^\d+$/.test(label)
+      ? await client.get({
+        command_or_label: label,
+        ...(directory === undefined ? {} : { working_directory: resolve(directory) }),
+      })
+      : await actOnTarget(client, [label], directory, (target) => client.get(target));
+    return found.label;
+  } catch (error) {
+    if (!follow || !(error instanceof HubError && error.code === "not_found")) throw error;
+    printErr(`persistproc: no process is labelled "${label}" yet; following for its events`);
+    return label;
+  }
+}
 
 /** The kinds `--kind` names, checked. */
 function kinds(text: string): KindFilter[] {

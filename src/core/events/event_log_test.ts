@@ -7,7 +7,7 @@ import { capturingLog, until } from "../_test_support.ts";
 const API = { label: "api", pid: 42, working_directory: "/tmp", started_by: "cli" };
 const WEB = { label: "web", pid: 43, working_directory: "/srv", started_by: "claude-code/2.1" };
 
-Deno.test("events are numbered, filtered by label, directory, starter and kind, and read from a cursor", () => {
+Deno.test("events are numbered, filtered by label, directory, starter and kind, and read from a cursor or a time", () => {
   const log = new EventLog({ path: null });
   log.record(API, "started");
   log.record(WEB, "started");
@@ -22,6 +22,9 @@ Deno.test("events are numbered, filtered by label, directory, starter and kind, 
   assert.deepEqual(log.read({ after: 2 }).map((e) => e.id), [3, 4]);
   assert.deepEqual(log.read({ limit: 1 }).map((e) => e.id), [4]);
   assert.deepEqual(log.read({ limit: 0 }), []);
+  const later = new Date(Date.parse(log.read({})[3].time) + 1).toISOString();
+  assert.deepEqual(log.read({ since: log.read({})[0].time }).map((e) => e.id), [1, 2, 3, 4]);
+  assert.deepEqual(log.read({ since: later }), []);
 });
 
 Deno.test("a throwing listener is logged and does not keep the event from the others", async () => {
