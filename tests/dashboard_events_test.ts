@@ -1,7 +1,8 @@
 // deno-lint-ignore-file no-explicit-any
 /**
  * The dashboard in a real browser: its event timeline for all processes and for the selected
- * one, and a desktop notification when a process crashes, once the user allowed them.
+ * one, and a desktop notification when a process crashes or autorestart gives up, once the
+ * user allowed them (a process that exits 0 notifies nothing).
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
@@ -68,4 +69,45 @@ dashboardTest(
     });
   },
   recordNotifications,
+);
+
+dashboardTest(
+  "a desktop notification says when autorestart gives up",
+  async (_hub, page) => {
+    await page.locator('#events li[data-kind="autorestart_gave_up"]').waitFor();
+    const shown = await waitFor("the notification", async () => {
+      const list = await page.evaluate(() => (globalThis as any).shownNotifications);
+      return list.length > 0 && list;
+    });
+    assert.deepEqual(shown, [{
+      title: "persistproc: \u201capi\u201d keeps crashing",
+      body: "crashed 10 times in a row: autorestart gave up",
+    }]);
+  },
+  async (page, hub) => {
+    await recordNotifications(page, hub);
+    // Ten real failures with their backoff take minutes (the core's hub_events_test makes a
+    // give-up with a limit of one): the page's first event stream brings one as a live event,
+    // in the stream's own records; it then reconnects to the server's.
+    let first = true;
+    await page.route("**/api/hub/events?**", async (route) => {
+      if (!first) return await route.continue();
+      first = false;
+      const gaveUp = {
+        id: 7,
+        kind: "autorestart_gave_up",
+        time: new Date().toISOString(),
+        label: "api",
+        pid: 4242,
+        working_directory: hub.dataDir,
+        started_by: "cli",
+        attempt: 10,
+      };
+      await route.fulfill({
+        contentType: "application/x-ndjson",
+        body: `${JSON.stringify({ type: "events", backlog: [], last_id: 6 })}\n` +
+          `${JSON.stringify(gaveUp)}\n`,
+      });
+    });
+  },
 );
