@@ -30,6 +30,14 @@ async function recordNotifications(page: Page, hub: TestHub): Promise<void> {
   });
 }
 
+/** The notifications the page has shown, once it has shown one. */
+function notificationsShown(page: Page): Promise<{ title: string; body: string }[]> {
+  return waitFor("a notification", async () => {
+    const list = await page.evaluate(() => (globalThis as any).shownNotifications);
+    return list.length > 0 && list;
+  });
+}
+
 dashboardTest(
   "the dashboard's timeline shows a crash, and a desktop notification says it",
   async (hub, page) => {
@@ -50,10 +58,7 @@ dashboardTest(
     const crash = page.locator('#events li[data-kind="crashed"]');
     await crash.waitFor();
     assert.match((await crash.textContent())!, /api.*crashed: exit 2; last stderr: boom/);
-    const shown = await waitFor("the notification", async () => {
-      const list = await page.evaluate(() => (globalThis as any).shownNotifications);
-      return list.length > 0 && list;
-    });
+    const shown = await notificationsShown(page);
     assert.deepEqual(shown, [{
       title: "persistproc: \u201capi\u201d crashed",
       body: "crashed: exit 2; last stderr: boom",
@@ -75,10 +80,7 @@ dashboardTest(
   "a desktop notification says when autorestart gives up",
   async (_hub, page) => {
     await page.locator('#events li[data-kind="autorestart_gave_up"]').waitFor();
-    const shown = await waitFor("the notification", async () => {
-      const list = await page.evaluate(() => (globalThis as any).shownNotifications);
-      return list.length > 0 && list;
-    });
+    const shown = await notificationsShown(page);
     assert.deepEqual(shown, [{
       title: "persistproc: \u201capi\u201d keeps crashing",
       body: "crashed 10 times in a row: autorestart gave up",
