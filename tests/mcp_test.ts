@@ -34,14 +34,21 @@ function isAlive(pid: number): boolean {
   }
 }
 
-hubTest("the instructions' commands reach this server: its --port and --data-dir", async (hub) => {
-  await using client = await connectMcp(hub);
-  await client.listTools();
-  const said = client.getInstructions() ?? "";
-  const cli = `persistproc --port ${hub.port} --data-dir ${hub.dataDir}`;
-  assert.ok(said.includes(`\`${cli} wait LABEL\``), said);
-  assert.ok(said.includes(`\`${cli} events --follow --label LABEL`), said);
-});
+hubTest(
+  "the instructions say how each client hears events, with commands that reach this server",
+  async (hub) => {
+    await using client = await connectMcp(hub);
+    await client.listTools();
+    const said = client.getInstructions() ?? "";
+    const cli = `persistproc --port ${hub.port} --data-dir ${hub.dataDir}`;
+    assert.ok(said.includes(`\`${cli} wait LABEL\``), said);
+    assert.ok(said.includes(`\`${cli} events --follow --label LABEL`), said);
+    // Per client: Claude Code's Monitor; Gemini CLI's background shell and its two settings.
+    assert.match(said, /in Claude Code, arm the Monitor tool with/);
+    assert.match(said, /tools\.shell\.backgroundCompletionBehavior "inject"/);
+    assert.match(said, /experimental\.modelSteering true/);
+  },
+);
 
 hubTest("tools/list offers exactly ctrl, list and output, described and annotated", async (hub) => {
   await using client = await connectMcp(hub);
