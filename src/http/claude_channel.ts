@@ -16,13 +16,24 @@ import { eventQuery } from "./event_stream.ts";
 
 /** The 2025-era revisions the handshake accepts; the newest is answered to anything else. */
 const VERSIONS = ["2025-11-25", "2025-06-18", "2025-03-26"];
-/** How many sessions may be open at once. */
+/**
+ * How many sessions are kept. Claude Code does not always end its session when it quits, so
+ * a new one takes the place of the oldest that has no stream open; only when every one
+ * streams is a new one refused.
+ */
 const MAX_SESSIONS = 16;
 /** How often an idle stream gets a comment, so that nothing between closes it. */
 const KEEPALIVE_MS = 25_000;
 
-/** The open sessions: their query, and how to end their stream. */
-const sessions = new Map<string, { query: URLSearchParams; close: () => void }>();
+/** A session: its query, how to end its stream, and whether one is open. */
+interface Session {
+  query: URLSearchParams;
+  close: () => void;
+  streaming: boolean;
+}
+
+/** The sessions, oldest first. */
+const sessions = new Map<string, Session>();
 
 /** Answers a request to `/channel`; see the module comment. */
 export async function claudeChannel(ctx: ApiContext, request: Request, url: URL) {
@@ -46,10 +57,10 @@ export async function claudeChannel(ctx: ApiContext, request: Request, url: URL)
   }
   if (message.id === undefined) return new Response(null, { status: 202 }); // a notification
   if (message.method === "initialize") {
-    if (sessions.size >= MAX_SESSIONS) return rpcError(message.id, -32000, "Too many sessions");
+    if (!makeRoom()) return rpcError(message.id, -32000, "Too many sessions are streaming");
     const asked = message.params?.protocolVersion ?? "";
     const session = crypto.randomUUID();
-    sessions.set(session, { query: url.searchParams, close: () => {} });
+    sessions.set(session, { query: url.searchParams, close: () => {}, streaming: false });
     return Response.json({
       jsonrpc: "2.0",
       id: message.id,
@@ -69,11 +80,17 @@ export async function claudeChannel(ctx: ApiContext, request: Request, url: URL)
   return rpcError(message.id, -32601, `No method "${message.method}" here`);
 }
 
+/** Whether a new session may be kept, once the oldest idle one went when there are too many. */
+function makeRoom(): boolean {
+  if (sessions.size < MAX_SESSIONS) return true;
+  const idle = [...sessions].find(([, session]) => !session.streaming);
+  if (idle === undefined) return false;
+  sessions.delete(idle[0]);
+  return true;
+}
+
 /** The session's GET stream: each event its query asks for, as a channel notification. */
-async function stream(
-  ctx: ApiContext,
-  session: { query: URLSearchParams; close: () => void },
-): Promise<Response> {
+async function stream(ctx: ApiContext, session: Session): Promise<Response> {
   session.close(); // one stream per session: a new one replaces the old
   let query;
   try {
@@ -94,6 +111,7 @@ async function stream(
   const feed = await ctx.hub.events({ ...query, limit: 0 }, notify);
   const keepalive = setInterval(() => send(": keepalive\n\n"), KEEPALIVE_MS);
   const close = () => {
+    if (session.close === close) session.streaming = false; // not when replaced already
     feed.unsubscribe();
     clearInterval(keepalive);
     ctx.streams.delete(close);
@@ -102,6 +120,7 @@ async function stream(
     } catch { /* already closed */ }
   };
   session.close = close;
+  session.streaming = true;
   ctx.streams.add(close);
   const body = new ReadableStream<Uint8Array>({
     start(c) {
