@@ -1,21 +1,33 @@
 /**
  * The events nobody announces: a port a process's tree starts or stops listening on, and a
  * problem storing its output that begins (log_error, log_warning). One scan of the listening
- * ports every {@link PORT_POLL_MS}, only while processes run or what they left running lives:
- * a port that a program's child still holds after the program ended is not closed (`list`
- * shows it too), it closes when that child goes.
+ * ports, only while processes run or what they left running lives: a port that a program's
+ * child still holds after the program ended is not closed (`list` shows it too), it closes
+ * when that child goes. Scans come at {@link PORT_PACE}: often while anything happens, less
+ * often while nothing does (each reads the kernel's socket tables, about 10 ms of CPU on a
+ * machine with a large connection table), and soon again after any start, exit or output
+ * (`stir`).
  */
 import { listeningPorts } from "../ports/listeners.ts";
 import type { ManagedProcess } from "../process/managed_process.ts";
 import { logger } from "../logger.ts";
 import type { EventLog } from "./event_log.ts";
 import { subjectOf } from "./process_events.ts";
+import { pauseAfter, type PollPace } from "../poll_backoff.ts";
 
 /**
- * How often the ports of running trees are looked at: Linux reads /proc, cheaply; elsewhere
- * each look runs `lsof`, so it comes less often.
+ * How often the ports of running trees are looked at: on Linux (/proc, no subprocess) every
+ * 2 s while anything happens, up to every 10 s after five looks that found nothing; elsewhere
+ * each look runs `lsof`, so every 10 s, up to every minute.
  */
-const PORT_POLL_MS = Deno.build.os === "linux" ? 2_000 : 10_000;
+const PORT_PACE: PollPace = Deno.build.os === "linux"
+  ? { busyMs: 2_000, quietMs: 10_000, patience: 5 }
+  : { busyMs: 10_000, quietMs: 60_000, patience: 3 };
+
+/** The pause before the next look after `quiet` looks in a row found nothing new. */
+export function portPauseAfter(quiet: number): number {
+  return pauseAfter(quiet, PORT_PACE);
+}
 
 /** What was seen of one entry at the last look. */
 interface Seen {
@@ -28,24 +40,37 @@ interface Seen {
 export class PortWatch {
   readonly #entries: () => ManagedProcess[];
   readonly #log: EventLog;
+  readonly #pace: PollPace;
   readonly #seen = new Map<ManagedProcess, Seen>();
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the planned look is due (epoch ms). */
+  #due = Infinity;
   #stopped = false;
+  /** Looks in a row that found nothing new, with no stir between them. */
+  #quiet = 0;
 
-  readonly #pollMs: number;
-
-  /** Watches the entries `entries` gives at each look, recording into `log`. */
-  constructor(entries: () => ManagedProcess[], log: EventLog, pollMs = PORT_POLL_MS) {
+  /** Watches the entries `entries` gives at each look, recording into `log`, at `pace`. */
+  constructor(entries: () => ManagedProcess[], log: EventLog, pace: PollPace = PORT_PACE) {
     this.#entries = entries;
     this.#log = log;
-    this.#pollMs = pollMs;
+    this.#pace = pace;
   }
 
   /** Starts polling (again, soon, after a launch). */
   watch(): void {
-    if (this.#stopped) return;
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.#look(), this.#pollMs);
+    this.#quiet = 0;
+    this.#plan(this.#pace.busyMs);
+  }
+
+  /**
+   * Something happened (a process printed, started or ended): the next look comes at the busy
+   * pace again. Cheap enough to call on every stored batch of output.
+   */
+  stir(): void {
+    this.#quiet = 0;
+    if (this.#timer !== undefined && this.#due > Date.now() + this.#pace.busyMs) {
+      this.#plan(this.#pace.busyMs);
+    }
   }
 
   /** Stops for good (a shutdown). */
@@ -54,8 +79,17 @@ export class PortWatch {
     clearTimeout(this.#timer);
   }
 
+  #plan(delay: number): void {
+    if (this.#stopped) return;
+    clearTimeout(this.#timer);
+    this.#due = Date.now() + delay;
+    this.#timer = setTimeout(() => this.#look(), delay);
+  }
+
   async #look(): Promise<void> {
     this.#timer = undefined;
+    this.#due = Infinity;
+    let changed = false;
     const entries = this.#entries();
     // As list does: a running tree by its process group and members, an ended one by the
     // members it left (its pid may since lead an unrelated group).
@@ -68,18 +102,23 @@ export class PortWatch {
         (root) => byPid.get(root)?.tree.pids ?? [],
         running,
       );
-      for (const entry of entries) this.#compare(entry, ports.get(entry.pid) ?? []);
+      for (const entry of entries) {
+        changed = this.#compare(entry, ports.get(entry.pid) ?? []) || changed;
+      }
       for (const entry of [...this.#seen.keys()]) {
         if (!entries.includes(entry)) this.#seen.delete(entry); // forgotten
       }
     } catch (error) {
       logger.error("Looking at the ports of running processes", error);
     }
-    if (!this.#stopped && (live.length > 0 || this.#seen.size > 0)) this.watch();
+    this.#quiet = changed ? 0 : this.#quiet + 1;
+    if (live.length > 0 || this.#seen.size > 0) {
+      this.#plan(pauseAfter(this.#quiet, this.#pace));
+    }
   }
 
-  /** Records what changed for one entry since the last look. */
-  #compare(entry: ManagedProcess, ports: number[]): void {
+  /** Records what changed for one entry since the last look; returns whether anything did. */
+  #compare(entry: ManagedProcess, ports: number[]): boolean {
     const before = this.#seen.get(entry) ?? { ports: [], error: null, warning: null };
     const { error, warning } = entry.output;
     const subject = subjectOf(entry);
@@ -96,5 +135,7 @@ export class PortWatch {
     if (ports.length === 0 && !error && !warning && entry.status !== "running") {
       this.#seen.delete(entry);
     } else this.#seen.set(entry, { ports, error, warning });
+    return ports.join() !== before.ports.join() || error !== before.error ||
+      warning !== before.warning;
   }
 }

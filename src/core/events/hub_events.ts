@@ -49,6 +49,14 @@ export class HubEvents {
     else this.#log.record(subjectOf(entry), "restarted", { by });
   }
 
+  /**
+   * Something happened to an entry (it printed, or its state changed): the port watch looks
+   * again at its busy pace. Cheap enough to call on every stored batch of output.
+   */
+  stir(): void {
+    this.#ports.stir();
+  }
+
   /** An entry's run ended while no server watched it: how is not known. */
   endedUnseen(entry: ManagedProcess): void {
     this.#log.record(subjectOf(entry), "exited", {

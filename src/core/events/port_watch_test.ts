@@ -3,7 +3,7 @@ import type { ManagedProcess } from "../process/managed_process.ts";
 import { freePort, until } from "../_test_support.ts";
 import type { HubEvent } from "./event.ts";
 import { EventLog } from "./event_log.ts";
-import { PortWatch } from "./_port_watch.ts";
+import { portPauseAfter, PortWatch } from "./_port_watch.ts";
 
 /** Beyond Linux's largest pid: an ended program's pid that no process has now. */
 const GONE_PID = 4_194_305;
@@ -33,7 +33,8 @@ Deno.test("a port an ended program's child still holds stays open until the chil
   const log = new EventLog({ path: null });
   const events: HubEvent[] = [];
   log.subscribe({}, (event) => events.push(event));
-  const watch = new PortWatch(() => [entry as unknown as ManagedProcess], log, 20);
+  const pace = { busyMs: 20, quietMs: 20, patience: 1 };
+  const watch = new PortWatch(() => [entry as unknown as ManagedProcess], log, pace);
   watch.watch();
   try {
     const find = (kind: string) => () => events.find((event) => event.kind === kind);
@@ -56,4 +57,11 @@ Deno.test("a port an ended program's child still holds stays open until the chil
     watch.stop();
     log.close();
   }
+});
+
+Deno.test("ports are looked at every 2 s while anything happens, then up to every 10 s", {
+  ignore: Deno.build.os !== "linux",
+}, () => {
+  const pauses = [0, 4, 5, 6, 7, 100].map(portPauseAfter);
+  assert.deepEqual(pauses, [2_000, 2_000, 4_000, 8_000, 10_000, 10_000]);
 });

@@ -133,13 +133,17 @@ class TailPoller {
     this.#due = Infinity;
     this.#drain();
     const now = Date.now();
+    const quiet = this.#order !== null && now - this.#lastWriteAt >= QUIET_AFTER_MS;
+    // While no write comes, the poller wakes every QUIET_WRITE_CHECK_MS anyway: a tail due
+    // before the next of those wake-ups is polled now, so quiet tails (each polled every 30 s,
+    // in case a write went unseen) add no wake-ups of their own.
+    const horizon = quiet ? now + QUIET_WRITE_CHECK_MS : now;
     let next = Infinity;
     for (const tail of [...this.#tails]) {
-      if (tail.nextPoll <= now && !tail.poll(now)) continue;
+      if (tail.nextPoll <= horizon && !tail.poll(now)) continue;
       next = Math.min(next, tail.nextPoll);
     }
     if (this.#order && this.#tails.size > 0) {
-      const quiet = now - this.#lastWriteAt >= QUIET_AFTER_MS;
       next = Math.min(next, now + (quiet ? QUIET_WRITE_CHECK_MS : WRITE_CHECK_MS));
     }
     if (next < Infinity) this.#plan(Math.max(0, next - Date.now()));

@@ -14,13 +14,14 @@
 import type { ProcessTree } from "./tree.ts";
 import { markersOf } from "./tree_marker.ts";
 import { census } from "../system/census.ts";
+import { pauseAfter, type PollPace } from "../poll_backoff.ts";
 
-/** How often the trees are looked at while anything happens. */
-const TREE_POLL_MS = 1_000;
-/** The longest pause between looks while nothing happens. */
-const TREE_QUIET_POLL_MS = 10_000;
-/** Looks a second apart that must find nothing before the pauses grow. */
-const QUIET_LOOKS_BEFORE_BACKOFF = 10;
+/**
+ * Every second while anything happens; after 10 looks a second apart that found nothing, the
+ * pauses grow to 10 s.
+ */
+const TREE_PACE: PollPace = { busyMs: 1_000, quietMs: 10_000, patience: 10 };
+const TREE_POLL_MS = TREE_PACE.busyMs;
 /** How soon after a launch its tree is first looked at. */
 const TREE_FIRST_POLL_MS = 150;
 /**
@@ -32,9 +33,8 @@ const YOUNG_MS = 5_000;
 const YOUNG_POLL_MS = 100;
 
 /** The pause before the next look after `quiet` looks in a row found nothing new. */
-export function pauseAfter(quiet: number): number {
-  if (quiet < QUIET_LOOKS_BEFORE_BACKOFF) return TREE_POLL_MS;
-  return Math.min(TREE_QUIET_POLL_MS, TREE_POLL_MS * 2 ** (quiet - QUIET_LOOKS_BEFORE_BACKOFF + 1));
+export function treePauseAfter(quiet: number): number {
+  return pauseAfter(quiet, TREE_PACE);
 }
 
 /** The timer that updates the trees; `changed` is called when a look changed any of them. */
@@ -69,7 +69,7 @@ export class TreeWatch {
       this.#youngUntil = Date.now() + YOUNG_MS;
       this.#plan(TREE_FIRST_POLL_MS);
     } else if (this.#timer === undefined) {
-      this.#plan(pauseAfter(this.#quiet));
+      this.#plan(treePauseAfter(this.#quiet));
     }
   }
 
@@ -124,6 +124,6 @@ export class TreeWatch {
     if (changed) this.#changed();
     // Other users' processes come and go all the time: only a change to a tree counts.
     this.#quiet = changed ? 0 : this.#quiet + 1;
-    this.#plan(Date.now() < this.#youngUntil ? YOUNG_POLL_MS : pauseAfter(this.#quiet));
+    this.#plan(Date.now() < this.#youngUntil ? YOUNG_POLL_MS : treePauseAfter(this.#quiet));
   }
 }

@@ -280,8 +280,12 @@ export class Supervisor implements Hub {
 
   /** Registers an entry; whatever it does (output, a change of state) keeps its tree watched. */
   #track(entry: ManagedProcess): ManagedProcess {
-    entry.onOutput = () => this.#trees.stir();
-    entry.onTransition(() => this.#trees.stir());
+    const stir = () => {
+      this.#trees.stir();
+      this.#events.stir();
+    };
+    entry.onOutput = stir;
+    entry.onTransition(stir);
     return this.#registry.add(entry);
   }
 
