@@ -13,6 +13,7 @@ import EVENT_TIMELINE_JS from "./assets/event_timeline.js" with { type: "text" }
 import LOG_LINE_JS from "./assets/log_line.js" with { type: "text" };
 import LOG_VIEW_JS from "./assets/log_view.js" with { type: "text" };
 import PROCESS_TABLE_JS from "./assets/process_table.js" with { type: "text" };
+import TAB_CONNECTIONS_JS from "./assets/tab_connections.js" with { type: "text" };
 
 /** The Content-Security-Policy of the dashboard: own scripts and styles only, never framed. */
 export const CONTENT_SECURITY_POLICY = [
@@ -39,7 +40,15 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 // One strict-mode scope for the client's parts, so they see each other but not the window.
 const SCRIPT = `"use strict";\n(() => {\n${
-  [ANSI_JS, PROCESS_TABLE_JS, LOG_LINE_JS, LOG_VIEW_JS, EVENT_TIMELINE_JS, APP_JS].join("\n")
+  [
+    ANSI_JS,
+    PROCESS_TABLE_JS,
+    LOG_LINE_JS,
+    LOG_VIEW_JS,
+    EVENT_TIMELINE_JS,
+    TAB_CONNECTIONS_JS,
+    APP_JS,
+  ].join("\n")
 }\n})();\n`;
 
 const ASSETS = new Map<string, { body: string; type: string }>([

@@ -114,12 +114,16 @@ const logView = new LogView({
   stream: byId("log-stream"),
 }, followOutput);
 
+// A hidden tab lets its log's stream go (see tab_connections.js).
+logView.setHidden(document.hidden);
+document.addEventListener("visibilitychange", () => logView.setHidden(document.hidden));
+
 const timeline = new EventTimeline({
   list: byId("events"),
   empty: byId("events-empty"),
   only: byId("events-only"),
   notify: byId("events-notify"),
-}, (query) => request("/api/hub/events?follow=1&" + query));
+}, eventsOpener(request));
 
 function render() {
   table.update(state.processes, Date.now(), state.selected, state.busy);

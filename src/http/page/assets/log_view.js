@@ -20,6 +20,8 @@ class LogView {
     this.streaming = false;
     this.ended = false;
     this.lost = null;
+    this.hidden = false;
+    this.resume = false;
     this.retained = [];
     this.pending = [];
     this.frame = 0;
@@ -88,6 +90,10 @@ class LogView {
     this.setSubtitle("PID " + process.pid + " \u00b7 " + process.status);
     this.el.dataset.placeholder = "No output yet.";
     this.redraw();
+    if (this.hidden) {
+      this.resume = true;
+      return;
+    }
     const controller = new AbortController();
     this.controller = controller;
     this.streaming = true;
@@ -106,6 +112,22 @@ class LogView {
         this.streaming = false;
         this.updateFoot();
       });
+  }
+
+  /**
+   * A hidden tab lets its stream go: a browser opens at most six connections to one server,
+   * and streams held by background tabs would use them up (the fourth tab would not load).
+   * Shown again, the view follows its process anew from its last lines.
+   */
+  setHidden(hidden) {
+    this.hidden = hidden;
+    if (hidden && this.streaming) {
+      this.close();
+      this.resume = true;
+    } else if (!hidden && this.resume) {
+      this.resume = false;
+      if (this.process) this.open(this.process);
+    }
   }
 
   close() {
