@@ -167,16 +167,18 @@ export async function labelMeant(
 
 /** The kinds `--kind` names, checked. */
 function kinds(text: string): KindFilter[] {
-  return text.split(",").map((kind) => kind.trim()).filter((kind) => kind !== "").map(
-    (kind) => {
-      if (!KIND_FILTERS.includes(kind as KindFilter)) {
-        throw new UsageError(
-          `Invalid --kind "${kind}": expected one or more of ${KIND_FILTERS.join(", ")}`,
-        );
-      }
-      return kind as KindFilter;
-    },
-  );
+  const named = text.split(",").map((kind) => kind.trim()).filter((kind) => kind !== "");
+  const wrong = named.length === 0 ? text : named.find((kind) => !isKind(kind));
+  if (wrong !== undefined) {
+    throw new UsageError(
+      `Invalid --kind "${wrong}": expected one or more of ${KIND_FILTERS.join(", ")}`,
+    );
+  }
+  return named as KindFilter[];
+}
+
+function isKind(kind: string): kind is KindFilter {
+  return KIND_FILTERS.includes(kind as KindFilter);
 }
 
 /** `prefix` and `items` joined by ", ", broken into lines of at most `width` characters. */

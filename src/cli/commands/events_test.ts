@@ -31,6 +31,7 @@ Deno.test("a bad --kind, --since or --after is a usage error that says what it e
       return true;
     });
   refused({ kind: "crashed,crash" }, /^Invalid --kind "crash": expected one or more of started, /);
+  refused({ kind: " , " }, /^Invalid --kind " , ": expected one or more of /);
   refused({ since: "yesterday" }, /^Invalid --since "yesterday": expected a local time/);
   refused({ after: "-1" }, /^Invalid --after "-1": expected an event id$/);
 });
