@@ -27,8 +27,15 @@ import type { EventQuery, HubEvent } from "../core/events/mod.ts";
 import type { OutputWaitRequest, WaitedOutputPage } from "../core/output/mod.ts";
 import type { AdoptRequest, AdoptResult } from "../core/adopt/mod.ts";
 import { HubError, ServerUnreachableError } from "./client_errors.ts";
-import { parseNdjson } from "./ndjson.ts";
-import { errorFrom, type HubClientOptions, originOf, request } from "./server_connection.ts";
+import {
+  call,
+  errorFrom,
+  errorFromAnswer,
+  type HubClientOptions,
+  isOk,
+  originOf,
+  request,
+} from "./server_connection.ts";
 
 /**
  * Talks to one persistproc server. API refusals become `HubError`s carrying the server's
@@ -195,9 +202,9 @@ export class HubClient implements Hub {
   }
 
   async #post<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
-    const response = await this.#request("POST", path, body, signal);
-    if (!response.ok) throw await errorFrom(response);
-    return await response.json() as T;
+    const answer = await call(this.server, "POST", path, body, signal);
+    if (!isOk(answer)) throw errorFromAnswer(answer, path);
+    return JSON.parse(answer.text) as T;
   }
 
   /** The records of an NDJSON stream; a broken connection is a ServerUnreachableError. */
@@ -219,6 +226,8 @@ export class HubClient implements Hub {
     const response = await this.#request("GET", path, undefined, signal);
     if (!response.ok) throw await errorFrom(response);
     if (response.body === null) return;
+    // Loaded with the first stream: the one-shot calls (list, stop) need not.
+    const { parseNdjson } = await import("./ndjson.ts");
     try {
       yield* parseNdjson(response.body);
     } catch (error) {
