@@ -17,7 +17,6 @@ import {
 } from "./args.ts";
 import { type Command, invoke } from "./command.ts";
 import { allCommands, COMMAND_TABLE, commandNamed } from "./command_table.ts";
-import { globalHelp } from "./help.ts";
 import { inCliWords, NoTargetError } from "./folder.ts";
 import { printError, printErrorsAsJson, printOut } from "./print.ts";
 import { GLOBAL_FLAGS } from "./settings.ts";
@@ -83,7 +82,7 @@ async function dispatch(args: string[]): Promise<number> {
     return 0;
   }
   if (globals.help && positionals.length === 0) {
-    printOut(globalHelp(await allCommands()));
+    printOut(await globalHelpText());
     return 0;
   }
   const command = await commandNamed(positionals[0])?.load();
@@ -169,8 +168,14 @@ async function helpFor(
       `Unknown subcommand "${rest[0]}"${close ? `: did you mean '${close}'?` : ""}`,
     );
   }
-  printOut(globalHelp(await allCommands()));
+  printOut(await globalHelpText());
   return 0;
+}
+
+/** `persistproc --help`, its module loaded only when asked for. */
+async function globalHelpText(): Promise<string> {
+  const { globalHelp } = await import("./help.ts");
+  return globalHelp(await allCommands());
 }
 
 /** Prints an error the way a user should see it and picks the exit code. */

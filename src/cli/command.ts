@@ -4,7 +4,6 @@
  */
 
 import { type FlagSpec, type FlagValues, parseFlags, UsageError } from "./args.ts";
-import { commandHelp } from "./help.ts";
 import { printOut } from "./print.ts";
 import { GLOBAL_FLAGS, resolveSettings, type Settings } from "./settings.ts";
 
@@ -51,6 +50,8 @@ export async function invoke<O extends FlagSpec>(
     const spec = { ...command.flags, ...GLOBAL_FLAGS };
     const { values, positionals } = parseFlags(args, spec, command.flagsEndAtCommand);
     if (values.help || globals.help) {
+      // The help text is loaded only when asked for (a cold start pays for every module).
+      const { commandHelp } = await import("./help.ts");
       printOut(commandHelp(command));
       return 0;
     }

@@ -5,7 +5,6 @@
 
 import { baseName } from "../core/mod.ts";
 import { readToken, tokenFile } from "../data_dir/access_token.ts";
-import { connectOrStart } from "../client/autostart.ts";
 import { HubError, ServerUnreachableError } from "../client/client_errors.ts";
 import { HubClient } from "../client/hub_client.ts";
 import { serverHealth } from "../client/server_connection.ts";
@@ -40,6 +39,8 @@ export async function connect(
 ): Promise<HubClient> {
   try {
     if (!options.autostart) return await connectRunning(settings);
+    // Loaded only here: the commands that never start a server (list, output, stop) need not.
+    const { connectOrStart } = await import("../client/autostart.ts");
     return await connectOrStart({
       port: settings.port,
       dataDir: settings.dataDir,

@@ -3,8 +3,7 @@
  * or 128 + the signal number when a signal ended it, as shells do.
  */
 
-import { constants } from "node:os";
-import type { ProcessInfo } from "../core/mod.ts";
+import { nodeOs, type ProcessInfo } from "../core/mod.ts";
 
 type Ending = Pick<ProcessInfo, "exit_code" | "exit_signal"> & { sigkill_needed?: boolean };
 
@@ -12,7 +11,8 @@ type Ending = Pick<ProcessInfo, "exit_code" | "exit_signal"> & { sigkill_needed?
 export function exitCodeOf(process: Ending): number {
   if (process.exit_code !== null) return process.exit_code;
   if (process.exit_signal !== null) {
-    const number = (constants.signals as Record<string, number>)[process.exit_signal];
+    // node:os is loaded only here (see core/node_builtins.ts).
+    const number = (nodeOs().constants.signals as Record<string, number>)[process.exit_signal];
     return 128 + (number ?? 0);
   }
   return 1;

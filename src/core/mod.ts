@@ -30,7 +30,7 @@ export type {
 } from "./hub.ts";
 export { baseName, joinPath, resolvePath } from "./file_path.ts";
 export { logger } from "./logger.ts";
-export { nodePath, nodeUtil } from "./node_builtins.ts";
+export { nodeOs, nodePath, nodeUtil } from "./node_builtins.ts";
 export { BACKOFF_FIRST_MS, BACKOFF_MAX_MS, MAX_AUTORESTARTS } from "./process/autorestart.ts";
 export { MAX_ENDED, STOP_GRACE_SECONDS } from "./supervisor/supervisor_defaults.ts";
 export { editDistance } from "./supervisor/target_resolution.ts";

@@ -8,6 +8,7 @@
 
 type NodePath = typeof import("node:path");
 type NodeUtil = typeof import("node:util");
+type NodeOs = typeof import("node:os");
 
 function builtin<T>(id: string): T {
   const { process } = globalThis as unknown as {
@@ -24,4 +25,9 @@ export function nodePath(): NodePath {
 /** `node:util`, loaded on the first call. */
 export function nodeUtil(): NodeUtil {
   return builtin<NodeUtil>("node:util");
+}
+
+/** `node:os`, loaded on the first call. */
+export function nodeOs(): NodeOs {
+  return builtin<NodeOs>("node:os");
 }

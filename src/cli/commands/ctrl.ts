@@ -9,6 +9,7 @@ import type { HubClient } from "../../client/hub_client.ts";
 import { IF_RUNNING, type ProcessTarget, resolvePath, STOP_GRACE_SECONDS } from "../../core/mod.ts";
 import { UsageError } from "../args.ts";
 import { type Command, defineCommand, invoke } from "../command.ts";
+import { commandNamed } from "../command_table.ts";
 import { connect } from "../connect.ts";
 import { actOnTarget } from "../folder.ts";
 import { printErr, printOut } from "../print.ts";
@@ -27,7 +28,6 @@ import {
   waitConditions,
   WaitInterrupted,
 } from "../start_wait.ts";
-import { adoptCommand } from "./adopt.ts";
 import { AUTORESTART_FLAG, AUTORESTART_HELP, autorestartPolicy } from "../autorestart_flag.ts";
 
 /** The `start` subcommand. */
@@ -143,11 +143,12 @@ ${WAIT_HELP}`,
   },
 });
 
-const ACTIONS: Record<string, Command> = {
-  start: startCommand,
-  stop: stopCommand,
-  restart: restartCommand,
-  adopt: adoptCommand,
+const ACTIONS: Record<string, () => Promise<Command>> = {
+  start: () => Promise.resolve(startCommand),
+  stop: () => Promise.resolve(stopCommand),
+  restart: () => Promise.resolve(restartCommand),
+  // Loaded only for `ctrl adopt`: start, stop and restart need not load adopt's modules.
+  adopt: () => commandNamed("adopt")!.load(),
 };
 
 /** The `ctrl` subcommand: `ctrl start|stop|restart|adopt ...`, as the MCP tool names them. */
@@ -164,17 +165,17 @@ export const ctrlCommand = defineCommand({
     "takes --wait-timeout).",
   flags: {},
   flagsEndAtCommand: true,
-  run({ values, positionals }) {
+  async run({ values, positionals }) {
     const [action, ...rest] = positionals;
-    const command = action === undefined ? undefined : ACTIONS[action];
-    if (command === undefined) {
+    const load = action === undefined ? undefined : ACTIONS[action];
+    if (load === undefined) {
       throw new UsageError(
         action === undefined
           ? "Missing the action: start, stop, restart or adopt"
           : `Unknown action "${action}": expected start, stop, restart or adopt`,
       );
     }
-    return invoke(command, rest, values);
+    return await invoke(await load(), rest, values);
   },
 });
 

@@ -2,4 +2,4 @@
 export { findExecutable } from "./executable.ts";
 export { escapeControls } from "./label.ts";
 export { joinCommand, quoteArg } from "./shell_quote.ts";
-export { TREE_MARKER } from "./tree_marker.ts";
+export { TREE_MARKER } from "./tree_marker_variable.ts";

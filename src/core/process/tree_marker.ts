@@ -16,9 +16,9 @@
  */
 import { environmentValues } from "../system/environ.ts";
 import { type ProcessEntry, processTable } from "../system/processes.ts";
+import { TREE_MARKER } from "./tree_marker_variable.ts";
 
-/** The variable that carries a run's marker to every descendant. */
-export const TREE_MARKER = "PERSISTPROC_TREE";
+export { TREE_MARKER };
 
 /** A new run's marker: unique per run, also across servers. */
 export function newTreeMarker(): string {
