@@ -46,6 +46,21 @@ export async function until<T>(
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
+/**
+ * CPU seconds (user + system) that this process's ended and waited-for children have used,
+ * from /proc/self/stat (cutime and cstime); null where there is no /proc. Counted in ticks of
+ * 10 ms, so a sum over many short children is meaningful, one child alone hardly.
+ */
+export async function childrenCpuSeconds(): Promise<number | null> {
+  try {
+    const stat = await Deno.readTextFile("/proc/self/stat");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[13]) + Number(fields[14])) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
 /** CPU seconds (user + system) the process has used, from /proc/PID/stat. */
 export async function cpuSeconds(pid: number): Promise<number> {
   const stat = await Deno.readTextFile(`/proc/${pid}/stat`);

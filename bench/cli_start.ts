@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { compile, localDenort } from "../tasks/compile.ts";
 import type { BenchContext, Measure, Result } from "./_context.ts";
 import { benchHub, MAIN, startSleepers } from "./_bench_hub.ts";
-import { median, timed } from "./_stats.ts";
+import { childrenCpuSeconds, median, timed } from "./_stats.ts";
 
 const RUNNING = 10;
 
@@ -28,19 +28,27 @@ async function coldStart(argv: string[], runs: number, env?: Record<string, stri
 
 /**
  * Median wall times of `a` and `b`, run in turn `runs` times each after one warm-up pair, so
- * that the load of a shared machine falls on both alike.
+ * that the load of a shared machine falls on both alike; and the CPU time (user + system) each
+ * used over all its runs, which other work on the machine barely moves (null without /proc).
  */
-async function inPairs(a: string[], b: string[], runs: number): Promise<[number, number]> {
+async function inPairs(a: string[], b: string[], runs: number) {
   const times: [number[], number[]] = [[], []];
+  const cpu: [number | null, number | null] = [0, 0];
   for (let run = 0; run < runs + 1; run++) {
     for (const [i, argv] of [a, b].entries()) {
+      const before = await childrenCpuSeconds();
       const [ms] = await timed(() =>
         new Deno.Command(argv[0], { args: argv.slice(1), stdin: "null", stdout: "null" }).output()
       );
-      if (run > 0) times[i].push(ms);
+      const after = await childrenCpuSeconds();
+      if (run === 0) continue;
+      times[i].push(ms);
+      cpu[i] = before === null || after === null || cpu[i] === null
+        ? null
+        : cpu[i]! + (after - before) * 1000;
     }
   }
-  return [median(times[0]), median(times[1])];
+  return { wall: [median(times[0]), median(times[1])], cpu };
 }
 
 /** The compiled binary to time, or why there is none. */
@@ -69,11 +77,13 @@ export const cliStart: Measure = async (ctx) => {
   await Deno.writeTextFile(empty, "");
   const denoFloor = await coldStart([Deno.execPath(), "run", empty], runs);
   ctx.note(`cli: persistproc list and an empty deno run in pairs, ${runs * 2} runs`);
-  const [paired, pairedEmpty] = await inPairs(
+  const pairs = await inPairs(
     [Deno.execPath(), "run", "-A", MAIN, ...list],
     [Deno.execPath(), "run", "-A", empty],
     runs * 2,
   );
+  const [paired, pairedEmpty] = pairs.wall;
+  const [cpu, cpuEmpty] = pairs.cpu;
 
   let pm2: number | null = null;
   let nodeFloor: number | null = null;
@@ -108,6 +118,17 @@ export const cliStart: Measure = async (ctx) => {
     target: "≤ 1.5 ×",
     met: paired / pairedEmpty <= 1.5,
     note: `${paired.toFixed(0)} ms against ${pairedEmpty.toFixed(0)} ms`,
+  }, {
+    measure: "CLI cold start: persistproc list ÷ an empty deno run, CPU time of the same pairs",
+    unit: "×",
+    persistproc: cpu === null || cpuEmpty === null || cpuEmpty === 0 ? null : cpu / cpuEmpty,
+    target: "–",
+    met: null,
+    note: cpu === null || cpuEmpty === null
+      ? "no /proc here"
+      : `user + system, ${(cpu / (runs * 2)).toFixed(1)} ms against ${
+        (cpuEmpty / (runs * 2)).toFixed(1)
+      } ms a run`,
   }, {
     measure: "runtime floor: an empty program (deno run / node -e 0)",
     unit: "ms",
