@@ -36,6 +36,19 @@ Deno.test("lines of one stream in a row stay one batch, with their byte range an
   );
 });
 
+Deno.test("a stream's lines from two reads, beside the other's, become one batch with every byte", () => {
+  // Two reads of stdout land in two buffers; their lines join across them.
+  const first = batch("stdout", "a\nb\n", 0, 0);
+  const second = batch("stdout", "c\nd\n", 4, 2);
+  const err = batch("stderr", "x\n", 0, 0);
+  const merged = interleave([first, second], [err], ["stderr"]).batches;
+  assert.deepEqual(shown(merged), ["stderr:x", "stdout:a,b,c,d"]);
+  assert.deepEqual(
+    merged.map(({ start, end, lines, firstLine }) => [start, end, lines, firstLine]),
+    [[0, 2, 1, 0], [0, 8, 4, 0]],
+  );
+});
+
 Deno.test("lines without a write of their own follow, stdout first", () => {
   const merged = interleave([batch("stdout", "a\nb\n")], [batch("stderr", "x\n")], [
     "stderr",
