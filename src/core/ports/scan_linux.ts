@@ -6,6 +6,7 @@
 import { census } from "../system/census.ts";
 import type { ProcessEntry } from "../system/processes.ts";
 import { procReadable, readCommandLine, readTcpTables, socketInodes } from "../system/proc.ts";
+import { listeningTcpSockets } from "../system/sock_diag.ts";
 
 /** A listening TCP socket and the process that holds it. */
 export interface Listener {
@@ -35,10 +36,18 @@ export function parseProcNetTcp(text: string): Map<string, number> {
 }
 
 /**
- * The listening sockets of this network namespace, inode to port; null when /proc cannot be
- * read (not Linux, not mounted, or Deno lacks the permission).
+ * The listening sockets of this network namespace, inode to port: from the kernel's socket
+ * diagnostics where it can be asked (see system/sock_diag.ts), else from /proc/net/tcp; null
+ * when neither can be read (not Linux, not mounted, or Deno lacks the permission).
  */
 export function readListenInodes(): Map<string, number> | null {
+  const asked = listeningTcpSockets();
+  if (asked !== null) return asked;
+  return readProcListenInodes();
+}
+
+/** {@link readListenInodes} from /proc/net/tcp and tcp6 alone. */
+export function readProcListenInodes(): Map<string, number> | null {
   const tables = readTcpTables();
   if (tables === null) return null;
   const inodes = new Map<string, number>();
