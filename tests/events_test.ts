@@ -94,19 +94,23 @@ hubTest("events --follow as a background job writes each line to its file at onc
   }
 });
 
-Deno.test("a follower resumes from its cursor across a server restart; events --after replays", async () => {
+Deno.test("a follower armed before the server waits for it, and resumes from its cursor across a restart; events --after replays", async () => {
   const dataDir = await Deno.makeTempDir({ prefix: "persistproc-events-" });
   const where = { port: freePort(), dataDir };
+  // Armed before any server runs (a monitor set up first): it waits for one.
+  await using follower = new CliProcess(where, [
+    "events",
+    "--follow",
+    "--after",
+    "0",
+    "--label",
+    "api",
+    "--kind",
+    "crashed",
+  ]);
+  await follower.waitForOutput(/waiting for the server on port/, "stderr");
   let hub = await startHub([], where);
   try {
-    await using follower = new CliProcess(where, [
-      "events",
-      "--follow",
-      "--after",
-      "0",
-      "--kind",
-      "crashed",
-    ]);
     await cli(hub, CRASHING);
     await follower.waitForOutput(CRASH_LINE, "stdout");
     const kept = await cli(hub, ["events", "--format", "json"]);
@@ -120,7 +124,10 @@ Deno.test("a follower resumes from its cursor across a server restart; events --
     // The follower waited for the new server and goes on after the crash it printed.
     const twice = new RegExp(`${CRASH_LINE.source}\\n${CRASH_LINE.source}`, "m");
     await follower.waitForOutput(twice, "stdout");
-    await follower.waitForOutput(/waiting for the server on port/, "stderr");
+    await follower.waitForOutput(
+      /waiting for the server on port[^]*waiting for the server on port/,
+      "stderr",
+    );
   } catch (error) {
     // deno-lint-ignore no-console
     console.error(`--- server output ---\n${hub.output()}`);

@@ -16,7 +16,7 @@ import {
 } from "../../core/events/mod.ts";
 import { UsageError } from "../args.ts";
 import { defineCommand } from "../command.ts";
-import { connect } from "../connect.ts";
+import { connect, NoServerError } from "../connect.ts";
 import { followEvents } from "../event_feed.ts";
 import { actOnTarget } from "../folder.ts";
 import { printErr, printOut, stdoutIsGone } from "../print.ts";
@@ -78,16 +78,23 @@ to be woken when the process crashes.`,
       printOut(json ? JSON.stringify(event) : eventLine(event));
       return stdoutIsGone();
     };
-    const client = await connect(settings, { autostart: false });
-    if (query.label !== undefined) {
-      query.label = await labelMeant(client, query.label, values["working-directory"], {
-        follow: values.follow === true,
-      });
-    }
+    const directory = values["working-directory"];
     if (!values.follow) {
+      const client = await connect(settings, { autostart: false });
+      if (query.label !== undefined) {
+        query.label = await labelMeant(client, query.label, directory, { follow: false });
+      }
       const { backlog } = await client.events(query);
       for (const event of backlog) if (print(event)) break;
       return 0;
+    }
+    if (query.label !== undefined) {
+      // With no server up yet, the label is followed as typed, once one is.
+      const client = await connect(settings, { autostart: false }).catch((error) => {
+        if (error instanceof NoServerError) return null;
+        throw error;
+      });
+      if (client) query.label = await labelMeant(client, query.label, directory, { follow: true });
     }
     // Following: only what happens from now on, unless asked for the past too.
     if (query.since === undefined && query.after === undefined) query.limit = 0;
