@@ -98,16 +98,8 @@ Deno.test("a follower armed before the server waits for it, and resumes from its
   const dataDir = await Deno.makeTempDir({ prefix: "persistproc-events-" });
   const where = { port: freePort(), dataDir };
   // Armed before any server runs (a monitor set up first): it waits for one.
-  await using follower = new CliProcess(where, [
-    "events",
-    "--follow",
-    "--after",
-    "0",
-    "--label",
-    "api",
-    "--kind",
-    "crashed",
-  ]);
+  const follow = "events --follow --after 0 --label api --kind crashed";
+  await using follower = new CliProcess(where, follow.split(" "));
   await follower.waitForOutput(/waiting for the server on port/, "stderr");
   let hub = await startHub([], where);
   try {
