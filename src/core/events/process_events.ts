@@ -11,13 +11,12 @@ import type { ManagedProcess } from "../process/managed_process.ts";
 import { logger } from "../logger.ts";
 import type { EventDetails, EventSubject } from "./event.ts";
 import type { EventLog } from "./event_log.ts";
+import { crashTail, cutBytes } from "./_crash_tail.ts";
 
-/** The most of a crash's last stderr lines an event carries, in bytes. */
-const STDERR_TAIL_BYTES = 300;
+/** How many of a crash's last stderr lines are looked at: a Java stack trace runs long. */
+const TAIL_LINES = 60;
 /** The most of a matched line a log_match event carries, in bytes. */
 const LINE_BYTES = 300;
-/** A line that says what went wrong: a crash's tail starts at the last such line, if any. */
-const ERROR_LINE = /\b(error|exception|fatal|panic|traceback)\b/i;
 
 /** The process an event is about, as it is now. */
 export function subjectOf(entry: ManagedProcess): EventSubject {
@@ -55,36 +54,19 @@ export function recordExits(entry: ManagedProcess, log: EventLog): void {
 }
 
 /**
- * The end of the current run's stderr, at most {@link STDERR_TAIL_BYTES}: from the last line
- * that names an error when one is near the end (what an agent needs first), else the last
- * lines. Lines are joined with newlines; empty when nothing was printed or it cannot be read.
+ * What a crash event says of the current run's stderr (see ./_crash_tail.ts): lines joined
+ * with newlines; empty when nothing was printed or it cannot be read.
  */
 export function stderrTail(dir: string): string {
-  let lines: string[];
   try {
-    lines = new OutputReader(dir).newest("stderr", 20, { currentRun: true })
-      .flatMap((entry) => entry.kind === "line" ? [stripAnsi(entry.text).trimEnd()] : [])
-      .filter((line) => line.trim() !== "");
+    return crashTail(
+      new OutputReader(dir).newest("stderr", TAIL_LINES, { currentRun: true })
+        .flatMap((entry) => entry.kind === "line" ? [stripAnsi(entry.text)] : []),
+    );
   } catch (error) {
     logger.error(`Reading the last stderr lines in ${dir}`, error);
     return "";
   }
-  const errorAt = lines.findLastIndex((line) => ERROR_LINE.test(line));
-  const from = errorAt !== -1 && bytes(lines.slice(errorAt).join("\n")) <= STDERR_TAIL_BYTES
-    ? errorAt
-    : -1;
-  if (from !== -1) return lines.slice(from).join("\n");
-  const kept: string[] = [];
-  let size = 0;
-  for (const line of lines.toReversed()) {
-    size += bytes(line) + 1;
-    if (size > STDERR_TAIL_BYTES + 1) {
-      if (kept.length === 0) kept.push(`…${cutBytes(line, -STDERR_TAIL_BYTES)}`);
-      break;
-    }
-    kept.unshift(line);
-  }
-  return kept.join("\n");
 }
 
 /**
@@ -102,16 +84,4 @@ export function recordMatches(entry: ManagedProcess, log: EventLog): () => void 
     if (!pattern.test(line)) return;
     log.record(subjectOf(entry), "log_match", { line: cutBytes(line, LINE_BYTES) });
   });
-}
-
-function bytes(text: string): number {
-  return new TextEncoder().encode(text).length;
-}
-
-/** The first `max` bytes of text (the last, when `max` is negative), on a character boundary. */
-function cutBytes(text: string, max: number): string {
-  const encoded = new TextEncoder().encode(text);
-  if (encoded.length <= Math.abs(max)) return text;
-  const part = max > 0 ? encoded.subarray(0, max) : encoded.subarray(encoded.length + max);
-  return new TextDecoder().decode(part).replace(/^\uFFFD+|\uFFFD+$/g, "");
 }

@@ -27,7 +27,7 @@ export const eventDetailsSchema = z.object({
   crashed: z.boolean().optional(),
   /** exited: it ended because it was asked to stop (a stop, a restart, a shutdown). */
   stopped: z.boolean().optional(),
-  /** exited (crashed): its last stderr lines of that run, at most ~300 bytes. */
+  /** exited (crashed): its last stderr lines of that run, from the error's, at most 300 bytes. */
   stderr_tail: z.string().optional(),
   /** restarted: who asked (a client's name, `cli`, `dashboard`, or `autorestart`). */
   by: z.string().nullable().optional(),
