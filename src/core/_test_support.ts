@@ -79,8 +79,21 @@ export function freePort(): number {
  * (not root, not Linux). Unmount it with {@link unmount}.
  */
 export function mountTmpfs(dir: string, size = "6m"): boolean {
+  return mount(dir, "tmpfs", ["-o", `size=${size}`]);
+}
+
+/**
+ * Mounts a ramfs on `dir`: a file system that can neither set disk aside nor punch holes, nor
+ * count its blocks. False where it cannot (not root, not Linux). Unmount it with {@link unmount}.
+ */
+export function mountRamfs(dir: string): boolean {
+  return mount(dir, "ramfs", []);
+}
+
+function mount(dir: string, type: string, options: string[]): boolean {
+  if (Deno.build.os !== "linux") return false;
   const mounted = new Deno.Command("mount", {
-    args: ["-t", "tmpfs", "-o", `size=${size}`, "tmpfs", dir],
+    args: ["-t", type, ...options, type, dir],
     stdout: "null",
     stderr: "null",
   });
@@ -96,12 +109,12 @@ export function unmount(dir: string): void {
   new Deno.Command("umount", { args: ["-l", dir] }).outputSync();
 }
 
-/** Whether a test can mount a tmpfs here (see {@link mountTmpfs}). */
-export function canMountTmpfs(): boolean {
+/** Whether a test can mount a tmpfs here (see {@link mountTmpfs}), or a ramfs. */
+export function canMountTmpfs(mounts = mountTmpfs): boolean {
   if (Deno.build.os !== "linux") return false;
   const probe = Deno.makeTempDirSync({ prefix: "persistproc-tmpfs-probe-" });
   try {
-    if (!mountTmpfs(probe)) return false;
+    if (!mounts(probe)) return false;
     unmount(probe);
     return true;
   } finally {

@@ -12,7 +12,14 @@ import { tailSpool } from "./spool_tail.ts";
 import { wrapWithSpool } from "./spool.ts";
 import { openPuncher } from "../system/hole_punch.ts";
 import { openReserver } from "../system/disk_reserve.ts";
-import { canMountTmpfs, fillDisk, mountTmpfs, unmount, until } from "../_test_support.ts";
+import {
+  canMountTmpfs,
+  fillDisk,
+  mountRamfs,
+  mountTmpfs,
+  unmount,
+  until,
+} from "../_test_support.ts";
 
 const canMount = canMountTmpfs() && openReserver() !== null;
 
@@ -22,6 +29,7 @@ async function printThroughFullDisk(punch: boolean): Promise<void> {
   try {
     const dir = join(mountPoint, "p");
     let pid = 0;
+    let tailDone = false;
     const store = new OutputStore(dir, {
       maxBytes: 512 * 1024,
       puncher: punch ? openPuncher().puncher : null,
@@ -40,6 +48,7 @@ async function printThroughFullDisk(punch: boolean): Promise<void> {
       stored: () => {},
       onError: (error) => errors.push(error ? error.message : null),
     });
+    tail.finished.then(() => tailDone = true);
     // Numbered lines of 60 bytes, a few thousand a second, as a chatty server prints; like
     // Python's print, a failed write ends it.
     const [program, ...args] = wrapWithSpool([
@@ -58,16 +67,24 @@ async function printThroughFullDisk(punch: boolean): Promise<void> {
     try {
       await until("output stored", () => store.end.stdout.line > 1000, 30_000);
       const filler = fillDisk(mountPoint);
+      // The server stalls a while (a busy moment) with the disk full: the program's writes
+      // meanwhile land in the disk set aside for them, or it dies.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
       const lost = () => Number(/Disk full: (\d+) line/.exec(errors.at(-1) ?? "")?.[1] ?? 0);
-      await until("a full disk reported in log_error", () => lost() > 0, 30_000);
+      // A program that died of the full disk fails the test at once.
+      const alive = (ok: boolean) => {
+        assert.ok(!exited, "the program still runs on a full disk");
+        return ok;
+      };
+      await until("a full disk reported in log_error", () => alive(lost() > 0), 30_000);
       const first = lost();
       await until(
         "the count growing while the disk stays full",
-        () => lost() > first + 1000,
+        () => alive(lost() > first + 1000),
         30_000,
       );
-      assert.ok(!exited, "the program still runs on a full disk");
-      assert.ok(errors.at(-1) !== null, "the error stays while the disk is full");
+      const reported = errors.findIndex((error) => error !== null);
+      assert.ok(!errors.slice(reported).includes(null), "the error stays while the disk is full");
       Deno.removeSync(filler);
       await until("the error cleared once output is stored", () => errors.at(-1) === null, 30_000);
       const storedAgain = store.end.stdout.line;
@@ -78,9 +95,12 @@ async function printThroughFullDisk(punch: boolean): Promise<void> {
       await status;
       gone = true;
       ended.resolve();
-      await tail.finished;
+      // Bounded, and never hiding a failure above.
+      await until("the tail to finish", () => tailDone, 30_000).catch(() => {});
+      tail.stop();
       store.close();
     }
+    assert.ok(tailDone, "the tail finished once the program was gone");
     // Every line is served with its own number, or counted as skipped: none vanished.
     const from = { stdout: { byte: 0, line: 0 }, stderr: { byte: 0, line: 0 } };
     let served = 0;
@@ -114,4 +134,43 @@ Deno.test({
   name: "on a full disk (rotation), the program keeps printing and every dropped line is counted",
   ignore: !canMount,
   fn: () => printThroughFullDisk(false),
+});
+
+Deno.test({
+  name:
+    "a file system that can neither set disk aside nor punch holes (ramfs) is not taken for a full one",
+  ignore: !canMountTmpfs(mountRamfs), // needs root to mount it, and Linux
+  fn: async () => {
+    const mountPoint = Deno.makeTempDirSync({ prefix: "persistproc-ramfs-" });
+    assert.ok(mountRamfs(mountPoint), "ramfs mounted");
+    try {
+      const dir = join(mountPoint, "p");
+      Deno.mkdirSync(dir, { mode: 0o700 });
+      const { puncher, reason } = openPuncher(dir);
+      assert.equal(puncher, null, "disk bounded by rotation there");
+      assert.match(reason ?? "", /cannot punch holes/);
+      const store = new OutputStore(dir, { maxBytes: 4096, puncher });
+      const text = Array.from({ length: 1000 }, (_, i) => `${i} xxxxxxxxxxxxxxxx\n`).join("");
+      Deno.writeTextFileSync(store.spoolPath("stdout"), text);
+      const errors: (string | null)[] = [];
+      const tail = tailSpool({
+        store,
+        ended: Promise.resolve(),
+        writersGone: () => true,
+        stored: () => {},
+        onError: (error) => errors.push(error ? error.message : null),
+      });
+      try {
+        await tail.finished;
+      } finally {
+        store.close();
+      }
+      assert.deepEqual(errors, [], "no disk-full error, nothing dropped");
+      const [newest] = new OutputReader(dir).newest("stdout", 1);
+      assert.equal(newest.kind === "line" && newest.text, "999 xxxxxxxxxxxxxxxx");
+    } finally {
+      unmount(mountPoint);
+      Deno.removeSync(mountPoint, { recursive: true });
+    }
+  },
 });

@@ -52,7 +52,9 @@ export class ProcessOutput {
   #recovery: Promise<void> | null = null;
 
   constructor(dir: string, maxBytes: number | undefined, hooks: CaptureHooks) {
-    const { puncher, reason } = openPuncher();
+    // Tried in the folder, on its file system, once the folder is there.
+    Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const { puncher, reason } = openPuncher(dir);
     this.store = new OutputStore(dir, {
       maxBytes,
       puncher,

@@ -3,7 +3,9 @@
  * size, length)` allocates blocks past the end without changing the size, so a later append
  * fills blocks that are already its own and does not fail when the disk fills meanwhile.
  * Linux only, through libc over FFI (`--allow-ffi`); elsewhere {@link openReserver} returns
- * null and a full disk fails the writer's appends as it would anyway.
+ * null and a full disk fails the writer's appends as it would anyway. Only "no space" (ENOSPC,
+ * EDQUOT) counts as a full disk: a file system that cannot set space aside (ramfs, some network
+ * and FUSE file systems) is simply given no reserve.
  */
 import { statfsSync } from "node:fs";
 
@@ -11,13 +13,16 @@ import { statfsSync } from "node:fs";
 export interface DiskReserver {
   /**
    * Makes `length` bytes past the current end of the file at `path` allocated; false when the
-   * disk cannot give them (full) or the file cannot be opened.
+   * disk cannot give them (full) or the file cannot be opened. True, setting nothing aside,
+   * where the file system cannot (see the module comment).
    */
   reserve(path: string, length: number): boolean;
 }
 
 const O_WRONLY = 1;
 const FALLOC_FL_KEEP_SIZE = 1;
+/** The errors of fallocate that mean the disk is full (ENOSPC, EDQUOT). */
+const NO_SPACE = new Set([28, 122]);
 
 let cached: DiskReserver | null | undefined;
 
@@ -33,8 +38,13 @@ export function openReserver(): DiskReserver | null {
           open: { parameters: ["buffer", "i32"], result: "i32" },
           close: { parameters: ["i32"], result: "i32" },
           fallocate: { parameters: ["i32", "i32", "i64", "i64"], result: "i32" },
+          __errno_location: { parameters: [], result: "pointer" },
         } as const,
       );
+      const errno = () => {
+        const at = symbols.__errno_location();
+        return at === null ? 0 : new Deno.UnsafePointerView(at).getInt32();
+      };
       return cached = {
         reserve(path, length) {
           const bytes = new TextEncoder().encode(`${path}\0`);
@@ -49,7 +59,11 @@ export function openReserver(): DiskReserver | null {
           const fd = symbols.open(name, O_WRONLY);
           if (fd < 0) return false;
           try {
-            return symbols.fallocate(fd, FALLOC_FL_KEEP_SIZE, BigInt(size), BigInt(length)) === 0;
+            if (symbols.fallocate(fd, FALLOC_FL_KEEP_SIZE, BigInt(size), BigInt(length)) === 0) {
+              return true;
+            }
+            // Read at once: nothing runs on this thread between the call and the read.
+            return !NO_SPACE.has(errno());
           } finally {
             symbols.close(fd);
           }
@@ -60,10 +74,14 @@ export function openReserver(): DiskReserver | null {
   return cached = null;
 }
 
-/** Bytes an unprivileged writer may still take on the file system holding `path`, or null. */
+/**
+ * Bytes an unprivileged writer may still take on the file system holding `path`, or null when
+ * that is unknown: also where the file system counts no blocks at all (ramfs, some FUSE ones).
+ */
 export function freeBytes(path: string): number | null {
   try {
     const stats = statfsSync(path);
+    if (Number(stats.blocks) === 0) return null;
     return Number(stats.bavail) * Number(stats.bsize);
   } catch {
     return null;

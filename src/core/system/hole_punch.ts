@@ -12,8 +12,10 @@
  *   macOS bounds the disk by rotation instead (see output_store.ts).
  *
  * Needs `--allow-ffi`. Where FFI, the library or the file system's support is missing,
- * {@link openPuncher} returns null and says why.
+ * {@link openPuncher} returns null and says why: given a folder, it tries a punch there first
+ * (once per file system), since ramfs and some network and FUSE file systems cannot.
  */
+import { join } from "node:path";
 
 /** Punches holes in files; see the module comment. */
 export interface HolePuncher {
@@ -33,12 +35,52 @@ const FALLOC_FL_PUNCH_HOLE = 2;
 const F_PUNCHHOLE = 99;
 
 let cached: PunchSupport | null = null;
+/** Per file system (device id) where a punch was tried: why it cannot, or null. */
+const tried = new Map<number, string | null>();
 
 /**
- * This system's hole puncher. `PERSISTPROC_PUNCH=0` turns punching off (to use and test the
- * rotation that bounds disk use without it), `=1` turns it on where it is off by default.
+ * This system's hole puncher, for files in `dir` when given (see the module comment).
+ * `PERSISTPROC_PUNCH=0` turns punching off (to use and test the rotation that bounds disk use
+ * without it), `=1` turns it on where it is off by default.
  */
-export function openPuncher(): PunchSupport {
+export function openPuncher(dir?: string): PunchSupport {
+  const support = systemPuncher();
+  if (!support.puncher || dir === undefined) return support;
+  let device: number;
+  try {
+    device = Deno.statSync(dir).dev;
+  } catch {
+    return support; // tried once the folder exists
+  }
+  if (!tried.has(device)) tried.set(device, tryPunch(support.puncher, dir));
+  const reason = tried.get(device);
+  return reason ? { puncher: null, reason } : support;
+}
+
+/**
+ * Punches a block out of a small file in `dir`; why that fails (the file system cannot), or
+ * null. A file that cannot be written (a full disk) proves nothing: null.
+ */
+function tryPunch(puncher: HolePuncher, dir: string): string | null {
+  const path = join(dir, `.punch-test-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`);
+  try {
+    Deno.writeFileSync(path, new Uint8Array(8192), { createNew: true, mode: 0o600 });
+  } catch {
+    return null;
+  }
+  try {
+    puncher.punch(path, 0, 4096);
+    return null;
+  } catch {
+    return `the file system of "${dir}" cannot punch holes`;
+  } finally {
+    try {
+      Deno.removeSync(path);
+    } catch { /* gone */ }
+  }
+}
+
+function systemPuncher(): PunchSupport {
   if (cached) return cached;
   const setting = Deno.env.get("PERSISTPROC_PUNCH");
   if (setting === "0") {
