@@ -47,6 +47,17 @@ Deno.test("a crash is an exited event with crashed, its code and its last stderr
   assert.equal(exited.stderr_tail, "err before exit");
 });
 
+Deno.test("a program killed by a signal it was not sent by a stop is a crash with that signal", async () => {
+  await using sup = await tempSupervisor(QUICK);
+  const events = await heard(sup);
+  await sup.start({ command: "echo dying >&2; kill -9 $$", working_directory: sup.dir });
+  const exited = await until("the exit", find(events, "exited"));
+  assert.equal(exited.crashed, true);
+  assert.equal(exited.exit_signal, "SIGKILL");
+  assert.equal(exited.stderr_tail, "dying");
+  assert.ok(!Number.isNaN(Date.parse(exited.time)), exited.time);
+});
+
 Deno.test("a stop is an exited event that is not a crash; a restart says who asked", async () => {
   await using sup = await tempSupervisor(QUICK);
   const events = await heard(sup);
