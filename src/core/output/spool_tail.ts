@@ -141,6 +141,12 @@ class SpoolTail implements Tail, PolledTail {
         this.#options.onError(error as Error);
       }
       this.#rewind();
+      // The end of a run is recorded once drained: it must not wait for a disk that may not
+      // come back. What is left is stored when it does (or by the next server's recovery).
+      if (this.#ended && !this.#drained && this.#options.writersGone()) {
+        this.#drained = true;
+        this.#resolveDrained();
+      }
       this.nextPoll = now + RETRY_MS;
       return true;
     }

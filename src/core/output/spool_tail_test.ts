@@ -83,3 +83,36 @@ Deno.test("a line over 64 KiB is stored in pieces cut at character boundaries", 
   assert.equal(pieces.join(""), long);
   assert.ok(pieces.every((piece) => !piece.includes("\uFFFD")));
 });
+
+Deno.test("a run's end is not held up by output that cannot be stored; the rest is stored once it can", async () => {
+  using t = tempStore();
+  Deno.writeTextFileSync(t.store.spoolPath("stdout"), "one\ntwo\n");
+  const store = t.store.store.bind(t.store);
+  let failing = true;
+  t.store.store = (batches) => {
+    if (failing) throw new Error("Read-only file system (os error 30)");
+    store(batches);
+  };
+  const errors: (string | null)[] = [];
+  const tail = tailSpool({
+    store: t.store,
+    ended: Promise.resolve(),
+    writersGone: () => true,
+    stored: () => {},
+    onError: (error) => errors.push(error ? error.message : null),
+  });
+  try {
+    // The end of the run is recorded once the tail has drained: that must not wait for a disk.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise((resolve) => timer = setTimeout(() => resolve("late"), 10_000));
+    const drained = await Promise.race([tail.drained.then(() => "drained"), late]);
+    clearTimeout(timer);
+    assert.equal(drained, "drained");
+    assert.deepEqual(errors, ["Read-only file system (os error 30)"]);
+  } finally {
+    failing = false;
+  }
+  await tail.finished;
+  assert.deepEqual(errors, ["Read-only file system (os error 30)", null]);
+  assert.deepEqual(lines(t.dir), ["one", "two"]);
+});
