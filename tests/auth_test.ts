@@ -116,7 +116,12 @@ Deno.test("the token file is created owner-only (0600) in an owner-only data dir
   const { pid } = await (await hub.fetch("/api/health")).json();
   const cmdline = await Deno.readTextFile(`/proc/${pid}/cmdline`);
   assert.ok(!cmdline.includes(hub.token!));
-  assert.ok(!(await Deno.readTextFile(`${hub.dataDir}/state.json`)).includes(hub.token!));
+  // The state file is saved a moment after start-up (a loaded machine answered health first).
+  const state = await waitFor(
+    "the state file",
+    () => Deno.readTextFile(`${hub.dataDir}/state.json`),
+  );
+  assert.ok(!state.includes(hub.token!));
 });
 
 Deno.test("--no-auth serves without a token and warns first; --token is used as given", async () => {
