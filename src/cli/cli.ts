@@ -4,7 +4,6 @@
  * user.
  */
 
-import denoJson from "../../deno.json" with { type: "json" };
 import { HubError } from "../client/client_errors.ts";
 import { editDistance } from "../core/mod.ts";
 import { findExecutable } from "../core/process/mod.ts";
@@ -17,7 +16,6 @@ import {
 } from "./args.ts";
 import { type Command, invoke } from "./command.ts";
 import { allCommands, COMMAND_TABLE, commandNamed } from "./command_table.ts";
-import { inCliWords, NoTargetError } from "./folder.ts";
 import { printError, printErrorsAsJson, printOut } from "./print.ts";
 import { GLOBAL_FLAGS } from "./settings.ts";
 
@@ -55,7 +53,7 @@ export async function runCli(args: string[]): Promise<number> {
   try {
     return await dispatch(args);
   } catch (error) {
-    return report(error);
+    return await report(error);
   }
 }
 
@@ -78,6 +76,7 @@ async function dispatch(args: string[]): Promise<number> {
   const globals = pick(rest, Object.keys(GLOBAL_FLAGS));
   const runFlags = Object.keys(rest).filter((name) => !(name in GLOBAL_FLAGS));
   if (version) {
+    const { default: denoJson } = await import("../../deno.json", { with: { type: "json" } });
     printOut(`persistproc ${denoJson.version}`);
     return 0;
   }
@@ -179,7 +178,9 @@ async function globalHelpText(): Promise<string> {
 }
 
 /** Prints an error the way a user should see it and picks the exit code. */
-function report(error: unknown): number {
+async function report(error: unknown): Promise<number> {
+  // Loaded only on a failure: a cold start pays for every module it loads.
+  const { inCliWords, NoTargetError } = await import("./folder.ts");
   if (error instanceof UsageError) {
     const help = error.command === undefined ? "--help" : `${error.command} --help`;
     printError(error.message, "usage", `Run 'persistproc ${help}' for usage.`);

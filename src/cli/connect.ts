@@ -3,13 +3,11 @@
  * none answers.
  */
 
-import { baseName } from "../core/mod.ts";
 import { readToken, tokenFile } from "../data_dir/access_token.ts";
 import { HubError, ServerUnreachableError } from "../client/client_errors.ts";
 import { HubClient } from "../client/hub_client.ts";
 import { serverHealth } from "../client/server_connection.ts";
 import { printErr } from "./print.ts";
-import { PERMISSIONS, SERVER_V8_FLAGS } from "./permissions.ts";
 import { clientToken, reachFlags, type Settings } from "./settings.ts";
 
 /** No server answers, and the command is not one that starts it. */
@@ -40,7 +38,10 @@ export async function connect(
   try {
     if (!options.autostart) return await connectRunning(settings);
     // Loaded only here: the commands that never start a server (list, output, stop) need not.
-    const { connectOrStart } = await import("../client/autostart.ts");
+    const [{ connectOrStart }, { serverArgv }] = await Promise.all([
+      import("../client/autostart.ts"),
+      import("./server_argv.ts"),
+    ]);
     return await connectOrStart({
       port: settings.port,
       dataDir: settings.dataDir,
@@ -90,29 +91,4 @@ export function explainRefusal(settings: Settings, error: unknown): unknown {
     undefined,
     { cause: error },
   );
-}
-
-/**
- * The argv that runs `persistproc serve` for these settings with the same program as this
- * one: under `deno run` it names this checkout's main.ts; a compiled binary runs itself.
- */
-export function serverArgv(
-  settings: Settings,
-  execPath = Deno.execPath(),
-  mainModule = new URL("../../main.ts", import.meta.url).href,
-): string[] {
-  const serveArgs = [
-    "serve",
-    "--quiet",
-    "--port",
-    String(settings.port),
-    "--data-dir",
-    settings.dataDir,
-  ];
-  const program = baseName(execPath).toLowerCase();
-  if (program === "deno" || program === "deno.exe") {
-    // The same permissions and V8 setting as the compiled binary and the installed script.
-    return [execPath, "run", ...PERMISSIONS, SERVER_V8_FLAGS, mainModule, ...serveArgs];
-  }
-  return [execPath, ...serveArgs];
 }

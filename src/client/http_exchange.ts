@@ -123,10 +123,16 @@ async function readChunked(reader: ByteReader): Promise<Uint8Array> {
   return concat(parts);
 }
 
-/** Bytes read from a connection and not yet taken. */
+/**
+ * Bytes read from a connection and not yet taken, in a buffer that doubles when full (so a
+ * large answer is copied a few times, not once per read). Taken bytes are never written over:
+ * what `take` returned stays valid.
+ */
 class ByteReader {
   #conn: Deno.Conn;
-  #buffer: Uint8Array = new Uint8Array(0);
+  #buffer = new Uint8Array(64 * 1024);
+  #start = 0;
+  #end = 0;
   #ended = false;
 
   constructor(conn: Deno.Conn) {
@@ -135,18 +141,19 @@ class ByteReader {
 
   /** Reads until at least `length` bytes are held; the connection ending first is an error. */
   async fill(length: number): Promise<void> {
-    while (this.#buffer.length < length) {
+    while (this.#end - this.#start < length) {
       if (!await this.#read()) throw new Error("The connection closed mid-answer");
     }
   }
 
-  /** Reads until `pattern` is held; resolves with where it starts. */
+  /** Reads until `pattern` is held; resolves with where it starts, from the first byte held. */
   async until(pattern: number[]): Promise<number> {
     let from = 0;
     for (;;) {
-      const at = indexOf(this.#buffer, pattern, from);
+      const held = this.#buffer.subarray(this.#start, this.#end);
+      const at = indexOf(held, pattern, from);
       if (at !== -1) return at;
-      from = Math.max(0, this.#buffer.length - pattern.length + 1);
+      from = Math.max(0, held.length - pattern.length + 1);
       if (!await this.#read()) throw new Error("The connection closed mid-answer");
     }
   }
@@ -154,25 +161,32 @@ class ByteReader {
   /** Reads until the connection ends; resolves with everything held. */
   async rest(): Promise<Uint8Array> {
     while (await this.#read());
-    return this.take(this.#buffer.length);
+    return this.take(this.#end - this.#start);
   }
 
   /** The first `length` bytes held, no longer held. */
   take(length: number): Uint8Array {
-    const taken = this.#buffer.subarray(0, length);
-    this.#buffer = this.#buffer.subarray(length);
+    const taken = this.#buffer.subarray(this.#start, this.#start + length);
+    this.#start += length;
     return taken;
   }
 
   async #read(): Promise<boolean> {
     if (this.#ended) return false;
-    const chunk = new Uint8Array(64 * 1024);
-    const n = await this.#conn.read(chunk);
+    if (this.#buffer.length - this.#end < 16 * 1024) {
+      const held = this.#end - this.#start;
+      const grown = new Uint8Array(Math.max(64 * 1024, 2 * held + 16 * 1024));
+      grown.set(this.#buffer.subarray(this.#start, this.#end));
+      this.#buffer = grown;
+      this.#start = 0;
+      this.#end = held;
+    }
+    const n = await this.#conn.read(this.#buffer.subarray(this.#end));
     if (n === null) {
       this.#ended = true;
       return false;
     }
-    this.#buffer = concat([this.#buffer, chunk.subarray(0, n)]);
+    this.#end += n;
     return true;
   }
 }

@@ -80,3 +80,16 @@ Deno.test("httpExchange gives up with the signal's reason when aborted", async (
   abort.abort(new Error("gave up"));
   await assert.rejects(pending, /gave up/);
 });
+
+Deno.test("httpExchange reads a large answer whole, sized or chunked", async () => {
+  const body = "0123456789abcdef".repeat(200_000); // 3.2 MB, many reads
+  await using sized = rawServer(() =>
+    `HTTP/1.1 200 OK\r\ncontent-length: ${body.length}\r\n\r\n${body}`
+  );
+  assert.equal((await call(sized.port)).text, body);
+  const chunks = body.match(/.{1,70000}/g)!.map((c) => `${c.length.toString(16)}\r\n${c}\r\n`);
+  await using chunked = rawServer(() =>
+    `HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n${chunks.join("")}0\r\n\r\n`
+  );
+  assert.equal((await call(chunked.port)).text, body);
+});
