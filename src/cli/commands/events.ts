@@ -28,7 +28,7 @@ export const eventsCommand = defineCommand({
   names: ["events"],
   summary: "print what happens to processes (crashes, restarts, ports), or follow it",
   usage: "persistproc events [--follow] [--label L] [-C DIR] [--kind K,...] [--since T]\n" +
-    "                   [--after ID] [--started-by WHO]",
+    "                   [--after ID] [--lines N] [--started-by WHO]",
   details: `Prints one line per event, oldest first, for example:
   persistproc: "api" (pid 12346) crashed: exit 1 at 14:12:31; last stderr: Error: listen EADDRINUSE :3000
 The server keeps the last ${
@@ -41,9 +41,9 @@ ${wrapList("Kinds: ", KIND_FILTERS)}
 (crashed: an exit that was not asked for and failed).
 
 Flags:
-  -f, --follow        print each new event as it happens (only new ones, unless --since or
-                      --after), until interrupted; waits for the server while it is down and
-                      resumes where it left off
+  -f, --follow        print each new event as it happens (only new ones, unless --since,
+                      --after or --lines), until interrupted; waits for the server while it
+                      is down and resumes where it left off
   --label L           only events of the process labelled L (or the name its lines show:
                       a process started without a label shows as its command); one that
                       names nothing yet is an error, or with --follow waited for
@@ -52,6 +52,7 @@ Flags:
   --since T           only events at or after T: a local time (16:19), a duration ago (5m),
                       or ISO-8601
   --after ID          only events after the one with this id (--format json shows ids)
+  --lines N           only the last N of the kept events (with --follow: then each new one)
   --started-by WHO    only events of processes started by WHO (cli, dashboard, a client name)
 
 --format json prints each event as one JSON object per line.
@@ -65,6 +66,7 @@ to be woken when the process crashes.`,
     kind: { type: "string" },
     since: { type: "string" },
     after: { type: "string" },
+    lines: { type: "string" },
     "started-by": { type: "string" },
     ...WORKING_DIRECTORY_FLAG,
   },
@@ -97,7 +99,7 @@ to be woken when the process crashes.`,
       if (client) query.label = await labelMeant(client, query.label, directory, { follow: true });
     }
     // Following: only what happens from now on, unless asked for the past too.
-    if (query.since === undefined && query.after === undefined) query.limit = 0;
+    if (query.since === undefined && query.after === undefined) query.limit ??= 0;
     const stop = new AbortController();
     const interrupt = () => stop.abort();
     Deno.addSignalListener("SIGINT", interrupt);
@@ -121,6 +123,7 @@ export function eventQuery(values: {
   kind?: string;
   since?: string;
   after?: string;
+  lines?: string;
 }): EventQuery {
   const query: EventQuery = {};
   if (values.label !== undefined) query.label = values.label;
@@ -137,6 +140,12 @@ export function eventQuery(values: {
       throw new UsageError(`Invalid --after "${values.after}": expected an event id`);
     }
     query.after = Number(values.after);
+  }
+  if (values.lines !== undefined) {
+    if (!/^\d+$/.test(values.lines)) {
+      throw new UsageError(`Invalid --lines "${values.lines}": expected a whole number`);
+    }
+    query.limit = Number(values.lines);
   }
   return query;
 }

@@ -11,6 +11,7 @@ Deno.test("events' flags make the query: a folder resolved, kinds split, a time 
     kind: "crashed, autorestart_gave_up,",
     since: "2026-11-22T15:19:00Z",
     after: "41",
+    lines: "20",
   });
   assert.deepEqual(query, {
     label: "api",
@@ -19,6 +20,7 @@ Deno.test("events' flags make the query: a folder resolved, kinds split, a time 
     kinds: ["crashed", "autorestart_gave_up"],
     since: "2026-11-22T15:19:00.000Z",
     after: 41,
+    limit: 20,
   });
   assert.deepEqual(eventQuery({}), {});
 });
@@ -33,5 +35,6 @@ Deno.test("a bad --kind, --since or --after is a usage error that says what it e
   refused({ kind: "crashed,crash" }, /^Invalid --kind "crash": expected one or more of started, /);
   refused({ kind: " , " }, /^Invalid --kind " , ": expected one or more of /);
   refused({ since: "yesterday" }, /^Invalid --since "yesterday": expected a local time/);
+  refused({ lines: "ten" }, /^Invalid --lines "ten": expected a whole number$/);
   refused({ after: "-1" }, /^Invalid --after "-1": expected an event id$/);
 });
