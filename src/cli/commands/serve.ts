@@ -79,9 +79,10 @@ Flags:
         claudeChannel: values["claude-channel"] ?? false,
         cli: `persistproc${reachFlags(settings)}`,
         onListen: (url) => {
-          const mcp = new URL("/mcp/", url).href;
-          const dashboard = new URL("/", url).href;
-          printOut(`persistproc listening on ${mcp}`);
+          const { local, everywhere } = listenAddress(url);
+          const mcp = new URL("/mcp/", local).href;
+          const dashboard = new URL("/", local).href;
+          printOut(`persistproc listening on ${mcp}${everywhere}`);
           if (token === null) {
             printOut(`dashboard: ${dashboard}`);
           } else if (values.quiet) {
@@ -113,6 +114,27 @@ Flags:
     return 0;
   },
 });
+
+/**
+ * The address to print for a server listening at `url`. A wildcard (`--host 0.0.0.0` or `::`)
+ * is no address a browser opens: the loopback one is printed instead, saying that every
+ * interface listens (`everywhere`, else "").
+ */
+export function listenAddress(url: string): { local: string; everywhere: string } {
+  const parsed = new URL(url);
+  const wildcard = parsed.hostname === "0.0.0.0"
+    ? "127.0.0.1"
+    : parsed.hostname === "[::]"
+    ? "[::1]"
+    : null;
+  if (wildcard === null) return { local: url, everywhere: "" };
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
+  parsed.hostname = wildcard;
+  return {
+    local: parsed.href,
+    everywhere: ` (every interface, --host ${host}; from another machine, use this one's address)`,
+  };
+}
 
 /**
  * The short banner's last lines: the one command that prints an agent's set-up and how to stop.
