@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { cli, hasTmux, TmuxSession } from "./_cli.ts";
+import { callTool, forEachMcpClient } from "./_doors.ts";
 import { connectMcp, freePort, hubTest, listens, type TestHub, waitFor } from "./_hub.ts";
 
 /** A Python HTTP server started by the test itself, as a terminal would, outside persistproc. */
@@ -160,31 +161,30 @@ hubTest("a start whose port an outside process holds names adopt as the remedy",
 });
 
 hubTest(
-  "MCP without elicitation: adopt returns the plan, and acts on confirm: true",
+  "MCP without elicitation (2.x, and 1.x's 2025 handshake): adopt returns the plan, and acts on confirm: true",
   async (hub) => {
-    await using outside = await outsideServer();
-    await using client = await connectMcp(hub);
-    const first = await client.callTool({
-      name: "ctrl",
-      arguments: { action: "adopt", port: outside.port },
+    await forEachMcpClient(hub, async (client, name) => {
+      await using outside = await outsideServer();
+      const first = await callTool(client, "ctrl", { action: "adopt", port: outside.port });
+      assert.ok(!first.isError, `${name}: ${first.text}`);
+      assert.equal(first.structured.adopted, false, name);
+      assert.equal(first.structured.adoption.pid, outside.pid, name);
+      assert.match(
+        first.text,
+        new RegExp(`call ctrl again with action "adopt", pid ${outside.pid}, confirm: true`),
+        name,
+      );
+      assert.ok(alive(outside.pid), `${name}: stopped before consent`);
+      const second = await callTool(client, "ctrl", {
+        action: "adopt",
+        pid: outside.pid,
+        confirm: true,
+      });
+      assert.ok(!second.isError, `${name}: ${second.text}`);
+      assert.equal(second.structured.adopted, true, name);
+      await waitFor("the outside process to end", () => !alive(outside.pid));
+      assert.ok((await managedOn(hub, outside.port))?.started_by, name);
     });
-    assert.ok(!first.isError, JSON.stringify(first.content));
-    const plan = first.structuredContent as { adopted: boolean; adoption: { pid: number } };
-    assert.equal(plan.adopted, false);
-    assert.equal(plan.adoption.pid, outside.pid);
-    const text = (first.content as { text: string }[])[0].text;
-    assert.match(
-      text,
-      new RegExp(`call ctrl again with action "adopt", pid ${outside.pid}, confirm: true`),
-    );
-    assert.ok(alive(outside.pid), "stopped before consent");
-    const second = await client.callTool({
-      name: "ctrl",
-      arguments: { action: "adopt", pid: outside.pid, confirm: true },
-    });
-    assert.ok(!second.isError, JSON.stringify(second.content));
-    assert.equal((second.structuredContent as { adopted: boolean }).adopted, true);
-    assert.ok((await managedOn(hub, outside.port))?.started_by?.startsWith("persistproc-test"));
   },
 );
 
