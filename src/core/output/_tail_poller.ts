@@ -44,6 +44,34 @@ class TailPoller {
 
   add(tail: PolledTail): void {
     this.#tails.add(tail);
+    this.#watch(tail);
+    this.wake();
+  }
+
+  remove(tail: PolledTail): void {
+    this.#tails.delete(tail);
+    this.#unwatch(tail);
+  }
+
+  /**
+   * Stops (`on` false) or starts again the write-order watch of a tail whose program floods its
+   * spool. Each watched write costs the writer two kernel events (see system/write_order.ts),
+   * about a sixth of the run time of a program printing 3 M short lines; and a read of a flood
+   * holding more than 20,000 lines is stored stdout first anyway (see _interleave.ts), so the
+   * order is given up while the flood lasts.
+   */
+  orderWrites(tail: PolledTail, on: boolean): void {
+    if (!this.#order) return;
+    if (on) {
+      if (tail.watchIds.length === 0) this.#watch(tail);
+      return;
+    }
+    this.#drain();
+    this.#unwatch(tail);
+    tail.writes = [];
+  }
+
+  #watch(tail: PolledTail): void {
     for (const stream of STREAMS) {
       try {
         const id = this.#order?.watch(tail.store.spoolPath(stream));
@@ -59,16 +87,15 @@ class TailPoller {
         tail.watchIds.push(id);
       } catch { /* consecutive writes to one spool may merge: ordered less finely */ }
     }
-    this.wake();
   }
 
-  remove(tail: PolledTail): void {
-    this.#tails.delete(tail);
+  #unwatch(tail: PolledTail): void {
     for (const id of tail.watchIds) {
       if (this.#watched.get(id)?.tail !== tail) continue;
       this.#watched.delete(id);
       this.#order?.unwatch(id);
     }
+    tail.watchIds.length = 0;
   }
 
   /** The writes a tail's spool saw since its last read, in order; forgets them. */

@@ -2,14 +2,15 @@
  * Follows processes' spool files (see spool.ts) into their output stores: reads what was
  * appended (_spool_reader.ts, which finds the line boundaries), and stores complete lines as
  * batches. One shared poller (_tail_poller.ts) serves every tail, with synchronous reads: no
- * file watcher per process. A tail polls every 10 ms while output flows, every 50 ms for two
- * seconds after, then every 200 ms; where the write order is known (Linux, below), a write
- * wakes its tail within 50 ms, and a quiet tail is polled every five seconds only, in case a
- * wake-up was missed.
+ * file watcher per process. A tail polls every 10 ms while output flows, then less often
+ * (_tail_pace.ts); where the write order is known (Linux, below), a write wakes its tail within
+ * 50 ms, and a quiet tail is polled every 30 s only, in case a wake-up was missed.
  *
  * Where the kernel can say in which order the two spool files were written (Linux: one shared
  * inotify instance, system/write_order.ts), lines both streams printed within one poll are
- * stored in that order (_line_order.ts); elsewhere stdout's come first.
+ * stored in that order (_line_order.ts); elsewhere stdout's come first. While a program floods
+ * its spools, their order is not watched: its events would cost the writer more than anything
+ * else the server does, and a flood's reads are stored stdout first anyway.
  *
  * Nothing here rejects: a failing read or store is reported through `onError`, retried after
  * a second, and cleared once a store succeeds again; the position only advances past batches
@@ -21,16 +22,9 @@ import type { ReadBatch } from "./_interleave.ts";
 import { LineOrder } from "./_line_order.ts";
 import { READ_BYTES, SpoolReader } from "./_spool_reader.ts";
 import { type PolledTail, poller } from "./_tail_poller.ts";
+import { BUSY_POLL_MS, flooding, pauseAfterPoll } from "./_tail_pace.ts";
 import { STREAMS } from "./_store_meta.ts";
 
-const BUSY_POLL_MS = 10;
-const IDLE_POLL_MS = 50;
-const QUIET_POLL_MS = 200;
-/**
- * Where writes wake the tail (see _tail_poller.ts), a quiet tail is polled every 30 s only, in
- * case a write went unseen: 200 quiet processes then cost 13 reads a second, not 80.
- */
-const SLEEP_POLL_MS = 30_000;
 const RETRY_MS = 1_000;
 /** After the program ends, how long its spool must stay quiet before its end is told. */
 const DRAIN_QUIET_MS = 100;
@@ -102,6 +96,10 @@ class SpoolTail implements Tail, PolledTail {
   #failing = false;
   /** Whether the last poll stored a batch. */
   #storedSome = false;
+  /** Whether the program floods its spools: their write order is not watched meanwhile. */
+  #flooding = false;
+  /** Whether the next read may hold lines written before the write order was watched again. */
+  #unevented = false;
   /** What a full disk made the tail drop since storing last worked. */
   #lost = { lines: 0, bytes: 0 };
   #resolveDrained!: () => void;
@@ -151,6 +149,13 @@ class SpoolTail implements Tail, PolledTail {
       return true;
     }
     if (read > 0) this.#lastDataAt = now;
+    // A flood is read without its write order, whose kernel events cost its writer most; the
+    // order is watched again once a poll finds less than a read's worth.
+    if (flooding(this.#flooding, read) !== this.#flooding) {
+      this.#flooding = !this.#flooding;
+      poller.orderWrites(this, !this.#flooding);
+      this.#unevented = !this.#flooding;
+    }
     // A flood that filled every round of the read is read on at once, after other work.
     if (read >= ROUNDS * READ_BYTES) {
       this.nextPoll = now;
@@ -177,15 +182,7 @@ class SpoolTail implements Tail, PolledTail {
         return true;
       }
     }
-    const quietMs = now - this.#lastDataAt;
-    this.nextPoll = now +
-      (read > 0 || quietMs < 100
-        ? BUSY_POLL_MS
-        : quietMs < 2_000
-        ? IDLE_POLL_MS
-        : this.watchIds.length >= 2
-        ? SLEEP_POLL_MS
-        : QUIET_POLL_MS);
+    this.nextPoll = now + pauseAfterPoll(read, now - this.#lastDataAt, this.watchIds.length >= 2);
     return true;
   }
 
@@ -273,9 +270,12 @@ class SpoolTail implements Tail, PolledTail {
         writes,
         wroteSince: writes.length > carried,
         ended: this.#ended,
-        wait: !last && !full && this.watchIds.length >= 2,
+        // Lines without their write's event, written before the order was watched again, go
+        // as in a flood: after their stream's last write.
+        wait: !last && !full && this.watchIds.length >= 2 && !this.#unevented,
         now,
       });
+      this.#unevented = false;
       this.writes = ordered.unread.length > 4_096 ? [] : ordered.unread;
       // What was not stored is read again at the next poll, with the writes seen by then.
       this.#store(ordered.batches, now, ordered.held);

@@ -111,3 +111,18 @@ Deno.test(
     await inOrder(["-c", 'exec node -e "$1"', "sh", js], [...expected, ...trace]);
   },
 );
+
+Deno.test(
+  "after a flood, whose write order is not watched, a burst of both streams reads back in write order",
+  ordered,
+  async () => {
+    // 2.7 MB in a few milliseconds: a poll reads over a megabyte, so the tail stops watching
+    // the order; once the flood is over it watches again, and the burst is ordered.
+    const burst =
+      "for i in 1 2 3 4 5; do echo out$i; done; echo err1 >&2; echo err2 >&2; echo out6";
+    const script = `seq 1 400000; sleep 0.5; ${burst}`;
+    const flood = Array.from({ length: 10_000 - 8 }, (_, i) => String(400_000 - 9_991 + i));
+    const burstLines = ["out1", "out2", "out3", "out4", "out5", "err1", "err2", "out6"];
+    await inOrder(["-c", script], [...flood, ...burstLines], 10, 9);
+  },
+);
