@@ -222,14 +222,14 @@ export class TmuxSession implements AsyncDisposable {
     await this.#tmux(["send-keys", "-t", "cli", ...keys]);
   }
 
-  /** Waits until the screen matches `pattern`; returns the match. */
-  async waitForScreen(pattern: RegExp): Promise<RegExpExecArray> {
+  /** Waits until the screen matches `pattern` (for up to `timeoutMs`); returns the match. */
+  async waitForScreen(pattern: RegExp, timeoutMs?: number): Promise<RegExpExecArray> {
     let last = "";
     try {
       return await waitFor(`the screen to match ${pattern}`, async () => {
         last = await this.screen();
         return pattern.exec(last);
-      });
+      }, timeoutMs);
     } catch (error) {
       throw new Error(`${(error as Error).message}; the screen:\n${last}`);
     }

@@ -132,7 +132,8 @@ Deno.test({
         assert.match(asked, new RegExp(`waiting for port ${pane.port}\\n`));
         assert.match(asked, /started from PID \d+ bash in a terminal, which will see it end/);
         await prompt.sendKeys("y", "Enter");
-        await prompt.waitForScreen(/\[exit \d+\]/);
+        // The adoption waits up to 60 s for Vite to listen again, as the MCP ones below do.
+        await prompt.waitForScreen(/\[exit \d+\]/, 90_000);
         const said = await prompt.screen();
         assert.match(said, /\[exit 0\]/, said);
         assert.match(
