@@ -89,24 +89,7 @@ const CLIENTS: Record<string, Client> = {
     name: "Codex",
     version: (dir) => [`${dir}/node_modules/.bin/codex`, "--version"],
     setup({ dir, home, hub, model }) {
-      writeConfig(
-        `${home}/.codex/config.toml`,
-        [
-          `model = "stand-in"`,
-          `model_provider = "stand_in"`,
-          `approval_policy = "never"`,
-          `sandbox_mode = "danger-full-access"`,
-          `[model_providers.stand_in]`,
-          `name = "stand-in"`,
-          `base_url = "${model}/v1"`,
-          `wire_api = "responses"`,
-          `env_key = "STAND_IN_KEY"`,
-          `[mcp_servers.persistproc]`,
-          `url = "${hub.base}/mcp/"`,
-          `http_headers = { "Authorization" = "${hub.auth.authorization}" }`,
-          ``,
-        ].join("\n"),
-      );
+      writeConfig(`${home}/.codex/config.toml`, codexConfig(hub, model));
       return {
         argv: [`${dir}/node_modules/.bin/codex`, "exec", "--skip-git-repo-check", PROMPT],
         env: { CODEX_HOME: `${home}/.codex`, STAND_IN_KEY: "stand-in" },
@@ -115,14 +98,35 @@ const CLIENTS: Record<string, Client> = {
   },
 };
 
+/** Codex's config.toml: the stand-in as its model provider, persistproc as its MCP server, no
+ * approvals; `more` lines are appended. */
+export function codexConfig(hub: TestHub, model: string, more: string[] = []): string {
+  return [
+    `model = "stand-in"`,
+    `model_provider = "stand_in"`,
+    `approval_policy = "never"`,
+    `sandbox_mode = "danger-full-access"`,
+    `[model_providers.stand_in]`,
+    `name = "stand-in"`,
+    `base_url = "${model}/v1"`,
+    `wire_api = "responses"`,
+    `env_key = "STAND_IN_KEY"`,
+    `[mcp_servers.persistproc]`,
+    `url = "${hub.base}/mcp/"`,
+    `http_headers = { "Authorization" = "${hub.auth.authorization}" }`,
+    ...more,
+    ``,
+  ].join("\n");
+}
+
 /** Writes a client's config file, making its folder. */
-function writeConfig(path: string, text: string): void {
+export function writeConfig(path: string, text: string): void {
   Deno.mkdirSync(dirname(path), { recursive: true });
   Deno.writeTextFileSync(path, text);
 }
 
 /** Claude Code's native binary: the npm wrapper finds it even when install scripts did not run. */
-function claudeBin(dir: string): string[] {
+export function claudeBin(dir: string): string[] {
   return ["node", `${dir}/node_modules/@anthropic-ai/claude-code/cli-wrapper.cjs`];
 }
 

@@ -22,9 +22,9 @@ interface History {
   tools: string[];
 }
 
-/** The stand-in's decision for one request: a tool call under the client's name for it, or a
- * closing text. */
-type Turn = { call: Call; name: string; id: string } | { text: string };
+/** The stand-in's decision for one request: a tool call under the client's name for it (a
+ * persistproc step, or any tool of the client's), or a closing text. */
+export type Turn = { call: Pick<Call, "args">; name: string; id: string } | { text: string };
 
 /** See the module comment. */
 export class StandIn {
@@ -181,14 +181,16 @@ export class StandIn {
   }
 }
 
-function sse(events: [string | null, Json][]): Response {
+/** A server-sent event stream of the given events. */
+export function sse(events: [string | null, Json][]): Response {
   const text = events.map(([event, data]) =>
     `${event ? `event: ${event}\n` : ""}data: ${JSON.stringify(data)}\n\n`
   ).join("");
   return new Response(text, { headers: { "content-type": "text/event-stream" } });
 }
 
-function anthropicReply(body: Json, turn: Turn): Response {
+/** An Anthropic Messages answer (SSE when the request streams) holding one turn. */
+export function anthropicReply(body: Json, turn: Turn): Response {
   const block = "call" in turn
     ? { type: "tool_use", id: turn.id, name: turn.name, input: turn.call.args }
     : { type: "text", text: turn.text };
@@ -224,7 +226,8 @@ function anthropicReply(body: Json, turn: Turn): Response {
   ]);
 }
 
-function geminiReply(turn: Turn, stream: boolean): Response {
+/** A Gemini generateContent answer (SSE when streaming) holding one turn. */
+export function geminiReply(turn: Turn, stream: boolean): Response {
   const part = "call" in turn
     ? { functionCall: { name: turn.name, args: turn.call.args } }
     : { text: turn.text };
@@ -236,7 +239,8 @@ function geminiReply(turn: Turn, stream: boolean): Response {
   return stream ? sse([[null, reply]]) : Response.json(reply);
 }
 
-function openaiReply(turn: Turn): Response {
+/** An OpenAI Responses answer (SSE) holding one turn. */
+export function openaiReply(turn: Turn): Response {
   const id = `resp_${crypto.randomUUID()}`;
   const item = "call" in turn
     ? {
