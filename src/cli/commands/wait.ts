@@ -2,7 +2,8 @@
  * `persistproc wait`: waits, with no time limit, until a process exits or crashes, then prints
  * that one event's line (with a crash's last stderr lines) and exits with the process's own
  * code. Made to run in the background: Claude Code's `Bash` with `run_in_background` and
- * Gemini CLI's background `run_shell_command` tell the agent when it ends.
+ * Gemini CLI's background `run_shell_command` (with its two settings) tell the agent when it ends
+ * (measured with bench/real_clients/wake.ts).
  */
 import { eventLine, type HubEvent } from "../../core/events/mod.ts";
 import type { ProcessInfo } from "../../core/mod.ts";
@@ -31,8 +32,9 @@ folder (or DIR). A TARGET that names no process exits at once with 125, which fe
 programs use, its line starting "error:" instead of "persistproc:".
 ${TARGET_HELP}
 Run it in the background to be told when a dev server dies: Claude Code's Bash tool with
-run_in_background, or Gemini CLI's run_shell_command in the background with
-tools.shell.backgroundCompletionBehavior "inject". The same wait without this line:
+run_in_background, or Gemini CLI's run_shell_command in the background (interactive, with
+tools.shell.backgroundCompletionBehavior "inject" and experimental.modelSteering true in
+its settings; without either, the model is not told). The same wait without this line:
 persistproc output --wait-for-exit --wait-timeout 0 TARGET.
 
 Flags:
