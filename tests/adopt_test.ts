@@ -99,6 +99,10 @@ hubTest("adopt without --yes and without a terminal refuses and stops nothing", 
   assert.equal(result.code, 2);
   assert.match(result.stderr, /^adopt would stop PID \d+ and its whole tree, then run /m);
   assert.match(result.stderr, /stdin is not a terminal: pass --yes/);
+  // With --format json too, the plan is said (on stderr) before anything is asked.
+  const json = await cli(hub, ["--format", "json", "adopt", String(outside.pid)]);
+  assert.equal(json.code, 2);
+  assert.match(json.stderr, /^adopt would stop PID \d+ and its whole tree, then run /m);
   assert.ok(alive(outside.pid));
 });
 

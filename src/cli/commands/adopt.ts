@@ -55,7 +55,8 @@ Flags:
     const client = await connect(settings, { autostart: true });
     const plan = await client.adopt(request);
     if (!values.yes) {
-      if (!json) printErr(`adopt would ${describePlan(plan.adoption)}`);
+      // On stderr, so that with --format json too the person asked sees what they agree to.
+      printErr(`adopt would ${describePlan(plan.adoption)}`);
       if (!Deno.stdin.isTerminal()) {
         throw new UsageError(
           "adopt asks before it stops anything, and stdin is not a terminal: pass --yes to adopt without asking",
