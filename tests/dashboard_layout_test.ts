@@ -1,7 +1,8 @@
 /**
  * The dashboard's table at common window sizes, in a real browser: with a screenful of
- * processes, some failed and one with a long command line, the running ones come first and
- * every row's buttons can be reached without scrolling sideways.
+ * processes, some failed and one with a long command line, the running ones come first, at
+ * least four rows are in view, and every row's buttons can be reached without scrolling
+ * sideways.
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
@@ -126,9 +127,17 @@ Deno.test({
         await page.setViewportSize({ width, height });
         const problem = await unreachableButtons(page, width);
         assert.equal(problem, null, `at ${width}×${height}: ${problem}`);
-        // The first running row is on screen without scrolling the table.
+        // The first running row is on screen without scrolling the table, and a few after it:
+        // the event timeline under the log gives way first in a short window.
         const first = await rows.first().boundingBox();
         assert.ok(first && first.y + first.height <= height, `at ${width}×${height}`);
+        const wrapBox = (await page.locator(".table-wrap").boundingBox())!;
+        const inView = (await Promise.all((await rows.all()).map((row) => row.boundingBox())))
+          .filter((box) =>
+            box && box.y >= wrapBox.y && box.y + box.height <= wrapBox.y + wrapBox.height
+          )
+          .length;
+        assert.ok(inView >= 4, `${inView} rows in view at ${width}×${height}`);
         // Columns too many for the window are hidden behind a toggle that says so, not silently.
         const hidden = HIDDEN_AT[width];
         assert.equal(await toggle.isVisible(), hidden > 0, `at ${width}`);
