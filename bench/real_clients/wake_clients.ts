@@ -42,6 +42,12 @@ function monitor(timeoutMs: number): Waker {
   };
 }
 
+/** persistproc's own wait over MCP, with no time limit. */
+const mcpWait: Waker = {
+  tool: "output",
+  args: () => ({ command_or_label: LABEL, wait_for_exit: true, wait_timeout: 0 }),
+};
+
 /** A key Claude Code takes without asking (its last 20 characters are pre-approved). */
 const CLAUDE_KEY = "sk-ant-stand-in-0123456789abcdefghij";
 
@@ -102,10 +108,7 @@ export const wakeClients: Record<string, WakeClient> = {
   "claude-monitor-expiry": claude(monitor(5_000)),
   // persistproc's own wait over MCP, with no time limit (run with --crash-after 150000): Claude
   // Code moves a call that runs over 2 minutes to the background.
-  "claude-mcp-wait": claude({
-    tool: "mcp__persistproc__output",
-    args: () => ({ command_or_label: LABEL, wait_for_exit: true, wait_timeout: 0 }),
-  }),
+  "claude-mcp-wait": claude(mcpWait),
   "claude-bash": claude({
     tool: "Bash",
     args: (cli) => ({
@@ -117,34 +120,25 @@ export const wakeClients: Record<string, WakeClient> = {
   gemini: gemini((cli) => wait(cli)),
   // A control without persistproc: a background command that prints a line and fails at about the
   // time of the crash.
+  // The MCP wait with no time limit in Gemini CLI and Codex (--crash-after 150000, as above).
+  "gemini-mcp-wait": gemini(() => "", true, mcpWait),
+  "codex-mcp-wait": { ...codex(), waker: mcpWait },
   "gemini-control": gemini(() => `sleep 10; echo "control line"; exit 3`),
   // Only one of the README's two settings: inject, without model steering.
   "gemini-inject-only": gemini((cli) => wait(cli), false),
-  codex: {
-    version: (dir) => [`${dir}/node_modules/.bin/codex`, "--version"],
-    waker: {
-      tool: "exec_command",
-      args: (cli) => ({ cmd: wait(cli), yield_time_ms: 1000 }),
-    },
-    setup({ dir, home, folder, hub, interactive, model }) {
-      // Trusted, so that the interactive Codex does not ask.
-      const trusted = [`[projects."${folder}"]`, `trust_level = "trusted"`];
-      writeConfig(`${home}/.codex/config.toml`, codexConfig(hub, model, trusted));
-      const codex = `${dir}/node_modules/.bin/codex`;
-      return {
-        argv: interactive ? [codex] : [codex, "exec", "--skip-git-repo-check", PROMPT],
-        env: { CODEX_HOME: `${home}/.codex`, STAND_IN_KEY: "stand-in" },
-      };
-    },
-  },
+  codex: codex(),
 };
 
 /** Gemini CLI with the README's two settings (or without model steering), running `command` in
  * the background. */
-function gemini(command: (cli: string) => string, steering = true): WakeClient {
+function gemini(
+  command: (cli: string) => string,
+  steering = true,
+  waker?: Waker,
+): WakeClient {
   return {
     version: (dir) => [`${dir}/node_modules/.bin/gemini`, "--version"],
-    waker: {
+    waker: waker ?? {
       tool: "run_shell_command",
       args: (cli) => ({
         command: command(cli),
@@ -174,6 +168,27 @@ function gemini(command: (cli: string) => string, steering = true): WakeClient {
           "--skip-trust",
         ],
         env: { GEMINI_API_KEY: "stand-in", GOOGLE_GEMINI_BASE_URL: model },
+      };
+    },
+  };
+}
+
+/** Codex, running `wait` with exec_command (it yields after 1 s: a background terminal). */
+function codex(): WakeClient {
+  return {
+    version: (dir) => [`${dir}/node_modules/.bin/codex`, "--version"],
+    waker: {
+      tool: "exec_command",
+      args: (cli) => ({ cmd: wait(cli), yield_time_ms: 1000 }),
+    },
+    setup({ dir, home, folder, hub, interactive, model }) {
+      // Trusted, so that the interactive Codex does not ask.
+      const trusted = [`[projects."${folder}"]`, `trust_level = "trusted"`];
+      writeConfig(`${home}/.codex/config.toml`, codexConfig(hub, model, trusted));
+      const codex = `${dir}/node_modules/.bin/codex`;
+      return {
+        argv: interactive ? [codex] : [codex, "exec", "--skip-git-repo-check", PROMPT],
+        env: { CODEX_HOME: `${home}/.codex`, STAND_IN_KEY: "stand-in" },
       };
     },
   };

@@ -145,7 +145,10 @@ export class WakeStandIn {
       const named = /`(persistproc [^`]*?) events --follow/.exec(text)?.[1];
       const args = this.waker.args(named ?? this.fallbackCli);
       this.armed = { at: Date.now(), args, cliFrom: named ? "instructions" : "fallback" };
-      return { call: { args }, name: this.waker.tool, id: "call_2" };
+      // A persistproc tool is named as the client names it (`output` as mcp_persistproc_output...).
+      const name = tools.find((t) => t === this.waker.tool) ??
+        tools.find((t) => isPersistproc(t) && t.endsWith(this.waker.tool)) ?? this.waker.tool;
+      return { call: { args }, name, id: "call_2" };
     }
     const heard = this.requests.at(-1)!.crashTexts.length > 0;
     return { text: heard ? "The api server crashed; I will look at its output." : "Waiting." };
