@@ -1,7 +1,7 @@
 /**
  * Labels are data, not terminal commands: one with a control character is refused at every
- * door (JSON API, MCP, CLI), and what `ls` prints of user data shows its control characters
- * as escapes instead of obeying them.
+ * door (JSON API, MCP, CLI), and `ls` and the MCP text show the control characters of user data
+ * as escapes instead of obeying them (the page puts user data in as text: page_text_test).
  */
 import assert from "node:assert/strict";
 import { cli } from "./_cli.ts";
@@ -39,7 +39,7 @@ hubTest(
 );
 
 hubTest(
-  "ls shows a command's control characters as escapes: no cleared screen, no forged row",
+  "ls and the MCP text show a command's control characters as escapes: no cleared screen, no forged row",
   async (hub) => {
     // No label of its own: the default label holds the command line, control characters and all.
     const { status, body } = await hub.api("ctrl", {
@@ -56,6 +56,16 @@ hubTest(
       const lines = ls.stdout.trimEnd().split("\n");
       assert.equal(lines.length, 2, "a header and one row, no forged one");
       assert.ok(lines[1].includes("\\e[2J\\e]0;pwned\\u0007web\\n4242  running  -"), lines[1]);
+      // An agent's client may print the MCP text on a terminal too: one line per process.
+      await using mcp = await connectMcp(hub);
+      const listed = await mcp.callTool({ name: "list", arguments: {} }) as {
+        content: { text: string }[];
+      };
+      const text = listed.content[0].text;
+      // deno-lint-ignore no-control-regex
+      assert.ok(!/[\x00-\x09\x0b-\x1f\x7f]/.test(text), JSON.stringify(text));
+      assert.equal(text.split("\n").length, 1, text);
+      assert.ok(text.includes("\\e[2J\\e]0;pwned\\u0007web\\n4242  running  -"), text);
     } finally {
       killGroup(body.pid);
     }

@@ -3,6 +3,7 @@
  * fields and as the lines under a one-line header.
  */
 import type { OutputPage, WaitedOutputPage } from "../core/output/mod.ts";
+import { escapeControls } from "../core/process/mod.ts";
 import { compactOutputPage } from "./compact.ts";
 import { outputInput } from "./input_schemas.ts";
 import { outputOutput } from "./output_schemas.ts";
@@ -57,7 +58,9 @@ function outputHeader(page: OutputPage, matched: number | undefined, suffix: str
     page.skipped_lines > 0 && `${page.skipped_lines} dropped by the disk cap`,
     page.search_cut && "search cut at its time budget",
   ].filter(Boolean);
-  return `# "${page.label}" PID ${page.pid} ${page.status}, ${page.stream}: ${page.output.length} line(s)${
+  return `# "${
+    escapeControls(page.label)
+  }" PID ${page.pid} ${page.status}, ${page.stream}: ${page.output.length} line(s)${
     notes.length ? `; ${notes.join("; ")}` : ""
   }${suffix}; next_cursor: ${page.next_cursor}`;
 }

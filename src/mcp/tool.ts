@@ -6,6 +6,7 @@
  */
 import type { z } from "zod";
 import type { Hub, ProcessInfo, StopReport, WaitOptions } from "../core/mod.ts";
+import { escapeControls } from "../core/process/mod.ts";
 import type { ClientInfo } from "./client_info.ts";
 import type { compactProcess } from "./compact.ts";
 
@@ -68,7 +69,10 @@ export function define<Shape extends z.ZodRawShape>(tool: ToolDefinition<Shape>)
   return tool as unknown as ToolDefinition;
 }
 
-/** One process in words: `PID 41 "web" (failed, exit code 1)`. */
+/**
+ * One process in words: `PID 41 "web" (failed, exit code 1)`. A default label (its command line)
+ * shows its control characters as escapes, as on a terminal: a line of the text is one process.
+ */
 export function summary(p: ProcessInfo & Partial<StopReport>): string {
   const end = p.status === "running"
     ? ""
@@ -79,7 +83,7 @@ export function summary(p: ProcessInfo & Partial<StopReport>): string {
     : p.exit_code !== null
     ? `, exit code ${p.exit_code}`
     : "";
-  return `PID ${p.pid} "${p.label}" (${p.status}${end})`;
+  return `PID ${p.pid} "${escapeControls(p.label)}" (${p.status}${end})`;
 }
 
 /**
@@ -100,7 +104,8 @@ export function recordNotes(record: ReturnType<typeof compactProcess>): string {
     record.log_warning !== undefined && record.log_warning,
   ].filter((note) => note !== false);
   const where = record.working_directory === undefined ? "" : ` in ${record.working_directory}`;
-  return where + notes.map((note) => `; ${note}`).join("");
+  // User data (a command, a folder, a client's name) with its control characters as escapes.
+  return escapeControls(where + notes.map((note) => `; ${note}`).join(""));
 }
 
 /**
