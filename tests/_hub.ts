@@ -34,6 +34,8 @@ export interface TestHub {
   output(): string;
   /** Kills the server with SIGKILL, as a crash would, leaving its children running. */
   crash(): Promise<void>;
+  /** Settles when the server's process has ended, with how it ended. */
+  ended: Promise<Deno.CommandStatus>;
   /**
    * Calls the JSON API's hub verb that a tool call (`ctrl`, `list`, `output`, with the tool's
    * arguments) maps to, and returns status and body: for ctrl the result with its `action`,
@@ -258,6 +260,7 @@ export async function startHub(
       fetch(base + path, { ...init, headers: { ...auth, ...init.headers as object } }),
     output: () => printed,
     api,
+    ended: child.status,
     async crash() {
       crashed = true;
       child.kill("SIGKILL");

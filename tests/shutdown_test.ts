@@ -1,16 +1,25 @@
 /**
  * Shutdown always ends, and answers: a wait still pending when the server shuts down gets
  * "the server is shutting down" (over the JSON API and MCP), not a dropped connection, even
- * when the data directory was removed under the server. A foreground server's last line says
+ * when the data directory was removed under the server or its disk is full, and while
+ * followers hold streams they never read. A foreground server's last line says
  * that it stopped, why, and what it did with the processes it ran.
  */
 import assert from "node:assert/strict";
 import { cli, CliProcess } from "./_cli.ts";
 import { connectMcp, freePort, killGroup, listens, startHub, waitFor } from "./_hub.ts";
+import { canMountTmpfs, fillDisk, mountTmpfs, unmount } from "../src/core/_test_support.ts";
 
-Deno.test("a wait pending at shutdown is answered 'shutting down', and shutdown ends with the data dir gone", async () => {
-  await using hub = await startHub();
+/**
+ * Starts a process, leaves waits pending over the JSON API and MCP and a follower that never
+ * reads its stream, then breaks the data directory (`fault` does: removes it, fills its disk)
+ * and asks for a shutdown: every wait is answered, and the server ends within its bounds.
+ */
+async function shutdownThrough(dataDir: string | undefined, fault: (dataDir: string) => void) {
+  await using hub = await startHub([], { dataDir });
   const work = await Deno.makeTempDir({ prefix: "persistproc-shutdown-" });
+  const hung: Response[] = [];
+  let pid = 0;
   try {
     const started = await hub.api("ctrl", {
       action: "start",
@@ -19,6 +28,7 @@ Deno.test("a wait pending at shutdown is answered 'shutting down', and shutdown 
       working_directory: work,
     });
     assert.equal(started.status, 200, JSON.stringify(started.body));
+    pid = started.body.pid;
     const pendingApi = hub.api("output", {
       command_or_label: "sleeper",
       wait_for_log: "never printed",
@@ -29,7 +39,10 @@ Deno.test("a wait pending at shutdown is answered 'shutting down', and shutdown 
       name: "output",
       arguments: { command_or_label: "sleeper", wait_for_log: "never printed", wait_timeout: 120 },
     });
-    await Deno.remove(hub.dataDir, { recursive: true });
+    // Followers that never read: a log's follow stream and the event stream.
+    hung.push(await hub.fetch(`/api/hub/follow?pid=${started.body.pid}&lines=10`));
+    hung.push(await hub.fetch("/api/hub/events"));
+    fault(hub.dataDir);
     const response = await hub.fetch("/api/shutdown", {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -46,14 +59,40 @@ Deno.test("a wait pending at shutdown is answered 'shutting down', and shutdown 
     assert.equal(viaMcp.isError, true);
     assert.equal(viaMcp.content[0].text, "The server is shutting down");
     // The shutdown grace (3 s), the wait after SIGKILL (5 s) and a few seconds: never more.
-    await waitFor("the server to end", async () => !(await listens(hub.port)), 15_000);
+    let ended = false;
+    hub.ended.then(() => ended = true);
+    await waitFor("the server to end", () => ended, 15_000);
+    assert.equal(await listens(hub.port), false);
   } catch (error) {
     // deno-lint-ignore no-console
     console.error(`--- server output ---\n${hub.output()}`);
     throw error;
   } finally {
+    for (const response of hung) await response.body?.cancel().catch(() => {});
+    if (pid) killGroup(pid); // stopped by the shutdown, unless it failed
     await Deno.remove(work, { recursive: true });
   }
+}
+
+Deno.test("a wait pending at shutdown is answered 'shutting down', and shutdown ends with the data dir gone and a follower that never reads", async () => {
+  await shutdownThrough(undefined, (dataDir) => Deno.removeSync(dataDir, { recursive: true }));
+});
+
+Deno.test({
+  name:
+    "a wait pending at shutdown is answered 'shutting down', and shutdown ends on a full disk and a follower that never reads",
+  ignore: !canMountTmpfs(), // needs root to mount a small tmpfs
+  async fn() {
+    const disk = await Deno.makeTempDir({ prefix: "persistproc-full-" });
+    assert.ok(mountTmpfs(disk, "8m"), "tmpfs mounted");
+    try {
+      Deno.chmodSync(disk, 0o700);
+      await shutdownThrough(disk, (dataDir) => fillDisk(dataDir));
+    } finally {
+      unmount(disk);
+      await Deno.remove(disk, { recursive: true });
+    }
+  },
 });
 
 Deno.test("a foreground server's last line, and shutdown's, say it stopped and which processes it stopped", async () => {
