@@ -34,6 +34,7 @@ Deno.test("a saved record whose log folder lies outside the data directory is le
     Deno.mkdirSync(join(dataDir, "logs"), { recursive: true, mode: 0o700 });
     Deno.mkdirSync(outside, { mode: 0o755 });
     Deno.chmodSync(outside, 0o755);
+    Deno.writeTextFileSync(join(outside, "keep"), "mine\n");
     const inside = join(dataDir, "logs", "20260101T000000-abcd-ok");
     saveState(join(dataDir, "state.json"), [
       endedRecord("outside", outside),
@@ -45,10 +46,13 @@ Deno.test("a saved record whose log folder lies outside the data directory is le
     try {
       sup.restore();
       assert.deepEqual((await sup.list()).map((p) => p.label), ["ok"]);
+      // Forgetting a process deletes its log folder: only ours ever are.
+      await sup.forget({ command_or_label: "ok" });
     } finally {
       await sup.shutdown();
     }
     assert.equal(Deno.statSync(outside).mode! & 0o777, 0o755, "not made private");
+    assert.equal(Deno.readTextFileSync(join(outside, "keep")), "mine\n", "not deleted");
     assert.equal(Deno.statSync(join(dataDir, "logs")).mode! & 0o777, 0o700);
   } finally {
     await Deno.remove(root, { recursive: true });
