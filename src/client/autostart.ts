@@ -6,7 +6,7 @@
 
 import { joinPath } from "../core/mod.ts";
 import { ensureToken, readToken } from "../data_dir/access_token.ts";
-import { assertPrivateDir, checkOwnFile } from "../data_dir/trust.ts";
+import { assertPrivateDir, checkOwnFile, makeDataDir } from "../data_dir/trust.ts";
 import { ServerStartError, ServerUnreachableError } from "./client_errors.ts";
 import { HubClient } from "./hub_client.ts";
 import { serverHealth } from "./server_connection.ts";
@@ -157,7 +157,7 @@ function spawnServer(
   token: string | undefined,
 ): Promise<unknown> {
   // Owner only, like everything else in the data dir: logs may hold secrets.
-  Deno.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makeDataDir(dataDir);
   // The shell appends to the log through whatever is there: never through another's link.
   assertPrivateDir(dataDir);
   checkOwnFile(logFile);

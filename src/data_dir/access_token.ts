@@ -4,7 +4,7 @@
  * has to type it. This module is the only one that reads or writes the file.
  */
 import { joinPath } from "../core/mod.ts";
-import { assertPrivateDir, checkOwnFile, readOwnText } from "./trust.ts";
+import { assertPrivateDir, checkOwnFile, makeDataDir, readOwnText } from "./trust.ts";
 
 /** Where the token lives inside a data directory. */
 export function tokenFile(dataDir: string): string {
@@ -47,7 +47,7 @@ export function readToken(dataDir: string): string | null {
 export function ensureToken(
   dataDir: string,
 ): { token: string; created: boolean; tightened: boolean } {
-  Deno.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  makeDataDir(dataDir);
   assertPrivateDir(dataDir);
   const path = tokenFile(dataDir);
   const existing = readToken(dataDir);

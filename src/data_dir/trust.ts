@@ -60,6 +60,22 @@ function problem(path: string, info: Deno.FileInfo, uid: number): string | null 
 }
 
 /**
+ * Makes the data directory (and its parents) owner-only where it is missing. Something else in
+ * its place (a file) is an UntrustedDataDirError saying so, not the system's "file exists".
+ */
+export function makeDataDir(dataDir: string): void {
+  try {
+    Deno.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+    throw new UntrustedDataDirError(
+      `The data directory "${dataDir}" is not a directory; remove it, or give another with --data-dir`,
+      { cause: error },
+    );
+  }
+}
+
+/**
  * Throws UntrustedDataDirError unless `dataDir` (which must exist) is this user's and writable
  * by nobody else. The directory itself may be reached through a symbolic link of this user's,
  * as a data folder moved to another disk often is.
@@ -76,7 +92,9 @@ export function assertPrivateDir(dataDir: string): void {
     );
   }
   const info = link.isSymlink ? Deno.statSync(dataDir) : link;
-  const wrong = info.isDirectory ? problem(dataDir, info, uid) : `"${dataDir}" is not a directory`;
+  const wrong = info.isDirectory
+    ? problem(dataDir, info, uid)
+    : `"${dataDir}" is not a directory; remove it, or give another with --data-dir`;
   if (wrong) throw new UntrustedDataDirError(`The data directory cannot be trusted: ${wrong}`);
 }
 

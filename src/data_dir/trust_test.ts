@@ -3,6 +3,7 @@ import { join } from "node:path";
 import {
   assertPrivateDir,
   assertTrustedDataDir,
+  makeDataDir,
   readOwnText,
   replaceOwnFile,
   UntrustedDataDirError,
@@ -109,4 +110,13 @@ Deno.test({
 Deno.test("a missing file reads as null", async () => {
   await using data = await tempDataDir();
   assert.equal(readOwnText(join(data.dir, "token")), null);
+});
+
+Deno.test("a file where the data directory should be is refused, saying what to do", async () => {
+  await using data = await tempDataDir();
+  const path = join(data.dir, "not-a-dir");
+  Deno.writeTextFileSync(path, "");
+  assert.throws(() => makeDataDir(path), refused(/"[^"]*not-a-dir" is not a directory; remove it/));
+  makeDataDir(join(data.dir, "a", "b"));
+  assert.equal(Deno.statSync(join(data.dir, "a", "b")).mode! & 0o777, 0o700);
 });

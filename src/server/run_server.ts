@@ -6,7 +6,7 @@
  * lets the lock go.
  */
 import { lockDataDir } from "../data_dir/data_dir_lock.ts";
-import { assertTrustedDataDir } from "../data_dir/trust.ts";
+import { assertTrustedDataDir, makeDataDir } from "../data_dir/trust.ts";
 import { closeInheritedOnExec } from "../core/system/mod.ts";
 import { TREE_MARKER } from "../core/process/mod.ts";
 import { logger, type ProcessInfo } from "../core/mod.ts";
@@ -51,7 +51,7 @@ export async function serve(options: ServeOptions): Promise<ServerEnding> {
   if ("skipped" in marked) {
     logger.info(`Managed programs inherit this server's inherited descriptors (${marked.skipped})`);
   }
-  await Deno.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
+  makeDataDir(options.dataDir);
   // What it holds decides what runs and where output goes: only this user's is trusted.
   assertTrustedDataDir(options.dataDir);
   let unlock: () => void;
