@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { cli, CliProcess } from "./_cli.ts";
 import { connectMcp, freePort, killGroup, listens, startHub, waitFor } from "./_hub.ts";
-import { canMountTmpfs, fillDisk, mountTmpfs, unmount } from "../src/core/_test_support.ts";
+import { canMountTmpfs, fillDisk, withTmpfs } from "../src/core/_test_support.ts";
 
 /**
  * Starts a process, leaves waits pending over the JSON API and MCP and a follower that never
@@ -82,17 +82,7 @@ Deno.test({
   name:
     "a wait pending at shutdown is answered 'shutting down', and shutdown ends on a full disk and a follower that never reads",
   ignore: !canMountTmpfs(), // needs root to mount a small tmpfs
-  async fn() {
-    const disk = await Deno.makeTempDir({ prefix: "persistproc-full-" });
-    assert.ok(mountTmpfs(disk, "8m"), "tmpfs mounted");
-    try {
-      Deno.chmodSync(disk, 0o700);
-      await shutdownThrough(disk, (dataDir) => fillDisk(dataDir));
-    } finally {
-      unmount(disk);
-      await Deno.remove(disk, { recursive: true });
-    }
-  },
+  fn: () => withTmpfs("8m", (disk) => shutdownThrough(disk, (dataDir) => fillDisk(dataDir))),
 });
 
 Deno.test("a foreground server's last line, and shutdown's, say it stopped and which processes it stopped", async () => {

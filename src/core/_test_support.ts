@@ -122,6 +122,25 @@ export function canMountTmpfs(mounts = mountTmpfs): boolean {
   }
 }
 
+/**
+ * Runs `fn` on a fresh owner-only folder with a tmpfs of `size` mounted on it (see
+ * {@link mountTmpfs}), then unmounts and removes it, whatever `fn` does.
+ */
+export async function withTmpfs<T>(size: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await Deno.makeTempDir({ prefix: "persistproc-tmpfs-" });
+  try {
+    if (!mountTmpfs(dir, size)) throw new Error(`Cannot mount a tmpfs on "${dir}"`);
+    try {
+      Deno.chmodSync(dir, 0o700);
+      return await fn(dir);
+    } finally {
+      unmount(dir);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 /** Fills the file system holding `dir` to the last byte; returns the filler's path. */
 export function fillDisk(dir: string): string {
   const path = `${dir}/filler`;

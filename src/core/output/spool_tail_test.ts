@@ -21,13 +21,12 @@ function lines(dir: string): string[] {
     .flatMap((entry) => entry.kind === "line" ? [entry.text] : []);
 }
 
-Deno.test("a store that fails is retried from the same place: nothing is lost or repeated", async () => {
-  using t = tempStore();
+/** A tail of "one\ntwo\n" whose store throws `message` while `failing()`; its errors, in order. */
+function failingTail(t: ReturnType<typeof tempStore>, failing: () => boolean, message: string) {
   Deno.writeTextFileSync(t.store.spoolPath("stdout"), "one\ntwo\n");
   const store = t.store.store.bind(t.store);
-  let failures = 2;
   t.store.store = (batches) => {
-    if (failures-- > 0) throw new Error("No space left on device (os error 28)");
+    if (failing()) throw new Error(message);
     store(batches);
   };
   const errors: (string | null)[] = [];
@@ -38,6 +37,17 @@ Deno.test("a store that fails is retried from the same place: nothing is lost or
     stored: () => {},
     onError: (error) => errors.push(error ? error.message : null),
   });
+  return { tail, errors };
+}
+
+Deno.test("a store that fails is retried from the same place: nothing is lost or repeated", async () => {
+  using t = tempStore();
+  let failures = 2;
+  const { tail, errors } = failingTail(
+    t,
+    () => failures-- > 0,
+    "No space left on device (os error 28)",
+  );
   await tail.finished;
   assert.deepEqual(errors, ["No space left on device (os error 28)", null]);
   assert.deepEqual(lines(t.dir), ["one", "two"]);
@@ -86,21 +96,8 @@ Deno.test("a line over 64 KiB is stored in pieces cut at character boundaries", 
 
 Deno.test("a run's end is not held up by output that cannot be stored; the rest is stored once it can", async () => {
   using t = tempStore();
-  Deno.writeTextFileSync(t.store.spoolPath("stdout"), "one\ntwo\n");
-  const store = t.store.store.bind(t.store);
   let failing = true;
-  t.store.store = (batches) => {
-    if (failing) throw new Error("Read-only file system (os error 30)");
-    store(batches);
-  };
-  const errors: (string | null)[] = [];
-  const tail = tailSpool({
-    store: t.store,
-    ended: Promise.resolve(),
-    writersGone: () => true,
-    stored: () => {},
-    onError: (error) => errors.push(error ? error.message : null),
-  });
+  const { tail, errors } = failingTail(t, () => failing, "Read-only file system (os error 30)");
   try {
     // The end of the run is recorded once the tail has drained: that must not wait for a disk.
     let timer: ReturnType<typeof setTimeout> | undefined;
