@@ -1,11 +1,12 @@
 /**
  * Labels are data, not terminal commands: one with a control character is refused at every
  * door (JSON API, MCP, CLI), and `ls` and the MCP text show the control characters of user data
- * as escapes instead of obeying them (the page puts user data in as text: page_text_test).
+ * as escapes instead of obeying them; the dashboard shows them, and markup, as text.
  */
 import assert from "node:assert/strict";
 import { cli } from "./_cli.ts";
-import { connectMcp, hubTest, killGroup } from "./_hub.ts";
+import { connectMcp, hubTest, killGroup, waitFor } from "./_hub.ts";
+import { dashboardTest } from "./_dashboard_support.ts";
 
 /** Clears the screen, sets the window title, and starts a forged row of `ls`. */
 const HOSTILE = "\x1b[2J\x1b]0;pwned\x07web\n4242  running  -";
@@ -66,6 +67,30 @@ hubTest(
       assert.ok(!/[\x00-\x09\x0b-\x1f\x7f]/.test(text), JSON.stringify(text));
       assert.equal(text.split("\n").length, 1, text);
       assert.ok(text.includes("\\e[2J\\e]0;pwned\\u0007web\\n4242  running  -"), text);
+    } finally {
+      killGroup(body.pid);
+    }
+  },
+);
+
+dashboardTest(
+  "the dashboard shows a command's markup and control characters as text: one row, the title kept",
+  async (hub, page) => {
+    const title = await page.title();
+    const markup = `<img src=x onerror="document.title='pwned'">`;
+    const { status, body } = await hub.api("ctrl", {
+      action: "start",
+      command_or_label: `sleep 30 # ${markup} ${HOSTILE}`,
+      working_directory: hub.dataDir,
+    });
+    assert.equal(status, 200, JSON.stringify(body));
+    try {
+      const row = page.locator("tr[data-label]");
+      await waitFor("its row", async () => (await row.count()) === 1);
+      await waitFor("its command shown", async () => (await row.textContent())?.includes(markup));
+      assert.equal(await row.count(), 1, "no forged row");
+      assert.equal(await page.locator('img[src="x"]').count(), 0, "no markup obeyed");
+      assert.equal(await page.title(), title);
     } finally {
       killGroup(body.pid);
     }
