@@ -97,16 +97,16 @@ export class LineCutter {
 }
 
 /**
- * Whether no run of bytes without a newline in `chunk` is longer than a line may be. A chunk
- * is at most a read (64 KiB) after an unfinished line (at most the same), so a longer run
- * would cover the byte at MAX_LINE_BYTES: only the run around it is looked at.
+ * Whether no run of bytes without a newline in `chunk` is longer than a line may be. Such a run
+ * would cover a byte at a multiple of MAX_LINE_BYTES: only the runs around those are looked at.
  */
 function allShort(chunk: Uint8Array): boolean {
-  if (chunk.length <= MAX_LINE_BYTES) return true;
-  if (chunk.length > 2 * MAX_LINE_BYTES + 1) return false; // never so: cut the slow way
-  const before = chunk.lastIndexOf(0x0a, MAX_LINE_BYTES);
-  const after = chunk.indexOf(0x0a, MAX_LINE_BYTES);
-  return (after === -1 ? chunk.length : after) - before - 1 <= MAX_LINE_BYTES;
+  for (let at = MAX_LINE_BYTES; at < chunk.length; at += MAX_LINE_BYTES) {
+    const before = chunk.lastIndexOf(0x0a, at);
+    const after = chunk.indexOf(0x0a, at);
+    if ((after === -1 ? chunk.length : after) - before - 1 > MAX_LINE_BYTES) return false;
+  }
+  return true;
 }
 
 /**

@@ -43,3 +43,19 @@ Deno.test("a line longer than the cap in the middle of a read is cut into pieces
   ]);
   assert.equal(rest.length, 0);
 });
+
+Deno.test("a flood's large read of short lines is one batch; a long line anywhere in it is cut", () => {
+  const short = "0123456789\n".repeat(30_000); // 330 KB: a flood's read after a line
+  const whole = cut(new TextEncoder().encode(short + "unfinished"));
+  assert.deepEqual(whole.batches.map((batch) => batch.lines), [30_000]);
+  assert.equal(new TextDecoder().decode(whole.rest), "unfinished");
+  // A line just over the cap, late in the read, away from the read's first 128 KiB.
+  const long = short + "z".repeat(MAX_LINE_BYTES + 1) + "\n" + short;
+  const pieces = cut(new TextEncoder().encode(long));
+  assert.deepEqual(pieces.batches.map((batch) => [batch.end - batch.start, batch.lines]), [
+    [short.length, 30_000],
+    [MAX_LINE_BYTES, 1],
+    [short.length + 2, 30_001],
+  ]);
+  assert.equal(pieces.rest.length, 0);
+});

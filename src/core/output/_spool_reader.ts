@@ -9,9 +9,24 @@ import { LineCutter, newestFrame } from "./_line_cutter.ts";
 import type { OutputStore, Stream } from "./output_store.ts";
 import { STREAMS } from "./_store_meta.ts";
 
-/** The most one {@link SpoolReader.read} reads. */
+/** What one {@link SpoolReader.read} reads at most, unless the stream floods. */
 export const READ_BYTES = 64 * 1024;
+/**
+ * What one read takes of a stream whose last read filled what it asked for (a flood): read
+ * straight into the arena below, so its bytes are copied once, by the kernel, and a flood makes
+ * four times fewer reads, batches and index records.
+ */
+export const FLOOD_READ_BYTES = 256 * 1024;
 const BUFFER = new Uint8Array(READ_BYTES);
+/**
+ * Where a flood's reads land: reused from one stored round of reads to the next, so a flood
+ * allocates (and zero-fills) nothing. Lent to one reader at a time, until its tail has stored
+ * what it read and told its followers ({@link SpoolReader.release}): batches cut from it are
+ * not kept past that. Room for a round's three reads after unfinished lines.
+ */
+const ARENA = new Uint8Array(1024 * 1024);
+let arenaHolder: SpoolReader | null = null;
+let arenaUsed = 0;
 
 /** See the module comment. */
 export class SpoolReader {
@@ -27,6 +42,8 @@ export class SpoolReader {
     stdout: new Uint8Array(0),
     stderr: new Uint8Array(0),
   };
+  /** Whether the last read of each stream filled what it asked for: more is likely there. */
+  readonly #filled: Record<Stream, boolean> = { stdout: false, stderr: false };
 
   constructor(store: OutputStore, partial?: (stream: Stream, frame: string) => void) {
     this.#store = store;
@@ -40,7 +57,15 @@ export class SpoolReader {
     return this.#readTo[stream];
   }
 
-  /** Reads up to {@link READ_BYTES} more of `stream`, cut into `batches`; returns the bytes read. */
+  /** Whether the last read of `stream` filled what it asked for: more is likely there. */
+  filled(stream: Stream): boolean {
+    return this.#filled[stream];
+  }
+
+  /**
+   * Reads up to {@link READ_BYTES} more of `stream` ({@link FLOOD_READ_BYTES} when its last
+   * read was full), cut into `batches`; returns the bytes read.
+   */
   read(stream: Stream, batches: ReadBatch[], now: number): number {
     const store = this.#store;
     if (store.generation !== this.#generation) {
@@ -55,13 +80,35 @@ export class SpoolReader {
       this.#files.set(path, file);
     }
     file.seekSync(at, Deno.SeekMode.Start);
-    const n = file.readSync(BUFFER.subarray(0, Math.min(BUFFER.length, length))) ?? 0;
+    const pending = this.#pending[stream];
+    const flood = this.#filled[stream];
+    const want = Math.min(flood ? FLOOD_READ_BYTES : READ_BYTES, length);
+    let chunk: Uint8Array;
+    let n: number;
+    if (flood) {
+      // Straight into the arena (or, when another reader holds it, a chunk of its own), after
+      // the unfinished line.
+      const size = pending.length + want;
+      const own = (arenaHolder !== null && arenaHolder !== this) ||
+        arenaUsed + size > ARENA.length;
+      const room = own ? new Uint8Array(size) : ARENA.subarray(arenaUsed, arenaUsed + size);
+      n = want > 0 ? file.readSync(room.subarray(pending.length)) ?? 0 : 0;
+      room.set(pending);
+      chunk = room.subarray(0, pending.length + n);
+      if (!own) {
+        arenaHolder = this;
+        arenaUsed += chunk.length;
+      }
+    } else {
+      // Into the shared buffer, then copied: a quiet stream's read allocates only what came.
+      n = want > 0 ? file.readSync(BUFFER.subarray(0, want)) ?? 0 : 0;
+      chunk = new Uint8Array(pending.length + n);
+      chunk.set(pending);
+      chunk.set(BUFFER.subarray(0, n), pending.length);
+    }
+    this.#filled[stream] = n > 0 && n === want;
     if (n === 0) return 0;
     this.#readTo[stream] += n;
-    const pending = this.#pending[stream];
-    const chunk = new Uint8Array(pending.length + n);
-    chunk.set(pending);
-    chunk.set(BUFFER.subarray(0, n), pending.length);
     this.#pending[stream] = this.#cutter.split(stream, chunk, batches, now);
     const frame = newestFrame(this.#pending[stream]);
     if (frame !== null) this.#partial?.(stream, frame);
@@ -76,6 +123,16 @@ export class SpoolReader {
       if (pending.length > 0) batches.push(this.#cutter.batch(stream, pending, 1, now));
     }
     return batches;
+  }
+
+  /**
+   * Gives the arena back: the batches read since the last release were stored and told, or
+   * will be read again. Their bytes may be overwritten from now on.
+   */
+  release(): void {
+    if (arenaHolder !== this) return;
+    arenaHolder = null;
+    arenaUsed = 0;
   }
 
   /** Forgets the batches cut so far: they were stored, or will be cut again. */

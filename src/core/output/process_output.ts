@@ -15,7 +15,10 @@ import { type Tail, tailSpool } from "./spool_tail.ts";
 
 /** What a {@link ProcessOutput} is told by the process it captures. */
 export interface CaptureHooks {
-  /** Lines of one stream, just stored, with the time they were stored; `lines()` decodes. */
+  /**
+   * Lines of one stream, just stored, with the time they were stored; `lines()` decodes them,
+   * and only until this returns.
+   */
   stored(stream: Stream, lines: () => string[], time: Date): void;
   /** The newest frame of an unfinished line redrawn with `\r` (see TailOptions.partial). */
   partial?(stream: Stream, frame: string): void;

@@ -20,7 +20,7 @@ import { batchLines } from "./output_reader.ts";
 import type { OutputStore, Stream } from "./output_store.ts";
 import type { ReadBatch } from "./_interleave.ts";
 import { LineOrder } from "./_line_order.ts";
-import { READ_BYTES, SpoolReader } from "./_spool_reader.ts";
+import { SpoolReader } from "./_spool_reader.ts";
 import { type PolledTail, poller } from "./_tail_poller.ts";
 import { BUSY_POLL_MS, flooding, pauseAfterPoll } from "./_tail_pace.ts";
 import { STREAMS } from "./_store_meta.ts";
@@ -38,7 +38,10 @@ export interface TailOptions {
   ended: Promise<unknown>;
   /** Whether nothing can write the spool any more (the whole process group is gone). */
   writersGone: () => boolean;
-  /** Told of each stored batch; `lines()` decodes it. */
+  /**
+   * Told of each stored batch; `lines()` decodes it, and must be called before this returns
+   * (the bytes it decodes are reused after).
+   */
   stored(stream: Stream, lines: () => string[], time: Date): void;
   /**
    * Told of the newest frame of an unfinished line that redraws itself with `\r` (a progress
@@ -157,7 +160,7 @@ class SpoolTail implements Tail, PolledTail {
       this.#unevented = !this.#flooding;
     }
     // A flood that filled every round of the read is read on at once, after other work.
-    if (read >= ROUNDS * READ_BYTES) {
+    if (read >= POLL_BYTES) {
       this.nextPoll = now;
       return true;
     }
@@ -234,25 +237,26 @@ class SpoolTail implements Tail, PolledTail {
   #close(): void {
     this.#done = true;
     poller.remove(this);
+    this.#reader.release();
     this.#reader.close();
     this.#resolveDrained();
     this.#resolveFinished();
   }
 
   /**
-   * Reads both spools to their end (a flood: in rounds of 64 KiB each) and stores batches. Lines
-   * whose write is not known yet wait for the next poll (see _interleave.ts), unless this is the
-   * `last` read or a flood's.
+   * Reads both spools to their end (a flood: in rounds of a read each, up to {@link POLL_BYTES})
+   * and stores batches. Lines whose write is not known yet wait for the next poll (see
+   * _interleave.ts), unless this is the `last` read or a flood's.
    */
   #readAll(now: number, last = false): number {
     let total = 0;
-    for (let round = 0; round < ROUNDS; round++) {
+    while (total < POLL_BYTES) {
       const got: Record<Stream, ReadBatch[]> = { stdout: [], stderr: [] };
       let read = 0;
       let full = false;
       const readStream = (stream: Stream) => {
         const n = this.#reader.read(stream, got[stream], now);
-        full ||= n === READ_BYTES;
+        full ||= this.#reader.filled(stream);
         return n;
       };
       read += readStream("stdout");
@@ -299,6 +303,7 @@ class SpoolTail implements Tail, PolledTail {
         this.#options.stored(batch.kind, () => batchLines(bytes), time);
       }
     }
+    this.#reader.release();
     // Before a rotation is allowed: the bytes to read again must be kept.
     if (unread) this.#reader.forgetUnstored();
     if (batches.length > 0) {
@@ -310,8 +315,9 @@ class SpoolTail implements Tail, PolledTail {
   #rewind(): void {
     this.#order.reset();
     this.#reader.forgetUnstored();
+    this.#reader.release();
   }
 }
 
-/** Reads of a buffer's worth per stream in one poll, before other work gets its turn. */
-const ROUNDS = 64;
+/** What one poll reads at most, before other work gets its turn (a flood is read on soon). */
+const POLL_BYTES = 4 * 1024 * 1024;

@@ -113,3 +113,40 @@ Deno.test("a run's end is not held up by output that cannot be stored; the rest 
   assert.deepEqual(errors, ["Read-only file system (os error 30)", null]);
   assert.deepEqual(lines(t.dir), ["one", "two"]);
 });
+
+Deno.test("floods of two tails at once reach their followers and their stores byte for byte", async () => {
+  using a = tempStore();
+  using b = tempStore();
+  const text = (prefix: string, count: number) =>
+    Array.from({ length: count }, (_, i) => `${prefix}${i}`);
+  const expected = {
+    a: { stdout: text("a-out-", 200_000), stderr: text("a-err-", 100_000) },
+    b: { stdout: text("b-out-", 150_000), stderr: text("b-err-", 120_000) },
+  };
+  const told: Record<"a" | "b", Record<"stdout" | "stderr", string[]>> = {
+    a: { stdout: [], stderr: [] },
+    b: { stdout: [], stderr: [] },
+  };
+  const tails = ([["a", a], ["b", b]] as const).map(([name, t]) => {
+    for (const stream of ["stdout", "stderr"] as const) {
+      Deno.writeTextFileSync(t.store.spoolPath(stream), expected[name][stream].join("\n") + "\n");
+    }
+    return tailSpool({
+      store: t.store,
+      ended: Promise.resolve(),
+      writersGone: () => true,
+      stored: (stream, lines) => told[name][stream].push(...lines()),
+      onError: (error) => assert.fail(String(error)),
+    });
+  });
+  await Promise.all(tails.map((tail) => tail.finished));
+  assert.deepEqual(told, expected);
+  for (const [name, t] of [["a", a], ["b", b]] as const) {
+    const reader = new OutputReader(t.dir);
+    assert.equal(reader.lineCount("stdout"), expected[name].stdout.length);
+    assert.deepEqual(
+      reader.newest("stderr", 3).flatMap((entry) => entry.kind === "line" ? [entry.text] : []),
+      expected[name].stderr.slice(-3),
+    );
+  }
+});

@@ -23,7 +23,7 @@ export class Followers {
     tellEach(this.#listeners, event, "a process's events");
   }
 
-  /** Tells followers of lines just stored; `lines()` decodes them. */
+  /** Tells followers of lines just stored; `lines()` decodes them, only until this returns. */
   stored(stream: Stream, lines: () => string[], time: Date): void {
     if (this.#listeners.size === 0) return;
     const iso = time.toISOString();
