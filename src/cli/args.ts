@@ -11,7 +11,7 @@
  */
 
 import type { ParseArgsOptionsConfig } from "node:util";
-import { nodeUtil } from "../core/mod.ts";
+import { editDistance, nodeUtil } from "../core/mod.ts";
 
 /**
  * A mistake in how the CLI was called; the CLI exits 2 and points at `--help` (of `command`,
@@ -67,10 +67,25 @@ export function parseFlags<O extends FlagSpec>(
   } catch (error) {
     // parseArgs appends advice about `--` to some messages; the first sentence says it all.
     if (error instanceof TypeError) {
-      throw new UsageError(error.message.split(". ")[0], { cause: error });
+      const message = error.message.split(". ")[0];
+      throw new UsageError(message + flagSuggestion(message, spec), { cause: error });
     }
     throw error;
   }
+}
+
+/**
+ * For parseArgs's "Unknown option '--prot'", the advice naming the spec's flag a typo away
+ * (": did you mean '--port'?"); empty otherwise.
+ */
+function flagSuggestion(message: string, spec: FlagSpec): string {
+  const given = /^Unknown option '--([^'=]+)'/.exec(message)?.[1];
+  if (given === undefined) return "";
+  const close = Object.keys(spec)
+    .map((name) => ({ name, distance: editDistance(name, given) }))
+    .filter(({ name, distance }) => distance <= (name.length > 3 ? 2 : 1))
+    .sort((a, b) => a.distance - b.distance)[0];
+  return close === undefined ? "" : `: did you mean '--${close.name}'?`;
 }
 
 /**

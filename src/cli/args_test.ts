@@ -46,6 +46,17 @@ Deno.test("parseFlags() turns unknown flags and missing values into usage errors
   assert.throws(() => parseFlags(["--port"], spec, true), UsageError);
 });
 
+Deno.test("a mistyped flag is answered with the flag it is a typo of", () => {
+  assert.throws(() => parseFlags(["--prot", "9"], spec), {
+    name: "UsageError",
+    message: "Unknown option '--prot': did you mean '--port'?",
+  });
+  assert.throws(() => parseFlags(["--verbsoe"], spec, true), {
+    message: "Unknown option '--verbsoe': did you mean '--verbose'?",
+  });
+  assert.throws(() => parseFlags(["--nope"], spec), { message: "Unknown option '--nope'" });
+});
+
 Deno.test("parseFlags() reads every command's flags as node:util parseArgs does", async () => {
   const { allCommands } = await import("./command_table.ts");
   const { GLOBAL_FLAGS } = await import("./settings.ts");
