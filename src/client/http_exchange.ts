@@ -48,6 +48,8 @@ export async function httpExchange(request: HttpRequest): Promise<HttpAnswer> {
   };
   signal?.addEventListener("abort", close, { once: true });
   try {
+    // An abort while connecting came before the listener: it would never fire.
+    signal?.throwIfAborted();
     const body = request.body === undefined ? undefined : encoder.encode(request.body);
     const lines = [`${method} ${path} HTTP/1.1`, `host: ${hostname}:${port}`, "connection: close"];
     for (const [name, value] of Object.entries(request.headers)) lines.push(`${name}: ${value}`);

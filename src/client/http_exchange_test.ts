@@ -93,3 +93,15 @@ Deno.test("httpExchange reads a large answer whole, sized or chunked", async () 
   );
   assert.equal((await call(chunked.port)).text, body);
 });
+
+Deno.test("httpExchange gives up when aborted while it connects", async () => {
+  await using silent = rawServer(() => null);
+  const abort = new AbortController();
+  const pending = call(silent.port, abort.signal);
+  abort.abort(new Error("gave up early")); // Deno.connect is still pending
+  const deadline = AbortSignal.timeout(10_000);
+  const timedOut = new Promise<never>((_, reject) =>
+    deadline.addEventListener("abort", () => reject(new Error("still waiting")), { once: true })
+  );
+  await assert.rejects(Promise.race([pending, timedOut]), /gave up early/);
+});
