@@ -25,8 +25,18 @@ export class UsageError extends Error {
   }
 }
 
-/** The flags a command accepts, in parseArgs's shape. */
-export type FlagSpec = ParseArgsOptionsConfig;
+/**
+ * The flags a command accepts, in parseArgs's shape, without `multiple` and `default`: the
+ * plain reader here does not apply them, so a flag declaring one would read differently
+ * depending on the form it was given in.
+ */
+export type FlagSpec = Record<
+  string,
+  Omit<ParseArgsOptionsConfig[string], "multiple" | "default"> & {
+    multiple?: never;
+    default?: never;
+  }
+>;
 
 /** The parsed value of each flag: a string or a boolean, absent when not given. */
 export type FlagValues<O extends FlagSpec> = {
