@@ -78,3 +78,29 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  ...browserTest("a tab whose browser refuses it the Web Lock still shows the events"),
+  async fn() {
+    await using hub = await startHub();
+    await using browser = await openBrowser();
+    await reportingHub(hub, async () => {
+      const context = await browser.newContext();
+      await context.addInitScript(() => {
+        const locks = (navigator as unknown as { locks: { request: unknown } }).locks;
+        locks.request = () => Promise.reject(new DOMException("refused", "SecurityError"));
+      });
+      const page = await context.newPage();
+      await page.goto(`${hub.base}/#token=${encodeURIComponent(hub.token!)}`);
+      await tool(hub, "ctrl", {
+        action: "start",
+        label: "seen",
+        command_or_label: "sleep 600",
+        working_directory: hub.dataDir,
+      });
+      await page.locator('#events li[data-kind="started"] .event-label', { hasText: "seen" })
+        .waitFor();
+      await context.close();
+    });
+  },
+});

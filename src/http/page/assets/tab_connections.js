@@ -23,10 +23,15 @@ function eventsOpener(request) {
       settle();
       return new Promise(() => {}); // held while the tab lives
     };
+    // A lock that cannot be had (refused by the browser) leaves this tab following, as where
+    // there are no Web Locks; a refused wait for it leaves it asking every 2 s.
     navigator.locks.request("persistproc.events", { ifAvailable: true }, (lock) => {
       if (lock) return follow();
       settle();
-      navigator.locks.request("persistproc.events", follow);
+      navigator.locks.request("persistproc.events", follow).catch(() => {});
+    }).catch(() => {
+      follows = true;
+      settle();
     });
   });
   return async (query) => {
