@@ -9,6 +9,8 @@
  * `content-length`, or chunked framing) or, failing both, when the server closes.
  */
 
+import { concatBytes } from "../core/mod.ts";
+
 /** An answer read whole. Header names are lower case. */
 export interface HttpAnswer {
   status: number;
@@ -54,7 +56,8 @@ export async function httpExchange(request: HttpRequest): Promise<HttpAnswer> {
     const lines = [`${method} ${path} HTTP/1.1`, `host: ${hostname}:${port}`, "connection: close"];
     for (const [name, value] of Object.entries(request.headers)) lines.push(`${name}: ${value}`);
     if (body !== undefined) lines.push(`content-length: ${body.length}`);
-    await writeAll(conn, concat([encoder.encode(lines.join("\r\n") + "\r\n\r\n"), body]));
+    const head = encoder.encode(lines.join("\r\n") + "\r\n\r\n");
+    await writeAll(conn, body === undefined ? head : concatBytes([head, body]));
     return await readAnswer(conn);
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
@@ -122,7 +125,7 @@ async function readChunked(reader: ByteReader): Promise<Uint8Array> {
     reader.take(trailerEnd + 2);
     if (trailerEnd === 0) break;
   }
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 /**
@@ -199,16 +202,4 @@ function indexOf(bytes: Uint8Array, pattern: number[], from: number): number {
     return i;
   }
   return -1;
-}
-
-function concat(parts: (Uint8Array | undefined)[]): Uint8Array {
-  const present = parts.filter((part): part is Uint8Array => part !== undefined);
-  if (present.length === 1) return present[0];
-  const whole = new Uint8Array(present.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of present) {
-    whole.set(part, at);
-    at += part.length;
-  }
-  return whole;
 }

@@ -28,6 +28,7 @@ export type {
   StopResult,
   WaitOptions,
 } from "./hub.ts";
+export { concatBytes } from "./bytes.ts";
 export { baseName, joinPath, resolvePath } from "./file_path.ts";
 export { logger } from "./logger.ts";
 export { nodeOs, nodePath, nodeUtil } from "./node_builtins.ts";

@@ -10,6 +10,7 @@
  * or it never comes and the line goes with that last write. A line is stored only once the
  * write it came with is known, or after waiting one read.
  */
+import { concatBytes } from "../bytes.ts";
 import type { Batch, Stream } from "./output_store.ts";
 
 /** A batch with its bytes, as the tail makes them. */
@@ -251,18 +252,6 @@ function joinLines(units: readonly ReadBatch[]): ReadBatch[] {
       );
     } else own.push(bytes);
   }
-  batches.forEach((batch, i) => batch.bytes = concat(pieces[i]));
+  batches.forEach((batch, i) => batch.bytes = concatBytes(pieces[i]));
   return batches;
-}
-
-/** The pieces' bytes in one array (the piece itself when there is one). */
-function concat(pieces: readonly Uint8Array[]): Uint8Array {
-  if (pieces.length === 1) return pieces[0];
-  const bytes = new Uint8Array(pieces.reduce((sum, piece) => sum + piece.length, 0));
-  let at = 0;
-  for (const piece of pieces) {
-    bytes.set(piece, at);
-    at += piece.length;
-  }
-  return bytes;
 }
