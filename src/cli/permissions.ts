@@ -26,19 +26,24 @@
  *   start it marks the descriptors it inherited close-on-exec (`close_range`, or
  *   `ioctl(FIOCLEX)` on each; src/core/system/close_on_exec.ts), so its programs do not inherit a lock or pipe of
  *   whoever started it; without the permission they do.
+ *   It also reads the process table in `/proc` through libc's `open`/`readdir` (Deno refuses
+ *   `/proc` without `--allow-all`; src/core/system/proc_ffi.ts); without the permission it
+ *   spawns `cat` of those files on each look instead.
  * - `--allow-sys=uid`: the data directory and everything read from it must belong to the user
  *   the program runs as (src/data_dir/trust.ts).
  *
  * Not `--allow-all`, although `--allow-run` already lets the program start anything: the
  * limits still bind persistproc's own code and its npm dependencies (no network beyond
- * loopback). Deno 2.9 lets only `--allow-all` read /proc, which the server reads on
- * Linux (without it, it reads the same files through `cat`, so a process gets the same start
- * token from either kind of server) to tell a process group's zombies from live members while a stop waits; without it
- * the server asks `ps` instead (measured here, stopping a tree with an orphaned grandchild
- * under a slow-reaping PID 1: 0.1-0.3 s, against 1.3-2 s when zombies count as alive). Where
- * `ps` is missing too (minimal containers), a stop waits until init reaps the zombies, at
- * worst the grace period plus 5 s. The pid-reuse check of a restarted server adopting its
- * processes (src/core/process/identity.ts) falls back to `ps` the same way.
+ * loopback). Deno 2.9 lets only `--allow-all` read /proc, which the server reads on Linux
+ * for its process table (tree watch, start tokens, telling a process group's
+ * zombies from live members while a stop waits). Without it, it reads the same files over FFI
+ * as said above, else through `cat`, so a process gets the same start token from any kind of
+ * server. Measured with 200 quiet processes (BENCHMARKS.md, "Quiet server"): one look of the
+ * census with ~490 processes blocks the server 0.3-0.5 ms over FFI or Deno's own reads, about
+ * 24 ms through `cat`. Where `/proc` cannot be read at all the server asks `ps` (measured here,
+ * stopping a tree with an orphaned grandchild under a slow-reaping PID 1: 0.1-0.3 s, against
+ * 1.3-2 s when zombies count as alive); where `ps` is missing too (minimal containers), a stop
+ * waits until init reaps the zombies, at worst the grace period plus 5 s.
  */
 export const PERMISSIONS: readonly string[] = [
   "--allow-run",

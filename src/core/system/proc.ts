@@ -1,10 +1,12 @@
 /**
  * Reading `/proc` on Linux: the one module that opens its files and parses
  * `/proc/<pid>/stat`. Deno 2.9 refuses every path under `/proc` without `--allow-all` (even
- * with `--allow-read`), so each function says when it cannot read, and the callers then ask
- * the tools instead (see ./processes.ts). On Linux "the tools" is `cat` of the same files, so
- * what a process is called does not depend on the server's permissions.
+ * with `--allow-read`); a server without it reads the process table through libc over FFI
+ * where it may (./proc_ffi.ts), else through `cat` of the same files, so what a process is
+ * called does not depend on the server's permissions. Each function says when it cannot read
+ * at all, and the callers then ask `ps` (see ./processes.ts).
  */
+import { ffiListDir, ffiReadFile, ffiUsable } from "./proc_ffi.ts";
 import { runToolSync } from "./system_tools.ts";
 
 /** What `/proc/<pid>/stat` says about a process. */
@@ -21,7 +23,35 @@ export interface ProcStat {
   start: string;
 }
 
+/**
+ * How this server reads the process table: Deno's own calls, libc over FFI, or `cat`; null
+ * where there is no `/proc` to read.
+ */
+export type ProcWay = "deno" | "ffi" | "cat";
+
 let readable: boolean | undefined;
+let way: ProcWay | null | undefined;
+
+/** How `/proc` is read here (see {@link ProcWay}); the first that works, in that order. */
+export function procWay(): ProcWay | null {
+  if (way === undefined) {
+    way = procReadable()
+      ? "deno"
+      : Deno.build.os !== "linux"
+      ? null
+      : ffiUsable() && ffiReadFile("/proc/self/stat")
+      ? "ffi"
+      : procMounted()
+      ? "cat"
+      : null;
+  }
+  return way;
+}
+
+/** Forces a way of reading, or back to the one found (`undefined`); for tests. */
+export function forceProcWay(forced: ProcWay | undefined): void {
+  way = forced;
+}
 
 /** Whether this process may read `/proc` at all (Linux, mounted, permitted). */
 export function procReadable(): boolean {
@@ -60,7 +90,12 @@ export function parseProcStat(pid: number, text: string): ProcStat | null {
  * read here.
  */
 export function readProcStat(pid: number): ProcStat | null | undefined {
-  if (!procReadable()) {
+  const how = procWay();
+  if (how === "ffi") {
+    const text = ffiReadFile(`/proc/${pid}/stat`);
+    return text ? parseProcStat(pid, text) : null;
+  }
+  if (how !== "deno") {
     // Read through `cat`, so a server with narrow permissions names a process exactly as one
     // with --allow-all does: their tokens must match when one adopts the other's children.
     const text = catProc([`/proc/${pid}/stat`]);
@@ -75,7 +110,7 @@ export function readProcStat(pid: number): ProcStat | null | undefined {
 
 /** The stat of every process this server can see; null when `/proc` cannot be read. */
 export function readAllProcStats(): ProcStat[] | null {
-  if (!procReadable()) {
+  if (procWay() !== "deno" && procWay() !== "ffi") {
     const text = catProc(["-c", "cd /proc && cat [0-9]*/stat 2>/dev/null"], "sh");
     if (!text) return null;
     const stats: ProcStat[] = [];
@@ -100,15 +135,19 @@ export function readAllProcStats(): ProcStat[] | null {
  * file of a process is opened); null when `/proc` cannot be read here.
  */
 export function listProcPids(): number[] | null {
-  if (!procReadable()) return null;
+  const how = procWay();
+  let names: string[] | null | undefined = null;
+  if (how === "ffi") names = ffiListDir("/proc");
+  else if (how === "deno") {
+    try {
+      names = [...Deno.readDirSync("/proc")].map((entry) => entry.name);
+    } catch { /* unreadable now */ }
+  }
+  if (!names) return null;
   const pids: number[] = [];
-  try {
-    for (const entry of Deno.readDirSync("/proc")) {
-      const code = entry.name.charCodeAt(0);
-      if (code >= 48 && code <= 57) pids.push(Number(entry.name));
-    }
-  } catch {
-    return null;
+  for (const name of names) {
+    const code = name.charCodeAt(0);
+    if (code >= 48 && code <= 57) pids.push(Number(name));
   }
   return pids;
 }
@@ -187,7 +226,8 @@ export function readTcpTables(): string[] | null {
 
 /** The text of a `/proc` file, or null when it cannot be read (used for the boot id). */
 export function readProcFile(path: string): string | null {
-  if (!procReadable()) return null;
+  if (procWay() === "ffi") return ffiReadFile(path) ?? null;
+  if (procWay() !== "deno") return null;
   try {
     return Deno.readTextFileSync(path);
   } catch {
