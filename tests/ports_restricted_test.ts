@@ -1,7 +1,8 @@
 /**
  * End-to-end: a server with the compiled binary's permissions, which Deno does not let read
- * /proc. Ports, readiness and port conflicts then come from `ss` and `ps`, and a wait for a
- * localhost URL still works although the network permission names 127.0.0.1 only.
+ * /proc. Ports, readiness and port conflicts then come from /proc read through libc over FFI
+ * (`ss` and `ps` where FFI cannot be used), and a wait for a localhost URL still works although
+ * the network permission names 127.0.0.1 only.
  */
 import assert from "node:assert/strict";
 import { PERMISSIONS } from "../tasks/compile.ts";
@@ -16,7 +17,7 @@ async function hasSs(): Promise<boolean> {
 }
 
 Deno.test({
-  name: "without /proc, ports, readiness and port conflicts come from ss and ps",
+  name: "without /proc for Deno, ports, readiness and port conflicts are still found",
   ignore: Deno.build.os !== "linux" || !(await hasSs()),
   fn: async () => {
     await using hub = await startHub([], {

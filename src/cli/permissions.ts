@@ -26,16 +26,17 @@
  *   start it marks the descriptors it inherited close-on-exec (`close_range`, or
  *   `ioctl(FIOCLEX)` on each; src/core/system/close_on_exec.ts), so its programs do not inherit a lock or pipe of
  *   whoever started it; without the permission they do.
- *   It also reads the process table in `/proc` through libc's `open`/`readdir` (Deno refuses
- *   `/proc` without `--allow-all`; src/core/system/proc_ffi.ts); without the permission it
- *   spawns `cat` of those files on each look instead.
+ *   It also reads `/proc` through libc (`open`/`read`, `opendir`/`readdir`, `readlink`; Deno
+ *   refuses `/proc` without `--allow-all`; src/core/system/proc_ffi.ts) for its process table
+ *   and the sockets of its processes; without the permission it spawns `cat` of those files on
+ *   each look and `ss` on each port scan instead.
  * - `--allow-sys=uid`: the data directory and everything read from it must belong to the user
  *   the program runs as (src/data_dir/trust.ts).
  *
  * Not `--allow-all`, although `--allow-run` already lets the program start anything: the
  * limits still bind persistproc's own code and its npm dependencies (no network beyond
  * loopback). Deno 2.9 lets only `--allow-all` read /proc, which the server reads on Linux
- * for its process table (tree watch, start tokens, telling a process group's
+ * for its process table (tree watch, port scans, start tokens, telling a process group's
  * zombies from live members while a stop waits). Without it, it reads the same files over FFI
  * as said above, else through `cat`, so a process gets the same start token from any kind of
  * server. Measured with 200 quiet processes (BENCHMARKS.md, "Quiet server"): one look of the

@@ -5,7 +5,7 @@
  */
 import { census } from "../system/census.ts";
 import type { ProcessEntry } from "../system/processes.ts";
-import { procReadable, readCommandLine, readTcpTables, socketInodes } from "../system/proc.ts";
+import { procDirect, readCommandLine, readTcpTables, socketInodes } from "../system/proc.ts";
 import { listeningTcpSockets } from "../system/sock_diag.ts";
 
 /** A listening TCP socket and the process that holds it. */
@@ -60,13 +60,14 @@ export function readProcListenInodes(): Map<string, number> | null {
 /**
  * The processes of this machine that `wantGroup` accepts (by group and pid), from the server's
  * one census (see system/census.ts); null when /proc cannot be read. Sockets are found through
- * /proc/<pid>/fd, which only direct access reads: without it the caller asks `ss` (the process
+ * /proc/<pid>/fd, which only direct access reads (Deno's or libc's over FFI, see
+ * system/proc_ffi.ts): without it the caller asks `ss` (the process
  * table alone would be read, and every socket missed).
  */
 export function procCandidates(
   wantGroup: (pgid: number, pid: number) => boolean,
 ): ProcessEntry[] | null {
-  if (!procReadable()) return null;
+  if (!procDirect()) return null;
   const table = census.look()?.table;
   if (!table) return null;
   return table.filter(({ pid, pgid, zombie }) => !zombie && wantGroup(pgid, pid));

@@ -6,7 +6,7 @@
  * called does not depend on the server's permissions. Each function says when it cannot read
  * at all, and the callers then ask `ps` (see ./processes.ts).
  */
-import { ffiListDir, ffiReadFile, ffiUsable } from "./proc_ffi.ts";
+import { ffiListDir, ffiReadFile, ffiReadLink, ffiUsable } from "./proc_ffi.ts";
 import { runToolSync } from "./system_tools.ts";
 
 /** What `/proc/<pid>/stat` says about a process. */
@@ -173,37 +173,57 @@ function procMounted(): boolean {
   return mounted;
 }
 
+/**
+ * Whether this server reads `/proc` itself, with Deno's calls or libc's, so that it may list a
+ * directory there and read links (a process's open files), not only files through `cat`.
+ */
+export function procDirect(): boolean {
+  const how = procWay();
+  return how === "deno" || how === "ffi";
+}
+
+/** A `/proc` file's text, Deno's way or libc's; null when it cannot be read. */
+function readDirect(path: string): string | null {
+  if (procWay() === "ffi") return ffiReadFile(path) ?? null;
+  try {
+    return Deno.readTextFileSync(path);
+  } catch {
+    return null;
+  }
+}
+
 /** Inodes of the sockets among a process's open files; empty for another user's process. */
 export function socketInodes(pid: number): string[] {
   const inodes: string[] = [];
-  let fds: Iterable<Deno.DirEntry>;
-  try {
-    fds = Deno.readDirSync(`/proc/${pid}/fd`);
-  } catch {
-    return inodes; // another user's process, or it exited
-  }
-  for (const fd of fds) {
+  const ffi = procWay() === "ffi";
+  let fds: string[] | null | undefined = null;
+  if (ffi) fds = ffiListDir(`/proc/${pid}/fd`);
+  else {
     try {
-      const target = Deno.readLinkSync(`/proc/${pid}/fd/${fd.name}`);
-      if (target.startsWith("socket:[")) inodes.push(target.slice(8, -1));
-    } catch { /* closed meanwhile */ }
+      fds = [...Deno.readDirSync(`/proc/${pid}/fd`)].map((entry) => entry.name);
+    } catch { /* another user's process, or it exited */ }
+  }
+  for (const fd of fds ?? []) {
+    const path = `/proc/${pid}/fd/${fd}`;
+    let target: string | null | undefined = null;
+    if (ffi) target = ffiReadLink(path);
+    else {
+      try {
+        target = Deno.readLinkSync(path);
+      } catch { /* closed meanwhile */ }
+    }
+    if (target?.startsWith("socket:[")) inodes.push(target.slice(8, -1));
   }
   return inodes;
 }
 
 /** A process's command line, arguments joined by spaces, at most `max` characters. */
 export function readCommandLine(pid: number, max: number): string {
-  try {
-    const raw = Deno.readTextFileSync(`/proc/${pid}/cmdline`);
-    const command = raw.replace(/\0+$/, "").replaceAll("\0", " ");
-    if (command) return command.slice(0, max);
-  } catch { /* fall through to the short name */ }
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-  } catch {
-    return "";
-  }
+  const raw = readDirect(`/proc/${pid}/cmdline`);
+  const command = raw?.replace(/\0+$/, "").replaceAll("\0", " ");
+  if (command) return command.slice(0, max);
+  const stat = readDirect(`/proc/${pid}/stat`) ?? "";
+  return stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
 }
 
 /**
@@ -211,26 +231,17 @@ export function readCommandLine(pid: number, max: number): string {
  * null when they cannot be read.
  */
 export function readTcpTables(): string[] | null {
-  if (!procReadable()) return null;
+  if (!procDirect()) return null;
   const tables: string[] = [];
   for (const path of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    try {
-      tables.push(Deno.readTextFileSync(path));
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) continue; // no IPv6 in this kernel
-      return null;
-    }
+    const text = readDirect(path);
+    if (text !== null) tables.push(text);
+    else if (path === "/proc/net/tcp") return null; // tcp6 is missing from a kernel without IPv6
   }
   return tables;
 }
 
 /** The text of a `/proc` file, or null when it cannot be read (used for the boot id). */
 export function readProcFile(path: string): string | null {
-  if (procWay() === "ffi") return ffiReadFile(path) ?? null;
-  if (procWay() !== "deno") return null;
-  try {
-    return Deno.readTextFileSync(path);
-  } catch {
-    return null;
-  }
+  return procDirect() ? readDirect(path) : null;
 }

@@ -2,7 +2,7 @@
  * Reading `/proc` through libc over FFI, for a server that Deno will not let read it (Deno 2.9
  * refuses `/proc` without `--allow-all`, even with `--allow-read`) but that has `--allow-ffi`,
  * as the installed one does: `open`/`read`/`close` for a file, `opendir`/`readdir`/`closedir`
- * for a directory. It spares the census a `sh -c cat` spawned on every look.
+ * for a directory, `readlink` for a link (a process's open sockets). It spares the census a `sh -c cat` spawned on every look.
  *
  * Linux on x86_64 and aarch64 only, where `struct dirent` (glibc's, and musl's alike) has
  * `d_name` at byte 19; elsewhere, and without the permission or a `libc.so.6` to open,
@@ -22,6 +22,7 @@ const SYMBOLS = {
   opendir: { parameters: ["buffer"], result: "pointer" },
   readdir: { parameters: ["pointer"], result: "pointer" },
   closedir: { parameters: ["pointer"], result: "i32" },
+  readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
 } as const;
 
 type Libc = Deno.DynamicLibrary<typeof SYMBOLS>["symbols"];
@@ -101,4 +102,18 @@ export function ffiListDir(path: string): string[] | null | undefined {
     c.closedir(dir);
   }
   return names;
+}
+
+const LINK_MAX = 4096;
+const link = new Uint8Array(LINK_MAX);
+
+/**
+ * Where a symbolic link points; null when it cannot be read, undefined when libc cannot be
+ * used here.
+ */
+export function ffiReadLink(path: string): string | null | undefined {
+  const c = opened();
+  if (c === null) return undefined;
+  const length = Number(c.readlink(cPath(path), link, BigInt(LINK_MAX)));
+  return length < 0 ? null : decoder.decode(link.subarray(0, length));
 }

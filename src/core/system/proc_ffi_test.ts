@@ -7,8 +7,11 @@ import {
   listProcPids,
   type ProcWay,
   readAllProcStats,
+  readCommandLine,
   readProcFile,
   readProcStat,
+  readTcpTables,
+  socketInodes,
 } from "./proc.ts";
 
 const linux = Deno.build.os === "linux";
@@ -102,5 +105,22 @@ Deno.test({
     } finally {
       await Deno.remove(script);
     }
+  },
+});
+
+Deno.test({
+  name: "FFI finds the same listening sockets, command line and TCP table as Deno",
+  ignore: !knownLayout,
+  fn() {
+    using listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const deno = socketInodes(Deno.pid);
+    assert.ok(deno.length > 0, `socket ${listener.addr.transport} open`);
+    assert.deepEqual(withWay("ffi", () => socketInodes(Deno.pid)), deno);
+    assert.equal(
+      withWay("ffi", () => readCommandLine(Deno.pid, 300)),
+      readCommandLine(Deno.pid, 300),
+    );
+    const tcp = withWay("ffi", () => readTcpTables());
+    assert.ok(tcp?.[0].startsWith(readTcpTables()![0].split("\n")[0]), "same header");
   },
 });
