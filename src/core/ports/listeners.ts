@@ -8,11 +8,14 @@ import {
   type Listener,
   parseSsListeners,
   procCandidates,
+  procTable,
   readListenInodes,
   type ReportedListener,
   scanProcListeners,
 } from "./scan_linux.ts";
 import { toolText } from "../system/system_tools.ts";
+import { socketInodes } from "../system/proc.ts";
+import { SocketCache } from "./_socket_cache.ts";
 
 /** A process listening on a port; pid and command are null when the OS hides them. */
 export interface PortHolder {
@@ -94,25 +97,22 @@ async function scanListeningPorts(
   return byRoot;
 }
 
-/** The last /proc scan's listeners, and what they depended on (see procListeners). */
-let lastProcScan: { signature: string; listeners: Listener[] } | null = null;
+/** Sockets of processes already read, for procListeners. */
+const socketCache = new SocketCache(socketInodes);
 
 /**
- * The listeners of the processes `want` accepts, from /proc; null when it cannot be read. Their
- * open files are read again only when something may have changed: a process among them came
- * or went, or a listening socket opened or closed on this machine. Otherwise (a dashboard
- * polling quiet processes) a scan costs reading the socket tables.
+ * The listeners of the processes `want` accepts, from /proc; null when it cannot be read. A
+ * process's open files are read only when it is new or a listening socket opened or closed on
+ * this machine (see SocketCache). Otherwise (a dashboard polling quiet processes) a scan costs
+ * reading the socket tables.
  */
 function procListeners(want: (pgid: number, pid: number) => boolean): Listener[] | null {
-  const candidates = procCandidates(want);
-  const inodes = candidates === null ? null : readListenInodes();
-  if (candidates === null || inodes === null) return null;
-  const signature = candidates.map((entry) => `${entry.pid}:${entry.token}`).join() + "|" +
-    [...inodes.keys()].sort().join();
-  if (lastProcScan?.signature === signature) return lastProcScan.listeners;
-  const listeners = candidateListeners(candidates, inodes);
-  lastProcScan = listeners === null ? null : { signature, listeners };
-  return listeners;
+  const table = procTable();
+  const inodes = table === null ? null : readListenInodes();
+  if (table === null || inodes === null) return null;
+  const candidates = procCandidates(want, table)!;
+  const sockets = socketCache.socketsOf(table, candidates, inodes);
+  return candidateListeners(candidates, inodes, (pid) => sockets.get(pid) ?? []);
 }
 
 /**

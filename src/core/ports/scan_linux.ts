@@ -59,41 +59,48 @@ export function readProcListenInodes(): Map<string, number> | null {
 
 /**
  * The processes of this machine that `wantGroup` accepts (by group and pid), from the server's
- * one census (see system/census.ts); null when /proc cannot be read. Sockets are found through
- * /proc/<pid>/fd, which only direct access reads (Deno's or libc's over FFI, see
- * system/proc_ffi.ts): without it the caller asks `ss` (the process
- * table alone would be read, and every socket missed).
+ * one census (see system/census.ts) unless `table` is given; null when /proc cannot be read.
+ * Sockets are found through /proc/<pid>/fd, which only direct access reads (Deno's or libc's
+ * over FFI, see system/proc_ffi.ts): without it the caller asks `ss` (the process table alone
+ * would be read, and every socket missed).
  */
 export function procCandidates(
   wantGroup: (pgid: number, pid: number) => boolean,
+  table: readonly ProcessEntry[] | null = procTable(),
 ): ProcessEntry[] | null {
+  return table?.filter(({ pid, pgid, zombie }) => !zombie && wantGroup(pgid, pid)) ??
+    null;
+}
+
+/** Every process of this machine, for {@link procCandidates}; null as it says. */
+export function procTable(): readonly ProcessEntry[] | null {
   if (!procDirect()) return null;
-  const table = census.look()?.table;
-  if (!table) return null;
-  return table.filter(({ pid, pgid, zombie }) => !zombie && wantGroup(pgid, pid));
+  return census.look()?.table ?? null;
 }
 
 /**
  * The listeners held by `candidates` (see {@link procCandidates}), read from their open files;
  * null when /proc cannot be read. The socket tables are read only when one of them holds a
  * socket at all (they are slow to read on a busy machine), unless `inodes` is given. Processes
- * that vanish or belong to another user are skipped.
+ * that vanish or belong to another user are skipped. `sockets` gives a process's socket inodes
+ * (read from its open files unless told).
  */
 export function candidateListeners(
   candidates: readonly ProcessEntry[],
   inodes?: ReadonlyMap<string, number>,
+  sockets: (pid: number) => string[] = socketInodes,
 ): Listener[] | null {
   const holders: { pid: number; pgid: number; sockets: string[] }[] = [];
   for (const { pid, pgid } of candidates) {
-    const sockets = socketInodes(pid);
-    if (sockets.length > 0) holders.push({ pid, pgid, sockets });
+    const held = sockets(pid);
+    if (held.length > 0) holders.push({ pid, pgid, sockets: held });
   }
   if (holders.length === 0) return [];
   const listening = inodes ?? readListenInodes();
   if (listening === null) return null;
   const found: Listener[] = [];
-  for (const { pid, pgid, sockets } of holders) {
-    const ports = new Set(sockets.map((inode) => listening.get(inode)));
+  for (const { pid, pgid, sockets: held } of holders) {
+    const ports = new Set(held.map((inode) => listening.get(inode)));
     ports.delete(undefined);
     if (ports.size === 0) continue;
     const command = readCommandLine(pid, MAX_COMMAND);
