@@ -1,6 +1,4 @@
 import assert from "node:assert/strict";
-import { fileURLToPath } from "node:url";
-import { PERMISSIONS } from "../../cli/permissions.ts";
 import { ffiListDir, ffiReadFile } from "./proc_ffi.ts";
 import {
   forceProcWay,
@@ -75,36 +73,6 @@ Deno.test({
     assert.equal(ffiReadFile("/proc/0/stat"), null);
     assert.equal(ffiListDir("/proc/0/fd"), null);
     assert.equal(withWay("ffi", () => readProcStat(0)), null);
-  },
-});
-
-Deno.test({
-  name: "a server with the installed permissions (not --allow-all) reads /proc over FFI",
-  ignore: !linux,
-  async fn() {
-    const proc = new URL("./proc.ts", import.meta.url).href;
-    const script = await Deno.makeTempFile({ suffix: ".ts" });
-    try {
-      await Deno.writeTextFile(
-        script,
-        `import { listProcPids, procWay, readProcStat } from ${JSON.stringify(proc)};\n` +
-          `console.log(JSON.stringify({ way: procWay(), stat: readProcStat(Deno.pid), ` +
-          `listed: listProcPids()?.includes(Deno.pid) ?? null, pid: Deno.pid }));\n`,
-      );
-      const output = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "--no-config", ...PERMISSIONS, script],
-        cwd: fileURLToPath(new URL(".", import.meta.url)),
-        stdin: "null",
-      }).output();
-      const text = new TextDecoder().decode(output.stdout);
-      assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
-      const seen = JSON.parse(text);
-      assert.equal(seen.way, knownLayout ? "ffi" : "cat");
-      assert.equal(seen.stat.pid, seen.pid);
-      assert.equal(seen.listed, knownLayout ? true : null);
-    } finally {
-      await Deno.remove(script);
-    }
   },
 });
 
